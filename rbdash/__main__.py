@@ -1,0 +1,3 @@
+from rbdash.cli import main
+
+main()

@@ -1,0 +1,198 @@
+"""The 8 standard RB change areas, their many spellings, and the catalogue of standard kegiatan.
+
+Offices name areas freely ("Pengawasan", "Deregulasi Kebijakan", "PENATAAN SISTEM MANAJEMEN SDM
+APARATUR", "II"); everything is mapped to numbers 1-8 in the standard order.  Rows whose file gives
+no area at all are classified against the catalogue (built from the seed decrees) by text similarity.
+"""
+
+import json
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+AREAS = {
+    1: "Manajemen Perubahan",
+    2: "Penataan Peraturan Perundang-undangan",
+    3: "Penataan dan Penguatan Organisasi",
+    4: "Penataan Tata Laksana",
+    5: "Penataan Sistem Manajemen SDM Aparatur",
+    6: "Penguatan Akuntabilitas Kinerja",
+    7: "Penguatan Pengawasan",
+    8: "Peningkatan Kualitas Pelayanan Publik",
+}
+SHORT = {1: "Manajemen Perubahan", 2: "Deregulasi", 3: "Organisasi", 4: "Tata Laksana",
+         5: "SDM Aparatur", 6: "Akuntabilitas", 7: "Pengawasan", 8: "Pelayanan Publik"}
+
+# Keyword rules, checked in order: the first whose every word occurs wins.  "manajemen sdm" must be
+# tested before "manajemen perubahan", "pelayanan" last because other names mention it.
+_KEYWORDS = [
+    (5, ("sdm",)), (5, ("sumber daya manusia",)), (5, ("kepegawaian",)), (5, ("aparatur",)),
+    (1, ("manajemen", "perubahan")), (1, ("mindset",)), (1, ("culture set",)),
+    (2, ("deregulasi",)), (2, ("peraturan",)), (2, ("perundang",)), (2, ("regulasi",)),
+    (3, ("organisasi",)), (3, ("kelembagaan",)),
+    (4, ("tata laksana",)), (4, ("tatalaksana",)), (4, ("ketatalaksanaan",)),
+    (6, ("akuntabilitas",)),
+    (7, ("pengawasan",)),
+    (8, ("pelayanan publik",)), (8, ("kualitas pelayanan",)), (8, ("pelayanan",)),
+]
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
+_PREFIX = re.compile(r"^\s*(?:area\s+perubahan\s*[:\-]?\s*|area\s*[:\-]?\s*)?"
+                     r"(?:(?P<num>[1-8])(?:\.\d*)*\.?\)?|(?P<roman>viii|vii|vi|iv|v|iii|ii|i)[.)]?)?\s+",
+                     re.I)
+
+
+def _fold(text):
+    return " ".join(re.sub(r"[^\w]+", " ", str(text).casefold()).split())
+
+
+def _strip_prefix(text):
+    text = str(text).strip()
+    m = _PREFIX.match(text + " ")
+    num = None
+    if m:
+        if m.group("num"):
+            num = int(m.group("num"))
+        elif m.group("roman"):
+            num = _ROMAN[m.group("roman").lower()]
+        text = (text + " ")[m.end():].strip()
+    return num, text
+
+
+def match_area(text, strict=False):
+    """Area number for an area label, or None.
+
+    ``strict`` is for free-standing section rows and titles, where a kegiatan heading such as
+    "Penguatan Sistem Akuntabilitas Kinerja" must not pass for an area: the label must then be
+    short (an area name, not a sentence) or carry an explicit "AREA" / roman-numeral prefix.
+    """
+    if text is None:
+        return None
+    raw = str(text).strip()
+    if not raw:
+        return None
+    num, rest = _strip_prefix(raw)
+    folded = _fold(rest)
+    found = None
+    for no, words in _KEYWORDS:
+        if all(w in folded for w in words):
+            found = no
+            break
+    if strict:
+        # the label must be (close to) an area name: few words beyond the area's own vocabulary
+        if found is None or len(folded.split()) > 8 or not _looks_like_area_name(found, folded):
+            return None
+        return found
+    if found is None and num is not None and not rest:
+        return num
+    return found
+
+
+_AREA_VOCAB = set(_fold(" ".join(AREAS.values()) + " perubahan peraturan perundang undangan deregulasi "
+                        "kebijakan organisasi kelembagaan tata laksana tatalaksana ketatalaksanaan sistem "
+                        "manajemen sumber daya manusia sdm aparatur akuntabilitas kinerja pengawasan "
+                        "peningkatan kualitas pelayanan publik penguatan penataan dan area").split())
+
+
+def _looks_like_area_name(no, folded):
+    words = folded.split()
+    unknown = [w for w in words if w not in _AREA_VOCAB]
+    return len(unknown) <= 1
+
+
+def area_label(no):
+    return f"{no}. {AREAS[no]}" if no in AREAS else "Tanpa area"
+
+
+# --- catalogue -------------------------------------------------------------------------------
+
+CATALOGUE_PATH = Path(__file__).with_name("data") / "catalogue.json"
+_STOP = set("dan di yang untuk dengan atas dalam ke dari pada oleh atau serta bagi kpu kota kabupaten "
+            "provinsi lingkungan satker satuan kerja tahun ri republik indonesia".split())
+_SATKER_IN_TEXT = re.compile(r"\b(kpu|komisi pemilihan umum)\s+(kota|kabupaten|kab|provinsi|prov)\s+"
+                             r"([a-z]+(\s+[a-z]+)?)", re.I)
+
+
+def tokens(text):
+    """Content words of a text, office names removed, so plans of different offices compare."""
+    text = _SATKER_IN_TEXT.sub(" ", str(text or "").replace("{satker}", " "))
+    return [w for w in _fold(text).split() if len(w) > 2 and w not in _STOP and not w.isdigit()]
+
+
+@lru_cache(maxsize=1)
+def catalogue():
+    """The shipped catalogue: {"areas": [{"no", "name", "kegiatan": [{"code", "name", "sub_kegiatan": [...]}]}]}."""
+    return json.loads(CATALOGUE_PATH.read_text(encoding="utf-8"))
+
+
+def standard_kegiatan():
+    """Flat list of (area_no, code, name) for coverage measures."""
+    return [(a["no"], k["code"], k["name"]) for a in catalogue()["areas"] for k in a["kegiatan"]]
+
+
+class _Index:
+    """IDF-weighted cosine over token bags: good enough to tell the 8 areas apart from content."""
+
+    def __init__(self, docs):
+        self.docs = docs  # list of (payload, Counter)
+        df = Counter()
+        for _, bag in docs:
+            df.update(set(bag))
+        n = len(docs)
+        self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
+        self.norms = [math.sqrt(sum((self.idf[w] * c) ** 2 for w, c in bag.items())) or 1.0 for _, bag in docs]
+
+    def best(self, text_tokens, allowed=None):
+        q = Counter(text_tokens)
+        qn = math.sqrt(sum((self.idf.get(w, 0) * c) ** 2 for w, c in q.items())) or 1.0
+        best, best_score = None, 0.0
+        for (payload, bag), norm in zip(self.docs, self.norms):
+            if allowed is not None and payload[0] not in allowed:
+                continue
+            dot = sum(self.idf.get(w, 0) ** 2 * c * bag[w] for w, c in q.items() if w in bag)
+            score = dot / (qn * norm)
+            if score > best_score:
+                best, best_score = payload, score
+        return best, best_score
+
+
+@lru_cache(maxsize=1)
+def _sub_index():
+    docs = []
+    for a in catalogue()["areas"]:
+        for k in a["kegiatan"]:
+            for s in k.get("sub_kegiatan", []):
+                text = " ".join([k["name"], s["name"], " ".join(s.get("indikator", []))])
+                docs.append(((a["no"], k["code"]), Counter(tokens(text))))
+            docs.append(((a["no"], k["code"]), Counter(tokens(k["name"]))))
+    return _Index(docs)
+
+
+@lru_cache(maxsize=1)
+def _kegiatan_index():
+    docs = []
+    for a in catalogue()["areas"]:
+        for k in a["kegiatan"]:
+            subs = " ".join(s["name"] for s in k.get("sub_kegiatan", []))
+            docs.append(((a["no"], k["code"]), Counter(tokens(k["name"] + " " + k["name"] + " " + subs))))
+    return _Index(docs)
+
+
+def classify(kegiatan=None, sub_kegiatan=None, indikator=None):
+    """Best (area_no, kegiatan_code, score) for an activity whose file gives no area."""
+    text = " ".join(x if isinstance(x, str) else " ".join(x) for x in (kegiatan, sub_kegiatan, indikator) if x)
+    payload, score = _sub_index().best(tokens(text))
+    if payload is None:
+        return None, None, 0.0
+    return payload[0], payload[1], score
+
+
+def match_kegiatan(area_no, kegiatan=None, sub_kegiatan=None, threshold=0.35):
+    """Catalogue code of the standard kegiatan an activity belongs to (within its area), or None."""
+    text = " ".join(x for x in (kegiatan, kegiatan, sub_kegiatan) if x)
+    if not text:
+        return None
+    allowed = {area_no} if area_no else None
+    payload, score = _kegiatan_index().best(tokens(text), allowed)
+    return payload[1] if payload and score >= threshold else None

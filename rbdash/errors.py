@@ -1,0 +1,122 @@
+"""Named exceptions of the core, each carrying an English and an Indonesian one-line message.
+
+The CLI prints ``str(exc)``; pages show ``exc.message_id``.  One table of templates keyed by a
+stable ``code`` keeps both languages side by side, so a new reason is added in one place.
+"""
+
+MESSAGES = {
+    # code: (English, Indonesian)
+    "empty": ("the file is empty (0 bytes); export the workbook again",
+              "file kosong (0 byte); simpan ulang workbook dari Excel lalu unggah lagi"),
+    "too_large": ("the file is {size_mb:.1f} MB, above the {limit_mb} MB limit",
+                  "ukuran file {size_mb:.1f} MB melebihi batas {limit_mb} MB"),
+    "picture": ("this is a {kind} picture renamed to .xlsx, not a workbook",
+                "file ini gambar {kind} yang diberi nama .xlsx, bukan workbook Excel"),
+    "pdf": ("this is a PDF document, not a workbook; upload the original .xlsx",
+            "file ini dokumen PDF, bukan workbook Excel; unggah file .xlsx aslinya"),
+    "encrypted": ("the workbook is password-protected; remove the password in Excel "
+                  "(File > Info > Protect Workbook) and save again",
+                  "workbook dikunci kata sandi; buka di Excel, hapus kata sandi "
+                  "(File > Info > Protect Workbook), simpan, lalu unggah lagi"),
+    "legacy_xls": ("this is an old .xls (Excel 97-2003) file; save it as .xlsx in Excel",
+                   "ini file .xls lama (Excel 97-2003); simpan ulang sebagai .xlsx di Excel"),
+    "not_excel": ("not an Excel .xlsx file (unknown content); save the plan as .xlsx",
+                  "bukan file Excel .xlsx (isi tidak dikenal); simpan rencana aksi sebagai .xlsx"),
+    "truncated": ("the file is truncated or damaged ({detail}); copy or download it again",
+                  "file terpotong atau rusak ({detail}); salin atau unduh ulang file aslinya"),
+    "plain_zip": ("this is a plain ZIP archive, not an Excel workbook; extract it and upload the .xlsx inside",
+                  "ini arsip ZIP biasa, bukan workbook Excel; ekstrak dan unggah file .xlsx di dalamnya"),
+    "xml_entities": ("the workbook contains XML entity declarations in {part} (possible XML bomb); refused",
+                     "workbook berisi deklarasi entitas XML di {part} (berpotensi berbahaya); ditolak"),
+    "zip_bomb": ("the workbook expands to {size_mb:.0f} MB when unpacked (limit {limit_mb} MB); refused",
+                 "workbook mengembang menjadi {size_mb:.0f} MB saat dibuka (batas {limit_mb} MB); ditolak"),
+    "unreadable": ("the workbook cannot be read ({detail}); open it in Excel and save it again as .xlsx",
+                   "workbook tidak dapat dibaca ({detail}); buka di Excel lalu simpan ulang sebagai .xlsx"),
+    "no_sheets": ("the workbook has no visible worksheet",
+                  "workbook tidak memiliki lembar kerja yang terlihat"),
+    "no_table": ("no action-plan table found: expected a header row with KEGIATAN/INDIKATOR columns "
+                 "and 12 month columns (numbers 1-12, Jan..Des or Mulai/Selesai)",
+                 "tabel rencana aksi tidak ditemukan: perlu baris judul kolom (KEGIATAN/INDIKATOR) "
+                 "dan 12 kolom bulan (angka 1-12, Jan..Des, atau Mulai/Selesai)"),
+    "no_rows": ("the plan table on sheet '{sheet}' (header at row {row}) has no scheduled activity below it",
+                "tabel rencana aksi di lembar '{sheet}' (judul kolom di baris {row}) tidak berisi kegiatan berjadwal"),
+    "no_satker": ("the office (satker) name was not found in the title rows; add a title like "
+                  "'RENCANA AKSI RB KPU KOTA X TAHUN 2024'",
+                  "nama satker tidak ditemukan di judul; tambahkan judul seperti "
+                  "'RENCANA AKSI RB KPU KOTA X TAHUN 2024'"),
+    "no_year": ("the plan year was not found in the title rows; add e.g. 'TAHUN 2024' to the title",
+                "tahun rencana tidak ditemukan di judul; tambahkan misalnya 'TAHUN 2024' pada judul"),
+    "db_busy": ("the database is busy (another import is writing); try again in a moment",
+                "basis data sedang dipakai proses lain (impor berjalan); coba lagi sebentar lagi"),
+    "conflict": ("activity {activity_id} was changed by {by} at {at} since you opened it; reload and redo your edit",
+                 "kegiatan {activity_id} sudah diubah oleh {by} pada {at} sejak Anda membukanya; "
+                 "muat ulang lalu ulangi perubahan"),
+    "invalid_url": ("'{value}' is not a valid evidence link; use a full http(s):// address",
+                    "'{value}' bukan tautan bukti dukung yang sah; gunakan alamat lengkap http(s)://"),
+    "invalid_month": ("month {value} is outside 1-12", "bulan {value} di luar rentang 1-12"),
+    "unknown_activity": ("activity {activity_id} does not exist", "kegiatan {activity_id} tidak ada"),
+}
+
+
+class RbdashError(Exception):
+    """Base: ``code`` selects the message; keyword arguments fill it in."""
+
+    def __init__(self, code, **params):
+        self.code = code
+        self.params = params
+        en, _ = MESSAGES[code]
+        super().__init__(en.format(**params))
+
+    @property
+    def message_id(self):
+        return MESSAGES[self.code][1].format(**self.params)
+
+
+class UnreadableFile(RbdashError):
+    """The bytes are not a usable .xlsx workbook (empty, encrypted, damaged, picture...)."""
+
+
+class NoPlanFound(RbdashError):
+    """The workbook opens but holds no action-plan table, or one without satker/year."""
+
+
+class StoreError(RbdashError):
+    """The database refused the operation (busy)."""
+
+
+class ConflictError(RbdashError):
+    """Someone else saved the same activity since it was loaded."""
+
+
+class ValidationError(RbdashError):
+    """User input (progress entry) failed validation before saving."""
+
+
+# Problems that do not stop an import: collected as issues (frictionless-style) with type, sheet, row.
+ISSUES = {
+    "hidden_sheet": ("hidden sheet '{sheet}' skipped", "lembar tersembunyi '{sheet}' dilewati"),
+    "not_a_plan_sheet": ("sheet '{sheet}' has no plan table (skipped)",
+                         "lembar '{sheet}' tidak berisi tabel rencana aksi (dilewati)"),
+    "recap_sheet": ("sheet '{sheet}' looks like a recap/summary, not data (skipped)",
+                    "lembar '{sheet}' tampak seperti rekap/ringkasan, bukan data (dilewati)"),
+    "no_schedule": ("row {row}: activity has no scheduled month; not imported",
+                    "baris {row}: kegiatan tanpa bulan pelaksanaan; tidak diimpor"),
+    "orphan_text": ("row {row}: text without schedule before any activity; ignored",
+                    "baris {row}: teks tanpa jadwal sebelum kegiatan mana pun; diabaikan"),
+    "marks_without_text": ("row {row}: schedule marks without text, merged into the activity above",
+                           "baris {row}: tanda jadwal tanpa teks, digabung ke kegiatan di atasnya"),
+    "area_inferred": ("{count} activities on sheet '{sheet}' have no area in the file; area guessed from "
+                      "the standard catalogue",
+                      "{count} kegiatan di lembar '{sheet}' tidak mencantumkan area; area ditebak dari katalog standar"),
+    "bad_month": ("row {row}: month '{value}' not understood", "baris {row}: bulan '{value}' tidak dikenali"),
+    "end_before_start": ("row {row}: end month before start month; swapped",
+                         "baris {row}: bulan selesai sebelum bulan mulai; ditukar"),
+    "satker_from_filename": ("office name taken from the file name", "nama satker diambil dari nama file"),
+    "year_from_filename": ("year taken from the file name", "tahun diambil dari nama file"),
+}
+
+
+def issue_text(code, **params):
+    """(English, Indonesian) text of a non-fatal issue."""
+    en, id_ = ISSUES[code]
+    return en.format(**params), id_.format(**params)
