@@ -41,3 +41,95 @@ def parse(as_json, file):
     for issue in plan.issues:
         where = ":".join(str(x) for x in (issue.sheet, issue.row) if x is not None)
         click.echo(f"  warning {issue.type} {where} {issue.message}")
+
+
+def _workbooks(paths):
+    """Files named, and .xlsx/.xlsm files under directories named (recursively, sorted)."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".xlsx", ".xlsm")
+                              and not q.name.startswith("~$"))
+        else:
+            yield p
+
+
+@main.command("import")
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="DuckDB file (default: $RBDASH_DB or data/rbdash.duckdb).")
+@click.argument("paths", nargs=-1, required=True)
+def import_(db, paths):
+    """Import workbooks (directories recursively); one transaction per file.
+
+    Example: python -m rbdash import --db data/rbdash.duckdb plans/kalsel/
+    Exit code 0 when every file was imported or was a duplicate, 2 when any file was refused.
+    """
+    from rbdash.excel import parse_workbook
+    from rbdash.store import Store, default_db_path
+    try:
+        store = Store(db or default_db_path())
+    except RbdashError as exc:
+        fail(str(exc))
+    refused = 0
+    for path in _workbooks(paths):
+        try:
+            if not path.is_file():
+                raise FileNotFoundError(f"no such file")
+            plan = parse_workbook(path)
+            result = store.import_plan(plan, actor="cli")
+        except (RbdashError, OSError) as exc:
+            refused += 1
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            click.echo(f"{path}: refused: {reason}")
+            continue
+        if result["status"] == "duplicate":
+            click.echo(f"{path}: skipped: duplicate of {result['satker']} {result['year']} "
+                       f"version {result['version']}")
+        else:
+            extra = f", {result['carried_over']} carried over" if result["carried_over"] else ""
+            click.echo(f"{path}: ok: {result['satker']} {result['year']} version {result['version']}, "
+                       f"{result['activities']} activities, {len(plan.issues)} warnings{extra}")
+    if refused:
+        sys.exit(2)
+
+
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="DuckDB file (default: $RBDASH_DB or data/rbdash.duckdb).")
+@click.option("--as-of", "as_of", type=click.IntRange(1, 12), required=True, help="Count months 1..M.")
+@click.option("--year", type=int, default=None, help="Plan year (default: all years).")
+@click.option("--by", "by", type=click.Choice(["satker", "area", "month"]), multiple=True,
+              help="Group key; repeat for several (default: satker).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
+def completion(db, as_of, year, by, as_json):
+    """Realised-on-schedule rate up to month M over each satker's latest plan version.
+
+    Example: python -m rbdash completion --as-of 9 --year 2023 --by satker --by area --json
+    """
+    from rbdash.metrics import completion as compute
+    from rbdash.store import Store, default_db_path
+    path = Path(db) if db else default_db_path()
+    if not path.exists():
+        fail(f"{path}: no such database")
+    try:
+        df = compute(Store(path), as_of, year=year, by=by or ("satker",))
+    except RbdashError as exc:
+        fail(str(exc))
+    rows = []
+    for rec in df.to_dict("records"):
+        row = {k: rec[k] for k in df.columns if k not in ("has_data", "planned", "realized", "rate")}
+        row.update(planned=int(rec["planned"]),
+                   realized=None if rec["realized"] is None or rec["realized"] != rec["realized"]
+                   else int(rec["realized"]),
+                   rate=None if rec["rate"] is None or rec["rate"] != rec["rate"] else round(rec["rate"], 4))
+        for k in ("area_no", "month"):
+            if k in row and row[k] is not None:
+                row[k] = int(row[k])
+        rows.append(row)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        keys = " ".join(str(row[k]) for k in row if k not in ("planned", "realized", "rate"))
+        rate = "no data" if row["rate"] is None and row["realized"] is None else \
+            (f"{row['rate']:.1%}" if row["rate"] is not None else "-")
+        click.echo(f"{keys}: {row['realized'] if row['realized'] is not None else '-'}/{row['planned']} {rate}")

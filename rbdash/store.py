@@ -1,0 +1,355 @@
+"""DuckDB storage: schema and migrations, transactional imports with versions, progress edits, audit.
+
+DuckDB lets one process at a time open a database file.  So nobody holds a connection for long:
+every operation opens a short-lived connection (retrying while another process has the file) and
+closes it.  The running app and the CLI can therefore both write; readers in the app are cached by
+``Store.data_version()``, a stat of the files that changes with every commit, so pages pick up
+imports made elsewhere without a restart.
+
+Months are stored as 12-bit masks (bit m-1 = month m): completion rates are then bit_count()
+arithmetic inside DuckDB instead of joins over month rows.
+"""
+
+import datetime as dt
+import json
+import os
+import re
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from rbdash.errors import ConflictError, StoreError, ValidationError
+
+DEFAULT_DB = Path("data") / "rbdash.duckdb"
+
+MIGRATIONS = [
+    (1, "initial schema", [
+        """CREATE TABLE satker (
+            id INTEGER PRIMARY KEY, name VARCHAR NOT NULL UNIQUE, level VARCHAR, province VARCHAR)""",
+        """CREATE TABLE plan_versions (
+            id INTEGER PRIMARY KEY, satker_id INTEGER NOT NULL, year INTEGER NOT NULL,
+            version INTEGER NOT NULL, source_name VARCHAR, sha256 VARCHAR NOT NULL,
+            imported_at TIMESTAMP NOT NULL, imported_by VARCHAR, as_of_month INTEGER,
+            has_realization BOOLEAN NOT NULL DEFAULT FALSE, activity_count INTEGER,
+            issues_json VARCHAR, UNIQUE (satker_id, year, version))""",
+        """CREATE TABLE activities (
+            id BIGINT PRIMARY KEY, plan_version_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+            sheet VARCHAR, "row" INTEGER, area_no INTEGER, kegiatan VARCHAR, sub_kegiatan VARCHAR,
+            indikator VARCHAR, keterangan VARCHAR, pic VARCHAR, catalogue_code VARCHAR,
+            area_source VARCHAR, match_key VARCHAR, planned_mask INTEGER NOT NULL)""",
+        """CREATE TABLE progress (
+            activity_id BIGINT PRIMARY KEY, realized_mask INTEGER NOT NULL DEFAULT 0,
+            evidence_url VARCHAR, note VARCHAR, capaian DOUBLE, source VARCHAR,
+            revision INTEGER NOT NULL DEFAULT 1, updated_at TIMESTAMP, updated_by VARCHAR)""",
+        """CREATE TABLE audit_log (
+            id BIGINT PRIMARY KEY, logged_at TIMESTAMP NOT NULL, actor VARCHAR, action VARCHAR NOT NULL,
+            satker VARCHAR, year INTEGER, plan_version_id INTEGER, activity_id BIGINT, detail VARCHAR)""",
+        """CREATE VIEW latest_versions AS
+            SELECT pv.* FROM plan_versions pv
+            WHERE pv.version = (SELECT max(version) FROM plan_versions p2
+                                WHERE p2.satker_id = pv.satker_id AND p2.year = pv.year)""",
+    ]),
+]
+
+_LOCK_ERRORS = ("Could not set lock", "Conflicting lock", "database is locked", "being used by another")
+
+
+def months_to_mask(months):
+    mask = 0
+    for m in months or ():
+        if 1 <= int(m) <= 12:
+            mask |= 1 << (int(m) - 1)
+    return mask
+
+
+def mask_to_months(mask):
+    return [m for m in range(1, 13) if mask and (int(mask) >> (m - 1)) & 1]
+
+
+def _fold(s):
+    return " ".join(re.sub(r"[^\w]+", " ", str(s or "").casefold()).split())
+
+
+def satker_level(name):
+    for level in ("Provinsi", "Kabupaten", "Kota"):
+        if name.startswith(f"KPU {level} "):
+            return level
+    return "RI" if name == "KPU RI" else None
+
+
+class Store:
+    """A DuckDB file plus the discipline to use it from several threads and processes."""
+
+    def __init__(self, path=DEFAULT_DB, busy_timeout=20.0):
+        self.path = Path(path)
+        self.busy_timeout = busy_timeout
+        self._write_lock = threading.Lock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.migrate()
+
+    # -- connections -------------------------------------------------------------------------
+    @contextmanager
+    def connect(self):
+        """A short-lived connection, retried while another process holds the file."""
+        deadline = time.monotonic() + self.busy_timeout
+        delay = 0.02
+        while True:
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as exc:
+                if not any(s in str(exc) for s in _LOCK_ERRORS) or time.monotonic() > deadline:
+                    if any(s in str(exc) for s in _LOCK_ERRORS):
+                        raise StoreError("db_busy") from None
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def transaction(self):
+        """BEGIN..COMMIT on a fresh connection; ROLLBACK on any error so nothing half-lands."""
+        with self._write_lock, self.connect() as con:
+            run(con, "BEGIN TRANSACTION")
+            try:
+                yield con
+                run(con, "COMMIT")
+            except BaseException:
+                run(con, "ROLLBACK")
+                raise
+
+    def query_df(self, sql, params=None):
+        with self.connect() as con:
+            return con.execute(sql, params or []).df()
+
+    def data_version(self):
+        """Changes whenever the database files change: the cache key for readers."""
+        parts = []
+        for p in (self.path, Path(str(self.path) + ".wal")):
+            try:
+                st = p.stat()
+                parts.append((st.st_mtime_ns, st.st_size))
+            except FileNotFoundError:
+                parts.append(None)
+        return str(parts)
+
+    # -- schema ---------------------------------------------------------------------------------
+    def migrate(self):
+        with self.transaction() as con:
+            run(con, """CREATE TABLE IF NOT EXISTS migrations (
+                version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)""")
+            done = {r[0] for r in con.execute("SELECT version FROM migrations").fetchall()}
+            for version, description, statements in MIGRATIONS:
+                if version in done:
+                    continue
+                for sql in statements:
+                    run(con, sql)
+                run(con, "INSERT INTO migrations VALUES (?, ?, ?)", [version, description, _now()])
+
+    def schema_version(self):
+        with self.connect() as con:
+            return one(con, "SELECT max(version) FROM migrations")[0]
+
+    # -- imports --------------------------------------------------------------------------------
+    def import_plan(self, plan, actor="cli"):
+        """Store a parsed Plan in one transaction.
+
+        Returns a dict with ``status`` "ok" (new satker/year or new version) or "duplicate" (the same
+        bytes were imported before: nothing changes).  A changed plan for a satker+year becomes a
+        new version; realisation recorded on the previous version is carried to matching activities.
+        """
+        with self.transaction() as con:
+            dup = one(con,
+                """SELECT s.name, pv.year, pv.version FROM plan_versions pv JOIN satker s ON s.id = pv.satker_id
+                   WHERE pv.sha256 = ? AND s.name = ? AND pv.year = ?""",
+                [plan.sha256, plan.satker, plan.year])
+            if dup:
+                return {"status": "duplicate", "satker": dup[0], "year": dup[1], "version": dup[2]}
+            satker_id = self._satker_id(con, plan.satker)
+            prev = one(con,
+                "SELECT id, version FROM plan_versions WHERE satker_id = ? AND year = ? ORDER BY version DESC LIMIT 1",
+                [satker_id, plan.year])
+            version = (prev[1] + 1) if prev else 1
+            pv_id = _next_id(con, "plan_versions")
+            now = _now()
+            run(con,
+                "INSERT INTO plan_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [pv_id, satker_id, plan.year, version, plan.source_name, plan.sha256, now, actor,
+                 plan.as_of_month, plan.has_realization, len(plan.activities),
+                 json.dumps([i.to_dict() for i in plan.issues], ensure_ascii=False)])
+            first_id = _next_id(con, "activities")
+            acts = _activities_frame(plan, pv_id, first_id)
+            con.register("new_acts", acts.drop(columns=["realized_mask", "evidence", "capaian"]))
+            run(con, "INSERT INTO activities SELECT * FROM new_acts")
+            con.unregister("new_acts")
+            carried = 0
+            prog = acts[["id", "realized_mask", "evidence", "capaian", "match_key"]].copy()
+            if prev:
+                carried = self._carry_over(con, prev[0], prog)
+            prog = prog[(prog.realized_mask > 0) | prog.evidence.notna() | prog.capaian.notna()
+                        | plan.has_realization]
+            if len(prog):
+                prog = prog.assign(note=None, source="import", revision=1, updated_at=now, updated_by=actor)
+                prog = prog[["id", "realized_mask", "evidence", "note", "capaian", "source", "revision",
+                             "updated_at", "updated_by"]]
+                con.register("new_prog", prog)
+                run(con, "INSERT INTO progress SELECT * FROM new_prog")
+                con.unregister("new_prog")
+            self._audit(con, actor, "import", plan.satker, plan.year, pv_id, None,
+                        {"file": plan.source_name, "sha256": plan.sha256, "version": version,
+                         "activities": len(plan.activities), "carried_over": carried,
+                         "issues": len(plan.issues)})
+            return {"status": "ok", "satker": plan.satker, "year": plan.year, "version": version,
+                    "plan_version_id": pv_id, "activities": len(plan.activities), "carried_over": carried}
+
+    def _satker_id(self, con, name):
+        row = one(con, "SELECT id FROM satker WHERE name = ?", [name])
+        if row:
+            return row[0]
+        sid = _next_id(con, "satker")
+        level = satker_level(name)
+        province = name.removeprefix("KPU Provinsi ") if level == "Provinsi" else _province_of(name)
+        run(con, "INSERT INTO satker VALUES (?, ?, ?, ?)", [sid, name, level, province])
+        return sid
+
+    def _carry_over(self, con, prev_pv_id, prog):
+        """Merge the previous version's realisation into matching new activities (union of months)."""
+        old = con.execute(
+            """SELECT a.match_key, p.realized_mask, p.evidence_url, p.note, p.capaian
+               FROM activities a JOIN progress p ON p.activity_id = a.id
+               WHERE a.plan_version_id = ?""", [prev_pv_id]).df()
+        if old.empty:
+            return 0
+        old = old.drop_duplicates("match_key").set_index("match_key")
+        carried = 0
+        for i, key in prog["match_key"].items():
+            if key in old.index:
+                o = old.loc[key]
+                prog.at[i, "realized_mask"] = int(prog.at[i, "realized_mask"]) | int(o.realized_mask)
+                if pd.isna(prog.at[i, "evidence"]) and isinstance(o.evidence_url, str):
+                    prog.at[i, "evidence"] = o.evidence_url
+                if pd.isna(prog.at[i, "capaian"]) and pd.notna(o.capaian):
+                    prog.at[i, "capaian"] = o.capaian
+                carried += 1
+        return carried
+
+    # -- progress edits ---------------------------------------------------------------------------
+    def save_progress(self, activity_id, realized_months, evidence_url, note, expected_revision, actor):
+        """Save one activity's realisation; refuse if someone saved it since ``expected_revision``.
+
+        ``expected_revision`` is the revision the editor loaded (0 when there was no progress row).
+        """
+        months = sorted({int(m) for m in realized_months or ()})
+        for m in months:
+            if not 1 <= m <= 12:
+                raise ValidationError("invalid_month", value=m)
+        evidence_url = (evidence_url or "").strip() or None
+        if evidence_url and not re.fullmatch(r"https?://[^\s/$.?#][^\s<>\"]*\.[^\s<>\"]*", evidence_url):
+            raise ValidationError("invalid_url", value=evidence_url)
+        note = (note or "").strip() or None
+        mask = months_to_mask(months)
+        now = _now()
+        with self.transaction() as con:
+            act = one(con,
+                """SELECT a.id, s.name, pv.year, pv.id FROM activities a JOIN plan_versions pv ON pv.id = a.plan_version_id
+                   JOIN satker s ON s.id = pv.satker_id WHERE a.id = ?""", [activity_id])
+            if act is None:
+                raise ValidationError("unknown_activity", activity_id=activity_id)
+            cur = one(con, "SELECT revision, updated_by, updated_at, realized_mask, evidence_url, note "
+                              "FROM progress WHERE activity_id = ?", [activity_id])
+            current_rev = cur[0] if cur else 0
+            if current_rev != expected_revision:
+                raise ConflictError("conflict", activity_id=activity_id, by=cur[1] or "?",
+                                    at=str(cur[2])[:19] if cur else "?")
+            if cur is None:
+                run(con, "INSERT INTO progress VALUES (?, ?, ?, ?, NULL, 'edit', 1, ?, ?)",
+                            [activity_id, mask, evidence_url, note, now, actor])
+            else:
+                run(con, """UPDATE progress SET realized_mask = ?, evidence_url = ?, note = ?, source = 'edit',
+                               revision = revision + 1, updated_at = ?, updated_by = ?
+                               WHERE activity_id = ? AND revision = ?""",
+                            [mask, evidence_url, note, now, actor, activity_id, expected_revision])
+            before = {"realized_months": mask_to_months(cur[3]) if cur else [],
+                      "evidence_url": cur[4] if cur else None, "note": cur[5] if cur else None}
+            after = {"realized_months": months, "evidence_url": evidence_url, "note": note}
+            self._audit(con, actor, "progress", act[1], act[2], act[3], activity_id,
+                        {"before": before, "after": after})
+            return current_rev + 1
+
+    def _audit(self, con, actor, action, satker, year, pv_id, activity_id, detail):
+        run(con, "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [_next_id(con, "audit_log"), _now(), actor, action, satker, year, pv_id, activity_id,
+                     json.dumps(detail, ensure_ascii=False, default=str)])
+
+    # -- reads ------------------------------------------------------------------------------------
+    def counts(self):
+        with self.connect() as con:
+            return dict(zip(("satker", "plan_versions", "activities", "progress", "audit_log"), con.execute(
+                """SELECT (SELECT count(*) FROM satker), (SELECT count(*) FROM plan_versions),
+                          (SELECT count(*) FROM activities), (SELECT count(*) FROM progress),
+                          (SELECT count(*) FROM audit_log)""").fetchall()[0]))
+
+
+def _activities_frame(plan, pv_id, first_id):
+    rows = []
+    seen = {}
+    for seq, a in enumerate(plan.activities):
+        ind = a.indikator_text()
+        key = _fold(f"{a.area_no}|{a.kegiatan}|{a.sub_kegiatan}|{ind}")
+        seen[key] = seen.get(key, 0) + 1
+        rows.append({
+            "id": first_id + seq, "plan_version_id": pv_id, "seq": seq, "sheet": a.sheet, "row": a.row,
+            "area_no": a.area_no, "kegiatan": a.kegiatan, "sub_kegiatan": a.sub_kegiatan, "indikator": ind,
+            "keterangan": a.keterangan, "pic": a.pic, "catalogue_code": a.catalogue_code,
+            "area_source": a.area_source, "match_key": f"{key}#{seen[key]}",
+            "planned_mask": months_to_mask(a.planned_months),
+            "realized_mask": months_to_mask(a.realized_months), "evidence": a.evidence, "capaian": a.capaian})
+    df = pd.DataFrame(rows, columns=[
+        "id", "plan_version_id", "seq", "sheet", "row", "area_no", "kegiatan", "sub_kegiatan", "indikator",
+        "keterangan", "pic", "catalogue_code", "area_source", "match_key", "planned_mask", "realized_mask",
+        "evidence", "capaian"])
+    return df.astype({"id": "int64", "plan_version_id": "int32", "seq": "int32", "row": "int32",
+                      "area_no": "Int32", "planned_mask": "int32", "realized_mask": "int32",
+                      "capaian": "float64", "evidence": "object"})
+
+
+def one(con, sql, params=None):
+    """First row or None, draining the result (see run)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def run(con, sql, params=None):
+    """Execute and drain: DuckDB 2 refuses new work while a result is still pending."""
+    return con.execute(sql, params or []).fetchall()
+
+
+def _next_id(con, table):
+    return one(con, f"SELECT COALESCE(max(id), 0) + 1 FROM {table}")[0]
+
+
+def _now():
+    return dt.datetime.now().replace(microsecond=0)
+
+
+_PROVINCES = None
+
+
+def _province_of(name):
+    """Province of a kabupaten/kota when the shipped region list knows it."""
+    global _PROVINCES
+    if _PROVINCES is None:
+        path = Path(__file__).with_name("data") / "regions.json"
+        _PROVINCES = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return _PROVINCES.get(name)
+
+
+def default_db_path():
+    return Path(os.environ.get("RBDASH_DB", DEFAULT_DB))
