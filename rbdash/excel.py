@@ -406,7 +406,8 @@ def find_table(rows, start=0, limit=80):
         data_start = last + 1
         while data_start < n and _numbering_row(rows[data_start]):
             data_start += 1
-        signature = {_fold(v) for v in rows[r] if isinstance(v, str) and v.strip()}
+        signature = {_fold(rows[k][c]) for k in range(r, last + 1) for c in full.values()
+                     if c < len(rows[k]) and isinstance(rows[k][c], str) and rows[k][c].strip()}
         return Table(r, data_start, full, grid, signature)
     return None
 
@@ -588,8 +589,8 @@ class _SheetParser:
         return any(isinstance(v, str) and SIGNATURE.match(v) for v in row)
 
     def _is_header_like(self, row):
-        texts = [_fold(v) for v in row if isinstance(v, str) and v.strip()]
-        if texts and sum(1 for x in texts if x in self.t.signature) >= 2:
+        texts = {_fold(v) for v in row if isinstance(v, str) and v.strip()}
+        if len(texts & self.t.signature) >= 2:
             return True
         return _numbering_row(row) or bool(_month_row(row))
 
@@ -809,9 +810,9 @@ def parse_workbook(source, name=None):
     try:
         for meta in metas:
             sheet = meta.name
-            if "WorkSheet" not in str(meta.typ):
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
                 continue
-            if "Visible" not in str(meta.visible) or "Very" in str(meta.visible):
+            if meta.visible != pc.SheetVisibleEnum.Visible:
                 issues.append(make_issue("hidden_sheet", sheet))
                 continue
             visible += 1

@@ -1,0 +1,95 @@
+"""Shared fixtures: the shared/ fixture workbooks, a tiny workbook builder for quirks, temp stores."""
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.styles import PatternFill
+from openpyxl.styles.colors import Color
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+PLANS = SHARED / "fixtures" / "plans"
+TRUTHS = sorted(PLANS.glob("*.truth.json"))
+
+HEADER = ["NO", "AREA PERUBAHAN", "KEGIATAN", "SUB KEGIATAN", "INDIKATOR KEBERHASILAN"]
+
+
+def truth(name):
+    return json.loads((PLANS / f"{name}.truth.json").read_text(encoding="utf-8"))
+
+
+def build_workbook(path, rows, *, title="RENCANA AKSI REFORMASI BIROKRASI KPU KOTA CONTOH TAHUN 2024",
+                   sheet="Renaksi", fills=None, extra_sheets=(), origin=(1, 1)):
+    """Write a one-table workbook: title, then ``rows`` (lists) starting at ``origin`` (row, col).
+
+    ``fills`` maps (row, col) 1-based *within rows* to a Color or "RRGGBB"; ``extra_sheets`` is a list
+    of (name, rows, state) for hidden or recap sheets.
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    r0, c0 = origin
+    if title:
+        ws.cell(r0, c0, title)
+        r0 += 2
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            if v is not None:
+                ws.cell(r0 + i, c0 + j, v)
+    for (i, j), color in (fills or {}).items():
+        color = color if isinstance(color, Color) else Color(rgb="FF" + color)
+        ws.cell(r0 + i - 1, c0 + j - 1).fill = PatternFill("solid", fgColor=color)
+    for name, srows, state in extra_sheets:
+        ws2 = wb.create_sheet(name)
+        ws2.sheet_state = state
+        for i, row in enumerate(srows):
+            for j, v in enumerate(row):
+                if v is not None:
+                    ws2.cell(1 + i, 1 + j, v)
+    wb.save(path)
+    return path
+
+
+def plan_rows(marks_by_row, header=HEADER, months=list(range(1, 13))):
+    """Header + month row + data rows; ``marks_by_row`` = [(texts, {month: mark})]."""
+    rows = [header + ["PELAKSANAAN (BULAN)"] + [None] * 11 + ["KET"],
+            [None] * len(header) + list(months) + [None]]
+    for texts, marks in marks_by_row:
+        rows.append(list(texts) + [marks.get(m) for m in range(1, 13)] + [None])
+    return rows
+
+
+@pytest.fixture
+def make_wb(tmp_path):
+    counter = iter(range(10_000))
+
+    def make(rows, name=None, **kw):
+        return build_workbook(tmp_path / (name or f"wb{next(counter)}.xlsx"), rows, **kw)
+    return make
+
+
+@pytest.fixture
+def fixture_copy(tmp_path):
+    """Copy a shared fixture workbook into tmp (tests may rename or modify it)."""
+    def copy(name):
+        dst = tmp_path / f"{name}.xlsx"
+        shutil.copy(PLANS / f"{name}.xlsx", dst)
+        return dst
+    return copy
+
+
+@pytest.fixture
+def store(tmp_path):
+    from rbdash.store import Store
+    return Store(tmp_path / "test.duckdb")
+
+
+def db_snapshot(store):
+    """Every row of every table: 'the database is unchanged' is asserted on this."""
+    with store.connect() as con:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
