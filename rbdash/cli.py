@@ -34,6 +34,8 @@ def parse(as_json, file):
         plan = parse_workbook(file)
     except RbdashError as exc:
         fail(f"{file}: {exc}")
+    except Exception as exc:  # a parser bug must still be one line, not a traceback
+        fail(f"{file}: unexpected error ({type(exc).__name__}: {exc})")
     if as_json:
         click.echo(json.dumps(plan.to_dict(), ensure_ascii=False))
         return
@@ -73,13 +75,17 @@ def import_(db, paths):
     for path in _workbooks(paths):
         try:
             if not path.is_file():
-                raise FileNotFoundError(f"no such file")
+                raise FileNotFoundError(2, "no such file")
             plan = parse_workbook(path)
             result = store.import_plan(plan, actor="cli")
         except (RbdashError, OSError) as exc:
             refused += 1
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             click.echo(f"{path}: refused: {reason}")
+            continue
+        except Exception as exc:  # one bad file must not stop the batch (its transaction rolled back)
+            refused += 1
+            click.echo(f"{path}: refused: unexpected error ({type(exc).__name__}: {exc})")
             continue
         if result["status"] == "duplicate":
             click.echo(f"{path}: skipped: duplicate of {result['satker']} {result['year']} "

@@ -1,0 +1,205 @@
+"""CLI contract: parse --json shape, import lines and versions, completion, bad input (exit 2, one line,
+database unchanged), against a real DuckDB file in a subprocess."""
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import openpyxl
+import pytest
+
+from conftest import PLANS, ROOT, db_snapshot, plan_rows, truth
+
+PY = sys.executable
+
+
+def rbdash(*args, check=None):
+    p = subprocess.run([PY, "-m", "rbdash", *map(str, args)], capture_output=True, text=True, cwd=ROOT,
+                       timeout=120)
+    if check is not None:
+        assert p.returncode == check, p.stdout + p.stderr
+    return p
+
+
+def test_parse_json_contract():
+    out = json.loads(rbdash("parse", "--json", PLANS / "kpu_provinsi_kalimantan_selatan_2023_monev.xlsx",
+                            check=0).stdout)
+    assert {"satker", "year", "activities", "warnings"} <= out.keys()
+    a = out["activities"][0]
+    assert {"sheet", "row", "area_no", "kegiatan", "sub_kegiatan", "indikator", "planned_months",
+            "realized_months", "keterangan"} <= a.keys()
+    t = truth("kpu_provinsi_kalimantan_selatan_2023_monev")["records"][0]
+    assert (a["sheet"], a["row"], a["planned_months"], a["realized_months"]) == (
+        t["sheet"], t["row"], t["planned_months"], t["realized_months"])
+
+
+def test_import_directory_then_duplicates_then_new_version(tmp_path):
+    db = tmp_path / "r.duckdb"
+    p = rbdash("import", "--db", db, PLANS, check=0)
+    lines = p.stdout.strip().splitlines()
+    assert len(lines) == 7 and all(": ok: " in line for line in lines)
+    assert "kpu_kota_pasuruan_2022.xlsx: ok: KPU Kota Pasuruan 2022 version 1, 133 activities, 0 warnings" \
+        in p.stdout
+    p = rbdash("import", "--db", db, PLANS / "kpu_kota_pasuruan_2022.xlsx", check=0)
+    assert p.stdout.strip().endswith(
+        "kpu_kota_pasuruan_2022.xlsx: skipped: duplicate of KPU Kota Pasuruan 2022 version 1")
+    changed = tmp_path / "pasuruan_revisi.xlsx"
+    wb = openpyxl.load_workbook(PLANS / "kpu_kota_pasuruan_2022.xlsx")
+    wb.active["F8"] = "√"  # one more month for the first activity
+    wb.save(changed)
+    p = rbdash("import", "--db", db, changed, check=0)
+    assert "ok: KPU Kota Pasuruan 2022 version 2, 133 activities" in p.stdout
+
+
+def _completion_from_truths(as_of):
+    """Expected figures computed straight from the fixtures' ground truth."""
+    rows = {}
+    for name in ("kpu_provinsi_kalimantan_selatan_2023_monev",):
+        t = truth(name)
+        planned = sum(len([m for m in r["planned_months"] if m <= as_of]) for r in t["records"])
+        done = sum(len([m for m in r["planned_months"] if m <= as_of and m in r["realized_months"]])
+                   for r in t["records"])
+        rows[t["satker"]] = (planned, done)
+    return rows
+
+
+@pytest.mark.parametrize("as_of", [3, 9, 12])
+def test_completion_json_matches_ground_truth(tmp_path, as_of):
+    db = tmp_path / "r.duckdb"
+    rbdash("import", "--db", db, PLANS, check=0)
+    rows = json.loads(rbdash("completion", "--db", db, "--as-of", as_of, "--year", 2023, "--json",
+                             check=0).stdout)
+    by_satker = {r["satker"]: r for r in rows}
+    expected = _completion_from_truths(as_of)
+    for satker, (planned, done) in expected.items():
+        r = by_satker[satker]
+        assert (r["planned"], r["realized"], r["rate"]) == (planned, done, round(done / planned, 4))
+    # plans without any realisation data are "no data", not 0%
+    assert by_satker["KPU Kabupaten Banjar"]["realized"] is None
+    assert by_satker["KPU Kabupaten Banjar"]["rate"] is None
+    assert "KPU Kota Pasuruan" not in by_satker  # 2022 plan, filtered by --year
+
+
+def test_completion_by_area_and_month_keys(tmp_path):
+    db = tmp_path / "r.duckdb"
+    rbdash("import", "--db", db, PLANS / "kpu_provinsi_kalimantan_selatan_2023_monev.xlsx", check=0)
+    rows = json.loads(rbdash("completion", "--db", db, "--as-of", 6, "--by", "area", "--by", "month",
+                             "--json", check=0).stdout)
+    assert set(rows[0]) == {"area_no", "month", "planned", "realized", "rate"}
+    assert {r["month"] for r in rows} == set(range(1, 7))
+    t = truth("kpu_provinsi_kalimantan_selatan_2023_monev")["records"]
+    a1m3 = [r for r in rows if (r["area_no"], r["month"]) == (1, 3)][0]
+    assert a1m3["planned"] == sum(1 for r in t if r["area_no"] == 1 and 3 in r["planned_months"])
+    assert a1m3["realized"] == sum(1 for r in t if r["area_no"] == 1 and 3 in r["planned_months"]
+                                  and 3 in r["realized_months"])
+
+
+# --- bad input -------------------------------------------------------------------------------------
+
+def _xlsx_bytes(rows):
+    wb = openpyxl.Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _with_entity_bomb():
+    src = io.BytesIO(_xlsx_bytes(plan_rows([(("1", "Manajemen Perubahan", "a", "b", "c"), {1: "√"})])))
+    out = io.BytesIO()
+    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>')
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = bomb.encode() + (data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data)
+            zout.writestr(item, data)
+    return out.getvalue()
+
+
+def _plain_zip():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("catatan.txt", "bukan excel")
+    return out.getvalue()
+
+
+def _ole2(encrypted):
+    body = bytearray(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024)
+    if encrypted:
+        body += "EncryptionInfo".encode("utf-16-le") + "EncryptedPackage".encode("utf-16-le")
+    return bytes(body)
+
+
+FIXTURE_BYTES = (PLANS / "kpu_kota_banjarmasin_2022.xlsx").read_bytes()
+NO_TABLE = _xlsx_bytes([["Daftar hadir rapat"], ["Nama", "Jabatan"], ["Budi", "Staf"]])
+HEADER_ONLY = _xlsx_bytes([["RENCANA AKSI KPU KOTA CONTOH TAHUN 2024"]] + plan_rows([]))
+
+BAD = [
+    ("empty", b"", "the file is empty (0 bytes); export the workbook again"),
+    ("text", b"NO;KEGIATAN\n1;Rapat\n", "not an Excel .xlsx file (unknown content); save the plan as .xlsx"),
+    ("truncated", FIXTURE_BYTES[: len(FIXTURE_BYTES) // 2],
+     "the file is truncated or damaged (File is not a zip file); copy or download it again"),
+    ("encrypted", _ole2(True), "the workbook is password-protected; remove the password in Excel "
+                               "(File > Info > Protect Workbook) and save again"),
+    ("legacy_xls", _ole2(False), "this is an old .xls (Excel 97-2003) file; save it as .xlsx in Excel"),
+    ("plain_zip", _plain_zip(), "this is a plain ZIP archive, not an Excel workbook; extract it and upload "
+                                "the .xlsx inside"),
+    ("picture", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "this is a PNG picture renamed to .xlsx, not a workbook"),
+    ("no_table", NO_TABLE, "no action-plan table found: expected a header row with KEGIATAN/INDIKATOR columns "
+                           "and 12 month columns (numbers 1-12, Jan..Des or Mulai/Selesai)"),
+    ("header_only", HEADER_ONLY, "the plan table on sheet 'Sheet' (header at row 2) has no scheduled activity "
+                                 "below it"),
+    ("entity_bomb", _with_entity_bomb(), "the workbook contains XML entity declarations in "
+                                         "xl/worksheets/sheet1.xml (possible XML bomb); refused"),
+]
+
+
+@pytest.mark.parametrize("name, data, message", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_refused_cleanly_and_db_unchanged(tmp_path, name, data, message):
+    from rbdash.store import Store
+    db = tmp_path / "r.duckdb"
+    rbdash("import", "--db", db, PLANS / "kpu_kabupaten_tapin_2023.xlsx", check=0)
+    before = db_snapshot(Store(db))
+    bad = tmp_path / f"{name}.xlsx"
+    bad.write_bytes(data)
+
+    p = rbdash("parse", "--json", bad, check=2)
+    assert p.stdout == ""
+    assert p.stderr == f"error: {bad}: {message}\n"
+
+    p = rbdash("import", "--db", db, bad, PLANS / "kpu_kabupaten_banjar_2023.xlsx", check=2)
+    lines = p.stdout.splitlines()
+    assert lines[0] == f"{bad}: refused: {message}"
+    assert "ok: KPU Kabupaten Banjar 2023 version 1" in lines[1]  # the good file still imports
+    assert "Traceback" not in p.stdout + p.stderr
+    after = db_snapshot(Store(db))
+    for table, rows in before.items():
+        if table in ("satker", "plan_versions", "activities", "audit_log"):
+            assert [r for r in after[table] if r in rows] == rows  # nothing lost, nothing altered
+    assert len(after["plan_versions"]) == len(before["plan_versions"]) + 1
+
+
+def test_missing_file_and_missing_db(tmp_path):
+    p = rbdash("parse", "--json", tmp_path / "nope.xlsx", check=2)
+    assert p.stderr == f"error: {tmp_path / 'nope.xlsx'}: no such file\n"
+    p = rbdash("completion", "--db", tmp_path / "nope.duckdb", "--as-of", 3, check=2)
+    assert p.stderr == f"error: {tmp_path / 'nope.duckdb'}: no such database\n"
+    assert not (tmp_path / "nope.duckdb").exists()
+
+
+def test_import_waits_for_a_busy_database(tmp_path):
+    """The app and the CLI both write: a writer that finds the file locked retries instead of failing."""
+    db = tmp_path / "r.duckdb"
+    rbdash("import", "--db", db, PLANS / "kpu_kabupaten_tapin_2023.xlsx", check=0)
+    holder = subprocess.Popen([PY, "-c", (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(2)")
+        , str(db)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    p = rbdash("import", "--db", db, PLANS / "kpu_kabupaten_banjar_2023.xlsx", check=0)
+    holder.wait()
+    assert "ok: KPU Kabupaten Banjar 2023 version 1" in p.stdout
