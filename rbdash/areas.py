@@ -60,12 +60,12 @@ def _strip_prefix(text):
     return num, text
 
 
-def match_area(text, strict=False):
+def match_area(text, strict=False, exact=False):
     """Area number for an area label, or None.
 
     ``strict`` is for free-standing section rows and titles, where a kegiatan heading such as
-    "Penguatan Sistem Akuntabilitas Kinerja" must not pass for an area: the label must then be
-    short (an area name, not a sentence) or carry an explicit "AREA" / roman-numeral prefix.
+    "Pelaksanaan Pengendalian Gratifikasi" must not pass for an area: the label must then be short
+    and made of area-name words (one other word allowed, none with ``exact``).
     """
     if text is None:
         return None
@@ -81,7 +81,7 @@ def match_area(text, strict=False):
             break
     if strict:
         # the label must be (close to) an area name: few words beyond the area's own vocabulary
-        if found is None or len(folded.split()) > 8 or not _looks_like_area_name(found, folded):
+        if found is None or len(folded.split()) > 8 or _unknown_words(folded) > (0 if exact else 1):
             return None
         return found
     if found is None and num is not None and not rest:
@@ -95,10 +95,8 @@ _AREA_VOCAB = set(_fold(" ".join(AREAS.values()) + " perubahan peraturan perunda
                         "peningkatan kualitas pelayanan publik penguatan penataan dan area").split())
 
 
-def _looks_like_area_name(no, folded):
-    words = folded.split()
-    unknown = [w for w in words if w not in _AREA_VOCAB]
-    return len(unknown) <= 1
+def _unknown_words(folded):
+    return sum(1 for w in folded.split() if w not in _AREA_VOCAB)
 
 
 def area_label(no):
@@ -179,15 +177,22 @@ def _kegiatan_index():
     return _Index(docs)
 
 
+@lru_cache(maxsize=8192)
 def classify(kegiatan=None, sub_kegiatan=None, indikator=None):
     """Best (area_no, kegiatan_code, score) for an activity whose file gives no area."""
-    text = " ".join(x if isinstance(x, str) else " ".join(x) for x in (kegiatan, sub_kegiatan, indikator) if x)
-    payload, score = _sub_index().best(tokens(text))
+    # the activity's own name decides when it is clear: an indicator like "Layanan WBS" under
+    # "Pemanfaatan aplikasi SPBE" must not pull the row into Pengawasan
+    text = " ".join(x for x in (kegiatan, sub_kegiatan, sub_kegiatan, indikator) if x)
+    own = " ".join(x for x in (kegiatan, sub_kegiatan) if x)
+    payload, score = _sub_index().best(tokens(own)) if own else (None, 0.0)
+    if score < 0.5:
+        payload, score = _sub_index().best(tokens(text))
     if payload is None:
         return None, None, 0.0
     return payload[0], payload[1], score
 
 
+@lru_cache(maxsize=8192)
 def match_kegiatan(area_no, kegiatan=None, sub_kegiatan=None, threshold=0.35):
     """Catalogue code of the standard kegiatan an activity belongs to (within its area), or None."""
     text = " ".join(x for x in (kegiatan, kegiatan, sub_kegiatan) if x)

@@ -1,7 +1,7 @@
 """Parse hand-made RB action-plan workbooks into activities with provenance.
 
-Values are read with python-calamine (an order of magnitude faster than openpyxl); openpyxl is
-loaded only for sheets whose schedule is drawn with fill colours and has no text marks.
+Values are read with python-calamine (an order of magnitude faster than openpyxl); fill colours are
+read from the package XML only for sheets whose schedule is drawn in colour with no text marks.
 
 The parser looks for the plan table anywhere on each visible sheet: a header row naming the
 hierarchy columns, a month row (1-12, Jan..Des, dates) or Mulai/Selesai columns, optional T/R
@@ -16,6 +16,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rbdash import areas
@@ -63,7 +64,7 @@ _SATKER = re.compile(
     r"(?P<level>PROVINSI|PROV\.?|KABUPATEN|KAB\.?|KOTA)\s+(?P<name>[A-Za-z][A-Za-z'\-]*(?:\s+[A-Za-z][A-Za-z'\-]*){0,3}))",
     re.I)
 _NAME_STOP = {"tahun", "th", "ta", "periode", "kondisi", "nomor", "tentang", "di", "pada", "semester",
-              "triwulan", "tw", "bulan", "rencana", "reformasi", "laporan", "dan", "untuk", "sd", "s"}
+              "triwulan", "tw", "bulan", "rencana", "reformasi", "laporan", "untuk", "sd", "s"}
 _YEAR = re.compile(r"\b(?:TAHUN|TA\.?|TH\.?)\s*(?:ANGGARAN\s*)?(20\d\d)\b", re.I)
 _ANY_YEAR = re.compile(r"\b(20[1-4]\d)\b")
 _ASOF = re.compile(r"(?:s\.?\s?d\.?|sampai\s+dengan|hingga|per)\s+(?:bulan\s+)?([a-z]+)", re.I)
@@ -196,7 +197,14 @@ def _short(exc):
 
 # --- cell helpers ------------------------------------------------------------------------------
 
+@lru_cache(maxsize=65536)
+def _fold_str(v):
+    return " ".join(re.sub(r"[^\w%/]+", " ", v.casefold()).split())
+
+
 def _fold(v):
+    if isinstance(v, str):
+        return _fold_str(v)
     return " ".join(re.sub(r"[^\w%/]+", " ", str(v).casefold()).split())
 
 
@@ -414,17 +422,11 @@ def find_table(rows, start=0, limit=80):
 
 # --- fills -------------------------------------------------------------------------------------
 
-_INDEXED = None
-
-
-def _indexed_rgb(i):
-    global _INDEXED
-    if _INDEXED is None:
-        from openpyxl.styles.colors import COLOR_INDEX
-        _INDEXED = COLOR_INDEX
-    if i is None or not 0 <= i < len(_INDEXED) or i >= 64:
-        return None
-    return _INDEXED[i][-6:]
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+       "a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
 def _theme_colors(theme_xml):
@@ -432,25 +434,21 @@ def _theme_colors(theme_xml):
     if not theme_xml:
         return []
     from defusedxml import ElementTree as ET
-    ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
-    root = ET.fromstring(theme_xml)
-    scheme = root.find(".//a:clrScheme", ns)
+    scheme = ET.fromstring(theme_xml).find(".//a:clrScheme", _NS)
     if scheme is None:
         return []
     by_name = {}
     for child in scheme:
-        tag = child.tag.split("}")[-1]
-        el = child[0] if len(child) else None
-        if el is None:
-            continue
-        val = el.get("lastClr") or el.get("val")
-        by_name[tag] = (val or "")[-6:]
+        if len(child):
+            el = child[0]
+            by_name[child.tag.split("}")[-1]] = (el.get("lastClr") or el.get("val") or "")[-6:]
     order = ["lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5",
              "accent6", "hlink", "folHlink"]
     return [by_name.get(k) for k in order]
 
 
 def _tint(rgb, tint):
+    """Excel's tint: lighten (tint > 0) or darken (tint < 0) the luminance in HLS space."""
     if not tint:
         return rgb
     r, g, b = (int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4))
@@ -460,59 +458,115 @@ def _tint(rgb, tint):
     return "".join(f"{round(x * 255):02X}" for x in (r, g, b))
 
 
-def fill_rgb(fill, theme):
-    """Resolved RRGGBB of a cell fill, or None for no fill."""
-    if fill is None or not fill.patternType or fill.patternType == "none":
-        return None
-    color = fill.fgColor if fill.patternType != "solid" or fill.fgColor is not None else fill.bgColor
-    if color is None:
-        return None
-    rgb = None
-    if color.type == "rgb" and isinstance(color.rgb, str):
-        rgb = color.rgb[-6:]
-        if color.rgb in ("00000000",) and fill.patternType == "solid":
-            rgb = "000000"
-    elif color.type == "theme" and color.theme is not None and color.theme < len(theme):
-        rgb = theme[color.theme]
-    elif color.type == "indexed":
-        if color.indexed == 64:  # system foreground: treat as black
-            rgb = "000000"
-        else:
-            rgb = _indexed_rgb(color.indexed)
-    if not rgb:
-        return None
-    return _tint(rgb.upper(), color.tint or 0)
-
-
 def _is_white(rgb):
     return rgb is None or all(int(rgb[i:i + 2], 16) >= 0xF8 for i in (0, 2, 4))
 
 
+def _col_index(letters):
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
 class _Styles:
-    """Lazy openpyxl view of the same bytes, opened only when a sheet draws its schedule in colour."""
+    """Cell fill colours read straight from the package XML, only for sheets that draw their
+    schedule in colour.  (openpyxl would take ~150 ms per workbook plus ~0.5 s to import; this
+    reads styles.xml, the theme and one sheet in a few ms.)  Theme colours + tint and indexed
+    colours are resolved to RRGGBB; "no fill" is None."""
 
     def __init__(self, data):
         self.data = data
-        self.wb = None
-        self.theme = []
+        self.zf = None
 
-    def fills(self, sheet, first_row, last_row, cols):
-        if self.wb is None:
-            import openpyxl
-            self.wb = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
-            self.theme = _theme_colors(self.wb.loaded_theme)
-        ws = self.wb[sheet]
-        lo, hi = min(cols) + 1, max(cols) + 1
+    def _load(self):
+        from defusedxml import ElementTree as ET
+        self.ET = ET
+        self.zf = zipfile.ZipFile(io.BytesIO(self.data))
+        names = set(self.zf.namelist())
+        theme = next((n for n in sorted(names) if n.startswith("xl/theme/")), None)
+        self.theme = _theme_colors(self.zf.read(theme)) if theme else []
+        self.indexed = _default_indexed()
+        self.xf_fill = []
+        self.fills = []
+        if "xl/styles.xml" in names:
+            root = ET.fromstring(self.zf.read("xl/styles.xml"))
+            custom = root.findall("m:colors/m:indexedColors/m:rgbColor", _NS)
+            if custom:
+                self.indexed = [c.get("rgb", "")[-6:] for c in custom]
+            for fill in root.findall("m:fills/m:fill", _NS):
+                self.fills.append(self._fill_rgb(fill.find("m:patternFill", _NS)))
+            for xf in root.findall("m:cellXfs/m:xf", _NS):
+                self.xf_fill.append(int(xf.get("fillId", 0)))
+        wb = ET.fromstring(self.zf.read("xl/workbook.xml"))
+        rels = ET.fromstring(self.zf.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", _NS)}
+        self.sheet_paths = {}
+        for sh in wb.findall("m:sheets/m:sheet", _NS):
+            target = targets.get(sh.get(f"{{{_NS['r']}}}id"), "")
+            target = target.lstrip("/")
+            self.sheet_paths[sh.get("name")] = target if target.startswith("xl/") else f"xl/{target}"
+
+    def _color(self, el):
+        if el is None:
+            return None
+        rgb = None
+        if el.get("rgb"):
+            rgb = el.get("rgb")[-6:]
+        elif el.get("theme") is not None:
+            i = int(el.get("theme"))
+            rgb = self.theme[i] if i < len(self.theme) else None
+        elif el.get("indexed") is not None:
+            i = int(el.get("indexed"))
+            rgb = self.indexed[i] if i < len(self.indexed) else None
+        if not rgb:
+            return None
+        return _tint(rgb.upper(), float(el.get("tint", 0) or 0))
+
+    def _fill_rgb(self, pattern):
+        if pattern is None or pattern.get("patternType") in (None, "none"):
+            return None
+        return self._color(pattern.find("m:fgColor", _NS)) or self._color(pattern.find("m:bgColor", _NS))
+
+    def fills_for(self, sheet, first_row, last_row, cols):
+        """{row: {col: RRGGBB or None}} for 0-based rows first..last and the given 0-based columns."""
+        if self.zf is None:
+            self._load()
+        path = self.sheet_paths.get(sheet)
         out = {}
-        for r, cells in enumerate(ws.iter_rows(min_row=first_row + 1, max_row=last_row + 1,
-                                               min_col=1, max_col=hi), start=first_row):
-            out[r] = {c.column - 1: fill_rgb(getattr(c, "fill", None), self.theme)
-                      for c in cells if getattr(c, "column", None) and c.column - 1 in cols}
+        if not path:
+            return out
+        with self.zf.open(path) as fh:
+            for _, el in self.ET.iterparse(fh):
+                if not el.tag.endswith("}c"):
+                    if el.tag.endswith("}row"):
+                        el.clear()
+                    continue
+                m = _CELL_REF.match(el.get("r", ""))
+                if not m:
+                    continue
+                r, c = int(m.group(2)) - 1, _col_index(m.group(1))
+                if first_row <= r <= last_row and c in cols:
+                    xf = int(el.get("s", 0))
+                    fill = self.fills[self.xf_fill[xf]] if xf < len(self.xf_fill) else None
+                    out.setdefault(r, {})[c] = fill
         return out
 
     def close(self):
-        if self.wb is not None:
-            self.wb.close()
+        if self.zf is not None:
+            self.zf.close()
+
+
+# Excel's default 64-colour palette for indexed colours (styles.xml may override it).
+_INDEXED = ("000000 FFFFFF FF0000 00FF00 0000FF FFFF00 FF00FF 00FFFF 000000 FFFFFF FF0000 00FF00 0000FF "
+            "FFFF00 FF00FF 00FFFF 800000 008000 000080 808000 800080 008080 C0C0C0 808080 9999FF 993366 "
+            "FFFFCC CCFFFF 660066 FF8080 0066CC CCCCFF 000080 FF00FF FFFF00 00FFFF 800080 800000 008080 "
+            "0000FF 00CCFF CCFFFF CCFFCC FFFF99 99CCFF FF99CC CC99FF FFCC99 3366FF 33CCCC 99CC00 FFCC00 "
+            "FF9900 FF6600 666699 969696 003366 339966 003300 333300 993300 993366 333399 333333").split()
+
+
+def _default_indexed():
+    return list(_INDEXED)
 
 
 # --- sheet parsing -------------------------------------------------------------------------------
@@ -569,7 +623,7 @@ class _SheetParser:
     def _fill_marks(self, first, last):
         text_cols = [c for role, c in self.t.roles.items() if role in TEXT_ROLES or role == "no"]
         cols = set(self.t.grid) | set(text_cols)
-        fills = self.styles.fills(self.name, first, last, cols)
+        fills = self.styles.fills_for(self.name, first, last, cols)
         out = {}
         for r in range(first, last + 1):
             row_fills = fills.get(r, {})
@@ -592,6 +646,8 @@ class _SheetParser:
         texts = {_fold(v) for v in row if isinstance(v, str) and v.strip()}
         if len(texts & self.t.signature) >= 2:
             return True
+        if any(isinstance(self.cell(row, role), str) for role in TEXT_ROLES):
+            return False  # a data row: no need for the costlier month/numbering checks
         return _numbering_row(row) or bool(_month_row(row))
 
     def _is_legend(self, row):
@@ -599,7 +655,7 @@ class _SheetParser:
         return any(isinstance(v, str) and LEGEND.search(v) for c, v in enumerate(row) if c != ket
                    and c not in self.t.grid) and not _text(self.cell(row, "indikator"))
 
-    def _section_area(self, row, ctx_area, seen_record):
+    def _section_area(self, row, ctx_area):
         """Area number when the row is a free-standing area section heading."""
         texts = [(c, _text(v)) for c, v in enumerate(row) if _text(v) and c not in self.t.grid]
         no_col = self.t.roles.get("no")
@@ -613,8 +669,10 @@ class _SheetParser:
         a = areas.match_area(label, strict=True)
         if a is None:
             return None
+        # An area row announces itself (AREA/roman prefix, capitals) or names another area in pure
+        # area words; "Pelaksanaan Manajemen Perubahan" under area 1 is a kegiatan heading.
         explicit = bool(re.match(r"\s*(area\b|[ivx]{1,4}[.)]?\s)", label + " ", re.I)) or label.isupper()
-        if explicit or a != ctx_area or not seen_record:
+        if explicit or (a != ctx_area and areas.match_area(label, strict=True, exact=True)):
             return a
         return None
 
@@ -639,7 +697,7 @@ class _SheetParser:
                 planned = self._date_range(row, r)
             txt = {role: _text(self.cell(row, role)) for role in TEXT_ROLES}
             if not (planned or realized):
-                a = self._section_area(row, ctx["area"], current is not None or bool(acts))
+                a = self._section_area(row, ctx["area"])
                 if a:
                     ctx.update(area=a, area_src="section", kegiatan=None, sub=None)
                     current = None
@@ -889,7 +947,7 @@ def _sheet_area(sheet, titles):
 def _infer_areas(sheet, acts, issues):
     missing = [a for a in acts if a.area_no is None]
     for a in missing:
-        a.area_no, _, _ = areas.classify(a.kegiatan, a.sub_kegiatan, a.indikator)
+        a.area_no, _, _ = areas.classify(a.kegiatan, a.sub_kegiatan, a.indikator_text())
         a.area_source = "catalogue"
     if missing:
         issues.append(make_issue("area_inferred", sheet, count=len(missing)))
