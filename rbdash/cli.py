@@ -2,6 +2,7 @@
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -45,6 +46,29 @@ def parse(as_json, file):
         click.echo(f"  warning {issue.type} {where} {issue.message}")
 
 
+class _Batch:
+    """One database connection for a run of files, handed back every ``hold`` seconds so the running
+    app (or another import) can take the file in between."""
+
+    def __init__(self, store, hold=3.0):
+        self.store, self.hold, self.cm, self.since = store, hold, None, 0.0
+
+    def tick(self):
+        now = time.monotonic()
+        if self.cm is not None and now - self.since > self.hold:
+            self.close()
+            time.sleep(0.25)
+        if self.cm is None:
+            self.cm = self.store.session()
+            self.cm.__enter__()
+            self.since = time.monotonic()
+
+    def close(self):
+        if self.cm is not None:
+            self.cm.__exit__(None, None, None)
+            self.cm = None
+
+
 def _workbooks(paths):
     """Files named, and .xlsx/.xlsm files under directories named (recursively, sorted)."""
     for p in map(Path, paths):
@@ -72,7 +96,9 @@ def import_(db, paths):
     except RbdashError as exc:
         fail(str(exc))
     refused = 0
+    batch = _Batch(store)
     for path in _workbooks(paths):
+        batch.tick()
         try:
             if not path.is_file():
                 raise FileNotFoundError(2, "no such file")
@@ -94,6 +120,7 @@ def import_(db, paths):
             extra = f", {result['carried_over']} carried over" if result["carried_over"] else ""
             click.echo(f"{path}: ok: {result['satker']} {result['year']} version {result['version']}, "
                        f"{result['activities']} activities, {len(plan.issues)} warnings{extra}")
+    batch.close()
     if refused:
         sys.exit(2)
 

@@ -87,16 +87,24 @@ class Store:
     def __init__(self, path=DEFAULT_DB, busy_timeout=20.0):
         self.path = Path(path)
         self.busy_timeout = busy_timeout
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.migrate()
 
     # -- connections -------------------------------------------------------------------------
     @contextmanager
     def connect(self):
-        """A short-lived connection, retried while another process holds the file."""
+        """A short-lived connection, retried while another process holds the file.
+
+        Inside ``session()`` the session's connection is reused instead.
+        """
+        held = getattr(self._local, "con", None)
+        if held is not None:
+            yield held
+            return
         deadline = time.monotonic() + self.busy_timeout
-        delay = 0.02
+        delay = 0.01
         while True:
             try:
                 con = duckdb.connect(str(self.path))
@@ -107,11 +115,23 @@ class Store:
                         raise StoreError("db_busy") from None
                     raise
                 time.sleep(delay)
-                delay = min(delay * 2, 0.5)
+                delay = min(delay * 2, 0.1)
         try:
             yield con
         finally:
             con.close()
+
+    @contextmanager
+    def session(self):
+        """Keep one connection open for a batch on this thread (opening a DuckDB file and
+        checkpointing it on close costs ~30 ms, more than importing a plan).  Callers release it
+        every few seconds so other processes get their turn."""
+        with self._write_lock, self.connect() as con:
+            self._local.con = con
+            try:
+                yield self
+            finally:
+                self._local.con = None
 
     @contextmanager
     def transaction(self):
