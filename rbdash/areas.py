@@ -130,29 +130,38 @@ def standard_kegiatan():
 
 
 class _Index:
-    """IDF-weighted cosine over token bags: good enough to tell the 8 areas apart from content."""
+    """IDF-weighted cosine over token bags, with an inverted index so a query only touches the
+    documents that share a word with it: good enough to tell the 8 areas apart from content."""
 
     def __init__(self, docs):
-        self.docs = docs  # list of (payload, Counter)
+        self.payloads = [p for p, _ in docs]
         df = Counter()
         for _, bag in docs:
             df.update(set(bag))
         n = len(docs)
         self.idf = {w: math.log(1 + n / c) for w, c in df.items()}
-        self.norms = [math.sqrt(sum((self.idf[w] * c) ** 2 for w, c in bag.items())) or 1.0 for _, bag in docs]
+        self.postings = {}
+        self.norms = []
+        for i, (_, bag) in enumerate(docs):
+            self.norms.append(math.sqrt(sum((self.idf[w] * c) ** 2 for w, c in bag.items())) or 1.0)
+            for w, c in bag.items():
+                self.postings.setdefault(w, []).append((i, self.idf[w] ** 2 * c))
 
     def best(self, text_tokens, allowed=None):
         q = Counter(text_tokens)
         qn = math.sqrt(sum((self.idf.get(w, 0) * c) ** 2 for w, c in q.items())) or 1.0
+        dots = {}
+        for w, c in q.items():
+            for i, weight in self.postings.get(w, ()):
+                dots[i] = dots.get(i, 0.0) + weight * c
         best, best_score = None, 0.0
-        for (payload, bag), norm in zip(self.docs, self.norms):
-            if allowed is not None and payload[0] not in allowed:
+        for i, dot in dots.items():
+            if allowed is not None and self.payloads[i][0] not in allowed:
                 continue
-            dot = sum(self.idf.get(w, 0) ** 2 * c * bag[w] for w, c in q.items() if w in bag)
-            score = dot / (qn * norm)
-            if score > best_score:
-                best, best_score = payload, score
-        return best, best_score
+            score = dot / (qn * self.norms[i])
+            if score > best_score or (score == best_score and best is not None and i < best):
+                best, best_score = i, score
+        return (self.payloads[best], best_score) if best is not None else (None, 0.0)
 
 
 @lru_cache(maxsize=1)

@@ -57,7 +57,7 @@ class _Batch:
         now = time.monotonic()
         if self.cm is not None and now - self.since > self.hold:
             self.close()
-            time.sleep(0.25)
+            time.sleep(0.1)
         if self.cm is None:
             self.cm = self.store.session()
             self.cm.__enter__()

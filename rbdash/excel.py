@@ -181,13 +181,6 @@ def check_container(data):
             raise UnreadableFile("truncated", detail=_short(exc)) from None
         if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
             raise UnreadableFile("xml_entities", part=info.filename)
-    bad = None
-    try:
-        bad = zf.testzip()
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-        raise UnreadableFile("truncated", detail=_short(exc)) from None
-    if bad:
-        raise UnreadableFile("truncated", detail=f"bad CRC in {bad}")
 
 
 def _short(exc):
@@ -602,8 +595,9 @@ class _SheetParser:
 
     def value_marks(self, row):
         planned, realized = set(), set()
+        n = len(row)
         for c, (m, kind) in self.t.grid.items():
-            if c < len(row) and _is_mark(row[c]):
+            if c < n and row[c] is not None and _is_mark(row[c]):
                 (planned if kind == "plan" else realized).add(m)
         return planned, realized
 
@@ -643,17 +637,21 @@ class _SheetParser:
         return any(isinstance(v, str) and SIGNATURE.match(v) for v in row)
 
     def _is_header_like(self, row):
-        texts = {_fold(v) for v in row if isinstance(v, str) and v.strip()}
-        if len(texts & self.t.signature) >= 2:
+        """A repeated header block (page-break copy), its month row or its column-number row."""
+        texts = [self.cell(row, role) for role in self.t.roles]
+        texts = [v for v in texts if isinstance(v, str)]
+        if len({_fold(v) for v in texts} & self.t.signature) >= 2:
             return True
         if any(isinstance(self.cell(row, role), str) for role in TEXT_ROLES):
             return False  # a data row: no need for the costlier month/numbering checks
         return _numbering_row(row) or bool(_month_row(row))
 
     def _is_legend(self, row):
+        if _text(self.cell(row, "indikator")):
+            return False
         ket = self.t.roles.get("ket")
         return any(isinstance(v, str) and LEGEND.search(v) for c, v in enumerate(row) if c != ket
-                   and c not in self.t.grid) and not _text(self.cell(row, "indikator"))
+                   and c not in self.t.grid)
 
     def _section_area(self, row, ctx_area):
         """Area number when the row is a free-standing area section heading."""

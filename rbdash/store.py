@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from rbdash.errors import ConflictError, StoreError, ValidationError
 
@@ -37,7 +37,7 @@ MIGRATIONS = [
             has_realization BOOLEAN NOT NULL DEFAULT FALSE, activity_count INTEGER,
             issues_json VARCHAR, UNIQUE (satker_id, year, version))""",
         """CREATE TABLE activities (
-            id BIGINT PRIMARY KEY, plan_version_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+            id BIGINT NOT NULL, plan_version_id INTEGER NOT NULL, seq INTEGER NOT NULL,
             sheet VARCHAR, "row" INTEGER, area_no INTEGER, kegiatan VARCHAR, sub_kegiatan VARCHAR,
             indikator VARCHAR, keterangan VARCHAR, pic VARCHAR, catalogue_code VARCHAR,
             area_source VARCHAR, match_key VARCHAR, planned_mask INTEGER NOT NULL)""",
@@ -127,11 +127,25 @@ class Store:
         checkpointing it on close costs ~30 ms, more than importing a plan).  Callers release it
         every few seconds so other processes get their turn."""
         with self._write_lock, self.connect() as con:
-            self._local.con = con
+            self._local.con, self._local.ids = con, {}
             try:
                 yield self
             finally:
-                self._local.con = None
+                self._local.con = self._local.ids = None
+
+    def _ids(self, con, table, n=1):
+        """First of ``n`` fresh ids.  Writers are serialised (file lock + write lock), so inside a
+        session the counters are kept in memory instead of a max(id) scan per insert; a rolled-back
+        transaction only leaves a gap."""
+        cache = getattr(self._local, "ids", None)
+        if cache is None or table not in cache:
+            first = one(con, f"SELECT COALESCE(max(id), 0) + 1 FROM {table}")[0]
+            if cache is None:
+                return first
+            cache[table] = first
+        first = cache[table]
+        cache[table] = first + n
+        return first
 
     @contextmanager
     def transaction(self):
@@ -184,44 +198,40 @@ class Store:
         Returns a dict with ``status`` "ok" (new satker/year or new version) or "duplicate" (the same
         bytes were imported before: nothing changes).  A changed plan for a satker+year becomes a
         new version; realisation recorded on the previous version is carried to matching activities.
+        Round trips are kept few (one lookup, one insert per table): at ~1 ms each they dominate.
         """
         with self.transaction() as con:
-            dup = one(con,
-                """SELECT s.name, pv.year, pv.version FROM plan_versions pv JOIN satker s ON s.id = pv.satker_id
-                   WHERE pv.sha256 = ? AND s.name = ? AND pv.year = ?""",
-                [plan.sha256, plan.satker, plan.year])
-            if dup:
-                return {"status": "duplicate", "satker": dup[0], "year": dup[1], "version": dup[2]}
-            satker_id = self._satker_id(con, plan.satker)
-            prev = one(con,
-                "SELECT id, version FROM plan_versions WHERE satker_id = ? AND year = ? ORDER BY version DESC LIMIT 1",
-                [satker_id, plan.year])
-            version = (prev[1] + 1) if prev else 1
-            pv_id = _next_id(con, "plan_versions")
-            now = _now()
-            run(con,
-                "INSERT INTO plan_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [pv_id, satker_id, plan.year, version, plan.source_name, plan.sha256, now, actor,
+            sid, dup, prev_id, prev_version = one(con, """
+                SELECT s.id, max(pv.version) FILTER (WHERE pv.sha256 = ?), arg_max(pv.id, pv.version),
+                       max(pv.version)
+                FROM satker s LEFT JOIN plan_versions pv ON pv.satker_id = s.id AND pv.year = ?
+                WHERE s.name = ? GROUP BY s.id""", [plan.sha256, plan.year, plan.satker]) or (None,) * 4
+            if dup is not None:
+                return {"status": "duplicate", "satker": plan.satker, "year": plan.year, "version": dup}
+            if sid is None:
+                sid = self._ids(con, "satker")
+                level = satker_level(plan.satker)
+                province = plan.satker.removeprefix("KPU Provinsi ") if level == "Provinsi" \
+                    else _province_of(plan.satker)
+                run(con, "INSERT INTO satker VALUES (?, ?, ?, ?)", [sid, plan.satker, level, province])
+            version = (prev_version or 0) + 1
+            pv_id, now = self._ids(con, "plan_versions"), _now()
+            run(con, "INSERT INTO plan_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [pv_id, sid, plan.year, version, plan.source_name, plan.sha256, now, actor,
                  plan.as_of_month, plan.has_realization, len(plan.activities),
                  json.dumps([i.to_dict() for i in plan.issues], ensure_ascii=False)])
-            first_id = _next_id(con, "activities")
-            acts = _activities_frame(plan, pv_id, first_id)
-            con.register("new_acts", acts.drop(columns=["realized_mask", "evidence", "capaian"]))
-            run(con, "INSERT INTO activities SELECT * FROM new_acts")
-            con.unregister("new_acts")
-            carried = 0
-            prog = acts[["id", "realized_mask", "evidence", "capaian", "match_key"]].copy()
-            if prev:
-                carried = self._carry_over(con, prev[0], prog)
-            prog = prog[(prog.realized_mask > 0) | prog.evidence.notna() | prog.capaian.notna()
-                        | plan.has_realization]
-            if len(prog):
-                prog = prog.assign(note=None, source="import", revision=1, updated_at=now, updated_by=actor)
-                prog = prog[["id", "realized_mask", "evidence", "note", "capaian", "source", "revision",
-                             "updated_at", "updated_by"]]
-                con.register("new_prog", prog)
-                run(con, "INSERT INTO progress SELECT * FROM new_prog")
-                con.unregister("new_prog")
+            acts, prog = _activity_rows(plan, pv_id, self._ids(con, "activities", len(plan.activities)))
+            _insert(con, "activities", pa.table(acts, schema=_ACT_SCHEMA))
+            carried = self._carry_over(con, prev_id, acts, prog) if prev_id is not None else 0
+            keep = [i for i, (mask, ev, cap) in enumerate(zip(prog["realized_mask"], prog["evidence_url"],
+                                                               prog["capaian"]))
+                    if mask or ev or cap is not None or plan.has_realization]
+            if keep:
+                cols = {k: [v[i] for i in keep] for k, v in prog.items()}
+                n = len(keep)
+                cols.update(note=cols.pop("note"), source=["import"] * n, revision=[1] * n,
+                            updated_at=[now] * n, updated_by=[actor] * n)
+                _insert(con, "progress", pa.table(cols, schema=_PROG_SCHEMA))
             self._audit(con, actor, "import", plan.satker, plan.year, pv_id, None,
                         {"file": plan.source_name, "sha256": plan.sha256, "version": version,
                          "activities": len(plan.activities), "carried_over": carried,
@@ -229,35 +239,25 @@ class Store:
             return {"status": "ok", "satker": plan.satker, "year": plan.year, "version": version,
                     "plan_version_id": pv_id, "activities": len(plan.activities), "carried_over": carried}
 
-    def _satker_id(self, con, name):
-        row = one(con, "SELECT id FROM satker WHERE name = ?", [name])
-        if row:
-            return row[0]
-        sid = _next_id(con, "satker")
-        level = satker_level(name)
-        province = name.removeprefix("KPU Provinsi ") if level == "Provinsi" else _province_of(name)
-        run(con, "INSERT INTO satker VALUES (?, ?, ?, ?)", [sid, name, level, province])
-        return sid
-
-    def _carry_over(self, con, prev_pv_id, prog):
-        """Merge the previous version's realisation into matching new activities (union of months)."""
-        old = con.execute(
-            """SELECT a.match_key, p.realized_mask, p.evidence_url, p.note, p.capaian
-               FROM activities a JOIN progress p ON p.activity_id = a.id
-               WHERE a.plan_version_id = ?""", [prev_pv_id]).df()
-        if old.empty:
-            return 0
-        old = old.drop_duplicates("match_key").set_index("match_key")
+    def _carry_over(self, con, prev_pv_id, acts, prog):
+        """Merge the previous version's realisation into matching new activities (union of months;
+        evidence, note and capaian kept where the new file has none)."""
+        old = {}
+        for key, mask, url, note, cap in con.execute(
+                """SELECT a.match_key, p.realized_mask, p.evidence_url, p.note, p.capaian
+                   FROM activities a JOIN progress p ON p.activity_id = a.id
+                   WHERE a.plan_version_id = ?""", [prev_pv_id]).fetchall():
+            old.setdefault(key, (mask, url, note, cap))
         carried = 0
-        for i, key in prog["match_key"].items():
-            if key in old.index:
-                o = old.loc[key]
-                prog.at[i, "realized_mask"] = int(prog.at[i, "realized_mask"]) | int(o.realized_mask)
-                if pd.isna(prog.at[i, "evidence"]) and isinstance(o.evidence_url, str):
-                    prog.at[i, "evidence"] = o.evidence_url
-                if pd.isna(prog.at[i, "capaian"]) and pd.notna(o.capaian):
-                    prog.at[i, "capaian"] = o.capaian
-                carried += 1
+        for i, key in enumerate(acts["match_key"]):
+            if key not in old:
+                continue
+            mask, url, note, cap = old[key]
+            prog["realized_mask"][i] |= mask or 0
+            prog["evidence_url"][i] = prog["evidence_url"][i] or url
+            prog["note"][i] = prog["note"][i] or note
+            prog["capaian"][i] = prog["capaian"][i] if prog["capaian"][i] is not None else cap
+            carried += 1
         return carried
 
     # -- progress edits ---------------------------------------------------------------------------
@@ -305,7 +305,7 @@ class Store:
 
     def _audit(self, con, actor, action, satker, year, pv_id, activity_id, detail):
         run(con, "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [_next_id(con, "audit_log"), _now(), actor, action, satker, year, pv_id, activity_id,
+                    [self._ids(con, "audit_log"), _now(), actor, action, satker, year, pv_id, activity_id,
                      json.dumps(detail, ensure_ascii=False, default=str)])
 
     # -- reads ------------------------------------------------------------------------------------
@@ -317,27 +317,47 @@ class Store:
                           (SELECT count(*) FROM audit_log)""").fetchall()[0]))
 
 
-def _activities_frame(plan, pv_id, first_id):
-    rows = []
+_ACT_SCHEMA = pa.schema([
+    ("id", pa.int64()), ("plan_version_id", pa.int32()), ("seq", pa.int32()), ("sheet", pa.string()),
+    ("row", pa.int32()), ("area_no", pa.int32()), ("kegiatan", pa.string()), ("sub_kegiatan", pa.string()),
+    ("indikator", pa.string()), ("keterangan", pa.string()), ("pic", pa.string()),
+    ("catalogue_code", pa.string()), ("area_source", pa.string()), ("match_key", pa.string()),
+    ("planned_mask", pa.int32())])
+_PROG_SCHEMA = pa.schema([
+    ("activity_id", pa.int64()), ("realized_mask", pa.int32()), ("evidence_url", pa.string()),
+    ("note", pa.string()), ("capaian", pa.float64()), ("source", pa.string()), ("revision", pa.int32()),
+    ("updated_at", pa.timestamp("us")), ("updated_by", pa.string())])
+
+
+def _activity_rows(plan, pv_id, first_id):
+    """Column lists for the activities table and the progress candidates of a plan."""
+    acts = {f.name: [] for f in _ACT_SCHEMA}
+    prog = {"activity_id": [], "realized_mask": [], "evidence_url": [], "note": [], "capaian": []}
     seen = {}
     for seq, a in enumerate(plan.activities):
         ind = a.indikator_text()
         key = _fold(f"{a.area_no}|{a.kegiatan}|{a.sub_kegiatan}|{ind}")
         seen[key] = seen.get(key, 0) + 1
-        rows.append({
-            "id": first_id + seq, "plan_version_id": pv_id, "seq": seq, "sheet": a.sheet, "row": a.row,
-            "area_no": a.area_no, "kegiatan": a.kegiatan, "sub_kegiatan": a.sub_kegiatan, "indikator": ind,
-            "keterangan": a.keterangan, "pic": a.pic, "catalogue_code": a.catalogue_code,
-            "area_source": a.area_source, "match_key": f"{key}#{seen[key]}",
-            "planned_mask": months_to_mask(a.planned_months),
-            "realized_mask": months_to_mask(a.realized_months), "evidence": a.evidence, "capaian": a.capaian})
-    df = pd.DataFrame(rows, columns=[
-        "id", "plan_version_id", "seq", "sheet", "row", "area_no", "kegiatan", "sub_kegiatan", "indikator",
-        "keterangan", "pic", "catalogue_code", "area_source", "match_key", "planned_mask", "realized_mask",
-        "evidence", "capaian"])
-    return df.astype({"id": "int64", "plan_version_id": "int32", "seq": "int32", "row": "int32",
-                      "area_no": "Int32", "planned_mask": "int32", "realized_mask": "int32",
-                      "capaian": "float64", "evidence": "object"})
+        for name, value in (("id", first_id + seq), ("plan_version_id", pv_id), ("seq", seq), ("sheet", a.sheet),
+                            ("row", a.row), ("area_no", a.area_no), ("kegiatan", a.kegiatan),
+                            ("sub_kegiatan", a.sub_kegiatan), ("indikator", ind), ("keterangan", a.keterangan),
+                            ("pic", a.pic), ("catalogue_code", a.catalogue_code), ("area_source", a.area_source),
+                            ("match_key", f"{key}#{seen[key]}"), ("planned_mask", months_to_mask(a.planned_months))):
+            acts[name].append(value)
+        prog["activity_id"].append(first_id + seq)
+        prog["realized_mask"].append(months_to_mask(a.realized_months))
+        prog["evidence_url"].append(a.evidence)
+        prog["note"].append(None)
+        prog["capaian"].append(a.capaian)
+    return acts, prog
+
+
+def _insert(con, table, arrow_table):
+    con.register("_rows", arrow_table)
+    try:
+        run(con, f"INSERT INTO {table} SELECT * FROM _rows")
+    finally:
+        con.unregister("_rows")
 
 
 def one(con, sql, params=None):
@@ -349,10 +369,6 @@ def one(con, sql, params=None):
 def run(con, sql, params=None):
     """Execute and drain: DuckDB 2 refuses new work while a result is still pending."""
     return con.execute(sql, params or []).fetchall()
-
-
-def _next_id(con, table):
-    return one(con, f"SELECT COALESCE(max(id), 0) + 1 FROM {table}")[0]
 
 
 def _now():
