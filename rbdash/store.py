@@ -379,11 +379,15 @@ _PROVINCES = None
 
 
 def _province_of(name):
-    """Province of a kabupaten/kota when the shipped region list knows it."""
+    """Province of a KPU Kabupaten/Kota from the shipped region list (None when unknown)."""
     global _PROVINCES
     if _PROVINCES is None:
-        path = Path(__file__).with_name("data") / "regions.json"
-        _PROVINCES = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        regions = json.loads((Path(__file__).with_name("data") / "regions.json").read_text(encoding="utf-8"))
+        _PROVINCES = {}
+        for province, units in regions.items():
+            for level, key in (("Kabupaten", "kabupaten"), ("Kota", "kota")):
+                for unit in units[key]:
+                    _PROVINCES.setdefault(f"KPU {level} {unit}", province)
     return _PROVINCES.get(name)
 
 

@@ -127,4 +127,4 @@ def test_satker_levels_and_provinces(store):
         store.import_plan(parse_workbook(PLANS / f"{f}.xlsx"))
     df = store.query_df("SELECT name, level, province FROM satker ORDER BY name")
     assert df.values.tolist()[1] == ["KPU Provinsi Kalimantan Selatan", "Provinsi", "Kalimantan Selatan"]
-    assert df.values.tolist()[0][:2] == ["KPU Kota Banjarmasin", "Kota"]
+    assert df.values.tolist()[0] == ["KPU Kota Banjarmasin", "Kota", "Kalimantan Selatan"]
