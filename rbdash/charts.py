@@ -1,0 +1,345 @@
+"""Plotly figure builders and Indonesian display formats for the dashboard (no streamlit here).
+
+Every piece of user text that goes into a figure passes through ``esc``: plotly renders a subset
+of HTML in labels and hover text, so a cell holding ``<b>x</b>`` or ``<script>`` must reach the
+browser as ``&lt;b&gt;``.  Builders take plain pandas frames so they can be tested without a DB.
+"""
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from rbdash.areas import SHORT
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+NO_DATA_TEXT = "belum ada data"
+NOT_SCHEDULED_TEXT = "–"
+
+# Gantt cell states (z values of the heatmap) with their colour and legend label.
+NONE, PLANNED, DONE, LATE, OUTSIDE = 0, 1, 2, 3, 4
+GANTT_STATES = {
+    PLANNED: ("#9ECAE1", "Direncanakan"),
+    DONE: ("#2CA02C", "Terealisasi"),
+    LATE: ("#D62728", "Terlambat"),
+    OUTSIDE: ("#9467BD", "Terealisasi di luar jadwal"),
+}
+# Completion/coverage heatmaps: red (0%) to green (100%); grey cells for offices without data.
+RATE_SCALE = [[0.0, "#D73027"], [0.25, "#FC8D59"], [0.5, "#FEE08B"], [0.75, "#91CF60"], [1.0, "#1A9850"]]
+NO_DATA_COLOR = "#BDBDBD"
+NOT_SCHEDULED_COLOR = "#F0F0F0"
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
+
+
+# ------------------------------------------------------------------------------------- formats
+
+def esc(text):
+    """User text safe for plotly labels/hover: the three HTML metacharacters as entities."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def esc_wrap(text, width=70, max_lines=8):
+    """Escaped text wrapped into ``<br>``-joined lines (hover boxes otherwise run off screen)."""
+    lines = []
+    for para in str(text or "").splitlines() or [""]:
+        lines.extend(textwrap.wrap(para, width) or [""])
+    if len(lines) > max_lines:
+        lines = lines[:max_lines] + ["…"]
+    return "<br>".join(esc(line) for line in lines)
+
+
+def truncate(text, width):
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def fmt_pct(rate, digits=1):
+    """0.875 -> '87,5%' (Indonesian decimal comma); None/NaN -> ''."""
+    if rate is None or pd.isna(rate):
+        return ""
+    return f"{rate * 100:.{digits}f}%".replace(".", ",")
+
+
+def fmt_int(n):
+    """12345 -> '12.345' (Indonesian thousands separator)."""
+    if n is None or pd.isna(n):
+        return "–"
+    return f"{int(n):,}".replace(",", ".")
+
+
+def area_column(no):
+    """Narrow area title for heatmap columns: the number, then the short name wrapped on lines below."""
+    return f"{no}\n" + textwrap.fill(SHORT[no], 12, break_long_words=False)
+
+
+def month_label(m):
+    return MONTHS[int(m) - 1]
+
+
+def fmt_datetime(ts):
+    """'23 Nov 2025 18:52' with Indonesian month abbreviations; '' when missing."""
+    if ts is None or pd.isna(ts):
+        return ""
+    ts = pd.Timestamp(ts)
+    return f"{ts.day} {MONTHS[ts.month - 1]} {ts.year} {ts:%H:%M}"
+
+
+def months_text(months):
+    """[1, 2, 3, 6] -> 'Jan–Mar, Jun': a compact schedule for tables."""
+    months = sorted({int(m) for m in months or ()})
+    runs, start = [], None
+    for i, m in enumerate(months):
+        if start is None:
+            start = m
+        if i + 1 == len(months) or months[i + 1] != m + 1:
+            runs.append(MONTHS[start - 1] if start == m else f"{MONTHS[start - 1]}–{MONTHS[m - 1]}")
+            start = None
+    return ", ".join(runs)
+
+
+def mask_bits(masks):
+    """n masks -> n×12 0/1 matrix (column m-1 = month m), vectorised."""
+    masks = np.asarray(pd.Series(masks).fillna(0).astype("int64"), dtype=np.int64)
+    return (masks[:, None] >> np.arange(12)) & 1
+
+
+def rate_text(rate, has_data, planned):
+    """Cell text of a completion heatmap: '87,5%', 'belum ada data' or '–' (nothing due yet)."""
+    if not has_data:
+        return NO_DATA_TEXT
+    if not planned or rate is None or pd.isna(rate):
+        return NOT_SCHEDULED_TEXT
+    return fmt_pct(rate)
+
+
+# ------------------------------------------------------------------------------------- heatmaps
+
+def _lines(text):
+    """Escaped text whose line breaks (ours, e.g. two-line labels) become <br>."""
+    return "<br>".join(esc(part) for part in str(text).split("\n"))
+
+
+def _row_height(n):
+    return 40 if n <= 40 else (24 if n <= 120 else 16)
+
+
+def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name="Capaian"):
+    """Row × column heatmap of rates (0..1) on a fixed 0-100% scale, value written in each cell.
+
+    ``cells``: long frame with ``row``, ``col``, ``value`` (0..1 or NaN), ``state`` ("value",
+    "no_data" or "none"), ``text`` (cell label, "\n" for a line break) and ``hover`` (extra
+    hover line, plain text).  ``rows``/``cols`` fix the order.  Cells in state "no_data" are grey
+    with "belum ada data", never coloured as 0%; "none" cells (nothing scheduled / not applicable)
+    are light grey.  A row that has no data at all carries the words once, in its middle cell.
+    """
+    rows, cols = list(rows), list(cols)
+    col_labels = [str(c) for c in (col_labels or cols)]
+    grid = cells.set_index(["row", "col"]).reindex(pd.MultiIndex.from_product([rows, cols]))
+    shape = (len(rows), len(cols))
+    value = grid["value"].astype(float).to_numpy().reshape(shape) * 100
+    state = grid["state"].fillna("none").to_numpy().reshape(shape)
+    # An office without data is grey across the row, also where it has nothing scheduled.
+    whole = (state != "value").all(axis=1) & (state == "no_data").any(axis=1) if state.size else np.zeros(0, bool)
+    state[whole] = "no_data"
+    value = np.where(state == "value", value, np.nan)
+    grey = np.where(state == "no_data", 0.0, np.where(state == "value", np.nan, 1.0))
+    raw_text = grid["text"].fillna(NOT_SCHEDULED_TEXT).astype(str).to_numpy().reshape(shape)
+    raw_text[whole] = NO_DATA_TEXT
+    text = np.vectorize(_lines, otypes=[object])(raw_text) if raw_text.size else raw_text.astype(object)
+    if shape[1] >= 3:
+        text[whole] = ""
+        text[whole, shape[1] // 2] = esc(NO_DATA_TEXT)
+    hover_extra = grid["hover"].fillna("").astype(str).to_numpy().reshape(shape)
+    row_esc = [esc(r) for r in rows]
+    col_hover = [esc(" ".join(c.split())) for c in col_labels]
+    hover = np.array([[f"<b>{row_esc[i]}</b><br>{col_hover[j]}: {esc(' '.join(raw_text[i, j].split()))}"
+                       + (f"<br>{esc(hover_extra[i, j])}" if hover_extra[i, j] else "")
+                       for j in range(shape[1])] for i in range(shape[0])], dtype=object).reshape(shape)
+    x = list(range(len(cols)))
+    y = list(range(len(rows)))
+    row_h = _row_height(len(rows))
+    common = dict(x=x, y=y, xgap=2, ygap=2, hovertemplate="%{customdata}<extra></extra>",
+                  customdata=hover, texttemplate="%{text}",
+                  textfont=dict(size=12 if row_h >= 40 else (9 if row_h >= 24 else 7)))
+    fig = go.Figure()
+    fig.add_trace(go.Heatmap(z=grey, text=np.where(np.isnan(grey), "", text), zmin=0, zmax=1,
+                             colorscale=[[0, NO_DATA_COLOR], [1, NOT_SCHEDULED_COLOR]], showscale=False,
+                             name="tanpa nilai", **common))
+    fig.add_trace(go.Heatmap(z=value, text=np.where(np.isnan(value), "", text), zmin=0, zmax=100,
+                             colorscale=RATE_SCALE, name=value_name,
+                             colorbar=dict(title=dict(text=value_name), ticksuffix="%", len=min(
+                                 1.0, 320 / max(320, len(rows) * row_h)), y=1, yanchor="top", thickness=14),
+                             **common))
+    top = 90 + (30 if title else 0)
+    fig.update_layout(
+        title=dict(text=esc(title), x=0, xanchor="left", y=1, yanchor="top", yref="container", pad=dict(t=8))
+        if title else None,
+        height=top + 20 + len(rows) * row_h, font=FONT,
+        margin=dict(l=10, r=10, t=top, b=10), plot_bgcolor="white",
+        xaxis=dict(tickvals=x, ticktext=[_lines(c) for c in col_labels], side="top", tickangle=0,
+                   showgrid=False, zeroline=False, fixedrange=True, tickfont=dict(size=10)),
+        yaxis=dict(tickvals=y, ticktext=[esc(truncate(r, 45)) for r in rows], autorange="reversed",
+                   showgrid=False, zeroline=False, automargin=True, fixedrange=True,
+                   tickfont=dict(size=12 if row_h >= 24 else 8)),
+    )
+    return fig
+
+
+def completion_cells(df, row_key, col_key):
+    """Long frame for ``rate_heatmap`` from a completion frame (planned, realized, has_data, rate)."""
+    out = pd.DataFrame({"row": df[row_key].to_numpy(), "col": df[col_key].to_numpy()})
+    has = df["has_data"].fillna(False).astype(bool).to_numpy()
+    planned = df["planned"].fillna(0).to_numpy()
+    rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=float)
+    out["value"] = rate
+    out["state"] = np.where(~has, "no_data", np.where((planned > 0) & ~np.isnan(rate), "value", "none"))
+    out["text"] = [rate_text(r, h, p) for r, h, p in zip(rate, has, planned)]
+    realized = pd.to_numeric(df["realized"], errors="coerce").to_numpy(dtype=float)
+    out["hover"] = [f"{fmt_int(r)} dari {fmt_int(p)} bulan-kegiatan terealisasi" if h and p else ""
+                    for r, p, h in zip(realized, planned, has)]
+    return out
+
+
+def area_bars(df, title=None):
+    """Horizontal bars of completion per area (``area_label``, ``rate``), 0-100%."""
+    df = df.reset_index(drop=True)
+    rates = pd.to_numeric(df["rate"], errors="coerce").fillna(0).to_numpy() * 100
+    fig = go.Figure(go.Bar(
+        x=rates, y=[esc(a) for a in df["area_label"]], orientation="h",
+        text=[fmt_pct(r) for r in pd.to_numeric(df["rate"], errors="coerce")], textposition="auto",
+        marker=dict(color=rates, colorscale=RATE_SCALE, cmin=0, cmax=100),
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_layout(title=dict(text=esc(title)) if title else None, font=FONT,
+                      height=60 + 34 * max(len(df), 1), margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+                      xaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], ticksuffix="%", fixedrange=True),
+                      yaxis=dict(autorange="reversed", automargin=True, fixedrange=True), plot_bgcolor="white")
+    return fig
+
+
+# ------------------------------------------------------------------------------------- gantt
+
+def gantt_states(planned_masks, realized_masks, as_of, has_data=True):
+    """n×12 matrix of NONE/PLANNED/DONE/LATE/OUTSIDE.
+
+    Late = planned, month ≤ as-of, not realised.  An office that has reported no realisation at
+    all shows its due months as merely planned: "late" would claim something nobody reported.
+    """
+    p = mask_bits(planned_masks)
+    r = mask_bits(realized_masks)
+    due = (np.arange(1, 13) <= int(as_of))[None, :]
+    states = np.full(p.shape, NONE)
+    states[(p == 1)] = PLANNED
+    if has_data:
+        states[(p == 1) & (r == 0) & due] = LATE
+    states[(p == 1) & (r == 1)] = DONE
+    states[(p == 0) & (r == 1)] = OUTSIDE
+    return states
+
+
+def gantt_rows(acts):
+    """Order activities area > kegiatan > sub kegiatan (by first appearance) and add heading rows.
+
+    Returns a frame with ``kind`` ("kegiatan", "sub", "act"), ``label`` and, for "act" rows, the
+    activity columns.  Vectorised ordering; the loop only walks one office's rows.
+    """
+    if acts.empty:
+        return acts.assign(kind=[], label=[])
+    a = acts.copy()
+    for c in ("kegiatan", "sub_kegiatan", "indikator"):
+        a[c] = a[c].fillna("").astype(str)
+    a["_area"] = a["area_no"].fillna(99).astype(int)
+    a["_k"] = a.groupby(["_area", "kegiatan"], sort=False)["seq"].transform("min")
+    a["_s"] = a.groupby(["_area", "kegiatan", "sub_kegiatan"], sort=False)["seq"].transform("min")
+    a = a.sort_values(["_area", "_k", "_s", "seq"], kind="stable")
+    out, last_k, last_s = [], None, None
+    for rec in a.to_dict("records"):
+        k, s, ind = rec["kegiatan"], rec["sub_kegiatan"], rec["indikator"]
+        if (rec["_area"], k) != last_k:
+            last_k, last_s = (rec["_area"], k), None
+            if k:
+                out.append({"kind": "kegiatan", "label": k, "kegiatan": k})
+        if s and s != ind and (rec["_area"], k, s) != last_s:
+            last_s = (rec["_area"], k, s)
+            out.append({"kind": "sub", "label": s, "kegiatan": k, "sub_kegiatan": s})
+        out.append({**rec, "kind": "act", "label": ind or s or k or "(tanpa uraian)"})
+    return pd.DataFrame(out).drop(columns=["_area", "_k", "_s"], errors="ignore")
+
+
+def gantt_figure(acts, as_of, has_data=True, title=None, label_width=60):
+    """Month grid of one office's activities.
+
+    ``acts``: id, seq, sheet, row, area_no, kegiatan, sub_kegiatan, indikator, planned_mask,
+    realized_mask, evidence_url, note.  Rows are headings (kegiatan bold, sub kegiatan italic) and
+    activities (indikator); the hover carries the full texts, evidence, note and source row.
+    """
+    rows = gantt_rows(acts)
+    n = len(rows)
+    is_act = (rows["kind"] == "act").to_numpy() if n else np.array([], dtype=bool)
+    z = np.full((n, 12), np.nan)
+    if n and is_act.any():
+        act_rows = rows[is_act]
+        states = gantt_states(act_rows["planned_mask"], act_rows["realized_mask"], as_of, has_data)
+        z[is_act] = np.where(states == NONE, np.nan, states)
+    hover = np.full((n, 12), "", dtype=object)
+    row_hover = np.full(n, "", dtype=object)
+    labels = []
+    for i, rec in enumerate(rows.to_dict("records")):
+        short = esc(truncate(rec["label"], label_width))
+        if rec["kind"] == "kegiatan":
+            labels.append(f"<b>{short}</b>")
+            row_hover[i] = f"<b>Kegiatan</b>: {esc_wrap(rec['label'])}"
+            continue
+        if rec["kind"] == "sub":
+            labels.append(f"<i>\u00a0\u00a0{short}</i>")
+            row_hover[i] = f"<b>Sub kegiatan</b>: {esc_wrap(rec['label'])}"
+            continue
+        labels.append("\u00a0\u00a0\u00a0\u00a0" + short)
+        base = [f"<b>Indikator</b>: {esc_wrap(rec['indikator'] or rec['label'])}"]
+        if rec.get("sub_kegiatan") and rec["sub_kegiatan"] != rec["indikator"]:
+            base.append(f"Sub kegiatan: {esc_wrap(rec['sub_kegiatan'])}")
+        if rec.get("evidence_url") and not pd.isna(rec["evidence_url"]):
+            base.append(f"Bukti dukung: {esc(truncate(rec['evidence_url'], 90))}")
+        if rec.get("note") and not pd.isna(rec["note"]):
+            base.append(f"Catatan: {esc_wrap(rec['note'])}")
+        base.append(f"Sumber: lembar {esc(rec['sheet'])} baris {int(rec['row'])}")
+        row_hover[i] = "<br>".join(base)
+        for m in range(12):
+            if not np.isnan(z[i, m]):
+                hover[i, m] = f"{MONTHS[m]}: <b>{GANTT_STATES[int(z[i, m])][1]}</b><br>{row_hover[i]}"
+    colours = [GANTT_STATES[s][0] for s in (PLANNED, DONE, LATE, OUTSIDE)]
+    scale = []
+    for k, c in enumerate(colours):
+        scale += [[k / 4, c], [(k + 1) / 4, c]]
+    x = list(range(1, 13))
+    y = list(range(n))
+    # Background: heading rows as a faint band; it also carries the row's hover for empty months.
+    band = np.repeat(np.where(is_act, 0.0, 1.0)[:, None], 12, axis=1) if n else np.zeros((0, 12))
+    fig = go.Figure(go.Heatmap(z=band, x=x, y=y, zmin=0, zmax=1, colorscale=[[0, "#FFFFFF"], [1, "#F3F4F6"]],
+                               showscale=False, xgap=0, ygap=2, name="baris",
+                               customdata=np.repeat(row_hover[:, None], 12, axis=1) if n else band,
+                               hovertemplate="%{customdata}<extra></extra>"))
+    fig.add_trace(go.Heatmap(z=z, x=x, y=y, zmin=0.5, zmax=4.5, colorscale=scale, showscale=False,
+                             xgap=2, ygap=2, customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+                             hoverongaps=False, name="jadwal"))
+    for state, (colour, label) in GANTT_STATES.items():
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=label, showlegend=True,
+                                 marker=dict(symbol="square", size=13, color=colour), hoverinfo="skip"))
+    fig.add_vline(x=int(as_of) + 0.5, line=dict(color="#111827", width=2, dash="dash"))
+    fig.add_annotation(x=int(as_of) + 0.5, y=0, yref="paper", yanchor="top", showarrow=False,
+                       text=f"s.d. {MONTHS[int(as_of) - 1]}", font=dict(size=11, color="#111827"))
+    row_h = 22
+    fig.update_layout(
+        title=dict(text=esc(title)) if title else None, font=FONT, height=130 + row_h * max(n, 1),
+        margin=dict(l=10, r=10, t=85 if title else 60, b=30), plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="top", y=1, x=0, xanchor="left", yref="container",
+                    font=dict(size=12)),
+        xaxis=dict(tickvals=x, ticktext=list(MONTHS), side="top", range=[0.5, 12.5], showgrid=False,
+                   zeroline=False, fixedrange=True),
+        yaxis=dict(tickvals=y, ticktext=labels, range=[n - 0.5, -0.5], showgrid=False, zeroline=False,
+                   automargin=True, fixedrange=True, tickfont=dict(size=11)),
+        hoverlabel=dict(align="left"),
+    )
+    return fig

@@ -1,0 +1,192 @@
+"""Meeting exports: the comparison tables as a formatted Excel workbook, charts as PNG (no streamlit).
+
+Workbooks leave the app and get opened in Excel, so every text cell is neutralised against formula
+injection (a value starting with = + - @ tab or CR gets a leading apostrophe) and rates are written
+as numbers with a percent format and a static heatmap fill, which survives any spreadsheet program.
+"""
+
+import io
+import os
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from rbdash.areas import SHORT
+from rbdash.charts import MONTHS, NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, RATE_SCALE
+
+CHROMIUM = "/usr/bin/chromium"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FILL = PatternFill("solid", fgColor="FF1F3A5F")
+HEADER_FONT = Font(bold=True, color="FFFFFFFF")
+TITLE_FONT = Font(bold=True, size=13)
+THIN = Side(style="thin", color="FFD0D0D0")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+
+class ExportError(Exception):
+    """An export could not be produced; ``message_id`` is the one-line Indonesian reason."""
+
+    def __init__(self, message_id):
+        super().__init__(message_id)
+        self.message_id = message_id
+
+
+def safe_text(value):
+    """Text that a spreadsheet will never evaluate: formula-like values get a leading apostrophe."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _hex(c):
+    return tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def rate_color(rate):
+    """ARGB fill of a rate 0..1 on the same red-yellow-green scale as the charts."""
+    r = min(max(float(rate), 0.0), 1.0)
+    stops = [(p, _hex(c)) for p, c in RATE_SCALE]
+    for (p0, c0), (p1, c1) in zip(stops, stops[1:]):
+        if r <= p1:
+            t = (r - p0) / (p1 - p0) if p1 > p0 else 0
+            rgb = [round(a + (b - a) * t) for a, b in zip(c0, c1)]
+            return "FF" + "".join(f"{v:02X}" for v in rgb)
+    return "FF" + RATE_SCALE[-1][1][1:]
+
+
+def _fill(argb):
+    return PatternFill("solid", fgColor=argb)
+
+
+def write_sheet(ws, title, df, rate_cols=(), subtitle=None, widths=None):
+    """One formatted table: title rows, header, values; ``rate_cols`` hold 0..1 rates or NaN.
+
+    In rate columns a NaN in a row whose ``has_data`` (hidden helper column ``_has_data``) is False
+    is written as "belum ada data" on grey, other NaN as "–" (nothing due).
+    """
+    ws.cell(1, 1, safe_text(title)).font = TITLE_FONT
+    r0 = 2
+    if subtitle:
+        ws.cell(2, 1, safe_text(subtitle)).font = Font(italic=True, color="FF555555")
+        r0 = 3
+    header_row = r0 + 1
+    has_data = df["_has_data"].to_numpy(dtype=bool) if "_has_data" in df else np.ones(len(df), dtype=bool)
+    cols = [c for c in df.columns if c != "_has_data"]
+    ws.row_dimensions[header_row].height = 32
+    for j, col in enumerate(cols, start=1):
+        cell = ws.cell(header_row, j, safe_text(col))
+        cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    rate_set = set(rate_cols)
+    values = df[cols].to_numpy(dtype=object)
+    for i in range(len(df)):
+        r = header_row + 1 + i
+        for j, col in enumerate(cols):
+            v = values[i, j]
+            cell = ws.cell(r, j + 1)
+            cell.border = BORDER
+            missing = v is None or (not isinstance(v, str) and pd.isna(v))
+            if col in rate_set:
+                cell.alignment = Alignment(horizontal="center")
+                if missing:
+                    cell.value = NO_DATA_TEXT if not has_data[i] else "–"
+                    cell.fill = _fill("FF" + (NO_DATA_COLOR if not has_data[i] else NOT_SCHEDULED_COLOR)[1:])
+                    cell.font = Font(italic=True, color="FF555555")
+                else:
+                    cell.value = float(v)
+                    cell.number_format = "0.0%"
+                    cell.fill = _fill(rate_color(v))
+            elif missing:
+                continue
+            elif isinstance(v, (bool, np.bool_)):
+                cell.value = "ya" if v else "tidak"
+            elif isinstance(v, (int, np.integer)):
+                cell.value = int(v)
+            elif isinstance(v, (float, np.floating)):
+                cell.value = float(v)
+            else:
+                cell.value = safe_text(v)
+    for j, col in enumerate(cols, start=1):
+        width = (widths or {}).get(col)
+        if width is None:
+            sample = [len(str(col))] + [len(str(v)) for v in df[col].head(200) if v is not None]
+            width = min(max(sample) + 2, 45) if col not in rate_set else 14
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = ws.cell(header_row + 1, 2)
+    return ws
+
+
+def workbook_bytes(sheets):
+    """Workbook from ``sheets``: list of dicts with name, title, df, and optional rate_cols/subtitle."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for spec in sheets:
+        ws = wb.create_sheet(safe_sheet_name(spec["name"]))
+        write_sheet(ws, spec["title"], spec["df"], spec.get("rate_cols", ()), spec.get("subtitle"),
+                    spec.get("widths"))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def safe_sheet_name(name):
+    bad = '[]:*?/\\'
+    return "".join("_" if ch in bad else ch for ch in str(name))[:31] or "Sheet"
+
+
+def figure_png(fig, width=1400, height=None, scale=2):
+    """PNG bytes of a plotly figure via kaleido and the system Chromium; ExportError on failure."""
+    if "BROWSER_PATH" not in os.environ and os.path.exists(CHROMIUM):
+        os.environ["BROWSER_PATH"] = CHROMIUM
+    height = height or int(fig.layout.height or 600)
+    try:
+        png = fig.to_image(format="png", width=width, height=min(height, 8000), scale=scale if height <= 2500 else 1)
+    except Exception as exc:  # kaleido/chromium missing or crashed: the page shows the reason, not a traceback
+        raise ExportError(f"gagal membuat gambar PNG ({type(exc).__name__}); pastikan Chromium terpasang "
+                          f"di server, lalu coba lagi") from exc
+    if not png.startswith(b"\x89PNG"):
+        raise ExportError("gagal membuat gambar PNG (hasil bukan berkas PNG)")
+    return png
+
+
+def _ints(values):
+    return [int(v) if pd.notna(v) else None for v in values]
+
+
+def _wide(df, col_key, labels, ranking):
+    """Satker rows (ranking order) × ``col_key`` columns of rates, plus the hidden _has_data flag."""
+    wide = df.pivot(index="satker", columns=col_key, values="rate").reindex(columns=list(labels))
+    wide.columns = [labels[c] for c in wide.columns]
+    out = ranking[["satker", "province"]].rename(columns={"satker": "Satker", "province": "Provinsi"})
+    out = out.join(wide, on="Satker")
+    out["Total"] = ranking["rate"].to_numpy()
+    out["_has_data"] = ranking["has_data"].to_numpy(dtype=bool)
+    return out
+
+
+def comparison_workbook(ranking, per_area, per_month, year, as_of, area_nos, note=None):
+    """The Perbandingan tables as one workbook: per area, per month, ranking (heatmap-coloured).
+
+    ``ranking`` as from queries.ranking (best first); ``area_nos`` the area columns to show.
+    """
+    month = MONTHS[as_of - 1]
+    subtitle = f"Tahun {year}, kondisi s.d. {month}" + (f" · {note}" if note else "")
+    by_area = _wide(per_area, "area_no", {no: f"{no}. {SHORT[no]}" for no in area_nos}, ranking)
+    by_month = _wide(per_month, "month", {m: MONTHS[m - 1] for m in range(1, as_of + 1)}, ranking)
+    rank = pd.DataFrame({
+        "Peringkat": _ints(ranking["rank"]),
+        "Satker": ranking["satker"], "Provinsi": ranking["province"],
+        f"Direncanakan s.d. {month}": _ints(ranking["planned"]), "Terealisasi": _ints(ranking["realized"]),
+        "Capaian": ranking["rate"], "_has_data": ranking["has_data"].to_numpy(dtype=bool)})
+    rate_area = [c for c in by_area.columns if c not in ("Satker", "Provinsi", "_has_data")]
+    rate_month = [c for c in by_month.columns if c not in ("Satker", "Provinsi", "_has_data")]
+    return workbook_bytes([
+        {"name": "Per area", "title": "Capaian rencana aksi RB per area", "subtitle": subtitle,
+         "df": by_area, "rate_cols": rate_area},
+        {"name": "Per bulan", "title": "Capaian rencana aksi RB per bulan", "subtitle": subtitle,
+         "df": by_month, "rate_cols": rate_month},
+        {"name": "Peringkat", "title": "Peringkat capaian satker", "subtitle": subtitle, "df": rank,
+         "rate_cols": ["Capaian"]},
+    ])

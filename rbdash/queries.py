@@ -1,0 +1,310 @@
+"""Read-side queries for the dashboard pages (no streamlit here).
+
+Every function takes a ``Store`` and plain arguments, runs parameterised DuckDB SQL over the latest
+plan version per satker and returns pandas frames small enough to render.  Pages cache them with
+``st.cache_data`` keyed by ``cache_key(store)``, which changes when the database files change.
+"""
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from rbdash import areas, metrics
+from rbdash.charts import MONTHS, months_text
+from rbdash.store import mask_to_months
+
+
+@dataclass(frozen=True)
+class View:
+    """What the shared sidebar selected: every page renders from this.
+
+    ``satkers``/``areas`` are None for "all"; ``year`` is None when the database is empty.
+    """
+    year: int | None
+    satkers: tuple | None
+    areas: tuple | None
+    as_of: int
+    province: str | None = None
+    actor: str = ""
+
+
+def cache_key(store):
+    """Cache key of the database contents (path + file stamps): cached readers take it as argument."""
+    return f"{store.path}|{store.data_version()}"
+
+
+# --------------------------------------------------------------------------------- sidebar options
+
+def offices(store):
+    """Every satker with a plan, per year: year, satker, province, level, as_of_month, has_data."""
+    return store.query_df(
+        """SELECT lv.year, s.name AS satker, s.province, s.level, lv.as_of_month,
+                  (lv.has_realization OR EXISTS (SELECT 1 FROM activities a JOIN progress p ON p.activity_id = a.id
+                                                  WHERE a.plan_version_id = lv.id)) AS has_data
+           FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
+           ORDER BY lv.year DESC, s.province NULLS LAST, s.name""")
+
+
+def default_as_of(office_rows, year, today=None):
+    """Latest month the year's monitoring files report; else Des for past years, this month now."""
+    today = today or dt.date.today()
+    reported = pd.to_numeric(office_rows.loc[office_rows["year"] == year, "as_of_month"], errors="coerce").dropna()
+    if len(reported):
+        return int(reported.max())
+    if year is None or year < today.year:
+        return 12
+    return today.month if year == today.year else 1
+
+
+# --------------------------------------------------------------------------------- beranda
+
+def overview(store, view):
+    """Counts for the summary tiles, honouring the satker/area filters: offices, activities."""
+    row = store.query_df(
+        """SELECT count(DISTINCT lv.satker_id) AS offices, count(a.id) AS activities
+           FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
+           LEFT JOIN activities a ON a.plan_version_id = lv.id
+                AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
+           WHERE lv.year = ? AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))""",
+        [_list(view.areas), _list(view.areas), view.year, _list(view.satkers), _list(view.satkers)]).iloc[0]
+    return {k: int(row[k]) for k in ("offices", "activities")}
+
+
+def _list(values):
+    return None if values is None else list(values)
+
+
+def plans_per_year(store):
+    """Year, number of offices with a plan, activities, offices with realisation data."""
+    return store.query_df(
+        """SELECT lv.year AS tahun, count(*) AS satker, COALESCE(sum(lv.activity_count), 0)::BIGINT AS kegiatan,
+                  sum((lv.has_realization OR EXISTS (SELECT 1 FROM activities a JOIN progress p
+                       ON p.activity_id = a.id WHERE a.plan_version_id = lv.id))::INT)::BIGINT AS dengan_realisasi
+           FROM latest_versions lv GROUP BY lv.year ORDER BY lv.year DESC""")
+
+
+def freshness(store):
+    """Latest import and latest progress edit: {action: (logged_at, actor, satker)}."""
+    df = store.query_df(
+        """SELECT action, logged_at, actor, satker FROM audit_log
+           WHERE id IN (SELECT max(id) FROM audit_log GROUP BY action)""")
+    return {r["action"]: (r["logged_at"], r["actor"], r["satker"]) for r in df.to_dict("records")}
+
+
+# --------------------------------------------------------------------------------- completion
+
+def _filter(df, view):
+    if view.satkers is not None and "satker" in df:
+        df = df[df["satker"].isin(view.satkers)]
+    if view.areas is not None and "area_no" in df:
+        df = df[df["area_no"].isin(view.areas)]
+    return df
+
+
+def _rate(df):
+    planned = df["planned"].to_numpy(dtype=float)
+    realized = pd.to_numeric(df["realized"], errors="coerce").to_numpy(dtype=float)
+    has = df["has_data"].fillna(False).to_numpy(dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(has & (planned > 0), realized / planned, np.nan)
+    return df.assign(realized=np.where(has, realized, np.nan), rate=rate)
+
+
+_KEYS = {"satker": "satker", "area": "area_no", "month": "month"}
+
+
+def completion(store, view, by=("satker",)):
+    """Completion rows grouped by ``by`` (subset of satker/area/month), honouring the view's filters.
+
+    Filtering on satker or area needs them in the grouping, so they are added and summed away
+    again; such sums pool only offices with data (as metrics does), so a silent office does not
+    drag an area down.  ``rate`` is NaN where there is no realisation data or nothing was due.
+    """
+    by = list(by)
+    keys = [_KEYS[g] for g in by]
+    if view.year is None:
+        return pd.DataFrame(columns=keys + ["planned", "realized", "has_data", "rate"])
+    extra = [g for g, wanted in (("satker", view.satkers), ("area", view.areas)) if wanted is not None and g not in by]
+    df = _filter(metrics.completion(store, view.as_of, year=view.year, by=tuple(by + extra)), view)
+    df = df.assign(realized=pd.to_numeric(df["realized"], errors="coerce").astype(float),
+                   has_data=df["has_data"].fillna(False).astype(bool))
+    if extra:
+        df = df.assign(planned_data=df["planned"].where(df["has_data"], 0))
+        df = df.groupby(keys, as_index=False, sort=True).agg(
+            planned_all=("planned", "sum"), planned_data=("planned_data", "sum"),
+            realized=("realized", lambda s: s.sum(min_count=1)), has_data=("has_data", "any"))
+        df["planned"] = df["planned_data"].where(df["has_data"], df["planned_all"])
+        df = df.drop(columns=["planned_all", "planned_data"])
+    return _rate(df.reset_index(drop=True))
+
+
+def ranking(per_satker, office_rows=None):
+    """Offices best-first by completion; offices without data last (rank empty)."""
+    df = per_satker.copy()
+    if office_rows is not None:
+        df = df.merge(office_rows[["satker", "province"]].drop_duplicates("satker"), on="satker", how="left")
+    df["_nodata"] = ~df["has_data"].fillna(False).astype(bool)
+    df = df.sort_values(["_nodata", "rate", "satker"], ascending=[True, False, True], na_position="last",
+                        kind="stable").drop(columns="_nodata").reset_index(drop=True)
+    rank = pd.Series(range(1, len(df) + 1), dtype="Int64")
+    df["rank"] = rank.where(df["has_data"].to_numpy(dtype=bool) & df["rate"].notna().to_numpy(), pd.NA)
+    return df
+
+
+def overall(per_satker):
+    """Pooled completion of the offices with data: (rate or None, offices with data, offices)."""
+    has = per_satker["has_data"].fillna(False).astype(bool)
+    planned = per_satker.loc[has, "planned"].sum()
+    realized = pd.to_numeric(per_satker.loc[has, "realized"], errors="coerce").sum()
+    return (realized / planned if planned else None), int(has.sum()), len(per_satker)
+
+
+# --------------------------------------------------------------------------------- one office
+
+def plan_header(store, satker, year):
+    """The latest plan version of one office/year, or None."""
+    df = store.query_df(
+        """SELECT lv.id AS plan_version_id, lv.version, lv.source_name, lv.imported_at, lv.imported_by,
+                  lv.as_of_month, lv.activity_count, lv.issues_json,
+                  (lv.has_realization OR EXISTS (SELECT 1 FROM activities a JOIN progress p ON p.activity_id = a.id
+                                                  WHERE a.plan_version_id = lv.id)) AS has_data
+           FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id WHERE s.name = ? AND lv.year = ?""",
+        [satker, year])
+    if df.empty:
+        return None
+    rec = df.iloc[0].to_dict()
+    rec["issues"] = json.loads(rec.pop("issues_json") or "[]")
+    return rec
+
+
+def plan_activities(store, satker, year, area_nos=None):
+    """Activities of an office's latest plan with their progress (revision 0 = never saved)."""
+    df = store.query_df(
+        """SELECT a.id, a.seq, a.sheet, a."row", a.area_no, a.kegiatan, a.sub_kegiatan, a.indikator,
+                  a.keterangan, a.pic, a.planned_mask, COALESCE(p.realized_mask, 0) AS realized_mask,
+                  p.evidence_url, p.note, COALESCE(p.revision, 0) AS revision, p.updated_at, p.updated_by
+           FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
+           JOIN activities a ON a.plan_version_id = lv.id LEFT JOIN progress p ON p.activity_id = a.id
+           WHERE s.name = ? AND lv.year = ? ORDER BY a.seq""", [satker, year])
+    if area_nos is not None:
+        df = df[df["area_no"].isin(area_nos)].reset_index(drop=True)
+    return df
+
+
+# --------------------------------------------------------------------------------- coverage
+
+def coverage(store, view, office_rows):
+    """Full satker × area grid (filtered): activities, standard kegiatan covered/total, coverage."""
+    cols = ["satker", "area_no", "activities", "standard_covered", "standard_total", "coverage"]
+    if view.year is None:
+        return pd.DataFrame(columns=cols)
+    df = metrics.coverage(store, view.year)
+    df = df[df["area_no"].notna()].astype({"area_no": int})
+    names = office_rows.loc[office_rows["year"] == view.year, "satker"]
+    if view.satkers is not None:
+        names = names[names.isin(view.satkers)]
+    area_list = list(view.areas) if view.areas is not None else list(areas.AREAS)
+    grid = pd.MultiIndex.from_product([sorted(names.unique()), area_list], names=["satker", "area_no"])
+    df = df.set_index(["satker", "area_no"]).reindex(grid).reset_index()
+    totals = pd.Series(_standard_totals())
+    df["standard_total"] = df["area_no"].map(totals).fillna(0).astype(int)
+    df["activities"] = df["activities"].fillna(0).astype(int)
+    df["standard_covered"] = df["standard_covered"].fillna(0).astype(int)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["coverage"] = np.where(df["standard_total"] > 0, df["standard_covered"] / df["standard_total"], np.nan)
+    return df[cols]
+
+
+def _standard_totals():
+    totals = {}
+    for no, _, _ in areas.standard_kegiatan():
+        totals[no] = totals.get(no, 0) + 1
+    return totals
+
+
+def missing_standard(store, satker, year, area_nos=None):
+    """The catalogue's standard kegiatan missing from an office's plan, as a frame."""
+    rows = metrics.missing_standard(store, satker, year)
+    df = pd.DataFrame(rows, columns=["area_no", "kode", "kegiatan"])
+    if area_nos is not None:
+        df = df[df["area_no"].isin(area_nos)]
+    return df.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------- impor
+
+def plan_status(store, satker, year, sha256):
+    """What importing a parsed plan would do: ("baru"|"versi"|"duplikat", latest version or None)."""
+    df = store.query_df(
+        """SELECT max(pv.version) AS version, bool_or(pv.sha256 = ?) AS same
+           FROM plan_versions pv JOIN satker s ON s.id = pv.satker_id WHERE s.name = ? AND pv.year = ?""",
+        [sha256, satker, year])
+    version = df["version"].iloc[0]
+    if pd.isna(version):
+        return "baru", None
+    return ("duplikat" if bool(df["same"].iloc[0]) else "versi"), int(version)
+
+
+def office_summary(acts, as_of, has_data=True):
+    """One office's activity-months up to ``as_of``: planned, realised on schedule, late, rate."""
+    mask = (1 << int(as_of)) - 1
+    planned = acts["planned_mask"].to_numpy(dtype=np.int64) & mask
+    done = planned & acts["realized_mask"].to_numpy(dtype=np.int64)
+    bits = np.arange(12)
+    n_planned = int(((planned[:, None] >> bits) & 1).sum())
+    n_done = int(((done[:, None] >> bits) & 1).sum())
+    rate = n_done / n_planned if has_data and n_planned else None
+    return {"planned": n_planned, "realized": n_done if has_data else None,
+            "late": n_planned - n_done if has_data else None, "rate": rate}
+
+
+# --------------------------------------------------------------------------------- progress editor
+
+MONTH_COLUMNS = MONTHS
+EVIDENCE, NOTE = "Bukti dukung", "Catatan"
+
+
+def progress_frame(acts):
+    """The Progres editor's table: context columns, one checkbox per month, evidence, note.
+
+    Indexed by activity id, so an edited copy maps back to activities whatever the display order.
+    """
+    bits = ((acts["realized_mask"].to_numpy(dtype=np.int64)[:, None] >> np.arange(12)) & 1).astype(bool)
+    df = pd.DataFrame({
+        "Area": acts["area_no"].astype("Int64").to_numpy(), "Kegiatan": acts["kegiatan"].to_numpy(),
+        "Indikator": acts["indikator"].fillna(acts["sub_kegiatan"]).to_numpy(),
+        "Jadwal": [months_text(mask_to_months(m)) for m in acts["planned_mask"]],
+        "Sumber": [f"lembar {s} baris {r}" for s, r in zip(acts["sheet"], acts["row"])],
+    }, index=pd.Index(acts["id"].to_numpy(), name="id"))
+    for m, name in enumerate(MONTH_COLUMNS):
+        df[name] = bits[:, m]
+    df[EVIDENCE] = acts["evidence_url"].fillna("").to_numpy(dtype=object)
+    df[NOTE] = acts["note"].fillna("").to_numpy(dtype=object)
+    return df
+
+
+def _norm_text(series):
+    return series.fillna("").astype(str).str.strip()
+
+
+def progress_changes(base, edited):
+    """Rows of ``edited`` whose months, evidence or note differ from ``base`` (vectorised).
+
+    Returns (activity id, realised months list, evidence, note) tuples; the editor only runs
+    browser-side checks, so values are normalised here and validated by Store.save_progress.
+    """
+    edited = edited.reindex(base.index)
+    cols = list(MONTH_COLUMNS)
+    b = base[cols].fillna(False).to_numpy(dtype=bool)
+    e = edited[cols].fillna(False).to_numpy(dtype=bool)
+    changed = (b != e).any(axis=1)
+    for col in (EVIDENCE, NOTE):
+        changed |= (_norm_text(base[col]) != _norm_text(edited[col])).to_numpy()
+    out = []
+    ev, note = _norm_text(edited[EVIDENCE]), _norm_text(edited[NOTE])
+    for i in np.flatnonzero(changed):
+        out.append((int(base.index[i]), [m + 1 for m in np.flatnonzero(e[i])], ev.iloc[i], note.iloc[i]))
+    return out

@@ -1,0 +1,140 @@
+"""Figure builders on hand-made frames: cell states, colours, texts, and escaping of user text."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rbdash import charts
+from rbdash.charts import DONE, LATE, NONE, OUTSIDE, PLANNED
+
+
+def mask(*months):
+    return sum(1 << (m - 1) for m in months)
+
+
+def acts_frame(rows):
+    """rows: (area, kegiatan, sub, indikator, planned months, realised months)."""
+    return pd.DataFrame([{
+        "id": i + 1, "seq": i, "sheet": "Renaksi", "row": 7 + i, "area_no": area, "kegiatan": keg,
+        "sub_kegiatan": sub, "indikator": ind, "planned_mask": mask(*planned), "realized_mask": mask(*done),
+        "evidence_url": "https://contoh.go.id/bukti" if i == 0 else None, "note": "catatan <i>" if i == 0 else None}
+        for i, (area, keg, sub, ind, planned, done) in enumerate(rows)])
+
+
+def test_formats_are_indonesian():
+    assert charts.fmt_pct(0.875) == "87,5%"
+    assert charts.fmt_pct(1) == "100,0%" and charts.fmt_pct(None) == "" and charts.fmt_pct(float("nan")) == ""
+    assert charts.fmt_int(12345) == "12.345"
+    assert charts.months_text([1, 2, 3, 6, 8, 9]) == "Jan–Mar, Jun, Agu–Sep"
+    assert charts.months_text([]) == ""
+    assert charts.MONTHS[4] == "Mei" and charts.MONTHS[7] == "Agu" and charts.MONTHS[11] == "Des"
+    assert charts.rate_text(None, False, 5) == "belum ada data"
+    assert charts.rate_text(float("nan"), True, 0) == "–"
+
+
+def test_escape_neutralises_html():
+    assert charts.esc("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert charts.esc("<b>x</b> & y") == "&lt;b&gt;x&lt;/b&gt; &amp; y"
+    assert charts.esc(None) == ""
+    wrapped = charts.esc_wrap("<b>" + "kata " * 40)
+    assert "<b>" not in wrapped.replace("<br>", "") and "&lt;b&gt;" in wrapped
+
+
+def test_gantt_states():
+    states = charts.gantt_states([mask(1, 2, 3, 10), mask(5)], [mask(1, 4), 0], as_of=3)
+    assert states[0].tolist() == [DONE, LATE, LATE, OUTSIDE, NONE, NONE, NONE, NONE, NONE, PLANNED, NONE, NONE]
+    assert states[1, 4] == PLANNED
+    # no realisation data: due months are only "planned", never "late"
+    quiet = charts.gantt_states([mask(1, 2)], [0], as_of=3, has_data=False)
+    assert quiet[0, :2].tolist() == [PLANNED, PLANNED]
+
+
+def test_gantt_figure_rows_cells_and_colours():
+    acts = acts_frame([
+        (1, "Kegiatan A", "Sub A", "<script>alert(1)</script>", [1, 2, 3], [1]),
+        (1, "Kegiatan A", "Sub A", "Indikator 2", [6], [7]),
+        (1, "Kegiatan B", None, "Indikator 3", [12], []),
+    ])
+    fig = charts.gantt_figure(acts, as_of=3)
+    band, grid = fig.data[0], fig.data[1]
+    labels = list(fig.layout.yaxis.ticktext)
+    # heading rows: kegiatan A, sub A, then its two indikator rows, kegiatan B, its indikator
+    assert len(labels) == 6
+    assert labels[0] == "<b>Kegiatan A</b>" and "Sub A" in labels[1] and labels[4] == "<b>Kegiatan B</b>"
+    z = np.array(grid.z, dtype=float)
+    assert z[2, :3].tolist() == [DONE, LATE, LATE]
+    assert z[3, 5] == PLANNED and z[3, 6] == OUTSIDE and z[5, 11] == PLANNED
+    assert np.isnan(z[0]).all() and np.isnan(z[2, 3])
+    assert np.array(band.z)[[0, 1, 4]].min() == 1 and np.array(band.z)[2].max() == 0
+    # discrete colour scale: each state maps to its colour
+    scale = [tuple(s) for s in grid.colorscale]
+    for state, (colour, _) in charts.GANTT_STATES.items():
+        pos = (state - 0.5) / 4  # zmin 0.5, zmax 4.5
+        assert any(lo <= pos + 0.01 and c == colour for lo, c in scale)
+    assert [t.name for t in fig.data[2:]] == [label for _, label in charts.GANTT_STATES.values()]
+    # as-of marker between Mar and Apr
+    assert fig.layout.shapes[0].x0 == 3.5
+    # user text is escaped in labels and hover; the hover names the source row
+    assert "&lt;script&gt;" in labels[2] and "<script>" not in labels[2]
+    hover = grid.customdata[2][1]
+    assert "Terlambat" in hover and "&lt;script&gt;alert(1)&lt;/script&gt;" in hover and "<script>" not in hover
+    assert "lembar Renaksi baris 7" in hover and "https://contoh.go.id/bukti" in hover and "catatan &lt;i&gt;" in hover
+
+
+def test_gantt_figure_height_scales_and_long_labels_truncate():
+    rows = [(1 + i % 8, f"Kegiatan {i // 10}", None, "indikator panjang " * 10 + str(i), [1 + i % 12], [])
+            for i in range(150)]
+    fig = charts.gantt_figure(acts_frame(rows), as_of=6)
+    n = len(fig.layout.yaxis.ticktext)
+    assert n >= 150 and fig.layout.height >= 22 * n
+    assert max(len(t) for t in fig.layout.yaxis.ticktext) < 90
+    hover = [row[0] for row in fig.data[0].customdata if row[0].endswith("baris 156")]
+    assert len(hover) == 1 and "panjang 149" in hover[0]  # the full text and its source row in the hover
+
+
+def completion_frame():
+    return pd.DataFrame({
+        "satker": ["A", "A", "B", "B", "C", "C"], "area_no": [1, 2, 1, 2, 1, 2],
+        "planned": [8, 0, 4, 2, 3, 3], "realized": [7, 0, 1, 2, None, None],
+        "has_data": [True, True, True, True, False, False], "rate": [0.875, None, 0.25, 1.0, None, None]})
+
+
+def test_rate_heatmap_values_texts_and_no_data_grey():
+    cells = charts.completion_cells(completion_frame(), "satker", "area_no")
+    fig = charts.rate_heatmap(cells, rows=["A", "B", "C"], cols=[1, 2], col_labels=["1\nSatu", "2"])
+    grey, rates = fig.data
+    z = np.array(rates.z, dtype=float)
+    assert z[0, 0] == pytest.approx(87.5) and z[1, 0] == pytest.approx(25) and z[1, 1] == pytest.approx(100)
+    assert np.isnan(z[0, 1]) and np.isnan(z[2]).all()
+    assert (rates.zmin, rates.zmax) == (0, 100)
+    assert rates.colorscale[0][1] == charts.RATE_SCALE[0][1] and rates.colorscale[-1][1] == charts.RATE_SCALE[-1][1]
+    g = np.array(grey.z, dtype=float)
+    assert g[2].tolist() == [0, 0] and g[0, 1] == 1 and np.isnan(g[0, 0])
+    assert grey.colorscale[0][1] == charts.NO_DATA_COLOR
+    assert rates.text[0][0] == "87,5%" and grey.text[0][1] == "–"
+    assert all(t == "belum ada data" for t in grey.text[2])
+    assert list(fig.layout.xaxis.ticktext) == ["1<br>Satu", "2"]
+    assert "7 dari 8" in rates.customdata[0][0]
+
+
+def test_rate_heatmap_no_data_row_is_labelled_once_and_escaped():
+    cells = pd.DataFrame({"row": ["<b>x</b>"] * 3, "col": [1, 2, 3], "value": [np.nan] * 3,
+                          "state": ["no_data"] * 3, "text": ["belum ada data"] * 3, "hover": [""] * 3})
+    fig = charts.rate_heatmap(cells, rows=["<b>x</b>"], cols=[1, 2, 3], title="<i>judul</i>")
+    assert list(fig.data[0].text[0]) == ["", "belum ada data", ""]
+    assert fig.layout.yaxis.ticktext[0] == "&lt;b&gt;x&lt;/b&gt;"
+    assert fig.layout.title.text == "&lt;i&gt;judul&lt;/i&gt;"
+    assert "&lt;b&gt;x&lt;/b&gt;" in fig.data[0].customdata[0][0]
+
+
+def test_rate_heatmap_height_grows_with_rows():
+    rows = [f"KPU Kota {i}" for i in range(200)]
+    cells = pd.DataFrame({"row": rows, "col": 1, "value": 0.5, "state": "value", "text": "50,0%", "hover": ""})
+    assert charts.rate_heatmap(cells, rows, [1]).layout.height > 200 * 14
+
+
+def test_area_bars():
+    df = pd.DataFrame({"area_label": ["1. <b>A</b>", "2. B"], "rate": [0.5, None]})
+    fig = charts.area_bars(df)
+    assert list(fig.data[0].x) == [50, 0] and list(fig.data[0].text) == ["50,0%", ""]
+    assert fig.data[0].y[0] == "1. &lt;b&gt;A&lt;/b&gt;"

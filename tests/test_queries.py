@@ -1,0 +1,146 @@
+"""Read-side queries of the dashboard against a small hand-made store, plus the first-start import."""
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+from app_fixtures import XSS, make_plan, small_store  # noqa: F401 (fixtures)
+from rbdash import queries
+from rbdash.queries import View
+from rbdash.samples import Parsed, ensure_database, import_parsed, parse_upload
+from rbdash.store import Store
+
+
+def view(**kw):
+    base = dict(year=2024, satkers=None, areas=None, as_of=3)
+    return View(**{**base, **kw})
+
+
+def by_satker(df):
+    return {r["satker"]: r for r in df.to_dict("records")}
+
+
+def test_completion_per_satker_keeps_offices_without_data_as_no_data(small_store):
+    rows = by_satker(queries.completion(small_store, view()))
+    assert rows["KPU Kota Alpha"]["planned"] == 4 and rows["KPU Kota Alpha"]["realized"] == 3
+    assert rows["KPU Kota Alpha"]["rate"] == pytest.approx(0.75)
+    assert rows["KPU Kota Beta"]["rate"] == pytest.approx(1 / 3)
+    gamma = rows["KPU Kota Gamma"]
+    assert not gamma["has_data"] and math.isnan(gamma["rate"]) and math.isnan(gamma["realized"])
+
+
+def test_completion_area_filter_sums_only_selected_areas(small_store):
+    rows = by_satker(queries.completion(small_store, view(areas=(1,))))
+    assert rows["KPU Kota Alpha"]["planned"] == 3 and rows["KPU Kota Alpha"]["realized"] == 2
+    assert rows["KPU Kota Beta"]["rate"] == 0
+
+
+def test_completion_by_area_pools_only_offices_with_data(small_store):
+    """Gamma (no data) plans 3 months in area 1: they must not dilute area 1's figure."""
+    df = queries.completion(small_store, view(satkers=("KPU Kota Alpha", "KPU Kota Beta", "KPU Kota Gamma")),
+                            by=("area",)).set_index("area_no")
+    assert df.loc[1, "planned"] == 5 and df.loc[1, "realized"] == 2
+    unfiltered = queries.completion(small_store, view(), by=("area",)).set_index("area_no")
+    assert unfiltered.loc[1, "rate"] == pytest.approx(df.loc[1, "rate"])
+
+
+def test_completion_by_month_honours_as_of(small_store):
+    df = queries.completion(small_store, view(as_of=2), by=("satker", "month"))
+    assert sorted(df["month"].unique()) == [1, 2]
+    alpha = df[df["satker"] == "KPU Kota Alpha"].set_index("month")
+    assert alpha.loc[2, "planned"] == 2 and alpha.loc[2, "realized"] == 2
+
+
+def test_completion_satker_filter_and_empty_year(small_store):
+    df = queries.completion(small_store, view(satkers=("KPU Kota Beta",)))
+    assert df["satker"].tolist() == ["KPU Kota Beta"]
+    empty = queries.completion(small_store, view(year=None))
+    assert empty.empty and {"planned", "rate", "has_data"} <= set(empty.columns)
+
+
+def test_ranking_puts_offices_without_data_last_without_rank(small_store):
+    rank = queries.ranking(queries.completion(small_store, view()), queries.offices(small_store))
+    assert rank["satker"].tolist() == ["KPU Kota Alpha", "KPU Kota Beta", "KPU Kota Gamma"]
+    assert rank["rank"].tolist()[:2] == [1, 2] and pd.isna(rank["rank"].iloc[2])
+    rate, with_data, n = queries.overall(queries.completion(small_store, view()))
+    assert (with_data, n) == (2, 3) and rate == pytest.approx(4 / 7)
+
+
+def test_overview_counts_follow_filters(small_store):
+    assert queries.overview(small_store, view()) == {"offices": 3, "activities": 6}
+    assert queries.overview(small_store, view(satkers=("KPU Kota Beta",), areas=(3,))) == \
+        {"offices": 1, "activities": 1}
+
+
+def test_coverage_grid_is_complete_and_missing_standard(small_store):
+    offices = queries.offices(small_store)
+    cov = queries.coverage(small_store, view(), offices)
+    assert len(cov) == 3 * 8
+    beta = cov[cov["satker"] == "KPU Kota Beta"].set_index("area_no")
+    assert beta.loc[3, "activities"] == 1 and beta.loc[2, "activities"] == 0
+    assert (cov["standard_total"] > 0).all()
+    missing = queries.missing_standard(small_store, "KPU Kota Beta", 2024, area_nos=(1,))
+    assert len(missing) and set(missing["area_no"]) == {1}
+
+
+def test_plan_activities_and_office_summary(small_store):
+    acts = queries.plan_activities(small_store, "KPU Kota Alpha", 2024)
+    assert acts["indikator"].tolist() == ["Indikator A1", "Indikator A2"]
+    assert acts["revision"].tolist() == [1, 1]
+    summary = queries.office_summary(acts, 3)
+    assert summary == {"planned": 4, "realized": 3, "late": 1, "rate": 0.75}
+    header = queries.plan_header(small_store, "KPU Kota Gamma", 2024)
+    assert header["version"] == 1 and not header["has_data"]
+    assert queries.office_summary(queries.plan_activities(small_store, "KPU Kota Gamma", 2024), 3,
+                                  has_data=False)["rate"] is None
+
+
+def test_default_as_of():
+    rows = pd.DataFrame({"year": [2023, 2023, 2022], "as_of_month": [6, 9, None]})
+    assert queries.default_as_of(rows, 2023) == 9
+    assert queries.default_as_of(rows, 2022, today=dt.date(2025, 5, 1)) == 12
+    assert queries.default_as_of(rows, 2025, today=dt.date(2025, 5, 1)) == 5
+
+
+def test_plan_status_and_import_results(small_store, tmp_path):
+    plan = make_plan("KPU Kota Alpha", 2024, [(1, "K", "I", [1], [])])
+    assert queries.plan_status(small_store, plan.satker, plan.year, plan.sha256) == ("versi", 1)
+    bad = tmp_path / "rusak.xlsx"
+    bad.write_bytes(b"bukan excel")
+    parsed = [parse_upload(bad.name, bad.read_bytes())]
+    assert parsed[0].plan is None and parsed[0].error
+    results = import_parsed(small_store, parsed + [Parsed("a.xlsx", plan=plan), Parsed("a.xlsx", plan=plan)], "uji")
+    assert [r["status"] for r in results] == ["ditolak", "berhasil", "duplikat"]
+    assert queries.plan_status(small_store, plan.satker, plan.year, plan.sha256) == ("duplikat", 2)
+
+
+def test_progress_frame_and_changes(small_store):
+    acts = queries.plan_activities(small_store, "KPU Kota Alpha", 2024)
+    base = queries.progress_frame(acts)
+    assert base.loc[acts["id"][0], ["Jan", "Feb", "Mar"]].tolist() == [True, True, False]
+    assert base["Jadwal"].tolist() == ["Jan–Mar", "Feb, Jun"]
+    edited = base.copy()
+    assert queries.progress_changes(base, edited) == []
+    edited.loc[acts["id"][1], "Mar"] = True
+    edited.loc[acts["id"][1], "Catatan"] = "  selesai  "
+    assert queries.progress_changes(base, edited) == [(int(acts["id"][1]), [2, 3, 4], "", "selesai")]
+
+
+def test_text_is_returned_verbatim(small_store):
+    acts = queries.plan_activities(small_store, "KPU Kota Gamma", 2024)
+    assert XSS in acts["indikator"].tolist()
+
+
+def test_ensure_database_writes_and_imports_samples_once(tmp_path):
+    db = tmp_path / "data" / "rbdash.duckdb"
+    samples = tmp_path / "data" / "samples"
+    results = ensure_database(db, samples)
+    assert db.exists() and len(results) >= 8
+    assert all(r["status"] == "berhasil" for r in results)
+    assert not list(db.parent.glob("*.building*"))
+    assert any(samples.glob("*.xlsx"))
+    assert ensure_database(db, samples) is None
+    offices = queries.offices(Store(db))
+    assert {"KPU Kota Banjarmasin", "KPU Kota Pasuruan"} <= set(offices["satker"])
