@@ -1,0 +1,78 @@
+"""Widgets shared by several pages (app.py routes explicitly, so this file is never a page)."""
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+from rbdash import queries
+
+EMPTY = "Belum ada data. Unggah rencana aksi di halaman Impor."
+ALL_PROVINCES = "Semua provinsi"  # the province filter's "no filter" choice
+
+
+def md(text):
+    """User text inside a markdown element (st.markdown, alerts): every markup character escaped."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in str(text))
+
+
+def context():
+    """(store, cache key, view) as prepared by app.py for this run."""
+    if not st.session_state.pop("_app_ran", False):
+        _enter_through_app(sys._getframe(1).f_globals.get("__file__"))
+    store = st.session_state.store
+    return store, queries.cache_key(store), st.session_state.view
+
+
+def url_params():
+    """The query string as {key: [values]} (repeated keys kept), for st.switch_page."""
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def _enter_through_app(page_file):
+    """Run app.py first, then come back to this page with the same query string.
+
+    Because this folder is called pages/, Streamlit starts in its legacy pages-directory mode and,
+    until app.py's st.navigation has run once in the process, runs a deep link such as /gantt as
+    a standalone script: without the sidebar, store and filters (AppTest does so on every run).
+    app.py marks each run it makes (``_app_ran``) and picks up ``_deep_link``.
+    """
+    st.session_state._deep_link = f"pages/{Path(page_file).name}" if page_file else None
+    st.switch_page("app.py", query_params=url_params())
+
+
+def switch_to(page, **state):
+    """Open another page with some filters/widgets set (e.g. fokus, f_year), keeping the URL.
+
+    Widgets already drawn in this run cannot be changed any more, so app.py applies ``state``
+    at the start of the next run, before drawing them.
+    """
+    st.session_state._pending = state
+    st.switch_page(page, query_params=url_params())
+
+
+def empty_state(message=EMPTY):
+    st.info(message, icon=":material/info:")
+    st.page_link("pages/impor.py", label="Buka halaman Impor", icon=":material/upload_file:")
+
+
+def office_options(view):
+    """Offices a one-office page can show: the sidebar selection, else every office of the year."""
+    if view.satkers is not None:
+        return list(view.satkers)
+    rows = st.session_state.offices
+    return rows.loc[rows["year"] == view.year, "satker"].tolist()
+
+
+def pick_satker(view):
+    """The office of a one-office page (Gantt, Progres).
+
+    Kept in ``fokus`` across pages and in the URL; Perbandingan's "Buka Gantt" sets it; when it
+    is not among the options the first satker selected in the sidebar is taken.
+    """
+    options = office_options(view)
+    if not options:
+        return None
+    if st.session_state.get("fokus") not in options:
+        st.session_state.fokus = options[0]
+    return st.selectbox("Satker", options, key="fokus")

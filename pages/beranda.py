@@ -1,0 +1,79 @@
+"""Beranda: the one-screen summary a newcomer sees first (offices, completion, laggards, freshness)."""
+
+import pandas as pd
+import streamlit as st
+
+from pages._ui import context, empty_state
+from rbdash import queries
+from rbdash.areas import area_label
+from rbdash.charts import area_bars, fmt_datetime, fmt_int, fmt_pct, month_label
+
+LAGGARDS = 5
+
+
+@st.cache_data(show_spinner=False)
+def load(_store, key, view):
+    """Everything the page shows, from a handful of DuckDB queries."""
+    per_satker = queries.completion(_store, view, by=("satker",))
+    per_area = queries.completion(_store, view, by=("area",))
+    return {"overview": queries.overview(_store, view), "per_satker": per_satker, "per_area": per_area,
+            "per_year": queries.plans_per_year(_store), "fresh": queries.freshness(_store)}
+
+
+def render():
+    store, key, view = context()
+    st.title("Rencana Aksi Reformasi Birokrasi")
+    if view.year is None:
+        empty_state()
+        return
+    data = load(store, key, view)
+    month = month_label(view.as_of)
+    rate, with_data, n = queries.overall(data["per_satker"])
+    st.caption(f"Tahun {view.year} · kondisi s.d. {month}")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Satker", fmt_int(data["overview"]["offices"]))
+    c2.metric("Kegiatan", fmt_int(data["overview"]["activities"]))
+    c3.metric(f"Capaian s.d. {month}", fmt_pct(rate) or "belum ada data",
+              help="Bulan-kegiatan terealisasi sesuai jadwal ÷ bulan-kegiatan yang dijadwalkan s.d. bulan "
+                   "ini, hanya satker yang sudah melaporkan realisasi.")
+    c4.metric("Satker dengan data realisasi", f"{with_data} dari {n}")
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Satker tertinggal")
+        lag = queries.ranking(data["per_satker"], st.session_state.offices)
+        lag = lag[lag["rank"].notna()].sort_values("rate", kind="stable").head(LAGGARDS)
+        if lag.empty:
+            st.info("Belum ada satker yang melaporkan realisasi.")
+        else:
+            st.dataframe(pd.DataFrame({
+                "Satker": lag["satker"], "Capaian": [fmt_pct(r) for r in lag["rate"]],
+                "Terealisasi": [f"{fmt_int(r)} dari {fmt_int(p)}" for r, p in zip(lag["realized"], lag["planned"])],
+            }), hide_index=True, width="stretch")
+    with right:
+        st.subheader("Capaian per area")
+        per_area = data["per_area"]
+        per_area = per_area[per_area["has_data"] & per_area["planned"].gt(0)]
+        if per_area.empty:
+            st.info("Belum ada data realisasi untuk filter ini.")
+        else:
+            fig = area_bars(per_area.assign(area_label=[area_label(a) for a in per_area["area_no"]]))
+            st.plotly_chart(fig, key="beranda_area", config={"displayModeBar": False})
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Rencana per tahun")
+        st.dataframe(data["per_year"].rename(columns={"tahun": "Tahun", "satker": "Satker", "kegiatan": "Kegiatan",
+                                                      "dengan_realisasi": "Dengan realisasi"}),
+                     hide_index=True, width="stretch")
+    with right:
+        st.subheader("Kesegaran data")
+        for action, label in (("import", "Impor terakhir"), ("progress", "Progres terakhir diperbarui")):
+            when, who, satker = data["fresh"].get(action, (None, None, None))
+            if when is None:
+                st.text(f"{label}: belum ada")
+            else:
+                st.text(f"{label}: {fmt_datetime(when)} · {satker or '–'} · oleh {who or '–'}")
+
+
+render()

@@ -1,0 +1,73 @@
+"""Cakupan Area: which areas each office's plan covers, and the standard kegiatan an office lacks."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from pages._ui import context, empty_state, office_options
+from rbdash import queries
+from rbdash.areas import SHORT, area_label
+from rbdash.charts import area_column, fmt_pct, rate_heatmap
+
+
+@st.cache_data(show_spinner=False)
+def load(_store, key, view, _offices):
+    """Satker × area grid: activities and share of the catalogue's standard kegiatan covered."""
+    return queries.coverage(_store, view, _offices)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def figure(_store, key, view, _offices):
+    """Coverage heatmap (activity count in each cell), shared rather than copied."""
+    cov = load(_store, key, view, _offices)
+    cells = pd.DataFrame({
+        "row": cov["satker"], "col": cov["area_no"], "value": cov["coverage"],
+        "state": np.where(cov["coverage"].notna(), "value", "none"),
+        "text": [f"{fmt_pct(c, 0)}\n{a} keg." if pd.notna(c) else f"{a} keg."
+                 for c, a in zip(cov["coverage"], cov["activities"])],
+        "hover": [f"{a} kegiatan; {s} dari {t} kegiatan standar tercakup"
+                  for a, s, t in zip(cov["activities"], cov["standard_covered"], cov["standard_total"])]})
+    cols = sorted(cov["area_no"].unique())
+    return rate_heatmap(cells, rows=sorted(cov["satker"].unique()), cols=cols,
+                        col_labels=[area_column(n) for n in cols], value_name="Cakupan")
+
+
+@st.cache_data(show_spinner=False)
+def load_missing(_store, key, satker, year, area_nos):
+    return queries.missing_standard(_store, satker, year, area_nos)
+
+
+def render():
+    store, key, view = context()
+    st.title("Cakupan area perubahan")
+    if view.year is None:
+        empty_state()
+        return
+    cov = load(store, key, view, st.session_state.offices)
+    if cov.empty:
+        empty_state("Tidak ada satker untuk filter ini.")
+        return
+    fig = figure(store, key, view, st.session_state.offices)
+    st.caption("Warna = persentase kegiatan standar (katalog) per area yang tercakup rencana aksi satker; "
+               "angka kedua = jumlah kegiatan di rencana.")
+    st.plotly_chart(fig, key="cakupan_heatmap", config={"displayModeBar": False})
+    with st.expander("Tabel jumlah kegiatan per area"):
+        table = cov.pivot(index="satker", columns="area_no", values="activities")
+        table.columns = [f"{n}. {SHORT[n]}" for n in table.columns]
+        table["Total"] = table.sum(axis=1)
+        st.dataframe(table.reset_index().rename(columns={"satker": "Satker"}), hide_index=True, width="stretch")
+    st.subheader("Kegiatan standar yang belum ada di rencana")
+    present = set(cov["satker"])
+    options = [s for s in office_options(view) if s in present]
+    default = st.session_state.get("fokus")
+    satker = st.selectbox("Satker", options, index=options.index(default) if default in options else 0,
+                          key="cakupan_satker")
+    missing = load_missing(store, key, satker, view.year, view.areas)
+    if missing.empty:
+        st.success("Semua kegiatan standar pada area terpilih sudah tercakup.")
+    else:
+        st.dataframe(pd.DataFrame({"Area": [area_label(n) for n in missing["area_no"]], "Kode": missing["kode"],
+                                   "Kegiatan standar": missing["kegiatan"]}), hide_index=True, width="stretch")
+
+
+render()

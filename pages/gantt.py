@@ -1,0 +1,77 @@
+"""Gantt: one office's plan as a month grid, one collapsible chart per area."""
+
+import pandas as pd
+import streamlit as st
+
+from pages._ui import context, empty_state, md, pick_satker
+from rbdash import queries
+from rbdash.areas import area_label
+from rbdash.charts import fmt_datetime, fmt_int, fmt_pct, gantt_figure, month_label, months_text
+from rbdash.store import mask_to_months
+
+OPEN_ALL_UP_TO = 60  # activities: above this only the first area starts expanded
+
+
+@st.cache_data(show_spinner=False)
+def load(_store, key, satker, year, as_of, area_nos):
+    """Plan header, activities and the office's completion up to the as-of month."""
+    header = queries.plan_header(_store, satker, year)
+    acts = queries.plan_activities(_store, satker, year, area_nos)
+    summary = queries.office_summary(acts, as_of, header["has_data"]) if header else None
+    return header, acts, summary
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def figures(_store, key, satker, year, as_of, area_nos):
+    """One figure per area, shared rather than copied (unpickling figures costs more than drawing)."""
+    header, acts, _ = load(_store, key, satker, year, as_of, area_nos)
+    return {no: gantt_figure(group, as_of, has_data=header["has_data"])
+            for no, group in acts.groupby(acts["area_no"].fillna(0).astype(int), sort=True)}
+
+
+def render():
+    store, key, view = context()
+    st.title("Gantt rencana aksi")
+    if view.year is None:
+        empty_state()
+        return
+    satker = pick_satker(view)
+    if satker is None:
+        empty_state("Tidak ada satker untuk filter ini.")
+        return
+    header, acts, summary = load(store, key, satker, view.year, view.as_of, view.areas)
+    if header is None:
+        empty_state(f"Belum ada rencana aksi {md(satker)} untuk tahun {view.year}.")
+        return
+    month = month_label(view.as_of)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Kegiatan", fmt_int(len(acts)))
+    c2.metric(f"Capaian s.d. {month}", fmt_pct(summary["rate"]) or "–",
+              help=None if header["has_data"] else "Belum ada data realisasi.")
+    c3.metric("Bulan-kegiatan terlambat", fmt_int(summary["late"]) if summary["late"] is not None else "–")
+    c4.metric("Versi rencana", header["version"])
+    st.caption(f"Sumber: {md(header['source_name'] or '–')} · diimpor {fmt_datetime(header['imported_at'])} "
+               f"oleh {md(header['imported_by'] or '–')}")
+    if not header["has_data"]:
+        st.info("Satker ini belum melaporkan realisasi: bulan yang sudah lewat ditampilkan sebagai "
+                "direncanakan, bukan terlambat.")
+    if acts.empty:
+        st.info("Tidak ada kegiatan untuk area yang dipilih.")
+        return
+    counts = acts.groupby(acts["area_no"].fillna(0).astype(int)).size()
+    figs = figures(store, key, satker, view.year, view.as_of, view.areas)
+    for i, (no, fig) in enumerate(figs.items()):
+        expanded = len(acts) <= OPEN_ALL_UP_TO or i == 0
+        with st.expander(f"{area_label(no) if no else 'Tanpa area'} · {counts[no]} kegiatan", expanded=expanded):
+            st.plotly_chart(fig, key=f"gantt_{no}", config={"displayModeBar": False})
+    with st.expander("Tabel kegiatan"):
+        st.dataframe(pd.DataFrame({
+            "Area": acts["area_no"], "Kegiatan": acts["kegiatan"], "Sub kegiatan": acts["sub_kegiatan"],
+            "Indikator": acts["indikator"],
+            "Jadwal": [months_text(mask_to_months(m)) for m in acts["planned_mask"]],
+            "Realisasi": [months_text(mask_to_months(m)) for m in acts["realized_mask"]],
+            "Bukti dukung": acts["evidence_url"], "Catatan": acts["note"],
+            "Lembar": acts["sheet"], "Baris": acts["row"]}), hide_index=True, width="stretch")
+
+
+render()

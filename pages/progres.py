@@ -1,0 +1,124 @@
+"""Progres: tick realised months per activity with an evidence link and a note.
+
+The editor shows a snapshot taken when it was opened, and each changed row is saved with the
+revision of that snapshot: if someone saved the same activity meanwhile the store refuses
+(ConflictError) instead of silently overwriting their work.
+"""
+
+import streamlit as st
+
+from pages._ui import context, empty_state, md, pick_satker
+from rbdash import queries
+from rbdash.areas import SHORT
+from rbdash.charts import MONTHS, truncate
+from rbdash.errors import RbdashError
+
+TEXT_COLUMNS = ("Area", "Kegiatan", "Indikator", "Jadwal", "Sumber")
+COLUMN_ORDER = ("Area", "Indikator", "Jadwal", *MONTHS, queries.EVIDENCE, queries.NOTE, "Kegiatan", "Sumber")
+
+
+@st.cache_data(show_spinner=False)
+def load(_store, key, satker, year, area_nos):
+    return queries.plan_header(_store, satker, year), queries.plan_activities(_store, satker, year, area_nos)
+
+
+def snapshot(editor_key, acts):
+    """The table as loaded for this editor (frame + revisions), taken once per editor key."""
+    snap = st.session_state.get("prog_snapshot")
+    if snap is None or snap["editor"] != editor_key:
+        snap = {"editor": editor_key, "frame": queries.progress_frame(acts),
+                "revision": dict(zip(acts["id"].astype(int), acts["revision"].astype(int)))}
+        st.session_state.prog_snapshot = snap
+    return snap
+
+
+def save(store, snap, edited, actor):
+    """Save each changed row with the snapshot's revision; returns (saved count, error lines)."""
+    saved, errors = 0, []
+    frame = snap["frame"]
+    position = {act_id: i + 1 for i, act_id in enumerate(frame.index)}
+    for act_id, months, evidence, note in queries.progress_changes(frame, edited):
+        label = f"Baris {position[act_id]} ({truncate(frame.at[act_id, 'Indikator'], 60)})"
+        try:
+            snap["revision"][act_id] = store.save_progress(act_id, months, evidence, note,
+                                                           expected_revision=snap["revision"][act_id], actor=actor)
+        except RbdashError as exc:
+            errors.append(f"{label}: {exc.message_id}")
+            continue
+        saved += 1
+        for m, name in enumerate(MONTHS):
+            frame.at[act_id, name] = (m + 1) in months
+        frame.at[act_id, queries.EVIDENCE], frame.at[act_id, queries.NOTE] = evidence, note
+    return saved, errors
+
+
+def reload():
+    st.session_state.prog_gen = st.session_state.get("prog_gen", 0) + 1
+    st.session_state.pop("prog_result", None)
+
+
+def render():
+    store, key, view = context()
+    st.title("Progres realisasi")
+    if view.year is None:
+        empty_state()
+        return
+    satker = pick_satker(view)
+    if satker is None:
+        empty_state("Tidak ada satker untuk filter ini.")
+        return
+    header, acts = load(store, key, satker, view.year, view.areas)
+    if header is None or acts.empty:
+        empty_state(f"Belum ada kegiatan {md(satker)} untuk tahun {view.year} pada filter ini.")
+        return
+    editor_key = f"prog_{header['plan_version_id']}_{view.areas}_{st.session_state.get('prog_gen', 0)}"
+    snap = snapshot(editor_key, acts)
+
+    result = st.session_state.get("prog_result")
+    if result and result["satker"] == satker:
+        if result["saved"]:
+            st.success(f"{result['saved']} kegiatan tersimpan.", icon=":material/check_circle:")
+        for line in result["errors"]:
+            st.error(md(line), icon=":material/block:")
+        if not result["errors"]:
+            del st.session_state.prog_result  # a success note is shown once; errors stay until reload
+    current = dict(zip(acts["id"].astype(int), acts["revision"].astype(int)))
+    stale = sum(current.get(i) != r for i, r in snap["revision"].items())
+    if stale:
+        st.warning(f"{stale} kegiatan telah diubah orang lain sejak tabel ini dibuka. Muat ulang untuk melihat "
+                   "data terbaru; menyimpan kegiatan tersebut akan ditolak.", icon=":material/warning:")
+    st.caption("Centang bulan yang sudah terealisasi, isi tautan bukti dukung (http/https) dan catatan, "
+               "lalu klik Simpan. Kolom Jadwal menunjukkan bulan yang direncanakan.")
+    column_config = {name: st.column_config.CheckboxColumn(name, width=56) for name in MONTHS}
+    column_config.update({
+        "Area": st.column_config.NumberColumn("Area", width=45, pinned=True, help=" · ".join(
+            f"{n} {s}" for n, s in SHORT.items())),
+        "Indikator": st.column_config.TextColumn("Indikator", width=280, pinned=True),
+        "Jadwal": st.column_config.TextColumn("Jadwal", width=130),
+        "Kegiatan": st.column_config.TextColumn("Kegiatan", width="medium"),
+        queries.EVIDENCE: st.column_config.TextColumn(queries.EVIDENCE, width="medium", max_chars=500,
+                                                      validate=r"^(https?://\S+)?$"),
+        queries.NOTE: st.column_config.TextColumn(queries.NOTE, width="medium", max_chars=1000),
+    })
+    edited = st.data_editor(snap["frame"], key=editor_key, num_rows="fixed", hide_index=True, column_order=COLUMN_ORDER,
+                            disabled=list(TEXT_COLUMNS), column_config=column_config, width="stretch",
+                            height=min(38 + 35 * len(snap["frame"]), 640))
+    actor = view.actor
+    left, right = st.columns([1, 4])
+    clicked = left.button("Simpan", type="primary", icon=":material/save:", disabled=not actor, key="simpan_progres")
+    right.button("Muat ulang data", icon=":material/refresh:", key="muat_ulang_progres", on_click=reload)
+    if not actor:
+        st.caption("Isi **Nama petugas** di panel samping untuk dapat menyimpan (dicatat di jejak audit).")
+    if clicked:
+        saved, errors = save(store, snap, edited, actor)
+        if not saved and not errors:
+            st.info("Tidak ada perubahan untuk disimpan.")
+            return
+        if not errors:
+            reload()  # everything landed: reopen the editor on the fresh data
+        st.session_state.prog_result = {"satker": satker, "saved": saved, "errors": errors}
+        st.cache_data.clear()
+        st.rerun()
+
+
+render()

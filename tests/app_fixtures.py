@@ -1,0 +1,103 @@
+"""Fixtures for the dashboard tests: sample databases built once per session, hand-made plans.
+
+The sample DB (the app's own demo workbooks, as on first start) takes a few seconds to build, so
+it is built once and each test gets a fresh copy of the file.
+"""
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rbdash.excel import Activity, Plan
+from rbdash.samples import ensure_database
+from rbdash.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+PAGES = ["pages/beranda.py", "pages/impor.py", "pages/gantt.py", "pages/cakupan.py", "pages/perbandingan.py",
+         "pages/progres.py"]
+XSS = "<script>alert(1)</script>"
+BOLD = "<b>x</b>"
+
+
+@pytest.fixture(scope="session")
+def sample_db_file(tmp_path_factory):
+    """The first-start database (demo sample workbooks), built once."""
+    root = tmp_path_factory.mktemp("sample")
+    db = root / "rbdash.duckdb"
+    results = ensure_database(db, root / "samples")
+    assert results and all(r["status"] == "berhasil" for r in results), results
+    return db
+
+
+@pytest.fixture
+def sample_db(sample_db_file, tmp_path, monkeypatch):
+    """A private copy of the sample DB, selected for the app through RBDASH_DB."""
+    db = tmp_path / "rbdash.duckdb"
+    shutil.copy(sample_db_file, db)
+    monkeypatch.setenv("RBDASH_DB", str(db))
+    monkeypatch.setenv("RBDASH_SAMPLES", str(tmp_path / "no-samples"))
+    return db
+
+
+@pytest.fixture
+def empty_db(tmp_path, monkeypatch):
+    """An initialised database without any plan (the file exists, so no samples are loaded)."""
+    db = tmp_path / "empty.duckdb"
+    Store(db)
+    monkeypatch.setenv("RBDASH_DB", str(db))
+    monkeypatch.setenv("RBDASH_SAMPLES", str(tmp_path / "no-samples"))
+    return db
+
+
+def make_plan(satker, year, rows, has_realization=False, as_of=None, source=None):
+    """A Plan without a workbook: rows = (area, kegiatan, indikator, planned months, realised months)."""
+    acts = [Activity(sheet="Renaksi", row=10 + i, area_no=area, kegiatan=keg, sub_kegiatan=None, indikator=ind,
+                     planned_months=list(planned), realized_months=list(realized))
+            for i, (area, keg, ind, planned, realized) in enumerate(rows)]
+    digest = hashlib.sha256(repr((satker, year, rows)).encode()).hexdigest()
+    return Plan(satker=satker, year=year, activities=acts, issues=[], source_name=source or f"{satker}.xlsx",
+                sha256=digest, as_of_month=as_of, has_realization=has_realization)
+
+
+@pytest.fixture
+def small_store(tmp_path):
+    """Three offices of 2024: A and B report realisation, C reports nothing."""
+    store = Store(tmp_path / "small.duckdb")
+    store.import_plan(make_plan("KPU Kota Alpha", 2024, [
+        (1, "Kegiatan A1", "Indikator A1", [1, 2, 3], [1, 2]),      # 2 of 3 due by Mar
+        (2, "Kegiatan A2", "Indikator A2", [2, 6], [2, 4]),          # Feb done, Apr outside schedule
+    ], has_realization=True, as_of=3), actor="test")
+    store.import_plan(make_plan("KPU Kota Beta", 2024, [
+        (1, "Kegiatan B1", "Indikator B1", [1, 2], []),              # 0 of 2
+        (3, "Kegiatan B3", "Indikator B3", [3], [3]),                # 1 of 1
+    ], has_realization=True, as_of=3), actor="test")
+    store.import_plan(make_plan("KPU Kota Gamma", 2024, [
+        (1, "Kegiatan C1", XSS, [1, 2, 3], []),
+        (8, BOLD, "Indikator C8", [12], []),
+    ]), actor="test")
+    return store
+
+
+@pytest.fixture
+def warm_server(monkeypatch):
+    """Run AppTest like a server that has already served app.py once (the normal state).
+
+    A pages/ folder makes Streamlit start in its legacy pages-directory mode until app.py's
+    st.navigation runs once per process; AppTest re-enters that mode before *every* run, so each
+    page would first run standalone and bounce through app.py (pages/_ui.py), dropping the
+    widget change being tested.  The cold start itself is covered by test_cold_deep_link.
+    """
+    import streamlit.testing.v1.app_test as app_test
+    from streamlit.runtime.pages_manager import PagesManager
+
+    class WarmPagesManager(PagesManager):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(app_test, "PagesManager", WarmPagesManager)
+    yield
+    PagesManager.uses_pages_directory = None

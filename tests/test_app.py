@@ -1,0 +1,341 @@
+"""AppTest of every page: renders on the sample and on an empty DB, filters, upload, progress edits.
+
+The database comes from RBDASH_DB (a per-test copy of the first-start sample DB); AppTest runs the
+app in process, so plotly charts are read back from their JSON spec (typed arrays as base64).
+"""
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app_fixtures import (APP, BOLD, PAGES, XSS, empty_db, make_plan, sample_db,  # noqa: F401 (fixtures)
+                          sample_db_file, warm_server)
+from conftest import PLANS
+from rbdash import queries
+from rbdash.store import Store
+
+pytestmark = pytest.mark.usefixtures("warm_server")
+
+
+def start(page=None, **query):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update(query)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def decode(value):
+    """A plotly array from JSON: plain list or {'dtype', 'bdata', 'shape'}."""
+    if isinstance(value, dict) and "bdata" in value:
+        arr = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        if "shape" in value:
+            arr = arr.reshape([int(n) for n in str(value["shape"]).split(",")])
+        return arr
+    return np.array(value, dtype=object)
+
+
+def charts(at):
+    return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
+def texts(at):
+    """Every text the page shows outside tables and charts."""
+    out = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "success", "warning", "error"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    return out
+
+
+# --------------------------------------------------------------------------------- every page
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_sample_db(sample_db, page):
+    at = start(page)
+    assert at.title, "page title missing"
+    assert at.selectbox(key="f_year").value == 2023
+    assert at.select_slider(key="f_as_of").value == 9  # the samples' monitoring files report up to Sep
+    assert not [e for e in at.error], [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "pages/impor.py"])
+def test_page_renders_on_empty_db(empty_db, page):
+    at = start(page)
+    assert any("Belum ada data" in str(i.value) for i in at.info)
+
+
+def test_impor_page_on_empty_db_shows_uploader(empty_db):
+    at = start("pages/impor.py")
+    assert at.file_uploader[0].accept_multiple_files
+    assert set(at.file_uploader[0].allowed_type) >= {".xlsx", ".xlsm"} or \
+        set(at.file_uploader[0].allowed_type) >= {"xlsx", "xlsm"}
+
+
+def test_cold_deep_link_goes_through_app(sample_db, monkeypatch):
+    """Without the warm-server patch a page first runs alone; it must come back with the sidebar."""
+    from streamlit.runtime.pages_manager import PagesManager
+    import streamlit.testing.v1.app_test as app_test
+    monkeypatch.setattr(app_test, "PagesManager", PagesManager)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update(tahun="2022", fokus="KPU Kota Pasuruan")
+    at.switch_page("pages/gantt.py").run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Gantt rencana aksi"]
+    assert at.selectbox(key="f_year").value == 2022
+    assert at.selectbox(key="fokus").value == "KPU Kota Pasuruan"
+
+
+# --------------------------------------------------------------------------------- filters
+
+def test_filters_change_beranda_figures(sample_db):
+    at = start()
+    assert metrics(at)["Satker"] == "7"
+    at.multiselect(key="f_satker").set_value(["KPU Kabupaten Barito Kuala"]).run()
+    assert metrics(at)["Satker"] == "1"
+    assert metrics(at)["Capaian s.d. Sep"] == "44,8%"
+    at.select_slider(key="f_as_of").set_value(3).run()
+    assert metrics(at)["Capaian s.d. Mar"] != "44,8%"
+    at.multiselect(key="f_satker").set_value([]).run()
+    at.selectbox(key="f_year").set_value(2022).run()
+    assert metrics(at)["Satker"] == "2" and metrics(at)["Satker dengan data realisasi"] == "0 dari 2"
+
+
+def test_area_filter_changes_perbandingan_columns(sample_db):
+    at = start("pages/perbandingan.py")
+    area_chart = charts(at)[0]
+    assert len(area_chart["layout"]["xaxis"]["ticktext"]) == 9  # 8 areas + Total
+    at.multiselect(key="f_area").set_value([2, 5]).run()
+    area_chart = charts(at)[0]
+    assert [t.split("<br>")[0] for t in area_chart["layout"]["xaxis"]["ticktext"]] == ["2", "5", "Total"]
+    month_chart = charts(at)[1]
+    assert month_chart["layout"]["xaxis"]["ticktext"] == ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep"]
+
+
+def test_filters_survive_page_switch_and_go_to_url(sample_db):
+    at = start()
+    at.selectbox(key="f_year").set_value(2022).run()
+    at.multiselect(key="f_area").set_value([3]).run()
+    at.switch_page("pages/cakupan.py").run()
+    assert at.selectbox(key="f_year").value == 2022 and at.multiselect(key="f_area").value == [3]
+    assert at.query_params["tahun"] == "2022" and at.query_params["area"] == "3"
+    assert at.query_params["bulan"] == "9"  # the as-of month is kept across years
+
+
+def test_url_reproduces_view(sample_db):
+    at = start(tahun="2023", satker=["KPU Kota Banjarbaru", "KPU Kabupaten Tapin"], bulan="4", area="1")
+    assert at.multiselect(key="f_satker").value == ["KPU Kota Banjarbaru", "KPU Kabupaten Tapin"]
+    assert at.select_slider(key="f_as_of").value == 4 and at.multiselect(key="f_area").value == [1]
+    assert metrics(at)["Satker"] == "2"
+    assert at.query_params["satker"] == ["KPU Kota Banjarbaru", "KPU Kabupaten Tapin"]
+
+
+def test_gantt_follows_first_selected_satker(sample_db):
+    at = start("pages/gantt.py", tahun="2023", satker=["KPU Kabupaten Tapin", "KPU Kota Banjarbaru"])
+    assert at.selectbox(key="fokus").value == "KPU Kabupaten Tapin"
+    assert at.selectbox(key="fokus").options == ["KPU Kabupaten Tapin", "KPU Kota Banjarbaru"]
+    assert at.query_params["fokus"] == "KPU Kabupaten Tapin"
+
+
+# --------------------------------------------------------------------------------- pages
+
+def test_gantt_grid_has_every_activity_and_marker(sample_db):
+    at = start("pages/gantt.py", tahun="2023", fokus="KPU Provinsi Kalimantan Selatan")
+    n = int(metrics(at)["Kegiatan"])
+    figs = charts(at)
+    assert len(figs) == len(at.expander) - 1  # one chart per area, plus the table expander
+    rows = sum(1 for f in figs for label in f["layout"]["yaxis"]["ticktext"] if not label.startswith(("<b>", "<i>")))
+    assert rows == n
+    grid = decode(figs[0]["data"][1]["z"]).astype(float)
+    assert grid.shape[1] == 12 and np.nanmax(grid) <= 4
+    assert figs[0]["layout"]["shapes"][0]["x0"] == 9.5
+
+
+def test_perbandingan_heatmap_values_and_no_data(sample_db):
+    at = start("pages/perbandingan.py")
+    fig = charts(at)[0]
+    rows = fig["layout"]["yaxis"]["ticktext"]
+    grey, rates = fig["data"]
+    z = decode(rates["z"]).astype(float)
+    store = Store(sample_db)
+    view = queries.View(year=2023, satkers=None, areas=None, as_of=9)
+    per_satker = queries.completion(store, view).set_index("satker")
+    i = rows.index("KPU Kabupaten Barito Kuala")
+    assert z[i, -1] == pytest.approx(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
+    assert rates["text"][i][-1] == "44,8%"
+    j = rows.index("KPU Kabupaten Tapin")
+    assert np.isnan(z[j]).all()
+    assert "belum ada data" in grey["text"][j] and decode(grey["z"]).astype(float)[j].max() == 0
+    ranking = at.dataframe[0].value
+    assert ranking.loc[ranking["Satker"] == "KPU Kabupaten Tapin", "Capaian"].item() == "belum ada data"
+    assert at.download_button(key="unduh_excel")
+
+
+def test_open_gantt_from_perbandingan_keeps_filters(sample_db):
+    at = start("pages/perbandingan.py")
+    at.select_slider(key="f_as_of").set_value(7).run()
+    at.multiselect(key="f_area").set_value([2]).run()
+    at.text_input(key="petugas").input("Siti").run()
+    at.selectbox(key="buka_satker").set_value("KPU Kabupaten Hulu Sungai Selatan")
+    at.button(key="buka_gantt").click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Gantt rencana aksi"]
+    assert at.selectbox(key="fokus").value == "KPU Kabupaten Hulu Sungai Selatan"
+    # st.switch_page drops widget values; the filters and the officer's name must come back
+    assert at.select_slider(key="f_as_of").value == 7 and at.multiselect(key="f_area").value == [2]
+    assert at.text_input(key="petugas").value == "Siti"
+    assert at.query_params["fokus"] == "KPU Kabupaten Hulu Sungai Selatan" and at.query_params["bulan"] == "7"
+    assert len(at.expander) == 2  # area 2 only, plus the table
+
+
+def test_png_button_reports_failure_in_indonesian(sample_db, monkeypatch):
+    import rbdash.export as export
+
+    def broken(*a, **k):
+        raise export.ExportError("gagal membuat gambar PNG (uji)")
+    monkeypatch.setattr(export, "figure_png", broken)
+    at = start("pages/perbandingan.py")
+    at.button(key="siapkan_png").click().run()
+    assert not at.exception
+    assert any("gagal membuat gambar PNG" in e.value for e in at.error)
+
+
+def test_cakupan_shows_matrix_and_missing_standard(sample_db):
+    at = start("pages/cakupan.py")
+    fig = charts(at)[0]
+    assert len(fig["layout"]["yaxis"]["ticktext"]) == 7
+    table = at.dataframe[0].value
+    assert len(table) == 7 and "Total" in table.columns
+    at.selectbox(key="cakupan_satker").set_value("KPU Kabupaten Tanah Laut").run()
+    missing = at.dataframe[1].value
+    assert len(missing) > 0 and {"Area", "Kode", "Kegiatan standar"} <= set(missing.columns)
+
+
+# --------------------------------------------------------------------------------- upload
+
+def test_upload_previews_and_imports_good_files_and_refuses_bad_one(empty_db):
+    at = start("pages/impor.py")
+    good = (PLANS / "kpu_kota_banjarmasin_2022.xlsx").read_bytes()
+    at.text_input(key="petugas").input("Siti")
+    at.file_uploader[0].set_value([("banjarmasin.xlsx", good, "application/vnd.ms-excel"),
+                                   ("rusak.xlsx", b"bukan workbook", "application/vnd.ms-excel")])
+    at.run()
+    assert not at.exception
+    assert any("KPU Kota Banjarmasin" in m.value and "tahun **2022**" in m.value for m in at.markdown)
+    assert any(e.value.startswith("rusak") and "bukan file Excel" in e.value for e in at.error)
+    head = at.dataframe[-1].value
+    assert {"lembar", "baris", "indikator"} <= set(head.columns) and head["baris"].min() > 1
+    at.button(key="confirm_import").click().run()
+    assert not at.exception
+    result = at.dataframe[0].value
+    assert result.set_index("File")["Hasil"].to_dict() == {"banjarmasin.xlsx": "berhasil", "rusak.xlsx": "ditolak"}
+    assert Store(empty_db).counts()["plan_versions"] == 1
+    log = Store(empty_db).query_df("SELECT actor FROM audit_log WHERE action = 'import'")
+    assert log["actor"].tolist() == ["Siti"]
+    # the other pages see the new data without restart
+    at.switch_page("pages/beranda.py").run()
+    assert metrics(at)["Satker"] == "1" and at.selectbox(key="f_year").value == 2022
+    # straight to the new plan's Gantt
+    at.switch_page("pages/impor.py").run()
+    at.button(key="gantt_0").click().run()
+    assert [t.value for t in at.title] == ["Gantt rencana aksi"]
+    assert at.selectbox(key="fokus").value == "KPU Kota Banjarmasin" and at.selectbox(key="f_year").value == 2022
+    # the same file again is skipped as a duplicate
+    at.switch_page("pages/impor.py").run()
+    at.file_uploader[0].set_value(("lagi.xlsx", good, "application/vnd.ms-excel"))
+    at.run()
+    at.button(key="confirm_import").click().run()
+    assert at.dataframe[0].value["Hasil"].tolist() == ["duplikat dilewati"]
+
+
+# --------------------------------------------------------------------------------- progress
+
+def open_progress(satker="KPU Kabupaten Tapin"):
+    at = start("pages/progres.py", tahun="2023", fokus=satker)
+    at.text_input(key="petugas").input("Budi").run()
+    editor = at.data_editor[0]
+    return at, editor.key, editor.value
+
+
+def edit(at, key, rows):
+    at.session_state[key] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+    at.button(key="simpan_progres").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_progress_edit_persists(sample_db):
+    at, key, _ = open_progress()
+    first = int(queries.plan_activities(Store(sample_db), "KPU Kabupaten Tapin", 2023)["id"][0])
+    edit(at, key, {0: {"Jan": True, "Mar": True, "Bukti dukung": "https://drive.example.go.id/bukti",
+                       "Catatan": "selesai"}})
+    assert any("1 kegiatan tersimpan" in s.value for s in at.success)
+    row = Store(sample_db).query_df("SELECT realized_mask, evidence_url, note, revision, updated_by "
+                                    "FROM progress WHERE activity_id = ?", [first]).iloc[0]
+    assert row["realized_mask"] == 0b101 and row["evidence_url"] == "https://drive.example.go.id/bukti"
+    assert row["note"] == "selesai" and row["updated_by"] == "Budi" and row["revision"] == 1
+    audit = Store(sample_db).query_df("SELECT actor FROM audit_log WHERE action = 'progress'")
+    assert audit["actor"].tolist() == ["Budi"]
+    # the editor reloads from the DB and shows the saved months; a second edit builds on revision 1
+    frame = at.data_editor[0].value
+    assert bool(frame["Jan"].iloc[0]) and bool(frame["Mar"].iloc[0])
+    edit(at, at.data_editor[0].key, {0: {"Feb": True}})
+    assert Store(sample_db).query_df("SELECT revision FROM progress WHERE activity_id = ?", [first]).iloc[0, 0] == 2
+
+
+def test_progress_invalid_url_is_refused_with_reason(sample_db):
+    at, key, _ = open_progress()
+    edit(at, key, {1: {"Bukti dukung": "javascript:alert(1)"}})
+    assert any("bukan tautan bukti dukung yang sah" in e.value for e in at.error)
+    assert Store(sample_db).query_df("SELECT count(*) FROM audit_log WHERE action = 'progress'").iloc[0, 0] == 0
+
+
+def test_progress_conflict_never_overwrites(sample_db):
+    at, key, _ = open_progress()
+    store = Store(sample_db)
+    act = int(queries.plan_activities(store, "KPU Kabupaten Tapin", 2023)["id"][0])
+    store.save_progress(act, [2], None, "diisi orang lain", expected_revision=0, actor="Ani")
+    edit(at, key, {0: {"Jan": True, "Catatan": "punya saya"}})
+    assert any("sudah diubah oleh Ani" in e.value for e in at.error)
+    row = store.query_df("SELECT realized_mask, note, updated_by FROM progress WHERE activity_id = ?", [act]).iloc[0]
+    assert (row["realized_mask"], row["note"], row["updated_by"]) == (0b10, "diisi orang lain", "Ani")
+
+
+def test_progress_needs_officer_name(sample_db):
+    at = start("pages/progres.py", tahun="2023", fokus="KPU Kabupaten Tapin")
+    assert at.button(key="simpan_progres").disabled
+
+
+# --------------------------------------------------------------------------------- literal text
+
+@pytest.fixture
+def xss_db(tmp_path, monkeypatch):
+    db = tmp_path / "xss.duckdb"
+    store = Store(db)
+    store.import_plan(make_plan("KPU Kota Gamma", 2024, [
+        (1, BOLD, XSS, [1, 2, 3], [1]), (2, "Kegiatan <i>dua</i>", "Indikator biasa", [2], [])],
+        has_realization=True, as_of=3, source="<b>x</b>.xlsx"), actor=BOLD)
+    monkeypatch.setenv("RBDASH_DB", str(db))
+    return db
+
+
+def test_html_in_cells_is_shown_literally(xss_db):
+    at = start("pages/gantt.py")
+    spec = json.dumps(charts(at))
+    assert "<script>" not in spec and "<b>x</b>" not in spec and "<i>dua</i>" not in spec
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in spec and "&lt;b&gt;x&lt;/b&gt;" in spec
+    table = at.dataframe[0].value
+    assert XSS in table["Indikator"].tolist() and BOLD in table["Kegiatan"].tolist()
+    assert all("<b>" not in t or "\\<b\\>" in t for t in texts(at))
+    at.switch_page("pages/progres.py").run()
+    assert XSS in at.data_editor[0].value["Indikator"].tolist()
+    at.switch_page("pages/perbandingan.py").run()
+    assert "<" not in json.dumps(charts(at)).replace("<br>", "").replace("<b>", "").replace("</b>", "") \
+        .replace("<extra>", "").replace("</extra>", "")
