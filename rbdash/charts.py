@@ -161,14 +161,17 @@ def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name="Cap
     x = list(range(len(cols)))
     y = list(range(len(rows)))
     row_h = _row_height(len(rows))
-    common = dict(x=x, y=y, xgap=2, ygap=2, hovertemplate="%{customdata}<extra></extra>",
-                  customdata=hover, texttemplate="%{text}",
+    common = dict(x=x, y=y, xgap=2, ygap=2, hovertemplate="%{customdata}<extra></extra>", texttemplate="%{text}",
                   textfont=dict(size=12 if row_h >= 40 else (9 if row_h >= 24 else 7)))
+    # each layer carries text and hover only for its own cells: with 550 offices the figure is sent
+    # to the browser on every run, and duplicated arrays doubled its size
     fig = go.Figure()
-    fig.add_trace(go.Heatmap(z=grey, text=np.where(np.isnan(grey), "", text), zmin=0, zmax=1,
+    fig.add_trace(go.Heatmap(z=grey, text=np.where(np.isnan(grey), "", text),
+                             customdata=np.where(np.isnan(grey), "", hover), zmin=0, zmax=1,
                              colorscale=[[0, NO_DATA_COLOR], [1, NOT_SCHEDULED_COLOR]], showscale=False,
                              name="tanpa nilai", **common))
-    fig.add_trace(go.Heatmap(z=value, text=np.where(np.isnan(value), "", text), zmin=0, zmax=100,
+    fig.add_trace(go.Heatmap(z=value, text=np.where(np.isnan(value), "", text),
+                             customdata=np.where(np.isnan(value), "", hover), zmin=0, zmax=100,
                              colorscale=RATE_SCALE, name=value_name,
                              colorbar=dict(title=dict(text=value_name), ticksuffix="%", len=min(
                                  1.0, 320 / max(320, len(rows) * row_h)), y=1, yanchor="top", thickness=14),

@@ -81,14 +81,13 @@ def small_store(tmp_path):
     return store
 
 
-@pytest.fixture
-def warm_server(monkeypatch):
-    """Run AppTest like a server that has already served app.py once (the normal state).
+def warm_pages_manager():
+    """Make AppTest behave like a server that has already served app.py once (the normal state).
 
     A pages/ folder makes Streamlit start in its legacy pages-directory mode until app.py's
     st.navigation runs once per process; AppTest re-enters that mode before *every* run, so each
     page would first run standalone and bounce through app.py (pages/_ui.py), dropping the
-    widget change being tested.  The cold start itself is covered by test_cold_deep_link.
+    widget change being tested.  Returns the function that undoes the patch.
     """
     import streamlit.testing.v1.app_test as app_test
     from streamlit.runtime.pages_manager import PagesManager
@@ -98,6 +97,18 @@ def warm_server(monkeypatch):
             super().__init__(*args, **kwargs)
             PagesManager.uses_pages_directory = False
 
-    monkeypatch.setattr(app_test, "PagesManager", WarmPagesManager)
+    original = app_test.PagesManager
+    app_test.PagesManager = WarmPagesManager
+
+    def undo():
+        app_test.PagesManager = original
+        PagesManager.uses_pages_directory = None
+    return undo
+
+
+@pytest.fixture
+def warm_server():
+    """AppTest as a warm server; the cold start itself is covered by test_cold_deep_link."""
+    undo = warm_pages_manager()
     yield
-    PagesManager.uses_pages_directory = None
+    undo()
