@@ -1,6 +1,7 @@
 """Command line: parse, import, completion.  Thin wrappers; every failure is one line and exit 2."""
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -69,6 +70,37 @@ class _Batch:
             self.cm = None
 
 
+def _reason(exc):
+    """One line for a refused file; unexpected errors too (never a traceback)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    if isinstance(exc, RbdashError):
+        return str(exc)
+    return f"unexpected error ({type(exc).__name__}: {exc})"
+
+
+def _parse_one(path):
+    """(plan, None) or (None, reason); runs in a worker process, so only plain values cross back."""
+    from rbdash.excel import parse_workbook
+    try:
+        if not path.is_file():
+            raise FileNotFoundError(2, "no such file")
+        return parse_workbook(path), None
+    except Exception as exc:
+        return None, _reason(exc)
+
+
+def _parsed(files, pool_from=8):
+    """Parse results in input order.  Many files are parsed by a small process pool, so parsing the
+    next files overlaps writing this one to the database (the writer itself stays single)."""
+    if len(files) < pool_from or (os.cpu_count() or 1) < 2:
+        yield from map(_parse_one, files)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count())) as pool:
+        yield from pool.map(_parse_one, files, chunksize=4)
+
+
 def _workbooks(paths):
     """Files named, and .xlsx/.xlsm files under directories named (recursively, sorted)."""
     for p in map(Path, paths):
@@ -89,7 +121,6 @@ def import_(db, paths):
     Example: python -m rbdash import --db data/rbdash.duckdb plans/kalsel/
     Exit code 0 when every file was imported or was a duplicate, 2 when any file was refused.
     """
-    from rbdash.excel import parse_workbook
     from rbdash.store import Store, default_db_path
     try:
         store = Store(db or default_db_path())
@@ -97,23 +128,18 @@ def import_(db, paths):
         fail(str(exc))
     refused = 0
     batch = _Batch(store)
-    for path in _workbooks(paths):
+    files = list(_workbooks(paths))
+    for path, (plan, reason) in zip(files, _parsed(files)):
         batch.tick()
-        try:
-            if not path.is_file():
-                raise FileNotFoundError(2, "no such file")
-            plan = parse_workbook(path)
-            result = store.import_plan(plan, actor="cli")
-        except (RbdashError, OSError) as exc:
+        if plan is not None:
+            try:
+                result = store.import_plan(plan, actor="cli")
+            except Exception as exc:  # its transaction rolled back; the batch goes on
+                reason = _reason(exc)
+        if reason:
             refused += 1
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             click.echo(f"{path}: refused: {reason}")
-            continue
-        except Exception as exc:  # one bad file must not stop the batch (its transaction rolled back)
-            refused += 1
-            click.echo(f"{path}: refused: unexpected error ({type(exc).__name__}: {exc})")
-            continue
-        if result["status"] == "duplicate":
+        elif result["status"] == "duplicate":
             click.echo(f"{path}: skipped: duplicate of {result['satker']} {result['year']} "
                        f"version {result['version']}")
         else:
