@@ -16,12 +16,32 @@ def md(text):
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in str(text))
 
 
-def context():
-    """(store, cache key, view) as prepared by app.py for this run."""
+def context(depth=1):
+    """(store, cache key, view) as prepared by app.py for this run (``depth``: frames up to the page)."""
     if not st.session_state.pop("_app_ran", False):
-        _enter_through_app(sys._getframe(1).f_globals.get("__file__"))
+        _enter_through_app(sys._getframe(depth).f_globals.get("__file__"))
     store = st.session_state.store
     return store, queries.cache_key(store), st.session_state.view
+
+
+def start(title, office=False):
+    """Every page's preamble: context, title, and the empty states for no data / no office.
+
+    Returns (store, cache key, view, satker) — satker only with ``office`` — or None when an empty
+    state was drawn and the page has nothing more to show.
+    """
+    store, key, view = context(depth=2)
+    st.title(title)
+    if view.year is None:
+        empty_state()
+        return None
+    satker = None
+    if office:
+        satker = pick_satker(view)
+        if satker is None:
+            empty_state("Tidak ada satker untuk filter ini.")
+            return None
+    return store, key, view, satker
 
 
 def url_params():

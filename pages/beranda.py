@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._ui import context, empty_state
+from pages._ui import start
 from rbdash import queries
 from rbdash.areas import area_label
 from rbdash.charts import area_bars, fmt_datetime, fmt_int, fmt_pct, month_label
@@ -21,11 +21,10 @@ def load(_store, key, view):
 
 
 def render():
-    store, key, view = context()
-    st.title("Rencana Aksi Reformasi Birokrasi")
-    if view.year is None:
-        empty_state()
+    page = start("Rencana Aksi Reformasi Birokrasi")
+    if page is None:
         return
+    store, key, view, _ = page
     data = load(store, key, view)
     month = month_label(view.as_of)
     rate, with_data, n = queries.overall(data["per_satker"])

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pages._ui import context, empty_state, office_options
+from pages._ui import empty_state, office_options, start
 from rbdash import queries
 from rbdash.areas import SHORT, area_label
 from rbdash.charts import area_column, fmt_pct, rate_heatmap
@@ -38,11 +38,10 @@ def load_missing(_store, key, satker, year, area_nos):
 
 
 def render():
-    store, key, view = context()
-    st.title("Cakupan area perubahan")
-    if view.year is None:
-        empty_state()
+    page = start("Cakupan area perubahan")
+    if page is None:
         return
+    store, key, view, _ = page
     cov = load(store, key, view, st.session_state.offices)
     if cov.empty:
         empty_state("Tidak ada satker untuk filter ini.")

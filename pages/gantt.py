@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._ui import context, empty_state, md, pick_satker
+from pages._ui import empty_state, md, start
 from rbdash import queries
 from rbdash.areas import area_label
 from rbdash.charts import fmt_datetime, fmt_int, fmt_pct, gantt_figure, month_label, months_text
@@ -30,15 +30,10 @@ def figures(_store, key, satker, year, as_of, area_nos):
 
 
 def render():
-    store, key, view = context()
-    st.title("Gantt rencana aksi")
-    if view.year is None:
-        empty_state()
+    page = start("Gantt rencana aksi", office=True)
+    if page is None:
         return
-    satker = pick_satker(view)
-    if satker is None:
-        empty_state("Tidak ada satker untuk filter ini.")
-        return
+    store, key, view, satker = page
     header, acts, summary = load(store, key, satker, view.year, view.as_of, view.areas)
     if header is None:
         empty_state(f"Belum ada rencana aksi {md(satker)} untuk tahun {view.year}.")

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._ui import context, empty_state, switch_to
+from pages._ui import empty_state, start, switch_to
 from rbdash import queries
 from rbdash.areas import AREAS
 from rbdash.charts import MONTHS, NO_DATA_TEXT, area_column, completion_cells, fmt_int, fmt_pct, rate_heatmap
@@ -53,11 +53,10 @@ def ranking_table(rank):
 
 
 def render():
-    store, key, view = context()
-    st.title("Perbandingan antar satker")
-    if view.year is None:
-        empty_state()
+    page = start("Perbandingan antar satker")
+    if page is None:
         return
+    store, key, view, _ = page
     data = load(store, key, view, st.session_state.offices)
     figs = figures(store, key, view, st.session_state.offices)
     rank = data["rank"]

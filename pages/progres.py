@@ -7,7 +7,7 @@ revision of that snapshot: if someone saved the same activity meanwhile the stor
 
 import streamlit as st
 
-from pages._ui import context, empty_state, md, pick_satker
+from pages._ui import empty_state, md, start
 from rbdash import queries
 from rbdash.areas import SHORT
 from rbdash.charts import MONTHS, truncate
@@ -58,15 +58,10 @@ def reload():
 
 
 def render():
-    store, key, view = context()
-    st.title("Progres realisasi")
-    if view.year is None:
-        empty_state()
+    page = start("Progres realisasi", office=True)
+    if page is None:
         return
-    satker = pick_satker(view)
-    if satker is None:
-        empty_state("Tidak ada satker untuk filter ini.")
-        return
+    store, key, view, satker = page
     header, acts = load(store, key, satker, view.year, view.areas)
     if header is None or acts.empty:
         empty_state(f"Belum ada kegiatan {md(satker)} untuk tahun {view.year} pada filter ini.")
