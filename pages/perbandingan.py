@@ -10,6 +10,7 @@ from rbdash.charts import MONTHS, NO_DATA_TEXT, area_column, completion_cells, f
 from rbdash.export import ExportError, comparison_workbook, figure_png
 
 TOTAL = "total"
+VIEWS = {"area": "Per area", "month": "Per bulan", "rank": "Peringkat"}
 
 
 @st.cache_data(show_spinner=False)
@@ -65,13 +66,13 @@ def render():
         return
     st.caption(f"Capaian = bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan, s.d. "
                f"{MONTHS[view.as_of - 1]} {view.year}. Abu-abu = satker belum melaporkan realisasi (bukan 0%).")
-    tab_area, tab_month, tab_rank = st.tabs(["Per area", "Per bulan", "Peringkat"])
-    with tab_area:
-        st.plotly_chart(figs["area"], key="heatmap_area", config={"displayModeBar": False})
-    with tab_month:
-        st.plotly_chart(figs["month"], key="heatmap_month", config={"displayModeBar": False})
-    with tab_rank:
+    # One view at a time (not tabs): with 550 offices each heatmap is ~0.5 MB sent on every run.
+    shown = st.radio("Tampilan", list(VIEWS), format_func=VIEWS.get, horizontal=True, key="tampilan",
+                     label_visibility="collapsed")
+    if shown == "rank":
         st.dataframe(ranking_table(rank), hide_index=True, width="stretch")
+    else:
+        st.plotly_chart(figs[shown], key=f"heatmap_{shown}", config={"displayModeBar": False})
 
     left, right = st.columns(2)
     with left, st.container(border=True):

@@ -116,7 +116,8 @@ def test_area_filter_changes_perbandingan_columns(sample_db):
     at.multiselect(key="f_area").set_value([2, 5]).run()
     area_chart = charts(at)[0]
     assert [t.split("<br>")[0] for t in area_chart["layout"]["xaxis"]["ticktext"]] == ["2", "5", "Total"]
-    month_chart = charts(at)[1]
+    at.radio(key="tampilan").set_value("month").run()
+    month_chart = charts(at)[0]
     assert month_chart["layout"]["xaxis"]["ticktext"] == ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep"]
 
 
@@ -174,6 +175,7 @@ def test_perbandingan_heatmap_values_and_no_data(sample_db):
     j = rows.index("KPU Kabupaten Tapin")
     assert np.isnan(z[j]).all()
     assert "belum ada data" in grey["text"][j] and decode(grey["z"]).astype(float)[j].max() == 0
+    at.radio(key="tampilan").set_value("rank").run()
     ranking = at.dataframe[0].value
     assert ranking.loc[ranking["Satker"] == "KPU Kabupaten Tapin", "Capaian"].item() == "belum ada data"
     assert at.download_button(key="unduh_excel")
