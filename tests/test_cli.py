@@ -128,11 +128,18 @@ def _plain_zip():
     return out.getvalue()
 
 
-def _ole2(encrypted):
-    body = bytearray(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024)
-    if encrypted:
-        body += "EncryptionInfo".encode("utf-16-le") + "EncryptedPackage".encode("utf-16-le")
-    return bytes(body)
+def _encrypted():
+    """A real password-protected workbook, as Excel writes it (agile encryption in an OLE2 box)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+    out = io.BytesIO()
+    with open(PLANS / "kpu_kabupaten_tapin_2023.xlsx", "rb") as src:
+        OOXMLFile(src).encrypt("rahasia", out)
+    return out.getvalue()
+
+
+def _legacy_xls():
+    """The OLE2 signature of an Excel 97-2003 file, without the encryption streams."""
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024
 
 
 FIXTURE_BYTES = (PLANS / "kpu_kota_banjarmasin_2022.xlsx").read_bytes()
@@ -144,9 +151,9 @@ BAD = [
     ("text", b"NO;KEGIATAN\n1;Rapat\n", "not an Excel .xlsx file (unknown content); save the plan as .xlsx"),
     ("truncated", FIXTURE_BYTES[: len(FIXTURE_BYTES) // 2],
      "the file is truncated or damaged (File is not a zip file); copy or download it again"),
-    ("encrypted", _ole2(True), "the workbook is password-protected; remove the password in Excel "
+    ("encrypted", _encrypted(), "the workbook is password-protected; remove the password in Excel "
                                "(File > Info > Protect Workbook) and save again"),
-    ("legacy_xls", _ole2(False), "this is an old .xls (Excel 97-2003) file; save it as .xlsx in Excel"),
+    ("legacy_xls", _legacy_xls(), "this is an old .xls (Excel 97-2003) file; save it as .xlsx in Excel"),
     ("plain_zip", _plain_zip(), "this is a plain ZIP archive, not an Excel workbook; extract it and upload "
                                 "the .xlsx inside"),
     ("picture", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "this is a PNG picture renamed to .xlsx, not a workbook"),
