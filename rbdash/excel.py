@@ -15,6 +15,8 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
+from xml.etree.ElementTree import ParseError as ET_ParseError
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -140,6 +142,10 @@ def make_issue(code, sheet=None, row=None, **params):
     return Issue(code, sheet, row, en, id_)
 
 
+# What a damaged package raises from zipfile, zlib or the XML parser.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, ET_ParseError)
+
+
 # --- container checks --------------------------------------------------------------------------
 
 def check_container(data):
@@ -163,7 +169,7 @@ def check_container(data):
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as exc:
+    except _DAMAGED as exc:
         raise UnreadableFile("truncated", detail=_short(exc)) from None
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
@@ -177,7 +183,7 @@ def check_container(data):
         try:
             with zf.open(info) as fh:
                 head = fh.read(4096)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        except _DAMAGED as exc:
             raise UnreadableFile("truncated", detail=_short(exc)) from None
         if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
             raise UnreadableFile("xml_entities", part=info.filename)
@@ -523,6 +529,12 @@ class _Styles:
 
     def fills_for(self, sheet, first_row, last_row, cols):
         """{row: {col: RRGGBB or None}} for 0-based rows first..last and the given 0-based columns."""
+        try:
+            return self._fills_for(sheet, first_row, last_row, cols)
+        except _DAMAGED as exc:  # calamine read the values, but the styles or the sheet XML are broken
+            raise UnreadableFile("truncated", detail=_short(exc)) from None
+
+    def _fills_for(self, sheet, first_row, last_row, cols):
         if self.zf is None:
             self._load()
         path = self.sheet_paths.get(sheet)

@@ -248,3 +248,26 @@ def test_generated_unseen_workbooks_score_perfectly(tmp_path):
                 failures.append((family, seed, ok, n, extra, fails, meta))
     assert not failures
     assert ok_all == total
+
+
+def test_damaged_bytes_are_refused_never_crash():
+    """Seeded corruption of a fixture (flipped bytes, cut tails): every outcome is a parse or a named
+    refusal; zlib, zip and XML errors never escape as tracebacks."""
+    import random
+
+    from rbdash.errors import RbdashError
+    rng = random.Random(20261123)
+    data = (PLANS / "kpu_kota_banjarmasin_2022.xlsx").read_bytes()  # fills: the styles XML is read too
+    codes = set()
+    for _ in range(120):
+        b = bytearray(data)
+        for _ in range(rng.randint(1, 20)):
+            b[rng.randrange(len(b))] = rng.randrange(256)
+        if rng.random() < 0.3:
+            b = b[:rng.randrange(len(b))]
+        try:
+            parse_workbook(bytes(b), name="rusak.xlsx")
+        except RbdashError as exc:
+            codes.add(exc.code)
+    assert "truncated" in codes and codes <= {"truncated", "unreadable", "plain_zip", "not_excel", "no_table",
+                                              "no_rows", "no_satker", "no_year"}
