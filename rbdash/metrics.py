@@ -13,13 +13,7 @@ GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["m.mo
 
 _BASE = """
 WITH lv AS (
-    SELECT pv.id, pv.satker_id, pv.year, pv.has_realization FROM latest_versions pv
-    WHERE (? IS NULL OR pv.year = ?)
-), has_data AS (
-    SELECT lv.id, (lv.has_realization OR EXISTS (
-        SELECT 1 FROM activities a2 JOIN progress p2 ON p2.activity_id = a2.id
-        WHERE a2.plan_version_id = lv.id)) AS has_data
-    FROM lv
+    SELECT id, satker_id, year, has_data FROM latest_plans WHERE (? IS NULL OR year = ?)
 ), cells AS (
     SELECT a.id, a.plan_version_id, a.area_no, a.planned_mask & ? AS planned,
            a.planned_mask & COALESCE(p.realized_mask, 0) & ? AS done
@@ -47,12 +41,12 @@ def completion(store, as_of, year=None, by=("satker",), include_without_data=Tru
         extra = [int(as_of), int(as_of)]
     else:
         planned, done, extra = "sum(bit_count(c.planned))", "sum(bit_count(c.done))", []
-    data_filter = "" if include_without_data and "satker" in by else "WHERE hd.has_data"
+    data_filter = "" if include_without_data and "satker" in by else "WHERE lv.has_data"
     sql = _BASE + f"""
     SELECT {', '.join(select)}, {planned}::BIGINT AS planned,
-           CASE WHEN bool_or(hd.has_data) THEN {done} END::BIGINT AS realized,
-           bool_or(hd.has_data) AS has_data
-    FROM cells c JOIN lv ON lv.id = c.plan_version_id JOIN has_data hd ON hd.id = lv.id
+           CASE WHEN bool_or(lv.has_data) THEN {done} END::BIGINT AS realized,
+           bool_or(lv.has_data) AS has_data
+    FROM cells c JOIN lv ON lv.id = c.plan_version_id
     JOIN satker s ON s.id = lv.satker_id {month_join}
     {data_filter}
     GROUP BY ALL ORDER BY {', '.join(keys)}

@@ -41,10 +41,8 @@ def cache_key(store):
 def offices(store):
     """Every satker with a plan, per year: year, satker, province, level, as_of_month, has_data."""
     return store.query_df(
-        """SELECT lv.year, s.name AS satker, s.province, s.level, lv.as_of_month,
-                  (lv.has_realization OR EXISTS (SELECT 1 FROM activities a JOIN progress p ON p.activity_id = a.id
-                                                  WHERE a.plan_version_id = lv.id)) AS has_data
-           FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
+        """SELECT lv.year, s.name AS satker, s.province, s.level, lv.as_of_month, lv.has_data
+           FROM latest_plans lv JOIN satker s ON s.id = lv.satker_id
            ORDER BY lv.year DESC, s.province NULLS LAST, s.name""")
 
 
@@ -81,9 +79,8 @@ def plans_per_year(store):
     """Year, number of offices with a plan, activities, offices with realisation data."""
     return store.query_df(
         """SELECT lv.year AS tahun, count(*) AS satker, COALESCE(sum(lv.activity_count), 0)::BIGINT AS kegiatan,
-                  sum((lv.has_realization OR EXISTS (SELECT 1 FROM activities a JOIN progress p
-                       ON p.activity_id = a.id WHERE a.plan_version_id = lv.id))::INT)::BIGINT AS dengan_realisasi
-           FROM latest_versions lv GROUP BY lv.year ORDER BY lv.year DESC""")
+                  sum(lv.has_data::INT)::BIGINT AS dengan_realisasi
+           FROM latest_plans lv GROUP BY lv.year ORDER BY lv.year DESC""")
 
 
 def freshness(store):
@@ -168,10 +165,8 @@ def plan_header(store, satker, year):
     """The latest plan version of one office/year, or None."""
     df = store.query_df(
         """SELECT lv.id AS plan_version_id, lv.version, lv.source_name, lv.imported_at, lv.imported_by,
-                  lv.as_of_month, lv.activity_count, lv.issues_json,
-                  (lv.has_realization OR EXISTS (SELECT 1 FROM activities a JOIN progress p ON p.activity_id = a.id
-                                                  WHERE a.plan_version_id = lv.id)) AS has_data
-           FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id WHERE s.name = ? AND lv.year = ?""",
+                  lv.as_of_month, lv.activity_count, lv.issues_json, lv.has_data
+           FROM latest_plans lv JOIN satker s ON s.id = lv.satker_id WHERE s.name = ? AND lv.year = ?""",
         [satker, year])
     if df.empty:
         return None

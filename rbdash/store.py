@@ -53,6 +53,14 @@ MIGRATIONS = [
             WHERE pv.version = (SELECT max(version) FROM plan_versions p2
                                 WHERE p2.satker_id = pv.satker_id AND p2.year = pv.year)""",
     ]),
+    (2, "latest_plans view: the one definition of 'has realisation data'", [
+        # an office has data when its file carried realisation columns or anyone recorded progress
+        """CREATE VIEW latest_plans AS
+            SELECT lv.*, (lv.has_realization OR EXISTS (
+                SELECT 1 FROM activities a JOIN progress p ON p.activity_id = a.id
+                WHERE a.plan_version_id = lv.id)) AS has_data
+            FROM latest_versions lv""",
+    ]),
 ]
 
 _LOCK_ERRORS = ("Could not set lock", "Conflicting lock", "database is locked", "being used by another")
