@@ -101,16 +101,6 @@ def _parsed(files, pool_from=8):
         yield from pool.map(_parse_one, files, chunksize=4)
 
 
-def _workbooks(paths):
-    """Files named, and .xlsx/.xlsm files under directories named (recursively, sorted)."""
-    for p in map(Path, paths):
-        if p.is_dir():
-            yield from sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".xlsx", ".xlsm")
-                              and not q.name.startswith("~$"))
-        else:
-            yield p
-
-
 @main.command("import")
 @click.option("--db", type=click.Path(dir_okay=False), default=None,
               help="DuckDB file (default: $RBDASH_DB or data/rbdash.duckdb).")
@@ -128,7 +118,8 @@ def import_(db, paths):
         fail(str(exc))
     refused = 0
     batch = _Batch(store)
-    files = list(_workbooks(paths))
+    from rbdash.excel import workbook_files
+    files = list(workbook_files(paths))
     for path, (plan, reason) in zip(files, _parsed(files)):
         batch.tick()
         if plan is not None:

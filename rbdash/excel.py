@@ -852,6 +852,17 @@ def find_as_of(texts):
 
 # --- entry point ---------------------------------------------------------------------------------
 
+def workbook_files(paths):
+    """Files named, and .xlsx/.xlsm files under folders named (recursively, sorted; Excel's ~$ lock
+    files skipped)."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".xlsx", ".xlsm")
+                              and not q.name.startswith("~$"))
+        else:
+            yield p
+
+
 def read_bytes(source):
     if isinstance(source, (bytes, bytearray)):
         return bytes(source)

@@ -76,11 +76,8 @@ def import_parsed(store, parsed, actor):
 
 
 def workbooks(folder):
-    folder = Path(folder)
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith("~$"))
+    from rbdash.excel import workbook_files
+    return list(workbook_files([folder])) if Path(folder).is_dir() else []
 
 
 def ensure_database(db_path, samples_dir=None):
