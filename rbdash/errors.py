@@ -55,6 +55,8 @@ MESSAGES = {
                     "'{value}' bukan tautan bukti dukung yang sah; gunakan alamat lengkap http(s)://"),
     "invalid_month": ("month {value} is outside 1-12", "bulan {value} di luar rentang 1-12"),
     "unknown_activity": ("activity {activity_id} does not exist", "kegiatan {activity_id} tidak ada"),
+    "png_failed": ("could not render the PNG ({detail}); make sure Chromium is installed on the server and retry",
+                   "gagal membuat gambar PNG ({detail}); pastikan Chromium terpasang di server, lalu coba lagi"),
 }
 
 
@@ -90,6 +92,10 @@ class ConflictError(RbdashError):
 
 class ValidationError(RbdashError):
     """User input (progress entry) failed validation before saving."""
+
+
+class ExportError(RbdashError):
+    """A meeting export (PNG) could not be produced."""
 
 
 # Problems that do not stop an import: collected as issues (frictionless-style) with type, sheet, row.

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from rbdash.areas import SHORT
 from rbdash.charts import MONTHS, NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, RATE_SCALE
+from rbdash.errors import ExportError
 
 CHROMIUM = "/usr/bin/chromium"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -24,14 +25,6 @@ HEADER_FONT = Font(bold=True, color="FFFFFFFF")
 TITLE_FONT = Font(bold=True, size=13)
 THIN = Side(style="thin", color="FFD0D0D0")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-
-
-class ExportError(Exception):
-    """An export could not be produced; ``message_id`` is the one-line Indonesian reason."""
-
-    def __init__(self, message_id):
-        super().__init__(message_id)
-        self.message_id = message_id
 
 
 def safe_text(value):
@@ -144,10 +137,9 @@ def figure_png(fig, width=1400, height=None, scale=2):
     try:
         png = fig.to_image(format="png", width=width, height=min(height, 8000), scale=scale if height <= 2500 else 1)
     except Exception as exc:  # kaleido/chromium missing or crashed: the page shows the reason, not a traceback
-        raise ExportError(f"gagal membuat gambar PNG ({type(exc).__name__}); pastikan Chromium terpasang "
-                          f"di server, lalu coba lagi") from exc
+        raise ExportError("png_failed", detail=type(exc).__name__) from exc
     if not png.startswith(b"\x89PNG"):
-        raise ExportError("gagal membuat gambar PNG (hasil bukan berkas PNG)")
+        raise ExportError("png_failed", detail="not a PNG")
     return png
 
 

@@ -202,7 +202,7 @@ def test_png_button_reports_failure_in_indonesian(sample_db, monkeypatch):
     import rbdash.export as export
 
     def broken(*a, **k):
-        raise export.ExportError("gagal membuat gambar PNG (uji)")
+        raise export.ExportError("png_failed", detail="uji")
     monkeypatch.setattr(export, "figure_png", broken)
     at = start("pages/perbandingan.py")
     at.button(key="siapkan_png").click().run()
