@@ -8,7 +8,7 @@ revision of that snapshot: if someone saved the same activity meanwhile the stor
 import streamlit as st
 
 from pages._ui import empty_state, md, start
-from rbdash import queries
+from rbdash import queries, validate
 from rbdash.areas import SHORT
 from rbdash.charts import MONTHS, truncate
 from rbdash.errors import RbdashError
@@ -91,9 +91,9 @@ def render():
         "Indikator": st.column_config.TextColumn("Indikator", width=280, pinned=True),
         "Jadwal": st.column_config.TextColumn("Jadwal", width=130),
         "Kegiatan": st.column_config.TextColumn("Kegiatan", width="medium"),
-        queries.EVIDENCE: st.column_config.TextColumn(queries.EVIDENCE, width="medium", max_chars=500,
-                                                      validate=r"^(https?://\S+)?$"),
-        queries.NOTE: st.column_config.TextColumn(queries.NOTE, width="medium", max_chars=1000),
+        queries.EVIDENCE: st.column_config.TextColumn(queries.EVIDENCE, width="medium", max_chars=validate.EVIDENCE_URL_MAX,
+                                                      validate=f"^({validate.EVIDENCE_URL_PATTERN})?$"),
+        queries.NOTE: st.column_config.TextColumn(queries.NOTE, width="medium", max_chars=validate.NOTE_MAX),
     })
     edited = st.data_editor(snap["frame"], key=editor_key, num_rows="fixed", hide_index=True, column_order=COLUMN_ORDER,
                             disabled=list(TEXT_COLUMNS), column_config=column_config, width="stretch",

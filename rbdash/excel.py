@@ -17,12 +17,13 @@ import re
 import zipfile
 import zlib
 from xml.etree.ElementTree import ParseError as ET_ParseError
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from rbdash import areas
-from rbdash.errors import NoPlanFound, UnreadableFile, issue_text
+from rbdash.errors import NoPlanFound, UnreadableFile
+from rbdash.model import Activity, Issue, Plan, make_issue  # noqa: F401 - re-exported
 
 MAX_FILE_MB = 25
 MAX_UNPACKED_MB = 400
@@ -72,74 +73,6 @@ _ANY_YEAR = re.compile(r"\b(20[1-4]\d)\b")
 _ASOF = re.compile(r"(?:s\.?\s?d\.?|sampai\s+dengan|hingga|per)\s+(?:bulan\s+)?([a-z]+)", re.I)
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zA-Z][.)]|\(?[a-z0-9]{1,3}\)|[ivx]{1,4}[.)]|[-•])\s+")
 _PACKED = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[).]\s+")
-
-
-@dataclass
-class Issue:
-    type: str
-    sheet: str | None
-    row: int | None
-    message: str
-    message_id: str
-
-    def to_dict(self):
-        return {"type": self.type, "sheet": self.sheet, "row": self.row,
-                "message": self.message, "message_id": self.message_id}
-
-
-@dataclass
-class Activity:
-    sheet: str
-    row: int
-    area_no: int | None
-    kegiatan: str | None
-    sub_kegiatan: str | None
-    indikator: str | list | None
-    planned_months: list
-    realized_months: list = field(default_factory=list)
-    keterangan: str | None = None
-    pic: str | None = None
-    evidence: str | None = None
-    capaian: float | None = None
-    area_source: str | None = None
-    catalogue_code: str | None = None
-
-    def indikator_text(self):
-        if isinstance(self.indikator, list):
-            return "\n".join(self.indikator)
-        return self.indikator
-
-    def to_dict(self):
-        return {"sheet": self.sheet, "row": self.row, "area_no": self.area_no, "kegiatan": self.kegiatan,
-                "sub_kegiatan": self.sub_kegiatan, "indikator": self.indikator,
-                "planned_months": self.planned_months, "realized_months": self.realized_months,
-                "keterangan": self.keterangan, "pic": self.pic, "evidence": self.evidence,
-                "capaian": self.capaian, "area_source": self.area_source,
-                "catalogue_code": self.catalogue_code}
-
-
-@dataclass
-class Plan:
-    satker: str
-    year: int
-    activities: list
-    issues: list
-    source_name: str
-    sha256: str
-    as_of_month: int | None = None
-    has_realization: bool = False
-
-    def to_dict(self):
-        return {"satker": self.satker, "year": self.year, "source_name": self.source_name,
-                "sha256": self.sha256, "as_of_month": self.as_of_month,
-                "has_realization": self.has_realization,
-                "activities": [a.to_dict() for a in self.activities],
-                "warnings": [i.to_dict() for i in self.issues]}
-
-
-def make_issue(code, sheet=None, row=None, **params):
-    en, id_ = issue_text(code, sheet=sheet, row=row, **params)
-    return Issue(code, sheet, row, en, id_)
 
 
 # What a damaged package raises from zipfile, zlib or the XML parser.

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from rbdash import validate
 from rbdash.errors import ConflictError, StoreError, ValidationError
 
 DEFAULT_DB = Path("data") / "rbdash.duckdb"
@@ -274,14 +275,9 @@ class Store:
 
         ``expected_revision`` is the revision the editor loaded (0 when there was no progress row).
         """
-        months = sorted({int(m) for m in realized_months or ()})
-        for m in months:
-            if not 1 <= m <= 12:
-                raise ValidationError("invalid_month", value=m)
-        evidence_url = (evidence_url or "").strip() or None
-        if evidence_url and not re.fullmatch(r"https?://[^\s/$.?#][^\s<>\"]*\.[^\s<>\"]*", evidence_url):
-            raise ValidationError("invalid_url", value=evidence_url)
-        note = (note or "").strip() or None
+        months = validate.months(realized_months)
+        evidence_url = validate.evidence_url(evidence_url)
+        note = validate.note(note)
         mask = months_to_mask(months)
         now = _now()
         with self.transaction() as con:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rbdash.excel import Activity, Plan
+from rbdash.model import Activity, Plan
 from rbdash.samples import ensure_database
 from rbdash.store import Store
 

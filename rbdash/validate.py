@@ -1,0 +1,54 @@
+"""The rules every value must pass before it is stored, whatever path it comes by (a progress edit
+in the app, the CLI, or a link read from a monitoring workbook).  One definition each: the Progres
+page's column checks reuse these constants, so the browser and the core never disagree."""
+
+import re
+
+from rbdash.errors import ValidationError
+
+EVIDENCE_URL_MAX = 500
+NOTE_MAX = 1000
+# http(s) only: javascript:, data:, file:, vbscript: and UNC paths are never links a user may click.
+EVIDENCE_URL_PATTERN = r"https?://[^\s/$.?#<>\"'\\][^\s<>\"'\\]*"
+_EVIDENCE_URL = re.compile(EVIDENCE_URL_PATTERN, re.I)
+
+
+def evidence_url_problem(url: str | None) -> str | None:
+    """None when ``url`` is empty or an acceptable evidence link, else the error code."""
+    if not url:
+        return None
+    if len(url) > EVIDENCE_URL_MAX:
+        return "url_too_long"
+    if not _EVIDENCE_URL.fullmatch(url):
+        return "invalid_url"
+    return None
+
+
+def evidence_url(url: str | None) -> str | None:
+    """The link stripped (None when empty); ValidationError when it may not be stored."""
+    url = (url or "").strip() or None
+    code = evidence_url_problem(url)
+    if code:
+        raise ValidationError(code, value=_shown(url), limit=EVIDENCE_URL_MAX)
+    return url
+
+
+def note(text: str | None) -> str | None:
+    text = (text or "").strip() or None
+    if text and len(text) > NOTE_MAX:
+        raise ValidationError("note_too_long", length=len(text), limit=NOTE_MAX)
+    return text
+
+
+def months(values) -> list[int]:
+    out = sorted({int(m) for m in values or ()})
+    for m in out:
+        if not 1 <= m <= 12:
+            raise ValidationError("invalid_month", value=m)
+    return out
+
+
+def _shown(value: str, width: int = 80) -> str:
+    """A value quoted in a message: one line, at most ``width`` characters."""
+    value = " ".join(str(value).split())
+    return value if len(value) <= width else value[:width - 1] + "…"
