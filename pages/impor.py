@@ -1,31 +1,44 @@
 """Impor: upload workbooks, see what was read, confirm; bad files are refused one by one."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
 from pages._ui import ALL_PROVINCES, context, md, switch_to
-from rbdash import queries
-from rbdash.samples import import_parsed, parse_upload, preview_frames
+from rbdash import importing
+from rbdash.excel import MAX_FILE_MB
+from rbdash.importing import Status
 
-STATUS = {"baru": "baru", "versi": "versi baru (menggantikan versi {v})",
-          "duplikat": "sudah pernah diimpor (akan dilewati)"}
-RESULT_LABEL = {"berhasil": "berhasil", "duplikat": "duplikat dilewati", "ditolak": "ditolak"}
-
-
-@st.cache_data(show_spinner="Membaca workbook…", max_entries=64)
-def load(name, data):
-    """Parse once per file content: reruns (each widget click) reuse the result."""
-    parsed = parse_upload(name, data)
-    return parsed, (preview_frames(parsed.plan) if parsed.plan else None)
+PREVIEW = {"new": "baru", "version": "versi baru (menggantikan versi {v})",
+           "duplicate": "sudah pernah diimpor (akan dilewati)"}
+RESULT = {Status.NEW: "berhasil", Status.VERSION: "berhasil (versi baru)", Status.DUPLICATE: "duplikat dilewati",
+          Status.REFUSED: "ditolak"}
+KEEP_PARSED = 64  # parsed uploads kept per session, so reruns (each widget click) do not parse again
 
 
-def show_preview(store, parsed, frames):
+def parse_uploads(files):
+    """Parsed per uploaded file, parsing only those not seen in this session (all of them in one
+    batch of capped worker processes)."""
+    cache = st.session_state.setdefault("parsed_uploads", {})
+    keys = [(f.name, hashlib.sha256(f.getvalue()).hexdigest()) for f in files]
+    todo = [(key, f) for key, f in zip(keys, files) if key not in cache]
+    if todo:
+        with st.spinner(f"Membaca {len(todo)} workbook…"):
+            parsed = importing.parse_sources([(f.name, f.getvalue()) for _, f in todo])
+            for (key, _), p in zip(todo, parsed):
+                cache[key] = (p, importing.preview_frames(p.plan) if p.plan else None)
+        for old in list(cache)[:-KEEP_PARSED]:
+            del cache[old]
+    return [cache[key] for key in keys]
+
+
+def show_preview(parsed, frames, status, version):
     plan = parsed.plan
-    state, version = queries.plan_status(store, plan.satker, plan.year, plan.sha256)
     with st.container(border=True):
         st.markdown(f":material/description: **{md(parsed.name)}**")
         st.markdown(f"**{md(plan.satker)}** · tahun **{plan.year}** · **{len(plan.activities)}** kegiatan · "
-                    f"{STATUS[state].format(v=version)}")
+                    f"{PREVIEW[status].format(v=version)}")
         if plan.has_realization:
             st.caption(f"Berisi realisasi s.d. bulan ke-{plan.as_of_month or '?'}.")
         left, right = st.columns([1, 2])
@@ -43,44 +56,63 @@ def show_preview(store, parsed, frames):
 def show_results(results):
     st.subheader("Hasil impor")
     st.dataframe(pd.DataFrame({
-        "File": [r["file"] for r in results], "Hasil": [RESULT_LABEL[r["status"]] for r in results],
+        "File": [r["file"] for r in results], "Hasil": [r["label"] for r in results],
         "Satker": [r["satker"] or "" for r in results], "Tahun": [str(r["year"] or "") for r in results],
         "Keterangan": [r["detail"] for r in results]}), hide_index=True, width="stretch")
-    for i, r in enumerate(r for r in results if r["status"] == "berhasil"):
+    for i, r in enumerate(r for r in results if r["imported"]):
         if st.button(f"Buka Gantt {r['satker']} {r['year']}", icon=":material/calendar_month:", key=f"gantt_{i}"):
             switch_to("pages/gantt.py", fokus=r["satker"], f_year=r["year"], f_satker=[], f_province=ALL_PROVINCES)
+
+
+def result_row(out):
+    """One outcome as the results table shows it (Indonesian)."""
+    if out.status is Status.REFUSED:
+        detail = out.error.message_id
+    elif out.status is Status.DUPLICATE:
+        detail = f"sama persis dengan versi {out.version} yang sudah ada; dilewati"
+    else:
+        carried = f", realisasi {out.carried_over} kegiatan dibawa dari versi sebelumnya" if out.carried_over else ""
+        detail = f"versi {out.version}, {out.activities} kegiatan, {out.warnings} peringatan{carried}"
+    return {"file": out.source, "label": RESULT[out.status], "satker": out.satker, "year": out.year,
+            "detail": detail, "imported": out.imported}
 
 
 def render():
     store, _, view = context()
     st.title("Impor rencana aksi")
-    st.caption("Unggah satu atau beberapa workbook Excel (.xlsx / .xlsm). Periksa hasil bacaan, lalu konfirmasi.")
+    st.caption("Unggah satu atau beberapa workbook Excel (.xlsx, .xlsm atau .xls). Periksa hasil bacaan, "
+               "lalu konfirmasi.")
     generation = st.session_state.setdefault("upload_generation", 0)
-    files = st.file_uploader("Workbook rencana aksi", type=["xlsx", "xlsm"], accept_multiple_files=True,
-                             key=f"upload_{generation}")
+    files = st.file_uploader("Workbook rencana aksi", type=["xlsx", "xlsm", "xls"], accept_multiple_files=True,
+                             key=f"upload_{generation}",
+                             help=f"Seret file ke sini atau klik untuk memilih. Batas {MAX_FILE_MB} MB per file.")
     if not files:
         if st.session_state.get("import_results"):  # the batch just imported, until the next upload
             show_results(st.session_state.import_results)
         else:
-            st.info("Belum ada file dipilih. Batas ukuran per file mengikuti konfigurasi server (25 MB).")
+            st.info(f"Belum ada file dipilih. Batas ukuran {MAX_FILE_MB} MB per file.")
         return
     st.session_state.pop("import_results", None)
-    parsed = []
-    for f in files:
-        p, frames = load(f.name, f.getvalue())
-        parsed.append(p)
-        if p.plan is None:
-            st.error(f"{md(f.name)}: {md(p.error)}", icon=":material/block:")
-        else:
-            show_preview(store, p, frames)
-    good = [p for p in parsed if p.plan is not None]
+    items = parse_uploads(files)
+    to_import = 0
+    for parsed, frames in items:
+        if parsed.plan is None:
+            st.error(f"{md(parsed.name)}: {md(parsed.error.message_id)}", icon=":material/block:")
+            continue
+        status, version = store.plan_status(parsed.plan.satker, parsed.plan.year, parsed.plan.sha256)
+        to_import += status != "duplicate"
+        show_preview(parsed, frames, status, version)
     if not view.actor:
         st.caption("Isi **Nama petugas** di panel samping agar impor tercatat atas nama Anda.")
-    if st.button(f"Impor {len(good)} file", type="primary", disabled=not good, key="confirm_import"):
+    label = f"Impor {to_import} file" if to_import else "Tidak ada file baru untuk diimpor"
+    if st.button(label, type="primary", disabled=not to_import, key="confirm_import"):
         with st.spinner("Menyimpan…"):
-            results = import_parsed(store, parsed, view.actor or "anonim")
-        st.session_state.import_results = results
+            outcomes = list(importing.import_parsed(store, [p for p, _ in items], view.actor or "anonim"))
+        st.session_state.import_results = [result_row(o) for o in outcomes]
         st.session_state.upload_generation = generation + 1
+        years = {o.year for o in outcomes if o.imported}
+        if len(years) == 1 and years != {view.year}:
+            st.session_state._pending = {"f_year": years.pop()}  # show what was just imported
         st.cache_data.clear()
         st.rerun()
 

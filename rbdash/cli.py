@@ -1,9 +1,7 @@
 """Command line: parse, import, completion.  Thin wrappers; every failure is one line and exit 2."""
 
 import json
-import os
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -25,19 +23,17 @@ def main():
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.argument("file", type=click.Path(dir_okay=False))
 def parse(as_json, file):
-    """Parse one workbook and show what was read.
+    """Parse one workbook and show what was read (in a worker process with a memory cap).
 
     Example: python -m rbdash parse --json data/samples/kpu_kota_banjarmasin_2022.xlsx
     """
-    from rbdash.excel import parse_workbook
+    from rbdash.workers import parse_one
     if not Path(file).is_file():
         fail(f"{file}: no such file")
     try:
-        plan = parse_workbook(file)
+        plan = parse_one(Path(file))
     except RbdashError as exc:
         fail(f"{file}: {exc}")
-    except Exception as exc:  # a parser bug must still be one line, not a traceback
-        fail(f"{file}: unexpected error ({type(exc).__name__}: {exc})")
     if as_json:
         click.echo(json.dumps(plan.to_dict(), ensure_ascii=False))
         return
@@ -47,58 +43,17 @@ def parse(as_json, file):
         click.echo(f"  warning {issue.type} {where} {issue.message}")
 
 
-class _Batch:
-    """One database connection for a run of files, handed back every ``hold`` seconds so the running
-    app (or another import) can take the file in between."""
-
-    def __init__(self, store, hold=3.0):
-        self.store, self.hold, self.cm, self.since = store, hold, None, 0.0
-
-    def tick(self):
-        now = time.monotonic()
-        if self.cm is not None and now - self.since > self.hold:
-            self.close()
-            time.sleep(0.1)
-        if self.cm is None:
-            self.cm = self.store.session()
-            self.cm.__enter__()
-            self.since = time.monotonic()
-
-    def close(self):
-        if self.cm is not None:
-            self.cm.__exit__(None, None, None)
-            self.cm = None
-
-
-def _reason(exc):
-    """One line for a refused file; unexpected errors too (never a traceback)."""
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    if isinstance(exc, RbdashError):
-        return str(exc)
-    return f"unexpected error ({type(exc).__name__}: {exc})"
-
-
-def _parse_one(path):
-    """(plan, None) or (None, reason); runs in a worker process, so only plain values cross back."""
-    from rbdash.excel import parse_workbook
+def open_store(db, create=True):
+    """The Store for --db (default $RBDASH_DB or data/rbdash.duckdb); one line and exit 2 if it
+    cannot be used.  ``create=False``: a missing database is an error, not created."""
+    from rbdash.store import Store, check_db_path, default_db_path
     try:
-        if not path.is_file():
-            raise FileNotFoundError(2, "no such file")
-        return parse_workbook(path), None
-    except Exception as exc:
-        return None, _reason(exc)
-
-
-def _parsed(files, pool_from=8):
-    """Parse results in input order.  Many files are parsed by a small process pool, so parsing the
-    next files overlaps writing this one to the database (the writer itself stays single)."""
-    if len(files) < pool_from or (os.cpu_count() or 1) < 2:
-        yield from map(_parse_one, files)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count())) as pool:
-        yield from pool.map(_parse_one, files, chunksize=4)
+        path = check_db_path(db or default_db_path())
+        if not create and not path.exists():
+            fail(f"{path}: no such database")
+        return Store(path)
+    except RbdashError as exc:
+        fail(str(exc))
 
 
 @main.command("import")
@@ -109,35 +64,28 @@ def import_(db, paths):
     """Import workbooks (directories recursively); one transaction per file.
 
     Example: python -m rbdash import --db data/rbdash.duckdb plans/kalsel/
-    Exit code 0 when every file was imported or was a duplicate, 2 when any file was refused.
+    Prints one line per file on stdout (ok / skipped: duplicate / refused: reason).  Exit code 0
+    when every file was imported or was a duplicate, 2 when any file was refused.
     """
-    from rbdash.store import Store, default_db_path
+    from rbdash import importing
+    from rbdash.store import check_db_path, default_db_path
     try:
-        store = Store(db or default_db_path())
+        check_db_path(db or default_db_path())  # refuse a bad --db before reading any file
     except RbdashError as exc:
         fail(str(exc))
     refused = 0
-    batch = _Batch(store)
-    from rbdash.excel import workbook_files
-    files = list(workbook_files(paths))
-    for path, (plan, reason) in zip(files, _parsed(files)):
-        batch.tick()
-        if plan is not None:
-            try:
-                result = store.import_plan(plan, actor="cli")
-            except Exception as exc:  # its transaction rolled back; the batch goes on
-                reason = _reason(exc)
-        if reason:
+    files = importing.find_files(paths)
+    for out in importing.import_sources(lambda: open_store(db), files, actor="cli"):
+        path = out.source
+        if out.status is importing.Status.REFUSED:
             refused += 1
-            click.echo(f"{path}: refused: {reason}")
-        elif result["status"] == "duplicate":
-            click.echo(f"{path}: skipped: duplicate of {result['satker']} {result['year']} "
-                       f"version {result['version']}")
+            click.echo(f"{path}: refused: {out.error}")
+        elif out.status is importing.Status.DUPLICATE:
+            click.echo(f"{path}: skipped: duplicate of {out.satker} {out.year} version {out.version}")
         else:
-            extra = f", {result['carried_over']} carried over" if result["carried_over"] else ""
-            click.echo(f"{path}: ok: {result['satker']} {result['year']} version {result['version']}, "
-                       f"{result['activities']} activities, {len(plan.issues)} warnings{extra}")
-    batch.close()
+            extra = f", {out.carried_over} carried over" if out.carried_over else ""
+            click.echo(f"{path}: ok: {out.satker} {out.year} version {out.version}, "
+                       f"{out.activities} activities, {out.warnings} warnings{extra}")
     if refused:
         sys.exit(2)
 
@@ -156,12 +104,9 @@ def completion(db, as_of, year, by, as_json):
     Example: python -m rbdash completion --as-of 9 --year 2023 --by satker --by area --json
     """
     from rbdash.metrics import completion as compute
-    from rbdash.store import Store, default_db_path
-    path = Path(db) if db else default_db_path()
-    if not path.exists():
-        fail(f"{path}: no such database")
+    store = open_store(db, create=False)
     try:
-        df = compute(Store(path), as_of, year=year, by=by or ("satker",))
+        df = compute(store, as_of, year=year, by=by or ("satker",))
     except RbdashError as exc:
         fail(str(exc))
     rows = []

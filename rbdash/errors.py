@@ -32,6 +32,12 @@ MESSAGES = {
                  "workbook mengembang menjadi {size_mb:.0f} MB saat dibuka (batas {limit_mb} MB); ditolak"),
     "unreadable": ("the workbook cannot be read ({detail}); open it in Excel and save it again as .xlsx",
                    "workbook tidak dapat dibaca ({detail}); buka di Excel lalu simpan ulang sebagai .xlsx"),
+    "unsafe_file": ("the file is too large or damaged to read safely ({detail}); open it in Excel, check it and save it again",
+                    "file terlalu besar atau rusak untuk dibaca dengan aman ({detail}); buka di Excel, periksa, lalu simpan ulang"),
+    "unexpected": ("unexpected error while reading the file ({detail}); please report it together with the file",
+                   "kesalahan tak terduga saat membaca file ({detail}); laporkan bersama file-nya"),
+    "no_such_file": ("no such file", "file tidak ditemukan"),
+    "unreadable_path": ("the file cannot be opened ({detail})", "file tidak dapat dibuka ({detail})"),
     "no_sheets": ("the workbook has no visible worksheet",
                   "workbook tidak memiliki lembar kerja yang terlihat"),
     "no_table": ("no action-plan table found: expected a header row with KEGIATAN/INDIKATOR columns "
@@ -48,6 +54,20 @@ MESSAGES = {
                 "tahun rencana tidak ditemukan di judul; tambahkan misalnya 'TAHUN 2024' pada judul"),
     "db_busy": ("the database is busy (another import is writing); try again in a moment",
                 "basis data sedang dipakai proses lain (impor berjalan); coba lagi sebentar lagi"),
+    "db_url": ("'{path}' is a server address; this version stores data in a DuckDB file: give a file path",
+               "'{path}' adalah alamat server; versi ini menyimpan data di file DuckDB: berikan path file"),
+    "db_path": ("cannot use '{path}' as the database file ({detail})",
+                "'{path}' tidak dapat dipakai sebagai file basis data ({detail})"),
+    "db_not_duckdb": ("'{path}' exists but is not a DuckDB database; choose another file",
+                      "'{path}' sudah ada tetapi bukan basis data DuckDB; pilih file lain"),
+    "db_unreadable": ("the database file cannot be read ({detail}); restore it from a backup",
+                      "file basis data tidak dapat dibaca ({detail}); pulihkan dari cadangan"),
+    "db_error": ("the database refused the operation ({detail})",
+                 "basis data menolak operasi ini ({detail})"),
+    "write_conflict": ("someone else saved the same data at the same moment; reload and redo your edit",
+                       "orang lain menyimpan data yang sama pada saat bersamaan; muat ulang lalu ulangi perubahan"),
+    "conflict_gone": ("activity {activity_id} has no saved progress any more since you opened it; reload and redo your edit",
+                      "progres kegiatan {activity_id} sudah tidak ada sejak Anda membukanya; muat ulang lalu ulangi perubahan"),
     "conflict": ("activity {activity_id} was changed by {by} at {at} since you opened it; reload and redo your edit",
                  "kegiatan {activity_id} sudah diubah oleh {by} pada {at} sejak Anda membukanya; "
                  "muat ulang lalu ulangi perubahan"),
@@ -100,6 +120,17 @@ class ValidationError(RbdashError):
 
 class ExportError(RbdashError):
     """A meeting export (PNG) could not be produced."""
+
+
+def error_to_dict(exc: RbdashError) -> dict:
+    """A named error as plain data (it crosses process boundaries as JSON)."""
+    return {"class": type(exc).__name__, "code": exc.code, "params": exc.params}
+
+
+def error_from_dict(d: dict) -> RbdashError:
+    cls = {c.__name__: c for c in (UnreadableFile, NoPlanFound, StoreError, ConflictError, ValidationError,
+                                   ExportError)}.get(d.get("class"), UnreadableFile)
+    return cls(d["code"], **d.get("params", {}))
 
 
 # Problems that do not stop an import: collected as issues (frictionless-style) with type, sheet, row.

@@ -229,19 +229,7 @@ def missing_standard(store, satker, year, area_nos=None):
     return df.reset_index(drop=True)
 
 
-# --------------------------------------------------------------------------------- impor
-
-def plan_status(store, satker, year, sha256):
-    """What importing a parsed plan would do: ("baru"|"versi"|"duplikat", latest version or None)."""
-    df = store.query_df(
-        """SELECT max(pv.version) AS version, bool_or(pv.sha256 = ?) AS same
-           FROM plan_versions pv JOIN satker s ON s.id = pv.satker_id WHERE s.name = ? AND pv.year = ?""",
-        [sha256, satker, year])
-    version = df["version"].iloc[0]
-    if pd.isna(version):
-        return "baru", None
-    return ("duplikat" if bool(df["same"].iloc[0]) else "versi"), int(version)
-
+# --------------------------------------------------------------------------------- one office's figures
 
 def office_summary(acts, as_of, has_data=True):
     """One office's activity-months up to ``as_of``: planned, realised on schedule, late, rate."""

@@ -15,7 +15,6 @@ import json
 import os
 import re
 import threading
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import duckdb
 import pyarrow as pa
 
 from rbdash import validate
+from rbdash.duckfile import DuckFile, translate
 from rbdash.errors import ConflictError, StoreError, ValidationError
 
 DEFAULT_DB = Path("data") / "rbdash.duckdb"
@@ -64,8 +64,6 @@ MIGRATIONS = [
     ]),
 ]
 
-_LOCK_ERRORS = ("Could not set lock", "Conflicting lock", "database is locked", "being used by another")
-
 
 def months_to_mask(months):
     mask = 0
@@ -94,17 +92,21 @@ class Store:
     """A DuckDB file plus the discipline to use it from several threads and processes."""
 
     def __init__(self, path=DEFAULT_DB, busy_timeout=20.0):
-        self.path = Path(path)
+        self.path = check_db_path(path)
         self.busy_timeout = busy_timeout
-        self._write_lock = threading.RLock()
+        self._db = DuckFile.of(self.path)
         self._local = threading.local()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError("db_path", path=str(path), detail=exc.strerror or type(exc).__name__) from None
         self.migrate()
 
     # -- connections -------------------------------------------------------------------------
     @contextmanager
     def connect(self):
-        """A short-lived connection, retried while another process holds the file.
+        """A cursor on this process's one instance of the file (see rbdash.duckfile), opened on
+        demand and closed when its last user leaves; DuckDB errors come out as the project's.
 
         Inside ``session()`` the session's connection is reused instead.
         """
@@ -112,30 +114,18 @@ class Store:
         if held is not None:
             yield held
             return
-        deadline = time.monotonic() + self.busy_timeout
-        delay = 0.01
-        while True:
+        with self._db.cursor(self.busy_timeout) as con:
             try:
-                con = duckdb.connect(str(self.path))
-                break
-            except duckdb.IOException as exc:
-                if not any(s in str(exc) for s in _LOCK_ERRORS) or time.monotonic() > deadline:
-                    if any(s in str(exc) for s in _LOCK_ERRORS):
-                        raise StoreError("db_busy") from None
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 2, 0.1)
-        try:
-            yield con
-        finally:
-            con.close()
+                yield con
+            except duckdb.Error as exc:
+                raise translate(exc) from None
 
     @contextmanager
     def session(self):
         """Keep one connection open for a batch on this thread (opening a DuckDB file and
         checkpointing it on close costs ~30 ms, more than importing a plan).  Callers release it
         every few seconds so other processes get their turn."""
-        with self._write_lock, self.connect() as con:
+        with self._db.write_lock, self.connect() as con:
             self._local.con, self._local.ids = con, {}
             try:
                 yield self
@@ -143,9 +133,9 @@ class Store:
                 self._local.con = self._local.ids = None
 
     def _ids(self, con, table, n=1):
-        """First of ``n`` fresh ids.  Writers are serialised (file lock + write lock), so inside a
-        session the counters are kept in memory instead of a max(id) scan per insert; a rolled-back
-        transaction only leaves a gap."""
+        """First of ``n`` fresh ids.  Writers are serialised (file lock across processes, the
+        file's write lock within one), so inside a session the counters are kept in memory instead
+        of a max(id) scan per insert; a rolled-back transaction only leaves a gap."""
         cache = getattr(self._local, "ids", None)
         if cache is None or table not in cache:
             first = one(con, f"SELECT COALESCE(max(id), 0) + 1 FROM {table}")[0]
@@ -158,14 +148,20 @@ class Store:
 
     @contextmanager
     def transaction(self):
-        """BEGIN..COMMIT on a fresh connection; ROLLBACK on any error so nothing half-lands."""
-        with self._write_lock, self.connect() as con:
-            run(con, "BEGIN TRANSACTION")
+        """BEGIN..COMMIT; ROLLBACK on any error so nothing half-lands.  One writer per process at a
+        time (and DuckDB's file lock makes it one across processes)."""
+        with self._db.write_lock, self.connect() as con:
             try:
+                run(con, "BEGIN TRANSACTION")
                 yield con
                 run(con, "COMMIT")
-            except BaseException:
-                run(con, "ROLLBACK")
+            except BaseException as exc:
+                try:
+                    run(con, "ROLLBACK")
+                except duckdb.Error:
+                    pass  # a failed COMMIT has already ended the transaction
+                if isinstance(exc, duckdb.Error):
+                    raise translate(exc) from None
                 raise
 
     def query_df(self, sql, params=None):
@@ -201,22 +197,34 @@ class Store:
             return one(con, "SELECT max(version) FROM migrations")[0]
 
     # -- imports --------------------------------------------------------------------------------
+    def plan_status(self, satker, year, sha256, con=None):
+        """What importing this plan would do: ("new" | "version" | "duplicate", latest version or
+        None).  The one place this is decided: the import itself and the Impor preview ask here."""
+        if con is None:
+            with self.connect() as con:
+                return self.plan_status(satker, year, sha256, con)[:2]
+        sid, dup, prev_id, prev_version = one(con, """
+            SELECT s.id, max(pv.version) FILTER (WHERE pv.sha256 = ?), arg_max(pv.id, pv.version),
+                   max(pv.version)
+            FROM satker s LEFT JOIN plan_versions pv ON pv.satker_id = s.id AND pv.year = ?
+            WHERE s.name = ? GROUP BY s.id""", [sha256, year, satker]) or (None,) * 4
+        if dup is not None:
+            return "duplicate", dup, sid, prev_id
+        return ("version" if prev_version else "new"), prev_version, sid, prev_id
+
     def import_plan(self, plan, actor="cli"):
         """Store a parsed Plan in one transaction.
 
-        Returns a dict with ``status`` "ok" (new satker/year or new version) or "duplicate" (the same
-        bytes were imported before: nothing changes).  A changed plan for a satker+year becomes a
-        new version; realisation recorded on the previous version is carried to matching activities.
-        Round trips are kept few (one lookup, one insert per table): at ~1 ms each they dominate.
+        Returns a dict with ``status`` "new" (first plan of the satker and year), "version" (a
+        changed plan: stored as version n+1, realisation recorded on the previous version carried
+        to the matching activities) or "duplicate" (the same bytes were imported before: nothing
+        changes).  Round trips are kept few (one lookup, one insert per table): at ~1 ms each they
+        dominate.
         """
         with self.transaction() as con:
-            sid, dup, prev_id, prev_version = one(con, """
-                SELECT s.id, max(pv.version) FILTER (WHERE pv.sha256 = ?), arg_max(pv.id, pv.version),
-                       max(pv.version)
-                FROM satker s LEFT JOIN plan_versions pv ON pv.satker_id = s.id AND pv.year = ?
-                WHERE s.name = ? GROUP BY s.id""", [plan.sha256, plan.year, plan.satker]) or (None,) * 4
-            if dup is not None:
-                return {"status": "duplicate", "satker": plan.satker, "year": plan.year, "version": dup}
+            status, prev_version, sid, prev_id = self.plan_status(plan.satker, plan.year, plan.sha256, con)
+            if status == "duplicate":
+                return {"status": status, "satker": plan.satker, "year": plan.year, "version": prev_version}
             if sid is None:
                 sid = self._ids(con, "satker")
                 level = satker_level(plan.satker)
@@ -245,7 +253,7 @@ class Store:
                         {"file": plan.source_name, "sha256": plan.sha256, "version": version,
                          "activities": len(plan.activities), "carried_over": carried,
                          "issues": len(plan.issues)})
-            return {"status": "ok", "satker": plan.satker, "year": plan.year, "version": version,
+            return {"status": status, "satker": plan.satker, "year": plan.year, "version": version,
                     "plan_version_id": pv_id, "activities": len(plan.activities), "carried_over": carried}
 
     def _carry_over(self, con, prev_pv_id, acts, prog):
@@ -290,8 +298,9 @@ class Store:
                               "FROM progress WHERE activity_id = ?", [activity_id])
             current_rev = cur[0] if cur else 0
             if current_rev != expected_revision:
-                raise ConflictError("conflict", activity_id=activity_id, by=cur[1] or "?",
-                                    at=str(cur[2])[:19] if cur else "?")
+                if cur is None:
+                    raise ConflictError("conflict_gone", activity_id=activity_id)
+                raise ConflictError("conflict", activity_id=activity_id, by=cur[1] or "?", at=str(cur[2])[:19])
             if cur is None:
                 run(con, "INSERT INTO progress VALUES (?, ?, ?, ?, NULL, 'edit', 1, ?, ?)",
                             [activity_id, mask, evidence_url, note, now, actor])
@@ -396,3 +405,20 @@ def _province_of(name):
 
 def default_db_path():
     return Path(os.environ.get("RBDASH_DB", DEFAULT_DB))
+
+
+def check_db_path(path):
+    """The database location as a Path, refused (StoreError) before anything is created when it
+    cannot be an embedded DuckDB file: a server URL, a directory, a file that is not DuckDB's."""
+    text = str(path)
+    if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
+        raise StoreError("db_url", path=text.split("@")[-1] if "@" in text else text)
+    p = Path(text)
+    if p.is_dir():
+        raise StoreError("db_path", path=text, detail="it is a folder")
+    if p.is_file() and p.stat().st_size:
+        with open(p, "rb") as fh:
+            head = fh.read(16)
+        if len(head) < 12 or head[8:12] != b"DUCK":
+            raise StoreError("db_not_duckdb", path=text)
+    return p

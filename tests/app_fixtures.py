@@ -28,7 +28,7 @@ def sample_db_file(tmp_path_factory):
     root = tmp_path_factory.mktemp("sample")
     db = root / "rbdash.duckdb"
     results = ensure_database(db, root / "samples")
-    assert results and all(r["status"] == "berhasil" for r in results), results
+    assert results and all(o.status.value == "new" for o in results), results
     return db
 
 

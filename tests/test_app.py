@@ -254,8 +254,9 @@ def test_upload_previews_and_imports_good_files_and_refuses_bad_one(empty_db):
     at.switch_page("pages/impor.py").run()
     at.file_uploader[0].set_value(("lagi.xlsx", good, "application/vnd.ms-excel"))
     at.run()
-    at.button(key="confirm_import").click().run()
-    assert at.dataframe[0].value["Hasil"].tolist() == ["duplikat dilewati"]
+    assert any("sudah pernah diimpor (akan dilewati)" in m.value for m in at.markdown)
+    button = at.button(key="confirm_import")
+    assert button.disabled and button.label == "Tidak ada file baru untuk diimpor"
 
 
 # --------------------------------------------------------------------------------- progress

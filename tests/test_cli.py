@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -210,3 +211,40 @@ def test_import_waits_for_a_busy_database(tmp_path):
     p = rbdash("import", "--db", db, PLANS / "kpu_kabupaten_banjar_2023.xlsx", check=0)
     holder.wait()
     assert "ok: KPU Kabupaten Banjar 2023 version 1" in p.stdout
+
+
+def test_killed_folder_import_leaves_no_process_and_a_consistent_database(tmp_path):
+    """kill -9 in the middle of a folder import: no worker survives it, every stored plan is whole
+    (its activities and audit row with it), and running the import again completes the rest."""
+    import signal
+    import time
+    from rbdash import demo
+    from rbdash.store import Store
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    names = demo.office_names()
+    for i in range(24):
+        demo.generate(folder / f"{i:02d}.xlsx", demo.FAMILIES[i % len(demo.FAMILIES)], names[i], 2024, seed=i)
+    db = tmp_path / "r.duckdb"
+    proc = subprocess.Popen([PY, "-m", "rbdash", "import", "--db", str(db), str(folder)], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    first = proc.stdout.readline()  # one file is stored: the import is in full flight
+    assert ": ok: " in first
+    workers = [int(x) for x in subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True,
+                                              text=True).stdout.split()]
+    assert workers
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.1)
+    assert not [w for w in workers if Path(f"/proc/{w}").exists()]
+    whole = Store(db).query_df("""
+        SELECT pv.id, pv.activity_count, (SELECT count(*) FROM activities a WHERE a.plan_version_id = pv.id) AS n,
+               (SELECT count(*) FROM audit_log l WHERE l.plan_version_id = pv.id AND l.action = 'import') AS audited
+        FROM plan_versions pv""")
+    assert len(whole) >= 1
+    assert (whole["activity_count"] == whole["n"]).all() and (whole["audited"] == 1).all()
+    p = rbdash("import", "--db", db, folder, check=0)
+    assert p.stdout.count(": ok: ") + p.stdout.count("skipped: duplicate") == 24
+    assert p.stdout.count("skipped: duplicate") == len(whole)

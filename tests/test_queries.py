@@ -9,8 +9,6 @@ import pytest
 from app_fixtures import XSS, make_plan, small_store  # noqa: F401 (fixtures)
 from rbdash import queries
 from rbdash.queries import View
-from rbdash.samples import Parsed, ensure_database, import_parsed, parse_upload
-from rbdash.store import Store
 
 
 def view(**kw):
@@ -104,18 +102,6 @@ def test_default_as_of():
     assert queries.default_as_of(rows, 2025, today=dt.date(2025, 5, 1)) == 5
 
 
-def test_plan_status_and_import_results(small_store, tmp_path):
-    plan = make_plan("KPU Kota Alpha", 2024, [(1, "K", "I", [1], [])])
-    assert queries.plan_status(small_store, plan.satker, plan.year, plan.sha256) == ("versi", 1)
-    bad = tmp_path / "rusak.xlsx"
-    bad.write_bytes(b"bukan excel")
-    parsed = [parse_upload(bad.name, bad.read_bytes())]
-    assert parsed[0].plan is None and parsed[0].error
-    results = import_parsed(small_store, parsed + [Parsed("a.xlsx", plan=plan), Parsed("a.xlsx", plan=plan)], "uji")
-    assert [r["status"] for r in results] == ["ditolak", "berhasil", "duplikat"]
-    assert queries.plan_status(small_store, plan.satker, plan.year, plan.sha256) == ("duplikat", 2)
-
-
 def test_progress_frame_and_changes(small_store):
     acts = queries.plan_activities(small_store, "KPU Kota Alpha", 2024)
     base = queries.progress_frame(acts)
@@ -131,16 +117,3 @@ def test_progress_frame_and_changes(small_store):
 def test_text_is_returned_verbatim(small_store):
     acts = queries.plan_activities(small_store, "KPU Kota Gamma", 2024)
     assert XSS in acts["indikator"].tolist()
-
-
-def test_ensure_database_writes_and_imports_samples_once(tmp_path):
-    db = tmp_path / "data" / "rbdash.duckdb"
-    samples = tmp_path / "data" / "samples"
-    results = ensure_database(db, samples)
-    assert db.exists() and len(results) >= 8
-    assert all(r["status"] == "berhasil" for r in results)
-    assert not list(db.parent.glob("*.building*"))
-    assert any(samples.glob("*.xlsx"))
-    assert ensure_database(db, samples) is None
-    offices = queries.offices(Store(db))
-    assert {"KPU Kota Banjarmasin", "KPU Kota Pasuruan"} <= set(offices["satker"])

@@ -36,7 +36,8 @@ def first_activity(store, satker, version=None):
 
 def test_new_version_keeps_old_and_carries_realisation(store, tmp_path):
     plan = parse_workbook(PLANS / "kpu_kota_pasuruan_2022.xlsx")
-    assert store.import_plan(plan)["version"] == 1
+    first = store.import_plan(plan)
+    assert (first["status"], first["version"]) == ("new", 1)
     a1 = first_activity(store, "KPU Kota Pasuruan")
     rev = store.save_progress(int(a1.id), [2, 3], "https://drive.example.go.id/bukti/1", "rapat selesai", 0, "ani")
     assert rev == 1
@@ -46,7 +47,7 @@ def test_new_version_keeps_old_and_carries_realisation(store, tmp_path):
     wb.active["F8"] = "√"
     wb.save(changed)
     result = store.import_plan(parse_workbook(changed))
-    assert (result["status"], result["version"]) == ("ok", 2)
+    assert (result["status"], result["version"]) == ("version", 2)
     assert result["carried_over"] >= 1
 
     v1 = first_activity(store, "KPU Kota Pasuruan", 1)

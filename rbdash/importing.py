@@ -1,0 +1,163 @@
+"""The one import service: find workbooks, parse them in capped worker processes, store each in its
+own transaction, and report typed outcomes.  The CLI, the Impor page and the first start only
+format these outcomes; none of them runs its own batch loop.
+
+One bad file never stops the others: a file that cannot be read or stored becomes a REFUSED
+outcome carrying the named error (English and Indonesian message), and the database is unchanged
+for it.
+"""
+
+import time
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+import pandas as pd
+
+from rbdash.areas import SHORT, area_label
+from rbdash.errors import RbdashError, StoreError
+from rbdash.model import Plan
+
+
+class Status(str, Enum):
+    NEW = "new"              # first plan of this satker and year
+    VERSION = "version"      # a changed plan: stored as the next version, realisation carried over
+    DUPLICATE = "duplicate"  # the same bytes were imported before: nothing changes
+    REFUSED = "refused"      # unreadable, no plan, or the store refused it: nothing changes
+
+
+@dataclass
+class Parsed:
+    """One input file: its Plan, or the named error that refused it."""
+    source: object                 # the path or upload name as given
+    plan: Plan | None = None
+    error: RbdashError | None = None
+
+    @property
+    def name(self) -> str:
+        return Path(str(self.source)).name
+
+
+@dataclass
+class Outcome:
+    """What importing one file did."""
+    source: object
+    status: Status
+    plan: Plan | None = None
+    error: RbdashError | None = None
+    version: int | None = None
+    activities: int = 0
+    carried_over: int = 0
+
+    @property
+    def satker(self):
+        return self.plan.satker if self.plan else None
+
+    @property
+    def year(self):
+        return self.plan.year if self.plan else None
+
+    @property
+    def warnings(self) -> int:
+        return len(self.plan.issues) if self.plan else 0
+
+    @property
+    def imported(self) -> bool:
+        return self.status in (Status.NEW, Status.VERSION)
+
+
+def find_files(paths) -> list[Path]:
+    """Files named, and the workbooks under folders named (recursively, sorted)."""
+    from rbdash.excel import workbook_files
+    return list(workbook_files(paths))
+
+
+def parse_sources(sources, workers: int = 2):
+    """Parsed per source (paths or ``(name, bytes)`` pairs), in order, each parsed in a worker
+    process with a memory cap and a time limit (rbdash.workers)."""
+    from rbdash.workers import ParserPool
+    sources = list(sources)
+    with ParserPool(workers=min(workers, len(sources)) or 1) as pool:
+        for source, plan, error in pool.parse(sources):
+            yield Parsed(source[0] if isinstance(source, tuple) else source, plan, error)
+
+
+def import_parsed(store, parsed, actor: str, hold: float = 3.0):
+    """Store each Parsed in its own transaction; yield an Outcome per item, in order.
+
+    ``store`` is a Store or a callable returning one: the database is then created only when a
+    first plan is about to be stored, so a batch that stores nothing creates no file.  A batch
+    keeps its connection at most ``hold`` seconds at a time, so the running app gets its turn.
+    """
+    batch = _Batch(store, hold)
+    try:
+        for p in parsed:
+            if p.plan is None:
+                yield Outcome(p.source, Status.REFUSED, error=p.error)
+                continue
+            try:
+                res = batch.store().import_plan(p.plan, actor=actor)
+            except RbdashError as exc:  # its transaction rolled back; the batch goes on
+                yield Outcome(p.source, Status.REFUSED, plan=p.plan, error=exc)
+                continue
+            yield Outcome(p.source, Status(res["status"]), plan=p.plan, version=res["version"],
+                          activities=res.get("activities", 0), carried_over=res.get("carried_over", 0))
+    finally:
+        batch.close()
+
+
+def import_sources(store, sources, actor: str, workers: int = 2):
+    """Parse and import files or uploads: the whole service in one call."""
+    yield from import_parsed(store, parse_sources(sources, workers=workers), actor)
+
+
+class _Batch:
+    """One database session for a run of files, handed back every ``hold`` seconds."""
+
+    def __init__(self, store, hold):
+        self._store, self.hold, self.cm, self.since = store, hold, None, 0.0
+
+    def store(self):
+        if callable(self._store) and not hasattr(self._store, "import_plan"):
+            self._store = self._store()
+        now = time.monotonic()
+        if self.cm is not None and now - self.since > self.hold:
+            self.close()
+            time.sleep(0.05)
+        if self.cm is None:
+            self.cm = self._store.session()
+            try:
+                self.cm.__enter__()
+            except RbdashError:
+                self.cm = None
+                raise
+            self.since = time.monotonic()
+        return self._store
+
+    def close(self):
+        if self.cm is not None:
+            cm, self.cm = self.cm, None
+            try:
+                cm.__exit__(None, None, None)
+            except StoreError:
+                pass  # closing a session never loses committed work
+
+
+# --------------------------------------------------------------------------------- preview
+
+def preview_frames(plan: Plan, first: int = 10) -> dict:
+    """What the Impor page shows before confirming: counts per area, warnings, the first rows."""
+    from rbdash.charts import months_text
+    acts = pd.DataFrame({"area_no": [a.area_no for a in plan.activities]})
+    per_area = (acts.assign(area_no=acts["area_no"].fillna(0).astype(int))
+                .groupby("area_no").size().rename("kegiatan").reset_index())
+    per_area.insert(0, "area", [f"{n}. {SHORT[n]}" if n in SHORT else "Tanpa area" for n in per_area["area_no"]])
+    per_area = per_area.drop(columns="area_no")
+    issues = pd.DataFrame([{"lembar": i.sheet or "", "baris": str(i.row or ""), "peringatan": i.message_id}
+                           for i in plan.issues], columns=["lembar", "baris", "peringatan"])
+    head = pd.DataFrame([{
+        "lembar": a.sheet, "baris": a.row, "area": area_label(a.area_no), "kegiatan": a.kegiatan or "",
+        "sub kegiatan": a.sub_kegiatan or "", "indikator": a.indikator_text() or "",
+        "jadwal": months_text(a.planned_months), "realisasi": months_text(a.realized_months),
+    } for a in plan.activities[:first]])
+    return {"per_area": per_area, "issues": issues, "head": head}

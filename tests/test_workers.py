@@ -1,0 +1,73 @@
+"""Parsing in capped worker processes: results in order, a hung or dying worker refuses only its
+file, plans cross back intact, and workers never outlive their parent."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from conftest import ROOT, plan_rows
+from rbdash.excel import parse_workbook
+from rbdash.workers import ParserPool, parse_one
+
+ROWS = plan_rows([(("1", "Manajemen Perubahan", "Penyusunan", "Rapat", "Notula"), {3: "√", 4: "√"})])
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as fh:
+        return fh.read().split()[2] != "Z"
+
+
+def test_plan_from_a_worker_equals_the_in_process_plan(make_wb):
+    path = make_wb(ROWS)
+    assert parse_one(path) == parse_workbook(path)
+
+
+def test_results_come_back_in_input_order_with_errors_in_place(make_wb, tmp_path):
+    good = [make_wb(ROWS, title=f"RENCANA AKSI RB KPU KOTA {n} TAHUN 2024") for n in ("SATU", "DUA", "TIGA")]
+    bad = tmp_path / "rusak.xlsx"
+    bad.write_bytes(b"PK\x03\x04 rusak")
+    items = [good[0], ("unggahan.xlsx", good[1].read_bytes()), bad, good[2]]
+    with ParserPool(workers=2) as pool:
+        results = list(pool.parse(items))
+    assert [r[0] for r in results] == items
+    assert [r[1].satker if r[1] else None for r in results] == [
+        "KPU Kota Satu", "KPU Kota Dua", None, "KPU Kota Tiga"]
+    assert results[2][2].code == "truncated"
+    assert results[1][1].source_name == "unggahan.xlsx"
+
+
+def test_a_hung_worker_is_killed_at_the_time_limit(make_wb, monkeypatch):
+    monkeypatch.setenv("RBDASH_TEST_CRASH_MARK", "TESTHOOK")
+    hung = make_wb(ROWS, name="x_TESTHOOK_hang.xlsx")
+    after = make_wb(ROWS, title="RENCANA AKSI RB KPU KOTA SESUDAH TAHUN 2024")
+    start = time.monotonic()
+    with ParserPool(workers=1, timeout=1.5) as pool:
+        (_, p1, e1), (_, p2, e2) = pool.parse([hung, after])
+        assert pool.restarts == 1
+    assert time.monotonic() - start < 10
+    assert p1 is None and str(e1).startswith("the file is too large or damaged to read safely "
+                                             "(reading took longer than 2 s)")
+    assert p2.satker == "KPU Kota Sesudah" and e2 is None
+
+
+def test_workers_exit_when_their_parent_is_killed(tmp_path):
+    """kill -9 of a process using a pool: its workers go too (no orphans holding its pipes)."""
+    script = ("import sys, time; "
+              "from rbdash.workers import _Worker\n"
+              "ws = [_Worker(512) for _ in range(2)]\n"
+              "print(' '.join(str(w.proc.pid) for w in ws), flush=True); time.sleep(60)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    workers = [int(x) for x in parent.stdout.readline().split()]
+    assert len(workers) == 2 and all(_alive(w) for w in workers)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers)
