@@ -12,7 +12,7 @@ from rbdash.importing import Status
 
 PREVIEW = {"new": "baru", "version": "versi baru (menggantikan versi {v})",
            "duplicate": "sudah pernah diimpor (akan dilewati)"}
-RESULT = {Status.NEW: "berhasil", Status.VERSION: "berhasil (versi baru)", Status.DUPLICATE: "duplikat dilewati",
+RESULT = {Status.NEW: "berhasil", Status.VERSION: "berhasil", Status.DUPLICATE: "duplikat dilewati",
           Status.REFUSED: "ditolak"}
 KEEP_PARSED = 64  # parsed uploads kept per session, so reruns (each widget click) do not parse again
 
