@@ -1,0 +1,139 @@
+"""Writers in several threads and processes at once never lose an acknowledged edit.
+
+The scenario of issue 12: a CLI folder import runs while threads of one process (as in the app) and
+two other processes save progress on distinct activities, each with the revision it loaded.  Every
+edit that returned a new revision must be in the database with its audit row afterwards, and no raw
+DuckDB error may reach a caller.  Before rbdash.duckfile this lost an edit in about one run in
+three and raised "Unique file handle conflict" in every run.
+"""
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from conftest import ROOT
+from rbdash import demo
+from rbdash.errors import ConflictError, RbdashError
+from rbdash.store import Store
+
+ROUNDS = 10
+EDITS = 12  # per editor: 4 threads + 2 processes = 72 edits per round
+
+EDITOR = r"""
+import json, sys
+from rbdash.store import Store
+from rbdash.errors import RbdashError
+db, ids, tag = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+store, acks, raw = Store(db), [], []
+for aid in ids:
+    try:
+        with store.connect() as con:
+            rev = con.execute("SELECT COALESCE(max(revision), 0) FROM progress WHERE activity_id = ?", [aid]).fetchone()[0]
+        store.save_progress(aid, [1, 2], None, tag, expected_revision=rev, actor=tag)
+        acks.append(aid)
+    except RbdashError as exc:
+        raw.append("refused: " + exc.code)
+    except Exception as exc:
+        raw.append(type(exc).__name__ + ": " + str(exc)[:100])
+print(json.dumps({"acks": acks, "raw": raw}))
+"""
+
+
+def edit(store, ids, tag, acks, raw):
+    for aid in ids:
+        try:
+            with store.connect() as con:
+                rev = con.execute("SELECT COALESCE(max(revision), 0) FROM progress WHERE activity_id = ?",
+                                  [aid]).fetchone()[0]
+            store.save_progress(aid, [1, 2], None, tag, expected_revision=rev, actor=tag)
+            acks.append(aid)
+        except RbdashError as exc:
+            raw.append("refused: " + exc.code)
+        except Exception as exc:  # noqa: BLE001 - exactly what must never happen
+            raw.append(f"{type(exc).__name__}: {str(exc)[:100]}")
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """A database with 6 offices, and a folder of 4 more offices to import during each round."""
+    root = tmp_path_factory.mktemp("concurrency")
+    names = demo.office_names()
+    (root / "pre").mkdir()
+    (root / "more").mkdir()
+    for i in range(10):
+        folder = root / ("pre" if i < 6 else "more")
+        demo.generate(folder / f"{i:02d}.xlsx", demo.FAMILIES[i % len(demo.FAMILIES)], names[i], 2024, seed=i)
+    db = root / "base.duckdb"
+    subprocess.run([sys.executable, "-m", "rbdash", "import", "--db", str(db), str(root / "pre")], cwd=ROOT,
+                   check=True, capture_output=True)
+    return root, db
+
+
+@pytest.mark.parametrize("round_no", range(ROUNDS))
+def test_no_acknowledged_edit_is_lost(base, tmp_path, round_no):
+    root, base_db = base
+    db = tmp_path / "r.duckdb"
+    shutil.copy(base_db, db)
+    ids = Store(db).query_df("SELECT id FROM activities ORDER BY id")["id"].tolist()
+    random.Random(round_no).shuffle(ids)
+    chunks = [ids[k * EDITS:(k + 1) * EDITS] for k in range(6)]
+    importer = subprocess.Popen([sys.executable, "-m", "rbdash", "import", "--db", str(db), str(root / "more")],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    editors = [subprocess.Popen([sys.executable, "-c", EDITOR, str(db), json.dumps(chunks[4 + k]), f"p{k}"],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for k in range(2)]
+    shared, own = Store(db), Store(db)  # the app's shared Store, and a second Store object on the same file
+    acks, raw = [], []
+    threads = [threading.Thread(target=edit, args=(own if k == 3 else shared, chunks[k], f"t{k}", acks, raw))
+               for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for p in editors:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err[-500:]
+        result = json.loads(out.strip().splitlines()[-1])
+        acks += result["acks"]
+        raw += result["raw"]
+    out, err = importer.communicate(timeout=120)
+    assert importer.returncode == 0 and "Traceback" not in err, out + err
+    assert out.count(": ok: ") == 4
+
+    assert raw == []
+    assert len(acks) == 6 * EDITS
+    store = Store(db)
+    stored = set(store.query_df("SELECT activity_id FROM progress WHERE source = 'edit'")["activity_id"])
+    audited = set(store.query_df("SELECT activity_id FROM audit_log WHERE action = 'progress'")["activity_id"])
+    assert set(acks) <= stored, f"acknowledged but lost: {sorted(set(acks) - stored)}"
+    assert set(acks) <= audited
+
+
+def test_two_stores_saving_the_same_activity_get_the_conflict_message(tmp_path):
+    """Two Store objects on one file, both saving the same activity from the same revision at once:
+    one wins, the other gets the project's ConflictError, never a raw DuckDB error."""
+    from app_fixtures import make_plan
+    db = tmp_path / "r.duckdb"
+    Store(db).import_plan(make_plan("KPU Kota Sama", 2024, [(1, "K", "I", [1, 2], [])]))
+    aid = int(Store(db).query_df("SELECT id FROM activities")["id"][0])
+    results, barrier = [], threading.Barrier(2)
+
+    def save(store, tag):
+        barrier.wait()
+        try:
+            results.append(store.save_progress(aid, [1], None, tag, expected_revision=0, actor=tag))
+        except ConflictError as exc:
+            results.append(exc.code)
+        except Exception as exc:  # noqa: BLE001
+            results.append(f"raw {type(exc).__name__}")
+    threads = [threading.Thread(target=save, args=(Store(db), t)) for t in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(map(str, results)) == ["1", "conflict"]
