@@ -8,7 +8,6 @@ import streamlit as st
 from rbdash import queries
 
 EMPTY = "Belum ada data. Unggah rencana aksi di halaman Impor."
-ALL_PROVINCES = "Semua provinsi"  # the province filter's "no filter" choice
 
 
 def md(text):
@@ -41,6 +40,8 @@ def start(title, office=False):
         if satker is None:
             empty_state("Tidak ada satker untuk filter ini.")
             return None
+        # the office in focus, impossible to miss: progress is recorded against it
+        st.subheader(f":material/apartment: {md(satker)} · tahun {view.year}", anchor=False)
     return store, key, view, satker
 
 

@@ -5,7 +5,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from pages._ui import ALL_PROVINCES, context, md, switch_to
+from pages._filters import ALL_PROVINCES
+from pages._ui import context, md, switch_to
 from rbdash import importing
 from rbdash.excel import MAX_FILE_MB
 from rbdash.importing import Status

@@ -342,3 +342,25 @@ def test_html_in_cells_is_shown_literally(xss_db):
     at.switch_page("pages/perbandingan.py").run()
     assert "<" not in json.dumps(charts(at)).replace("<br>", "").replace("<b>", "").replace("</b>", "") \
         .replace("<extra>", "").replace("</extra>", "")
+
+
+@pytest.mark.parametrize("path", ["pages/progres.py", "pages/gantt.py", "pages/beranda.py"])
+def test_office_in_focus_survives_top_bar_navigation(sample_db, path):
+    """After "Buka Gantt" for an office that is not first in the list, moving on through the top bar
+    keeps that office (it used to fall back to the first one: progress against the wrong office)."""
+    at = start("pages/perbandingan.py")
+    at.selectbox(key="buka_satker").set_value("KPU Kabupaten Hulu Sungai Selatan")
+    at.button(key="buka_gantt").click().run()
+    at.switch_page(path).run()
+    at.switch_page("pages/progres.py").run()
+    assert at.selectbox(key="fokus").value == "KPU Kabupaten Hulu Sungai Selatan"
+    assert any("KPU Kabupaten Hulu Sungai Selatan" in h.value for h in at.subheader)
+    assert at.query_params["fokus"] == "KPU Kabupaten Hulu Sungai Selatan"
+
+
+def test_perbandingan_view_is_kept_in_the_link(sample_db):
+    at = start("pages/perbandingan.py")
+    at.radio(key="tampilan").set_value("rank").run()
+    assert at.query_params["tampilan"] == "rank"
+    again = start("pages/perbandingan.py", tampilan="rank")
+    assert again.radio(key="tampilan").value == "rank"

@@ -1,0 +1,162 @@
+"""The shared sidebar filters, declared once.
+
+Each filter is one row of ``FILTERS``: its session-state key (the widget key), its name in the URL,
+how its text is read and written, on which pages it belongs in the URL.  That one table drives
+reading a shared link, writing the URL back after every run, and keeping values across page
+switches.  Adding a filter means adding a row (and drawing its widget).
+
+Why the values are re-assigned on every run: a value set by a widget belongs to that page's widget;
+the same key on the next page is a new widget that would start from its default -- the first office
+instead of the one in focus.  And Streamlit drops widget values on ``st.switch_page``, so they are
+mirrored in ``_sticky``.
+
+The URL wins only when it changed outside the app (a shared link, the browser's back and forward
+buttons, an edited address): then the filters it names are applied; the ones it does not name keep
+their values (top-bar navigation opens a page without a query string).
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+import streamlit as st
+
+from rbdash import queries
+from rbdash.areas import AREAS, area_label
+from rbdash.charts import MONTHS
+
+ALL_PROVINCES = "Semua provinsi"  # the province filter's "no filter" choice
+NO_PROVINCE = "(tanpa provinsi)"  # offices whose province is unknown
+
+
+def _int(text):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class Filter:
+    key: str                               # session_state / widget key
+    url: str | None                        # query-string name; None: not in the URL
+    parse: Callable = str                  # URL text -> value (None: ignore)
+    dump: Callable = str                   # value -> URL text
+    multi: bool = False                    # several values (repeated in the URL)
+    pages: tuple | None = None             # pages whose URL carries it; None: every page
+    omit: Callable = lambda v: v in (None, "", [])  # values left out of the URL
+
+    def from_url(self, qp):
+        if self.multi:
+            values = [self.parse(v) for v in qp.get_all(self.url)]
+            return [v for v in values if v is not None]
+        return self.parse(qp.get(self.url))
+
+    def to_url(self, value):
+        if self.omit(value):
+            return []
+        return [self.dump(v) for v in value] if self.multi else [self.dump(value)]
+
+
+FILTERS = (
+    Filter("f_year", "tahun", parse=_int),
+    Filter("f_province", "provinsi", omit=lambda v: v in (None, "", ALL_PROVINCES)),
+    Filter("f_satker", "satker", multi=True),
+    Filter("f_area", "area", parse=lambda t: _int(t) if _int(t) in AREAS else None, multi=True),
+    Filter("f_as_of", "bulan", parse=lambda t: _int(t) if _int(t) in range(1, 13) else None),
+    Filter("fokus", "fokus", pages=("gantt", "progres")),
+    Filter("tampilan", "tampilan", pages=("perbandingan",)),
+    Filter("petugas", None),
+)
+FILTER_KEYS = {f.key for f in FILTERS}
+
+
+def begin_run():
+    """Before any widget is drawn: sticky values back, a page's requests applied, URL changes read."""
+    s = st.session_state
+    pending = s.pop("_pending", {})
+    sticky = s.get("_sticky", {})
+    from_url = {}
+    current = _query()
+    if current != s.get("_url_written"):
+        for f in FILTERS:
+            if f.url and f.url in current:
+                value = f.from_url(st.query_params)
+                if value not in (None, []):
+                    from_url[f.key] = value
+    for f in FILTERS:
+        if f.key in pending:
+            s[f.key] = pending[f.key]
+        elif f.key in from_url:
+            s[f.key] = from_url[f.key]
+        elif f.key in s:
+            s[f.key] = s[f.key]
+        elif f.key in sticky:
+            s[f.key] = sticky[f.key]
+    for key, value in pending.items():
+        if key not in FILTER_KEYS:
+            s[key] = value
+
+
+def end_run(page):
+    """After the page: remember the values for the next page, write them into the URL."""
+    s = st.session_state
+    s._sticky = {f.key: s[f.key] for f in FILTERS if f.key in s}
+    want = {}
+    for f in FILTERS:
+        if f.url and (f.pages is None or page in f.pages) and f.key in s:
+            values = f.to_url(s[f.key])
+            if values:
+                want[f.url] = values
+    if _query() != want:
+        st.query_params.from_dict({k: v if len(v) > 1 else v[0] for k, v in want.items()})
+    s._url_written = want
+
+
+def _query():
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def sidebar(office_rows):
+    """Draw the shared filters (validated against the offices of the chosen year) and return the
+    View every page renders from."""
+    s = st.session_state
+    years = sorted(office_rows["year"].unique().tolist(), reverse=True)
+    if s.get("f_year") not in years:
+        s.f_year = years[0] if years else None
+    rows = office_rows[office_rows["year"] == s.f_year]
+    provinces = sorted(rows["province"].dropna().unique().tolist())
+    unplaced = rows["province"].isna().any()
+    choices = [ALL_PROVINCES, *provinces, *([NO_PROVINCE] if unplaced and provinces else [])]
+    if s.get("f_province") not in choices:
+        s.f_province = ALL_PROVINCES
+    if s.get("f_as_of") not in range(1, 13):
+        s.f_as_of = queries.default_as_of(office_rows, s.f_year)
+    with st.sidebar:
+        st.selectbox("Tahun", years, key="f_year", placeholder="belum ada data")
+        if provinces:
+            st.selectbox("Provinsi", choices, key="f_province")
+        elif len(rows):
+            st.caption("Provinsi: satker pada tahun ini belum terpetakan ke provinsi.")
+        province = s.f_province
+        if province == NO_PROVINCE:
+            rows = rows[rows["province"].isna()]
+        elif province != ALL_PROVINCES:
+            rows = rows[rows["province"] == province]
+        names = rows["satker"].tolist()
+        province_of = dict(zip(rows["satker"], rows["province"]))
+        s.f_satker = [n for n in s.get("f_satker", []) if n in province_of]
+        st.multiselect("Satker", names, key="f_satker", placeholder="Semua satker",
+                       help="Kosongkan untuk semua satker; ketik nama atau provinsi untuk mencari.",
+                       format_func=lambda n: f"{n} · {province_of[n]}" if isinstance(province_of.get(n), str) else n)
+        s.f_area = [a for a in s.get("f_area", []) if a in AREAS]
+        st.multiselect("Area perubahan", list(AREAS), key="f_area", format_func=area_label, placeholder="Semua area")
+        st.select_slider("Kondisi s.d. bulan", options=list(range(1, 13)), key="f_as_of",
+                         format_func=lambda m: MONTHS[m - 1])
+        st.divider()
+        st.text_input("Nama petugas", key="petugas", max_chars=80, placeholder="nama Anda (untuk jejak audit)",
+                      help="Dicatat pada riwayat setiap impor dan perubahan progres.")
+    selected = s.f_satker
+    satkers = tuple(selected) if selected else (tuple(names) if province != ALL_PROVINCES else None)
+    return queries.View(year=s.f_year, satkers=satkers, areas=tuple(sorted(s.f_area)) or None,
+                        as_of=int(s.f_as_of), province=province if province not in (ALL_PROVINCES, NO_PROVINCE) else None,
+                        actor=(s.get("petugas") or "").strip())

@@ -1,0 +1,92 @@
+"""Browser fixtures for the end-to-end tests: `streamlit run app.py` on a fresh database (filled with the
+sample plans on first start) and Debian's chromium driven by Playwright.  Screenshots land in
+test-artifacts/e2e/.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is installed by ./dev test")
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("e2e")
+    port = _free_port()
+    env = dict(os.environ, RBDASH_DB=str(tmp / "e2e.duckdb"), BROWSER_PATH=str(CHROMIUM))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stdout.read()[-2000:])
+    yield url, tmp / "e2e.duckdb"
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = ctx.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    ctx.close()
+
+
+def wait_idle(page, heading=None):
+    """Wait for the page's heading, then for Streamlit's running indicator to go away."""
+    page.wait_for_selector('[data-testid="stApp"]')
+    if heading:
+        page.get_by_role("heading", name=heading).wait_for()
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(300)
+
+
+def plotly_figures(page):
+    """[{data, layout}] of every plotly chart on the page, as the browser holds them."""
+    page.wait_for_selector(".js-plotly-plot")
+    return page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                         ".map(p => ({data: p.data, layout: p.layout}))")
