@@ -22,7 +22,7 @@ import streamlit as st
 
 from rbdash import queries
 from rbdash.areas import AREAS, area_label
-from rbdash.charts import MONTHS
+from rbdash.schedule import MONTHS
 
 ALL_PROVINCES = "Semua provinsi"  # the province filter's "no filter" choice
 NO_PROVINCE = "(tanpa provinsi)"  # offices whose province is unknown

@@ -6,7 +6,8 @@ import streamlit as st
 from pages._ui import start
 from rbdash import queries
 from rbdash.areas import area_label
-from rbdash.charts import area_bars, fmt_datetime, fmt_int, fmt_pct, month_label
+from rbdash.charts import area_bars, fmt_datetime, fmt_int, fmt_pct
+from rbdash.schedule import month_label
 
 LAGGARDS = 5
 

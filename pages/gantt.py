@@ -6,8 +6,8 @@ import streamlit as st
 from pages._ui import empty_state, md, start
 from rbdash import queries
 from rbdash.areas import area_label
-from rbdash.charts import fmt_datetime, fmt_int, fmt_pct, gantt_figure, month_label, months_text
-from rbdash.store import mask_to_months
+from rbdash.charts import fmt_datetime, fmt_int, fmt_pct, gantt_figure
+from rbdash.schedule import mask_text, month_label
 
 OPEN_ALL_UP_TO = 60  # activities: above this only the first area starts expanded
 
@@ -17,7 +17,7 @@ def load(_store, key, satker, year, as_of, area_nos):
     """Plan header, activities and the office's completion up to the as-of month."""
     header = queries.plan_header(_store, satker, year)
     acts = queries.plan_activities(_store, satker, year, area_nos)
-    summary = queries.office_summary(acts, as_of, header["has_data"]) if header else None
+    summary = queries.office_summary(_store, satker, year, as_of, area_nos) if header else None
     return header, acts, summary
 
 
@@ -63,8 +63,8 @@ def render():
         st.dataframe(pd.DataFrame({
             "Area": acts["area_no"], "Kegiatan": acts["kegiatan"], "Sub kegiatan": acts["sub_kegiatan"],
             "Indikator": acts["indikator"],
-            "Jadwal": [months_text(mask_to_months(m)) for m in acts["planned_mask"]],
-            "Realisasi": [months_text(mask_to_months(m)) for m in acts["realized_mask"]],
+            "Jadwal": acts["planned_mask"].map(mask_text),
+            "Realisasi": acts["realized_mask"].map(mask_text),
             "Bukti dukung": acts["evidence_url"], "Catatan": acts["note"],
             "Lembar": acts["sheet"], "Baris": acts["row"]}), hide_index=True, width="stretch")
 

@@ -6,7 +6,8 @@ import streamlit as st
 from pages._ui import empty_state, start, switch_to
 from rbdash import queries
 from rbdash.areas import AREAS
-from rbdash.charts import MONTHS, NO_DATA_TEXT, area_column, completion_cells, fmt_int, fmt_pct, rate_heatmap
+from rbdash.schedule import MONTHS
+from rbdash.charts import NO_DATA_TEXT, area_column, completion_cells, fmt_int, fmt_pct, rate_heatmap
 from rbdash.export import ExportError, comparison_workbook, figure_png
 
 TOTAL = "total"

@@ -10,7 +10,8 @@ import streamlit as st
 from pages._ui import empty_state, md, start
 from rbdash import queries, validate
 from rbdash.areas import SHORT
-from rbdash.charts import MONTHS, truncate
+from rbdash.charts import truncate
+from rbdash.schedule import MONTHS
 from rbdash.errors import RbdashError
 
 TEXT_COLUMNS = ("Area", "Kegiatan", "Indikator", "Jadwal", "Sumber")

@@ -12,6 +12,8 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from rbdash.text import fold
+
 AREAS = {
     1: "Manajemen Perubahan",
     2: "Penataan Peraturan Perundang-undangan",
@@ -43,10 +45,6 @@ _PREFIX = re.compile(r"^\s*(?:area\s+perubahan\s*[:\-]?\s*|area\s*[:\-]?\s*)?"
                      re.I)
 
 
-def _fold(text):
-    return " ".join(re.sub(r"[^\w]+", " ", str(text).casefold()).split())
-
-
 def _strip_prefix(text):
     text = str(text).strip()
     m = _PREFIX.match(text + " ")
@@ -73,7 +71,7 @@ def match_area(text, strict=False, exact=False):
     if not raw:
         return None
     num, rest = _strip_prefix(raw)
-    folded = _fold(rest)
+    folded = fold(rest)
     found = None
     for no, words in _KEYWORDS:
         if all(w in folded for w in words):
@@ -89,7 +87,7 @@ def match_area(text, strict=False, exact=False):
     return found
 
 
-_AREA_VOCAB = set(_fold(" ".join(AREAS.values()) + " perubahan peraturan perundang undangan deregulasi "
+_AREA_VOCAB = set(fold(" ".join(AREAS.values()) + " perubahan peraturan perundang undangan deregulasi "
                         "kebijakan organisasi kelembagaan tata laksana tatalaksana ketatalaksanaan sistem "
                         "manajemen sumber daya manusia sdm aparatur akuntabilitas kinerja pengawasan "
                         "peningkatan kualitas pelayanan publik penguatan penataan dan area").split())
@@ -115,7 +113,7 @@ _SATKER_IN_TEXT = re.compile(r"\b(kpu|komisi pemilihan umum)\s+(kota|kabupaten|k
 def tokens(text):
     """Content words of a text, office names removed, so plans of different offices compare."""
     text = _SATKER_IN_TEXT.sub(" ", str(text or "").replace("{satker}", " "))
-    return [w for w in _fold(text).split() if len(w) > 2 and w not in _STOP and not w.isdigit()]
+    return [w for w in fold(text).split() if len(w) > 2 and w not in _STOP and not w.isdigit()]
 
 
 @lru_cache(maxsize=1)
@@ -127,6 +125,15 @@ def catalogue():
 def standard_kegiatan():
     """Flat list of (area_no, code, name) for coverage measures."""
     return [(a["no"], k["code"], k["name"]) for a in catalogue()["areas"] for k in a["kegiatan"]]
+
+
+@lru_cache(maxsize=1)
+def standard_totals() -> dict:
+    """Number of standard kegiatan per area: the denominator of area coverage."""
+    totals = {}
+    for no, _, _ in standard_kegiatan():
+        totals[no] = totals.get(no, 0) + 1
+    return totals
 
 
 class _Index:

@@ -12,13 +12,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from rbdash.areas import SHORT
+from rbdash.schedule import DONE, LATE, MONTHS, NONE, OUTSIDE, PLANNED, cell_states
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 NO_DATA_TEXT = "belum ada data"
 NOT_SCHEDULED_TEXT = "–"
 
-# Gantt cell states (z values of the heatmap) with their colour and legend label.
-NONE, PLANNED, DONE, LATE, OUTSIDE = 0, 1, 2, 3, 4
+# Gantt cell states (rbdash.schedule) with their colour and legend label.
 GANTT_STATES = {
     PLANNED: ("#9ECAE1", "Direncanakan"),
     DONE: ("#2CA02C", "Terealisasi"),
@@ -75,35 +74,12 @@ def area_column(no):
     return f"{no}\n" + textwrap.fill(SHORT[no], 12, break_long_words=False)
 
 
-def month_label(m):
-    return MONTHS[int(m) - 1]
-
-
 def fmt_datetime(ts):
     """'23 Nov 2025 18:52' with Indonesian month abbreviations; '' when missing."""
     if ts is None or pd.isna(ts):
         return ""
     ts = pd.Timestamp(ts)
     return f"{ts.day} {MONTHS[ts.month - 1]} {ts.year} {ts:%H:%M}"
-
-
-def months_text(months):
-    """[1, 2, 3, 6] -> 'Jan–Mar, Jun': a compact schedule for tables."""
-    months = sorted({int(m) for m in months or ()})
-    runs, start = [], None
-    for i, m in enumerate(months):
-        if start is None:
-            start = m
-        if i + 1 == len(months) or months[i + 1] != m + 1:
-            runs.append(MONTHS[start - 1] if start == m else f"{MONTHS[start - 1]}–{MONTHS[m - 1]}")
-            start = None
-    return ", ".join(runs)
-
-
-def mask_bits(masks):
-    """n masks -> n×12 0/1 matrix (column m-1 = month m), vectorised."""
-    masks = np.asarray(pd.Series(masks).fillna(0).astype("int64"), dtype=np.int64)
-    return (masks[:, None] >> np.arange(12)) & 1
 
 
 def rate_text(rate, has_data, planned):
@@ -224,24 +200,6 @@ def area_bars(df, title=None):
 
 # ------------------------------------------------------------------------------------- gantt
 
-def gantt_states(planned_masks, realized_masks, as_of, has_data=True):
-    """n×12 matrix of NONE/PLANNED/DONE/LATE/OUTSIDE.
-
-    Late = planned, month ≤ as-of, not realised.  An office that has reported no realisation at
-    all shows its due months as merely planned: "late" would claim something nobody reported.
-    """
-    p = mask_bits(planned_masks)
-    r = mask_bits(realized_masks)
-    due = (np.arange(1, 13) <= int(as_of))[None, :]
-    states = np.full(p.shape, NONE)
-    states[(p == 1)] = PLANNED
-    if has_data:
-        states[(p == 1) & (r == 0) & due] = LATE
-    states[(p == 1) & (r == 1)] = DONE
-    states[(p == 0) & (r == 1)] = OUTSIDE
-    return states
-
-
 def gantt_rows(acts):
     """Order activities area > kegiatan > sub kegiatan (by first appearance) and add heading rows.
 
@@ -284,7 +242,7 @@ def gantt_figure(acts, as_of, has_data=True, title=None, label_width=60):
     z = np.full((n, 12), np.nan)
     if n and is_act.any():
         act_rows = rows[is_act]
-        states = gantt_states(act_rows["planned_mask"], act_rows["realized_mask"], as_of, has_data)
+        states = cell_states(act_rows["planned_mask"], act_rows["realized_mask"], as_of, has_data)
         z[is_act] = np.where(states == NONE, np.nan, states)
     hover = np.full((n, 12), "", dtype=object)
     row_hover = np.full(n, "", dtype=object)

@@ -15,7 +15,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from rbdash.areas import SHORT
-from rbdash.charts import MONTHS, NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, RATE_SCALE
+from rbdash.schedule import MONTHS
+from rbdash.charts import NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, RATE_SCALE
 from rbdash.errors import ExportError
 
 CHROMIUM = "/usr/bin/chromium"

@@ -147,7 +147,7 @@ class _Batch:
 
 def preview_frames(plan: Plan, first: int = 10) -> dict:
     """What the Impor page shows before confirming: counts per area, warnings, the first rows."""
-    from rbdash.charts import months_text
+    from rbdash.schedule import months_text
     acts = pd.DataFrame({"area_no": [a.area_no for a in plan.activities]})
     per_area = (acts.assign(area_no=acts["area_no"].fillna(0).astype(int))
                 .groupby("area_no").size().rename("kegiatan").reset_index())

@@ -6,74 +6,87 @@ Offices with no realisation data at all are reported with ``rate`` None (not 0%)
 aggregates by area or month, so one silent office does not drag a province's figure down.
 """
 
-from rbdash import areas
+import numpy as np
+import pandas as pd
+
+from rbdash import areas, schedule
 
 GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["m.month"],
           "province": ["s.province"]}
 
 _BASE = """
 WITH lv AS (
-    SELECT id, satker_id, year, has_data FROM latest_plans WHERE (? IS NULL OR year = ?)
+    SELECT lp.id, lp.satker_id, lp.year, lp.has_data FROM latest_plans lp JOIN satker s ON s.id = lp.satker_id
+    WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
 ), cells AS (
     SELECT a.id, a.plan_version_id, a.area_no, a.planned_mask & ? AS planned,
            a.planned_mask & COALESCE(p.realized_mask, 0) & ? AS done
     FROM activities a JOIN lv ON lv.id = a.plan_version_id
     LEFT JOIN progress p ON p.activity_id = a.id
+    WHERE (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
 )
 """
 
 
-def completion(store, as_of, year=None, by=("satker",), include_without_data=True):
-    """Rows of planned / realized / rate, grouped by any of satker, area, month, province."""
+def completion(store, as_of: int, year: int | None = None, by=("satker",), satkers=None,
+               areas_=None) -> pd.DataFrame:
+    """Rows of planned / realized / has_data / rate, grouped by any of satker, area, month, province,
+    for the offices ``satkers`` and areas ``areas_`` (None: all).
+
+    A group pools the offices that have realisation data: their due months are the denominator,
+    and offices without data are left out so they do not drag the group down.  A group in which no
+    office has data keeps its due months as ``planned`` with ``realized``/``rate`` None.
+    """
     if not 1 <= int(as_of) <= 12:
         raise ValueError("as_of must be 1-12")
     by = list(by) or ["satker"]
     for g in by:
         if g not in GROUPS:
             raise ValueError(f"unknown group {g!r}")
-    mask = (1 << int(as_of)) - 1
+    mask = schedule.due_mask(as_of)
     select = [c for g in by for c in GROUPS[g]]
     keys = [c.split(" AS ")[-1].split(".")[-1] for c in select]
     month_join = "CROSS JOIN range(1, 13) m(month)" if "month" in by else ""
-    if "month" in by:
-        planned = "sum(((c.planned >> (m.month - 1)) & 1) * (m.month <= ?)::INT)"
-        done = "sum(((c.done >> (m.month - 1)) & 1) * (m.month <= ?)::INT)"
-        extra = [int(as_of), int(as_of)]
+    if "month" in by:  # the masks are already cut at as_of: later months count 0 and are dropped
+        planned, done = "((c.planned >> (m.month - 1)) & 1)", "((c.done >> (m.month - 1)) & 1)"
     else:
-        planned, done, extra = "sum(bit_count(c.planned))", "sum(bit_count(c.done))", []
-    data_filter = "" if include_without_data and "satker" in by else "WHERE lv.has_data"
+        planned, done = "bit_count(c.planned)", "bit_count(c.done)"
     sql = _BASE + f"""
-    SELECT {', '.join(select)}, {planned}::BIGINT AS planned,
-           CASE WHEN bool_or(lv.has_data) THEN {done} END::BIGINT AS realized,
+    SELECT {', '.join(select)},
+           (CASE WHEN bool_or(lv.has_data) THEN sum({planned}) FILTER (WHERE lv.has_data)
+                 ELSE sum({planned}) END)::BIGINT AS planned,
+           (CASE WHEN bool_or(lv.has_data) THEN sum({done}) FILTER (WHERE lv.has_data) END)::BIGINT AS realized,
            bool_or(lv.has_data) AS has_data
     FROM cells c JOIN lv ON lv.id = c.plan_version_id
     JOIN satker s ON s.id = lv.satker_id {month_join}
-    {data_filter}
     GROUP BY ALL ORDER BY {', '.join(keys)}
     """
-    params = [year, year, mask, mask] + extra
+    params = [year, year, _list(satkers), _list(satkers), mask, mask, _list(areas_), _list(areas_)]
     df = store.query_df(sql, params)
     if "month" in by:
         df = df[df["month"] <= int(as_of)]
-    df["rate"] = [(r / p if p else None) if h else None
-                  for r, p, h in zip(df["realized"].fillna(0), df["planned"], df["has_data"])]
-    df.loc[~df["has_data"], "realized"] = None
+    df = df.assign(planned=df["planned"].fillna(0).astype(int),
+                   realized=pd.to_numeric(df["realized"], errors="coerce").astype(float),
+                   has_data=df["has_data"].fillna(False).astype(bool))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["rate"] = np.where(df["has_data"] & (df["planned"] > 0), df["realized"] / df["planned"], np.nan)
+    df.loc[~df["has_data"], "realized"] = np.nan
     return df.reset_index(drop=True)
+
+
+def _list(values):
+    return None if values is None else list(values)
 
 
 def coverage(store, year=None):
     """Satker × area: activity counts and share of the catalogue's standard kegiatan covered."""
-    standard = areas.standard_kegiatan()
-    per_area = {}
-    for no, _, _ in standard:
-        per_area[no] = per_area.get(no, 0) + 1
     df = store.query_df(
         """SELECT s.name AS satker, lv.year, a.area_no, count(*) AS activities,
                   count(DISTINCT a.catalogue_code) AS standard_covered
            FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
            JOIN activities a ON a.plan_version_id = lv.id
            WHERE (? IS NULL OR lv.year = ?) GROUP BY ALL ORDER BY satker, area_no""", [year, year])
-    df["standard_total"] = df["area_no"].map(per_area).fillna(0).astype(int)
+    df["standard_total"] = df["area_no"].map(areas.standard_totals()).fillna(0).astype(int)
     df["coverage"] = [c / t if t else None for c, t in zip(df["standard_covered"], df["standard_total"])]
     return df
 

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rbdash import areas, metrics
-from rbdash.charts import MONTHS, months_text
-from rbdash.store import mask_to_months
+from rbdash import areas, metrics, schedule
+from rbdash.schedule import MONTHS
 
 
 @dataclass(frozen=True)
@@ -93,49 +92,15 @@ def freshness(store):
 
 # --------------------------------------------------------------------------------- completion
 
-def _filter(df, view):
-    if view.satkers is not None and "satker" in df:
-        df = df[df["satker"].isin(view.satkers)]
-    if view.areas is not None and "area_no" in df:
-        df = df[df["area_no"].isin(view.areas)]
-    return df
-
-
-def _rate(df):
-    planned = df["planned"].to_numpy(dtype=float)
-    realized = pd.to_numeric(df["realized"], errors="coerce").to_numpy(dtype=float)
-    has = df["has_data"].fillna(False).to_numpy(dtype=bool)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(has & (planned > 0), realized / planned, np.nan)
-    return df.assign(realized=np.where(has, realized, np.nan), rate=rate)
-
-
-_KEYS = {"satker": "satker", "area": "area_no", "month": "month"}
-
-
-def completion(store, view, by=("satker",)):
-    """Completion rows grouped by ``by`` (subset of satker/area/month), honouring the view's filters.
-
-    Filtering on satker or area needs them in the grouping, so they are added and summed away
-    again; such sums pool only offices with data (as metrics does), so a silent office does not
-    drag an area down.  ``rate`` is NaN where there is no realisation data or nothing was due.
-    """
-    by = list(by)
-    keys = [_KEYS[g] for g in by]
+def completion(store, view: View, by=("satker",)) -> pd.DataFrame:
+    """Completion rows grouped by ``by`` (subset of satker/area/month/province) for the view's year,
+    offices and areas (metrics.completion: the one definition).  ``rate`` is NaN where there is no
+    realisation data or nothing was due."""
     if view.year is None:
+        keys = [metrics.GROUPS[g][0].split(" AS ")[-1].split(".")[-1] for g in by]
         return pd.DataFrame(columns=keys + ["planned", "realized", "has_data", "rate"])
-    extra = [g for g, wanted in (("satker", view.satkers), ("area", view.areas)) if wanted is not None and g not in by]
-    df = _filter(metrics.completion(store, view.as_of, year=view.year, by=tuple(by + extra)), view)
-    df = df.assign(realized=pd.to_numeric(df["realized"], errors="coerce").astype(float),
-                   has_data=df["has_data"].fillna(False).astype(bool))
-    if extra:
-        df = df.assign(planned_data=df["planned"].where(df["has_data"], 0))
-        df = df.groupby(keys, as_index=False, sort=True).agg(
-            planned_all=("planned", "sum"), planned_data=("planned_data", "sum"),
-            realized=("realized", lambda s: s.sum(min_count=1)), has_data=("has_data", "any"))
-        df["planned"] = df["planned_data"].where(df["has_data"], df["planned_all"])
-        df = df.drop(columns=["planned_all", "planned_data"])
-    return _rate(df.reset_index(drop=True))
+    return metrics.completion(store, view.as_of, year=view.year, by=tuple(by), satkers=view.satkers,
+                              areas_=view.areas)
 
 
 def ranking(per_satker, office_rows=None):
@@ -204,20 +169,12 @@ def coverage(store, view, office_rows):
     area_list = list(view.areas) if view.areas is not None else list(areas.AREAS)
     grid = pd.MultiIndex.from_product([sorted(names.unique()), area_list], names=["satker", "area_no"])
     df = df.set_index(["satker", "area_no"]).reindex(grid).reset_index()
-    totals = pd.Series(_standard_totals())
-    df["standard_total"] = df["area_no"].map(totals).fillna(0).astype(int)
+    df["standard_total"] = df["area_no"].map(areas.standard_totals()).fillna(0).astype(int)
     df["activities"] = df["activities"].fillna(0).astype(int)
     df["standard_covered"] = df["standard_covered"].fillna(0).astype(int)
     with np.errstate(divide="ignore", invalid="ignore"):
         df["coverage"] = np.where(df["standard_total"] > 0, df["standard_covered"] / df["standard_total"], np.nan)
     return df[cols]
-
-
-def _standard_totals():
-    totals = {}
-    for no, _, _ in areas.standard_kegiatan():
-        totals[no] = totals.get(no, 0) + 1
-    return totals
 
 
 def missing_standard(store, satker, year, area_nos=None):
@@ -231,17 +188,18 @@ def missing_standard(store, satker, year, area_nos=None):
 
 # --------------------------------------------------------------------------------- one office's figures
 
-def office_summary(acts, as_of, has_data=True):
-    """One office's activity-months up to ``as_of``: planned, realised on schedule, late, rate."""
-    mask = (1 << int(as_of)) - 1
-    planned = acts["planned_mask"].to_numpy(dtype=np.int64) & mask
-    done = planned & acts["realized_mask"].to_numpy(dtype=np.int64)
-    bits = np.arange(12)
-    n_planned = int(((planned[:, None] >> bits) & 1).sum())
-    n_done = int(((done[:, None] >> bits) & 1).sum())
-    rate = n_done / n_planned if has_data and n_planned else None
-    return {"planned": n_planned, "realized": n_done if has_data else None,
-            "late": n_planned - n_done if has_data else None, "rate": rate}
+def office_summary(store, satker: str, year: int, as_of: int, area_nos=None) -> dict:
+    """One office's activity-months up to ``as_of``: planned (due), realised on schedule, late, rate
+    -- from metrics.completion, so the Gantt's figures are the comparison's figures."""
+    df = metrics.completion(store, as_of, year=year, by=("satker",), satkers=[satker], areas_=area_nos)
+    if df.empty:
+        return {"planned": 0, "realized": None, "late": None, "rate": None}
+    row = df.iloc[0]
+    has = bool(row["has_data"])
+    planned = int(row["planned"])
+    realized = int(row["realized"]) if has else None
+    return {"planned": planned, "realized": realized, "late": planned - realized if has else None,
+            "rate": float(row["rate"]) if has and planned else None}
 
 
 # --------------------------------------------------------------------------------- progress editor
@@ -255,11 +213,11 @@ def progress_frame(acts):
 
     Indexed by activity id, so an edited copy maps back to activities whatever the display order.
     """
-    bits = ((acts["realized_mask"].to_numpy(dtype=np.int64)[:, None] >> np.arange(12)) & 1).astype(bool)
+    bits = schedule.mask_bits(acts["realized_mask"]).astype(bool)
     df = pd.DataFrame({
         "Area": acts["area_no"].astype("Int64").to_numpy(), "Kegiatan": acts["kegiatan"].to_numpy(),
         "Indikator": acts["indikator"].fillna(acts["sub_kegiatan"]).to_numpy(),
-        "Jadwal": [months_text(mask_to_months(m)) for m in acts["planned_mask"]],
+        "Jadwal": [schedule.mask_text(m) for m in acts["planned_mask"]],
         "Sumber": [f"lembar {s} baris {r}" for s, r in zip(acts["sheet"], acts["row"])],
     }, index=pd.Index(acts["id"].to_numpy(), name="id"))
     for m, name in enumerate(MONTH_COLUMNS):

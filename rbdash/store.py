@@ -21,7 +21,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from rbdash import validate
+from rbdash import regions, validate
+from rbdash.schedule import mask_to_months, months_to_mask
+from rbdash.text import fold
 from rbdash.duckfile import DuckFile, translate
 from rbdash.errors import ConflictError, StoreError, ValidationError
 
@@ -63,29 +65,6 @@ MIGRATIONS = [
             FROM latest_versions lv""",
     ]),
 ]
-
-
-def months_to_mask(months):
-    mask = 0
-    for m in months or ():
-        if 1 <= int(m) <= 12:
-            mask |= 1 << (int(m) - 1)
-    return mask
-
-
-def mask_to_months(mask):
-    return [m for m in range(1, 13) if mask and (int(mask) >> (m - 1)) & 1]
-
-
-def _fold(s):
-    return " ".join(re.sub(r"[^\w]+", " ", str(s or "").casefold()).split())
-
-
-def satker_level(name):
-    for level in ("Provinsi", "Kabupaten", "Kota"):
-        if name.startswith(f"KPU {level} "):
-            return level
-    return "RI" if name == "KPU RI" else None
 
 
 class Store:
@@ -227,9 +206,7 @@ class Store:
                 return {"status": status, "satker": plan.satker, "year": plan.year, "version": prev_version}
             if sid is None:
                 sid = self._ids(con, "satker")
-                level = satker_level(plan.satker)
-                province = plan.satker.removeprefix("KPU Provinsi ") if level == "Provinsi" \
-                    else _province_of(plan.satker)
+                level, province = regions.level_and_province(plan.satker)
                 run(con, "INSERT INTO satker VALUES (?, ?, ?, ?)", [sid, plan.satker, level, province])
             version = (prev_version or 0) + 1
             pv_id, now = self._ids(con, "plan_versions"), _now()
@@ -349,7 +326,7 @@ def _activity_rows(plan, pv_id, first_id):
     seen = {}
     for seq, a in enumerate(plan.activities):
         ind = a.indikator_text()
-        key = _fold(f"{a.area_no}|{a.kegiatan}|{a.sub_kegiatan}|{ind}")
+        key = fold(f"{a.area_no}|{a.kegiatan}|{a.sub_kegiatan}|{ind}")
         seen[key] = seen.get(key, 0) + 1
         for name, value in (("id", first_id + seq), ("plan_version_id", pv_id), ("seq", seq), ("sheet", a.sheet),
                             ("row", a.row), ("area_no", a.area_no), ("kegiatan", a.kegiatan),
@@ -359,7 +336,8 @@ def _activity_rows(plan, pv_id, first_id):
             acts[name].append(value)
         prog["activity_id"].append(first_id + seq)
         prog["realized_mask"].append(months_to_mask(a.realized_months))
-        prog["evidence_url"].append(a.evidence)
+        # the parser already warned about a link it could not accept; the store never keeps one
+        prog["evidence_url"].append(None if validate.evidence_url_problem(a.evidence) else a.evidence)
         prog["note"].append(None)
         prog["capaian"].append(a.capaian)
     return acts, prog
@@ -385,22 +363,6 @@ def run(con, sql, params=None):
 
 def _now():
     return dt.datetime.now().replace(microsecond=0)
-
-
-_PROVINCES = None
-
-
-def _province_of(name):
-    """Province of a KPU Kabupaten/Kota from the shipped region list (None when unknown)."""
-    global _PROVINCES
-    if _PROVINCES is None:
-        regions = json.loads((Path(__file__).with_name("data") / "regions.json").read_text(encoding="utf-8"))
-        _PROVINCES = {}
-        for province, units in regions.items():
-            for level, key in (("Kabupaten", "kabupaten"), ("Kota", "kota")):
-                for unit in units[key]:
-                    _PROVINCES.setdefault(f"KPU {level} {unit}", province)
-    return _PROVINCES.get(name)
 
 
 def default_db_path():

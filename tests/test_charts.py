@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from rbdash import charts
-from rbdash.charts import DONE, LATE, NONE, OUTSIDE, PLANNED
+from rbdash.schedule import DONE, LATE, OUTSIDE, PLANNED
 
 
 def mask(*months):
@@ -25,9 +25,6 @@ def test_formats_are_indonesian():
     assert charts.fmt_pct(0.875) == "87,5%"
     assert charts.fmt_pct(1) == "100,0%" and charts.fmt_pct(None) == "" and charts.fmt_pct(float("nan")) == ""
     assert charts.fmt_int(12345) == "12.345"
-    assert charts.months_text([1, 2, 3, 6, 8, 9]) == "Jan–Mar, Jun, Agu–Sep"
-    assert charts.months_text([]) == ""
-    assert charts.MONTHS[4] == "Mei" and charts.MONTHS[7] == "Agu" and charts.MONTHS[11] == "Des"
     assert charts.rate_text(None, False, 5) == "belum ada data"
     assert charts.rate_text(float("nan"), True, 0) == "–"
 
@@ -38,15 +35,6 @@ def test_escape_neutralises_html():
     assert charts.esc(None) == ""
     wrapped = charts.esc_wrap("<b>" + "kata " * 40)
     assert "<b>" not in wrapped.replace("<br>", "") and "&lt;b&gt;" in wrapped
-
-
-def test_gantt_states():
-    states = charts.gantt_states([mask(1, 2, 3, 10), mask(5)], [mask(1, 4), 0], as_of=3)
-    assert states[0].tolist() == [DONE, LATE, LATE, OUTSIDE, NONE, NONE, NONE, NONE, NONE, PLANNED, NONE, NONE]
-    assert states[1, 4] == PLANNED
-    # no realisation data: due months are only "planned", never "late"
-    quiet = charts.gantt_states([mask(1, 2)], [0], as_of=3, has_data=False)
-    assert quiet[0, :2].tolist() == [PLANNED, PLANNED]
 
 
 def test_gantt_figure_rows_cells_and_colours():

@@ -36,7 +36,7 @@ def test_progress_edit_moves_the_rate(loaded):
     aid, mask = loaded.query_df(
         """SELECT a.id, a.planned_mask FROM activities a JOIN latest_versions lv ON lv.id = a.plan_version_id
            JOIN satker s ON s.id = lv.satker_id WHERE s.name = 'KPU Kabupaten Banjar' ORDER BY a.seq LIMIT 1""").iloc[0]
-    from rbdash.store import mask_to_months
+    from rbdash.schedule import mask_to_months
     months = [m for m in mask_to_months(mask) if m <= 12]
     loaded.save_progress(int(aid), months, None, None, 0, "tester")
     row = metrics.completion(loaded, 12, year=2023).set_index("satker").loc["KPU Kabupaten Banjar"]

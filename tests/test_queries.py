@@ -87,12 +87,14 @@ def test_plan_activities_and_office_summary(small_store):
     acts = queries.plan_activities(small_store, "KPU Kota Alpha", 2024)
     assert acts["indikator"].tolist() == ["Indikator A1", "Indikator A2"]
     assert acts["revision"].tolist() == [1, 1]
-    summary = queries.office_summary(acts, 3)
+    summary = queries.office_summary(small_store, "KPU Kota Alpha", 2024, 3)
     assert summary == {"planned": 4, "realized": 3, "late": 1, "rate": 0.75}
+    assert queries.office_summary(small_store, "KPU Kota Alpha", 2024, 3, area_nos=(2,)) == \
+        {"planned": 1, "realized": 1, "late": 0, "rate": 1.0}
     header = queries.plan_header(small_store, "KPU Kota Gamma", 2024)
     assert header["version"] == 1 and not header["has_data"]
-    assert queries.office_summary(queries.plan_activities(small_store, "KPU Kota Gamma", 2024), 3,
-                                  has_data=False)["rate"] is None
+    assert queries.office_summary(small_store, "KPU Kota Gamma", 2024, 3) == \
+        {"planned": 3, "realized": None, "late": None, "rate": None}
 
 
 def test_default_as_of():

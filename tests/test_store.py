@@ -9,7 +9,8 @@ from conftest import PLANS, db_snapshot
 from rbdash import store as store_mod
 from rbdash.errors import ConflictError, ValidationError
 from rbdash.excel import parse_workbook
-from rbdash.store import Store, mask_to_months, months_to_mask
+from rbdash.schedule import mask_to_months, months_to_mask
+from rbdash.store import Store
 
 
 def test_migrations_are_recorded_and_idempotent(tmp_path):

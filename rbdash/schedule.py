@@ -1,0 +1,83 @@
+"""The schedule rules, one definition each: month sets as bit masks, and the state of a month cell.
+
+A set of months is stored as a 12-bit mask (bit m-1 = month m), so completion is bit arithmetic in
+SQL (rbdash.metrics) and here in numpy over many rows at once.  Every page, chart, export and CLI
+figure reads months and cell states through this module or through metrics' SQL, which implements
+the same definitions:
+
+- *due* by month M: planned in a month 1..M;
+- *done*: due and realised in that month (realised on schedule);
+- *late*: due and not realised -- only for an office that reports realisation at all ("late"
+  would otherwise claim something nobody reported);
+- *outside schedule*: realised in a month that was not planned.
+
+Completion up to M = done / due, pooled over activities (and offices with data).
+"""
+
+import numpy as np
+import pandas as pd
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+# Cell states of an activity-month (z values of the Gantt heatmap).
+NONE, PLANNED, DONE, LATE, OUTSIDE = 0, 1, 2, 3, 4
+
+
+def months_to_mask(months) -> int:
+    mask = 0
+    for m in months or ():
+        if 1 <= int(m) <= 12:
+            mask |= 1 << (int(m) - 1)
+    return mask
+
+
+def mask_to_months(mask) -> list[int]:
+    if mask is None or pd.isna(mask):
+        return []
+    return [m for m in range(1, 13) if (int(mask) >> (m - 1)) & 1]
+
+
+def mask_bits(masks) -> np.ndarray:
+    """n masks -> n×12 0/1 matrix (column m-1 = month m), vectorised."""
+    masks = np.asarray(pd.Series(masks, dtype="float64").fillna(0).astype("int64"), dtype=np.int64)
+    return (masks[:, None] >> np.arange(12)) & 1
+
+
+def due_mask(as_of: int) -> int:
+    """The months 1..as_of as a mask."""
+    return (1 << int(as_of)) - 1
+
+
+def cell_states(planned_masks, realized_masks, as_of: int, has_data: bool = True) -> np.ndarray:
+    """n×12 matrix of NONE / PLANNED / DONE / LATE / OUTSIDE (see the module docstring)."""
+    p = mask_bits(planned_masks)
+    r = mask_bits(realized_masks)
+    due = (np.arange(1, 13) <= int(as_of))[None, :]
+    states = np.full(p.shape, NONE)
+    states[p == 1] = PLANNED
+    if has_data:
+        states[(p == 1) & (r == 0) & due] = LATE
+    states[(p == 1) & (r == 1)] = DONE
+    states[(p == 0) & (r == 1)] = OUTSIDE
+    return states
+
+
+def month_label(m) -> str:
+    return MONTHS[int(m) - 1]
+
+
+def months_text(months) -> str:
+    """[1, 2, 3, 6] -> 'Jan–Mar, Jun': a compact schedule for tables."""
+    months = sorted({int(m) for m in months or ()})
+    runs, start = [], None
+    for i, m in enumerate(months):
+        if start is None:
+            start = m
+        if i + 1 == len(months) or months[i + 1] != m + 1:
+            runs.append(MONTHS[start - 1] if start == m else f"{MONTHS[start - 1]}–{MONTHS[m - 1]}")
+            start = None
+    return ", ".join(runs)
+
+
+def mask_text(mask) -> str:
+    return months_text(mask_to_months(mask))

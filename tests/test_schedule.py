@@ -1,0 +1,68 @@
+"""The schedule rules: masks, cell states, month texts -- and one set of figures everywhere."""
+
+import pytest
+
+from app_fixtures import make_plan, small_store  # noqa: F401 (fixtures)
+from rbdash import charts, metrics, queries, schedule
+from rbdash.queries import View
+from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED
+
+
+def mask(*months):
+    return sum(1 << (m - 1) for m in months)
+
+
+@pytest.mark.parametrize("months, value", [([], 0), ([1], 1), ([1, 2, 3], 7), ([12], 2048), (list(range(1, 13)), 4095)])
+def test_masks_round_trip(months, value):
+    assert schedule.months_to_mask(months) == value
+    assert schedule.mask_to_months(value) == months
+    assert schedule.mask_bits([value])[0].tolist() == [int(m in months) for m in range(1, 13)]
+
+
+def test_month_texts_are_indonesian():
+    assert schedule.months_text([1, 2, 3, 6, 8, 9]) == "Jan–Mar, Jun, Agu–Sep"
+    assert schedule.months_text([]) == "" and schedule.mask_text(mask(12)) == "Des"
+    assert schedule.MONTHS[4] == "Mei" and schedule.MONTHS[7] == "Agu" and schedule.month_label(12) == "Des"
+    assert schedule.mask_to_months(None) == []
+
+
+def test_cell_states():
+    states = schedule.cell_states([mask(1, 2, 3, 10), mask(5)], [mask(1, 4), 0], as_of=3)
+    assert states[0].tolist() == [DONE, LATE, LATE, OUTSIDE, NONE, NONE, NONE, NONE, NONE, PLANNED, NONE, NONE]
+    assert states[1, 4] == PLANNED
+    # no realisation data: due months are only "planned", never "late"
+    quiet = schedule.cell_states([mask(1, 2)], [0], as_of=3, has_data=False)
+    assert quiet[0, :2].tolist() == [PLANNED, PLANNED]
+
+
+def _view(**kw):
+    return View(**{"year": 2024, "satkers": None, "areas": None, "as_of": 3, **kw})
+
+
+@pytest.mark.parametrize("satker", ["KPU Kota Alpha", "KPU Kota Beta", "KPU Kota Gamma"])
+@pytest.mark.parametrize("area_nos", [None, (1,), (2, 3)])
+def test_gantt_summary_heatmap_and_completion_agree(small_store, satker, area_nos):
+    """One office's figures are the same whichever page shows them: the Gantt's cells counted,
+    the Gantt's summary tiles, the comparison heatmap's cell, and the CLI's completion."""
+    as_of = 3
+    acts = queries.plan_activities(small_store, satker, 2024, area_nos)
+    header = queries.plan_header(small_store, satker, 2024)
+    states = schedule.cell_states(acts["planned_mask"], acts["realized_mask"], as_of, header["has_data"])
+    due = (states[:, :as_of] == DONE).sum() + (states[:, :as_of] == LATE).sum() + \
+        (states[:, :as_of] == PLANNED).sum()
+    summary = queries.office_summary(small_store, satker, 2024, as_of, area_nos)
+    heat = charts.completion_cells(queries.completion(small_store, _view(areas=area_nos), by=("satker",)),
+                                   "satker", "satker").set_index("row")
+    cli = metrics.completion(small_store, as_of, year=2024, areas_=area_nos).set_index("satker")
+    if summary["planned"] == 0:
+        assert due == 0 and satker not in heat.index
+        return
+    assert summary["planned"] == due == cli.loc[satker, "planned"]
+    if header["has_data"]:
+        assert summary["realized"] == (states == DONE)[:, :as_of].sum() == cli.loc[satker, "realized"]
+        assert summary["late"] == (states == LATE).sum()
+        assert summary["rate"] == pytest.approx(cli.loc[satker, "rate"]) == pytest.approx(heat.loc[satker, "value"])
+        assert heat.loc[satker, "text"] == charts.fmt_pct(summary["rate"])
+    else:
+        assert summary["rate"] is None and heat.loc[satker, "text"] == "belum ada data"
+        assert (states == LATE).sum() == 0
