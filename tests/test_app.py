@@ -318,6 +318,9 @@ def test_progress_needs_officer_name(sample_db):
 
 # --------------------------------------------------------------------------------- literal text
 
+HOSTILE_OFFICE = "KPU Kota <i>Ganda</i>"
+
+
 @pytest.fixture
 def xss_db(tmp_path, monkeypatch):
     db = tmp_path / "xss.duckdb"
@@ -325,12 +328,13 @@ def xss_db(tmp_path, monkeypatch):
     store.import_plan(make_plan("KPU Kota Gamma", 2024, [
         (1, BOLD, XSS, [1, 2, 3], [1]), (2, "Kegiatan <i>dua</i>", "Indikator biasa", [2], [])],
         has_realization=True, as_of=3, source="<b>x</b>.xlsx"), actor=BOLD)
+    store.import_plan(make_plan(HOSTILE_OFFICE, 2024, [(1, "K", "I", [1], [1])], has_realization=True, as_of=3))
     monkeypatch.setenv("RBDASH_DB", str(db))
     return db
 
 
 def test_html_in_cells_is_shown_literally(xss_db):
-    at = start("pages/gantt.py")
+    at = start("pages/gantt.py", fokus="KPU Kota Gamma")
     spec = json.dumps(charts(at))
     assert "<script>" not in spec and "<b>x</b>" not in spec and "<i>dua</i>" not in spec
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in spec and "&lt;b&gt;x&lt;/b&gt;" in spec
@@ -339,9 +343,13 @@ def test_html_in_cells_is_shown_literally(xss_db):
     assert all("<b>" not in t or "\\<b\\>" in t for t in texts(at))
     at.switch_page("pages/progres.py").run()
     assert XSS in at.data_editor[0].value["Indikator"].tolist()
-    at.switch_page("pages/perbandingan.py").run()
-    assert "<" not in json.dumps(charts(at)).replace("<br>", "").replace("<b>", "").replace("</b>", "") \
-        .replace("<extra>", "").replace("</extra>", "")
+    for view in ("area", "month"):
+        at.switch_page("pages/perbandingan.py").run()
+        at.radio(key="tampilan").set_value(view).run()
+        spec = json.dumps(charts(at))
+        assert "<i>Ganda" not in spec and "KPU Kota &lt;i&gt;Ganda&lt;/i&gt;" in spec
+    at.radio(key="tampilan").set_value("rank").run()
+    assert HOSTILE_OFFICE in at.dataframe[0].value["Satker"].tolist()  # a table cell: text, shown as is
 
 
 @pytest.mark.parametrize("path", ["pages/progres.py", "pages/gantt.py", "pages/beranda.py"])

@@ -248,3 +248,24 @@ def test_killed_folder_import_leaves_no_process_and_a_consistent_database(tmp_pa
     p = rbdash("import", "--db", db, folder, check=0)
     assert p.stdout.count(": ok: ") + p.stdout.count("skipped: duplicate") == 24
     assert p.stdout.count("skipped: duplicate") == len(whole)
+
+
+@pytest.mark.parametrize("command", [["import"], ["completion", "--as-of", "3"]])
+def test_a_server_url_as_db_is_one_line_and_creates_nothing(tmp_path, command):
+    url = "postgresql://rb:rahasia@db.example:5432/rbdash"
+    args = command + ["--db", url] + ([str(tmp_path)] if command == ["import"] else [])
+    p = subprocess.run([PY, "-m", "rbdash", *args], capture_output=True, text=True, cwd=tmp_path, timeout=60,
+                       env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+    assert p.returncode == 2 and p.stdout == ""
+    assert p.stderr == ("error: 'db.example:5432/rbdash' is a server address; this version stores data in a "
+                        "DuckDB file: give a file path\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_import_that_stores_nothing_creates_no_database(tmp_path):
+    bad = tmp_path / "rusak.xlsx"
+    bad.write_bytes(b"bukan excel")
+    db = tmp_path / "baru.duckdb"
+    p = rbdash("import", "--db", db, bad, check=2)
+    assert p.stdout == f"{bad}: refused: not an Excel .xlsx file (unknown content); save the plan as .xlsx\n"
+    assert not db.exists()

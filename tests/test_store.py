@@ -7,7 +7,7 @@ import pytest
 
 from conftest import PLANS, db_snapshot
 from rbdash import store as store_mod
-from rbdash.errors import ConflictError, ValidationError
+from rbdash.errors import ConflictError, StoreError, ValidationError
 from rbdash.excel import parse_workbook
 from rbdash.schedule import mask_to_months, months_to_mask
 from rbdash.store import Store
@@ -130,3 +130,78 @@ def test_satker_levels_and_provinces(store):
     df = store.query_df("SELECT name, level, province FROM satker ORDER BY name")
     assert df.values.tolist()[1] == ["KPU Provinsi Kalimantan Selatan", "Provinsi", "Kalimantan Selatan"]
     assert df.values.tolist()[0] == ["KPU Kota Banjarmasin", "Kota", "Kalimantan Selatan"]
+
+
+# --- edge cases at the store's edge: one line, a named error, nothing created ---------------------
+
+@pytest.mark.parametrize("location, code", [
+    ("postgresql://rb:rahasia@db.example:5432/rbdash", "db_url"),
+    ("duckdb:///x.duckdb", "db_url"),
+])
+def test_server_urls_are_refused_before_anything_is_created(tmp_path, monkeypatch, location, code):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreError) as exc:
+        Store(location)
+    assert exc.value.code == code and "rahasia" not in str(exc.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_is_not_duckdb_is_refused_untouched(tmp_path):
+    other = tmp_path / "catatan.duckdb"
+    other.write_bytes(b"bukan basis data" * 10)
+    with pytest.raises(StoreError) as exc:
+        Store(other)
+    assert str(exc.value) == f"'{other}' exists but is not a DuckDB database; choose another file"
+    assert other.read_bytes() == b"bukan basis data" * 10
+
+
+def test_a_damaged_duckdb_file_is_a_store_error_not_a_raw_one(tmp_path):
+    db = tmp_path / "rusak.duckdb"
+    Store(db)
+    data = bytearray(db.read_bytes())
+    data[4096:8192] = b"\xff" * 4096  # the database headers after the magic
+    db.write_bytes(bytes(data))
+    with pytest.raises(StoreError) as exc:
+        Store(db).counts()
+    assert exc.value.code in ("db_unreadable", "db_error")
+    assert str(exc.value).startswith(("the database file cannot be read", "the database refused"))
+
+
+def test_stale_revision_on_an_activity_without_progress_is_a_conflict(store):
+    from app_fixtures import make_plan
+    store.import_plan(make_plan("KPU Kota Sama", 2024, [(1, "K", "I", [1, 2], [])]))
+    aid = int(store.query_df("SELECT id FROM activities")["id"][0])
+    with pytest.raises(ConflictError) as exc:
+        store.save_progress(aid, [1], None, None, expected_revision=3, actor="x")
+    assert exc.value.code == "conflict_gone"
+
+
+@pytest.mark.parametrize("url, note, code", [
+    ("javascript:alert(1)", None, "invalid_url"),
+    ("data:text/html,<script>alert(1)</script>", None, "invalid_url"),
+    ("file:///etc/passwd", None, "invalid_url"),
+    ("vbscript:msgbox(1)", None, "invalid_url"),
+    ("\\\\server\\share\\bukti.pdf", None, "invalid_url"),
+    ("https://contoh.go.id/" + "a" * 600, None, "url_too_long"),
+    (None, "n" * 1001, "note_too_long"),
+])
+def test_progress_limits_are_enforced_in_the_core(store, url, note, code):
+    from app_fixtures import make_plan
+    store.import_plan(make_plan("KPU Kota Batas", 2024, [(1, "K", "I", [1, 2], [])]))
+    aid = int(store.query_df("SELECT id FROM activities")["id"][0])
+    before = db_snapshot(store)
+    with pytest.raises(ValidationError) as exc:
+        store.save_progress(aid, [1], url, note, expected_revision=0, actor="x")
+    assert exc.value.code == code
+    assert db_snapshot(store) == before
+
+
+def test_hostile_evidence_links_from_a_workbook_are_never_stored(store):
+    from app_fixtures import make_plan
+    plan = make_plan("KPU Kota Tautan", 2024, [(1, "K", f"I{i}", [1], [1]) for i in range(3)], has_realization=True)
+    for act, link in zip(plan.activities, ["javascript:alert(1)", "file:///etc/passwd", "https://drive.go.id/b"]):
+        act.evidence = link
+    store.import_plan(plan)
+    with store.connect() as con:
+        stored = [r[0] for r in con.execute("SELECT evidence_url FROM progress ORDER BY activity_id").fetchall()]
+    assert stored == [None, None, "https://drive.go.id/b"]
