@@ -79,6 +79,33 @@ MESSAGES = {
                       "catatan berisi {length} karakter, melebihi batas {limit}"),
     "invalid_month": ("month {value} is outside 1-12", "bulan {value} di luar rentang 1-12"),
     "unknown_activity": ("activity {activity_id} does not exist", "kegiatan {activity_id} tidak ada"),
+    "forbidden_office": ("{user} may not change data of {satker}",
+                         "{user} tidak berwenang mengubah data {satker}"),
+    "forbidden_viewer": ("{user} may only read; log in with an operator account to change {satker}",
+                         "{user} hanya dapat melihat; masuk dengan akun operator untuk mengubah data {satker}"),
+    "forbidden_admin": ("{user} may not manage accounts (admin only)",
+                        "{user} tidak berwenang mengelola akun (khusus admin)"),
+    "login_failed": ("wrong user name or password, or the account is disabled",
+                     "nama pengguna atau kata sandi salah, atau akun dinonaktifkan"),
+    "user_exists": ("the user '{username}' already exists", "pengguna '{username}' sudah ada"),
+    "unknown_user": ("there is no user '{username}'", "pengguna '{username}' tidak ada"),
+    "bad_username": ("user names are 3-40 characters: lower-case letters, digits, '.', '_' or '-'",
+                     "nama pengguna 3-40 karakter: huruf kecil, angka, '.', '_' atau '-'"),
+    "weak_password": ("the password must have at least {min} characters",
+                      "kata sandi minimal {min} karakter"),
+    "bad_role": ("role '{role}' is not one of admin, province, office, viewer",
+                 "peran '{role}' bukan salah satu dari admin, province, office, viewer"),
+    "role_needs_satker": ("an office account needs --satker (an office of the official list)",
+                          "akun operator satker memerlukan --satker (satker dari daftar resmi)"),
+    "role_needs_province": ("a province account needs --province (one of the 38 provinces)",
+                            "akun operator provinsi memerlukan --province (salah satu dari 38 provinsi)"),
+    "unknown_office": ("'{name}' is not an office of the official list", "'{name}' bukan satker dalam daftar resmi"),
+    "unknown_province": ("'{name}' is not a province of the official list", "'{name}' bukan provinsi dalam daftar resmi"),
+    "unknown_version": ("{satker} {year} has no version {version}", "{satker} {year} tidak memiliki versi {version}"),
+    "already_current": ("version {version} is already the current one", "versi {version} sudah menjadi versi aktif"),
+    "unknown_change": ("there is no progress change {change} to undo", "tidak ada perubahan progres {change} untuk dibatalkan"),
+    "revert_stale": ("the activity was changed again after change {change}; undo the later change first",
+                     "kegiatan sudah diubah lagi setelah perubahan {change}; batalkan perubahan yang lebih baru dahulu"),
     "png_failed": ("could not render the PNG ({detail}); make sure Chromium is installed on the server and retry",
                    "gagal membuat gambar PNG ({detail}); pastikan Chromium terpasang di server, lalu coba lagi"),
 }
@@ -118,6 +145,10 @@ class ValidationError(RbdashError):
     """User input (progress entry) failed validation before saving."""
 
 
+class PermissionDenied(RbdashError):
+    """The logged-in user's role does not allow this write."""
+
+
 class ExportError(RbdashError):
     """A meeting export (PNG) could not be produced."""
 
@@ -129,7 +160,7 @@ def error_to_dict(exc: RbdashError) -> dict:
 
 def error_from_dict(d: dict) -> RbdashError:
     cls = {c.__name__: c for c in (UnreadableFile, NoPlanFound, StoreError, ConflictError, ValidationError,
-                                   ExportError)}.get(d.get("class"), UnreadableFile)
+                                   PermissionDenied, ExportError)}.get(d.get("class"), UnreadableFile)
     return cls(d["code"], **d.get("params", {}))
 
 

@@ -1,0 +1,72 @@
+"""Progress edits: one activity's realised months, evidence link and note, saved with the revision
+the editor loaded (a concurrent edit is refused, never overwritten), and undone by a new edit that
+puts back what an earlier one replaced."""
+
+import json
+
+from rbdash import validate
+from rbdash.errors import ConflictError, ValidationError
+from rbdash.schedule import mask_to_months, months_to_mask
+from rbdash.store.common import as_user, now, one, run
+
+
+class ProgressMixin:
+    def save_progress(self, activity_id, realized_months, evidence_url, note, expected_revision, actor):
+        """Save one activity's realisation; refuse if someone saved it since ``expected_revision``
+        (the revision the editor loaded, 0 when there was no progress row) or if ``actor`` may not
+        edit this office.  Returns the new revision."""
+        months = validate.months(realized_months)
+        values = {"realized_months": months, "evidence_url": validate.evidence_url(evidence_url),
+                  "note": validate.note(note)}
+        with self.transaction() as con:
+            return self._write_progress(con, as_user(actor), activity_id, values, expected_revision, "progress", {})
+
+    def revert_progress(self, audit_id, actor):
+        """Undo the progress change recorded as audit entry ``audit_id``: its "before" values are
+        saved as a new, audited change.  Refused (conflict) when the activity changed since."""
+        user = as_user(actor)
+        with self.transaction() as con:
+            entry = one(con, "SELECT activity_id, action, detail FROM audit_log WHERE id = ?", [audit_id])
+            if entry is None or entry[1] not in ("progress", "revert"):
+                raise ValidationError("unknown_change", change=audit_id)
+            activity_id, _, detail = entry
+            detail = json.loads(detail)
+            cur = one(con, "SELECT revision, realized_mask, evidence_url, note FROM progress WHERE activity_id = ?",
+                      [activity_id])
+            now_values = {"realized_months": mask_to_months(cur[1]) if cur else [],
+                          "evidence_url": cur[2] if cur else None, "note": cur[3] if cur else None}
+            if now_values != detail["after"]:
+                raise ConflictError("revert_stale", change=audit_id)
+            return self._write_progress(con, user, activity_id, detail["before"], cur[0] if cur else 0, "revert",
+                                        {"reverts": audit_id})
+
+    def _write_progress(self, con, user, activity_id, values, expected_revision, action, extra):
+        act = one(con, """SELECT s.name, s.province, pv.year, pv.id FROM activities a
+                          JOIN plan_versions pv ON pv.id = a.plan_version_id JOIN satker s ON s.id = pv.satker_id
+                          WHERE a.id = ?""", [activity_id])
+        if act is None:
+            raise ValidationError("unknown_activity", activity_id=activity_id)
+        satker, province, year, pv_id = act
+        user.check_write(satker, province)
+        cur = one(con, "SELECT revision, updated_by, updated_at, realized_mask, evidence_url, note "
+                       "FROM progress WHERE activity_id = ?", [activity_id])
+        current_rev = cur[0] if cur else 0
+        if current_rev != expected_revision:
+            if cur is None:
+                raise ConflictError("conflict_gone", activity_id=activity_id)
+            raise ConflictError("conflict", activity_id=activity_id, by=cur[1] or "?", at=str(cur[2])[:19])
+        mask, when = months_to_mask(values["realized_months"]), now()
+        source = "edit" if action == "progress" else action
+        if cur is None:
+            run(con, "INSERT INTO progress VALUES (?, ?, ?, ?, NULL, ?, 1, ?, ?)",
+                [activity_id, mask, values["evidence_url"], values["note"], source, when, user.username])
+        else:
+            run(con, """UPDATE progress SET realized_mask = ?, evidence_url = ?, note = ?, source = ?,
+                           revision = revision + 1, updated_at = ?, updated_by = ?
+                        WHERE activity_id = ? AND revision = ?""",
+                [mask, values["evidence_url"], values["note"], source, when, user.username, activity_id,
+                 expected_revision])
+        before = {"realized_months": mask_to_months(cur[3]) if cur else [],
+                  "evidence_url": cur[4] if cur else None, "note": cur[5] if cur else None}
+        self._audit(con, user, action, satker, year, pv_id, activity_id, {**extra, "before": before, "after": values})
+        return current_rev + 1

@@ -1,0 +1,45 @@
+"""The database schema as ordered migrations (DuckDB has no user_version: the ``migrations`` table
+records what ran).  Append a migration, never edit one that has shipped."""
+
+MIGRATIONS = [
+    (1, "initial schema", [
+        """CREATE TABLE satker (
+            id INTEGER PRIMARY KEY, name VARCHAR NOT NULL UNIQUE, level VARCHAR, province VARCHAR)""",
+        """CREATE TABLE plan_versions (
+            id INTEGER PRIMARY KEY, satker_id INTEGER NOT NULL, year INTEGER NOT NULL,
+            version INTEGER NOT NULL, source_name VARCHAR, sha256 VARCHAR NOT NULL,
+            imported_at TIMESTAMP NOT NULL, imported_by VARCHAR, as_of_month INTEGER,
+            has_realization BOOLEAN NOT NULL DEFAULT FALSE, activity_count INTEGER,
+            issues_json VARCHAR, UNIQUE (satker_id, year, version))""",
+        """CREATE TABLE activities (
+            id BIGINT NOT NULL, plan_version_id INTEGER NOT NULL, seq INTEGER NOT NULL,
+            sheet VARCHAR, "row" INTEGER, area_no INTEGER, kegiatan VARCHAR, sub_kegiatan VARCHAR,
+            indikator VARCHAR, keterangan VARCHAR, pic VARCHAR, catalogue_code VARCHAR,
+            area_source VARCHAR, match_key VARCHAR, planned_mask INTEGER NOT NULL)""",
+        """CREATE TABLE progress (
+            activity_id BIGINT PRIMARY KEY, realized_mask INTEGER NOT NULL DEFAULT 0,
+            evidence_url VARCHAR, note VARCHAR, capaian DOUBLE, source VARCHAR,
+            revision INTEGER NOT NULL DEFAULT 1, updated_at TIMESTAMP, updated_by VARCHAR)""",
+        """CREATE TABLE audit_log (
+            id BIGINT PRIMARY KEY, logged_at TIMESTAMP NOT NULL, actor VARCHAR, action VARCHAR NOT NULL,
+            satker VARCHAR, year INTEGER, plan_version_id INTEGER, activity_id BIGINT, detail VARCHAR)""",
+        """CREATE VIEW latest_versions AS
+            SELECT pv.* FROM plan_versions pv
+            WHERE pv.version = (SELECT max(version) FROM plan_versions p2
+                                WHERE p2.satker_id = pv.satker_id AND p2.year = pv.year)""",
+    ]),
+    (2, "latest_plans view: the one definition of 'has realisation data'", [
+        # an office has data when its file carried realisation columns or anyone recorded progress
+        """CREATE VIEW latest_plans AS
+            SELECT lv.*, (lv.has_realization OR EXISTS (
+                SELECT 1 FROM activities a JOIN progress p ON p.activity_id = a.id
+                WHERE a.plan_version_id = lv.id)) AS has_data
+            FROM latest_versions lv""",
+    ]),
+    (3, "accounts", [
+        """CREATE TABLE users (
+            id INTEGER PRIMARY KEY, username VARCHAR NOT NULL UNIQUE, password_hash VARCHAR NOT NULL,
+            role VARCHAR NOT NULL, province VARCHAR, satker VARCHAR, active BOOLEAN NOT NULL DEFAULT TRUE,
+            created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL)""",
+    ]),
+]
