@@ -12,7 +12,7 @@ import os
 
 import streamlit as st
 
-from pages import _filters
+from pages import _auth, _filters
 from pages._ui import url_params
 from rbdash import queries
 from rbdash.samples import SAMPLES_DIR, ensure_database
@@ -53,6 +53,7 @@ def main():
     st.session_state.store = store
     st.session_state.offices = office_rows
     st.session_state.view = _filters.sidebar(office_rows)
+    st.session_state.user = _auth.sidebar_user(store, queries.cache_key(store))
     st.session_state._app_ran = True  # pages/_ui.context(): this run went through app.py
     page.run()
     _filters.end_run(page.url_path)

@@ -152,11 +152,7 @@ def sidebar(office_rows):
         st.multiselect("Area perubahan", list(AREAS), key="f_area", format_func=area_label, placeholder="Semua area")
         st.select_slider("Kondisi s.d. bulan", options=list(range(1, 13)), key="f_as_of",
                          format_func=lambda m: MONTHS[m - 1])
-        st.divider()
-        st.text_input("Nama petugas", key="petugas", max_chars=80, placeholder="nama Anda (untuk jejak audit)",
-                      help="Dicatat pada riwayat setiap impor dan perubahan progres.")
     selected = s.f_satker
     satkers = tuple(selected) if selected else (tuple(names) if province != ALL_PROVINCES else None)
     return queries.View(year=s.f_year, satkers=satkers, areas=tuple(sorted(s.f_area)) or None,
-                        as_of=int(s.f_as_of), province=province if province not in (ALL_PROVINCES, NO_PROVINCE) else None,
-                        actor=(s.get("petugas") or "").strip())
+                        as_of=int(s.f_as_of), province=province if province not in (ALL_PROVINCES, NO_PROVINCE) else None)

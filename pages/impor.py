@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from pages._filters import ALL_PROVINCES
+from pages._auth import current_user
 from pages._ui import context, md, switch_to
-from rbdash import importing
+from rbdash import importing, regions
 from rbdash.excel import MAX_FILE_MB
 from rbdash.importing import Status
 
@@ -80,7 +81,12 @@ def result_row(out):
 
 def render():
     store, _, view = context()
+    user = current_user()
     st.title("Impor rencana aksi")
+    if not user.may_write_any:
+        st.info("Anda belum masuk atau masuk sebagai pemantau: hanya dapat melihat. Masuk dengan akun operator "
+                "di panel samping untuk mengimpor rencana aksi.", icon=":material/lock:")
+        return
     st.caption("Unggah satu atau beberapa workbook Excel (.xlsx, .xlsm atau .xls). Periksa hasil bacaan, "
                "lalu konfirmasi.")
     generation = st.session_state.setdefault("upload_generation", 0)
@@ -100,15 +106,19 @@ def render():
         if parsed.plan is None:
             st.error(f"{md(parsed.name)}: {md(parsed.error.message_id)}", icon=":material/block:")
             continue
+        if not user.may_write(parsed.plan.satker, regions.level_and_province(parsed.plan.satker)[1]):
+            st.error(f"{md(parsed.name)}: {md(user.label)} tidak berwenang mengimpor rencana {md(parsed.plan.satker)}",
+                     icon=":material/block:")
+            continue
         status, version = store.plan_status(parsed.plan.satker, parsed.plan.year, parsed.plan.sha256)
         to_import += status != "duplicate"
         show_preview(parsed, frames, status, version)
-    if not view.actor:
+    if user.needs_name:
         st.caption("Isi **Nama petugas** di panel samping agar impor tercatat atas nama Anda.")
     label = f"Impor {to_import} file" if to_import else "Tidak ada file baru untuk diimpor"
     if st.button(label, type="primary", disabled=not to_import, key="confirm_import"):
         with st.spinner("Menyimpan…"):
-            outcomes = list(importing.import_parsed(store, [p for p, _ in items], view.actor or "anonim"))
+            outcomes = list(importing.import_parsed(store, [p for p, _ in items], user))
         st.session_state.import_results = [result_row(o) for o in outcomes]
         st.session_state.upload_generation = generation + 1
         years = {o.year for o in outcomes if o.imported}

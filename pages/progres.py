@@ -8,7 +8,8 @@ revision of that snapshot: if someone saved the same activity meanwhile the stor
 import streamlit as st
 
 from pages._ui import empty_state, md, start
-from rbdash import queries, validate
+from pages._auth import current_user
+from rbdash import queries, regions, validate
 from rbdash.areas import SHORT
 from rbdash.charts import truncate
 from rbdash.schedule import MONTHS
@@ -99,14 +100,18 @@ def render():
     edited = st.data_editor(snap["frame"], key=editor_key, num_rows="fixed", hide_index=True, column_order=COLUMN_ORDER,
                             disabled=list(TEXT_COLUMNS), column_config=column_config, width="stretch",
                             height=min(38 + 35 * len(snap["frame"]), 640))
-    actor = view.actor
+    user = current_user()
+    allowed = user.may_write(satker, regions.level_and_province(satker)[1]) and not user.needs_name
     left, right = st.columns([1, 4])
-    clicked = left.button("Simpan", type="primary", icon=":material/save:", disabled=not actor, key="simpan_progres")
+    clicked = left.button("Simpan", type="primary", icon=":material/save:", disabled=not allowed, key="simpan_progres")
     right.button("Muat ulang data", icon=":material/refresh:", key="muat_ulang_progres", on_click=reload)
-    if not actor:
+    if user.needs_name:
         st.caption("Isi **Nama petugas** di panel samping untuk dapat menyimpan (dicatat di jejak audit).")
+    elif not allowed:
+        st.caption(f":material/lock: {md(user.label)} tidak berwenang mengubah progres {md(satker)}; "
+                   "masuk dengan akun operator satker ini atau provinsinya.")
     if clicked:
-        saved, errors = save(store, snap, edited, actor)
+        saved, errors = save(store, snap, edited, user)
         if not saved and not errors:
             st.info("Tidak ada perubahan untuk disimpan.")
             return

@@ -51,6 +51,11 @@ class User:
         return cls("tamu", "viewer")
 
     @property
+    def needs_name(self) -> bool:
+        """Open mode without a typed name: pages ask for one before a write (for the audit trail)."""
+        return self.open_mode and self.username == "anonim"
+
+    @property
     def label(self) -> str:
         if self.open_mode:
             return self.username

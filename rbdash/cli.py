@@ -128,3 +128,103 @@ def completion(db, as_of, year, by, as_json):
         rate = "no data" if row["rate"] is None and row["realized"] is None else \
             (f"{row['rate']:.1%}" if row["rate"] is not None else "-")
         click.echo(f"{keys}: {row['realized'] if row['realized'] is not None else '-'}/{row['planned']} {rate}")
+
+
+# --------------------------------------------------------------------------------- accounts
+
+DB_OPTION = click.option("--db", type=click.Path(dir_okay=False), default=None,
+                         help="DuckDB file (default: $RBDASH_DB or data/rbdash.duckdb).")
+
+
+def _password(confirm=True):
+    """The password from $RBDASH_PASSWORD (for scripts) or a hidden prompt; never echoed or logged."""
+    import os
+    return os.environ.get("RBDASH_PASSWORD") or click.prompt("Password", hide_input=True,
+                                                             confirmation_prompt=confirm)
+
+
+@main.group()
+def user():
+    """Accounts: who may import and edit which offices (roles admin, province, office, viewer)."""
+
+
+@user.command("add")
+@DB_OPTION
+@click.option("--role", type=click.Choice(["admin", "province", "office", "viewer"]), required=True)
+@click.option("--satker", default=None, help="The office of an 'office' account, e.g. 'KPU Kota Malang'.")
+@click.option("--province", default=None, help="The province of a 'province' account, e.g. 'Jawa Timur'.")
+@click.argument("username")
+def user_add(db, role, satker, province, username):
+    """Create an account; the password comes from a prompt or $RBDASH_PASSWORD.
+
+    Example: python -m rbdash user add admin --role admin
+    Example: python -m rbdash user add malang --role office --satker "KPU Kota Malang"
+    """
+    store = open_store(db)
+    try:
+        created = store.add_user(username, _password(), role, actor="cli", satker=satker, province=province)
+    except RbdashError as exc:
+        fail(str(exc))
+    click.echo(f"added {created.username}: {created.role}"
+               f"{' ' + (created.satker or created.province) if created.satker or created.province else ''}")
+
+
+@user.command("list")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+def user_list(db, as_json):
+    """List the accounts (never their passwords).
+
+    Example: python -m rbdash user list --json
+    """
+    rows = open_store(db, create=False).users()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, default=str))
+        return
+    for r in rows:
+        scope = r["satker"] or r["province"] or ""
+        click.echo(f"{r['username']}\t{r['role']}\t{scope}\t{'active' if r['active'] else 'disabled'}")
+
+
+def _user_change(db, username, change):
+    store = open_store(db, create=False)
+    try:
+        change(store)
+    except RbdashError as exc:
+        fail(str(exc))
+
+
+@user.command("disable")
+@DB_OPTION
+@click.argument("username")
+def user_disable(db, username):
+    """Disable an account (it can no longer log in; its history stays).
+
+    Example: python -m rbdash user disable malang
+    """
+    _user_change(db, username, lambda store: store.set_active(username, False, "cli"))
+    click.echo(f"disabled {username}")
+
+
+@user.command("enable")
+@DB_OPTION
+@click.argument("username")
+def user_enable(db, username):
+    """Enable a disabled account again.
+
+    Example: python -m rbdash user enable malang
+    """
+    _user_change(db, username, lambda store: store.set_active(username, True, "cli"))
+    click.echo(f"enabled {username}")
+
+
+@user.command("passwd")
+@DB_OPTION
+@click.argument("username")
+def user_passwd(db, username):
+    """Set a new password (from a prompt or $RBDASH_PASSWORD).
+
+    Example: RBDASH_PASSWORD=... python -m rbdash user passwd malang
+    """
+    _user_change(db, username, lambda store: store.set_password(username, _password(), "cli"))
+    click.echo(f"password changed for {username}")

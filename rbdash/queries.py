@@ -27,7 +27,6 @@ class View:
     areas: tuple | None
     as_of: int
     province: str | None = None
-    actor: str = ""
 
 
 def cache_key(store):

@@ -30,11 +30,12 @@ from rbdash.store import Store
 from rbdash.errors import RbdashError
 db, ids, tag = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
 store, acks, raw = Store(db), [], []
+user = store.authenticate("aceh", "rahasia-123")  # a logged-in province operator
 for aid in ids:
     try:
         with store.connect() as con:
             rev = con.execute("SELECT COALESCE(max(revision), 0) FROM progress WHERE activity_id = ?", [aid]).fetchone()[0]
-        store.save_progress(aid, [1, 2], None, tag, expected_revision=rev, actor=tag)
+        store.save_progress(aid, [1, 2], None, tag, expected_revision=rev, actor=user)
         acks.append(aid)
     except RbdashError as exc:
         raw.append("refused: " + exc.code)
@@ -44,13 +45,14 @@ print(json.dumps({"acks": acks, "raw": raw}))
 """
 
 
-def edit(store, ids, tag, acks, raw):
+def edit(store, ids, user, acks, raw):
+    tag = user.username
     for aid in ids:
         try:
             with store.connect() as con:
                 rev = con.execute("SELECT COALESCE(max(revision), 0) FROM progress WHERE activity_id = ?",
                                   [aid]).fetchone()[0]
-            store.save_progress(aid, [1, 2], None, tag, expected_revision=rev, actor=tag)
+            store.save_progress(aid, [1, 2], None, tag, expected_revision=rev, actor=user)
             acks.append(aid)
         except RbdashError as exc:
             raw.append("refused: " + exc.code)
@@ -71,12 +73,16 @@ def base(tmp_path_factory):
     db = root / "base.duckdb"
     subprocess.run([sys.executable, "-m", "rbdash", "import", "--db", str(db), str(root / "pre")], cwd=ROOT,
                    check=True, capture_output=True)
-    return root, db
+    store = Store(db)
+    store.add_user("admin", "rahasia-123", "admin", actor="cli")
+    store.add_user("aceh", "rahasia-123", "province", actor="cli", province="Aceh")
+    users = [store.authenticate(name, "rahasia-123") for name in ("admin", "aceh")]
+    return root, db, users
 
 
 @pytest.mark.parametrize("round_no", range(ROUNDS))
 def test_no_acknowledged_edit_is_lost(base, tmp_path, round_no):
-    root, base_db = base
+    root, base_db, users = base
     db = tmp_path / "r.duckdb"
     shutil.copy(base_db, db)
     ids = Store(db).query_df("SELECT id FROM activities ORDER BY id")["id"].tolist()
@@ -89,7 +95,7 @@ def test_no_acknowledged_edit_is_lost(base, tmp_path, round_no):
                for k in range(2)]
     shared, own = Store(db), Store(db)  # the app's shared Store, and a second Store object on the same file
     acks, raw = [], []
-    threads = [threading.Thread(target=edit, args=(own if k == 3 else shared, chunks[k], f"t{k}", acks, raw))
+    threads = [threading.Thread(target=edit, args=(own if k == 3 else shared, chunks[k], users[k % 2], acks, raw))
                for k in range(4)]
     for t in threads:
         t.start()
@@ -109,9 +115,10 @@ def test_no_acknowledged_edit_is_lost(base, tmp_path, round_no):
     assert len(acks) == 6 * EDITS
     store = Store(db)
     stored = set(store.query_df("SELECT activity_id FROM progress WHERE source = 'edit'")["activity_id"])
-    audited = set(store.query_df("SELECT activity_id FROM audit_log WHERE action = 'progress'")["activity_id"])
+    log = store.query_df("SELECT activity_id, actor FROM audit_log WHERE action = 'progress'")
     assert set(acks) <= stored, f"acknowledged but lost: {sorted(set(acks) - stored)}"
-    assert set(acks) <= audited
+    assert set(acks) <= set(log["activity_id"])
+    assert set(log["actor"]) == {"admin", "aceh"}  # the logged-in accounts, in threads and processes
 
 
 def test_two_stores_saving_the_same_activity_get_the_conflict_message(tmp_path):
