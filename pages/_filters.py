@@ -63,7 +63,7 @@ FILTERS = (
     Filter("f_satker", "satker", multi=True),
     Filter("f_area", "area", parse=lambda t: _int(t) if _int(t) in AREAS else None, multi=True),
     Filter("f_as_of", "bulan", parse=lambda t: _int(t) if _int(t) in range(1, 13) else None),
-    Filter("fokus", "fokus", pages=("gantt", "progres")),
+    Filter("fokus", "fokus", pages=("gantt", "progres", "riwayat")),
     Filter("tampilan", "tampilan", pages=("perbandingan",)),
     Filter("petugas", None),
 )

@@ -17,7 +17,7 @@ from rbdash.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 PAGES = ["pages/beranda.py", "pages/impor.py", "pages/gantt.py", "pages/cakupan.py", "pages/perbandingan.py",
-         "pages/progres.py"]
+         "pages/progres.py", "pages/riwayat.py"]
 XSS = "<script>alert(1)</script>"
 BOLD = "<b>x</b>"
 

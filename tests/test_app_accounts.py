@@ -5,7 +5,6 @@ import pytest
 
 from app_fixtures import sample_db, sample_db_file, warm_server  # noqa: F401 (fixtures)
 from conftest import db_snapshot
-from rbdash import queries
 from rbdash.store import Store
 from test_app import start
 

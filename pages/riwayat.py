@@ -1,0 +1,85 @@
+"""Riwayat: an office's imports, plan versions and progress changes; undo a progress change or make
+an earlier plan version current again (each as a new, audited change: nothing is deleted)."""
+
+import pandas as pd
+import streamlit as st
+
+from pages._auth import current_user
+from pages._ui import md, start
+from rbdash import history, regions
+from rbdash.charts import fmt_datetime
+from rbdash.errors import RbdashError
+
+
+@st.cache_data(show_spinner=False)
+def load(_store, key, satker, year, actions, actor):
+    return history.changes(_store, satker, year, actions, actor), history.versions(_store, satker, year)
+
+
+def act(label, fn):
+    """Run a write, report it in Indonesian, refresh the cached reads."""
+    try:
+        fn()
+    except RbdashError as exc:
+        st.session_state.riwayat_msg = ("error", exc.message_id)
+    else:
+        st.session_state.riwayat_msg = ("success", label)
+        st.cache_data.clear()
+    st.rerun()
+
+
+def render():
+    page = start("Riwayat perubahan", office=True)
+    if page is None:
+        return
+    store, key, view, satker = page
+    user = current_user()
+    may_write = user.may_write(satker, regions.level_and_province(satker)[1]) and not user.needs_name
+    kind, text = st.session_state.pop("riwayat_msg", (None, None))
+    if kind:
+        getattr(st, kind)(md(text), icon=":material/check_circle:" if kind == "success" else ":material/block:")
+    left, right = st.columns(2)
+    actions = left.multiselect("Jenis perubahan", list(history.ACTIONS), format_func=history.ACTIONS.get,
+                               key="riwayat_aksi", placeholder="Semua jenis")
+    actor = right.text_input("Oleh (nama pengguna)", key="riwayat_oleh", max_chars=80).strip() or None
+    changes, versions = load(store, key, satker, view.year, tuple(actions) or None, actor)
+
+    st.subheader("Perubahan", anchor=False)
+    if changes.empty:
+        st.info("Belum ada perubahan yang tercatat untuk filter ini.", icon=":material/info:")
+    else:
+        table = pd.DataFrame({
+            "Waktu": [fmt_datetime(t) for t in changes["logged_at"]], "Oleh": changes["actor"],
+            "Jenis": changes["action"].map(history.ACTIONS), "Versi": changes["version"].astype("Int64"),
+            "Kegiatan": changes["kegiatan"].fillna(""), "Sebelum": changes["before"], "Sesudah": changes["after"]})
+        picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
+                              selection_mode="single-row", key="riwayat_tabel")
+        rows = picked.selection.rows if picked else []
+        if rows and changes["undoable"].iloc[rows[0]]:
+            change = changes.iloc[rows[0]]
+            if st.button("Batalkan perubahan ini", icon=":material/undo:", disabled=not may_write,
+                         key="batalkan"):
+                act("Perubahan dibatalkan: nilai sebelumnya dipulihkan sebagai perubahan baru.",
+                    lambda: store.revert_progress(int(change["id"]), user))
+        elif rows:
+            st.caption("Impor dan pemulihan versi dibatalkan dengan memulihkan versi lain di bawah ini.")
+        else:
+            st.caption("Pilih satu baris progres untuk membatalkannya.")
+
+    st.subheader("Versi rencana", anchor=False)
+    st.dataframe(pd.DataFrame({
+        "Versi": versions["version"], "Aktif": ["ya" if c else "" for c in versions["current"]],
+        "Diimpor": [fmt_datetime(t) for t in versions["imported_at"]], "Oleh": versions["imported_by"],
+        "File": versions["source_name"], "Kegiatan": versions["activity_count"]}), hide_index=True, width="stretch")
+    older = [int(v) for v, c in zip(versions["version"], versions["current"]) if not c]
+    if older:
+        col, button = st.columns([1, 2], vertical_alignment="bottom")
+        chosen = col.selectbox("Pulihkan versi", older, key="pulihkan_versi")
+        if button.button("Jadikan versi aktif", icon=":material/restore:", disabled=not may_write, key="pulihkan"):
+            act(f"Versi {chosen} dipulihkan sebagai versi aktif yang baru; realisasi dipertahankan.",
+                lambda: store.restore_version(satker, view.year, chosen, user))
+    if not may_write:
+        st.caption(f":material/lock: {md(user.label)} tidak berwenang mengubah data {md(satker)}.")
+
+
+render()
