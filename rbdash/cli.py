@@ -228,3 +228,42 @@ def user_passwd(db, username):
     """
     _user_change(db, username, lambda store: store.set_password(username, _password(), "cli"))
     click.echo(f"password changed for {username}")
+
+
+# --------------------------------------------------------------------------------- backup
+
+@main.command()
+@DB_OPTION
+@click.argument("out", type=click.Path(file_okay=False))
+def backup(db, out):
+    """Write a consistent snapshot of the database into the new folder OUT (works while the app runs).
+
+    Example: python -m rbdash backup --db data/rbdash.duckdb backups/2026-11-25
+    """
+    from rbdash.store import backup as snapshot
+    store = open_store(db, create=False)
+    try:
+        manifest = snapshot.backup(store, out)
+    except RbdashError as exc:
+        fail(str(exc))
+    rows = ", ".join(f"{t} {v['rows']}" for t, v in manifest["tables"].items())
+    click.echo(f"backup written to {out}: {rows}")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--replace", is_flag=True, help="Replace an existing database file (stop the app first).")
+@click.argument("source", type=click.Path(file_okay=False, exists=True))
+def restore(db, replace, source):
+    """Rebuild the database from a backup folder, checked against its manifest before it is used.
+
+    Example: python -m rbdash restore backups/2026-11-25 --db data/rbdash.duckdb
+    """
+    from rbdash.store import backup as snapshot
+    from rbdash.store import default_db_path
+    try:
+        manifest = snapshot.restore(source, db or default_db_path(), replace=replace)
+    except RbdashError as exc:
+        fail(str(exc))
+    click.echo(f"restored {db or default_db_path()} from {source} "
+               f"({sum(v['rows'] for v in manifest['tables'].values())} rows, every table checked)")

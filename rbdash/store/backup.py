@@ -1,0 +1,130 @@
+"""Backups: a consistent snapshot of every table while the app runs, and a restore that checks it.
+
+A backup is a folder: DuckDB's ``EXPORT DATABASE`` (schema.sql, load.sql and one Parquet file per
+table -- readable by any DuckDB, pandas or PostgreSQL tooling) plus ``manifest.json`` with each
+table's row count and a checksum of its content.  The export runs in one transaction while this
+process holds the file, so it is a consistent snapshot even with the app writing: the app's writes
+simply wait a moment.  A restore rebuilds the database under a temporary name, compares it with the
+manifest and only then moves it into place.
+"""
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from rbdash.errors import StoreError
+
+MANIFEST = "manifest.json"
+
+
+def table_digests(store) -> dict:
+    """{table: {"rows": n, "sha256": digest of its rows in a canonical order}} for every base table."""
+    with store.connect() as con:
+        return _digests(con)
+
+
+def _digests(con) -> dict:
+    out = {}
+    tables = [r[0] for r in con.execute(
+        """SELECT table_name FROM information_schema.tables
+           WHERE table_type = 'BASE TABLE' AND table_schema = 'main' ORDER BY 1""").fetchall()]
+    for table in tables:
+        digest = hashlib.sha256()
+        rows = con.execute(f'SELECT * FROM "{table}" ORDER BY ALL').fetchall()
+        for row in rows:
+            digest.update(repr(row).encode())
+        out[table] = {"rows": len(rows), "sha256": digest.hexdigest()}
+    return out
+
+
+def backup(store, out) -> dict:
+    """Write a snapshot of ``store`` into the new folder ``out``; returns the manifest."""
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise StoreError("backup_exists", path=str(out))
+    out.mkdir(parents=True, exist_ok=True)
+    with store.transaction() as con:  # one snapshot for the export and its checksums
+        con.execute(f"EXPORT DATABASE {_literal(out)} (FORMAT parquet)").fetchall()
+        digests = _digests(con)
+    manifest = {"created_at": dt.datetime.now().isoformat(timespec="seconds"), "source": str(store.path),
+                "schema_version": store.schema_version(), "tables": digests}
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return manifest
+
+
+def restore(source, db_path, replace=False):
+    """Rebuild a database file from a backup folder, verified against its manifest.  Refuses to
+    overwrite an existing database unless ``replace``.  Returns the manifest."""
+    from rbdash.store import Store, check_db_path
+    source, db_path = Path(source), check_db_path(db_path)
+    try:
+        manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise StoreError("backup_unreadable", path=str(source)) from None
+    if db_path.exists() and not replace:
+        raise StoreError("restore_exists", path=str(db_path))
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(db_path.name + ".restoring")
+    for leftover in (tmp, Path(str(tmp) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            _import(con, source, manifest["tables"])
+            con.execute("CHECKPOINT").fetchall()
+        except duckdb.Error as exc:
+            raise StoreError("backup_unreadable", path=str(source)) from exc
+        finally:
+            con.close()
+        got = table_digests(Store(tmp))
+        if got != manifest["tables"]:
+            bad = sorted(t for t in set(got) | set(manifest["tables"]) if got.get(t) != manifest["tables"].get(t))
+            raise StoreError("backup_mismatch", tables=", ".join(bad))
+        os.replace(tmp, db_path)
+        Path(str(db_path) + ".wal").unlink(missing_ok=True)
+        return manifest
+    finally:
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            if leftover.exists():
+                leftover.unlink()
+
+
+def _import(con, source, tables):
+    """IMPORT DATABASE, except that views are created after the tables and in dependency order
+    (DuckDB exports them alphabetically: latest_plans before the latest_versions it reads)."""
+    statements = [t.strip() for t in (source / "schema.sql").read_text(encoding="utf-8").split(";\n") if t.strip()]
+    views = [t for t in statements if t.upper().startswith("CREATE VIEW")]
+    for sql in statements:
+        if sql not in views:
+            con.execute(sql).fetchall()
+    while views:
+        pending = []
+        for sql in views:
+            try:
+                con.execute(sql).fetchall()
+            except duckdb.CatalogException:
+                pending.append(sql)
+        if len(pending) == len(views):
+            raise StoreError("backup_unreadable", path=str(source))
+        views = pending
+    for table in tables:  # from the folder as it is now (load.sql names where it was written)
+        if not re.fullmatch(r"[a-z_]+", table):
+            raise StoreError("backup_unreadable", path=str(source))
+        con.execute(f"COPY {table} FROM {_literal(source / (table + '.parquet'))} (FORMAT parquet)").fetchall()
+
+
+def _literal(path) -> str:
+    """A folder path as an SQL string literal: EXPORT/IMPORT DATABASE take no parameters, so the
+    path is quoted here (quotes doubled) and nothing else from the user reaches the statement."""
+    return "'" + str(Path(path).resolve()).replace("'", "''") + "'"
+
+
+def remove(path):
+    """Delete a backup folder (tests and the CLI's cleanup on failure)."""
+    shutil.rmtree(path, ignore_errors=True)
