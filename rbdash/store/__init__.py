@@ -155,7 +155,7 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
 
     def counts(self):
         with self.connect() as con:
-            return {t: one(con, f"SELECT count(*) FROM {t}")[0] for t in TABLES}
+            return {table: one(con, f"SELECT count(*) FROM {table}")[0] for table in TABLES}
 
 
 def default_db_path():

@@ -1,0 +1,81 @@
+"""Injection guards, checked on the code itself: SQL only with parameters (any interpolation into a
+statement must be an identifier from the code, listed below with why), and no user text as HTML."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+SQL_CALLS = {"execute", "executemany", "query_df", "sql", "one", "run"}
+# Interpolations that are not user values: expression text -> why it is safe.
+ALLOWED = {
+    "table": "a table name from the code's own list (store TABLES, _ids callers, information_schema)",
+    "', '.join(select)": "metrics: column expressions from the fixed GROUPS table",
+    "', '.join(keys)": "metrics: column names derived from the fixed GROUPS table",
+    "planned": "metrics: one of two fixed SQL expressions",
+    "done": "metrics: one of two fixed SQL expressions",
+    "month_join": "metrics: a fixed clause or ''",
+    "_literal(out)": "backup: EXPORT DATABASE takes no parameters; the path is quoted by _literal",
+    "_literal(source)": "backup: IMPORT takes no parameters; quoted by _literal",
+    "_literal(source / (table + '.parquet'))": "backup: path quoted by _literal; table checked against [a-z_]+",
+}
+
+
+def _sources():
+    files = sorted((ROOT / "rbdash").rglob("*.py")) + sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"]
+    return [f for f in files if f.name != "demo.py"]
+
+
+def _interpolations(node):
+    """Expressions interpolated into a string built with an f-string, % or .format()."""
+    if isinstance(node, ast.JoinedStr):
+        return [ast.unparse(v.value) for v in node.values if isinstance(v, ast.FormattedValue)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _interpolations(node.left) + _interpolations(node.right)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
+        return [ast.unparse(node.right)]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return [ast.unparse(a) for a in node.args] + [ast.unparse(k.value) for k in node.keywords]
+    return []
+
+
+def _sql_interpolations():
+    found = []
+    for path in _sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assigned = {}  # name -> value node, for SQL held in a variable first (sql = _BASE + f"...")
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                assigned.setdefault(node.targets[0].id, []).append(node.value)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            if name not in SQL_CALLS:
+                continue
+            arg = node.args[1] if name in ("one", "run") and len(node.args) > 1 else node.args[0]
+            values = assigned.get(arg.id, []) if isinstance(arg, ast.Name) else [arg]
+            for value in values:
+                for expr in _interpolations(value):
+                    found.append((path.relative_to(ROOT).as_posix(), node.lineno, expr))
+    return found
+
+
+def test_sql_is_built_only_from_code_identifiers():
+    bad = [f"{f}:{line}: {expr}" for f, line, expr in _sql_interpolations() if expr not in ALLOWED]
+    assert not bad, "SQL built from values (use ? parameters):\n" + "\n".join(bad)
+
+
+def test_the_scan_finds_interpolation():
+    """The scanner itself must see an f-string SQL call (else the test above cannot fail)."""
+    tree = ast.parse('con.execute(f"SELECT * FROM t WHERE name = \'{name}\'")')
+    call = tree.body[0].value
+    assert _interpolations(call.args[0]) == ["name"]
+
+
+@pytest.mark.parametrize("path", _sources(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_no_html_rendering_of_text(path):
+    """User text is never rendered as HTML: unsafe_allow_html is not used at all."""
+    assert "unsafe_allow_html" not in path.read_text(encoding="utf-8")
