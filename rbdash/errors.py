@@ -23,7 +23,7 @@ MESSAGES = {
     "not_excel": ("not an Excel .xlsx file (unknown content); save the plan as .xlsx",
                   "bukan file Excel .xlsx (isi tidak dikenal); simpan rencana aksi sebagai .xlsx"),
     "truncated": ("the file is truncated or damaged ({detail}); copy or download it again",
-                  "file terpotong atau rusak ({detail}); salin atau unduh ulang file aslinya"),
+                  "file terpotong atau rusak; salin atau unduh ulang file aslinya"),
     "plain_zip": ("this is a plain ZIP archive, not an Excel workbook; extract it and upload the .xlsx inside",
                   "ini arsip ZIP biasa, bukan workbook Excel; ekstrak dan unggah file .xlsx di dalamnya"),
     "xml_entities": ("the workbook contains XML entity declarations in {part} (possible XML bomb); refused",
@@ -31,13 +31,23 @@ MESSAGES = {
     "zip_bomb": ("the workbook expands to {size_mb:.0f} MB when unpacked (limit {limit_mb} MB); refused",
                  "workbook mengembang menjadi {size_mb:.0f} MB saat dibuka (batas {limit_mb} MB); ditolak"),
     "unreadable": ("the workbook cannot be read ({detail}); open it in Excel and save it again as .xlsx",
-                   "workbook tidak dapat dibaca ({detail}); buka di Excel lalu simpan ulang sebagai .xlsx"),
-    "unsafe_file": ("the file is too large or damaged to read safely ({detail}); open it in Excel, check it and save it again",
-                    "file terlalu besar atau rusak untuk dibaca dengan aman ({detail}); buka di Excel, periksa, lalu simpan ulang"),
+                   "workbook tidak dapat dibaca; buka di Excel lalu simpan ulang sebagai .xlsx"),
+    "unsafe_file": ("the file is too large or damaged to read safely (the reader stopped); open it in Excel, check it "
+                    "and save it again",
+                    "file terlalu besar atau rusak untuk dibaca dengan aman (pembacaan terhenti); buka di Excel, "
+                    "periksa, lalu simpan ulang"),
+    "unsafe_file_memory": ("the file is too large or damaged to read safely (out of memory); open it in Excel, check "
+                           "it and save it again",
+                           "file terlalu besar atau rusak untuk dibaca dengan aman (memori tidak cukup); buka di Excel, "
+                           "periksa, lalu simpan ulang"),
+    "unsafe_file_timeout": ("the file is too large or damaged to read safely (reading took longer than {seconds} s); "
+                            "open it in Excel, check it and save it again",
+                            "file terlalu besar atau rusak untuk dibaca dengan aman (pembacaan lebih dari {seconds} "
+                            "detik); buka di Excel, periksa, lalu simpan ulang"),
     "unexpected": ("unexpected error while reading the file ({detail}); please report it together with the file",
-                   "kesalahan tak terduga saat membaca file ({detail}); laporkan bersama file-nya"),
+                   "kesalahan tak terduga saat membaca file; laporkan bersama file-nya"),
     "no_such_file": ("no such file", "file tidak ditemukan"),
-    "unreadable_path": ("the file cannot be opened ({detail})", "file tidak dapat dibuka ({detail})"),
+    "unreadable_path": ("the file cannot be opened ({detail})", "file tidak dapat dibuka (izin atau lokasi file)"),
     "no_sheets": ("the workbook has no visible worksheet",
                   "workbook tidak memiliki lembar kerja yang terlihat"),
     "no_table": ("no action-plan table found: expected a header row with KEGIATAN/INDIKATOR columns "
@@ -61,9 +71,9 @@ MESSAGES = {
     "db_not_duckdb": ("'{path}' exists but is not a DuckDB database; choose another file",
                       "'{path}' sudah ada tetapi bukan basis data DuckDB; pilih file lain"),
     "db_unreadable": ("the database file cannot be read ({detail}); restore it from a backup",
-                      "file basis data tidak dapat dibaca ({detail}); pulihkan dari cadangan"),
+                      "file basis data tidak dapat dibaca; pulihkan dari cadangan"),
     "db_error": ("the database refused the operation ({detail})",
-                 "basis data menolak operasi ini ({detail})"),
+                 "basis data menolak operasi ini; coba lagi, dan laporkan bila terulang"),
     "write_conflict": ("someone else saved the same data at the same moment; reload and redo your edit",
                        "orang lain menyimpan data yang sama pada saat bersamaan; muat ulang lalu ulangi perubahan"),
     "conflict_gone": ("activity {activity_id} has no saved progress any more since you opened it; reload and redo your edit",

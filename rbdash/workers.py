@@ -98,7 +98,7 @@ def _parse(header: dict, payload: bytes) -> dict:
     except RbdashError as exc:
         return {"ok": False, "error": error_to_dict(exc)}
     except MemoryError:
-        return {"ok": False, "error": error_to_dict(UnreadableFile("unsafe_file", detail="out of memory"))}
+        return {"ok": False, "error": error_to_dict(UnreadableFile("unsafe_file_memory"))}
     except OSError as exc:
         return {"ok": False, "error": error_to_dict(UnreadableFile(
             "unreadable_path", detail=exc.strerror or type(exc).__name__))}
@@ -213,10 +213,9 @@ class ParserPool:
                         w.task = None
                         idle.append(w)
                         continue
-                    done[index] = (None, UnreadableFile("unsafe_file", detail="the reader stopped"))
+                    done[index] = (None, UnreadableFile("unsafe_file"))
                 elif time.monotonic() - started > self.timeout:
-                    done[index] = (None, UnreadableFile("unsafe_file",
-                                                        detail=f"reading took longer than {self.timeout:.0f} s"))
+                    done[index] = (None, UnreadableFile("unsafe_file_timeout", seconds=f"{self.timeout:g}"))
                 else:
                     continue
                 idle.append(self._replace(w))

@@ -30,7 +30,9 @@ def _free_port():
 def app_url(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("e2e")
     port = _free_port()
-    env = dict(os.environ, RBDASH_DB=str(tmp / "e2e.duckdb"), BROWSER_PATH=str(CHROMIUM))
+    # the test hook makes a parse worker die on files named *TESTHOOK_crash* (tests/test_e2e.py)
+    env = dict(os.environ, RBDASH_DB=str(tmp / "e2e.duckdb"), BROWSER_PATH=str(CHROMIUM),
+               RBDASH_TEST_CRASH_MARK="TESTHOOK")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],

@@ -47,3 +47,19 @@ def test_upload_then_gantt_then_comparison(app_url, page):
     assert values["text"][i][-1] == f"{expected.loc[sat, 'rate'] * 100:.1f}%".replace(".", ",")  # Total column
     no_data = [s for s in expected.index if not expected.loc[s, "has_data"]]
     assert no_data and all(values["text"][list(rows).index(s)][-1] == "" for s in no_data)
+
+
+def test_an_upload_that_kills_its_reader_leaves_the_app_serving(app_url, page, tmp_path):
+    """A file whose parse worker dies is refused with a one-line reason; the server goes on."""
+    from rbdash import demo
+    deadly = tmp_path / "rusak_TESTHOOK_crash.xlsx"
+    demo.generate(deadly, "checks", "KPU Kota Kediri", 2024, seed=3)
+    url, _ = app_url
+    page.goto(f"{url}/impor")
+    wait_idle(page, "Impor rencana aksi")
+    page.set_input_files('[data-testid="stFileUploader"] input[type=file]', str(deadly))
+    page.get_by_text("file terlalu besar atau rusak untuk dibaca dengan aman").wait_for()
+    page.screenshot(path=ARTIFACTS / "05_impor_worker_died.png", full_page=True)
+    page.goto(f"{url}/perbandingan?tahun=2023")
+    wait_idle(page, "Perbandingan antar satker")
+    assert plotly_figures(page)  # the next request is served as usual

@@ -76,7 +76,8 @@ def test_refused_store_write_rolls_back_and_batch_goes_on(tmp_path, monkeypatch)
     monkeypatch.setattr(store, "import_plan", failing)
     outs = list(importing.import_parsed(store, [Parsed(p.satker, p) for p in plans], "uji"))
     assert [o.status for o in outs] == [Status.NEW, Status.REFUSED, Status.NEW]
-    assert outs[1].error.message_id == "basis data menolak operasi ini (disk full)"
+    assert outs[1].error.message_id == "basis data menolak operasi ini; coba lagi, dan laporkan bila terulang"
+    assert str(outs[1].error) == "the database refused the operation (disk full)"
 
 
 def test_ensure_database_writes_and_imports_samples_once(tmp_path):
