@@ -1,0 +1,127 @@
+"""Parse hand-made RB action-plan workbooks into activities with provenance.
+
+Values are read with python-calamine (an order of magnitude faster than openpyxl); fill colours are
+read from the package XML only for sheets whose schedule is drawn in colour with no text marks.
+
+The parser looks for the plan table anywhere on each visible sheet: a header row naming the
+hierarchy columns, a month row (1-12, Jan..Des, dates) or Mulai/Selesai columns, optional T/R
+sub-columns (monev).  Below it every row with a schedule is an activity; rows without one are
+area sections, kegiatan headings, or detail lines that belong to the activity above.
+"""
+
+import hashlib
+import io
+from pathlib import Path
+
+from rbdash import areas
+from rbdash.errors import NoPlanFound, UnreadableFile
+from rbdash.excel.cells import month_of, split_packed, strip_numbering  # noqa: F401 - public helpers
+from rbdash.excel.container import MAX_FILE_MB, MAX_UNPACKED_MB, _short, check_container  # noqa: F401
+from rbdash.excel.office import find_as_of, find_satker, find_year
+from rbdash.excel.sheet import (
+    RECAP_SHEET,
+    _infer_areas,
+    _sheet_area,
+    _SheetParser,
+    _title_texts,
+)
+from rbdash.excel.styles import _Styles
+from rbdash.excel.table import find_table
+from rbdash.model import Activity, Issue, Plan, make_issue  # noqa: F401 - re-exported
+
+
+def workbook_files(paths):
+    """Files named, and .xlsx/.xlsm files under folders named (recursively, sorted; Excel's ~$ lock
+    files skipped)."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            yield from sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".xlsx", ".xlsm")
+                              and not q.name.startswith("~$"))
+        else:
+            yield p
+
+
+def read_bytes(source):
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source)
+    if hasattr(source, "read"):
+        return source.read()
+    return Path(source).read_bytes()
+
+
+def parse_workbook(source, name=None):
+    """Parse a workbook (path, bytes or file object) into a Plan; raise UnreadableFile/NoPlanFound."""
+    data = read_bytes(source)
+    if name is None:
+        name = Path(source).name if isinstance(source, (str, Path)) else "upload.xlsx"
+    check_container(data)
+    import python_calamine as pc
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        metas = list(wb.sheets_metadata)
+    except Exception as exc:  # calamine raises its own error types for every damage kind
+        raise UnreadableFile("unreadable", detail=_short(exc)) from None
+    issues, activities, titles = [], [], []
+    styles = _Styles(data)
+    visible, empty_table, has_real = 0, None, False
+    try:
+        for meta in metas:
+            sheet = meta.name
+            if meta.typ != pc.SheetTypeEnum.WorkSheet:
+                continue
+            if meta.visible != pc.SheetVisibleEnum.Visible:
+                issues.append(make_issue("hidden_sheet", sheet))
+                continue
+            visible += 1
+            try:
+                rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            except Exception as exc:
+                raise UnreadableFile("unreadable", detail=_short(exc)) from None
+            rows = [[None if v == "" else v for v in row] for row in rows]
+            table = find_table(rows)
+            title_texts = _title_texts(rows, table.header_row if table else min(len(rows), 8))
+            if table is None:
+                if rows and not RECAP_SHEET.search(sheet):
+                    issues.append(make_issue("not_a_plan_sheet", sheet))
+                continue
+            titles.extend(title_texts)
+            if RECAP_SHEET.search(sheet):
+                issues.append(make_issue("recap_sheet", sheet))
+                continue
+            sheet_area = _sheet_area(sheet, title_texts)
+            parser = _SheetParser(sheet, rows, table, styles, issues, sheet_area)
+            acts = parser.parse()
+            if not acts:
+                empty_table = empty_table or (sheet, table.header_row + 1)
+                continue
+            has_real = has_real or parser.has_real
+            _infer_areas(sheet, acts, issues)
+            activities.extend(acts)
+    finally:
+        styles.close()
+    if not visible:
+        raise NoPlanFound("no_sheets")
+    if not activities:
+        if empty_table:
+            raise NoPlanFound("no_rows", sheet=empty_table[0], row=empty_table[1])
+        raise NoPlanFound("no_table")
+    for a in activities:
+        a.catalogue_code = areas.match_kegiatan(a.area_no, a.kegiatan, a.sub_kegiatan)
+    titles.extend(meta.name for meta in metas)
+    satker = find_satker(titles)
+    if satker is None:
+        satker = find_satker([Path(name).stem.replace("_", " ")])
+        if satker:
+            issues.append(make_issue("satker_from_filename"))
+    year = find_year(titles)
+    if year is None:
+        year = find_year([Path(name).stem.replace("_", " ")])
+        if year:
+            issues.append(make_issue("year_from_filename"))
+    if satker is None:
+        raise NoPlanFound("no_satker")
+    if year is None:
+        raise NoPlanFound("no_year")
+    return Plan(satker=satker, year=year, activities=activities, issues=issues, source_name=name,
+                sha256=hashlib.sha256(data).hexdigest(), as_of_month=find_as_of(titles),
+                has_realization=has_real)

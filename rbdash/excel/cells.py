@@ -1,0 +1,125 @@
+"""Cell values: display text, tick marks, month names, numbering and packed lists."""
+
+import datetime as dt
+import re
+
+from rbdash.text import fold
+
+MONTHS = {
+    "jan": 1, "januari": 1, "january": 1, "feb": 2, "februari": 2, "pebruari": 2, "peb": 2, "february": 2,
+    "mar": 3, "maret": 3, "march": 3, "apr": 4, "april": 4, "mei": 5, "may": 5, "jun": 6, "juni": 6,
+    "june": 6, "jul": 7, "juli": 7, "july": 7, "agu": 8, "agt": 8, "ags": 8, "agus": 8, "agustus": 8,
+    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "okt": 10, "oktober": 10, "oct": 10,
+    "october": 10, "nov": 11, "nop": 11, "november": 11, "nopember": 11, "des": 12, "desember": 12,
+    "dec": 12, "december": 12,
+}
+# A cell in the month grid counts as scheduled when it holds one of these (or a positive number).
+MARKS = {"√", "✓", "✔", "☑", "✅", "v", "x", "✗", "✘", "×", "*", "•", "●", "■", "▪", "o", "y", "ya",
+         "ok", "+", "#", "yes", "1"}
+PLAN_WORDS = {"t", "target", "rencana", "renc", "rcn", "p", "plan", "jadwal"}
+REAL_WORDS = {"r", "realisasi", "real", "rea", "realisasi kegiatan", "capaian"}
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zA-Z][.)]|\(?[a-z0-9]{1,3}\)|[ivx]{1,4}[.)]|[-•])\s+")
+_PACKED = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[).]\s+")
+
+
+def _text(v):
+    """Cell value as clean display text, or None."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, float):
+        v = int(v) if v.is_integer() else v
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.isoformat()[:10]
+    s = str(v).replace("\r", "").replace("\xa0", " ").strip()
+    s = "\n".join(" ".join(line.split()) for line in s.split("\n") if line.strip())
+    return s or None
+
+
+def _is_mark(v):
+    if v is None or v == "" or isinstance(v, bool) and not v:
+        return False
+    if isinstance(v, bool):
+        return True
+    if isinstance(v, (int, float)):
+        return v > 0
+    s = str(v).strip().casefold()
+    if not s:
+        return False
+    if s in MARKS:
+        return True
+    try:
+        return float(s.replace(",", ".")) > 0
+    except ValueError:
+        return False
+
+
+def month_of(v):
+    """Month number of a header or start/end cell: 3, '3', 'Mar', 'Maret', a date; else None."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.month
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return int(v) if float(v).is_integer() and 1 <= v <= 12 else None
+    s = fold(v, "%/").replace(".", "")
+    if s.isdigit():
+        n = int(s)
+        return n if 1 <= n <= 12 else None
+    m = re.match(r"^(?:bulan\s+)?([a-z]+)(?:\s+\d{2,4})?$", s)
+    if m and m.group(1) in MONTHS:
+        return MONTHS[m.group(1)]
+    return None
+
+
+def strip_numbering(s):
+    if not s:
+        return s
+    out = _NUMBERING.sub("", s, count=1).strip()
+    return out or s
+
+
+def split_packed(s):
+    """'1) a 2) b' -> ['1) a', '2) b'] when the numbers run 1, 2, 3...; preamble kept first."""
+    if not s:
+        return s
+    found = list(_PACKED.finditer(s))
+    seq, start = [], 1
+    for m in found:
+        if int(m.group(1)) == start:
+            seq.append(m)
+            start += 1
+    if len(seq) < 2:
+        return s
+    parts = []
+    pre = s[:seq[0].start()].strip()
+    if pre:
+        parts.append(pre)
+    for i, m in enumerate(seq):
+        end = seq[i + 1].start() if i + 1 < len(seq) else len(s)
+        parts.append(" ".join(s[m.start():end].split()))
+    return parts
+
+
+def _kind_word(v):
+    s = fold(v, "%/").replace(".", "") if v not in (None, "") else ""
+    if s in PLAN_WORDS:
+        return "plan"
+    if s in REAL_WORDS:
+        return "real"
+    return None
+
+
+def _number(v):
+    if v in (None, ""):
+        return None
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    s = str(v).strip().replace("%", "").replace(",", ".")
+    try:
+        return float(s)
+    except ValueError:
+        return None

@@ -1,0 +1,60 @@
+"""Which office (satker), year and as-of month a workbook is about, from its title texts."""
+
+import re
+
+from rbdash.excel.cells import MONTHS
+
+_SATKER = re.compile(
+    r"\b(?:KPU|KOMISI\s+PEMILIHAN\s+UMUM)\s+(?:(?P<ri>RI|REPUBLIK\s+INDONESIA)\b|"
+    r"(?P<level>PROVINSI|PROV\.?|KABUPATEN|KAB\.?|KOTA)\s+(?P<name>[A-Za-z][A-Za-z'\-]*(?:\s+[A-Za-z][A-Za-z'\-]*){0,3}))",
+    re.I)
+_NAME_STOP = {"tahun", "th", "ta", "periode", "kondisi", "nomor", "tentang", "di", "pada", "semester",
+              "triwulan", "tw", "bulan", "rencana", "reformasi", "laporan", "untuk", "sd", "s"}
+_YEAR = re.compile(r"\b(?:TAHUN|TA\.?|TH\.?)\s*(?:ANGGARAN\s*)?(20\d\d)\b", re.I)
+_ANY_YEAR = re.compile(r"\b(20[1-4]\d)\b")
+_ASOF = re.compile(r"(?:s\.?\s?d\.?|sampai\s+dengan|hingga|per)\s+(?:bulan\s+)?([a-z]+)", re.I)
+
+
+def _clean_name(name):
+    words = []
+    for w in name.split():
+        if w.casefold().strip(".,") in _NAME_STOP or re.match(r"\d", w):
+            break
+        words.append(w.strip(".,"))
+    if not words:
+        return None
+    if all(w.isupper() or not w.isalpha() for w in words):
+        words = [w if w in ("DKI", "DIY") else w.capitalize() for w in words]
+    return " ".join(words)
+
+
+def find_satker(texts):
+    for text in texts:
+        for m in _SATKER.finditer(text):
+            if m.group("ri"):
+                return "KPU RI"
+            level = m.group("level").casefold().rstrip(".")
+            level = {"prov": "Provinsi", "provinsi": "Provinsi", "kab": "Kabupaten",
+                     "kabupaten": "Kabupaten", "kota": "Kota"}[level]
+            name = _clean_name(m.group("name"))
+            if name:
+                return f"KPU {level} {name}"
+    return None
+
+
+def find_year(texts):
+    for rx in (_YEAR, _ANY_YEAR):
+        for text in texts:
+            m = rx.search(text)
+            if m:
+                return int(m.group(1))
+    return None
+
+
+def find_as_of(texts):
+    for text in texts:
+        for m in _ASOF.finditer(text):
+            mo = MONTHS.get(m.group(1).casefold())
+            if mo:
+                return mo
+    return None

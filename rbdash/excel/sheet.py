@@ -1,0 +1,263 @@
+"""Walking one sheet's plan table: activities, hierarchy context, sections, legends, signatures."""
+
+import re
+
+from rbdash import areas
+from rbdash.excel.cells import (
+    _is_mark,
+    _kind_word,
+    _number,
+    _text,
+    month_of,
+    split_packed,
+    strip_numbering,
+)
+from rbdash.excel.styles import _is_white
+from rbdash.excel.table import TEXT_ROLES, _month_row, _numbering_row
+from rbdash.model import Activity, make_issue
+from rbdash.text import fold
+
+RECAP_SHEET = re.compile(r"rekap|ringkas|summary|resume|grafik|chart|dashboard|petunjuk|instruksi|"
+                         r"panduan|cara\s+pengisian|referensi|daftar\s+isian", re.I)
+LEGEND = re.compile(r"^\s*(keterangan|ket|legenda?|catatan|note)\s*[:.\-]|\s=\s|^=", re.I)
+SIGNATURE = re.compile(r"^\s*(ditetapkan|mengetahui|menyetujui|ttd\.?\s*$|nip[\s.:]|dibuat\s+oleh|"
+                       r"disusun\s+oleh|plh\.?\s|plt\.?\s|a\.?\s?n\.?\s|salinan\s+sesuai|"
+                       r"[A-Z][\w .]+,\s*\d{1,2}\s+\w+\s+20\d\d)", re.I)
+
+
+class _SheetParser:
+    def __init__(self, name, rows, table, styles, issues, sheet_area):
+        self.name, self.rows, self.t, self.styles, self.issues = name, rows, table, styles, issues
+        self.sheet_area = sheet_area
+        self.kind_col = self._find_kind_col()
+        self.has_real = self.kind_col is not None or any(k == "real" for _, k in table.grid.values())
+
+    def _find_kind_col(self):
+        if "kind" in self.t.roles:
+            return self.t.roles["kind"]
+        counts = {}
+        for row in self.rows[self.t.data_start:self.t.data_start + 400]:
+            for c, v in enumerate(row):
+                if c in self.t.grid or not isinstance(v, str):
+                    continue
+                k = _kind_word(v)
+                if k and len(v.strip()) > 1:
+                    counts.setdefault(c, set()).add(k)
+        for c, kinds in counts.items():
+            if kinds == {"plan", "real"}:
+                return c
+        return None
+
+    def cell(self, row, role):
+        c = self.t.roles.get(role)
+        if c is None or c >= len(row):
+            return None
+        return row[c]
+
+    def value_marks(self, row):
+        planned, realized = set(), set()
+        n = len(row)
+        for c, (m, kind) in self.t.grid.items():
+            if c < n and row[c] is not None and _is_mark(row[c]):
+                (planned if kind == "plan" else realized).add(m)
+        return planned, realized
+
+    def parse(self):
+        t, rows = self.t, self.rows
+        last = len(rows)
+        for r in range(t.data_start, len(rows)):
+            if self._is_signature(rows[r]):
+                last = r
+                break
+        marks = {r: self.value_marks(rows[r]) for r in range(t.data_start, last)}
+        uses_dates = "start" in t.roles and "end" in t.roles
+        if t.grid and not uses_dates and not any(p or q for p, q in marks.values()) and last > t.data_start:
+            marks = self._fill_marks(t.data_start, last - 1)
+        return self._walk(range(t.data_start, last), marks, uses_dates)
+
+    def _fill_marks(self, first, last):
+        text_cols = [c for role, c in self.t.roles.items() if role in TEXT_ROLES or role == "no"]
+        cols = set(self.t.grid) | set(text_cols)
+        fills = self.styles.fills_for(self.name, first, last, cols)
+        out = {}
+        for r in range(first, last + 1):
+            row_fills = fills.get(r, {})
+            base = [row_fills.get(c) for c in text_cols]
+            base_set = {b for b in base if b}
+            planned, realized = set(), set()
+            for c, (m, kind) in self.t.grid.items():
+                rgb = row_fills.get(c)
+                if rgb and not _is_white(rgb) and rgb not in base_set:
+                    (planned if kind == "plan" else realized).add(m)
+            out[r] = (planned, realized)
+        return out
+
+    def _is_signature(self, row):
+        if any(_text(self.cell(row, role)) for role in ("kegiatan", "sub_kegiatan", "indikator")):
+            return False
+        return any(isinstance(v, str) and SIGNATURE.match(v) for v in row)
+
+    def _is_header_like(self, row):
+        """A repeated header block (page-break copy), its month row or its column-number row."""
+        texts = [self.cell(row, role) for role in self.t.roles]
+        texts = [v for v in texts if isinstance(v, str)]
+        if len({fold(v, "%/") for v in texts} & self.t.signature) >= 2:
+            return True
+        if any(isinstance(self.cell(row, role), str) for role in TEXT_ROLES):
+            return False  # a data row: no need for the costlier month/numbering checks
+        return _numbering_row(row) or bool(_month_row(row))
+
+    def _is_legend(self, row):
+        if _text(self.cell(row, "indikator")):
+            return False
+        ket = self.t.roles.get("ket")
+        return any(isinstance(v, str) and LEGEND.search(v) for c, v in enumerate(row) if c != ket
+                   and c not in self.t.grid)
+
+    def _section_area(self, row, ctx_area):
+        """Area number when the row is a free-standing area section heading."""
+        texts = [(c, _text(v)) for c, v in enumerate(row) if _text(v) and c not in self.t.grid]
+        no_col = self.t.roles.get("no")
+        body = [s for c, s in texts if c != no_col]
+        if len(body) != 1:
+            return None
+        label = body[0]
+        no = _text(row[no_col]) if no_col is not None and no_col < len(row) else None
+        if no and re.fullmatch(r"[IVX]{1,4}\.?", no.strip()):
+            label = f"{no.strip().rstrip('.')}. {label}"
+        a = areas.match_area(label, strict=True)
+        if a is None:
+            return None
+        # An area row announces itself (AREA/roman prefix, capitals) or names another area in pure
+        # area words; "Pelaksanaan Manajemen Perubahan" under area 1 is a kegiatan heading.
+        explicit = bool(re.match(r"\s*(area\b|[ivx]{1,4}[.)]?\s)", label + " ", re.I)) or label.isupper()
+        if explicit or (a != ctx_area and areas.match_area(label, strict=True, exact=True)):
+            return a
+        return None
+
+    def _walk(self, row_range, marks, uses_dates):
+        acts = []
+        ctx = {"area": self.sheet_area, "area_src": "sheet" if self.sheet_area else None,
+               "kegiatan": None, "sub": None}
+        current = None
+        for r in row_range:
+            row = self.rows[r]
+            if not any(v not in (None, "") for v in row):
+                continue
+            planned, realized = marks.get(r, (set(), set()))
+            if self._is_header_like(row) or self._is_legend(row):
+                continue
+            kind = _kind_word(row[self.kind_col]) if self.kind_col is not None and self.kind_col < len(row) else None
+            if kind == "real":
+                if current is not None:
+                    current.realized_months = sorted(set(current.realized_months) | planned | realized)
+                continue
+            if uses_dates and not planned:
+                planned = self._date_range(row, r)
+            txt = {role: _text(self.cell(row, role)) for role in TEXT_ROLES}
+            if not (planned or realized):
+                a = self._section_area(row, ctx["area"])
+                if a:
+                    ctx.update(area=a, area_src="section", kegiatan=None, sub=None)
+                    current = None
+                    continue
+            if txt["area"]:
+                a = areas.match_area(txt["area"])
+                if a and a != ctx["area"]:
+                    ctx.update(kegiatan=None, sub=None)
+                if a:
+                    ctx.update(area=a, area_src="column")
+            if not (planned or realized):
+                current = self._no_schedule_row(r, txt, row, ctx, current)
+                continue
+            if not (txt["kegiatan"] or txt["sub_kegiatan"] or txt["indikator"]):
+                if current is not None:
+                    current.planned_months = sorted(set(current.planned_months) | planned)
+                    current.realized_months = sorted(set(current.realized_months) | realized)
+                    self.issues.append(make_issue("marks_without_text", self.name, r + 1))
+                    continue
+            if txt["kegiatan"]:
+                ctx.update(kegiatan=strip_numbering(txt["kegiatan"]), sub=None)
+            if txt["sub_kegiatan"]:
+                ctx["sub"] = strip_numbering(txt["sub_kegiatan"])
+            current = Activity(
+                sheet=self.name, row=r + 1, area_no=ctx["area"], kegiatan=ctx["kegiatan"],
+                sub_kegiatan=ctx["sub"], indikator=split_packed(txt["indikator"]),
+                planned_months=sorted(planned), realized_months=sorted(realized),
+                keterangan=_text(self.cell(row, "ket")), pic=_text(self.cell(row, "pic")),
+                evidence=_text(self.cell(row, "evidence")), capaian=_number(self.cell(row, "capaian")),
+                area_source=ctx["area_src"] if ctx["area"] else None)
+            acts.append(current)
+        return acts
+
+    def _no_schedule_row(self, r, txt, row, ctx, current):
+        keg, sub, ind = txt["kegiatan"], txt["sub_kegiatan"], txt["indikator"]
+        if keg and not sub and not ind:
+            ctx.update(kegiatan=strip_numbering(keg), sub=None)
+            return None
+        if sub and not keg and not ind:
+            if current is not None:
+                current.sub_kegiatan = f"{current.sub_kegiatan}\n{sub}" if current.sub_kegiatan else sub
+                return current
+            ctx["sub"] = strip_numbering(sub)
+            return None
+        if ind and not keg and not sub:
+            if current is not None:
+                base = current.indikator_text()
+                current.indikator = split_packed(f"{base}\n{ind}" if base else ind)
+                return current
+            self.issues.append(make_issue("orphan_text", self.name, r + 1))
+            return None
+        if keg or sub:
+            if keg:
+                ctx.update(kegiatan=strip_numbering(keg), sub=None)
+            if sub:
+                ctx["sub"] = strip_numbering(sub)
+            if ind:
+                self.issues.append(make_issue("no_schedule", self.name, r + 1))
+            return None
+        ket = _text(self.cell(row, "ket"))
+        if ket and current is not None:
+            current.keterangan = f"{current.keterangan}\n{ket}" if current.keterangan else ket
+            return current
+        return current
+
+    def _date_range(self, row, r):
+        sv, ev = self.cell(row, "start"), self.cell(row, "end")
+        s, e = month_of(sv), month_of(ev)
+        for v, m in ((sv, s), (ev, e)):
+            if v not in (None, "") and m is None:
+                self.issues.append(make_issue("bad_month", self.name, r + 1, value=_text(v)))
+        if s is None and e is None:
+            return set()
+        s = s or e
+        e = e or s
+        if e < s:
+            self.issues.append(make_issue("end_before_start", self.name, r + 1))
+            s, e = e, s
+        return set(range(s, e + 1))
+
+
+def _title_texts(rows, upto):
+    out = []
+    for row in rows[:upto]:
+        out.extend(v.strip() for v in row if isinstance(v, str) and v.strip())
+    return out
+
+
+def _sheet_area(sheet, titles):
+    for t in titles:
+        if re.match(r"\s*area\b", t, re.I):
+            a = areas.match_area(re.sub(r"^\s*area(\s+perubahan)?\s*[:\-]?\s*", "", t, flags=re.I), strict=True)
+            if a:
+                return a
+    return areas.match_area(sheet, strict=True)
+
+
+def _infer_areas(sheet, acts, issues):
+    missing = [a for a in acts if a.area_no is None]
+    for a in missing:
+        a.area_no, _, _ = areas.classify(a.kegiatan, a.sub_kegiatan, a.indikator_text())
+        a.area_source = "catalogue"
+    if missing:
+        issues.append(make_issue("area_inferred", sheet, count=len(missing)))
