@@ -201,6 +201,14 @@ ISSUES = {
     "bad_month": ("row {row}: month '{value}' not understood", "baris {row}: bulan '{value}' tidak dikenali"),
     "end_before_start": ("row {row}: end month before start month; swapped",
                          "baris {row}: bulan selesai sebelum bulan mulai; ditukar"),
+    "stray_cells": ("{count} cell(s) far outside the plan table ignored on sheet '{sheet}' (first at {cell}); "
+                    "delete them in Excel if they are not meant to be there",
+                    "{count} sel jauh di luar tabel rencana aksi diabaikan di lembar '{sheet}' (pertama di {cell}); "
+                    "hapus di Excel bila tidak sengaja terisi"),
+    "evidence_refused": ("row {row}: evidence link '{value}' is not an http(s) address; not stored",
+                         "baris {row}: tautan bukti dukung '{value}' bukan alamat http(s); tidak disimpan"),
+    "evidence_kept_as_text": ("row {row}: evidence '{value}' is not a link; kept in KET",
+                              "baris {row}: bukti dukung '{value}' bukan tautan; disimpan di KET"),
     "satker_from_filename": ("office name taken from the file name", "nama satker diambil dari nama file"),
     "year_from_filename": ("year taken from the file name", "tahun diambil dari nama file"),
 }

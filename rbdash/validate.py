@@ -29,7 +29,7 @@ def evidence_url(url: str | None) -> str | None:
     url = (url or "").strip() or None
     code = evidence_url_problem(url)
     if code:
-        raise ValidationError(code, value=_shown(url), limit=EVIDENCE_URL_MAX)
+        raise ValidationError(code, value=shown(url), limit=EVIDENCE_URL_MAX)
     return url
 
 
@@ -48,7 +48,7 @@ def months(values) -> list[int]:
     return out
 
 
-def _shown(value: str, width: int = 80) -> str:
+def shown(value: str, width: int = 80) -> str:
     """A value quoted in a message: one line, at most ``width`` characters."""
     value = " ".join(str(value).split())
     return value if len(value) <= width else value[:width - 1] + "…"

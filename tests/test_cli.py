@@ -3,7 +3,6 @@ database unchanged), against a real DuckDB file in a subprocess."""
 
 import io
 import json
-import shutil
 import subprocess
 import sys
 import zipfile

@@ -2,7 +2,6 @@
 statement must be an identifier from the code, listed below with why), and no user text as HTML."""
 
 import ast
-from pathlib import Path
 
 import pytest
 

@@ -11,10 +11,12 @@ area sections, kegiatan headings, or detail lines that belong to the activity ab
 
 import hashlib
 import io
+import re
 from pathlib import Path
 
-from rbdash import areas
+from rbdash import areas, validate
 from rbdash.errors import NoPlanFound, UnreadableFile
+from rbdash.excel import extent
 from rbdash.excel.cells import month_of, split_packed, strip_numbering  # noqa: F401 - public helpers
 from rbdash.excel.container import MAX_FILE_MB, MAX_UNPACKED_MB, _short, check_container  # noqa: F401
 from rbdash.excel.office import find_as_of, find_satker, find_year
@@ -54,14 +56,18 @@ def parse_workbook(source, name=None):
     data = read_bytes(source)
     if name is None:
         name = Path(source).name if isinstance(source, (str, Path)) else "upload.xlsx"
-    check_container(data)
+    parts = check_container(data)
+    readable, strays = extent.trim(data, parts)
     import python_calamine as pc
     try:
-        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(readable))
         metas = list(wb.sheets_metadata)
     except Exception as exc:  # calamine raises its own error types for every damage kind
         raise UnreadableFile("unreadable", detail=_short(exc)) from None
     issues, activities, titles = [], [], []
+    for sheet, (count, ref) in strays.items():
+        row = int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        issues.append(make_issue("stray_cells", sheet, row, count=count, cell=ref))
     styles = _Styles(data)
     visible, empty_table, has_real = 0, None, False
     try:
@@ -107,6 +113,7 @@ def parse_workbook(source, name=None):
         raise NoPlanFound("no_table")
     for a in activities:
         a.catalogue_code = areas.match_kegiatan(a.area_no, a.kegiatan, a.sub_kegiatan)
+        _check_evidence(a, issues)
     titles.extend(meta.name for meta in metas)
     satker = find_satker(titles)
     if satker is None:
@@ -125,3 +132,21 @@ def parse_workbook(source, name=None):
     return Plan(satker=satker, year=year, activities=activities, issues=issues, source_name=name,
                 sha256=hashlib.sha256(data).hexdigest(), as_of_month=find_as_of(titles),
                 has_realization=has_real)
+
+
+_SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|\\\\)", re.I)
+
+
+def _check_evidence(a, issues):
+    """Evidence read from a workbook passes the rule of edits (``validate``): a link that fails is
+    not stored as a link and gets a located warning; a plain description ("SK Tim RB") moves to
+    the activity's KET so no text of the file is lost; hostile schemes are dropped."""
+    code = validate.evidence_url_problem(a.evidence)
+    if code is None:
+        return
+    text, a.evidence = a.evidence, None
+    plain = code == "invalid_url" and not _SCHEME.match(text)
+    if plain:
+        a.keterangan = f"{a.keterangan}\nBukti dukung: {text}" if a.keterangan else f"Bukti dukung: {text}"
+    issues.append(make_issue("evidence_kept_as_text" if plain else "evidence_refused", a.sheet, a.row,
+                             value=validate.shown(text)))

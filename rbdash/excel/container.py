@@ -1,6 +1,7 @@
 """Container checks: refuse bytes that are not a sane workbook package before any reader sees them."""
 
 import io
+import re
 import zipfile
 import zlib
 from xml.etree.ElementTree import ParseError as ET_ParseError
@@ -15,7 +16,8 @@ _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotIm
 
 
 def check_container(data):
-    """Refuse bytes that are not a sane .xlsx before any parser sees them."""
+    """Refuse bytes that are not a sane .xlsx before any parser sees them; return the worksheet
+    parts ({path: XML}), every member inflated and CRC-checked."""
     if not data:
         raise UnreadableFile("empty")
     if len(data) > MAX_FILE_MB * 1024 * 1024:
@@ -43,16 +45,33 @@ def check_container(data):
     unpacked = sum(i.file_size for i in infos)
     if unpacked > MAX_UNPACKED_MB * 1024 * 1024:
         raise UnreadableFile("zip_bomb", size_mb=unpacked / 1048576, limit_mb=MAX_UNPACKED_MB)
-    for info in infos:
-        if not info.filename.endswith((".xml", ".rels")):
-            continue
-        try:
-            with zf.open(info) as fh:
-                head = fh.read(4096)
-        except _DAMAGED as exc:
-            raise UnreadableFile("truncated", detail=_short(exc)) from None
-        if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-            raise UnreadableFile("xml_entities", part=info.filename)
+    return {info.filename: part for info in infos if (part := _verified(zf, info)) is not None}
+
+
+_ENTITY = re.compile(rb"<!(?i:doctype|entity)|<\x00!\x00(?i:d\x00o\x00c|e\x00n\x00t)")
+WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml$")
+
+
+def _verified(zf, info):
+    """Inflate one member in full, streamed: zipfile stops at the declared size and checks the CRC
+    at the end, so a flipped bit or a member that inflates beyond what it declares is refused as
+    damaged (never read with altered text).  XML parts are searched end to end for DTD/entity
+    declarations.  Returns the worksheet XML (the extent check reads it), else None."""
+    xml = info.filename.endswith((".xml", ".rels", ".vml"))
+    keep = WORKSHEET.match(info.filename) is not None
+    chunks, tail = [], b""
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 20):
+                if xml:
+                    if _ENTITY.search(tail + chunk):
+                        raise UnreadableFile("xml_entities", part=info.filename)
+                    tail = chunk[-24:]
+                if keep:
+                    chunks.append(chunk)
+    except (*_DAMAGED, RuntimeError) as exc:  # RuntimeError: an encrypted member
+        raise UnreadableFile("truncated", detail=_short(exc)) from None
+    return b"".join(chunks) if keep else None
 
 
 def _short(exc):
