@@ -1,7 +1,10 @@
-"""Shared fixtures: the shared/ fixture workbooks, a tiny workbook builder for quirks, temp stores."""
+"""Shared fixtures: workbooks generated with their ground truth (``rbdash.demo``), the shared/ fixture
+workbooks when ../shared is there, a tiny workbook builder for quirks, temp stores."""
 
+import atexit
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -13,6 +16,30 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 PLANS = SHARED / "fixtures" / "plans"
 TRUTHS = sorted(PLANS.glob("*.truth.json"))
+NO_SHARED = "../shared (the real-style fixture workbooks) is not beside this clone; CI has it"
+
+
+def _generated():
+    """The app's sample workbooks (one per family, each with NAME.truth.json) and, apart, one more
+    office that is not among them (an upload that is new to a sample database)."""
+    from rbdash import demo
+    root = Path(tempfile.mkdtemp(prefix="rbdash-tests-"))
+    atexit.register(shutil.rmtree, root, True)
+    demo.write_samples(root / "samples")
+    extra = root / "extra" / "kpu_kabupaten_kotabaru_2023.xlsx"
+    t = demo.generate(extra, "startend", "KPU Kabupaten Kotabaru", 2023, 41)
+    extra.with_suffix(".truth.json").write_text(json.dumps(t), encoding="utf-8")
+    return root / "samples", extra
+
+
+SAMPLES, NEW_OFFICE = _generated()
+MONEV = "kpu_provinsi_kalimantan_selatan_2023"   # the sample with realisation (T/R columns)
+
+
+def sample_truth(name):
+    """Ground truth of a generated workbook (a stem in SAMPLES, or a path)."""
+    path = Path(name) if Path(name).suffix else SAMPLES / f"{name}.xlsx"
+    return json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
 
 HEADER = ["NO", "AREA PERUBAHAN", "KEGIATAN", "SUB KEGIATAN", "INDIKATOR KEBERHASILAN"]
 
@@ -69,16 +96,6 @@ def make_wb(tmp_path):
     def make(rows, name=None, **kw):
         return build_workbook(tmp_path / (name or f"wb{next(counter)}.xlsx"), rows, **kw)
     return make
-
-
-@pytest.fixture
-def fixture_copy(tmp_path):
-    """Copy a shared fixture workbook into tmp (tests may rename or modify it)."""
-    def copy(name):
-        dst = tmp_path / f"{name}.xlsx"
-        shutil.copy(PLANS / f"{name}.xlsx", dst)
-        return dst
-    return copy
 
 
 @pytest.fixture

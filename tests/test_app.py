@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_fixtures import (APP, BOLD, PAGES, XSS, empty_db, make_plan, sample_db,  # noqa: F401 (fixtures)
                           sample_db_file, warm_server)
-from conftest import PLANS
+from conftest import SAMPLES
 from rbdash import queries
 from rbdash.store import Store
 
@@ -225,7 +225,7 @@ def test_cakupan_shows_matrix_and_missing_standard(sample_db):
 
 def test_upload_previews_and_imports_good_files_and_refuses_bad_one(empty_db):
     at = start("pages/impor.py")
-    good = (PLANS / "kpu_kota_banjarmasin_2022.xlsx").read_bytes()
+    good = (SAMPLES / "kpu_kota_banjarmasin_2022.xlsx").read_bytes()
     at.text_input(key="petugas").input("Siti")
     at.file_uploader[0].set_value([("banjarmasin.xlsx", good, "application/vnd.ms-excel"),
                                    ("rusak.xlsx", b"bukan workbook", "application/vnd.ms-excel")])

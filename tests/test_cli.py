@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import PLANS, ROOT, db_snapshot, plan_rows, truth
+from conftest import ROOT, SAMPLES, db_snapshot, plan_rows, sample_truth
 
 PY = sys.executable
 
@@ -25,40 +25,46 @@ def rbdash(*args, check=None):
 
 
 def test_parse_json_contract():
-    out = json.loads(rbdash("parse", "--json", PLANS / "kpu_provinsi_kalimantan_selatan_2023_monev.xlsx",
+    out = json.loads(rbdash("parse", "--json", SAMPLES / "kpu_provinsi_kalimantan_selatan_2023.xlsx",
                             check=0).stdout)
     assert {"satker", "year", "activities", "warnings"} <= out.keys()
     a = out["activities"][0]
     assert {"sheet", "row", "area_no", "kegiatan", "sub_kegiatan", "indikator", "planned_months",
             "realized_months", "keterangan"} <= a.keys()
-    t = truth("kpu_provinsi_kalimantan_selatan_2023_monev")["records"][0]
+    t = sample_truth("kpu_provinsi_kalimantan_selatan_2023")["records"][0]
     assert (a["sheet"], a["row"], a["planned_months"], a["realized_months"]) == (
         t["sheet"], t["row"], t["planned_months"], t["realized_months"])
 
 
 def test_import_directory_then_duplicates_then_new_version(tmp_path):
     db = tmp_path / "r.duckdb"
-    p = rbdash("import", "--db", db, PLANS, check=0)
+    p = rbdash("import", "--db", db, SAMPLES, check=0)
     lines = p.stdout.strip().splitlines()
-    assert len(lines) == 7 and all(": ok: " in line for line in lines)
-    assert "kpu_kota_pasuruan_2022.xlsx: ok: KPU Kota Pasuruan 2022 version 1, 133 activities, 0 warnings" \
+    assert len(lines) == len(list(SAMPLES.glob("*.xlsx"))) and all(": ok: " in line for line in lines)
+    n = len(sample_truth("kpu_kota_pasuruan_2022")["records"])
+    assert f"kpu_kota_pasuruan_2022.xlsx: ok: KPU Kota Pasuruan 2022 version 1, {n} activities, 0 warnings" \
         in p.stdout
-    p = rbdash("import", "--db", db, PLANS / "kpu_kota_pasuruan_2022.xlsx", check=0)
+    p = rbdash("import", "--db", db, SAMPLES / "kpu_kota_pasuruan_2022.xlsx", check=0)
     assert p.stdout.strip().endswith(
         "kpu_kota_pasuruan_2022.xlsx: skipped: duplicate of KPU Kota Pasuruan 2022 version 1")
     changed = tmp_path / "pasuruan_revisi.xlsx"
-    wb = openpyxl.load_workbook(PLANS / "kpu_kota_pasuruan_2022.xlsx")
-    wb.active["F8"] = "√"  # one more month for the first activity
+    first = sample_truth("kpu_kota_pasuruan_2022")["records"][0]
+    wb = openpyxl.load_workbook(SAMPLES / "kpu_kota_pasuruan_2022.xlsx")
+    cell = next(c for c in wb[first["sheet"]][first["row"]] if isinstance(c.value, str))
+    cell.value += " (revisi)"  # one activity's text changes
     wb.save(changed)
     p = rbdash("import", "--db", db, changed, check=0)
-    assert "ok: KPU Kota Pasuruan 2022 version 2, 133 activities" in p.stdout
+    assert f"ok: KPU Kota Pasuruan 2022 version 2, {n} activities" in p.stdout
 
 
 def _completion_from_truths(as_of):
-    """Expected figures computed straight from the fixtures' ground truth."""
+    """Expected figures computed straight from the generated workbooks' ground truth: every 2023
+    office that reports realisation."""
     rows = {}
-    for name in ("kpu_provinsi_kalimantan_selatan_2023_monev",):
-        t = truth(name)
+    for path in sorted(SAMPLES.glob("*.truth.json")):
+        t = sample_truth(path.with_suffix("").with_suffix(".xlsx"))
+        if t["year"] != 2023 or t["as_of_month"] is None:
+            continue
         planned = sum(len([m for m in r["planned_months"] if m <= as_of]) for r in t["records"])
         done = sum(len([m for m in r["planned_months"] if m <= as_of and m in r["realized_months"]])
                    for r in t["records"])
@@ -69,7 +75,7 @@ def _completion_from_truths(as_of):
 @pytest.mark.parametrize("as_of", [3, 9, 12])
 def test_completion_json_matches_ground_truth(tmp_path, as_of):
     db = tmp_path / "r.duckdb"
-    rbdash("import", "--db", db, PLANS, check=0)
+    rbdash("import", "--db", db, SAMPLES, check=0)
     rows = json.loads(rbdash("completion", "--db", db, "--as-of", as_of, "--year", 2023, "--json",
                              check=0).stdout)
     by_satker = {r["satker"]: r for r in rows}
@@ -85,12 +91,12 @@ def test_completion_json_matches_ground_truth(tmp_path, as_of):
 
 def test_completion_by_area_and_month_keys(tmp_path):
     db = tmp_path / "r.duckdb"
-    rbdash("import", "--db", db, PLANS / "kpu_provinsi_kalimantan_selatan_2023_monev.xlsx", check=0)
+    rbdash("import", "--db", db, SAMPLES / "kpu_provinsi_kalimantan_selatan_2023.xlsx", check=0)
     rows = json.loads(rbdash("completion", "--db", db, "--as-of", 6, "--by", "area", "--by", "month",
                              "--json", check=0).stdout)
     assert set(rows[0]) == {"area_no", "month", "planned", "realized", "rate"}
     assert {r["month"] for r in rows} == set(range(1, 7))
-    t = truth("kpu_provinsi_kalimantan_selatan_2023_monev")["records"]
+    t = sample_truth("kpu_provinsi_kalimantan_selatan_2023")["records"]
     a1m3 = [r for r in rows if (r["area_no"], r["month"]) == (1, 3)][0]
     assert a1m3["planned"] == sum(1 for r in t if r["area_no"] == 1 and 3 in r["planned_months"])
     assert a1m3["realized"] == sum(1 for r in t if r["area_no"] == 1 and 3 in r["planned_months"]
@@ -132,7 +138,7 @@ def _encrypted():
     """A real password-protected workbook, as Excel writes it (agile encryption in an OLE2 box)."""
     from msoffcrypto.format.ooxml import OOXMLFile
     out = io.BytesIO()
-    with open(PLANS / "kpu_kabupaten_tapin_2023.xlsx", "rb") as src:
+    with open(SAMPLES / "kpu_kabupaten_tapin_2023.xlsx", "rb") as src:
         OOXMLFile(src).encrypt("rahasia", out)
     return out.getvalue()
 
@@ -142,7 +148,7 @@ def _legacy_xls():
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024
 
 
-FIXTURE_BYTES = (PLANS / "kpu_kota_banjarmasin_2022.xlsx").read_bytes()
+FIXTURE_BYTES = (SAMPLES / "kpu_kota_banjarmasin_2022.xlsx").read_bytes()
 NO_TABLE = _xlsx_bytes([["Daftar hadir rapat"], ["Nama", "Jabatan"], ["Budi", "Staf"]])
 HEADER_ONLY = _xlsx_bytes([["RENCANA AKSI KPU KOTA CONTOH TAHUN 2024"]] + plan_rows([]))
 
@@ -170,7 +176,7 @@ BAD = [
 def test_bad_input_refused_cleanly_and_db_unchanged(tmp_path, name, data, message):
     from rbdash.store import Store
     db = tmp_path / "r.duckdb"
-    rbdash("import", "--db", db, PLANS / "kpu_kabupaten_tapin_2023.xlsx", check=0)
+    rbdash("import", "--db", db, SAMPLES / "kpu_kabupaten_tapin_2023.xlsx", check=0)
     before = db_snapshot(Store(db))
     bad = tmp_path / f"{name}.xlsx"
     bad.write_bytes(data)
@@ -179,7 +185,7 @@ def test_bad_input_refused_cleanly_and_db_unchanged(tmp_path, name, data, messag
     assert p.stdout == ""
     assert p.stderr == f"error: {bad}: {message}\n"
 
-    p = rbdash("import", "--db", db, bad, PLANS / "kpu_kabupaten_banjar_2023.xlsx", check=2)
+    p = rbdash("import", "--db", db, bad, SAMPLES / "kpu_kabupaten_banjar_2023.xlsx", check=2)
     lines = p.stdout.splitlines()
     assert lines[0] == f"{bad}: refused: {message}"
     assert "ok: KPU Kabupaten Banjar 2023 version 1" in lines[1]  # the good file still imports
@@ -202,12 +208,12 @@ def test_missing_file_and_missing_db(tmp_path):
 def test_import_waits_for_a_busy_database(tmp_path):
     """The app and the CLI both write: a writer that finds the file locked retries instead of failing."""
     db = tmp_path / "r.duckdb"
-    rbdash("import", "--db", db, PLANS / "kpu_kabupaten_tapin_2023.xlsx", check=0)
+    rbdash("import", "--db", db, SAMPLES / "kpu_kabupaten_tapin_2023.xlsx", check=0)
     holder = subprocess.Popen([PY, "-c", (
         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(2)")
         , str(db)], stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
-    p = rbdash("import", "--db", db, PLANS / "kpu_kabupaten_banjar_2023.xlsx", check=0)
+    p = rbdash("import", "--db", db, SAMPLES / "kpu_kabupaten_banjar_2023.xlsx", check=0)
     holder.wait()
     assert "ok: KPU Kabupaten Banjar 2023 version 1" in p.stdout
 

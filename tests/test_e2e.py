@@ -1,11 +1,10 @@
 """End to end in a real browser: upload a workbook on Impor, open its Gantt, read the comparison
 heatmap's values out of the plotly chart and check them against the database."""
 
-from conftest import PLANS, truth
+from conftest import NEW_OFFICE, sample_truth
 from e2e_fixtures import ARTIFACTS, app_url, browser, needs_chromium, page, plotly_figures, wait_idle  # noqa: F401
 
 pytestmark = needs_chromium
-FIXTURE = "kpu_kabupaten_tanah_laut_2023"
 
 
 def test_upload_then_gantt_then_comparison(app_url, page):
@@ -13,21 +12,21 @@ def test_upload_then_gantt_then_comparison(app_url, page):
     page.goto(f"{url}/impor")
     wait_idle(page, "Impor rencana aksi")
     page.screenshot(path=ARTIFACTS / "01_impor.png", full_page=True)
-    page.set_input_files('[data-testid="stFileUploader"] input[type=file]', str(PLANS / f"{FIXTURE}.xlsx"))
-    page.get_by_text("KPU Kabupaten Tanah Laut").first.wait_for()
+    page.set_input_files('[data-testid="stFileUploader"] input[type=file]', str(NEW_OFFICE))
+    page.get_by_text("KPU Kabupaten Kotabaru").first.wait_for()
     page.get_by_role("button", name="Impor 1 file").click()
     page.get_by_text("Hasil impor").wait_for()
     wait_idle(page)
     page.screenshot(path=ARTIFACTS / "02_impor_hasil.png", full_page=True)
     assert page.get_by_text("berhasil", exact=True).count() >= 1
 
-    page.goto(f"{url}/gantt?tahun=2023&fokus=KPU+Kabupaten+Tanah+Laut")
+    page.goto(f"{url}/gantt?tahun=2023&fokus=KPU+Kabupaten+Kotabaru")
     wait_idle(page, "Gantt rencana aksi")
     figures = plotly_figures(page)
     page.screenshot(path=ARTIFACTS / "03_gantt.png", full_page=True)
     hover = " ".join(str(t.get("customdata", "")) + str(t.get("text", "")) + str(t.get("hovertext", ""))
                      for fig in figures for t in fig["data"])
-    records = truth(FIXTURE)["records"]
+    records = sample_truth(NEW_OFFICE)["records"]
     first_area = [r for r in records if r["area_no"] == records[0]["area_no"]]
     # the expanded first area's chart carries every activity of that area, with its source row
     for r in first_area:

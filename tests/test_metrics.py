@@ -3,15 +3,15 @@
 import pandas as pd
 import pytest
 
-from conftest import PLANS, truth
+from conftest import SAMPLES, sample_truth
 from rbdash import areas, metrics
 from rbdash.excel import parse_workbook
 
 
 @pytest.fixture
 def loaded(store):
-    for f in ("kpu_provinsi_kalimantan_selatan_2023_monev", "kpu_kabupaten_banjar_2023", "kpu_kota_banjarbaru_2023"):
-        store.import_plan(parse_workbook(PLANS / f"{f}.xlsx"))
+    for f in ("kpu_provinsi_kalimantan_selatan_2023", "kpu_kabupaten_banjar_2023", "kpu_kota_banjarbaru_2023"):
+        store.import_plan(parse_workbook(SAMPLES / f"{f}.xlsx"))
     return store
 
 
@@ -24,7 +24,7 @@ def test_office_without_realisation_is_no_data_not_zero(loaded):
 
 
 def test_area_aggregate_ignores_offices_without_data(loaded):
-    t = truth("kpu_provinsi_kalimantan_selatan_2023_monev")["records"]
+    t = sample_truth("kpu_provinsi_kalimantan_selatan_2023")["records"]
     df = metrics.completion(loaded, 12, year=2023, by=("area",)).set_index("area_no")
     for no in range(1, 9):
         planned = sum(len(r["planned_months"]) for r in t if r["area_no"] == no)
@@ -47,7 +47,7 @@ def test_progress_edit_moves_the_rate(loaded):
 def test_coverage_and_missing_standard_kegiatan(loaded):
     cov = metrics.coverage(loaded, 2023)
     banjar = cov[cov.satker == "KPU Kabupaten Banjar"].set_index("area_no")
-    t = truth("kpu_kabupaten_banjar_2023")["records"]
+    t = sample_truth("kpu_kabupaten_banjar_2023")["records"]
     for no in range(1, 9):
         assert banjar.loc[no, "activities"] == sum(1 for r in t if r["area_no"] == no)
     total = len(areas.standard_kegiatan())

@@ -2,10 +2,9 @@
 
 import json
 
-import openpyxl
 import pytest
 
-from conftest import PLANS, db_snapshot
+from conftest import MONEV, SAMPLES, db_snapshot, sample_truth
 from rbdash import store as store_mod
 from rbdash.errors import ConflictError, StoreError, ValidationError
 from rbdash.excel import parse_workbook
@@ -36,18 +35,17 @@ def first_activity(store, satker, version=None):
 
 
 def test_new_version_keeps_old_and_carries_realisation(store, tmp_path):
-    plan = parse_workbook(PLANS / "kpu_kota_pasuruan_2022.xlsx")
+    plan = parse_workbook(SAMPLES / "kpu_kota_pasuruan_2022.xlsx")
     first = store.import_plan(plan)
     assert (first["status"], first["version"]) == ("new", 1)
     a1 = first_activity(store, "KPU Kota Pasuruan")
     rev = store.save_progress(int(a1.id), [2, 3], "https://drive.example.go.id/bukti/1", "rapat selesai", 0, "ani")
     assert rev == 1
 
-    changed = tmp_path / "pasuruan_v2.xlsx"
-    wb = openpyxl.load_workbook(PLANS / "kpu_kota_pasuruan_2022.xlsx")
-    wb.active["F8"] = "√"
-    wb.save(changed)
-    result = store.import_plan(parse_workbook(changed))
+    changed = parse_workbook(SAMPLES / "kpu_kota_pasuruan_2022.xlsx")
+    changed.activities[0].planned_months = list(range(1, 13))   # the revised file plans all year
+    changed.sha256 = "f" * 64
+    result = store.import_plan(changed)
     assert (result["status"], result["version"]) == ("version", 2)
     assert result["carried_over"] >= 1
 
@@ -58,40 +56,42 @@ def test_new_version_keeps_old_and_carries_realisation(store, tmp_path):
     assert mask_to_months(v2.realized_mask) == [2, 3]          # carried over
     assert v2.evidence_url == "https://drive.example.go.id/bukti/1"
     counts = store.counts()
-    assert (counts["plan_versions"], counts["activities"]) == (2, 266)
+    assert (counts["plan_versions"], counts["activities"]) == (2, 2 * len(plan.activities))
     latest = store.query_df("SELECT version FROM latest_versions")
     assert latest["version"].tolist() == [2]
 
 
 def test_identical_reimport_is_a_noop(store):
-    plan = parse_workbook(PLANS / "kpu_kabupaten_banjar_2023.xlsx")
+    plan = parse_workbook(SAMPLES / "kpu_kabupaten_banjar_2023.xlsx")
     store.import_plan(plan)
     before = db_snapshot(store)
-    assert store.import_plan(parse_workbook(PLANS / "kpu_kabupaten_banjar_2023.xlsx"))["status"] == "duplicate"
+    assert store.import_plan(parse_workbook(SAMPLES / "kpu_kabupaten_banjar_2023.xlsx"))["status"] == "duplicate"
     assert db_snapshot(store) == before
 
 
 def test_failed_import_rolls_back_everything(store, monkeypatch):
-    store.import_plan(parse_workbook(PLANS / "kpu_kabupaten_tapin_2023.xlsx"))
+    store.import_plan(parse_workbook(SAMPLES / "kpu_kabupaten_tapin_2023.xlsx"))
     before = db_snapshot(store)
 
     def boom(*a, **k):
         raise RuntimeError("disk full")
     monkeypatch.setattr(Store, "_audit", boom)  # fails after plan_versions and activities were inserted
     with pytest.raises(RuntimeError):
-        store.import_plan(parse_workbook(PLANS / "kpu_kabupaten_banjar_2023.xlsx"))
+        store.import_plan(parse_workbook(SAMPLES / "kpu_kabupaten_banjar_2023.xlsx"))
     assert db_snapshot(store) == before
 
 
 def test_monev_import_creates_progress_with_evidence(store):
-    store.import_plan(parse_workbook(PLANS / "kpu_provinsi_kalimantan_selatan_2023_monev.xlsx"))
+    store.import_plan(parse_workbook(SAMPLES / "kpu_provinsi_kalimantan_selatan_2023.xlsx"))
     a = first_activity(store, "KPU Provinsi Kalimantan Selatan")
-    assert mask_to_months(a.realized_mask) == [1, 2, 3]
-    assert a.evidence_url == "https://drive.example.go.id/rb/1"
+    first = sample_truth(MONEV)["records"][0]
+    assert first["realized_months"]
+    assert mask_to_months(a.realized_mask) == first["realized_months"]
+    assert a.evidence_url == "https://drive.example.go.id/rb/1"   # the generator links record n to /rb/n
 
 
 def test_progress_conflict_is_refused_not_overwritten(store):
-    store.import_plan(parse_workbook(PLANS / "kpu_kabupaten_tapin_2023.xlsx"))
+    store.import_plan(parse_workbook(SAMPLES / "kpu_kabupaten_tapin_2023.xlsx"))
     aid = int(first_activity(store, "KPU Kabupaten Tapin").id)
     store.save_progress(aid, [1], None, "oleh budi", 0, "budi")
     with pytest.raises(ConflictError) as exc:
@@ -115,7 +115,7 @@ def test_progress_conflict_is_refused_not_overwritten(store):
                                 "lengkap http(s)://"),
 ])
 def test_progress_validation(store, months, url, message):
-    store.import_plan(parse_workbook(PLANS / "kpu_kabupaten_tapin_2023.xlsx"))
+    store.import_plan(parse_workbook(SAMPLES / "kpu_kabupaten_tapin_2023.xlsx"))
     aid = int(first_activity(store, "KPU Kabupaten Tapin").id)
     before = db_snapshot(store)
     with pytest.raises(ValidationError) as exc:
@@ -125,8 +125,8 @@ def test_progress_validation(store, months, url, message):
 
 
 def test_satker_levels_and_provinces(store):
-    for f in ("kpu_kota_banjarmasin_2022", "kpu_provinsi_kalimantan_selatan_2023_monev"):
-        store.import_plan(parse_workbook(PLANS / f"{f}.xlsx"))
+    for f in ("kpu_kota_banjarmasin_2022", "kpu_provinsi_kalimantan_selatan_2023"):
+        store.import_plan(parse_workbook(SAMPLES / f"{f}.xlsx"))
     df = store.query_df("SELECT name, level, province FROM satker ORDER BY name")
     assert df.values.tolist()[1] == ["KPU Provinsi Kalimantan Selatan", "Provinsi", "Kalimantan Selatan"]
     assert df.values.tolist()[0] == ["KPU Kota Banjarmasin", "Kota", "Kalimantan Selatan"]
