@@ -177,3 +177,16 @@ def test_an_entity_declaration_is_refused_wherever_it_sits(base, part):
     assert exc.value.code == "xml_entities"
     assert str(exc.value) == (f"the workbook contains XML entity declarations in {part} (possible XML bomb); "
                               "refused")
+
+
+@pytest.mark.parametrize("ref", ["ZZZZ1", "A0", "a1048577"])
+def test_a_reference_outside_any_sheet_is_stray_not_a_crash(base, ref):
+    """Found by the fuzz test: "ZZZZ1" lies past column XFD and aborted the reader."""
+    def move(name, body):
+        if name != "xl/worksheets/sheet1.xml":
+            return body
+        return body.replace(b"</sheetData>", b'<row r="2"><c r="%s" t="inlineStr"><is><t>x</t></is></c></row>'
+                            b"</sheetData>" % ref.encode(), 1)
+    plan = parse_workbook(rewrite(base.read_bytes(), move), name=base.name)
+    assert activities(plan) == activities(parse_workbook(base))
+    assert [i.type for i in plan.issues] == ["stray_cells"]

@@ -1,6 +1,7 @@
 """Cell values: display text, tick marks, month names, numbering and packed lists."""
 
 import datetime as dt
+import math
 import re
 
 from rbdash.text import fold
@@ -112,14 +113,14 @@ def _kind_word(v):
 
 
 def _number(v):
-    if v in (None, ""):
-        return None
-    if isinstance(v, bool):
+    """A finite number (capaian %), or None: 'inf' and 'nan' are text, not figures."""
+    if v in (None, "") or isinstance(v, bool):
         return None
     if isinstance(v, (int, float)):
-        return float(v)
-    s = str(v).strip().replace("%", "").replace(",", ".")
-    try:
-        return float(s)
-    except ValueError:
-        return None
+        n = float(v)
+    else:
+        try:
+            n = float(str(v).strip().replace("%", "").replace(",", "."))
+        except ValueError:
+            return None
+    return n if math.isfinite(n) else None

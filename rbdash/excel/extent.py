@@ -17,15 +17,16 @@ COL_GAP = 50        # the same for empty columns
 MAX_COLS = 512      # no plan table is wider (a weekly monev grid is ~110 columns)
 MAX_ROWS = 100_000  # nor longer
 
-_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+# any letters and digits: a reference past XFD1048576 ("ZZZZ1") is out of the sheet, hence stray
+_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Za-z]+)([0-9]+)"[^>]*?(/?)>')
 _CELL = re.compile(rb'<((?:\w+:)?c)\b([^>]*?)(?:/>|>.*?</\1>)', re.S)
-_CELL_R = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_R = re.compile(rb'\br="([A-Za-z]+)([0-9]+)"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?/>')
 
 
 def _col_number(letters):
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
 
@@ -60,17 +61,17 @@ def bounds(xml):
         return None
     max_row = _limit(sorted(rows), ROW_GAP, MAX_ROWS)
     max_col = _limit(sorted(cols), COL_GAP, MAX_COLS)
-    if max(rows) <= max_row and max(cols) <= max_col:
+    if max(rows) <= max_row and max(cols) <= max_col and min(rows) >= 1:
         return None
     stray = [(int(m.group(2)), _col_number(m.group(1))) for m in _REF.finditer(xml) if not m.group(3)]
-    stray = [(r, c) for r, c in stray if r > max_row or c > max_col]
+    stray = [(r, c) for r, c in stray if not 1 <= r <= max_row or c > max_col]
     return max_row, max_col, stray
 
 
 def _trimmed(xml, max_row, max_col):
     def keep(m):
         r = _CELL_R.search(m.group(2))
-        if r and (int(r.group(2)) > max_row or _col_number(r.group(1)) > max_col):
+        if r and not (1 <= int(r.group(2)) <= max_row and _col_number(r.group(1)) <= max_col):
             return b""
         return m.group(0)
     xml = _CELL.sub(keep, xml)
@@ -103,13 +104,15 @@ def trim(data, parts):
 def sheet_names(zf):
     """{worksheet part path: sheet name} from the workbook and its relationships."""
     from defusedxml import ElementTree as ET
+
+    from rbdash.excel.container import _DAMAGED
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
           "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
     rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    wb = ET.fromstring(zf.read("xl/workbook.xml"))
     try:
+        wb = ET.fromstring(zf.read("xl/workbook.xml"))
         rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except KeyError:
+    except (KeyError, *_DAMAGED):  # the reader refuses a broken workbook part with its own message
         return {}
     targets = {r.get("Id"): (r.get("Target") or "").lstrip("/") for r in rels.findall("rel:Relationship", ns)}
     out = {}

@@ -69,7 +69,7 @@ def _numbering_row(row):
         return False
     try:
         nums = [int(float(v)) for v in vals]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # inf, nan
         return False
     return nums == list(range(nums[0], nums[0] + len(nums))) and nums[0] in (0, 1)
 
