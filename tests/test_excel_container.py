@@ -63,7 +63,7 @@ def _stray(ws, where):
         ws[where] = "x"
 
 
-PEAK = """
+PEAK = r"""
 import json, re, sys, time
 from rbdash.excel import parse_workbook
 t = time.perf_counter()
