@@ -22,14 +22,17 @@ import json
 import os
 import re
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from rbdash.duckfile import DuckFile, translate
 from rbdash.errors import StoreError
-from rbdash.store.common import as_user, now as _now, one, run  # noqa: F401 - re-exported
+from rbdash.store.common import as_user, one, run  # noqa: F401 - re-exported
+from rbdash.store.common import now as _now
 from rbdash.store.plans import PlansMixin
 from rbdash.store.progress import ProgressMixin
 from rbdash.store.schema import MIGRATIONS
@@ -55,7 +58,7 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
 
     # -- connections -------------------------------------------------------------------------
     @contextmanager
-    def connect(self):
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor on this process's one instance of the file (see rbdash.duckfile), opened on
         demand and closed when its last user leaves; DuckDB errors come out as the project's.
 
@@ -72,7 +75,7 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
                 raise translate(exc) from None
 
     @contextmanager
-    def session(self):
+    def session(self) -> Iterator["Store"]:
         """Keep one connection open for a batch on this thread (opening a DuckDB file and
         checkpointing it on close costs ~30 ms, more than importing a plan).  Callers release it
         every few seconds so other processes get their turn."""
@@ -98,7 +101,7 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
         return first
 
     @contextmanager
-    def transaction(self):
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """BEGIN..COMMIT; ROLLBACK on any error so nothing half-lands.  One writer per process at a
         time (and DuckDB's file lock makes it one across processes)."""
         with self._db.write_lock, self.connect() as con:
@@ -115,11 +118,11 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
                     raise translate(exc) from None
                 raise
 
-    def query_df(self, sql, params=None):
+    def query_df(self, sql: str, params: list | None = None) -> pd.DataFrame:
         with self.connect() as con:
             return con.execute(sql, params or []).df()
 
-    def data_version(self):
+    def data_version(self) -> str:
         """Changes whenever the database files change: the cache key for readers."""
         parts = []
         for p in (self.path, Path(str(self.path) + ".wal")):
@@ -131,7 +134,7 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
         return str(parts)
 
     # -- schema ---------------------------------------------------------------------------------
-    def migrate(self):
+    def migrate(self) -> None:
         with self.transaction() as con:
             run(con, """CREATE TABLE IF NOT EXISTS migrations (
                 version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)""")
@@ -143,7 +146,7 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
                     run(con, sql)
                 run(con, "INSERT INTO migrations VALUES (?, ?, ?)", [version, description, _now()])
 
-    def schema_version(self):
+    def schema_version(self) -> int:
         with self.connect() as con:
             return one(con, "SELECT max(version) FROM migrations")[0]
 
@@ -153,16 +156,16 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
             [self._ids(con, "audit_log"), _now(), user.username, action, satker, year, pv_id, activity_id,
              json.dumps(detail, ensure_ascii=False, default=str)])
 
-    def counts(self):
+    def counts(self) -> dict[str, int]:
         with self.connect() as con:
             return {table: one(con, f"SELECT count(*) FROM {table}")[0] for table in TABLES}
 
 
-def default_db_path():
+def default_db_path() -> Path:
     return Path(os.environ.get("RBDASH_DB", DEFAULT_DB))
 
 
-def check_db_path(path):
+def check_db_path(path: str | Path) -> Path:
     """The database location as a Path, refused (StoreError) before anything is created when it
     cannot be an embedded DuckDB file: a server URL, a directory, a file that is not DuckDB's."""
     text = str(path)

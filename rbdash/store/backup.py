@@ -58,7 +58,7 @@ def backup(store, out) -> dict:
     return manifest
 
 
-def restore(source, db_path, replace=False):
+def restore(source: str | Path, db_path: str | Path, replace: bool = False) -> dict:
     """Rebuild a database file from a backup folder, verified against its manifest.  Refuses to
     overwrite an existing database unless ``replace``.  Returns the manifest."""
     from rbdash.store import Store, check_db_path
@@ -125,6 +125,6 @@ def _literal(path) -> str:
     return "'" + str(Path(path).resolve()).replace("'", "''") + "'"
 
 
-def remove(path):
+def remove(path: str | Path) -> None:
     """Delete a backup folder (tests and the CLI's cleanup on failure)."""
     shutil.rmtree(path, ignore_errors=True)

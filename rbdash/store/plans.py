@@ -6,14 +6,16 @@ import json
 import pyarrow as pa
 
 from rbdash import regions, validate
+from rbdash.accounts import User
 from rbdash.errors import ValidationError
+from rbdash.model import Plan
 from rbdash.schedule import months_to_mask
 from rbdash.store.common import as_user, now, one, run
 from rbdash.text import fold
 
 
 class PlansMixin:
-    def plan_status(self, satker, year, sha256, con=None):
+    def plan_status(self, satker: str, year: int, sha256: str, con=None) -> tuple:
         """What importing this plan would do: ("new" | "version" | "duplicate", latest version or
         None).  The one place this is decided: the import itself and the Impor preview ask here.
         A duplicate is the same bytes as the *current* version; the bytes of an older version make
@@ -29,7 +31,7 @@ class PlansMixin:
             return "duplicate", prev_version, sid, prev_id
         return ("version" if prev_version else "new"), prev_version, sid, prev_id
 
-    def import_plan(self, plan, actor="cli"):
+    def import_plan(self, plan: Plan, actor: User | str = "cli") -> dict:
         """Store a parsed Plan in one transaction, if ``actor`` may write for its office.
 
         Returns a dict with ``status`` "new" (first plan of the satker and year), "version" (a
@@ -96,7 +98,7 @@ class PlansMixin:
             carried += 1
         return carried
 
-    def restore_version(self, satker, year, version, actor):
+    def restore_version(self, satker: str, year: int, version: int, actor: User | str) -> dict:
         """Make an earlier plan version current again, as a new version n+1 that copies its
         activities (same sheet and row provenance).  Realisation recorded on that version and on
         the current one is kept on the matching activities (union of months, the newer evidence

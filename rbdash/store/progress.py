@@ -5,13 +5,15 @@ puts back what an earlier one replaced."""
 import json
 
 from rbdash import validate
+from rbdash.accounts import User
 from rbdash.errors import ConflictError, ValidationError
 from rbdash.schedule import mask_to_months, months_to_mask
 from rbdash.store.common import as_user, now, one, run
 
 
 class ProgressMixin:
-    def save_progress(self, activity_id, realized_months, evidence_url, note, expected_revision, actor):
+    def save_progress(self, activity_id: int, realized_months, evidence_url: str | None, note: str | None,
+                      expected_revision: int, actor: User | str) -> int:
         """Save one activity's realisation; refuse if someone saved it since ``expected_revision``
         (the revision the editor loaded, 0 when there was no progress row) or if ``actor`` may not
         edit this office.  Returns the new revision."""
@@ -21,7 +23,7 @@ class ProgressMixin:
         with self.transaction() as con:
             return self._write_progress(con, as_user(actor), activity_id, values, expected_revision, "progress", {})
 
-    def revert_progress(self, audit_id, actor):
+    def revert_progress(self, audit_id: int, actor: User | str) -> int:
         """Undo the progress change recorded as audit entry ``audit_id``: its "before" values are
         saved as a new, audited change.  Refused (conflict) when the activity changed since."""
         user = as_user(actor)

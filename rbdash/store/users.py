@@ -46,11 +46,11 @@ class UsersMixin:
         keys = ("username", "role", "province", "satker", "active", "created_at", "updated_at")
         return [dict(zip(keys, r)) for r in rows]
 
-    def set_active(self, username, active: bool, actor):
+    def set_active(self, username: str, active: bool, actor: User | str) -> None:
         self._change_user(username, actor, "enable" if active else "disable",
                           "UPDATE users SET active = ?, updated_at = ? WHERE username = ?", bool(active))
 
-    def set_password(self, username, password, actor):
+    def set_password(self, username: str, password: str, actor: User | str) -> None:
         _check_password(password)
         self._change_user(username, actor, "password",
                           "UPDATE users SET password_hash = ?, updated_at = ? WHERE username = ?",
