@@ -8,6 +8,7 @@ three and raised "Unique file handle conflict" in every run.
 """
 
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ from rbdash import demo
 from rbdash.errors import ConflictError, RbdashError
 from rbdash.store import Store
 
-ROUNDS = 10
+ROUNDS = int(os.environ.get("STRESS_ROUNDS", "10"))  # 50 for the local stress report
 EDITS = 12  # per editor: 4 threads + 2 processes = 72 edits per round
 
 EDITOR = r"""
