@@ -54,6 +54,19 @@ def save(store, snap, edited, actor):
     return saved, errors
 
 
+def link_problems(frame, edited):
+    """One line per edited evidence link that may not be stored, with the reason (before saving)."""
+    position = {act_id: i + 1 for i, act_id in enumerate(frame.index)}
+    out = []
+    for act_id, _, evidence, _ in queries.progress_changes(frame, edited):
+        try:
+            validate.evidence_url(evidence)
+        except RbdashError as exc:
+            out.append(f"Baris {position[act_id]} ({truncate(frame.at[act_id, 'Indikator'], 60)}): "
+                       f"{exc.message_id}. Tautan ini tidak akan disimpan; perbaiki sebelum klik Simpan.")
+    return out
+
+
 def reload():
     st.session_state.prog_gen = st.session_state.get("prog_gen", 0) + 1
     st.session_state.pop("prog_result", None)
@@ -93,13 +106,17 @@ def render():
         "Indikator": st.column_config.TextColumn("Indikator", width=280, pinned=True),
         "Jadwal": st.column_config.TextColumn("Jadwal", width=130),
         "Kegiatan": st.column_config.TextColumn("Kegiatan", width="medium"),
+        # no browser-side ``validate``: the grid would drop a refused link silently on Enter; the
+        # page checks it below and says why (issue 13.3)
         queries.EVIDENCE: st.column_config.TextColumn(queries.EVIDENCE, width="medium", max_chars=validate.EVIDENCE_URL_MAX,
-                                                      validate=f"^({validate.EVIDENCE_URL_PATTERN})?$"),
+                                                      help="Alamat lengkap http:// atau https://"),
         queries.NOTE: st.column_config.TextColumn(queries.NOTE, width="medium", max_chars=validate.NOTE_MAX),
     })
     edited = st.data_editor(snap["frame"], key=editor_key, num_rows="fixed", hide_index=True, column_order=COLUMN_ORDER,
                             disabled=list(TEXT_COLUMNS), column_config=column_config, width="stretch",
                             height=min(38 + 35 * len(snap["frame"]), 640))
+    for line in link_problems(snap["frame"], edited):
+        st.error(md(line), icon=":material/link_off:")
     user = current_user()
     allowed = user.may_write(satker, regions.level_and_province(satker)[1]) and not user.needs_name
     left, right = st.columns([1, 4])

@@ -132,7 +132,7 @@ def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name="Cap
     row_esc = [esc(r) for r in rows]
     col_hover = [esc(" ".join(c.split())) for c in col_labels]
     hover = np.array([[f"<b>{row_esc[i]}</b><br>{col_hover[j]}: {esc(' '.join(raw_text[i, j].split()))}"
-                       + (f"<br>{esc(hover_extra[i, j])}" if hover_extra[i, j] else "")
+                       + (f"<br>{_lines(hover_extra[i, j])}" if hover_extra[i, j] else "")
                        for j in range(shape[1])] for i in range(shape[0])], dtype=object).reshape(shape)
     x = list(range(len(cols)))
     y = list(range(len(rows)))
@@ -179,6 +179,10 @@ def completion_cells(df, row_key, col_key):
     realized = pd.to_numeric(df["realized"], errors="coerce").to_numpy(dtype=float)
     out["hover"] = [f"{fmt_int(r)} dari {fmt_int(p)} bulan-kegiatan terealisasi" if h and p else ""
                     for r, p, h in zip(realized, planned, has)]
+    if "due" in df and "reported" in df:  # reporting coverage next to the rate (issue 13.6)
+        extra = [f"dilaporkan {fmt_int(r)} dari {fmt_int(d)} bulan-kegiatan" if d else ""
+                 for r, d in zip(df["reported"].to_numpy(), df["due"].to_numpy())]
+        out["hover"] = [f"{h}\n{e}".strip("\n") if e else h for h, e in zip(out["hover"], extra)]
     return out
 
 

@@ -123,6 +123,43 @@ def overall(per_satker):
     return (realized / planned if planned else None), int(has.sum()), len(per_satker)
 
 
+def reporting(df):
+    """(reported, due) month-kegiatan summed over completion rows (metrics.completion's columns)."""
+    if df.empty or "due" not in df:
+        return 0, 0
+    return int(df["reported"].sum()), int(df["due"].sum())
+
+
+def reporting_text(reported, due):
+    """'dilaporkan 3 dari 140 bulan-kegiatan' (Indonesian thousands separators)."""
+    fmt = lambda n: f"{int(n):,}".replace(",", ".")  # noqa: E731
+    return f"dilaporkan {fmt(reported)} dari {fmt(due)} bulan-kegiatan"
+
+
+REPORTING = {"semua": "Semua satker", "lengkap": "Pelaporan lengkap", "belum": "Pelaporan belum lengkap"}
+
+
+def filter_reporting(df, which):
+    """Rows of a completion frame by reporting: 'lengkap' (everything due reported), 'belum', else all."""
+    if which not in ("lengkap", "belum") or df.empty:
+        return df
+    complete = df["reported"] >= df["due"]
+    return df[complete if which == "lengkap" else ~complete]
+
+
+def laggards(rank, limit=5):
+    """Offices with data whose rate is below the median rate of the offices with data, worst first.
+
+    Returns (frame of at most ``limit`` rows, median or None).  With one reporting office nobody
+    lags; the best office is never a laggard."""
+    rated = rank[rank["rank"].notna()]
+    if rated.empty:
+        return rated, None
+    median = float(rated["rate"].median())
+    below = rated[rated["rate"] < median].sort_values(["rate", "satker"], kind="stable")
+    return below.head(limit), median
+
+
 # --------------------------------------------------------------------------------- one office
 
 def plan_header(store, satker, year):

@@ -269,3 +269,38 @@ def test_an_import_that_stores_nothing_creates_no_database(tmp_path):
     p = rbdash("import", "--db", db, bad, check=2)
     assert p.stdout == f"{bad}: refused: not an Excel .xlsx file (unknown content); save the plan as .xlsx\n"
     assert not db.exists()
+
+
+# --- national and provincial meetings (issue 7) -----------------------------------------------------
+
+def _province_db(tmp_path):
+    """Jawa Timur: KPU Provinsi (3 due by Mar, 2 done) and Kota Malang (2 due, 1 done) report; Gresik does
+    not.  Kalimantan Selatan: Banjarbaru reports 0 of 1.  'KPU Kota Fiktif' matches no official office."""
+    from app_fixtures import make_plan
+    from rbdash.store import Store
+    db = tmp_path / "prov.duckdb"
+    store = Store(db)
+    for satker, rows, has in [
+        ("KPU Provinsi Jawa Timur", [(1, "K", "I1", [1, 2, 3], [1, 2])], True),
+        ("KPU Kota Malang", [(2, "K", "I2", [1, 2], [2]), (3, "K", "I3", [5], [])], True),
+        ("KPU Kabupaten Gresik", [(1, "K", "I4", [1], [])], False),
+        ("KPU Kota Banjarbaru", [(1, "K", "I5", [3], [])], True),
+        ("KPU Kota Fiktif", [(1, "K", "I6", [1], [])], False),
+    ]:
+        store.import_plan(make_plan(satker, 2024, rows, has_realization=has, as_of=3), actor="test")
+    return db
+
+
+def test_completion_by_province_pools_offices_with_data(tmp_path):
+    db = _province_db(tmp_path)
+    rows = json.loads(rbdash("completion", "--db", db, "--as-of", 3, "--year", 2024, "--by", "province", "--json",
+                             check=0).stdout)
+    assert rows == [
+        {"province": "Jawa Timur", "planned": 5, "realized": 3, "rate": 0.6, "offices": 3, "offices_with_data": 2},
+        {"province": "Kalimantan Selatan", "planned": 1, "realized": 0, "rate": 0.0, "offices": 1,
+         "offices_with_data": 1},
+        {"province": None, "planned": 1, "realized": None, "rate": None, "offices": 1, "offices_with_data": 0},
+    ]
+    text = rbdash("completion", "--db", db, "--as-of", 3, "--year", 2024, "--by", "province", check=0).stdout
+    assert "Jawa Timur: 3/5 60.0% (3 offices, 2 with data)" in text
+    assert "(no province): -/1 no data (1 offices, 0 with data)" in text
