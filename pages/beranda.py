@@ -67,7 +67,7 @@ def render():
             st.info("Belum ada data realisasi untuk filter ini.")
         else:
             fig = area_bars(per_area.assign(area_label=[area_label(a) for a in per_area["area_no"]]))
-            st.plotly_chart(fig, key="beranda_area", config={"displayModeBar": False})
+            st.plotly_chart(fig, key="beranda_area", config={"displayModeBar": False}, theme=None)
 
     left, right = st.columns(2)
     with left:

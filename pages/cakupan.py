@@ -49,7 +49,7 @@ def render():
     fig = figure(store, key, view, st.session_state.offices)
     st.caption("Warna = persentase kegiatan standar (katalog) per area yang tercakup rencana aksi satker; "
                "angka kedua = jumlah kegiatan di rencana.")
-    st.plotly_chart(fig, key="cakupan_heatmap", config={"displayModeBar": False})
+    st.plotly_chart(fig, key="cakupan_heatmap", config={"displayModeBar": False}, theme=None)
     with st.expander("Tabel jumlah kegiatan per area"):
         table = cov.pivot(index="satker", columns="area_no", values="activities")
         table.columns = [f"{n}. {SHORT[n]}" for n in table.columns]

@@ -151,7 +151,7 @@ def render():
                      placeholder=NO_DATA)
     else:
         figs = figures(store, key, view, offices, reporting)
-        st.plotly_chart(figs[shown], key=f"heatmap_{shown}", config={"displayModeBar": False})
+        st.plotly_chart(figs[shown], key=f"heatmap_{shown}", config={"displayModeBar": False}, theme=None)
 
     left, right = st.columns(2)
     with left, st.container(border=True):

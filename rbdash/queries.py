@@ -242,6 +242,20 @@ def office_summary(store, satker: str, year: int, as_of: int, area_nos=None) -> 
 
 MONTH_COLUMNS = MONTHS
 EVIDENCE, NOTE = "Bukti dukung", "Catatan"
+# month cells of the Progres editor: the planned months are visible where one ticks (issue 13.2)
+DONE_MARK, PLANNED_MARK = "✓", "○"
+PLAN = "_plan"  # hidden column: the planned mask, to redraw the marks after a save
+
+
+def month_marks(planned_mask, realized_mask):
+    """Twelve cell values: '✓' realised, '○' planned and not (yet) realised, '' neither."""
+    return [DONE_MARK if realized_mask >> m & 1 else (PLANNED_MARK if planned_mask >> m & 1 else "")
+            for m in range(12)]
+
+
+def _done(values):
+    """Realised cells of an editor column: the done mark (or True from a checkbox-style edit)."""
+    return np.array([v is True or v == DONE_MARK for v in values], dtype=bool)
 
 
 def progress_frame(acts):
@@ -249,7 +263,8 @@ def progress_frame(acts):
 
     Indexed by activity id, so an edited copy maps back to activities whatever the display order.
     """
-    bits = schedule.mask_bits(acts["realized_mask"]).astype(bool)
+    marks = np.array([month_marks(int(p), int(r)) for p, r in zip(acts["planned_mask"], acts["realized_mask"])],
+                     dtype=object).reshape(len(acts), 12)
     df = pd.DataFrame({
         "Area": acts["area_no"].astype("Int64").to_numpy(), "Kegiatan": acts["kegiatan"].to_numpy(),
         "Indikator": acts["indikator"].fillna(acts["sub_kegiatan"]).to_numpy(),
@@ -257,7 +272,8 @@ def progress_frame(acts):
         "Sumber": [f"lembar {s} baris {r}" for s, r in zip(acts["sheet"], acts["row"])],
     }, index=pd.Index(acts["id"].to_numpy(), name="id"))
     for m, name in enumerate(MONTH_COLUMNS):
-        df[name] = bits[:, m]
+        df[name] = marks[:, m]
+    df[PLAN] = acts["planned_mask"].astype(int).to_numpy()
     df[EVIDENCE] = acts["evidence_url"].fillna("").to_numpy(dtype=object)
     df[NOTE] = acts["note"].fillna("").to_numpy(dtype=object)
     return df
@@ -275,8 +291,8 @@ def progress_changes(base, edited):
     """
     edited = edited.reindex(base.index)
     cols = list(MONTH_COLUMNS)
-    b = base[cols].fillna(False).to_numpy(dtype=bool)
-    e = edited[cols].fillna(False).to_numpy(dtype=bool)
+    b = np.column_stack([_done(base[c]) for c in cols])
+    e = np.column_stack([_done(edited[c]) for c in cols])
     changed = (b != e).any(axis=1)
     for col in (EVIDENCE, NOTE):
         changed |= (_norm_text(base[col]) != _norm_text(edited[col])).to_numpy()

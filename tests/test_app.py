@@ -15,6 +15,7 @@ from app_fixtures import (APP, BOLD, PAGES, XSS, empty_db, make_plan, sample_db,
                           sample_db_file, warm_server)
 from conftest import PLANS
 from rbdash import queries
+from rbdash.charts import office_label
 from rbdash.store import Store
 
 pytestmark = pytest.mark.usefixtures("warm_server")
@@ -121,7 +122,7 @@ def test_area_filter_changes_perbandingan_columns(sample_db):
     # a Total column on screen, as in the Excel sheet (issue 13.9)
     assert month_chart["layout"]["xaxis"]["ticktext"] == ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep",
                                                           "Total"]
-    rows = month_chart["layout"]["yaxis"]["ticktext"]
+    rows = [r.replace("Kab. ", "KPU Kabupaten ") for r in month_chart["layout"]["yaxis"]["ticktext"]]
     z = decode(month_chart["data"][1]["z"]).astype(float)
     per_satker = queries.completion(Store(sample_db), queries.View(2023, None, (2, 5), 9)).set_index("satker")
     i = rows.index("KPU Kabupaten Barito Kuala")
@@ -170,7 +171,7 @@ def test_gantt_grid_has_every_activity_and_marker(sample_db):
 def test_perbandingan_heatmap_values_and_no_data(sample_db):
     at = start("pages/perbandingan.py")
     fig = charts(at)[0]
-    rows = fig["layout"]["yaxis"]["ticktext"]
+    rows = [r.replace("Kab. ", "KPU Kabupaten ") for r in fig["layout"]["yaxis"]["ticktext"]]
     grey, rates = fig["data"]
     z = decode(rates["z"]).astype(float)
     store = Store(sample_db)
@@ -321,7 +322,7 @@ def edit(at, key, rows):
 def test_progress_edit_persists(sample_db):
     at, key, _ = open_progress()
     first = int(queries.plan_activities(Store(sample_db), "KPU Kabupaten Tapin", 2023)["id"][0])
-    edit(at, key, {0: {"Jan": True, "Mar": True, "Bukti dukung": "https://drive.example.go.id/bukti",
+    edit(at, key, {0: {"Jan": "✓", "Mar": "✓", "Bukti dukung": "https://drive.example.go.id/bukti",
                        "Catatan": "selesai"}})
     assert any("1 kegiatan tersimpan" in s.value for s in at.success)
     row = Store(sample_db).query_df("SELECT realized_mask, evidence_url, note, revision, updated_by "
@@ -332,8 +333,8 @@ def test_progress_edit_persists(sample_db):
     assert audit["actor"].tolist() == ["Budi"]
     # the editor reloads from the DB and shows the saved months; a second edit builds on revision 1
     frame = at.data_editor[0].value
-    assert bool(frame["Jan"].iloc[0]) and bool(frame["Mar"].iloc[0])
-    edit(at, at.data_editor[0].key, {0: {"Feb": True}})
+    assert frame["Jan"].iloc[0] == "✓" and frame["Mar"].iloc[0] == "✓"
+    edit(at, at.data_editor[0].key, {0: {"Feb": "✓"}})
     assert Store(sample_db).query_df("SELECT revision FROM progress WHERE activity_id = ?", [first]).iloc[0, 0] == 2
 
 
@@ -470,7 +471,8 @@ def test_beranda_laggards_are_below_the_median_and_reporting_is_shown(sample_db)
 
 def test_beranda_area_axis_is_0_to_100_percent(sample_db):
     fig = charts(start())[0]
-    assert fig["layout"]["xaxis"]["range"] == [0, 100] and fig["layout"]["xaxis"]["ticksuffix"] == "%"
+    assert fig["layout"]["xaxis"]["range"] == [0, 100]
+    assert fig["layout"]["xaxis"]["ticktext"] == ["0%", "25%", "50%", "75%", "100%"]
 
 
 def test_perbandingan_can_show_only_incomplete_reporting(sample_db):
@@ -481,4 +483,4 @@ def test_perbandingan_can_show_only_incomplete_reporting(sample_db):
     shown = at.dataframe[0].value
     assert sorted(shown["Satker"]) == sorted(per.loc[per["reported"] < per["due"], "satker"])
     at.radio(key="tampilan").set_value("area").run()
-    assert sorted(charts(at)[0]["layout"]["yaxis"]["ticktext"]) == sorted(shown["Satker"])
+    assert sorted(charts(at)[0]["layout"]["yaxis"]["ticktext"]) == sorted(map(office_label, shown["Satker"]))

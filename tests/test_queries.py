@@ -107,11 +107,17 @@ def test_default_as_of():
 def test_progress_frame_and_changes(small_store):
     acts = queries.plan_activities(small_store, "KPU Kota Alpha", 2024)
     base = queries.progress_frame(acts)
-    assert base.loc[acts["id"][0], ["Jan", "Feb", "Mar"]].tolist() == [True, True, False]
+    # the planned months are marked where one ticks: ✓ realised, ○ planned and not realised (issue 13.2)
+    assert base.loc[acts["id"][0], ["Jan", "Feb", "Mar"]].tolist() == ["✓", "✓", "○"]
+    assert base.loc[acts["id"][1], list(queries.MONTH_COLUMNS)].tolist() == \
+        ["", "✓", "", "✓", "", "○", "", "", "", "", "", ""]  # Apr realised outside the schedule
     assert base["Jadwal"].tolist() == ["Jan–Mar", "Feb, Jun"]
     edited = base.copy()
     assert queries.progress_changes(base, edited) == []
-    edited.loc[acts["id"][1], "Mar"] = True
+    edited.loc[acts["id"][0], "Jan"] = None  # a realised month cleared
+    assert queries.progress_changes(base, edited) == [(int(acts["id"][0]), [2], "", "")]
+    edited = base.copy()
+    edited.loc[acts["id"][1], "Mar"] = "✓"
     edited.loc[acts["id"][1], "Catatan"] = "  selesai  "
     assert queries.progress_changes(base, edited) == [(int(acts["id"][1]), [2, 3, 4], "", "selesai")]
 
