@@ -1,4 +1,5 @@
-"""Command line: parse, import, completion.  Thin wrappers; every failure is one line and exit 2."""
+"""Command line: parse, import, completion, missing, users, backup.  Thin wrappers; every failure is
+one line and exit 2."""
 
 import json
 import sys
@@ -142,6 +143,43 @@ def completion(db, as_of, year, by, as_json):
 
 DB_OPTION = click.option("--db", type=click.Path(dir_okay=False), default=None,
                          help="DuckDB file (default: $RBDASH_DB or data/rbdash.duckdb).")
+
+
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="DuckDB file (default: $RBDASH_DB or data/rbdash.duckdb).")
+@click.option("--year", type=int, required=True, help="Plan year.")
+@click.option("--province", default=None, help="Only this province's offices, e.g. 'Jawa Timur'.")
+@click.option("--as-of", "as_of", type=click.IntRange(1, 12), default=12, show_default=True,
+              help="Realisation is looked for in months 1..M.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
+def missing(db, year, province, as_of, as_json):
+    """Offices of the official list that have not submitted: no plan for the year (no_plan), or a plan
+    without any realisation reported by month M (no_realisation); imported names that match no
+    official office are listed as unmatched.
+
+    Example: python -m rbdash missing --year 2024 --province "Jawa Timur" --json
+    """
+    from rbdash import regions, submission
+    if province is not None and province not in regions.regions():
+        fail(f"'{province}' is not a province of the official list")
+    store = open_store(db, create=False)
+    try:
+        df = submission.missing(store, year, province=province, as_of=as_of)
+    except RbdashError as exc:
+        fail(str(exc))
+    rows = [{"satker": r["satker"], "province": r["province"], "status": r["status"],
+             **({"imported_as": r["imported_as"]} if isinstance(r["imported_as"], str) else {})}
+            for r in df.to_dict("records")]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        alias = f" (imported as {row['imported_as']})" if "imported_as" in row else ""
+        click.echo(f"{row['satker']} · {row['province'] or '-'}: {row['status']}{alias}")
+    counts = submission.summary(df)
+    click.echo(f"{len(rows)} offices: {counts['no_plan']} no_plan, {counts['no_realisation']} no_realisation, "
+               f"{counts['unmatched']} unmatched")
 
 
 def _password(confirm=True):

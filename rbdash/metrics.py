@@ -111,3 +111,37 @@ def missing_standard(store, satker, year):
            JOIN activities a ON a.plan_version_id = lv.id
            WHERE s.name = ? AND lv.year = ? AND a.catalogue_code IS NOT NULL""", [satker, year])["catalogue_code"])
     return [(no, code, name) for no, code, name in areas.standard_kegiatan() if code not in have]
+
+
+def coverage_by_province(store, year, satkers=None) -> pd.DataFrame:
+    """Province × area coverage, pooled over the province's offices with a plan:
+    Σ standard kegiatan covered / (offices × standard kegiatan of the area).  An office whose plan
+    has nothing in an area counts as covering none of it.  ``province`` is None for offices that
+    match no official office (and KPU RI)."""
+    df = store.query_df(
+        """WITH o AS (
+               SELECT lv.id, s.province FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
+               WHERE lv.year = ? AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
+           ), per_office AS (
+               SELECT o.id, o.province, a.area_no, count(*) AS activities,
+                      count(DISTINCT a.catalogue_code) AS standard_covered
+               FROM o JOIN activities a ON a.plan_version_id = o.id WHERE a.area_no IS NOT NULL GROUP BY ALL
+           ), n AS (SELECT province, count(*) AS offices FROM o GROUP BY ALL)
+           SELECT n.province, p.area_no, n.offices, COALESCE(sum(p.activities), 0)::BIGINT AS activities,
+                  COALESCE(sum(p.standard_covered), 0)::BIGINT AS standard_covered
+           FROM n LEFT JOIN per_office p ON p.province IS NOT DISTINCT FROM n.province
+           GROUP BY ALL ORDER BY n.province NULLS LAST, p.area_no""",
+        [year, _list(satkers), _list(satkers)])
+    totals = areas.standard_totals()
+    grid = []
+    for province, group in df.groupby(df["province"].fillna("\0"), sort=False):
+        offices = int(group["offices"].iloc[0])
+        have = group.dropna(subset=["area_no"]).set_index(group.dropna(subset=["area_no"])["area_no"].astype(int))
+        for no in sorted(totals):
+            covered = int(have.loc[no, "standard_covered"]) if no in have.index else 0
+            grid.append({"province": None if province == "\0" else province, "area_no": no, "offices": offices,
+                         "activities": int(have.loc[no, "activities"]) if no in have.index else 0,
+                         "standard_covered": covered, "standard_total": totals[no] * offices,
+                         "coverage": covered / (totals[no] * offices) if totals[no] and offices else None})
+    return pd.DataFrame(grid, columns=["province", "area_no", "offices", "activities", "standard_covered",
+                                       "standard_total", "coverage"])
