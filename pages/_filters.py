@@ -26,6 +26,7 @@ from rbdash.schedule import MONTHS
 
 ALL_PROVINCES = "Semua provinsi"  # the province filter's "no filter" choice
 NO_PROVINCE = "(tanpa provinsi)"  # offices whose province is unknown
+LEVELS = {"provinsi": "Per provinsi", "satker": "Per satker"}  # comparison level (issue 7.1)
 
 
 def _int(text):
@@ -65,6 +66,7 @@ FILTERS = (
     Filter("f_as_of", "bulan", parse=lambda t: _int(t) if _int(t) in range(1, 13) else None),
     Filter("fokus", "fokus", pages=("gantt", "progres", "riwayat")),
     Filter("tampilan", "tampilan", pages=("perbandingan",)),
+    Filter("tingkat", "tingkat", parse=lambda t: t if t in LEVELS else None, pages=("perbandingan", "cakupan")),
     Filter("pelaporan", "pelaporan", parse=lambda t: t if t in queries.REPORTING else None,
            pages=("perbandingan",), omit=lambda v: v in (None, "", "semua")),
     Filter("petugas", None),

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._ui import start
+from pages._ui import not_submitted, start
 from rbdash import queries
 from rbdash.areas import area_label
 from rbdash.charts import area_bars, fmt_datetime, fmt_int, fmt_pct
@@ -68,6 +68,8 @@ def render():
         else:
             fig = area_bars(per_area.assign(area_label=[area_label(a) for a in per_area["area_no"]]))
             st.plotly_chart(fig, key="beranda_area", config={"displayModeBar": False}, theme=None)
+
+    not_submitted(store, key, view)
 
     left, right = st.columns(2)
     with left:

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from pages._ui import empty_state, start, switch_to
+from pages._filters import LEVELS
+from pages._ui import empty_state, not_submitted, start, switch_to
 from rbdash import queries
 from rbdash.areas import AREAS
 from rbdash.schedule import MONTHS
@@ -14,6 +15,7 @@ from rbdash.export import comparison_workbook, figure_png
 TOTAL = "total"
 VIEWS = {"area": "Per area", "month": "Per bulan", "rank": "Peringkat"}
 NO_DATA = "belum ada data"
+PROVINCE_LEVEL_ABOVE = 40  # offices: above this the page opens on provinces (a 550-row grid helps nobody)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -43,6 +45,44 @@ def figures(_store, key, view, _offices, reporting):
         "month": rate_heatmap(month_cells, rows, [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], "Total"],
                               title=f"Capaian per bulan {view.year} (Total = s.d. {MONTHS[view.as_of - 1]})"),
     }
+
+
+@st.cache_data(show_spinner=False)
+def load_provinces(_store, key, view):
+    """Completion per province / province×area / province×month, provinces ranked."""
+    per = queries.province_completion(_store, view)
+    return {"rank": queries.province_ranking(per),
+            "per_area": queries.province_completion(_store, view, by=("area",)),
+            "per_month": queries.province_completion(_store, view, by=("month",))}
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def province_figures(_store, key, view):
+    """Province heatmaps (38 rows at most), with a Total column as for offices."""
+    data = load_provinces(_store, key, view)
+    rows = data["rank"]["province"].tolist()
+    total = completion_cells(data["rank"].assign(col=TOTAL), "province", "col")
+    areas = {no: area_column(no) for no in (view.areas or AREAS)}
+    month = MONTHS[view.as_of - 1]
+    return {
+        "area": rate_heatmap(pd.concat([completion_cells(data["per_area"], "province", "area_no"), total]), rows,
+                             [*areas, TOTAL], [*areas.values(), "Total"],
+                             title=f"Capaian per provinsi dan area s.d. {month} {view.year}"),
+        "month": rate_heatmap(pd.concat([completion_cells(data["per_month"], "province", "month"), total]), rows,
+                              [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], "Total"],
+                              title=f"Capaian per provinsi per bulan {view.year} (Total = s.d. {month})"),
+    }
+
+
+def province_table(rank):
+    rate = pd.to_numeric(rank["rate"], errors="coerce") * 100
+    return pd.DataFrame({
+        "Peringkat": rank["rank"], "Provinsi": rank["province"],
+        "Capaian": rate.where(rank["has_data"].to_numpy(dtype=bool)),
+        "Satker": rank["offices"].astype(int), "Dengan data": rank["offices_with_data"].astype(int),
+        "Dilaporkan": [queries.reporting_text(r, d).removeprefix("dilaporkan ") for r, d in
+                       zip(rank["reported"], rank["due"])],
+        "Pelaporan": (rank["reported"] / rank["due"].where(rank["due"] > 0) * 100)})
 
 
 @st.cache_data(show_spinner="Membuat gambar PNG…", max_entries=8)
@@ -119,30 +159,37 @@ def exports(store, key, view, offices, figs, reporting):
                                   key="unduh_png", on_click="ignore", file_name=f"heatmap_{which}_{view.year}.png")
 
 
-def render():
-    page = start("Perbandingan antar satker")
-    if page is None:
-        return
-    store, key, view, _ = page
-    offices = st.session_state.offices
-    data = load(store, key, view, offices)
+def level_choice(view, n_offices):
+    """National (provinces) or office level; opens on provinces when a large list is not narrowed."""
+    if st.session_state.get("tingkat") not in LEVELS:
+        st.session_state.tingkat = "provinsi" if view.province is None and n_offices > PROVINCE_LEVEL_ABOVE \
+            else "satker"
+    return st.segmented_control("Tingkat", list(LEVELS), format_func=LEVELS.get, key="tingkat",
+                                required=True, label_visibility="collapsed")
+
+
+def render_provinces(store, key, view, shown):
+    data = load_provinces(store, key, view)
     rank = data["rank"]
-    if rank.empty:
-        empty_state("Tidak ada satker untuk filter ini.")
-        return
-    reported, due = queries.reporting(data["per_satker"])
-    st.caption(f"Capaian = bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan, s.d. "
-               f"{MONTHS[view.as_of - 1]} {view.year}; {queries.reporting_text(reported, due)}. "
-               "Abu-abu = satker belum melaporkan realisasi (bukan 0%).")
-    left, right = st.columns([3, 2])
-    # One view at a time (not tabs): with 550 offices each heatmap is ~0.5 MB sent on every run.
-    shown = left.radio("Tampilan", list(VIEWS), format_func=VIEWS.get, horizontal=True, key="tampilan",
-                       label_visibility="collapsed")
-    if st.session_state.get("pelaporan") not in queries.REPORTING:
-        st.session_state.pelaporan = "semua"
-    reporting = right.selectbox("Pelaporan", list(queries.REPORTING), format_func=queries.REPORTING.get,
-                                key="pelaporan", label_visibility="collapsed",
-                                help="Pelaporan lengkap = semua bulan-kegiatan jatuh tempo sudah dilaporkan")
+    st.caption("Tiap provinsi menggabungkan KPU Provinsi dan KPU Kabupaten/Kota-nya dengan definisi yang sama; "
+               "satker tanpa data realisasi tidak dihitung dalam capaian (kolom Dengan data).")
+    if shown == "rank":
+        st.dataframe(province_table(rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
+                     placeholder=NO_DATA)
+    else:
+        st.plotly_chart(province_figures(store, key, view)[shown], key=f"prov_heatmap_{shown}",
+                        config={"displayModeBar": False}, theme=None)
+    with st.container(border=True):
+        st.markdown("**Lihat satker satu provinsi**")
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        target = left.selectbox("Provinsi", rank["province"].tolist(), key="buka_provinsi")
+        if right.button("Lihat satker", icon=":material/zoom_in:", key="lihat_provinsi"):
+            switch_to("pages/perbandingan.py", f_province=target, tingkat="satker", f_satker=[])
+
+
+def render_offices(store, key, view, shown, reporting, data):
+    rank = data["rank"]
+    offices = st.session_state.offices
     shown_rank = queries.filter_reporting(rank, reporting)
     if shown_rank.empty:
         st.info(f"Tidak ada satker dengan {queries.REPORTING[reporting].lower()} untuk filter ini.")
@@ -161,6 +208,40 @@ def render():
             switch_to("pages/gantt.py", fokus=target)
     with right, st.container(border=True):
         exports(store, key, view, offices, figures(store, key, view, offices, reporting), reporting)
+
+
+def render():
+    page = start("Perbandingan antar satker")
+    if page is None:
+        return
+    store, key, view, _ = page
+    data = load(store, key, view, st.session_state.offices)
+    rank = data["rank"]
+    if rank.empty:
+        empty_state("Tidak ada satker untuk filter ini.")
+        return
+    reported, due = queries.reporting(data["per_satker"])
+    st.caption(f"Capaian = bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan, s.d. "
+               f"{MONTHS[view.as_of - 1]} {view.year}; {queries.reporting_text(reported, due)}. "
+               "Abu-abu = belum melaporkan realisasi (bukan 0%).")
+    c1, c2, c3 = st.columns([2, 3, 2])
+    with c1:
+        level = level_choice(view, len(rank))
+    # One view at a time (not tabs): with 550 offices each heatmap is ~0.5 MB sent on every run.
+    shown = c2.radio("Tampilan", list(VIEWS), format_func=VIEWS.get, horizontal=True, key="tampilan",
+                     label_visibility="collapsed")
+    if level == "provinsi":
+        render_provinces(store, key, view, shown)
+    else:
+        if st.session_state.get("pelaporan") not in queries.REPORTING:
+            st.session_state.pelaporan = "semua"
+        reporting = c3.selectbox("Pelaporan", list(queries.REPORTING), format_func=queries.REPORTING.get,
+                                 key="pelaporan", label_visibility="collapsed",
+                                 help="Pelaporan lengkap = semua bulan-kegiatan jatuh tempo sudah dilaporkan")
+        if view.province:
+            st.caption(f"Provinsi {view.province}: KPU Provinsi dan KPU Kabupaten/Kota-nya.")
+        render_offices(store, key, view, shown, reporting, data)
+    not_submitted(store, key, view)
 
 
 render()

@@ -102,6 +102,27 @@ def completion(store, view: View, by=("satker",)) -> pd.DataFrame:
                               areas_=view.areas)
 
 
+NO_PROVINCE_LABEL = "(tanpa provinsi)"
+
+
+def province_completion(store, view: View, by=()) -> pd.DataFrame:
+    """metrics.completion per province (and ``by``), each province pooling its KPU Provinsi and
+    kabupaten/kota with the one definition; offices without a province as "(tanpa provinsi)"."""
+    df = completion(store, view, by=("province", *by))
+    if "province" in df:
+        df["province"] = df["province"].fillna(NO_PROVINCE_LABEL)
+    return df
+
+
+def province_ranking(per_province):
+    """Provinces best-first by pooled completion; provinces where no office has data last (rank empty)."""
+    df = per_province.sort_values(["has_data", "rate", "province"], ascending=[False, False, True],
+                                  na_position="last", kind="stable").reset_index(drop=True)
+    rank = pd.Series(range(1, len(df) + 1), dtype="Int64")
+    df["rank"] = rank.where(df["has_data"].to_numpy(dtype=bool) & df["rate"].notna().to_numpy(), pd.NA)
+    return df
+
+
 def ranking(per_satker, office_rows=None):
     """Offices best-first by completion; offices without data last (rank empty)."""
     df = per_satker.copy()
@@ -211,6 +232,18 @@ def coverage(store, view, office_rows):
     with np.errstate(divide="ignore", invalid="ignore"):
         df["coverage"] = np.where(df["standard_total"] > 0, df["standard_covered"] / df["standard_total"], np.nan)
     return df[cols]
+
+
+def province_coverage(store, view):
+    """Province × area coverage (metrics.coverage_by_province) for the view's offices and areas."""
+    cols = ["province", "area_no", "offices", "activities", "standard_covered", "standard_total", "coverage"]
+    if view.year is None:
+        return pd.DataFrame(columns=cols)
+    df = metrics.coverage_by_province(store, view.year, view.satkers)
+    if view.areas is not None:
+        df = df[df["area_no"].isin(view.areas)]
+    df["province"] = df["province"].fillna(NO_PROVINCE_LABEL)
+    return df.reset_index(drop=True)
 
 
 def missing_standard(store, satker, year, area_nos=None):

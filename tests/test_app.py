@@ -484,3 +484,86 @@ def test_perbandingan_can_show_only_incomplete_reporting(sample_db):
     assert sorted(shown["Satker"]) == sorted(per.loc[per["reported"] < per["due"], "satker"])
     at.radio(key="tampilan").set_value("area").run()
     assert sorted(charts(at)[0]["layout"]["yaxis"]["ticktext"]) == sorted(map(office_label, shown["Satker"]))
+
+
+# --------------------------------------------------------------------------------- issue 7: levels, who has not submitted
+
+@pytest.fixture
+def meeting_db(tmp_path, monkeypatch):
+    """2024, as of Mar.  Jawa Timur: KPU Provinsi 2 of 3 due done, Kota Malang 1 of 2, Gresik (spelt
+    'KPU KAB. GRESIK') no realisation.  Kalimantan Selatan: Banjarbaru 0 of 1.  'KPU Kota Fiktif' matches
+    no official office and has no data."""
+    db = tmp_path / "meeting.duckdb"
+    store = Store(db)
+    for satker, rows, has in [
+        ("KPU Provinsi Jawa Timur", [(1, "K", "I1", [1, 2, 3], [1, 2])], True),
+        ("KPU Kota Malang", [(2, "K", "I2", [1, 2], [2]), (3, "K", "I3", [5], [])], True),
+        ("KPU KAB. GRESIK", [(1, "K", "I4", [1], [])], False),
+        ("KPU Kota Banjarbaru", [(1, "K", "I5", [3], [])], True),
+        ("KPU Kota Fiktif", [(1, "K", "I6", [1], [])], False),
+    ]:
+        store.import_plan(make_plan(satker, 2024, rows, has_realization=has, as_of=3), actor="test")
+    monkeypatch.setenv("RBDASH_DB", str(db))
+    monkeypatch.setenv("RBDASH_SAMPLES", str(tmp_path / "no-samples"))
+    return db
+
+
+def test_national_level_pools_provinces_then_drills_into_one(meeting_db):
+    at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="area")
+    fig = charts(at)[0]
+    assert fig["layout"]["yaxis"]["ticktext"] == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
+    z = decode(fig["data"][1]["z"]).astype(float)
+    assert z[0, -1] == pytest.approx(100 * 3 / 5) and z[1, -1] == 0 and np.isnan(z[2, -1])  # hand-computed
+    assert "belum ada data" in fig["data"][0]["text"][2]
+    at.radio(key="tampilan").set_value("rank").run()
+    table = at.dataframe[0].value.set_index("Provinsi")
+    assert table.loc["Jawa Timur", ["Satker", "Dengan data"]].tolist() == [3, 2]
+    assert table.loc["Jawa Timur", "Capaian"] == pytest.approx(60.0)
+    # drill into Jawa Timur: its offices, and the link keeps level and province
+    at.radio(key="tampilan").set_value("area").run()
+    at.selectbox(key="buka_provinsi").set_value("Jawa Timur")
+    at.button(key="lihat_provinsi").click().run()
+    assert not at.exception
+    assert at.selectbox(key="f_province").value == "Jawa Timur" and at.session_state["tingkat"] == "satker"
+    assert at.query_params["tingkat"] == "satker" and at.query_params["provinsi"] == "Jawa Timur"
+    rows = charts(at)[0]["layout"]["yaxis"]["ticktext"]
+    assert sorted(rows) == sorted(["Prov. Jawa Timur", "Kota Malang", "KPU KAB. GRESIK"])
+    # a shared link opens the same view
+    again = start("pages/perbandingan.py", tingkat="provinsi")
+    assert again.session_state["tingkat"] == "provinsi"
+
+
+def test_not_submitted_list_on_beranda_and_perbandingan(meeting_db):
+    from rbdash import regions
+    n = len(regions.official_offices())
+    at = start()
+    label = (f"Belum mengirim (seluruh Indonesia): {n - 4} satker belum mengunggah rencana, 1 belum melaporkan "
+             "realisasi, 1 nama tidak cocok dengan daftar resmi")
+    assert [e.label for e in at.expander] == [label]
+    table = [d.value for d in at.dataframe if "Status" in d.value.columns][0]
+    assert len(table) == n - 4 + 2
+    gresik = table[table["Satker"] == "KPU Kabupaten Gresik"].iloc[0]
+    assert (gresik["Status"], gresik["Nama di workbook"]) == ("belum melaporkan realisasi", "KPU KAB. GRESIK")
+    fiktif = table[table["Satker"] == "KPU Kota Fiktif"].iloc[0]
+    assert fiktif["Status"] == "nama tidak cocok dengan daftar resmi"
+    at = start("pages/perbandingan.py", provinsi="Jawa Timur")
+    jatim = 1 + sum(len(v) for v in regions.regions()["Jawa Timur"].values())
+    assert [e.label for e in at.expander] == [
+        f"Belum mengirim (provinsi Jawa Timur): {jatim - 3} satker belum mengunggah rencana, "
+        "1 belum melaporkan realisasi"]
+
+
+def test_cakupan_national_level_and_drill(meeting_db):
+    from rbdash import areas, metrics
+    at = start("pages/cakupan.py", tingkat="provinsi")
+    fig = charts(at)[0]
+    assert fig["layout"]["yaxis"]["ticktext"] == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
+    per = metrics.coverage(Store(meeting_db), 2024)  # per office, independently of the province SQL
+    jatim = per[per["satker"].isin(["KPU Provinsi Jawa Timur", "KPU Kota Malang", "KPU KAB. GRESIK"])]
+    covered = jatim.loc[jatim["area_no"] == 1, "standard_covered"].sum()
+    z = decode(fig["data"][1]["z"]).astype(float)
+    assert z[0, 0] == pytest.approx(100 * covered / (3 * areas.standard_totals()[1]))
+    at.selectbox(key="cakupan_buka_provinsi").set_value("Kalimantan Selatan")
+    at.button(key="cakupan_lihat_provinsi").click().run()
+    assert at.query_params["provinsi"] == "Kalimantan Selatan" and at.query_params["tingkat"] == "satker"
+    assert charts(at)[0]["layout"]["yaxis"]["ticktext"] == ["Kota Banjarbaru"]

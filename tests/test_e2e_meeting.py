@@ -129,3 +129,32 @@ def test_png_then_excel_export_in_one_session(app_url, projector):
         page.get_by_role("button", name="Unduh PNG").click()
     assert open(again.value.path(), "rb").read(4) == b"\x89PNG"
     assert all(UPSTREAM_404.search(u) for u in log["404"]), log["404"]  # no media file went missing
+
+
+def test_national_view_drill_into_province_then_office_gantt(app_url, projector):
+    """Issue 7.1 in the browser: provinces -> one province's offices -> an office's Gantt, the link
+    keeping level and province; the not-submitted list is on the page."""
+    url, _ = app_url
+    page, _ = projector
+    page.goto(f"{url}/perbandingan?tahun=2023&tingkat=provinsi")
+    wait_idle(page, "Perbandingan antar satker")
+    page.wait_for_selector(".js-plotly-plot .ytick text")
+    rows = page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot .ytick text'))"
+                         ".map(t => t.textContent)")
+    assert rows == ["Kalimantan Selatan"]
+    page.screenshot(path=SHOTS / "perbandingan_provinsi.png")
+    assert page.get_by_text(re.compile(r"^Belum mengirim \(seluruh Indonesia\): \d+ satker belum mengunggah")).count()
+    page.get_by_role("button", name="Lihat satker").click()
+    page.wait_for_url(re.compile(r"tingkat=satker"))
+    assert "provinsi=Kalimantan+Selatan" in page.url
+    wait_idle(page, "Perbandingan antar satker")
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .ytick text').length == 7")
+    page.screenshot(path=SHOTS / "perbandingan_satu_provinsi.png")
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Satker").last
+    box.click()
+    page.keyboard.type("Tapin")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Buka Gantt").click()
+    wait_idle(page, "Gantt rencana aksi")
+    assert "KPU Kabupaten Tapin" in page.locator("h3").filter(has_text="· tahun 2023").first.inner_text()
