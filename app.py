@@ -18,7 +18,21 @@ from rbdash import queries
 from rbdash.samples import SAMPLES_DIR, ensure_database
 from rbdash.store import Store, default_db_path
 
-st.set_page_config(page_title="Dasbor Reformasi Birokrasi KPU", page_icon=":material/leaderboard:", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def favicon():
+    """The tab icon drawn here: a ``:material/…`` or emoji icon is fetched from Google's or a CDN's
+    servers by the browser, and the app must work offline (issue 13.9)."""
+    from PIL import Image, ImageDraw
+    img = Image.new("RGB", (64, 64), "#B91C1C")
+    draw = ImageDraw.Draw(img)
+    for i, h in enumerate((22, 36, 48)):
+        draw.rectangle((10 + i * 16, 56 - h, 20 + i * 16, 56), fill="white")
+    return img
+
+
+st.set_page_config(page_title="Dasbor Reformasi Birokrasi KPU", page_icon=favicon(), layout="wide")
 
 PAGES = [
     st.Page("pages/beranda.py", title="Beranda", icon=":material/home:", default=True),

@@ -26,6 +26,7 @@ from rbdash.schedule import MONTHS
 
 ALL_PROVINCES = "Semua provinsi"  # the province filter's "no filter" choice
 NO_PROVINCE = "(tanpa provinsi)"  # offices whose province is unknown
+LEVELS = {"provinsi": "Per provinsi", "satker": "Per satker"}  # comparison level (issue 7.1)
 
 
 def _int(text):
@@ -65,6 +66,9 @@ FILTERS = (
     Filter("f_as_of", "bulan", parse=lambda t: _int(t) if _int(t) in range(1, 13) else None),
     Filter("fokus", "fokus", pages=("gantt", "progres", "riwayat")),
     Filter("tampilan", "tampilan", pages=("perbandingan",)),
+    Filter("tingkat", "tingkat", parse=lambda t: t if t in LEVELS else None, pages=("perbandingan", "cakupan")),
+    Filter("pelaporan", "pelaporan", parse=lambda t: t if t in queries.REPORTING else None,
+           pages=("perbandingan",), omit=lambda v: v in (None, "", "semua")),
     Filter("petugas", None),
 )
 FILTER_KEYS = {f.key for f in FILTERS}
@@ -145,11 +149,12 @@ def sidebar(office_rows):
         names = rows["satker"].tolist()
         province_of = dict(zip(rows["satker"], rows["province"]))
         s.f_satker = [n for n in s.get("f_satker", []) if n in province_of]
-        st.multiselect("Satker", names, key="f_satker", placeholder="Semua satker",
+        st.multiselect("Satker", names, key="f_satker", placeholder="Semua satker", select_all=False,
                        help="Kosongkan untuk semua satker; ketik nama atau provinsi untuk mencari.",
                        format_func=lambda n: f"{n} · {province_of[n]}" if isinstance(province_of.get(n), str) else n)
         s.f_area = [a for a in s.get("f_area", []) if a in AREAS]
-        st.multiselect("Area perubahan", list(AREAS), key="f_area", format_func=area_label, placeholder="Semua area")
+        st.multiselect("Area perubahan", list(AREAS), key="f_area", format_func=area_label, placeholder="Semua area",
+                       select_all=False)
         st.select_slider("Kondisi s.d. bulan", options=list(range(1, 13)), key="f_as_of",
                          format_func=lambda m: MONTHS[m - 1])
     selected = s.f_satker

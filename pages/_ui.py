@@ -3,9 +3,11 @@
 import sys
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
-from rbdash import queries
+from rbdash import queries, submission
+from rbdash.schedule import MONTHS
 
 EMPTY = "Belum ada data. Unggah rencana aksi di halaman Impor."
 
@@ -97,3 +99,35 @@ def pick_satker(view):
     if st.session_state.get("fokus") not in options:
         st.session_state.fokus = options[0]
     return st.selectbox("Satker", options, key="fokus")
+
+
+@st.cache_data(show_spinner=False)
+def _load_missing(_store, key, year, province, as_of):
+    return submission.missing(_store, year, province=province, as_of=as_of)
+
+
+def not_submitted(store, key, view):
+    """Who has not submitted (issue 7.2): official offices of the year (and province) without a plan or
+    without realisation by the as-of month, and imported names that match no official office."""
+    df = _load_missing(store, key, view.year, view.province, view.as_of)
+    counts = submission.summary(df)
+    where = f"provinsi {view.province}" if view.province else "seluruh Indonesia"
+    title = (f"Belum mengirim ({where}): {counts['no_plan']} satker belum mengunggah rencana, "
+             f"{counts['no_realisation']} belum melaporkan realisasi")
+    if counts["unmatched"]:
+        title += f", {counts['unmatched']} nama tidak cocok dengan daftar resmi"
+    with st.expander(title, icon=":material/assignment_late:"):
+        st.caption(f"Menurut daftar resmi satker KPU (KPU RI, 38 provinsi, 514 kabupaten/kota), tahun {view.year}, "
+                   f"realisasi s.d. {MONTHS[view.as_of - 1]}. Satker yang belum memiliki pekerjaan jatuh tempo "
+                   "tidak dihitung belum melaporkan.")
+        if df.empty:
+            st.success("Semua satker sudah mengirim.")
+            return
+        choice = st.segmented_control("Status", list(submission.STATUS_TEXT), key="belum_status",
+                                      format_func=lambda s: f"{submission.STATUS_TEXT[s]} ({counts[s]})",
+                                      default=None, label_visibility="collapsed")
+        rows = df if choice is None else df[df["status"] == choice]
+        st.dataframe(pd.DataFrame({
+            "Satker": rows["satker"], "Provinsi": rows["province"].fillna("–"),
+            "Status": rows["status"].map(submission.STATUS_TEXT),
+            "Nama di workbook": rows["imported_as"].fillna("")}), hide_index=True, width="stretch", height=320)

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._ui import start
+from pages._ui import not_submitted, start
 from rbdash import queries
 from rbdash.areas import area_label
 from rbdash.charts import area_bars, fmt_datetime, fmt_int, fmt_pct
@@ -29,6 +29,7 @@ def render():
     data = load(store, key, view)
     month = month_label(view.as_of)
     rate, with_data, n = queries.overall(data["per_satker"])
+    reported, due = queries.reporting(data["per_satker"])
     st.caption(f"Tahun {view.year} · kondisi s.d. {month}")
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Satker", fmt_int(data["overview"]["offices"]))
@@ -37,19 +38,27 @@ def render():
               help="Bulan-kegiatan terealisasi sesuai jadwal ÷ bulan-kegiatan yang dijadwalkan s.d. bulan "
                    "ini, hanya satker yang sudah melaporkan realisasi.")
     c4.metric("Satker dengan data realisasi", f"{with_data} dari {n}")
+    # partial reporting must not read as failure: say how much of the due work the rate rests on
+    c3.caption(queries.reporting_text(reported, due).capitalize())
 
     left, right = st.columns(2)
     with left:
         st.subheader("Satker tertinggal")
-        lag = queries.ranking(data["per_satker"], st.session_state.offices)
-        lag = lag[lag["rank"].notna()].sort_values("rate", kind="stable").head(LAGGARDS)
-        if lag.empty:
+        lag, median = queries.laggards(queries.ranking(data["per_satker"], st.session_state.offices), LAGGARDS)
+        if median is None:
             st.info("Belum ada satker yang melaporkan realisasi.")
         else:
-            st.dataframe(pd.DataFrame({
-                "Satker": lag["satker"], "Capaian": [fmt_pct(r) for r in lag["rate"]],
-                "Terealisasi": [f"{fmt_int(r)} dari {fmt_int(p)}" for r, p in zip(lag["realized"], lag["planned"])],
-            }), hide_index=True, width="stretch")
+            st.caption(f"Satker yang melaporkan realisasi dengan capaian di bawah median ({fmt_pct(median)}); "
+                       f"paling rendah dahulu, paling banyak {LAGGARDS}.")
+            if lag.empty:
+                st.success("Tidak ada satker di bawah median.")
+            else:
+                st.dataframe(pd.DataFrame({
+                    "Satker": lag["satker"], "Capaian": [fmt_pct(r) for r in lag["rate"]],
+                    "Terealisasi": [f"{fmt_int(r)} dari {fmt_int(p)}" for r, p in zip(lag["realized"], lag["planned"])],
+                    "Dilaporkan": [queries.reporting_text(r, d).removeprefix("dilaporkan ")
+                                   for r, d in zip(lag["reported"], lag["due"])],
+                }), hide_index=True, width="stretch")
     with right:
         st.subheader("Capaian per area")
         per_area = data["per_area"]
@@ -58,7 +67,9 @@ def render():
             st.info("Belum ada data realisasi untuk filter ini.")
         else:
             fig = area_bars(per_area.assign(area_label=[area_label(a) for a in per_area["area_no"]]))
-            st.plotly_chart(fig, key="beranda_area", config={"displayModeBar": False})
+            st.plotly_chart(fig, key="beranda_area", config={"displayModeBar": False}, theme=None)
+
+    not_submitted(store, key, view)
 
     left, right = st.columns(2)
     with left:

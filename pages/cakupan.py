@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pages._ui import empty_state, office_options, start
+from pages._filters import LEVELS
+from pages._ui import empty_state, office_options, start, switch_to
 from rbdash import queries
 from rbdash.areas import SHORT, area_label
 from rbdash.charts import area_column, fmt_pct, rate_heatmap
@@ -32,6 +33,22 @@ def figure(_store, key, view, _offices):
                         col_labels=[area_column(n) for n in cols], value_name="Cakupan")
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def province_figure(_store, key, view):
+    """Province × area coverage, pooled over each province's offices (38 rows at most)."""
+    cov = queries.province_coverage(_store, view)
+    cells = pd.DataFrame({
+        "row": cov["province"], "col": cov["area_no"], "value": cov["coverage"],
+        "state": np.where(cov["coverage"].notna(), "value", "none"),
+        "text": [fmt_pct(c, 0) if pd.notna(c) else "–" for c in cov["coverage"]],
+        "hover": [f"{o} satker; {s} dari {t} kegiatan standar tercakup; {a} kegiatan"
+                  for o, s, t, a in zip(cov["offices"], cov["standard_covered"], cov["standard_total"],
+                                        cov["activities"])]})
+    cols = sorted(cov["area_no"].unique())
+    rows = list(dict.fromkeys(cov["province"]))
+    return rate_heatmap(cells, rows=rows, cols=cols, col_labels=[area_column(n) for n in cols], value_name="Cakupan"), rows
+
+
 @st.cache_data(show_spinner=False)
 def load_missing(_store, key, satker, year, area_nos):
     return queries.missing_standard(_store, satker, year, area_nos)
@@ -46,10 +63,25 @@ def render():
     if cov.empty:
         empty_state("Tidak ada satker untuk filter ini.")
         return
+    if st.session_state.get("tingkat") not in LEVELS:
+        st.session_state.tingkat = "provinsi" if view.province is None and cov["satker"].nunique() > 40 else "satker"
+    level = st.segmented_control("Tingkat", list(LEVELS), format_func=LEVELS.get, key="tingkat", required=True,
+                                 label_visibility="collapsed")
+    if level == "provinsi":
+        fig, provinces = province_figure(store, key, view)
+        st.caption("Warna = kegiatan standar (katalog) yang tercakup rencana aksi, dijumlahkan atas satker "
+                   "provinsi itu (KPU Provinsi dan Kabupaten/Kota) ÷ (jumlah satker × kegiatan standar area).")
+        st.plotly_chart(fig, key="cakupan_provinsi", config={"displayModeBar": False}, theme=None)
+        with st.container(border=True):
+            left, right = st.columns([3, 1], vertical_alignment="bottom")
+            target = left.selectbox("Lihat satker satu provinsi", provinces, key="cakupan_buka_provinsi")
+            if right.button("Lihat satker", icon=":material/zoom_in:", key="cakupan_lihat_provinsi"):
+                switch_to("pages/cakupan.py", f_province=target, tingkat="satker", f_satker=[])
+        return
     fig = figure(store, key, view, st.session_state.offices)
     st.caption("Warna = persentase kegiatan standar (katalog) per area yang tercakup rencana aksi satker; "
                "angka kedua = jumlah kegiatan di rencana.")
-    st.plotly_chart(fig, key="cakupan_heatmap", config={"displayModeBar": False})
+    st.plotly_chart(fig, key="cakupan_heatmap", config={"displayModeBar": False}, theme=None)
     with st.expander("Tabel jumlah kegiatan per area"):
         table = cov.pivot(index="satker", columns="area_no", values="activities")
         table.columns = [f"{n}. {SHORT[n]}" for n in table.columns]

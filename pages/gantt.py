@@ -58,7 +58,7 @@ def render():
     for i, (no, fig) in enumerate(figs.items()):
         expanded = len(acts) <= OPEN_ALL_UP_TO or i == 0
         with st.expander(f"{area_label(no) if no else 'Tanpa area'} · {counts[no]} kegiatan", expanded=expanded):
-            st.plotly_chart(fig, key=f"gantt_{no}", config={"displayModeBar": False})
+            st.plotly_chart(fig, key=f"gantt_{no}", config={"displayModeBar": False}, theme=None)
     with st.expander("Tabel kegiatan"):
         st.dataframe(pd.DataFrame({
             "Area": acts["area_no"], "Kegiatan": acts["kegiatan"], "Sub kegiatan": acts["sub_kegiatan"],

@@ -3,15 +3,20 @@
 import pandas as pd
 import streamlit as st
 
-from pages._ui import empty_state, start, switch_to
+from pages._filters import LEVELS
+from pages._ui import empty_state, not_submitted, start, switch_to
 from rbdash import queries
 from rbdash.areas import AREAS
 from rbdash.schedule import MONTHS
-from rbdash.charts import NO_DATA_TEXT, area_column, completion_cells, fmt_int, fmt_pct, rate_heatmap
-from rbdash.export import ExportError, comparison_workbook, figure_png
+from rbdash.charts import area_column, completion_cells, rate_heatmap
+from rbdash.errors import ExportError
+from rbdash.export import comparison_workbook, figure_png
 
 TOTAL = "total"
 VIEWS = {"area": "Per area", "month": "Per bulan", "rank": "Peringkat"}
+NO_DATA = "belum ada data"
+PROVINCE_LEVEL_ABOVE = 40  # offices: above this the page opens on provinces (a 550-row grid helps nobody)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @st.cache_data(show_spinner=False)
@@ -26,54 +31,174 @@ def load(_store, key, view, _offices):
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def figures(_store, key, view, _offices):
-    """Both heatmaps, shared rather than copied: unpickling big figures costs more than the page."""
+def figures(_store, key, view, _offices, reporting):
+    """Both heatmaps (with a Total column), shared rather than copied: unpickling big figures costs more
+    than the page.  ``reporting``: which offices by their reporting (queries.REPORTING)."""
     data = load(_store, key, view, _offices)
-    rows = data["rank"]["satker"].tolist()
-    area_cells = pd.concat([completion_cells(data["per_area"], "satker", "area_no"),
-                            completion_cells(data["per_satker"].assign(col=TOTAL), "satker", "col")])
+    rows = queries.filter_reporting(data["rank"], reporting)["satker"].tolist()
+    total = completion_cells(data["per_satker"].assign(col=TOTAL), "satker", "col")
+    area_cells = pd.concat([completion_cells(data["per_area"], "satker", "area_no"), total])
+    month_cells = pd.concat([completion_cells(data["per_month"], "satker", "month"), total])
     return {
         "area": rate_heatmap(area_cells, rows, [*data["area_labels"], TOTAL], [*data["area_labels"].values(), "Total"],
                              title=f"Capaian per area s.d. {MONTHS[view.as_of - 1]} {view.year}"),
-        "month": rate_heatmap(completion_cells(data["per_month"], "satker", "month"), rows, range(1, view.as_of + 1),
-                              MONTHS[:view.as_of], title=f"Capaian per bulan {view.year}"),
+        "month": rate_heatmap(month_cells, rows, [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], "Total"],
+                              title=f"Capaian per bulan {view.year} (Total = s.d. {MONTHS[view.as_of - 1]})"),
     }
 
 
+@st.cache_data(show_spinner=False)
+def load_provinces(_store, key, view):
+    """Completion per province / province×area / province×month, provinces ranked."""
+    per = queries.province_completion(_store, view)
+    return {"rank": queries.province_ranking(per),
+            "per_area": queries.province_completion(_store, view, by=("area",)),
+            "per_month": queries.province_completion(_store, view, by=("month",))}
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def province_figures(_store, key, view):
+    """Province heatmaps (38 rows at most), with a Total column as for offices."""
+    data = load_provinces(_store, key, view)
+    rows = data["rank"]["province"].tolist()
+    total = completion_cells(data["rank"].assign(col=TOTAL), "province", "col")
+    areas = {no: area_column(no) for no in (view.areas or AREAS)}
+    month = MONTHS[view.as_of - 1]
+    return {
+        "area": rate_heatmap(pd.concat([completion_cells(data["per_area"], "province", "area_no"), total]), rows,
+                             [*areas, TOTAL], [*areas.values(), "Total"],
+                             title=f"Capaian per provinsi dan area s.d. {month} {view.year}"),
+        "month": rate_heatmap(pd.concat([completion_cells(data["per_month"], "province", "month"), total]), rows,
+                              [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], "Total"],
+                              title=f"Capaian per provinsi per bulan {view.year} (Total = s.d. {month})"),
+    }
+
+
+def province_table(rank):
+    rate = pd.to_numeric(rank["rate"], errors="coerce") * 100
+    return pd.DataFrame({
+        "Peringkat": rank["rank"], "Provinsi": rank["province"],
+        "Capaian": rate.where(rank["has_data"].to_numpy(dtype=bool)),
+        "Satker": rank["offices"].astype(int), "Dengan data": rank["offices_with_data"].astype(int),
+        "Dilaporkan": [queries.reporting_text(r, d).removeprefix("dilaporkan ") for r, d in
+                       zip(rank["reported"], rank["due"])],
+        "Pelaporan": (rank["reported"] / rank["due"].where(rank["due"] > 0) * 100)})
+
+
 @st.cache_data(show_spinner="Membuat gambar PNG…", max_entries=8)
-def png(_fig, key, which, view):
+def png(_fig, key, which, view, reporting):
     """PNG bytes of a heatmap; a failure raises ExportError and is not cached, so a retry retries."""
     return figure_png(_fig)
 
 
+@st.cache_data(show_spinner="Membuat file Excel…", max_entries=8)
+def xlsx(_store, key, view, _offices):
+    """The comparison workbook's bytes; any failure becomes ExportError (Indonesian on screen)."""
+    data = load(_store, key, view, _offices)
+    try:
+        return comparison_workbook(data["rank"], data["per_area"], data["per_month"], view.year, view.as_of,
+                                   list(data["area_labels"]),
+                                   note=f"Provinsi {view.province}" if view.province else None)
+    except Exception as exc:  # openpyxl or memory: the page says so in Indonesian, no English detail
+        raise ExportError("xlsx_failed", detail=type(exc).__name__) from exc
+
+
 def ranking_table(rank):
+    """The ranking as numbers (sortable; missing values shown as "belum ada data" and sorted last)."""
+    rate = pd.to_numeric(rank["rate"], errors="coerce") * 100
     return pd.DataFrame({
-        "Peringkat": rank["rank"], "Satker": rank["satker"], "Provinsi": rank["province"],
-        "Direncanakan": rank["planned"].astype(int),
-        "Terealisasi": [fmt_int(r) if h else "–" for r, h in zip(rank["realized"], rank["has_data"])],
-        "Capaian": [fmt_pct(r) if h else NO_DATA_TEXT for r, h in zip(rank["rate"], rank["has_data"])]})
+        "Peringkat": rank["rank"], "Satker": rank["satker"],
+        "Provinsi": rank["province"].fillna("tanpa provinsi"),
+        "Capaian": rate.where(rank["has_data"].to_numpy(dtype=bool)),
+        "Terealisasi": pd.to_numeric(rank["realized"], errors="coerce"),
+        "Jatuh tempo": rank["planned"].astype(int),
+        "Dilaporkan": [queries.reporting_text(r, d).removeprefix("dilaporkan ") for r, d in
+                       zip(rank["reported"], rank["due"])],
+        "Pelaporan": (rank["reported"] / rank["due"].where(rank["due"] > 0) * 100)})
 
 
-def render():
-    page = start("Perbandingan antar satker")
-    if page is None:
-        return
-    store, key, view, _ = page
-    data = load(store, key, view, st.session_state.offices)
-    figs = figures(store, key, view, st.session_state.offices)
+RANK_COLUMNS = {
+    "Peringkat": st.column_config.NumberColumn("Peringkat", format="%d", width="small"),
+    "Capaian": st.column_config.NumberColumn("Capaian", format="%.1f%%",
+                                             help="Bulan-kegiatan terealisasi sesuai jadwal ÷ jatuh tempo"),
+    "Terealisasi": st.column_config.NumberColumn("Terealisasi", format="%d"),
+    "Jatuh tempo": st.column_config.NumberColumn("Jatuh tempo", format="%d",
+                                                 help="Bulan-kegiatan yang dijadwalkan s.d. bulan kondisi"),
+    "Pelaporan": st.column_config.ProgressColumn("Pelaporan", format="%.0f%%", min_value=0, max_value=100,
+                                                 help="Bagian bulan-kegiatan jatuh tempo yang sudah dilaporkan"),
+}
+
+
+def exports(store, key, view, offices, figs, reporting):
+    """Excel and PNG, each prepared on request into bytes; the download itself does not rerun the
+    page (a rerun used to expire the other export's deferred file: issue 13.3)."""
+    st.markdown("**Unduh untuk rapat**")
+    left, right = st.columns(2)
+    if left.button("Siapkan Excel", icon=":material/table_view:", key="siapkan_excel"):
+        st.session_state.xlsx_request = (key, view)
+    if st.session_state.get("xlsx_request") == (key, view):
+        try:
+            data = xlsx(store, key, view, offices)
+        except ExportError as exc:
+            st.error(exc.message_id, icon=":material/warning:")
+        else:
+            left.download_button("Unduh Excel", data=data, icon=":material/download:", mime=XLSX, key="unduh_excel",
+                                 on_click="ignore",
+                                 file_name=f"perbandingan_rb_{view.year}_sd_{MONTHS[view.as_of - 1].lower()}.xlsx")
+    which = st.radio("Gambar heatmap", ["area", "month"], horizontal=True, key="png_which",
+                     format_func={"area": "per area", "month": "per bulan"}.get)
+    if right.button("Siapkan PNG", icon=":material/image:", key="siapkan_png"):
+        st.session_state.png_request = (key, which, view, reporting)
+    if st.session_state.get("png_request") == (key, which, view, reporting):
+        try:
+            image = png(figs[which], key, which, view, reporting)
+        except ExportError as exc:
+            st.error(exc.message_id, icon=":material/warning:")
+        else:
+            right.download_button("Unduh PNG", data=image, icon=":material/download:", mime="image/png",
+                                  key="unduh_png", on_click="ignore", file_name=f"heatmap_{which}_{view.year}.png")
+
+
+def level_choice(view, n_offices):
+    """National (provinces) or office level; opens on provinces when a large list is not narrowed."""
+    if st.session_state.get("tingkat") not in LEVELS:
+        st.session_state.tingkat = "provinsi" if view.province is None and n_offices > PROVINCE_LEVEL_ABOVE \
+            else "satker"
+    return st.segmented_control("Tingkat", list(LEVELS), format_func=LEVELS.get, key="tingkat",
+                                required=True, label_visibility="collapsed")
+
+
+def render_provinces(store, key, view, shown):
+    data = load_provinces(store, key, view)
     rank = data["rank"]
-    if rank.empty:
-        empty_state("Tidak ada satker untuk filter ini.")
-        return
-    st.caption(f"Capaian = bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan, s.d. "
-               f"{MONTHS[view.as_of - 1]} {view.year}. Abu-abu = satker belum melaporkan realisasi (bukan 0%).")
-    # One view at a time (not tabs): with 550 offices each heatmap is ~0.5 MB sent on every run.
-    shown = st.radio("Tampilan", list(VIEWS), format_func=VIEWS.get, horizontal=True, key="tampilan",
-                     label_visibility="collapsed")
+    st.caption("Tiap provinsi menggabungkan KPU Provinsi dan KPU Kabupaten/Kota-nya dengan definisi yang sama; "
+               "satker tanpa data realisasi tidak dihitung dalam capaian (kolom Dengan data).")
     if shown == "rank":
-        st.dataframe(ranking_table(rank), hide_index=True, width="stretch")
+        st.dataframe(province_table(rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
+                     placeholder=NO_DATA)
     else:
-        st.plotly_chart(figs[shown], key=f"heatmap_{shown}", config={"displayModeBar": False})
+        st.plotly_chart(province_figures(store, key, view)[shown], key=f"prov_heatmap_{shown}",
+                        config={"displayModeBar": False}, theme=None)
+    with st.container(border=True):
+        st.markdown("**Lihat satker satu provinsi**")
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        target = left.selectbox("Provinsi", rank["province"].tolist(), key="buka_provinsi")
+        if right.button("Lihat satker", icon=":material/zoom_in:", key="lihat_provinsi"):
+            switch_to("pages/perbandingan.py", f_province=target, tingkat="satker", f_satker=[])
+
+
+def render_offices(store, key, view, shown, reporting, data):
+    rank = data["rank"]
+    offices = st.session_state.offices
+    shown_rank = queries.filter_reporting(rank, reporting)
+    if shown_rank.empty:
+        st.info(f"Tidak ada satker dengan {queries.REPORTING[reporting].lower()} untuk filter ini.")
+    elif shown == "rank":
+        st.dataframe(ranking_table(shown_rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
+                     placeholder=NO_DATA)
+    else:
+        figs = figures(store, key, view, offices, reporting)
+        st.plotly_chart(figs[shown], key=f"heatmap_{shown}", config={"displayModeBar": False}, theme=None)
 
     left, right = st.columns(2)
     with left, st.container(border=True):
@@ -82,26 +207,41 @@ def render():
         if st.button("Buka Gantt", icon=":material/calendar_month:", key="buka_gantt"):
             switch_to("pages/gantt.py", fokus=target)
     with right, st.container(border=True):
-        st.markdown("**Unduh untuk rapat**")
-        st.download_button(
-            "Excel tabel perbandingan", icon=":material/table_view:", key="unduh_excel",
-            file_name=f"perbandingan_rb_{view.year}_sd_{MONTHS[view.as_of - 1].lower()}.xlsx",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            data=lambda: comparison_workbook(rank, data["per_area"], data["per_month"], view.year, view.as_of,
-                                             list(data["area_labels"]),
-                                             note=f"Provinsi {view.province}" if view.province else None))
-        which = st.radio("Gambar heatmap", ["area", "month"], horizontal=True, key="png_which",
-                         format_func={"area": "per area", "month": "per bulan"}.get)
-        if st.button("Siapkan PNG", icon=":material/image:", key="siapkan_png"):
-            st.session_state.png_request = (key, which, view)
-        if st.session_state.get("png_request") == (key, which, view):
-            try:
-                image = png(figs[which], key, which, view)
-            except ExportError as exc:
-                st.error(exc.message_id, icon=":material/warning:")
-            else:
-                st.download_button("Unduh PNG", data=image, icon=":material/download:", mime="image/png",
-                                   key="unduh_png", file_name=f"heatmap_{which}_{view.year}.png")
+        exports(store, key, view, offices, figures(store, key, view, offices, reporting), reporting)
+
+
+def render():
+    page = start("Perbandingan antar satker")
+    if page is None:
+        return
+    store, key, view, _ = page
+    data = load(store, key, view, st.session_state.offices)
+    rank = data["rank"]
+    if rank.empty:
+        empty_state("Tidak ada satker untuk filter ini.")
+        return
+    reported, due = queries.reporting(data["per_satker"])
+    st.caption(f"Capaian = bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan, s.d. "
+               f"{MONTHS[view.as_of - 1]} {view.year}; {queries.reporting_text(reported, due)}. "
+               "Abu-abu = belum melaporkan realisasi (bukan 0%).")
+    c1, c2, c3 = st.columns([2, 3, 2])
+    with c1:
+        level = level_choice(view, len(rank))
+    # One view at a time (not tabs): with 550 offices each heatmap is ~0.5 MB sent on every run.
+    shown = c2.radio("Tampilan", list(VIEWS), format_func=VIEWS.get, horizontal=True, key="tampilan",
+                     label_visibility="collapsed")
+    if level == "provinsi":
+        render_provinces(store, key, view, shown)
+    else:
+        if st.session_state.get("pelaporan") not in queries.REPORTING:
+            st.session_state.pelaporan = "semua"
+        reporting = c3.selectbox("Pelaporan", list(queries.REPORTING), format_func=queries.REPORTING.get,
+                                 key="pelaporan", label_visibility="collapsed",
+                                 help="Pelaporan lengkap = semua bulan-kegiatan jatuh tempo sudah dilaporkan")
+        if view.province:
+            st.caption(f"Provinsi {view.province}: KPU Provinsi dan KPU Kabupaten/Kota-nya.")
+        render_offices(store, key, view, shown, reporting, data)
+    not_submitted(store, key, view)
 
 
 render()

@@ -16,7 +16,9 @@ from rbdash.schedule import MONTHS
 from rbdash.errors import RbdashError
 
 TEXT_COLUMNS = ("Area", "Kegiatan", "Indikator", "Jadwal", "Sumber")
-COLUMN_ORDER = ("Area", "Indikator", "Jadwal", *MONTHS, queries.EVIDENCE, queries.NOTE, "Kegiatan", "Sumber")
+# fits 1366 px with the sidebar open: the schedule is read off the month cells (○ planned), so the
+# Jadwal text, Kegiatan and Sumber stay out of the editor (they are in the Gantt's table)
+COLUMN_ORDER = ("Area", "Indikator", *MONTHS, queries.EVIDENCE, queries.NOTE)
 
 
 @st.cache_data(show_spinner=False)
@@ -48,10 +50,24 @@ def save(store, snap, edited, actor):
             errors.append(f"{label}: {exc.message_id}")
             continue
         saved += 1
-        for m, name in enumerate(MONTHS):
-            frame.at[act_id, name] = (m + 1) in months
+        for name, mark in zip(MONTHS, queries.month_marks(int(frame.at[act_id, queries.PLAN]),
+                                                          sum(1 << (m - 1) for m in months))):
+            frame.at[act_id, name] = mark
         frame.at[act_id, queries.EVIDENCE], frame.at[act_id, queries.NOTE] = evidence, note
     return saved, errors
+
+
+def link_problems(frame, edited):
+    """One line per edited evidence link that may not be stored, with the reason (before saving)."""
+    position = {act_id: i + 1 for i, act_id in enumerate(frame.index)}
+    out = []
+    for act_id, _, evidence, _ in queries.progress_changes(frame, edited):
+        try:
+            validate.evidence_url(evidence)
+        except RbdashError as exc:
+            out.append(f"Baris {position[act_id]} ({truncate(frame.at[act_id, 'Indikator'], 60)}): "
+                       f"{exc.message_id}. Tautan ini tidak akan disimpan; perbaiki sebelum klik Simpan.")
+    return out
 
 
 def reload():
@@ -84,22 +100,30 @@ def render():
     if stale:
         st.warning(f"{stale} kegiatan telah diubah orang lain sejak tabel ini dibuka. Muat ulang untuk melihat "
                    "data terbaru; menyimpan kegiatan tersebut akan ditolak.", icon=":material/warning:")
-    st.caption("Centang bulan yang sudah terealisasi, isi tautan bukti dukung (http/https) dan catatan, "
-               "lalu klik Simpan. Kolom Jadwal menunjukkan bulan yang direncanakan.")
-    column_config = {name: st.column_config.CheckboxColumn(name, width=56) for name in MONTHS}
+    st.caption(f"{queries.PLANNED_MARK} = bulan yang direncanakan, {queries.DONE_MARK} = terealisasi. Klik dua kali "
+               f"sel bulan lalu pilih {queries.DONE_MARK} (atau kosongkan untuk membatalkan); isi tautan bukti dukung "
+               "(http/https) dan catatan, lalu klik Simpan.")
+    column_config = {name: st.column_config.SelectboxColumn(
+        name, width=44, options=[queries.DONE_MARK, queries.PLANNED_MARK],
+        help=f"{queries.DONE_MARK} terealisasi · {queries.PLANNED_MARK} direncanakan, belum terealisasi · "
+             "kosong: tidak direncanakan") for name in MONTHS}
     column_config.update({
-        "Area": st.column_config.NumberColumn("Area", width=45, pinned=True, help=" · ".join(
+        "Area": st.column_config.NumberColumn("Area", width=36, pinned=True, help=" · ".join(
             f"{n} {s}" for n, s in SHORT.items())),
-        "Indikator": st.column_config.TextColumn("Indikator", width=280, pinned=True),
-        "Jadwal": st.column_config.TextColumn("Jadwal", width=130),
-        "Kegiatan": st.column_config.TextColumn("Kegiatan", width="medium"),
-        queries.EVIDENCE: st.column_config.TextColumn(queries.EVIDENCE, width="medium", max_chars=validate.EVIDENCE_URL_MAX,
-                                                      validate=f"^({validate.EVIDENCE_URL_PATTERN})?$"),
-        queries.NOTE: st.column_config.TextColumn(queries.NOTE, width="medium", max_chars=validate.NOTE_MAX),
+        "Indikator": st.column_config.TextColumn("Indikator", width=160, pinned=True,
+                                                  help="Arahkan kursor untuk teks lengkap; kegiatan dan sumber baris "
+                                                       "ada di tabel halaman Gantt"),
+        # no browser-side ``validate``: the grid would drop a refused link silently on Enter; the
+        # page checks it below and says why (issue 13.3)
+        queries.EVIDENCE: st.column_config.TextColumn(queries.EVIDENCE, width=90, max_chars=validate.EVIDENCE_URL_MAX,
+                                                      help="Alamat lengkap http:// atau https://"),
+        queries.NOTE: st.column_config.TextColumn(queries.NOTE, width=90, max_chars=validate.NOTE_MAX),
     })
     edited = st.data_editor(snap["frame"], key=editor_key, num_rows="fixed", hide_index=True, column_order=COLUMN_ORDER,
-                            disabled=list(TEXT_COLUMNS), column_config=column_config, width="stretch",
+                            disabled=list(TEXT_COLUMNS), column_config=column_config, width="stretch", placeholder="",
                             height=min(38 + 35 * len(snap["frame"]), 640))
+    for line in link_problems(snap["frame"], edited):
+        st.error(md(line), icon=":material/link_off:")
     user = current_user()
     allowed = user.may_write(satker, regions.level_and_province(satker)[1]) and not user.needs_name
     left, right = st.columns([1, 4])

@@ -40,7 +40,7 @@ def render():
         getattr(st, kind)(md(text), icon=":material/check_circle:" if kind == "success" else ":material/block:")
     left, right = st.columns(2)
     actions = left.multiselect("Jenis perubahan", list(history.ACTIONS), format_func=history.ACTIONS.get,
-                               key="riwayat_aksi", placeholder="Semua jenis")
+                               key="riwayat_aksi", placeholder="Semua jenis", select_all=False)
     actor = right.text_input("Oleh (nama pengguna)", key="riwayat_oleh", max_chars=80).strip() or None
     changes, versions = load(store, key, satker, view.year, tuple(actions) or None, actor)
 

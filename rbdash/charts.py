@@ -28,7 +28,13 @@ GANTT_STATES = {
 RATE_SCALE = [[0.0, "#D73027"], [0.25, "#FC8D59"], [0.5, "#FEE08B"], [0.75, "#91CF60"], [1.0, "#1A9850"]]
 NO_DATA_COLOR = "#BDBDBD"
 NOT_SCHEDULED_COLOR = "#F0F0F0"
-FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
+# projector legibility (issue 13.8): labels at least 14 px, dark, readable from the back of a room
+INK = "#111827"
+FONT = dict(family="Source Sans, Source Sans Pro, Arial, sans-serif", size=14, color=INK)
+LABEL = dict(size=14, color=INK)
+# above this many rows a heatmap carries no text in its cells (colour and hover only): 550 offices
+# with text in every cell is what made the browser slow, and 7 px text cannot be read anyway
+TEXT_ROWS_MAX = 120
 
 
 # ------------------------------------------------------------------------------------- formats
@@ -69,9 +75,24 @@ def fmt_int(n):
     return f"{int(n):,}".replace(",", ".")
 
 
+# heatmap column titles that fit a 1366 px projector at 14 px: nine columns of ~75 px
+_COLUMN_TITLES = {1: "Manajemen\nPerubahan", 2: "Deregu-\nlasi", 3: "Organi-\nsasi", 4: "Tata\nLaksana",
+                  5: "SDM\nAparatur", 6: "Akunta-\nbilitas", 7: "Penga-\nwasan", 8: "Pelayanan\nPublik"}
+
+
 def area_column(no):
-    """Narrow area title for heatmap columns: the number, then the short name wrapped on lines below."""
-    return f"{no}\n" + textwrap.fill(SHORT[no], 12, break_long_words=False)
+    """Narrow area title for heatmap columns: the number, then the short name on lines below."""
+    return f"{no}\n" + _COLUMN_TITLES.get(no) if no in _COLUMN_TITLES else f"{no}\n{SHORT[no]}"
+
+
+def office_label(name):
+    """A heatmap row label: 'KPU Kabupaten Banjar' -> 'Kab. Banjar', 'KPU Kota X' -> 'Kota X',
+    'KPU Provinsi X' -> 'Prov. X' (every row is a KPU office; the hover keeps the full name)."""
+    text = str(name)
+    for prefix, short in (("KPU Kabupaten ", "Kab. "), ("KPU Kota ", "Kota "), ("KPU Provinsi ", "Prov. ")):
+        if text.startswith(prefix):
+            return short + text[len(prefix):]
+    return text
 
 
 def fmt_datetime(ts):
@@ -103,7 +124,8 @@ def _row_height(n):
 
 
 def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name="Capaian"):
-    """Row × column heatmap of rates (0..1) on a fixed 0-100% scale, value written in each cell.
+    """Row × column heatmap of rates (0..1) on a fixed 0-100% scale, value written in each cell
+    (up to ``TEXT_ROWS_MAX`` rows; above, colour and hover only).
 
     ``cells``: long frame with ``row``, ``col``, ``value`` (0..1 or NaN), ``state`` ("value",
     "no_data" or "none"), ``text`` (cell label, "\n" for a line break) and ``hover`` (extra
@@ -130,39 +152,44 @@ def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name="Cap
         text[whole, shape[1] // 2] = esc(NO_DATA_TEXT)
     hover_extra = grid["hover"].fillna("").astype(str).to_numpy().reshape(shape)
     row_esc = [esc(r) for r in rows]
-    col_hover = [esc(" ".join(c.split())) for c in col_labels]
+    col_hover = [esc(" ".join(c.replace("-\n", "").split())) for c in col_labels]
     hover = np.array([[f"<b>{row_esc[i]}</b><br>{col_hover[j]}: {esc(' '.join(raw_text[i, j].split()))}"
-                       + (f"<br>{esc(hover_extra[i, j])}" if hover_extra[i, j] else "")
+                       + (f"<br>{_lines(hover_extra[i, j])}" if hover_extra[i, j] else "")
                        for j in range(shape[1])] for i in range(shape[0])], dtype=object).reshape(shape)
     x = list(range(len(cols)))
     y = list(range(len(rows)))
     row_h = _row_height(len(rows))
     common = dict(x=x, y=y, xgap=2, ygap=2, hovertemplate="%{customdata}<extra></extra>", texttemplate="%{text}",
-                  textfont=dict(size=12 if row_h >= 40 else (9 if row_h >= 24 else 7)))
+                  textfont=dict(size=14 if row_h >= 40 else 12))
+    cell_text = len(rows) <= TEXT_ROWS_MAX
+    if not cell_text:
+        common.pop("texttemplate")
     # each layer carries text and hover only for its own cells: with 550 offices the figure is sent
     # to the browser on every run, and duplicated arrays doubled its size
     fig = go.Figure()
-    fig.add_trace(go.Heatmap(z=grey, text=np.where(np.isnan(grey), "", text),
+    fig.add_trace(go.Heatmap(z=grey, text=np.where(np.isnan(grey), "", text) if cell_text else None,
                              customdata=np.where(np.isnan(grey), "", hover), zmin=0, zmax=1,
                              colorscale=[[0, NO_DATA_COLOR], [1, NOT_SCHEDULED_COLOR]], showscale=False,
                              name="tanpa nilai", **common))
-    fig.add_trace(go.Heatmap(z=value, text=np.where(np.isnan(value), "", text),
+    fig.add_trace(go.Heatmap(z=value, text=np.where(np.isnan(value), "", text) if cell_text else None,
                              customdata=np.where(np.isnan(value), "", hover), zmin=0, zmax=100,
                              colorscale=RATE_SCALE, name=value_name,
-                             colorbar=dict(title=dict(text=value_name), ticksuffix="%", len=min(
+                             colorbar=dict(title=dict(text=value_name, side="top", font=LABEL), ticksuffix="%",
+                                           tickfont=dict(size=13, color=INK), tickvals=[0, 25, 50, 75, 100],
+                                           len=min(
                                  1.0, 320 / max(320, len(rows) * row_h)), y=1, yanchor="top", thickness=14),
                              **common))
-    top = 90 + (30 if title else 0)
+    top = 75 + (32 if title else 0)
     fig.update_layout(
         title=dict(text=esc(title), x=0, xanchor="left", y=1, yanchor="top", yref="container", pad=dict(t=8))
         if title else None,
         height=top + 20 + len(rows) * row_h, font=FONT,
         margin=dict(l=10, r=10, t=top, b=10), plot_bgcolor="white",
         xaxis=dict(tickvals=x, ticktext=[_lines(c) for c in col_labels], side="top", tickangle=0,
-                   showgrid=False, zeroline=False, fixedrange=True, tickfont=dict(size=10)),
-        yaxis=dict(tickvals=y, ticktext=[esc(truncate(r, 45)) for r in rows], autorange="reversed",
+                   showgrid=False, zeroline=False, fixedrange=True, tickfont=LABEL),
+        yaxis=dict(tickvals=y, ticktext=[esc(truncate(office_label(r), 36)) for r in rows], autorange="reversed",
                    showgrid=False, zeroline=False, automargin=True, fixedrange=True,
-                   tickfont=dict(size=12 if row_h >= 24 else 8)),
+                   tickfont=LABEL if row_h >= 24 else dict(size=11, color=INK)),
     )
     return fig
 
@@ -179,6 +206,10 @@ def completion_cells(df, row_key, col_key):
     realized = pd.to_numeric(df["realized"], errors="coerce").to_numpy(dtype=float)
     out["hover"] = [f"{fmt_int(r)} dari {fmt_int(p)} bulan-kegiatan terealisasi" if h and p else ""
                     for r, p, h in zip(realized, planned, has)]
+    if "due" in df and "reported" in df:  # reporting coverage next to the rate (issue 13.6)
+        extra = [f"dilaporkan {fmt_int(r)} dari {fmt_int(d)} bulan-kegiatan" if d else ""
+                 for r, d in zip(df["reported"].to_numpy(), df["due"].to_numpy())]
+        out["hover"] = [f"{h}\n{e}".strip("\n") if e else h for h, e in zip(out["hover"], extra)]
     return out
 
 
@@ -193,7 +224,8 @@ def area_bars(df, title=None):
         hovertemplate="%{y}: %{text}<extra></extra>"))
     fig.update_layout(title=dict(text=esc(title)) if title else None, font=FONT,
                       height=60 + 34 * max(len(df), 1), margin=dict(l=10, r=10, t=40 if title else 10, b=10),
-                      xaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], ticksuffix="%", fixedrange=True),
+                      xaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], ticksuffix="%",
+                                 ticktext=["0%", "25%", "50%", "75%", "100%"], fixedrange=True, tickfont=LABEL),
                       yaxis=dict(autorange="reversed", automargin=True, fixedrange=True), plot_bgcolor="white")
     return fig
 
@@ -229,7 +261,7 @@ def gantt_rows(acts):
     return pd.DataFrame(out).drop(columns=["_area", "_k", "_s"], errors="ignore")
 
 
-def gantt_figure(acts, as_of, has_data=True, title=None, label_width=60):
+def gantt_figure(acts, as_of, has_data=True, title=None, label_width=48):
     """Month grid of one office's activities.
 
     ``acts``: id, seq, sheet, row, area_no, kegiatan, sub_kegiatan, indikator, planned_mask,
@@ -290,17 +322,17 @@ def gantt_figure(acts, as_of, has_data=True, title=None, label_width=60):
                                  marker=dict(symbol="square", size=13, color=colour), hoverinfo="skip"))
     fig.add_vline(x=int(as_of) + 0.5, line=dict(color="#111827", width=2, dash="dash"))
     fig.add_annotation(x=int(as_of) + 0.5, y=0, yref="paper", yanchor="top", showarrow=False,
-                       text=f"s.d. {MONTHS[int(as_of) - 1]}", font=dict(size=11, color="#111827"))
-    row_h = 22
+                       text=f"s.d. {MONTHS[int(as_of) - 1]}", font=dict(size=13, color=INK))
+    row_h = 26
     fig.update_layout(
-        title=dict(text=esc(title)) if title else None, font=FONT, height=130 + row_h * max(n, 1),
-        margin=dict(l=10, r=10, t=85 if title else 60, b=30), plot_bgcolor="white",
+        title=dict(text=esc(title)) if title else None, font=FONT, height=170 + row_h * max(n, 1),
+        margin=dict(l=10, r=10, t=125 if title else 100, b=30), plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="top", y=1, x=0, xanchor="left", yref="container",
-                    font=dict(size=12)),
+                    font=LABEL),
         xaxis=dict(tickvals=x, ticktext=list(MONTHS), side="top", range=[0.5, 12.5], showgrid=False,
-                   zeroline=False, fixedrange=True),
+                   zeroline=False, fixedrange=True, tickfont=LABEL),
         yaxis=dict(tickvals=y, ticktext=labels, range=[n - 0.5, -0.5], showgrid=False, zeroline=False,
-                   automargin=True, fixedrange=True, tickfont=dict(size=11)),
+                   automargin=True, fixedrange=True, tickfont=LABEL),
         hoverlabel=dict(align="left"),
     )
     return fig

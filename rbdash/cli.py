@@ -1,4 +1,5 @@
-"""Command line: parse, import, completion.  Thin wrappers; every failure is one line and exit 2."""
+"""Command line: parse, import, completion, missing, users, backup.  Thin wrappers; every failure is
+one line and exit 2."""
 
 import json
 import sys
@@ -95,13 +96,15 @@ def import_(db, paths):
               help="DuckDB file (default: $RBDASH_DB or data/rbdash.duckdb).")
 @click.option("--as-of", "as_of", type=click.IntRange(1, 12), required=True, help="Count months 1..M.")
 @click.option("--year", type=int, default=None, help="Plan year (default: all years).")
-@click.option("--by", "by", type=click.Choice(["satker", "area", "month"]), multiple=True,
-              help="Group key; repeat for several (default: satker).")
+@click.option("--by", "by", type=click.Choice(["satker", "province", "area", "month"]), multiple=True,
+              help="Group key; repeat for several (default: satker). 'province' pools each province's KPU "
+                   "Provinsi and kabupaten/kota and adds offices / offices_with_data.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
 def completion(db, as_of, year, by, as_json):
     """Realised-on-schedule rate up to month M over each satker's latest plan version.
 
     Example: python -m rbdash completion --as-of 9 --year 2023 --by satker --by area --json
+             python -m rbdash completion --as-of 9 --year 2023 --by province --json
     """
     from rbdash.metrics import completion as compute
     store = open_store(db, create=False)
@@ -109,9 +112,11 @@ def completion(db, as_of, year, by, as_json):
         df = compute(store, as_of, year=year, by=by or ("satker",))
     except RbdashError as exc:
         fail(str(exc))
+    measures = ("has_data", "planned", "realized", "rate", "due", "reported", "offices", "offices_with_data")
     rows = []
     for rec in df.to_dict("records"):
-        row = {k: rec[k] for k in df.columns if k not in ("has_data", "planned", "realized", "rate")}
+        row = {k: None if isinstance(rec[k], float) and rec[k] != rec[k] else rec[k]
+               for k in df.columns if k not in measures}
         row.update(planned=int(rec["planned"]),
                    realized=None if rec["realized"] is None or rec["realized"] != rec["realized"]
                    else int(rec["realized"]),
@@ -119,21 +124,62 @@ def completion(db, as_of, year, by, as_json):
         for k in ("area_no", "month"):
             if k in row and row[k] is not None:
                 row[k] = int(row[k])
+        if "province" in by:
+            row.update(offices=int(rec["offices"]), offices_with_data=int(rec["offices_with_data"]))
         rows.append(row)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     for row in rows:
-        keys = " ".join(str(row[k]) for k in row if k not in ("planned", "realized", "rate"))
+        keys = " ".join("(no province)" if k == "province" and row[k] is None else str(row[k]) for k in row
+                        if k not in ("planned", "realized", "rate", "offices", "offices_with_data"))
         rate = "no data" if row["rate"] is None and row["realized"] is None else \
             (f"{row['rate']:.1%}" if row["rate"] is not None else "-")
-        click.echo(f"{keys}: {row['realized'] if row['realized'] is not None else '-'}/{row['planned']} {rate}")
+        offices = f" ({row['offices']} offices, {row['offices_with_data']} with data)" if "offices" in row else ""
+        click.echo(f"{keys}: {row['realized'] if row['realized'] is not None else '-'}/{row['planned']} {rate}{offices}")
 
 
 # --------------------------------------------------------------------------------- accounts
 
 DB_OPTION = click.option("--db", type=click.Path(dir_okay=False), default=None,
                          help="DuckDB file (default: $RBDASH_DB or data/rbdash.duckdb).")
+
+
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="DuckDB file (default: $RBDASH_DB or data/rbdash.duckdb).")
+@click.option("--year", type=int, required=True, help="Plan year.")
+@click.option("--province", default=None, help="Only this province's offices, e.g. 'Jawa Timur'.")
+@click.option("--as-of", "as_of", type=click.IntRange(1, 12), default=12, show_default=True,
+              help="Realisation is looked for in months 1..M.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
+def missing(db, year, province, as_of, as_json):
+    """Offices of the official list that have not submitted: no plan for the year (no_plan), or a plan
+    without any realisation reported by month M (no_realisation); imported names that match no
+    official office are listed as unmatched.
+
+    Example: python -m rbdash missing --year 2024 --province "Jawa Timur" --json
+    """
+    from rbdash import regions, submission
+    if province is not None and province not in regions.regions():
+        fail(f"'{province}' is not a province of the official list")
+    store = open_store(db, create=False)
+    try:
+        df = submission.missing(store, year, province=province, as_of=as_of)
+    except RbdashError as exc:
+        fail(str(exc))
+    rows = [{"satker": r["satker"], "province": r["province"], "status": r["status"],
+             **({"imported_as": r["imported_as"]} if isinstance(r["imported_as"], str) else {})}
+            for r in df.to_dict("records")]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        alias = f" (imported as {row['imported_as']})" if "imported_as" in row else ""
+        click.echo(f"{row['satker']} · {row['province'] or '-'}: {row['status']}{alias}")
+    counts = submission.summary(df)
+    click.echo(f"{len(rows)} offices: {counts['no_plan']} no_plan, {counts['no_realisation']} no_realisation, "
+               f"{counts['unmatched']} unmatched")
 
 
 def _password(confirm=True):

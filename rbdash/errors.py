@@ -77,9 +77,10 @@ MESSAGES = {
     "write_conflict": ("someone else saved the same data at the same moment; reload and redo your edit",
                        "orang lain menyimpan data yang sama pada saat bersamaan; muat ulang lalu ulangi perubahan"),
     "conflict_gone": ("activity {activity_id} has no saved progress any more since you opened it; reload and redo your edit",
-                      "progres kegiatan {activity_id} sudah tidak ada sejak Anda membukanya; muat ulang lalu ulangi perubahan"),
+                      "progres kegiatan ini sudah tidak ada sejak Anda membukanya; muat ulang lalu ulangi perubahan"),
+    # Indonesian: no internal id (the page names the row), the time as the app writes it elsewhere
     "conflict": ("activity {activity_id} was changed by {by} at {at} since you opened it; reload and redo your edit",
-                 "kegiatan {activity_id} sudah diubah oleh {by} pada {at} sejak Anda membukanya; "
+                 "kegiatan ini sudah diubah oleh {by} pada {at_id} sejak Anda membukanya; "
                  "muat ulang lalu ulangi perubahan"),
     "invalid_url": ("'{value}' is not a valid evidence link; use a full http(s):// address",
                     "'{value}' bukan tautan bukti dukung yang sah; gunakan alamat lengkap http(s)://"),
@@ -125,7 +126,9 @@ MESSAGES = {
     "restore_exists": ("'{path}' already exists; restore into a new file, or pass --replace",
                        "'{path}' sudah ada; pulihkan ke file baru, atau gunakan --replace"),
     "png_failed": ("could not render the PNG ({detail}); make sure Chromium is installed on the server and retry",
-                   "gagal membuat gambar PNG ({detail}); pastikan Chromium terpasang di server, lalu coba lagi"),
+                   "gagal membuat gambar PNG; pastikan Chromium terpasang di server, lalu coba lagi"),
+    "xlsx_failed": ("could not write the Excel workbook ({detail}); retry, and report it if it happens again",
+                    "gagal membuat file Excel; coba lagi, dan laporkan bila terulang"),
 }
 
 

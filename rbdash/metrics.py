@@ -4,6 +4,11 @@ Completion ("realised on schedule") up to month M:
     Σ |planned ∩ realised ∩ {1..M}|  /  Σ |planned ∩ {1..M}|
 Offices with no realisation data at all are reported with ``rate`` None (not 0%) and left out of
 aggregates by area or month, so one silent office does not drag a province's figure down.
+
+Reporting coverage, shown next to every rate so partial reporting does not read as failure:
+``due`` is Σ |planned ∩ {1..M}| over every office of the group (with or without data) and
+``reported`` the part of it belonging to activities whose realisation is known -- read from a
+monitoring workbook (the whole plan) or recorded on the Progres page (that activity).
 """
 
 import numpy as np
@@ -16,11 +21,12 @@ GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["m.mo
 
 _BASE = """
 WITH lv AS (
-    SELECT lp.id, lp.satker_id, lp.year, lp.has_data FROM latest_plans lp JOIN satker s ON s.id = lp.satker_id
+    SELECT lp.id, lp.satker_id, lp.year, lp.has_data, lp.has_realization FROM latest_plans lp JOIN satker s ON s.id = lp.satker_id
     WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
 ), cells AS (
     SELECT a.id, a.plan_version_id, a.area_no, a.planned_mask & ? AS planned,
-           a.planned_mask & COALESCE(p.realized_mask, 0) & ? AS done
+           a.planned_mask & COALESCE(p.realized_mask, 0) & ? AS done,
+           (lv.has_realization OR p.activity_id IS NOT NULL) AS reported
     FROM activities a JOIN lv ON lv.id = a.plan_version_id
     LEFT JOIN progress p ON p.activity_id = a.id
     WHERE (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
@@ -30,7 +36,8 @@ WITH lv AS (
 
 def completion(store, as_of: int, year: int | None = None, by=("satker",), satkers=None,
                areas_=None) -> pd.DataFrame:
-    """Rows of planned / realized / has_data / rate, grouped by any of satker, area, month, province,
+    """Rows of planned / realized / has_data / rate / due / reported / offices / offices_with_data,
+    grouped by any of satker, area, month, province,
     for the offices ``satkers`` and areas ``areas_`` (None: all).
 
     A group pools the offices that have realisation data: their due months are the denominator,
@@ -56,7 +63,11 @@ def completion(store, as_of: int, year: int | None = None, by=("satker",), satke
            (CASE WHEN bool_or(lv.has_data) THEN sum({planned}) FILTER (WHERE lv.has_data)
                  ELSE sum({planned}) END)::BIGINT AS planned,
            (CASE WHEN bool_or(lv.has_data) THEN sum({done}) FILTER (WHERE lv.has_data) END)::BIGINT AS realized,
-           bool_or(lv.has_data) AS has_data
+           bool_or(lv.has_data) AS has_data,
+           sum({planned})::BIGINT AS due,
+           COALESCE(sum({planned}) FILTER (WHERE c.reported), 0)::BIGINT AS reported,
+           count(DISTINCT lv.satker_id) AS offices,
+           count(DISTINCT lv.satker_id) FILTER (WHERE lv.has_data) AS offices_with_data
     FROM cells c JOIN lv ON lv.id = c.plan_version_id
     JOIN satker s ON s.id = lv.satker_id {month_join}
     GROUP BY ALL ORDER BY {', '.join(keys)}
@@ -65,7 +76,9 @@ def completion(store, as_of: int, year: int | None = None, by=("satker",), satke
     df = store.query_df(sql, params)
     if "month" in by:
         df = df[df["month"] <= int(as_of)]
-    df = df.assign(planned=df["planned"].fillna(0).astype(int),
+    df = df.assign(planned=df["planned"].fillna(0).astype(int), due=df["due"].fillna(0).astype(int),
+                   reported=df["reported"].fillna(0).astype(int), offices=df["offices"].astype(int),
+                   offices_with_data=df["offices_with_data"].fillna(0).astype(int),
                    realized=pd.to_numeric(df["realized"], errors="coerce").astype(float),
                    has_data=df["has_data"].fillna(False).astype(bool))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -98,3 +111,37 @@ def missing_standard(store, satker, year):
            JOIN activities a ON a.plan_version_id = lv.id
            WHERE s.name = ? AND lv.year = ? AND a.catalogue_code IS NOT NULL""", [satker, year])["catalogue_code"])
     return [(no, code, name) for no, code, name in areas.standard_kegiatan() if code not in have]
+
+
+def coverage_by_province(store, year, satkers=None) -> pd.DataFrame:
+    """Province × area coverage, pooled over the province's offices with a plan:
+    Σ standard kegiatan covered / (offices × standard kegiatan of the area).  An office whose plan
+    has nothing in an area counts as covering none of it.  ``province`` is None for offices that
+    match no official office (and KPU RI)."""
+    df = store.query_df(
+        """WITH o AS (
+               SELECT lv.id, s.province FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
+               WHERE lv.year = ? AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
+           ), per_office AS (
+               SELECT o.id, o.province, a.area_no, count(*) AS activities,
+                      count(DISTINCT a.catalogue_code) AS standard_covered
+               FROM o JOIN activities a ON a.plan_version_id = o.id WHERE a.area_no IS NOT NULL GROUP BY ALL
+           ), n AS (SELECT province, count(*) AS offices FROM o GROUP BY ALL)
+           SELECT n.province, p.area_no, n.offices, COALESCE(sum(p.activities), 0)::BIGINT AS activities,
+                  COALESCE(sum(p.standard_covered), 0)::BIGINT AS standard_covered
+           FROM n LEFT JOIN per_office p ON p.province IS NOT DISTINCT FROM n.province
+           GROUP BY ALL ORDER BY n.province NULLS LAST, p.area_no""",
+        [year, _list(satkers), _list(satkers)])
+    totals = areas.standard_totals()
+    grid = []
+    for province, group in df.groupby(df["province"].fillna("\0"), sort=False):
+        offices = int(group["offices"].iloc[0])
+        have = group.dropna(subset=["area_no"]).set_index(group.dropna(subset=["area_no"])["area_no"].astype(int))
+        for no in sorted(totals):
+            covered = int(have.loc[no, "standard_covered"]) if no in have.index else 0
+            grid.append({"province": None if province == "\0" else province, "area_no": no, "offices": offices,
+                         "activities": int(have.loc[no, "activities"]) if no in have.index else 0,
+                         "standard_covered": covered, "standard_total": totals[no] * offices,
+                         "coverage": covered / (totals[no] * offices) if totals[no] and offices else None})
+    return pd.DataFrame(grid, columns=["province", "area_no", "offices", "activities", "standard_covered",
+                                       "standard_total", "coverage"])

@@ -102,6 +102,27 @@ def completion(store, view: View, by=("satker",)) -> pd.DataFrame:
                               areas_=view.areas)
 
 
+NO_PROVINCE_LABEL = "(tanpa provinsi)"
+
+
+def province_completion(store, view: View, by=()) -> pd.DataFrame:
+    """metrics.completion per province (and ``by``), each province pooling its KPU Provinsi and
+    kabupaten/kota with the one definition; offices without a province as "(tanpa provinsi)"."""
+    df = completion(store, view, by=("province", *by))
+    if "province" in df:
+        df["province"] = df["province"].fillna(NO_PROVINCE_LABEL)
+    return df
+
+
+def province_ranking(per_province):
+    """Provinces best-first by pooled completion; provinces where no office has data last (rank empty)."""
+    df = per_province.sort_values(["has_data", "rate", "province"], ascending=[False, False, True],
+                                  na_position="last", kind="stable").reset_index(drop=True)
+    rank = pd.Series(range(1, len(df) + 1), dtype="Int64")
+    df["rank"] = rank.where(df["has_data"].to_numpy(dtype=bool) & df["rate"].notna().to_numpy(), pd.NA)
+    return df
+
+
 def ranking(per_satker, office_rows=None):
     """Offices best-first by completion; offices without data last (rank empty)."""
     df = per_satker.copy()
@@ -121,6 +142,43 @@ def overall(per_satker):
     planned = per_satker.loc[has, "planned"].sum()
     realized = pd.to_numeric(per_satker.loc[has, "realized"], errors="coerce").sum()
     return (realized / planned if planned else None), int(has.sum()), len(per_satker)
+
+
+def reporting(df):
+    """(reported, due) month-kegiatan summed over completion rows (metrics.completion's columns)."""
+    if df.empty or "due" not in df:
+        return 0, 0
+    return int(df["reported"].sum()), int(df["due"].sum())
+
+
+def reporting_text(reported, due):
+    """'dilaporkan 3 dari 140 bulan-kegiatan' (Indonesian thousands separators)."""
+    fmt = lambda n: f"{int(n):,}".replace(",", ".")  # noqa: E731
+    return f"dilaporkan {fmt(reported)} dari {fmt(due)} bulan-kegiatan"
+
+
+REPORTING = {"semua": "Semua satker", "lengkap": "Pelaporan lengkap", "belum": "Pelaporan belum lengkap"}
+
+
+def filter_reporting(df, which):
+    """Rows of a completion frame by reporting: 'lengkap' (everything due reported), 'belum', else all."""
+    if which not in ("lengkap", "belum") or df.empty:
+        return df
+    complete = df["reported"] >= df["due"]
+    return df[complete if which == "lengkap" else ~complete]
+
+
+def laggards(rank, limit=5):
+    """Offices with data whose rate is below the median rate of the offices with data, worst first.
+
+    Returns (frame of at most ``limit`` rows, median or None).  With one reporting office nobody
+    lags; the best office is never a laggard."""
+    rated = rank[rank["rank"].notna()]
+    if rated.empty:
+        return rated, None
+    median = float(rated["rate"].median())
+    below = rated[rated["rate"] < median].sort_values(["rate", "satker"], kind="stable")
+    return below.head(limit), median
 
 
 # --------------------------------------------------------------------------------- one office
@@ -176,6 +234,18 @@ def coverage(store, view, office_rows):
     return df[cols]
 
 
+def province_coverage(store, view):
+    """Province × area coverage (metrics.coverage_by_province) for the view's offices and areas."""
+    cols = ["province", "area_no", "offices", "activities", "standard_covered", "standard_total", "coverage"]
+    if view.year is None:
+        return pd.DataFrame(columns=cols)
+    df = metrics.coverage_by_province(store, view.year, view.satkers)
+    if view.areas is not None:
+        df = df[df["area_no"].isin(view.areas)]
+    df["province"] = df["province"].fillna(NO_PROVINCE_LABEL)
+    return df.reset_index(drop=True)
+
+
 def missing_standard(store, satker, year, area_nos=None):
     """The catalogue's standard kegiatan missing from an office's plan, as a frame."""
     rows = metrics.missing_standard(store, satker, year)
@@ -205,6 +275,20 @@ def office_summary(store, satker: str, year: int, as_of: int, area_nos=None) -> 
 
 MONTH_COLUMNS = MONTHS
 EVIDENCE, NOTE = "Bukti dukung", "Catatan"
+# month cells of the Progres editor: the planned months are visible where one ticks (issue 13.2)
+DONE_MARK, PLANNED_MARK = "✓", "○"
+PLAN = "_plan"  # hidden column: the planned mask, to redraw the marks after a save
+
+
+def month_marks(planned_mask, realized_mask):
+    """Twelve cell values: '✓' realised, '○' planned and not (yet) realised, '' neither."""
+    return [DONE_MARK if realized_mask >> m & 1 else (PLANNED_MARK if planned_mask >> m & 1 else "")
+            for m in range(12)]
+
+
+def _done(values):
+    """Realised cells of an editor column: the done mark (or True from a checkbox-style edit)."""
+    return np.array([v is True or v == DONE_MARK for v in values], dtype=bool)
 
 
 def progress_frame(acts):
@@ -212,7 +296,8 @@ def progress_frame(acts):
 
     Indexed by activity id, so an edited copy maps back to activities whatever the display order.
     """
-    bits = schedule.mask_bits(acts["realized_mask"]).astype(bool)
+    marks = np.array([month_marks(int(p), int(r)) for p, r in zip(acts["planned_mask"], acts["realized_mask"])],
+                     dtype=object).reshape(len(acts), 12)
     df = pd.DataFrame({
         "Area": acts["area_no"].astype("Int64").to_numpy(), "Kegiatan": acts["kegiatan"].to_numpy(),
         "Indikator": acts["indikator"].fillna(acts["sub_kegiatan"]).to_numpy(),
@@ -220,7 +305,8 @@ def progress_frame(acts):
         "Sumber": [f"lembar {s} baris {r}" for s, r in zip(acts["sheet"], acts["row"])],
     }, index=pd.Index(acts["id"].to_numpy(), name="id"))
     for m, name in enumerate(MONTH_COLUMNS):
-        df[name] = bits[:, m]
+        df[name] = marks[:, m]
+    df[PLAN] = acts["planned_mask"].astype(int).to_numpy()
     df[EVIDENCE] = acts["evidence_url"].fillna("").to_numpy(dtype=object)
     df[NOTE] = acts["note"].fillna("").to_numpy(dtype=object)
     return df
@@ -238,8 +324,8 @@ def progress_changes(base, edited):
     """
     edited = edited.reindex(base.index)
     cols = list(MONTH_COLUMNS)
-    b = base[cols].fillna(False).to_numpy(dtype=bool)
-    e = edited[cols].fillna(False).to_numpy(dtype=bool)
+    b = np.column_stack([_done(base[c]) for c in cols])
+    e = np.column_stack([_done(edited[c]) for c in cols])
     changed = (b != e).any(axis=1)
     for col in (EVIDENCE, NOTE):
         changed |= (_norm_text(base[col]) != _norm_text(edited[col])).to_numpy()

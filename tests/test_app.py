@@ -15,6 +15,7 @@ from app_fixtures import (APP, BOLD, PAGES, XSS, empty_db, make_plan, sample_db,
                           sample_db_file, warm_server)
 from conftest import SAMPLES
 from rbdash import queries
+from rbdash.charts import office_label
 from rbdash.store import Store
 
 pytestmark = pytest.mark.usefixtures("warm_server")
@@ -118,7 +119,14 @@ def test_area_filter_changes_perbandingan_columns(sample_db):
     assert [t.split("<br>")[0] for t in area_chart["layout"]["xaxis"]["ticktext"]] == ["2", "5", "Total"]
     at.radio(key="tampilan").set_value("month").run()
     month_chart = charts(at)[0]
-    assert month_chart["layout"]["xaxis"]["ticktext"] == ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep"]
+    # a Total column on screen, as in the Excel sheet (issue 13.9)
+    assert month_chart["layout"]["xaxis"]["ticktext"] == ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep",
+                                                          "Total"]
+    rows = [r.replace("Kab. ", "KPU Kabupaten ") for r in month_chart["layout"]["yaxis"]["ticktext"]]
+    z = decode(month_chart["data"][1]["z"]).astype(float)
+    per_satker = queries.completion(Store(sample_db), queries.View(2023, None, (2, 5), 9)).set_index("satker")
+    i = rows.index("KPU Kabupaten Barito Kuala")
+    assert z[i, -1] == pytest.approx(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
 
 
 def test_filters_survive_page_switch_and_go_to_url(sample_db):
@@ -163,7 +171,7 @@ def test_gantt_grid_has_every_activity_and_marker(sample_db):
 def test_perbandingan_heatmap_values_and_no_data(sample_db):
     at = start("pages/perbandingan.py")
     fig = charts(at)[0]
-    rows = fig["layout"]["yaxis"]["ticktext"]
+    rows = [r.replace("Kab. ", "KPU Kabupaten ") for r in fig["layout"]["yaxis"]["ticktext"]]
     grey, rates = fig["data"]
     z = decode(rates["z"]).astype(float)
     store = Store(sample_db)
@@ -177,8 +185,16 @@ def test_perbandingan_heatmap_values_and_no_data(sample_db):
     assert "belum ada data" in grey["text"][j] and decode(grey["z"]).astype(float)[j].max() == 0
     at.radio(key="tampilan").set_value("rank").run()
     ranking = at.dataframe[0].value
-    assert ranking.loc[ranking["Satker"] == "KPU Kabupaten Tapin", "Capaian"].item() == "belum ada data"
-    assert at.download_button(key="unduh_excel")
+    # a numeric rate column (sorts as numbers), missing values last, shown as "belum ada data", never None
+    assert ranking["Capaian"].dtype.kind == "f"
+    assert ranking.loc[ranking["Satker"] == "KPU Kabupaten Barito Kuala", "Capaian"].item() == pytest.approx(
+        per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
+    assert np.isnan(ranking.loc[ranking["Satker"] == "KPU Kabupaten Tapin", "Capaian"].item())
+    assert ranking["Capaian"].isna().tolist() == sorted(ranking["Capaian"].isna().tolist())
+    assert at.dataframe[0].proto.placeholder == "belum ada data"
+    assert not ranking["Provinsi"].isna().any()
+    tapin = ranking.set_index("Satker").loc["KPU Kabupaten Tapin"]
+    assert tapin["Dilaporkan"] == f"0 dari {per_satker.loc['KPU Kabupaten Tapin', 'due']} bulan-kegiatan"
 
 
 def test_open_gantt_from_perbandingan_keeps_filters(sample_db):
@@ -207,7 +223,36 @@ def test_png_button_reports_failure_in_indonesian(sample_db, monkeypatch):
     at = start("pages/perbandingan.py")
     at.button(key="siapkan_png").click().run()
     assert not at.exception
-    assert any("gagal membuat gambar PNG" in e.value for e in at.error)
+    # Indonesian only: no library detail appended (issue 13.7)
+    assert [e.value for e in at.error] == ["gagal membuat gambar PNG; pastikan Chromium terpasang di server, "
+                                           "lalu coba lagi"]
+
+
+def test_png_then_excel_both_download_in_one_session(sample_db, monkeypatch):
+    """Issue 13.3: an Excel export after a PNG export produced nothing (its deferred file had expired).
+    Both are now bytes made on request, and downloading does not rerun the page."""
+    import rbdash.export as export
+    monkeypatch.setattr(export, "figure_png", lambda fig: b"\x89PNG fake")
+    at = start("pages/perbandingan.py")
+    at.button(key="siapkan_png").click().run()
+    at.button(key="siapkan_excel").click().run()
+    assert not at.exception and not at.error
+    for key in ("unduh_png", "unduh_excel"):
+        proto = at.download_button(key=key).proto
+        assert proto.url and not proto.HasField("deferred_file_id") and proto.ignore_rerun, key
+
+
+def test_excel_failure_is_reported_on_screen(sample_db, monkeypatch):
+    import rbdash.export as export
+
+    def broken(*a, **k):
+        raise MemoryError("no memory")
+    monkeypatch.setattr(export, "comparison_workbook", broken)
+    at = start("pages/perbandingan.py")
+    at.button(key="siapkan_excel").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["gagal membuat file Excel; coba lagi, dan laporkan bila terulang"]
+    assert not at.get("download_button") or all(b.key != "unduh_excel" for b in at.get("download_button"))
 
 
 def test_cakupan_shows_matrix_and_missing_standard(sample_db):
@@ -277,7 +322,7 @@ def edit(at, key, rows):
 def test_progress_edit_persists(sample_db):
     at, key, _ = open_progress()
     first = int(queries.plan_activities(Store(sample_db), "KPU Kabupaten Tapin", 2023)["id"][0])
-    edit(at, key, {0: {"Jan": True, "Mar": True, "Bukti dukung": "https://drive.example.go.id/bukti",
+    edit(at, key, {0: {"Jan": "✓", "Mar": "✓", "Bukti dukung": "https://drive.example.go.id/bukti",
                        "Catatan": "selesai"}})
     assert any("1 kegiatan tersimpan" in s.value for s in at.success)
     row = Store(sample_db).query_df("SELECT realized_mask, evidence_url, note, revision, updated_by "
@@ -288,8 +333,8 @@ def test_progress_edit_persists(sample_db):
     assert audit["actor"].tolist() == ["Budi"]
     # the editor reloads from the DB and shows the saved months; a second edit builds on revision 1
     frame = at.data_editor[0].value
-    assert bool(frame["Jan"].iloc[0]) and bool(frame["Mar"].iloc[0])
-    edit(at, at.data_editor[0].key, {0: {"Feb": True}})
+    assert frame["Jan"].iloc[0] == "✓" and frame["Mar"].iloc[0] == "✓"
+    edit(at, at.data_editor[0].key, {0: {"Feb": "✓"}})
     assert Store(sample_db).query_df("SELECT revision FROM progress WHERE activity_id = ?", [first]).iloc[0, 0] == 2
 
 
@@ -300,13 +345,33 @@ def test_progress_invalid_url_is_refused_with_reason(sample_db):
     assert Store(sample_db).query_df("SELECT count(*) FROM audit_log WHERE action = 'progress'").iloc[0, 0] == 0
 
 
+def test_progress_invalid_url_is_explained_before_saving(sample_db):
+    """Issue 13.3: the grid used to drop a refused link silently on Enter; now the page says why."""
+    at, key, _ = open_progress()
+    indikator = at.data_editor[0].value["Indikator"].iloc[1]
+    at.session_state[key] = {"edited_rows": {1: {"Bukti dukung": "javascript:alert(1)"}}, "added_rows": [],
+                             "deleted_rows": []}
+    at.run()
+    expected = (f"Baris 2 ({indikator[:59].rstrip() + '…' if len(indikator) > 60 else indikator}): "
+                "'javascript:alert(1)' bukan tautan bukti dukung yang sah; gunakan alamat lengkap http(s)://. "
+                "Tautan ini tidak akan disimpan; perbaiki sebelum klik Simpan.")
+    assert [e.value.replace("\\", "") for e in at.error] == [expected]
+
+
 def test_progress_conflict_never_overwrites(sample_db):
     at, key, _ = open_progress()
     store = Store(sample_db)
     act = int(queries.plan_activities(store, "KPU Kabupaten Tapin", 2023)["id"][0])
     store.save_progress(act, [2], None, "diisi orang lain", expected_revision=0, actor="Ani")
     edit(at, key, {0: {"Jan": True, "Catatan": "punya saya"}})
-    assert any("sudah diubah oleh Ani" in e.value for e in at.error)
+    at_ = store.query_df("SELECT updated_at FROM progress WHERE activity_id = ?", [act]).iloc[0, 0]
+    months = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+    when = f"{at_.day} {months[at_.month - 1]} {at_.year} {at_:%H:%M}"
+    # no internal activity id; the time as the app writes it elsewhere (issue 13.9)
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert len(errors) == 1 and errors[0].endswith(
+        f": kegiatan ini sudah diubah oleh Ani pada {when} sejak Anda membukanya; muat ulang lalu ulangi perubahan")
+    assert errors[0].startswith("Baris 1 (") and str(act) not in errors[0]
     row = store.query_df("SELECT realized_mask, note, updated_by FROM progress WHERE activity_id = ?", [act]).iloc[0]
     assert (row["realized_mask"], row["note"], row["updated_by"]) == (0b10, "diisi orang lain", "Ani")
 
@@ -372,3 +437,133 @@ def test_perbandingan_view_is_kept_in_the_link(sample_db):
     assert at.query_params["tampilan"] == "rank"
     again = start("pages/perbandingan.py", tampilan="rank")
     assert again.radio(key="tampilan").value == "rank"
+
+
+# --------------------------------------------------------------------------------- issue 13.4 / 13.6
+
+def test_beranda_laggards_are_below_the_median_and_reporting_is_shown(sample_db):
+    store = Store(sample_db)
+    at = start()
+    per = queries.completion(store, queries.View(2023, None, None, 9))
+    rates = sorted(per.loc[per["has_data"], "rate"])
+    median = float(np.median(rates))
+    expected = per[per["has_data"] & (per["rate"] < median)].sort_values("rate")["satker"].tolist()[:5]
+    lag = at.dataframe[0].value
+    assert lag["Satker"].tolist() == expected and len(expected) < len(rates)
+    assert any(c.value.startswith(f"Satker yang melaporkan realisasi dengan capaian di bawah median "
+                                  f"({median * 100:.1f}%)".replace(".", ",")) for c in at.caption)
+    # hand count: every due month-kegiatan, and those of plans read with realisation (all reported)
+    acts = store.query_df("""SELECT a.id, a.planned_mask, lv.has_realization, s.name FROM activities a
+                             JOIN latest_versions lv ON lv.id = a.plan_version_id JOIN satker s ON s.id = lv.satker_id
+                             WHERE lv.year = 2023 ORDER BY a.seq""")
+    due = [bin(m & 0x1FF).count("1") for m in acts["planned_mask"]]
+    reported = sum(d for d, r in zip(due, acts["has_realization"]) if r)
+    assert f"Dilaporkan {reported:,} dari {sum(due):,} bulan-kegiatan".replace(",", ".") in [c.value for c in at.caption]
+    # three activities ticked for an office without data: only their due months become reported
+    tapin = acts[acts["name"] == "KPU Kabupaten Tapin"].head(3)
+    for act_id in tapin["id"]:
+        store.save_progress(int(act_id), [1], None, None, 0, "tester")
+    at = start()
+    more = sum(bin(m & 0x1FF).count("1") for m in tapin["planned_mask"])
+    assert f"Dilaporkan {reported + more:,} dari {sum(due):,} bulan-kegiatan".replace(",", ".") in \
+        [c.value for c in at.caption]
+
+
+def test_beranda_area_axis_is_0_to_100_percent(sample_db):
+    fig = charts(start())[0]
+    assert fig["layout"]["xaxis"]["range"] == [0, 100]
+    assert fig["layout"]["xaxis"]["ticktext"] == ["0%", "25%", "50%", "75%", "100%"]
+
+
+def test_perbandingan_can_show_only_incomplete_reporting(sample_db):
+    at = start("pages/perbandingan.py", tampilan="rank")
+    per = queries.completion(Store(sample_db), queries.View(2023, None, None, 9))
+    at.selectbox(key="pelaporan").set_value("belum").run()
+    assert at.query_params["pelaporan"] == "belum"
+    shown = at.dataframe[0].value
+    assert sorted(shown["Satker"]) == sorted(per.loc[per["reported"] < per["due"], "satker"])
+    at.radio(key="tampilan").set_value("area").run()
+    assert sorted(charts(at)[0]["layout"]["yaxis"]["ticktext"]) == sorted(map(office_label, shown["Satker"]))
+
+
+# --------------------------------------------------------------------------------- issue 7: levels, who has not submitted
+
+@pytest.fixture
+def meeting_db(tmp_path, monkeypatch):
+    """2024, as of Mar.  Jawa Timur: KPU Provinsi 2 of 3 due done, Kota Malang 1 of 2, Gresik (spelt
+    'KPU KAB. GRESIK') no realisation.  Kalimantan Selatan: Banjarbaru 0 of 1.  'KPU Kota Fiktif' matches
+    no official office and has no data."""
+    db = tmp_path / "meeting.duckdb"
+    store = Store(db)
+    for satker, rows, has in [
+        ("KPU Provinsi Jawa Timur", [(1, "K", "I1", [1, 2, 3], [1, 2])], True),
+        ("KPU Kota Malang", [(2, "K", "I2", [1, 2], [2]), (3, "K", "I3", [5], [])], True),
+        ("KPU KAB. GRESIK", [(1, "K", "I4", [1], [])], False),
+        ("KPU Kota Banjarbaru", [(1, "K", "I5", [3], [])], True),
+        ("KPU Kota Fiktif", [(1, "K", "I6", [1], [])], False),
+    ]:
+        store.import_plan(make_plan(satker, 2024, rows, has_realization=has, as_of=3), actor="test")
+    monkeypatch.setenv("RBDASH_DB", str(db))
+    monkeypatch.setenv("RBDASH_SAMPLES", str(tmp_path / "no-samples"))
+    return db
+
+
+def test_national_level_pools_provinces_then_drills_into_one(meeting_db):
+    at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="area")
+    fig = charts(at)[0]
+    assert fig["layout"]["yaxis"]["ticktext"] == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
+    z = decode(fig["data"][1]["z"]).astype(float)
+    assert z[0, -1] == pytest.approx(100 * 3 / 5) and z[1, -1] == 0 and np.isnan(z[2, -1])  # hand-computed
+    assert "belum ada data" in fig["data"][0]["text"][2]
+    at.radio(key="tampilan").set_value("rank").run()
+    table = at.dataframe[0].value.set_index("Provinsi")
+    assert table.loc["Jawa Timur", ["Satker", "Dengan data"]].tolist() == [3, 2]
+    assert table.loc["Jawa Timur", "Capaian"] == pytest.approx(60.0)
+    # drill into Jawa Timur: its offices, and the link keeps level and province
+    at.radio(key="tampilan").set_value("area").run()
+    at.selectbox(key="buka_provinsi").set_value("Jawa Timur")
+    at.button(key="lihat_provinsi").click().run()
+    assert not at.exception
+    assert at.selectbox(key="f_province").value == "Jawa Timur" and at.session_state["tingkat"] == "satker"
+    assert at.query_params["tingkat"] == "satker" and at.query_params["provinsi"] == "Jawa Timur"
+    rows = charts(at)[0]["layout"]["yaxis"]["ticktext"]
+    assert sorted(rows) == sorted(["Prov. Jawa Timur", "Kota Malang", "KPU KAB. GRESIK"])
+    # a shared link opens the same view
+    again = start("pages/perbandingan.py", tingkat="provinsi")
+    assert again.session_state["tingkat"] == "provinsi"
+
+
+def test_not_submitted_list_on_beranda_and_perbandingan(meeting_db):
+    from rbdash import regions
+    n = len(regions.official_offices())
+    at = start()
+    label = (f"Belum mengirim (seluruh Indonesia): {n - 4} satker belum mengunggah rencana, 1 belum melaporkan "
+             "realisasi, 1 nama tidak cocok dengan daftar resmi")
+    assert [e.label for e in at.expander] == [label]
+    table = [d.value for d in at.dataframe if "Status" in d.value.columns][0]
+    assert len(table) == n - 4 + 2
+    gresik = table[table["Satker"] == "KPU Kabupaten Gresik"].iloc[0]
+    assert (gresik["Status"], gresik["Nama di workbook"]) == ("belum melaporkan realisasi", "KPU KAB. GRESIK")
+    fiktif = table[table["Satker"] == "KPU Kota Fiktif"].iloc[0]
+    assert fiktif["Status"] == "nama tidak cocok dengan daftar resmi"
+    at = start("pages/perbandingan.py", provinsi="Jawa Timur")
+    jatim = 1 + sum(len(v) for v in regions.regions()["Jawa Timur"].values())
+    assert [e.label for e in at.expander] == [
+        f"Belum mengirim (provinsi Jawa Timur): {jatim - 3} satker belum mengunggah rencana, "
+        "1 belum melaporkan realisasi"]
+
+
+def test_cakupan_national_level_and_drill(meeting_db):
+    from rbdash import areas, metrics
+    at = start("pages/cakupan.py", tingkat="provinsi")
+    fig = charts(at)[0]
+    assert fig["layout"]["yaxis"]["ticktext"] == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
+    per = metrics.coverage(Store(meeting_db), 2024)  # per office, independently of the province SQL
+    jatim = per[per["satker"].isin(["KPU Provinsi Jawa Timur", "KPU Kota Malang", "KPU KAB. GRESIK"])]
+    covered = jatim.loc[jatim["area_no"] == 1, "standard_covered"].sum()
+    z = decode(fig["data"][1]["z"]).astype(float)
+    assert z[0, 0] == pytest.approx(100 * covered / (3 * areas.standard_totals()[1]))
+    at.selectbox(key="cakupan_buka_provinsi").set_value("Kalimantan Selatan")
+    at.button(key="cakupan_lihat_provinsi").click().run()
+    assert at.query_params["provinsi"] == "Kalimantan Selatan" and at.query_params["tingkat"] == "satker"
+    assert charts(at)[0]["layout"]["yaxis"]["ticktext"] == ["Kota Banjarbaru"]

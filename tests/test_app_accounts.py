@@ -60,7 +60,7 @@ def test_office_operator_edits_own_office_only_and_logs_out(accounts_db):
     assert at.selectbox(key="fokus").value == OWN  # a login opens the operator's own office
     assert not at.button(key="simpan_progres").disabled
     key = at.data_editor[0].key
-    at.session_state[key] = {"edited_rows": {0: {"Jan": True}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key] = {"edited_rows": {0: {"Jan": "✓"}}, "added_rows": [], "deleted_rows": []}
     at.button(key="simpan_progres").click().run()
     log = Store(accounts_db).query_df("SELECT actor, satker FROM audit_log WHERE action = 'progress'")
     assert log.values.tolist() == [["tapin", OWN]]  # the account, not a typed name
@@ -82,7 +82,7 @@ def test_a_crafted_save_for_another_office_changes_nothing(accounts_db):
     assert button.disabled
     before = db_snapshot(Store(accounts_db))
     key = at.data_editor[0].key
-    at.session_state[key] = {"edited_rows": {0: {"Jan": True}}, "added_rows": [], "deleted_rows": []}
+    at.session_state[key] = {"edited_rows": {0: {"Jan": "✓"}}, "added_rows": [], "deleted_rows": []}
     button._value = True  # what a crafted websocket message does: bypasses the browser's disabled button
     at.run()
     assert not at.exception and not [s for s in at.success if "tersimpan" in s.value]

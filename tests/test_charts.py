@@ -126,3 +126,31 @@ def test_area_bars():
     fig = charts.area_bars(df)
     assert list(fig.data[0].x) == [50, 0] and list(fig.data[0].text) == ["50,0%", ""]
     assert fig.data[0].y[0] == "1. &lt;b&gt;A&lt;/b&gt;"
+
+
+def _cells(rows, cols):
+    return pd.DataFrame([{"row": r, "col": c, "value": 0.5, "state": "value", "text": "50,0%", "hover": ""}
+                         for r in rows for c in cols])
+
+
+def test_heatmap_labels_are_projector_sized_and_large_grids_carry_no_cell_text():
+    """Issue 13.8: labels at least 14 px and dark; issue 7.6: 550 rows with text in every cell is what
+    the browser could not draw quickly, so above TEXT_ROWS_MAX the cells carry colour and hover only."""
+    small = charts.rate_heatmap(_cells(["A", "B"], [1, 2]), ["A", "B"], [1, 2], title="t").to_plotly_json()
+    for axis in ("xaxis", "yaxis"):
+        font = small["layout"][axis]["tickfont"]
+        assert font["size"] >= 14 and font["color"] == charts.INK
+    assert small["data"][1]["texttemplate"] == "%{text}" and small["data"][1]["textfont"]["size"] >= 14
+    rows = [f"KPU Kota {i}" for i in range(charts.TEXT_ROWS_MAX + 1)]
+    big = charts.rate_heatmap(_cells(rows, [1, 2]), rows, [1, 2]).to_plotly_json()
+    assert all(t.get("text") is None and "texttemplate" not in t for t in big["data"])
+    assert all(t["customdata"] is not None for t in big["data"])  # the hover still names office and rate
+
+
+def test_gantt_labels_are_projector_sized():
+    acts = pd.DataFrame({"id": [1], "seq": [1], "sheet": ["S"], "row": [5], "area_no": [1], "kegiatan": ["K"],
+                         "sub_kegiatan": [None], "indikator": ["I"], "planned_mask": [0b11], "realized_mask": [1],
+                         "evidence_url": [None], "note": [None]})
+    layout = charts.gantt_figure(acts, 2).to_plotly_json()["layout"]
+    assert layout["yaxis"]["tickfont"]["size"] >= 14 and layout["xaxis"]["tickfont"]["size"] >= 14
+    assert layout["legend"]["font"]["size"] >= 14

@@ -274,3 +274,63 @@ def test_an_import_that_stores_nothing_creates_no_database(tmp_path):
     p = rbdash("import", "--db", db, bad, check=2)
     assert p.stdout == f"{bad}: refused: not an Excel .xlsx file (unknown content); save the plan as .xlsx\n"
     assert not db.exists()
+
+
+# --- national and provincial meetings (issue 7) -----------------------------------------------------
+
+def _province_db(tmp_path):
+    """Jawa Timur: KPU Provinsi (3 due by Mar, 2 done) and Kota Malang (2 due, 1 done) report; Gresik does
+    not.  Kalimantan Selatan: Banjarbaru reports 0 of 1.  'KPU Kota Fiktif' matches no official office."""
+    from app_fixtures import make_plan
+    from rbdash.store import Store
+    db = tmp_path / "prov.duckdb"
+    store = Store(db)
+    for satker, rows, has in [
+        ("KPU Provinsi Jawa Timur", [(1, "K", "I1", [1, 2, 3], [1, 2])], True),
+        ("KPU Kota Malang", [(2, "K", "I2", [1, 2], [2]), (3, "K", "I3", [5], [])], True),
+        ("KPU KAB. GRESIK", [(1, "K", "I4", [1], [])], False),  # a spelling variant of the official name
+        ("KPU Kota Banjarbaru", [(1, "K", "I5", [3], [])], True),
+        ("KPU Kota Fiktif", [(1, "K", "I6", [1], [])], False),
+    ]:
+        store.import_plan(make_plan(satker, 2024, rows, has_realization=has, as_of=3), actor="test")
+    return db
+
+
+def test_completion_by_province_pools_offices_with_data(tmp_path):
+    db = _province_db(tmp_path)
+    rows = json.loads(rbdash("completion", "--db", db, "--as-of", 3, "--year", 2024, "--by", "province", "--json",
+                             check=0).stdout)
+    assert rows == [
+        {"province": "Jawa Timur", "planned": 5, "realized": 3, "rate": 0.6, "offices": 3, "offices_with_data": 2},
+        {"province": "Kalimantan Selatan", "planned": 1, "realized": 0, "rate": 0.0, "offices": 1,
+         "offices_with_data": 1},
+        {"province": None, "planned": 1, "realized": None, "rate": None, "offices": 1, "offices_with_data": 0},
+    ]
+    text = rbdash("completion", "--db", db, "--as-of", 3, "--year", 2024, "--by", "province", check=0).stdout
+    assert "Jawa Timur: 3/5 60.0% (3 offices, 2 with data)" in text
+    assert "(no province): -/1 no data (1 offices, 0 with data)" in text
+
+
+def test_missing_lists_offices_without_plan_or_realisation_and_unmatched_names(tmp_path):
+    from rbdash import regions
+    db = _province_db(tmp_path)
+    rows = json.loads(rbdash("missing", "--db", db, "--year", 2024, "--province", "Jawa Timur", "--as-of", 3,
+                             "--json", check=0).stdout)
+    units = regions.regions()["Jawa Timur"]
+    official = ["KPU Provinsi Jawa Timur", *(f"KPU Kabupaten {n}" for n in units["kabupaten"]),
+                *(f"KPU Kota {n}" for n in units["kota"])]
+    submitted = {"KPU Provinsi Jawa Timur", "KPU Kota Malang"}  # plans with realisation
+    expected = [{"satker": n, "province": "Jawa Timur", "status": "no_plan"} for n in official
+                if n not in submitted and n != "KPU Kabupaten Gresik"]
+    gresik = {"satker": "KPU Kabupaten Gresik", "province": "Jawa Timur", "status": "no_realisation",
+              "imported_as": "KPU KAB. GRESIK"}
+    assert sorted(rows, key=lambda r: r["satker"]) == sorted(expected + [gresik], key=lambda r: r["satker"])
+    everything = json.loads(rbdash("missing", "--db", db, "--year", 2024, "--as-of", 3, "--json", check=0).stdout)
+    assert len(everything) == len(regions.official_offices()) - 4 + 1 + 1  # 4 imported; Gresik; the unmatched
+    assert everything[-1] == {"satker": "KPU Kota Fiktif", "province": None, "status": "unmatched"}
+    assert {"satker": "KPU RI", "province": None, "status": "no_plan"} in everything
+    text = rbdash("missing", "--db", db, "--year", 2024, "--province", "Jawa Timur", "--as-of", 3, check=0).stdout
+    assert "KPU Kabupaten Gresik · Jawa Timur: no_realisation (imported as KPU KAB. GRESIK)" in text
+    assert text.strip().endswith(f"{len(rows)} offices: {len(expected)} no_plan, 1 no_realisation, 0 unmatched")
+    bad = rbdash("missing", "--db", db, "--year", 2024, "--province", "Atlantis", check=2)
+    assert bad.stderr.strip() == "error: 'Atlantis' is not a province of the official list"

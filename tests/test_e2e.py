@@ -37,15 +37,16 @@ def test_upload_then_gantt_then_comparison(app_url, page):
     heat = plotly_figures(page)[0]
     page.screenshot(path=ARTIFACTS / "04_perbandingan.png", full_page=True)
     values = heat["data"][-1]  # the coloured layer; offices without data sit in a grey layer below
-    rows = heat["layout"]["yaxis"].get("ticktext") or values["y"]
     sat = "KPU Provinsi Kalimantan Selatan"
+    from rbdash.charts import office_label
+    rows = [r for r in heat["layout"]["yaxis"]["ticktext"]]
     from rbdash import metrics
     from rbdash.store import Store
     expected = metrics.completion(Store(db), 9, year=2023, by=("satker",)).set_index("satker")
-    i = list(rows).index(sat)
+    i = rows.index(office_label(sat))
     assert values["text"][i][-1] == f"{expected.loc[sat, 'rate'] * 100:.1f}%".replace(".", ",")  # Total column
     no_data = [s for s in expected.index if not expected.loc[s, "has_data"]]
-    assert no_data and all(values["text"][list(rows).index(s)][-1] == "" for s in no_data)
+    assert no_data and all(values["text"][rows.index(office_label(s))][-1] == "" for s in no_data)
 
 
 def test_an_upload_that_kills_its_reader_leaves_the_app_serving(app_url, page, tmp_path):

@@ -107,11 +107,17 @@ def test_default_as_of():
 def test_progress_frame_and_changes(small_store):
     acts = queries.plan_activities(small_store, "KPU Kota Alpha", 2024)
     base = queries.progress_frame(acts)
-    assert base.loc[acts["id"][0], ["Jan", "Feb", "Mar"]].tolist() == [True, True, False]
+    # the planned months are marked where one ticks: ✓ realised, ○ planned and not realised (issue 13.2)
+    assert base.loc[acts["id"][0], ["Jan", "Feb", "Mar"]].tolist() == ["✓", "✓", "○"]
+    assert base.loc[acts["id"][1], list(queries.MONTH_COLUMNS)].tolist() == \
+        ["", "✓", "", "✓", "", "○", "", "", "", "", "", ""]  # Apr realised outside the schedule
     assert base["Jadwal"].tolist() == ["Jan–Mar", "Feb, Jun"]
     edited = base.copy()
     assert queries.progress_changes(base, edited) == []
-    edited.loc[acts["id"][1], "Mar"] = True
+    edited.loc[acts["id"][0], "Jan"] = None  # a realised month cleared
+    assert queries.progress_changes(base, edited) == [(int(acts["id"][0]), [2], "", "")]
+    edited = base.copy()
+    edited.loc[acts["id"][1], "Mar"] = "✓"
     edited.loc[acts["id"][1], "Catatan"] = "  selesai  "
     assert queries.progress_changes(base, edited) == [(int(acts["id"][1]), [2, 3, 4], "", "selesai")]
 
@@ -119,3 +125,35 @@ def test_progress_frame_and_changes(small_store):
 def test_text_is_returned_verbatim(small_store):
     acts = queries.plan_activities(small_store, "KPU Kota Gamma", 2024)
     assert XSS in acts["indikator"].tolist()
+
+
+# --------------------------------------------------------------------------------- reporting (issue 13.6)
+
+def test_reporting_counts_due_work_of_every_office_and_what_is_reported(small_store):
+    """Alpha and Beta report through their files (all due work reported); Gamma reports nothing until
+    one activity is ticked on Progres: then exactly that activity's due months count as reported."""
+    rows = by_satker(queries.completion(small_store, view()))
+    assert [(rows[s]["reported"], rows[s]["due"]) for s in ("KPU Kota Alpha", "KPU Kota Beta", "KPU Kota Gamma")] \
+        == [(4, 4), (3, 3), (0, 3)]
+    gamma_c1 = int(small_store.query_df(
+        "SELECT a.id FROM activities a JOIN latest_versions lv ON lv.id = a.plan_version_id "
+        "JOIN satker s ON s.id = lv.satker_id WHERE s.name = 'KPU Kota Gamma' AND a.area_no = 1").iloc[0, 0])
+    small_store.save_progress(gamma_c1, [1], None, None, 0, "tester")
+    rows = by_satker(queries.completion(small_store, view()))
+    gamma = rows["KPU Kota Gamma"]
+    assert (gamma["reported"], gamma["due"], gamma["realized"], gamma["planned"]) == (3, 3, 1, 3)
+    assert queries.reporting(queries.completion(small_store, view())) == (10, 10)
+    assert queries.reporting_text(3, 1400) == "dilaporkan 3 dari 1.400 bulan-kegiatan"
+
+
+def test_filter_reporting_and_laggards_below_the_median(small_store):
+    per = queries.completion(small_store, view())
+    assert queries.filter_reporting(per, "belum")["satker"].tolist() == ["KPU Kota Gamma"]
+    assert queries.filter_reporting(per, "lengkap")["satker"].tolist() == ["KPU Kota Alpha", "KPU Kota Beta"]
+    assert len(queries.filter_reporting(per, "semua")) == 3
+    rank = queries.ranking(per, queries.offices(small_store))
+    lag, median = queries.laggards(rank)
+    # rates 3/4 and 1/3: the median is their mean; only Beta is below it, the best office never
+    assert median == pytest.approx((0.75 + 1 / 3) / 2) and lag["satker"].tolist() == ["KPU Kota Beta"]
+    lag, median = queries.laggards(rank[rank["satker"] == "KPU Kota Alpha"])
+    assert lag.empty and median == pytest.approx(0.75)

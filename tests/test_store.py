@@ -96,7 +96,7 @@ def test_progress_conflict_is_refused_not_overwritten(store):
     store.save_progress(aid, [1], None, "oleh budi", 0, "budi")
     with pytest.raises(ConflictError) as exc:
         store.save_progress(aid, [1, 2], None, "oleh ani", 0, "ani")  # ani loaded revision 0 too
-    assert exc.value.message_id.startswith(f"kegiatan {aid} sudah diubah oleh budi pada ")
+    assert exc.value.message_id.startswith("kegiatan ini sudah diubah oleh budi pada ")
     a = first_activity(store, "KPU Kabupaten Tapin")
     assert (mask_to_months(a.realized_mask), a.note, a.revision) == ([1], "oleh budi", 1)
     assert store.save_progress(aid, [1, 2], None, "oleh ani", 1, "ani") == 2
