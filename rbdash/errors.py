@@ -185,8 +185,8 @@ def error_from_dict(d: dict) -> RbdashError:
     return cls(d["code"], **d.get("params", {}))
 
 
-# Problems that do not stop an import: collected as issues (frictionless-style) with type, sheet, row.
-ISSUES = {
+# Problems that do not stop an import: collected as warnings (frictionless-style) with type, sheet, row.
+WARNINGS = {
     "hidden_sheet": ("hidden sheet '{sheet}' skipped", "lembar tersembunyi '{sheet}' dilewati"),
     "not_a_plan_sheet": ("sheet '{sheet}' has no plan table (skipped)",
                          "lembar '{sheet}' tidak berisi tabel rencana aksi (dilewati)"),
@@ -217,7 +217,7 @@ ISSUES = {
 }
 
 
-def issue_text(code, **params):
+def warning_text(code, **params):
     """(English, Indonesian) text of a non-fatal issue."""
-    en, id_ = ISSUES[code]
+    en, id_ = WARNINGS[code]
     return en.format(**params), id_.format(**params)

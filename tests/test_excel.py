@@ -140,7 +140,7 @@ def test_start_end_months(make_wb):
             [3, "7. Pengawasan", "Pengelolaan SPIP", "Monev SPIP", "Laporan", dt.datetime(2024, 2, 1), "Feb"]]
     plan = parse_workbook(make_wb(rows))
     assert [a.planned_months for a in plan.activities] == [[3, 4, 5, 6], [9, 10, 11], [2]]
-    assert [(i.type, i.row) for i in plan.issues] == [("end_before_start", 5)]
+    assert [(i.type, i.row) for i in plan.warnings] == [("end_before_start", 5)]
 
 
 def test_monev_target_realisation_subcolumns(make_wb):
@@ -174,8 +174,8 @@ def test_hidden_and_recap_sheets_are_skipped_with_a_warning(make_wb):
                                  ("Rekap", [["AREA", "KEGIATAN", "INDIKATOR"]] + other[1:], "visible")])
     plan = parse_workbook(path)
     assert [(a.sheet, a.planned_months) for a in plan.activities] == [("Renaksi", [1])]
-    assert [i.type for i in plan.issues] == ["hidden_sheet", "recap_sheet"]
-    assert plan.issues[0].message_id == "lembar tersembunyi 'Lama' dilewati"
+    assert [i.type for i in plan.warnings] == ["hidden_sheet", "recap_sheet"]
+    assert plan.warnings[0].message_id == "lembar tersembunyi 'Lama' dilewati"
     assert plan.satker == "KPU Kota Contoh"
 
 
@@ -189,7 +189,7 @@ def test_areas_inferred_from_content_when_file_has_none(make_wb):
     plan = parse_workbook(make_wb(rows))
     assert [(a.area_no, a.area_source) for a in plan.activities] == [(7, "catalogue"), (2, "catalogue"),
                                                                       (5, "catalogue")]
-    assert plan.issues[0].type == "area_inferred"
+    assert plan.warnings[0].type == "area_inferred"
 
 
 @pytest.mark.parametrize("title, satker, year", [

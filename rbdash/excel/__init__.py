@@ -29,7 +29,7 @@ from rbdash.excel.sheet import (
 )
 from rbdash.excel.styles import _Styles
 from rbdash.excel.table import find_table
-from rbdash.model import Activity, Issue, Plan, make_issue  # noqa: F401 - re-exported
+from rbdash.model import Activity, PlanWarning, Plan, make_warning  # noqa: F401 - re-exported
 
 
 def workbook_files(paths):
@@ -64,10 +64,9 @@ def parse_workbook(source, name=None):
         metas = list(wb.sheets_metadata)
     except Exception as exc:  # calamine raises its own error types for every damage kind
         raise UnreadableFile("unreadable", detail=_short(exc)) from None
-    issues, activities, titles = [], [], []
-    for sheet, (count, ref) in strays.items():
-        row = int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-        issues.append(make_issue("stray_cells", sheet, row, count=count, cell=ref))
+    warnings, activities, titles = [], [], []
+    for sheet, (count, row, col, ref) in strays.items():
+        warnings.append(make_warning("stray_cells", sheet, row, col, count=count, cell=ref))
     styles = _Styles(data)
     visible, empty_table, has_real = 0, None, False
     try:
@@ -76,7 +75,7 @@ def parse_workbook(source, name=None):
             if meta.typ != pc.SheetTypeEnum.WorkSheet:
                 continue
             if meta.visible != pc.SheetVisibleEnum.Visible:
-                issues.append(make_issue("hidden_sheet", sheet))
+                warnings.append(make_warning("hidden_sheet", sheet))
                 continue
             visible += 1
             try:
@@ -88,20 +87,20 @@ def parse_workbook(source, name=None):
             title_texts = _title_texts(rows, table.header_row if table else min(len(rows), 8))
             if table is None:
                 if rows and not RECAP_SHEET.search(sheet):
-                    issues.append(make_issue("not_a_plan_sheet", sheet))
+                    warnings.append(make_warning("not_a_plan_sheet", sheet))
                 continue
             titles.extend(title_texts)
             if RECAP_SHEET.search(sheet):
-                issues.append(make_issue("recap_sheet", sheet))
+                warnings.append(make_warning("recap_sheet", sheet))
                 continue
             sheet_area = _sheet_area(sheet, title_texts)
-            parser = _SheetParser(sheet, rows, table, styles, issues, sheet_area)
+            parser = _SheetParser(sheet, rows, table, styles, warnings, sheet_area)
             acts = parser.parse()
             if not acts:
                 empty_table = empty_table or (sheet, table.header_row + 1)
                 continue
             has_real = has_real or parser.has_real
-            _infer_areas(sheet, acts, issues)
+            _infer_areas(sheet, acts, warnings)
             activities.extend(acts)
     finally:
         styles.close()
@@ -113,23 +112,23 @@ def parse_workbook(source, name=None):
         raise NoPlanFound("no_table")
     for a in activities:
         a.catalogue_code = areas.match_kegiatan(a.area_no, a.kegiatan, a.sub_kegiatan)
-        _check_evidence(a, issues)
+        _check_evidence(a, warnings)
     titles.extend(meta.name for meta in metas)
     satker = find_satker(titles)
     if satker is None:
         satker = find_satker([Path(name).stem.replace("_", " ")])
         if satker:
-            issues.append(make_issue("satker_from_filename"))
+            warnings.append(make_warning("satker_from_filename"))
     year = find_year(titles)
     if year is None:
         year = find_year([Path(name).stem.replace("_", " ")])
         if year:
-            issues.append(make_issue("year_from_filename"))
+            warnings.append(make_warning("year_from_filename"))
     if satker is None:
         raise NoPlanFound("no_satker")
     if year is None:
         raise NoPlanFound("no_year")
-    return Plan(satker=satker, year=year, activities=activities, issues=issues, source_name=name,
+    return Plan(satker=satker, year=year, activities=activities, warnings=warnings, source_name=name,
                 sha256=hashlib.sha256(data).hexdigest(), as_of_month=find_as_of(titles),
                 has_realization=has_real)
 
@@ -137,7 +136,7 @@ def parse_workbook(source, name=None):
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|\\\\)", re.I)
 
 
-def _check_evidence(a, issues):
+def _check_evidence(a, warnings):
     """Evidence read from a workbook passes the rule of edits (``validate``): a link that fails is
     not stored as a link and gets a located warning; a plain description ("SK Tim RB") moves to
     the activity's KET so no text of the file is lost; hostile schemes are dropped."""
@@ -148,5 +147,5 @@ def _check_evidence(a, issues):
     plain = code == "invalid_url" and not _SCHEME.match(text)
     if plain:
         a.keterangan = f"{a.keterangan}\nBukti dukung: {text}" if a.keterangan else f"Bukti dukung: {text}"
-    issues.append(make_issue("evidence_kept_as_text" if plain else "evidence_refused", a.sheet, a.row,
+    warnings.append(make_warning("evidence_kept_as_text" if plain else "evidence_refused", a.sheet, a.row,
                              value=validate.shown(text)))

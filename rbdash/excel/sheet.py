@@ -14,7 +14,7 @@ from rbdash.excel.cells import (
 )
 from rbdash.excel.styles import _is_white
 from rbdash.excel.table import TEXT_ROLES, _month_row, _numbering_row
-from rbdash.model import Activity, make_issue
+from rbdash.model import Activity, make_warning
 from rbdash.text import fold
 
 RECAP_SHEET = re.compile(r"rekap|ringkas|summary|resume|grafik|chart|dashboard|petunjuk|instruksi|"
@@ -26,8 +26,8 @@ SIGNATURE = re.compile(r"^\s*(ditetapkan|mengetahui|menyetujui|ttd\.?\s*$|nip[\s
 
 
 class _SheetParser:
-    def __init__(self, name, rows, table, styles, issues, sheet_area):
-        self.name, self.rows, self.t, self.styles, self.issues = name, rows, table, styles, issues
+    def __init__(self, name, rows, table, styles, warnings, sheet_area):
+        self.name, self.rows, self.t, self.styles, self.warnings = name, rows, table, styles, warnings
         self.sheet_area = sheet_area
         self.kind_col = self._find_kind_col()
         self.has_real = self.kind_col is not None or any(k == "real" for _, k in table.grid.values())
@@ -174,7 +174,7 @@ class _SheetParser:
                 if current is not None:
                     current.planned_months = sorted(set(current.planned_months) | planned)
                     current.realized_months = sorted(set(current.realized_months) | realized)
-                    self.issues.append(make_issue("marks_without_text", self.name, r + 1))
+                    self.warnings.append(make_warning("marks_without_text", self.name, r + 1))
                     continue
             if txt["kegiatan"]:
                 ctx.update(kegiatan=strip_numbering(txt["kegiatan"]), sub=None)
@@ -206,7 +206,7 @@ class _SheetParser:
                 base = current.indikator_text()
                 current.indikator = split_packed(f"{base}\n{ind}" if base else ind)
                 return current
-            self.issues.append(make_issue("orphan_text", self.name, r + 1))
+            self.warnings.append(make_warning("orphan_text", self.name, r + 1))
             return None
         if keg or sub:
             if keg:
@@ -214,7 +214,7 @@ class _SheetParser:
             if sub:
                 ctx["sub"] = strip_numbering(sub)
             if ind:
-                self.issues.append(make_issue("no_schedule", self.name, r + 1))
+                self.warnings.append(make_warning("no_schedule", self.name, r + 1))
             return None
         ket = _text(self.cell(row, "ket"))
         if ket and current is not None:
@@ -227,13 +227,13 @@ class _SheetParser:
         s, e = month_of(sv), month_of(ev)
         for v, m in ((sv, s), (ev, e)):
             if v not in (None, "") and m is None:
-                self.issues.append(make_issue("bad_month", self.name, r + 1, value=_text(v)))
+                self.warnings.append(make_warning("bad_month", self.name, r + 1, value=_text(v)))
         if s is None and e is None:
             return set()
         s = s or e
         e = e or s
         if e < s:
-            self.issues.append(make_issue("end_before_start", self.name, r + 1))
+            self.warnings.append(make_warning("end_before_start", self.name, r + 1))
             s, e = e, s
         return set(range(s, e + 1))
 
@@ -254,10 +254,10 @@ def _sheet_area(sheet, titles):
     return areas.match_area(sheet, strict=True)
 
 
-def _infer_areas(sheet, acts, issues):
+def _infer_areas(sheet, acts, warnings):
     missing = [a for a in acts if a.area_no is None]
     for a in missing:
         a.area_no, _, _ = areas.classify(a.kegiatan, a.sub_kegiatan, a.indikator_text())
         a.area_source = "catalogue"
     if missing:
-        issues.append(make_issue("area_inferred", sheet, count=len(missing)))
+        warnings.append(make_warning("area_inferred", sheet, count=len(missing)))
