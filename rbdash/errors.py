@@ -202,6 +202,10 @@ WARNINGS = {
                       "the standard catalogue",
                       "{count} kegiatan di lembar '{sheet}' tidak mencantumkan area; area ditebak dari katalog standar"),
     "bad_month": ("row {row}: month '{value}' not understood", "baris {row}: bulan '{value}' tidak dikenali"),
+    "schedule_text_unreadable": ("row {row}: schedule '{value}' not understood; activity kept without months",
+                                 "baris {row}: jadwal '{value}' tidak dapat dibaca; kegiatan disimpan tanpa bulan"),
+    "dates_outside_year": ("row {row}: dates {value} lie outside the plan year; activity kept without months",
+                           "baris {row}: tanggal {value} di luar tahun rencana; kegiatan disimpan tanpa bulan"),
     "end_before_start": ("row {row}: end month before start month; swapped",
                          "baris {row}: bulan selesai sebelum bulan mulai; ditukar"),
     "stray_cells": ("{count} cell(s) far outside the plan table ignored on sheet '{sheet}' (first at {cell}); "
@@ -212,6 +216,8 @@ WARNINGS = {
                          "baris {row}: tautan bukti dukung '{value}' bukan alamat http(s); tidak disimpan"),
     "evidence_kept_as_text": ("row {row}: evidence '{value}' is not a link; kept in KET",
                               "baris {row}: bukti dukung '{value}' bukan tautan; disimpan di KET"),
+    "satker_from_signature": ("office name taken from the signature block under the table",
+                              "nama satker diambil dari blok tanda tangan di bawah tabel"),
     "satker_from_filename": ("office name taken from the file name", "nama satker diambil dari nama file"),
     "year_from_filename": ("year taken from the file name", "tahun diambil dari nama file"),
 }

@@ -68,9 +68,9 @@ def parse_workbook(source, name=None):
     for sheet, (count, row, col, ref) in strays.items():
         warnings.append(make_warning("stray_cells", sheet, row, col, count=count, cell=ref))
     styles = _Styles(data)
-    visible, empty_table, has_real = 0, None, False
+    visible, empty_table, has_real, sheets = 0, None, False, []
     try:
-        for meta in metas:
+        for meta in metas:  # first every sheet's table and title: the plan year comes from the titles
             sheet = meta.name
             if meta.typ != pc.SheetTypeEnum.WorkSheet:
                 continue
@@ -79,23 +79,32 @@ def parse_workbook(source, name=None):
                 continue
             visible += 1
             try:
-                rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                ws = wb.get_sheet_by_name(sheet)
+                rows = ws.to_python(skip_empty_area=False)
+                merges = ws.merged_cell_ranges or ()
             except Exception as exc:
                 raise UnreadableFile("unreadable", detail=_short(exc)) from None
             rows = [[None if v == "" else v for v in row] for row in rows]
-            table = find_table(rows)
+            table = find_table(rows, merges=merges)
             title_texts = _title_texts(rows, table.header_row if table else min(len(rows), 8))
             if table is None:
                 if rows and not RECAP_SHEET.search(sheet):
                     warnings.append(make_warning("not_a_plan_sheet", sheet))
                 continue
             titles.extend(title_texts)
-            if RECAP_SHEET.search(sheet):
+            if RECAP_SHEET.search(sheet) and not _plan_like(rows, table):
                 warnings.append(make_warning("recap_sheet", sheet))
                 continue
-            sheet_area = _sheet_area(sheet, title_texts)
-            parser = _SheetParser(sheet, rows, table, styles, warnings, sheet_area)
+            sheets.append((sheet, rows, table, merges, title_texts))
+        year = find_year(titles + [meta.name for meta in metas])
+        year_from_file = year is None and find_year([Path(name).stem.replace("_", " ")])
+        year = year or year_from_file or None
+        footers = []
+        for sheet, rows, table, merges, title_texts in sheets:
+            parser = _SheetParser(sheet, rows, table, styles, warnings, _sheet_area(sheet, title_texts),
+                                  year, merges)
             acts = parser.parse()
+            footers.extend(parser.footer)
             if not acts:
                 empty_table = empty_table or (sheet, table.header_row + 1)
                 continue
@@ -116,14 +125,15 @@ def parse_workbook(source, name=None):
     titles.extend(meta.name for meta in metas)
     satker = find_satker(titles)
     if satker is None:
+        satker = find_satker(footers)
+        if satker:
+            warnings.append(make_warning("satker_from_signature"))
+    if satker is None:
         satker = find_satker([Path(name).stem.replace("_", " ")])
         if satker:
             warnings.append(make_warning("satker_from_filename"))
-    year = find_year(titles)
-    if year is None:
-        year = find_year([Path(name).stem.replace("_", " ")])
-        if year:
-            warnings.append(make_warning("year_from_filename"))
+    if year_from_file:
+        warnings.append(make_warning("year_from_filename"))
     if satker is None:
         raise NoPlanFound("no_satker")
     if year is None:
@@ -134,6 +144,15 @@ def parse_workbook(source, name=None):
 
 
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|\\\\)", re.I)
+
+
+def _plan_like(rows, table):
+    """A sheet named like a recap ("Gantt Chart RB", "Rekap") is still read when its rows are a plan:
+    text in the activity columns rather than formulas' numbers."""
+    text_cols = [c for role, c in table.roles.items() if role in ("kegiatan", "sub_kegiatan", "indikator")]
+    texts = sum(1 for row in rows[table.data_start:table.data_start + 60] for c in text_cols
+                if c < len(row) and isinstance(row[c], str) and len(row[c].strip()) > 12)
+    return texts >= 3
 
 
 def _check_evidence(a, warnings):
