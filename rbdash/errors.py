@@ -18,10 +18,20 @@ MESSAGES = {
                   "(File > Info > Protect Workbook) and save again",
                   "workbook dikunci kata sandi; buka di Excel, hapus kata sandi "
                   "(File > Info > Protect Workbook), simpan, lalu unggah lagi"),
-    "legacy_xls": ("this is an old .xls (Excel 97-2003) file; save it as .xlsx in Excel",
-                   "ini file .xls lama (Excel 97-2003); simpan ulang sebagai .xlsx di Excel"),
-    "not_excel": ("not an Excel .xlsx file (unknown content); save the plan as .xlsx",
-                  "bukan file Excel .xlsx (isi tidak dikenal); simpan rencana aksi sebagai .xlsx"),
+    "xls_damaged": ("the .xls (Excel 97-2003) workbook is damaged or not a workbook ({detail}); open it in Excel "
+                    "and save it again as .xlsx",
+                    "workbook .xls (Excel 97-2003) rusak atau bukan workbook; buka di Excel lalu simpan ulang "
+                    "sebagai .xlsx"),
+    "html_as_excel": ("this is a web page (HTML) saved with an Excel name, as other systems export it, not a "
+                      "workbook; open it in Excel and save it as 'Excel Workbook (.xlsx)'",
+                      "file ini halaman web (HTML) yang diberi nama Excel, hasil ekspor sistem lain, bukan workbook; "
+                      "buka di Excel lalu simpan sebagai 'Excel Workbook (.xlsx)'"),
+    "csv_as_excel": ("this is a text (CSV) file saved with an Excel name, not a workbook; open it in Excel and "
+                     "save it as 'Excel Workbook (.xlsx)'",
+                     "file ini teks (CSV) yang diberi nama Excel, bukan workbook; buka di Excel lalu simpan sebagai "
+                     "'Excel Workbook (.xlsx)'"),
+    "not_excel": ("not an Excel workbook (.xlsx, .xlsm or .xls; unknown content); save the plan as .xlsx",
+                  "bukan file Excel (.xlsx, .xlsm atau .xls; isi tidak dikenal); simpan rencana aksi sebagai .xlsx"),
     "truncated": ("the file is truncated or damaged ({detail}); copy or download it again",
                   "file terpotong atau rusak; salin atau unduh ulang file aslinya"),
     "plain_zip": ("this is a plain ZIP archive, not an Excel workbook; extract it and upload the .xlsx inside",

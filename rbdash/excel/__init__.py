@@ -29,15 +29,19 @@ from rbdash.excel.sheet import (
 )
 from rbdash.excel.styles import _Styles
 from rbdash.excel.table import find_table
+from rbdash.excel.xls import XlsStyles
 from rbdash.model import Activity, PlanWarning, Plan, make_warning  # noqa: F401 - re-exported
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+
+
 def workbook_files(paths):
-    """Files named, and .xlsx/.xlsm files under folders named (recursively, sorted; Excel's ~$ lock
-    files skipped)."""
+    """Files named, and .xlsx/.xlsm/.xls files under folders named (recursively, sorted; Excel's ~$
+    lock files skipped)."""
     for p in map(Path, paths):
         if p.is_dir():
-            yield from sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in (".xlsx", ".xlsm")
+            yield from sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in WORKBOOK_SUFFIXES
                               and not q.name.startswith("~$"))
         else:
             yield p
@@ -57,17 +61,20 @@ def parse_workbook(source, name=None):
     if name is None:
         name = Path(source).name if isinstance(source, (str, Path)) else "upload.xlsx"
     parts = check_container(data)
-    readable, strays = extent.trim(data, parts)
+    legacy = parts is None
+    readable, strays = (data, {}) if legacy else extent.trim(data, parts)
     import python_calamine as pc
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(readable))
         metas = list(wb.sheets_metadata)
     except Exception as exc:  # calamine raises its own error types for every damage kind
-        raise UnreadableFile("unreadable", detail=_short(exc)) from None
+        if legacy and re.search(r"password|encrypt", str(exc), re.I):
+            raise UnreadableFile("encrypted") from None
+        raise UnreadableFile("xls_damaged" if legacy else "unreadable", detail=_short(exc)) from None
     warnings, activities, titles = [], [], []
     for sheet, (count, row, col, ref) in strays.items():
         warnings.append(make_warning("stray_cells", sheet, row, col, count=count, cell=ref))
-    styles = _Styles(data)
+    styles = XlsStyles(data) if legacy else _Styles(data)
     visible, empty_table, has_real, sheets = 0, None, False, []
     try:
         for meta in metas:  # first every sheet's table and title: the plan year comes from the titles
@@ -83,7 +90,7 @@ def parse_workbook(source, name=None):
                 rows = ws.to_python(skip_empty_area=False)
                 merges = ws.merged_cell_ranges or ()
             except Exception as exc:
-                raise UnreadableFile("unreadable", detail=_short(exc)) from None
+                raise UnreadableFile("xls_damaged" if legacy else "unreadable", detail=_short(exc)) from None
             rows = [[None if v == "" else v for v in row] for row in rows]
             table = find_table(rows, merges=merges)
             title_texts = _title_texts(rows, table.header_row if table else min(len(rows), 8))
