@@ -12,7 +12,9 @@ area sections, kegiatan headings, or detail lines that belong to the activity ab
 import hashlib
 import io
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from rbdash import areas, validate
 from rbdash.errors import NoPlanFound, UnreadableFile
@@ -36,7 +38,7 @@ from rbdash.model import Activity, PlanWarning, Plan, make_warning  # noqa: F401
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
-def workbook_files(paths):
+def workbook_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files named, and .xlsx/.xlsm/.xls files under folders named (recursively, sorted; Excel's ~$
     lock files skipped)."""
     for p in map(Path, paths):
@@ -47,7 +49,7 @@ def workbook_files(paths):
             yield p
 
 
-def read_bytes(source):
+def read_bytes(source: str | Path | bytes | BinaryIO) -> bytes:
     if isinstance(source, (bytes, bytearray)):
         return bytes(source)
     if hasattr(source, "read"):
@@ -55,7 +57,7 @@ def read_bytes(source):
     return Path(source).read_bytes()
 
 
-def parse_workbook(source, name=None):
+def parse_workbook(source: str | Path | bytes | BinaryIO, name: str | None = None) -> Plan:
     """Parse a workbook (path, bytes or file object) into a Plan; raise UnreadableFile/NoPlanFound."""
     data = read_bytes(source)
     if name is None:

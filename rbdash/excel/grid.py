@@ -21,7 +21,7 @@ def _label(v):
     return fold(v, "").replace(" ", "") if isinstance(v, str) else None
 
 
-def month_row(row):
+def month_row(row: list) -> dict[int, tuple[int, ...]] | None:
     """{col: (month,)} when the row is a month header (1..12 in order, names, dates, Roman I..XII)."""
     found, numbers, romans = {}, [], []
     for c, v in enumerate(row):
@@ -53,7 +53,7 @@ def month_row(row):
     return None
 
 
-def quarter_row(row):
+def quarter_row(row: list) -> dict[int, tuple[int, ...]] | None:
     """{col: (3 months)} when the row names all four quarters."""
     cols = {}
     for c, v in enumerate(row):
@@ -66,7 +66,7 @@ def quarter_row(row):
     return {c: tuple(range(3 * q - 2, 3 * q + 1)) for q, c in cols.items()}
 
 
-def week_row(row, months):
+def week_row(row: list, months: dict[int, tuple[int, ...]]) -> dict[int, tuple[int, ...]] | None:
     """{col: (month,)} when ``row`` (under the month header ``months``, perhaps widened over its
     merges) labels each month's weeks."""
     first = {}
@@ -94,7 +94,7 @@ def week_row(row, months):
     return out if labelled >= 2 * len(starts) else None
 
 
-def widen(cols, merges, row_index):
+def widen(cols: dict, merges, row_index: int) -> dict:
     """Header cells merged over several columns stand for each of them."""
     out = dict(cols)
     for (r1, c1), (r2, c2) in merges:
@@ -104,6 +104,6 @@ def widen(cols, merges, row_index):
     return out
 
 
-def is_grid_header(row):
+def is_grid_header(row: list) -> bool:
     """A month or quarter header row, wherever it appears (a page-break copy of the header)."""
     return bool(month_row(row) or quarter_row(row))

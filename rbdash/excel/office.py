@@ -32,7 +32,7 @@ _UNIT = re.compile(r"^\s*(?:unit\s+kerja|satuan\s+kerja|satker|instansi)\s*:\s*(
                    r"(?P<rest>(?:provinsi|prov\.?|kabupaten|kab\.?|kota)\s+.+)$", re.I)
 
 
-def find_satker(texts):
+def find_satker(texts: list[str]) -> str | None:
     """The office named in ``texts``: 'KPU <level> <name>' (or KOMISI PEMILIHAN UMUM …), or a
     'Unit Kerja : Kabupaten X' line that leaves out the KPU."""
     for text in texts:
@@ -51,7 +51,7 @@ def find_satker(texts):
     return None
 
 
-def find_year(texts):
+def find_year(texts: list[str]) -> int | None:
     for rx in (_YEAR, _ANY_YEAR):
         for text in texts:
             m = rx.search(text)
@@ -60,7 +60,7 @@ def find_year(texts):
     return None
 
 
-def find_as_of(texts):
+def find_as_of(texts: list[str]) -> int | None:
     for text in texts:
         for m in _ASOF.finditer(text):
             mo = MONTHS.get(m.group(1).casefold())

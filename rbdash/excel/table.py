@@ -75,7 +75,7 @@ def _grid_header(rows, r, merges):
     return None, None
 
 
-def find_table(rows, start=0, limit=80, merges=()):
+def find_table(rows: list[list], start: int = 0, limit: int = 80, merges=()) -> "Table | None":
     """Locate the first plan table at or below ``start``; None if the sheet has none.  ``merges``
     are the sheet's merged ranges ((r1, c1), (r2, c2)), 0-based inclusive."""
     n = len(rows)

@@ -88,7 +88,7 @@ def _tokens(text, year):
     return out
 
 
-def text_months(text, year):
+def text_months(text: str | None, year: int) -> set[int] | None:
     """Months of a free-text schedule in plan year ``year``, or None when it cannot be read."""
     if text is None or not str(text).strip():
         return None
@@ -141,7 +141,7 @@ def _span(m1, y1, m2, y2, year):
 _DATE_TEXT = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\s*$")
 
 
-def as_date(v):
+def as_date(v: object) -> dt.date | None:
     """A real date, or 'dd/mm/yyyy' text read day first (as written in Indonesia); else None."""
     if isinstance(v, dt.datetime):
         return v.date()
@@ -157,7 +157,7 @@ def as_date(v):
     return None
 
 
-def date_months(start, end, year):
+def date_months(start: dt.date, end: dt.date, year: int) -> set[int]:
     """Months from date ``start`` to ``end`` inside ``year`` (clipped to January/December); a range
     wholly in another year plans nothing there."""
     if end < start:
