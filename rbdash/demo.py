@@ -1237,6 +1237,18 @@ def _save_xls(wb: Workbook, path: Path) -> None:
     book.save(str(path))
 
 
+def save(wb: Workbook, path) -> Path:
+    """Save an openpyxl workbook as .xlsx, or as Excel 97-2003 when the path ends in .xls (tests build
+    small legacy quirk workbooks with it)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".xls":
+        _save_xls(wb, path)
+    else:
+        wb.save(path)
+    return path
+
+
 # --------------------------------------------------------------------------------------------- API
 
 # Neutral values of the issue 6 keys: what every family writes unless its Layout draws or sets the key.
@@ -1379,11 +1391,7 @@ def generate(path, family: str, satker: str, year: int, seed: int, *, variation:
     if var["recap_sheet"]:
         _recap(wb, acts, var["area_names"], 1 if family == "multisheet" else rng.choice((0, len(wb.sheetnames))))
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if xls:
-        _save_xls(wb, path)
-    else:
-        wb.save(path)
+    save(wb, path)
     order = {name: i for i, name in enumerate(wb.sheetnames)}
     records.sort(key=lambda x: (order[x["sheet"]], x["row"]))
     return {"file": path.name, "satker": satker, "year": year, "layout": family, "as_of_month": as_of,
