@@ -11,6 +11,7 @@ import json
 import openpyxl
 import pytest
 from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.cell_range import CellRange
 
 from rbdash import demo
 from rbdash.errors import RbdashError
@@ -117,8 +118,8 @@ def _quirk(path, rows, *, title=("RENCANA AKSI REFORMASI BIROKRASI KPU KOTA CONT
         ws.cell(r0 + i, 1 + j).font = Font(name=name)
     for (i, j), rgb in (fills or {}).items():
         ws.cell(r0 + i, 1 + j).fill = PatternFill("solid", fgColor="FF" + rgb)
-    for i1, j1, i2, j2 in merges:
-        ws.merge_cells(start_row=r0 + i1, start_column=1 + j1, end_row=r0 + i2, end_column=1 + j2)
+    for i1, j1, i2, j2 in merges:  # cells under a merge keep their fills, as Excel keeps them
+        ws.merged_cells.add(CellRange(min_row=r0 + i1, min_col=1 + j1, max_row=r0 + i2, max_col=1 + j2))
     return demo.save(wb, path), r0
 
 
