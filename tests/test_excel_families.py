@@ -287,9 +287,17 @@ def test_total_row_extra_columns_and_notes_are_not_activities(tmp_path):
 
 @pytest.mark.parametrize("sheet", ["Gantt Chart RB", "Jadwal"])
 def test_plan_sheet_is_not_skipped_for_its_name(tmp_path, sheet):
-    path, r0 = _quirk(tmp_path / "gantt.xlsx", _tick_rows(), sheet=sheet)
+    """A sheet named like a chart or schedule that holds a plan table (text activities, ticks) is read."""
+    rows = _grid_rows(3)
+    for i, m in ((2, 6), (3, 1), (4, 12)):
+        rows[i][4 + m] = "√"
+    for i in (2, 3, 4):
+        rows[i][3] = f"{'abc'[i - 2]}. Pembentukan Tim Reformasi Birokrasi tahap {i - 1}"
+        rows[i][4] = f"SK Tim Reformasi Birokrasi tahap {i - 1}"
+    path, r0 = _quirk(tmp_path / "gantt.xlsx", rows, sheet=sheet)
     plan = parse_workbook(path)
-    assert [(a.sheet, a.row, a.planned_months) for a in plan.activities] == [(sheet, r0 + 2, [6])]
+    assert [(a.sheet, a.row, a.planned_months) for a in plan.activities] == [
+        (sheet, r0 + 2, [6]), (sheet, r0 + 3, [1]), (sheet, r0 + 4, [12])]
 
 
 @pytest.mark.parametrize("how", ["fill", "mark"])
