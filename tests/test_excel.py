@@ -188,15 +188,25 @@ def test_rencana_realisasi_row_pairs(make_wb):
 
 
 def test_hidden_and_recap_sheets_are_skipped_with_a_warning(make_wb):
+    """A recap is skipped for what it holds (counts under the plan's headers), not for its name."""
     other = plan_rows([(TEXTS, {7: "√"})])
+    recap = [HEADER + list(range(1, 13))] + [[n, name, 2, 3, 4] + [1] * 12
+                                              for n, name in ((1, "Manajemen Perubahan"), (2, "Penataan Tata Laksana"))]
     path = make_wb(plan_rows([(TEXTS, {1: "√"})]),
                    extra_sheets=[("Lama", [["RENCANA AKSI KPU KOTA LAIN TAHUN 2020"]] + other, "hidden"),
-                                 ("Rekap", [["AREA", "KEGIATAN", "INDIKATOR"]] + other[1:], "visible")])
+                                 ("Rekap", recap, "visible")])
     plan = parse_workbook(path)
     assert [(a.sheet, a.planned_months) for a in plan.activities] == [("Renaksi", [1])]
     assert [i.type for i in plan.warnings] == ["hidden_sheet", "recap_sheet"]
     assert plan.warnings[0].message_id == "lembar tersembunyi 'Lama' dilewati"
     assert plan.satker == "KPU Kota Contoh"
+
+
+@pytest.mark.parametrize("name", ["Rekap Renaksi", "Gantt Chart RB", "Jadwal"])
+def test_a_plan_is_read_whatever_its_sheet_is_called(make_wb, name):
+    path = make_wb(plan_rows([(TEXTS, {3: "√"})]), extra_sheets=[(name, plan_rows([(TEXTS, {7: "√"})]), "visible")])
+    plan = parse_workbook(path)
+    assert [(a.sheet, a.planned_months) for a in plan.activities] == [("Renaksi", [3]), (name, [7])]
 
 
 def test_areas_inferred_from_content_when_file_has_none(make_wb):

@@ -157,11 +157,13 @@ _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|\\\\)", re.I)
 
 def _plan_like(rows, table):
     """A sheet named like a recap ("Gantt Chart RB", "Rekap") is still read when its rows are a plan:
-    text in the activity columns rather than formulas' numbers."""
-    text_cols = [c for role, c in table.roles.items() if role in ("kegiatan", "sub_kegiatan", "indikator")]
-    texts = sum(1 for row in rows[table.data_start:table.data_start + 60] for c in text_cols
+    sub-kegiatan or indicator text (a recap of formulas has counts beside area names), or, in a
+    list with neither column, several kegiatan texts."""
+    detail = [c for role, c in table.roles.items() if role in ("sub_kegiatan", "indikator")]
+    cols = detail or [table.roles[r] for r in ("kegiatan",) if r in table.roles]
+    texts = sum(1 for row in rows[table.data_start:table.data_start + 60] for c in cols
                 if c < len(row) and isinstance(row[c], str) and len(row[c].strip()) > 12)
-    return texts >= 3
+    return texts >= (1 if detail else 3)
 
 
 def _check_evidence(a, warnings):

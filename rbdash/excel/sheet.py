@@ -27,6 +27,9 @@ LEGEND = re.compile(r"^\s*(keterangan|ket|legenda?|catatan|note)\s*[:.\-]|\s=\s|
 SIGNATURE = re.compile(r"^\s*(ditetapkan|mengetahui|menyetujui|ttd\.?\s*$|nip[\s.:]|dibuat\s+oleh|"
                        r"disusun\s+oleh|plh\.?\s|plt\.?\s|a\.?\s?n\.?\s|salinan\s+sesuai|"
                        r"[A-Z][\w .]+,\s*\d{1,2}\s+\w+\s+20\d\d)", re.I)
+# who signs: the office is named after the position ("SEKRETARIS KPU KABUPATEN X,"), never in notes
+OFFICIAL = re.compile(r"^\s*(?:a\.?\s?n\.?\s+|plh\.?\s+|plt\.?\s+)?(?:sekretaris|ketua|kepala|sekretariat|"
+                      r"kpu|komisi\s+pemilihan)\b", re.I)
 # a totals row (its numbers are counts, never ticks) and the notes block that ends a table
 TOTAL = re.compile(r"^\s*(jumlah|total|sub\s*-?\s*total|grand\s+total|jml\.?|rekapitulasi)\b\s*:?", re.I)
 NOTES = re.compile(r"^\s*(catatan|keterangan|ket|note|notes|nb)\s*[:.]?\s*$|^\s*catatan\s*:", re.I)
@@ -104,11 +107,13 @@ class _SheetParser:
             if self._is_signature(rows[r]) or self._is_notes(rows[r]):
                 last = r
                 break
-        self.footer = [v.strip() for row in rows[last:] for v in row if isinstance(v, str) and v.strip()]
+        sign = next((r for r in range(last, len(rows)) if self._is_signature(rows[r])), len(rows))
+        self.footer = [v.strip() for row in rows[sign:] for v in row if isinstance(v, str) and OFFICIAL.match(v)]
         unread = set()
         if t.schedule == "grid":
             ticks = self._symbol_ticks(t.data_start, last)
-            marks = {r: self.value_marks(r, ticks) for r in range(t.data_start, last)}
+            # a JUMLAH row's counts are not marks: they must not hide a schedule drawn in colour
+            marks = {r: self.value_marks(r, ticks) for r in range(t.data_start, last) if not self._is_total(rows[r])}
             if not any(p or q for p, q in marks.values()) and last > t.data_start:
                 marks = self._fill_marks(t.data_start, last - 1)
         else:
