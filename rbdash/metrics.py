@@ -1,4 +1,4 @@
-"""Completion and coverage measures, computed in DuckDB over the latest plan version per satker.
+"""Completion and coverage measures, computed in SQL over the latest plan version per satker.
 
 Completion ("realised on schedule") up to month M:
     Σ |planned ∩ realised ∩ {1..M}|  /  Σ |planned ∩ {1..M}|
@@ -53,7 +53,7 @@ def completion(store, as_of: int, year: int | None = None, by=("satker",), satke
     mask = schedule.due_mask(as_of)
     select = [c for g in by for c in GROUPS[g]]
     keys = [c.split(" AS ")[-1].split(".")[-1] for c in select]
-    month_join = "CROSS JOIN range(1, 13) m(month)" if "month" in by else ""
+    month_join = "CROSS JOIN generate_series(1, 12) m(month)" if "month" in by else ""
     if "month" in by:  # the masks are already cut at as_of: later months count 0 and are dropped
         planned, done = "((c.planned >> (m.month - 1)) & 1)", "((c.done >> (m.month - 1)) & 1)"
     else:
@@ -70,7 +70,7 @@ def completion(store, as_of: int, year: int | None = None, by=("satker",), satke
            count(DISTINCT lv.satker_id) FILTER (WHERE lv.has_data) AS offices_with_data
     FROM cells c JOIN lv ON lv.id = c.plan_version_id
     JOIN satker s ON s.id = lv.satker_id {month_join}
-    GROUP BY ALL ORDER BY {', '.join(keys)}
+    GROUP BY {', '.join(str(i + 1) for i in range(len(select)))} ORDER BY {', '.join(keys)}
     """
     params = [year, year, _list(satkers), _list(satkers), mask, mask, _list(areas_), _list(areas_)]
     df = store.query_df(sql, params)
@@ -98,7 +98,7 @@ def coverage(store, year=None):
                   count(DISTINCT a.catalogue_code) AS standard_covered
            FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
            JOIN activities a ON a.plan_version_id = lv.id
-           WHERE (? IS NULL OR lv.year = ?) GROUP BY ALL ORDER BY satker, area_no""", [year, year])
+           WHERE (? IS NULL OR lv.year = ?) GROUP BY 1, 2, 3 ORDER BY satker, area_no""", [year, year])
     df["standard_total"] = df["area_no"].map(areas.standard_totals()).fillna(0).astype(int)
     df["coverage"] = [c / t if t else None for c, t in zip(df["standard_covered"], df["standard_total"])]
     return df
@@ -125,12 +125,12 @@ def coverage_by_province(store, year, satkers=None) -> pd.DataFrame:
            ), per_office AS (
                SELECT o.id, o.province, a.area_no, count(*) AS activities,
                       count(DISTINCT a.catalogue_code) AS standard_covered
-               FROM o JOIN activities a ON a.plan_version_id = o.id WHERE a.area_no IS NOT NULL GROUP BY ALL
-           ), n AS (SELECT province, count(*) AS offices FROM o GROUP BY ALL)
+               FROM o JOIN activities a ON a.plan_version_id = o.id WHERE a.area_no IS NOT NULL GROUP BY 1, 2, 3
+           ), n AS (SELECT province, count(*) AS offices FROM o GROUP BY 1)
            SELECT n.province, p.area_no, n.offices, COALESCE(sum(p.activities), 0)::BIGINT AS activities,
                   COALESCE(sum(p.standard_covered), 0)::BIGINT AS standard_covered
            FROM n LEFT JOIN per_office p ON p.province IS NOT DISTINCT FROM n.province
-           GROUP BY ALL ORDER BY n.province NULLS LAST, p.area_no""",
+           GROUP BY 1, 2, 3 ORDER BY n.province NULLS LAST, p.area_no""",
         [year, _list(satkers), _list(satkers)])
     totals = areas.standard_totals()
     grid = []

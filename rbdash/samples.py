@@ -24,6 +24,9 @@ def ensure_database(db_path, samples_dir=None):
     The CLI creates no file for an import that stores nothing.)  Returns the import outcomes, or
     None when the database existed.
     """
+    from rbdash.store import is_server_url
+    if is_server_url(db_path):
+        return None  # a server is set up for real plans: never demo data
     db_path = Path(db_path)
     if db_path.exists():
         return None

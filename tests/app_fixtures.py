@@ -63,9 +63,9 @@ def make_plan(satker, year, rows, has_realization=False, as_of=None, source=None
 
 
 @pytest.fixture
-def small_store(tmp_path):
-    """Three offices of 2024: A and B report realisation, C reports nothing."""
-    store = Store(tmp_path / "small.duckdb")
+def small_store(db_location):
+    """Three offices of 2024: A and B report realisation, C reports nothing (on each backend)."""
+    store = Store(db_location("small"))
     store.import_plan(make_plan("KPU Kota Alpha", 2024, [
         (1, "Kegiatan A1", "Indikator A1", [1, 2, 3], [1, 2]),      # 2 of 3 due by Mar
         (2, "Kegiatan A2", "Indikator A2", [2, 6], [2, 4]),          # Feb done, Apr outside schedule
@@ -78,7 +78,8 @@ def small_store(tmp_path):
         (1, "Kegiatan C1", XSS, [1, 2, 3], []),
         (8, BOLD, "Indikator C8", [12], []),
     ]), actor="test")
-    return store
+    yield store
+    store.close()
 
 
 def warm_pages_manager():

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from app_fixtures import make_plan
-from conftest import db_snapshot
+from conftest import BACKENDS, db_snapshot
 from rbdash.accounts import User
 from rbdash.errors import PermissionDenied, ValidationError
 from rbdash.store import Store
@@ -18,30 +18,40 @@ BANJAR, TAPIN, MALANG = "KPU Kabupaten Banjar", "KPU Kabupaten Tapin", "KPU Kota
 PROV_KALSEL = "KPU Provinsi Kalimantan Selatan"
 
 
-@pytest.fixture(scope="module")
-def accounts_template(tmp_path_factory):
-    """Four offices and four accounts, built once (argon2 is slow on purpose), with each account
-    logged in once."""
-    store = Store(tmp_path_factory.mktemp("akun") / "akun.duckdb")
+@pytest.fixture(scope="module", params=BACKENDS)
+def accounts_template(request, tmp_path_factory):
+    """Four offices and four accounts, built once per backend (argon2 is slow on purpose), with each
+    account logged in once."""
+    if request.param == "duckdb":
+        store = Store(tmp_path_factory.mktemp("akun") / "akun.duckdb")
+    else:
+        store = Store(request.getfixturevalue("pg_cluster").fresh_database())
     for name in (BANJAR, TAPIN, MALANG, PROV_KALSEL):
         store.import_plan(make_plan(name, 2024, [(1, "K", "I", [1, 2, 3], [])]), actor="cli")
     store.add_user("admin", PASSWORD, "admin", actor="cli")
     store.add_user("kalsel", PASSWORD, "province", actor="cli", province="kalimantan selatan")
     store.add_user("banjar", PASSWORD, "office", actor="cli", satker="KPU Kab. Banjar")
     store.add_user("tamu", PASSWORD, "viewer", actor="cli")
-    return store.path, {name: store.authenticate(name, PASSWORD) for name in ALLOWED}
+    users = {name: store.authenticate(name, PASSWORD) for name in ALLOWED}
+    store.close()  # a PostgreSQL template database must have no connections
+    return request.param, (store._backend.url if request.param == "postgresql" else store.path), users
 
 
 @pytest.fixture
-def accounts_store(accounts_template, tmp_path):
-    path, _ = accounts_template
-    shutil.copy(path, tmp_path / "akun.duckdb")
-    return Store(tmp_path / "akun.duckdb")
+def accounts_store(accounts_template, tmp_path, request):
+    backend, location, _ = accounts_template
+    if backend == "duckdb":
+        shutil.copy(location, tmp_path / "akun.duckdb")
+        store = Store(tmp_path / "akun.duckdb")
+    else:
+        store = Store(request.getfixturevalue("pg_cluster").clone(location))
+    yield store
+    store.close()
 
 
 @pytest.fixture
 def users(accounts_template):
-    return accounts_template[1]
+    return accounts_template[2]
 
 
 def activity(store, satker):
@@ -155,8 +165,8 @@ def test_account_validation(accounts_store, kwargs, code):
     assert exc.value.code == code
 
 
-def test_no_accounts_means_open(tmp_path):
-    store = Store(tmp_path / "terbuka.duckdb")
+def test_no_accounts_means_open(db_location):
+    store = Store(db_location("terbuka"))
     assert not store.accounts_enabled()
     store.import_plan(make_plan(MALANG, 2024, [(1, "K", "I", [1], [])]), User.open("Siti"))
     assert store.query_df("SELECT actor FROM audit_log")["actor"].tolist() == ["Siti"]

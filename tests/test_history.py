@@ -14,8 +14,8 @@ SATKER = "KPU Kota Riwayat"
 
 
 @pytest.fixture
-def office(tmp_path):
-    store = Store(tmp_path / "riwayat.duckdb")
+def office(db_location):
+    store = Store(db_location("riwayat"))
     store.import_plan(make_plan(SATKER, 2024, [(1, "K1", "Indikator satu", [1, 2, 3], []),
                                                (2, "K2", "Indikator dua", [4], [])]), actor="ani")
     return store

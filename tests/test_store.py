@@ -13,19 +13,19 @@ from rbdash.schedule import mask_to_months, months_to_mask
 from rbdash.store import Store
 
 
-def test_migrations_are_recorded_and_idempotent(tmp_path):
-    path = tmp_path / "m.duckdb"
+def test_migrations_are_recorded_and_idempotent(db_location):
+    path = db_location("m")
     Store(path)
     s = Store(path)
     assert s.schema_version() == len(store_mod.MIGRATIONS)
     assert s.query_df("SELECT count(*) AS n FROM migrations")["n"][0] == len(store_mod.MIGRATIONS)
 
 
-def test_migration_4_renames_issues_json_and_keeps_the_warnings(tmp_path, monkeypatch):
+def test_migration_4_renames_issues_json_and_keeps_the_warnings(db_location, monkeypatch):
     """A database written before 'warnings' was the one word keeps its plans' warnings after the rename
     (the views over plan_versions are rebuilt with it)."""
     from rbdash import queries
-    path = tmp_path / "old.duckdb"
+    path = db_location("old")
     plan = parse_workbook(SAMPLES / "kpu_kota_pasuruan_2022.xlsx")
     plan.warnings.append(make_warning("year_from_filename"))
     monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:3])
@@ -152,14 +152,21 @@ def test_satker_levels_and_provinces(store):
 # --- edge cases at the store's edge: one line, a named error, nothing created ---------------------
 
 @pytest.mark.parametrize("location, code", [
-    ("postgresql://rb:rahasia@db.example:5432/rbdash", "db_url"),
+    ("postgresql://rb:rahasia@127.0.0.1:1/rbdash", "db_unreachable"),   # nothing listens on port 1
+    ("postgres://rb:rahasia@127.0.0.1:1/rbdash", "db_unreachable"),
+    ("postgresql://rb:rahasia@127.0.0.1:notaport/rbdash", "db_url_bad"),
     ("duckdb:///x.duckdb", "db_url"),
+    ("mysql://rb:rahasia@db.example/rbdash", "db_url"),
+    ("sqlite:///data/rbdash.db", "db_url"),
 ])
-def test_server_urls_are_refused_before_anything_is_created(tmp_path, monkeypatch, location, code):
+def test_unusable_urls_are_refused_before_anything_is_created(tmp_path, monkeypatch, location, code):
+    """Only postgresql:// URLs select the server store; an unreachable server or a malformed URL is one
+    named error (never the password, never a driver's exception), and no file is created."""
     monkeypatch.chdir(tmp_path)
     with pytest.raises(StoreError) as exc:
         Store(location)
-    assert exc.value.code == code and "rahasia" not in str(exc.value)
+    assert exc.value.code == code and "rahasia" not in str(exc.value) and "rahasia" not in exc.value.message_id
+    assert "\n" not in str(exc.value)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -1,21 +1,28 @@
-"""DuckDB storage: schema and migrations, transactional imports with versions, progress edits,
-accounts, history with undo, backup.  One module per concern, composed into ``Store``:
+"""Storage: schema and migrations, transactional imports with versions, progress edits, accounts,
+history with undo, backup.  One module per concern, composed into ``Store``:
 
 - ``schema``   the migrations;
 - ``plans``    imports, versions (realisation carried over), restoring an earlier version;
 - ``progress`` progress edits with revisions, reverting one;
 - ``users``    accounts (argon2 hashes) and logins;
-- ``backup``   consistent snapshots and restores.
+- ``backup``   consistent snapshots and restores (embedded DuckDB only).
+
+Where the data lives is a backend behind the Store (``RBDASH_DB``): a DuckDB file (the zero-setup
+default, ``duck``) or a PostgreSQL database given as a ``postgresql://`` URL (``pg``), for several
+app replicas over one server.  Pages, metrics and queries only see the Store: ``query_df`` and
+``connect`` take the same SQL with ``?`` placeholders on both, and every driver error comes out as
+the project's own (busy, conflict, unreachable, unreadable).
 
 DuckDB lets one process at a time open a database file.  So nobody holds the file for long: it is
 opened on demand and closed when the last user of this process is done (rbdash.duckfile: one
 instance per file per process, shared by threads), and the running app and the CLI take turns.
-Readers in the app are cached by ``Store.data_version()``, a stat of the files that changes with
-every commit, so pages pick up imports made elsewhere without a restart.  Every write checks the
-acting user's role (rbdash.accounts) inside its transaction.
+Readers in the app are cached by ``Store.data_version()``, which changes with every commit (a stat
+of the files; on PostgreSQL the newest audit entry), so pages pick up changes made elsewhere
+without a restart.  Every write checks the acting user's role (rbdash.accounts) inside its
+transaction.
 
 Months are stored as 12-bit masks (bit m-1 = month m, rbdash.schedule): completion rates are then
-bit_count() arithmetic inside DuckDB instead of joins over month rows.
+bit_count() arithmetic inside the database instead of joins over month rows.
 """
 
 import json
@@ -26,13 +33,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
-from rbdash.duckfile import DuckFile, translate
+from rbdash.duckfile import DuckFile
 from rbdash.errors import StoreError
 from rbdash.store.common import as_user, one, run  # noqa: F401 - re-exported
 from rbdash.store.common import now as _now
+from rbdash.store.duck import DuckBackend
 from rbdash.store.plans import PlansMixin
 from rbdash.store.progress import ProgressMixin
 from rbdash.store.schema import MIGRATIONS
@@ -43,24 +50,41 @@ TABLES = ("satker", "plan_versions", "activities", "progress", "audit_log", "use
 
 
 class Store(PlansMixin, ProgressMixin, UsersMixin):
-    """A DuckDB file plus the discipline to use it from several threads and processes."""
+    """The database (a DuckDB file or a PostgreSQL server) plus the discipline to use it from several
+    threads and processes."""
 
     def __init__(self, path=DEFAULT_DB, busy_timeout=20.0):
-        self.path = check_db_path(path)
+        location = check_db_path(path)
         self.busy_timeout = busy_timeout
-        self._db = DuckFile.of(self.path)
         self._local = threading.local()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError("db_path", path=str(path), detail=exc.strerror or type(exc).__name__) from None
+        if isinstance(location, Path):
+            self._backend = DuckBackend(location)
+            try:
+                location.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError("db_path", path=str(path), detail=exc.strerror or type(exc).__name__) from None
+        else:
+            from rbdash.store.pg import PgBackend
+            self._backend = PgBackend(location)
+        self.path = self._backend.path  # the file, or the server URL without its password
         self.migrate()
+
+    @property
+    def backend(self) -> str:
+        """The backend: "duckdb" or "postgresql" (for messages and the CLI; pages and metrics never ask)."""
+        return self._backend.kind
+
+    def close(self) -> None:
+        """Let go of idle server connections (a DuckDB file is closed by its last user anyway)."""
+        self._backend.close()
 
     # -- connections -------------------------------------------------------------------------
     @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor on this process's one instance of the file (see rbdash.duckfile), opened on
-        demand and closed when its last user leaves; DuckDB errors come out as the project's.
+    def connect(self) -> Iterator:
+        """A connection speaking DuckDB's SQL with ``?`` placeholders (``execute(sql, params)``,
+        ``.fetchall()``, ``.df()``): a cursor on this process's one instance of the file (see
+        rbdash.duckfile), opened on demand and closed when its last user leaves, or a pooled
+        PostgreSQL connection.  Driver errors come out as the project's.
 
         Inside ``session()`` the session's connection is reused instead.
         """
@@ -68,18 +92,15 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
         if held is not None:
             yield held
             return
-        with self._db.cursor(self.busy_timeout) as con:
-            try:
-                yield con
-            except duckdb.Error as exc:
-                raise translate(exc) from None
+        with self._backend.cursor(self.busy_timeout) as con:
+            yield con
 
     @contextmanager
     def session(self) -> Iterator["Store"]:
         """Keep one connection open for a batch on this thread (opening a DuckDB file and
         checkpointing it on close costs ~30 ms, more than importing a plan).  Callers release it
         every few seconds so other processes get their turn."""
-        with self._db.write_lock, self.connect() as con:
+        with self._backend.write_lock, self.connect() as con:
             self._local.con, self._local.ids = con, {}
             try:
                 yield self
@@ -87,9 +108,11 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
                 self._local.con = self._local.ids = None
 
     def _ids(self, con, table, n=1):
-        """First of ``n`` fresh ids.  Writers are serialised (file lock across processes, the
-        file's write lock within one), so inside a session the counters are kept in memory instead
-        of a max(id) scan per insert; a rolled-back transaction only leaves a gap."""
+        """First of ``n`` fresh ids.  Writers are serialised (DuckDB: the file lock across processes
+        and the file's write lock within one; PostgreSQL: an advisory lock held by each write
+        transaction), so max(id) + 1 is safe and a block of ids is contiguous.  The counters are
+        kept in memory for as long as nobody else can write: a DuckDB session, one PostgreSQL
+        transaction.  A rolled-back transaction only leaves a gap."""
         cache = getattr(self._local, "ids", None)
         if cache is None or table not in cache:
             first = one(con, f"SELECT COALESCE(max(id), 0) + 1 FROM {table}")[0]
@@ -101,37 +124,35 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
         return first
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """BEGIN..COMMIT; ROLLBACK on any error so nothing half-lands.  One writer per process at a
-        time (and DuckDB's file lock makes it one across processes)."""
-        with self._db.write_lock, self.connect() as con:
+    def transaction(self) -> Iterator:
+        """BEGIN..COMMIT; ROLLBACK on any error so nothing half-lands.  One writer at a time: per
+        process by the file's write lock and across processes by DuckDB's file lock, or by the
+        server's advisory lock on PostgreSQL."""
+        with self._backend.write_lock, self.connect() as con:
+            saved = getattr(self._local, "ids", None)
+            if not self._backend.ids_outlive_transactions:
+                self._local.ids = {}
             try:
-                run(con, "BEGIN TRANSACTION")
-                yield con
-                run(con, "COMMIT")
-            except BaseException as exc:
-                try:
-                    run(con, "ROLLBACK")
-                except duckdb.Error:
-                    pass  # a failed COMMIT has already ended the transaction
-                if isinstance(exc, duckdb.Error):
-                    raise translate(exc) from None
-                raise
+                with self._backend.transaction(con):
+                    yield con
+            finally:
+                if not self._backend.ids_outlive_transactions:
+                    self._local.ids = saved
+
+    def _insert(self, con, table, arrow_table) -> None:
+        """Bulk insert an Arrow table whose columns are the table's, in order."""
+        self._backend.insert(con, table, arrow_table)
 
     def query_df(self, sql: str, params: list | None = None) -> pd.DataFrame:
         with self.connect() as con:
             return con.execute(sql, params or []).df()
 
     def data_version(self) -> str:
-        """Changes whenever the database files change: the cache key for readers."""
-        parts = []
-        for p in (self.path, Path(str(self.path) + ".wal")):
-            try:
-                st = p.stat()
-                parts.append((st.st_mtime_ns, st.st_size))
-            except FileNotFoundError:
-                parts.append(None)
-        return str(parts)
+        """Changes whenever the stored data changes: the cache key for readers."""
+        if self._backend.kind == "duckdb":
+            return self._backend.data_version()
+        with self.connect() as con:
+            return self._backend.data_version(con)
 
     # -- schema ---------------------------------------------------------------------------------
     def migrate(self) -> None:
@@ -142,7 +163,11 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
             for version, description, statements in MIGRATIONS:
                 if version in done:
                     continue
+                for sql in self._backend.before_migration(version):
+                    run(con, sql)
                 for sql in statements:
+                    run(con, self._backend.ddl(sql))
+                for sql in self._backend.after_migration(version):
                     run(con, sql)
                 run(con, "INSERT INTO migrations VALUES (?, ?, ?)", [version, description, _now()])
 
@@ -161,14 +186,25 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
             return {table: one(con, f"SELECT count(*) FROM {table}")[0] for table in TABLES}
 
 
-def default_db_path() -> Path:
-    return Path(os.environ.get("RBDASH_DB", DEFAULT_DB))
+def default_db_path() -> str | Path:
+    value = os.environ.get("RBDASH_DB") or DEFAULT_DB
+    return value if is_server_url(value) else Path(value)
 
 
-def check_db_path(path: str | Path) -> Path:
-    """The database location as a Path, refused (StoreError) before anything is created when it
-    cannot be an embedded DuckDB file: a server URL, a directory, a file that is not DuckDB's."""
+def is_server_url(location) -> bool:
+    """True for a postgresql:// (or postgres://) URL: the store then lives on that server."""
+    from rbdash.store.pg import is_url
+    return is_url(str(location))
+
+
+def check_db_path(path: str | Path) -> Path | str:
+    """The database location, refused (StoreError) before anything is created when it cannot be
+    used: a ``postgresql://`` URL is returned as it is (parsed, not contacted); any other URL, a
+    directory, or a file that is not DuckDB's is refused; else the DuckDB file's Path."""
     text = str(path)
+    if is_server_url(text):
+        from rbdash.store.pg import check_url
+        return check_url(text)
     if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
         raise StoreError("db_url", path=text.split("@")[-1] if "@" in text else text)
     p = Path(text)

@@ -45,6 +45,8 @@ def _digests(con) -> dict:
 
 def backup(store, out) -> dict:
     """Write a snapshot of ``store`` into the new folder ``out``; returns the manifest."""
+    if store.backend != "duckdb":
+        raise StoreError("duckdb_only", command="backup", tool="pg_dump -Fc")
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise StoreError("backup_exists", path=str(out))
@@ -63,6 +65,8 @@ def restore(source: str | Path, db_path: str | Path, replace: bool = False) -> d
     overwrite an existing database unless ``replace``.  Returns the manifest."""
     from rbdash.store import Store, check_db_path
     source, db_path = Path(source), check_db_path(db_path)
+    if not isinstance(db_path, Path):
+        raise StoreError("duckdb_only", command="restore", tool="pg_restore")
     try:
         manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -24,9 +24,9 @@ class PlansMixin:
             with self.connect() as con:
                 return self.plan_status(satker, year, sha256, con)[:2]
         sid, latest_sha, prev_id, prev_version = one(con, """
-            SELECT s.id, arg_max(pv.sha256, pv.version), arg_max(pv.id, pv.version), max(pv.version)
+            SELECT s.id, pv.sha256, pv.id, pv.version
             FROM satker s LEFT JOIN plan_versions pv ON pv.satker_id = s.id AND pv.year = ?
-            WHERE s.name = ? GROUP BY s.id""", [year, satker]) or (None,) * 4
+            WHERE s.name = ? ORDER BY pv.version DESC NULLS LAST LIMIT 1""", [year, satker]) or (None,) * 4
         if prev_version is not None and latest_sha == sha256:
             return "duplicate", prev_version, sid, prev_id
         return ("version" if prev_version else "new"), prev_version, sid, prev_id
@@ -59,7 +59,7 @@ class PlansMixin:
                  plan.as_of_month, plan.has_realization, len(plan.activities),
                  json.dumps([i.to_dict() for i in plan.warnings], ensure_ascii=False)])
             acts, prog = _activity_rows(plan, pv_id, self._ids(con, "activities", len(plan.activities)))
-            _insert(con, "activities", pa.table(acts, schema=_ACT_SCHEMA))
+            self._insert(con, "activities", pa.table(acts, schema=_ACT_SCHEMA))
             carried = self._carry_over(con, prev_id, acts, prog) if prev_id is not None else 0
             keep = [i for i, (mask, ev, cap) in enumerate(zip(prog["realized_mask"], prog["evidence_url"],
                                                                prog["capaian"]))
@@ -69,7 +69,7 @@ class PlansMixin:
                 n = len(keep)
                 cols.update(note=cols.pop("note"), source=["import"] * n, revision=[1] * n,
                             updated_at=[when] * n, updated_by=[user.username] * n)
-                _insert(con, "progress", pa.table(cols, schema=_PROG_SCHEMA))
+                self._insert(con, "progress", pa.table(cols, schema=_PROG_SCHEMA))
             self._audit(con, user, "import", plan.satker, plan.year, pv_id, None,
                         {"file": plan.source_name, "sha256": plan.sha256, "version": version,
                          "previous_version": prev_version, "activities": len(plan.activities),
@@ -111,8 +111,8 @@ class PlansMixin:
                 raise ValidationError("unknown_version", satker=satker, year=year, version=version)
             old_id, sid, province = found
             user.check_write(satker, province)
-            latest_id, latest = one(con, """SELECT arg_max(id, version), max(version) FROM plan_versions
-                                            WHERE satker_id = ? AND year = ?""", [sid, year])
+            latest_id, latest = one(con, """SELECT id, version FROM plan_versions WHERE satker_id = ? AND year = ?
+                                            ORDER BY version DESC LIMIT 1""", [sid, year])
             if latest == version:
                 raise ValidationError("already_current", version=version)
             new_id, new_version, when = self._ids(con, "plan_versions"), latest + 1, now()
@@ -128,9 +128,11 @@ class PlansMixin:
                         FROM activities WHERE plan_version_id = ?""", [first, new_id, old_id])
             run(con, """INSERT INTO progress
                         SELECT n.id, bit_or(p.realized_mask),
-                               arg_max(p.evidence_url, o.plan_version_id) FILTER (WHERE p.evidence_url IS NOT NULL),
-                               arg_max(p.note, o.plan_version_id) FILTER (WHERE p.note IS NOT NULL),
-                               arg_max(p.capaian, o.plan_version_id) FILTER (WHERE p.capaian IS NOT NULL),
+                               (array_agg(p.evidence_url ORDER BY o.plan_version_id DESC)
+                                    FILTER (WHERE p.evidence_url IS NOT NULL))[1],
+                               (array_agg(p.note ORDER BY o.plan_version_id DESC) FILTER (WHERE p.note IS NOT NULL))[1],
+                               (array_agg(p.capaian ORDER BY o.plan_version_id DESC)
+                                    FILTER (WHERE p.capaian IS NOT NULL))[1],
                                'restore', 1, ?, ?
                         FROM activities n JOIN activities o ON o.match_key = n.match_key
                              AND o.plan_version_id IN (?, ?)
@@ -178,9 +180,3 @@ def _activity_rows(plan, pv_id, first_id):
         prog["capaian"].append(a.capaian)
     return acts, prog
 
-
-def _insert(con, table, arrow_table):
-    """Bulk insert an Arrow table (DuckDB finds ``arrow_rows`` among this frame's locals; half the
-    cost of register/unregister)."""
-    arrow_rows = arrow_table  # noqa: F841 - read by DuckDB's replacement scan
-    con.execute(f"INSERT INTO {table} SELECT * FROM arrow_rows").fetchall()
