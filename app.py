@@ -1,7 +1,7 @@
 """rbdash dashboard: the page router.
 
-Run: ``streamlit run app.py`` (database from $RBDASH_DB, default data/rbdash.duckdb; created from
-the sample workbooks in data/samples/ on first start).
+Run: ``streamlit run app.py`` (database from $RBDASH_DB: a DuckDB file, default data/rbdash.duckdb,
+created from the sample workbooks in data/samples/ on first start; or a postgresql:// URL).
 
 Every run: the shared filters are restored and read from the URL (pages/_filters.py), the sidebar
 is drawn, the chosen page runs with the resulting ``queries.View`` and ``Store`` in session state
@@ -15,6 +15,7 @@ import streamlit as st
 from pages import _auth, _filters
 from pages._ui import url_params
 from rbdash import queries
+from rbdash.errors import RbdashError
 from rbdash.samples import SAMPLES_DIR, ensure_database
 from rbdash.store import Store, default_db_path
 
@@ -47,7 +48,8 @@ PAGES = [
 
 @st.cache_resource(show_spinner="Menyiapkan basis data (pertama kali dapat memakan waktu)…")
 def get_store(path):
-    """One Store per database path; it shares one DuckDB instance per process (rbdash.duckfile)."""
+    """One Store per database location (a DuckDB file: one instance per process, rbdash.duckfile; a
+    postgresql:// URL: a few pooled connections per process)."""
     ensure_database(path, os.environ.get("RBDASH_SAMPLES") or SAMPLES_DIR)
     return Store(path)
 
@@ -59,7 +61,11 @@ def load_offices(_store, key):
 
 def main():
     _filters.begin_run()
-    store = get_store(str(default_db_path()))
+    try:
+        store = get_store(str(default_db_path()))
+    except RbdashError as exc:  # a wrong RBDASH_DB, a server that is down: said once, retried on the next run
+        st.error(exc.message_id, icon=":material/database:")
+        st.stop()
     office_rows = load_offices(store, queries.cache_key(store))
     page = st.navigation(PAGES, position="top")
     deep_link = st.session_state.pop("_deep_link", None)

@@ -17,7 +17,7 @@ def fail(message):
 
 @click.group()
 def main():
-    """rbdash: RB action plans (Excel) into DuckDB."""
+    """rbdash: RB action plans (Excel) into DuckDB or PostgreSQL."""
 
 
 @main.command()
@@ -50,7 +50,7 @@ def open_store(db, create=True):
     from rbdash.store import Store, check_db_path, default_db_path
     try:
         path = check_db_path(db or default_db_path())
-        if not create and not path.exists():
+        if not create and isinstance(path, Path) and not path.exists():
             fail(f"{path}: no such database")
         return Store(path)
     except RbdashError as exc:
@@ -59,7 +59,7 @@ def open_store(db, create=True):
 
 @main.command("import")
 @click.option("--db", type=click.Path(dir_okay=False), default=None,
-              help="DuckDB file (default: $RBDASH_DB or data/rbdash.duckdb).")
+              help="DuckDB file or postgresql://user:password@host:port/db URL (default: $RBDASH_DB or data/rbdash.duckdb).")
 @click.argument("paths", nargs=-1, required=True)
 def import_(db, paths):
     """Import workbooks (directories recursively); one transaction per file.
@@ -71,12 +71,14 @@ def import_(db, paths):
     from rbdash import importing
     from rbdash.store import check_db_path, default_db_path
     try:
-        check_db_path(db or default_db_path())  # refuse a bad --db before reading any file
+        location = check_db_path(db or default_db_path())  # refuse a bad --db before reading any file
     except RbdashError as exc:
         fail(str(exc))
+    # a DuckDB file is created only when a first plan is stored; a server is reached (or not) at once
+    store = (lambda: open_store(db)) if isinstance(location, Path) else open_store(db)
     refused = 0
     files = importing.find_files(paths)
-    for out in importing.import_sources(lambda: open_store(db), files, actor="cli"):
+    for out in importing.import_sources(store, files, actor="cli"):
         path = out.source
         if out.status is importing.Status.REFUSED:
             refused += 1
@@ -93,7 +95,7 @@ def import_(db, paths):
 
 @main.command()
 @click.option("--db", type=click.Path(dir_okay=False), default=None,
-              help="DuckDB file (default: $RBDASH_DB or data/rbdash.duckdb).")
+              help="DuckDB file or postgresql://user:password@host:port/db URL (default: $RBDASH_DB or data/rbdash.duckdb).")
 @click.option("--as-of", "as_of", type=click.IntRange(1, 12), required=True, help="Count months 1..M.")
 @click.option("--year", type=int, default=None, help="Plan year (default: all years).")
 @click.option("--by", "by", type=click.Choice(["satker", "province", "area", "month"]), multiple=True,
@@ -142,12 +144,12 @@ def completion(db, as_of, year, by, as_json):
 # --------------------------------------------------------------------------------- accounts
 
 DB_OPTION = click.option("--db", type=click.Path(dir_okay=False), default=None,
-                         help="DuckDB file (default: $RBDASH_DB or data/rbdash.duckdb).")
+                         help="DuckDB file or postgresql://user:password@host:port/db URL (default: $RBDASH_DB or data/rbdash.duckdb).")
 
 
 @main.command()
 @click.option("--db", type=click.Path(dir_okay=False), default=None,
-              help="DuckDB file (default: $RBDASH_DB or data/rbdash.duckdb).")
+              help="DuckDB file or postgresql://user:password@host:port/db URL (default: $RBDASH_DB or data/rbdash.duckdb).")
 @click.option("--year", type=int, required=True, help="Plan year.")
 @click.option("--province", default=None, help="Only this province's offices, e.g. 'Jawa Timur'.")
 @click.option("--as-of", "as_of", type=click.IntRange(1, 12), default=12, show_default=True,

@@ -262,15 +262,23 @@ def test_killed_folder_import_leaves_no_process_and_a_consistent_database(tmp_pa
     assert p.stdout.count("skipped: duplicate") == len(whole)
 
 
-@pytest.mark.parametrize("command", [["import"], ["completion", "--as-of", "3"]])
-def test_a_server_url_as_db_is_one_line_and_creates_nothing(tmp_path, command):
-    url = "postgresql://rb:rahasia@db.example:5432/rbdash"
-    args = command + ["--db", url] + ([str(tmp_path)] if command == ["import"] else [])
+@pytest.mark.parametrize("command", [["import"], ["completion", "--as-of", "3"], ["user", "list"], ["backup"]])
+@pytest.mark.parametrize("url, message", [
+    ("postgresql://rb:rahasia@127.0.0.1:1/rbdash",   # nothing listens on port 1
+     "cannot reach the PostgreSQL database 127.0.0.1:1/rbdash (Connection refused); check the address, the "
+     "password and that the server is running"),
+    ("mysql://rb:rahasia@db.example:3306/rbdash",
+     "'db.example:3306/rbdash' is not a database rbdash can use: give a DuckDB file path or a postgresql:// URL"),
+])
+def test_an_unusable_db_url_is_one_line_and_creates_nothing(tmp_path, command, url, message):
+    args = command + ["--db", url] + ([str(tmp_path)] if command in (["import"], ["backup"]) else [])
+    if command == ["backup"]:
+        args[-1] = str(tmp_path / "cadangan")
     p = subprocess.run([PY, "-m", "rbdash", *args], capture_output=True, text=True, cwd=tmp_path, timeout=60,
                        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
     assert p.returncode == 2 and p.stdout == ""
-    assert p.stderr == ("error: 'db.example:5432/rbdash' is a server address; this version stores data in a "
-                        "DuckDB file: give a file path\n")
+    assert p.stderr == f"error: {message}\n"
+    assert "rahasia" not in p.stderr
     assert list(tmp_path.iterdir()) == []
 
 
@@ -342,3 +350,25 @@ def test_missing_lists_offices_without_plan_or_realisation_and_unmatched_names(t
     assert text.strip().endswith(f"{len(rows)} offices: {len(expected)} no_plan, 1 no_realisation, 0 unmatched")
     bad = rbdash("missing", "--db", db, "--year", 2024, "--province", "Atlantis", check=2)
     assert bad.stderr.strip() == "error: 'Atlantis' is not a province of the official list"
+
+
+# --- the same commands on a PostgreSQL server (issue 9) ------------------------------------------------
+
+def test_the_same_commands_give_the_same_answers_on_postgresql(tmp_path, pg_cluster):
+    """import / completion / missing / user on a postgresql:// --db answer exactly as on a DuckDB file;
+    backup says in one line that it is for DuckDB files."""
+    url, db = pg_cluster.fresh(), tmp_path / "r.duckdb"
+    out = {}
+    for where in (db, url):
+        first = rbdash("import", "--db", where, SAMPLES, check=0).stdout
+        again = rbdash("import", "--db", where, SAMPLES, check=0).stdout
+        assert again.count("skipped: duplicate") == len(first.splitlines())
+        out[str(where)] = [first] + [rbdash(*cmd, "--db", where, check=0).stdout for cmd in (
+            ["completion", "--as-of", "9", "--year", "2023", "--by", "satker", "--by", "area", "--json"],
+            ["completion", "--as-of", "6", "--by", "province", "--json"],
+            ["completion", "--as-of", "12", "--by", "month"],
+            ["missing", "--year", "2023", "--province", "Kalimantan Selatan", "--json"])]
+    assert out[str(db)] == out[url]
+    p = rbdash("backup", "--db", url, tmp_path / "cadangan", check=2)
+    assert p.stderr == "error: 'backup' works on a DuckDB file; on PostgreSQL use the server's own tools (pg_dump -Fc)\n"
+    assert not (tmp_path / "cadangan").exists()
