@@ -1,0 +1,173 @@
+"""What only the PostgreSQL store has: the SQL placeholder translation, several app processes (replicas)
+over one server seeing each other's writes, two writing processes at once, driver errors translated.
+The behaviour shared with DuckDB is tested on both backends by the store tests (conftest.BACKENDS)."""
+
+import json
+import subprocess
+import sys
+
+import psycopg
+import pytest
+
+from app_fixtures import make_plan
+from conftest import ROOT
+from rbdash import queries, regions
+from rbdash.errors import ConflictError, StoreError
+from rbdash.store import Store
+from rbdash.store.pg import pyformat, redact, translate
+
+
+@pytest.mark.parametrize("sql, expected", [
+    ("SELECT ? + ?", "SELECT %s + %s"),
+    ("SELECT '?', \"a?b\", ? -- why?\n", "SELECT '?', \"a?b\", %s -- why?\n"),
+    ("SELECT 'it''s ?', ?", "SELECT 'it''s ?', %s"),
+    ("SELECT '100%', ? /* 5% ? */", "SELECT '100%%', %s /* 5%% ? */"),
+    ("SELECT $$ ? $$, $f$?$f$, ?", "SELECT $$ ? $$, $f$?$f$, %s"),
+    ("SELECT 7 % ?", "SELECT 7 %% %s"),
+])
+def test_placeholders_are_translated_outside_literals(sql, expected):
+    assert pyformat(sql) == expected
+
+
+def test_values_are_bound_not_spliced(pg_cluster):
+    store = Store(pg_cluster.fresh())
+    hostile = "x'); DROP TABLE satker; --"
+    got = store.query_df("SELECT ? AS a, ? IS NULL AS b, '100%' AS c, list_contains(?::VARCHAR[], ?) AS d",
+                         [hostile, None, [hostile, "y"], hostile])
+    assert got.values.tolist() == [[hostile, True, "100%", True]]
+    assert store.counts()["satker"] == 0
+    store.close()
+
+
+def test_the_password_never_appears(pg_cluster):
+    assert redact("postgresql://rb:rahasia@db:5432/x") == "postgresql://rb:***@db:5432/x"
+    with pytest.raises(StoreError) as exc:
+        Store("postgresql://rb:rahasia@127.0.0.1:1/x")
+    assert "rahasia" not in str(exc.value) + exc.value.message_id
+
+
+@pytest.mark.parametrize("error, cls, code", [
+    (psycopg.errors.SerializationFailure, ConflictError, "write_conflict"),
+    (psycopg.errors.UniqueViolation, ConflictError, "write_conflict"),
+    (psycopg.errors.DeadlockDetected, ConflictError, "write_conflict"),
+    (psycopg.errors.AdminShutdown, StoreError, "db_unreachable"),
+    (psycopg.errors.UndefinedTable, StoreError, "db_error"),
+])
+def test_driver_errors_become_the_projects(error, cls, code):
+    out = translate(error("boom"), "postgresql://u:p@h:5432/d")
+    assert type(out) is cls and out.code == code
+
+
+SATKER = "KPU Kota Replika"
+
+
+def _office(url):
+    store = Store(url)
+    store.import_plan(make_plan(SATKER, 2024, [(1, "K1", "I1", [1, 2, 3], []), (2, "K2", "I2", [4], [])]), "ani")
+    return store
+
+
+def test_replicas_see_each_others_writes_and_conflicts(pg_cluster):
+    """Two app processes over one server are two Stores on one URL: a write through one changes the other's
+    data version (its cache key) and is read there; two editors of one activity on different replicas get
+    the conflict message, never a silent overwrite."""
+    url = pg_cluster.fresh()
+    a, b = _office(url), Store(url)
+    key = queries.cache_key(b)
+    acts_b = queries.plan_activities(b, SATKER, 2024)
+    aid, rev = int(acts_b["id"][0]), int(acts_b["revision"][0])
+    assert a.save_progress(aid, [1], None, "replika a", rev, "ani") == 1
+    assert queries.cache_key(b) != key
+    assert queries.plan_activities(b, SATKER, 2024)["note"][0] == "replika a"
+    with pytest.raises(ConflictError) as exc:
+        b.save_progress(aid, [1, 2], None, "replika b", rev, "budi")   # b's editor loaded revision 0
+    assert exc.value.code == "conflict" and "ani" in exc.value.message_id
+    key = queries.cache_key(a)
+    b.import_plan(make_plan("KPU Kota Malang", 2024, [(1, "K", "I", [5], [])]), "budi")
+    assert queries.cache_key(a) != key
+    assert "KPU Kota Malang" in queries.offices(a)["satker"].tolist()
+    a.close(), b.close()
+
+
+def test_a_dropped_connection_is_one_error_then_the_store_recovers(pg_cluster):
+    url = pg_cluster.fresh()
+    store = _office(url)
+    store.counts()  # leaves an idle pooled connection
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE application_name = 'rbdash' AND pid <> pg_backend_pid()")
+    with pytest.raises(StoreError) as exc:
+        store.counts()
+    assert exc.value.code in ("db_unreachable", "db_error")
+    assert store.counts()["activities"] == 2
+    store.close()
+
+
+WRITER = r"""
+import json, sys
+from rbdash.errors import ConflictError, RbdashError
+from rbdash.store import Store
+sys.path.insert(0, "tests")
+from app_fixtures import make_plan
+url, offices, shared, tag = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3]), sys.argv[4]
+store, out = Store(url), {"imports": [], "acks": [], "conflicts": 0, "raw": []}
+def edit(aid):
+    try:
+        with store.connect() as con:
+            rev = con.execute("SELECT COALESCE(max(revision), 0) FROM progress WHERE activity_id = ?", [aid]).fetchone()[0]
+        out["acks"].append([aid, store.save_progress(aid, [1, 2], None, tag, rev, "cli")])
+    except ConflictError:
+        out["conflicts"] += 1
+    except RbdashError as exc:
+        out["raw"].append("refused: " + exc.code)
+    except Exception as exc:
+        out["raw"].append(type(exc).__name__ + ": " + str(exc)[:100])
+for i, name in enumerate(offices):
+    try:
+        res = store.import_plan(make_plan(name, 2024, [(1 + k % 8, f"K{k}", f"I{k} {tag}", [1 + k % 12], [1] if k % 3 == 0 else [])
+                                                  for k in range(40)], has_realization=True), "cli")
+        out["imports"].append(res["plan_version_id"])
+    except Exception as exc:
+        out["raw"].append(type(exc).__name__ + ": " + str(exc)[:100])
+    for aid in shared[i::len(offices)]:
+        edit(aid)
+print(json.dumps(out))
+"""
+
+
+def test_two_writing_processes_lose_nothing_and_never_share_an_id(pg_cluster):
+    """Two processes import 12 offices each while both edit the same 24 activities with the revision they
+    just read: every import is stored with its own ids, and every acknowledged edit is in the database (the
+    final revision of an activity is the number of acknowledged edits of it, each audited)."""
+    url = pg_cluster.fresh()
+    seed = Store(url)
+    seed.import_plan(make_plan(SATKER, 2024, [(1, f"K{k}", f"I{k}", [1, 2], []) for k in range(24)]), "cli")
+    shared = [int(i) for i in queries.plan_activities(seed, SATKER, 2024)["id"]]
+    names = [o.name for o in regions.official_offices()][:24]
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, url, json.dumps(names[k::2]), json.dumps(shared), f"w{k}"],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}) for k in range(2)]
+    results = []
+    for p in procs:
+        stdout, stderr = p.communicate(timeout=300)
+        assert p.returncode == 0, stderr[-2000:]
+        results.append(json.loads(stdout))
+    assert [r["raw"] for r in results] == [[], []]
+    assert sorted(len(r["imports"]) for r in results) == [12, 12]
+    counts = seed.counts()
+    assert counts["plan_versions"] == 25 and counts["activities"] == 24 + 24 * 40
+    ids = seed.query_df("SELECT count(DISTINCT id) AS n, count(*) AS m FROM activities")
+    assert ids["n"][0] == ids["m"][0]
+    per = seed.query_df("SELECT plan_version_id, count(*) AS n, min(id) AS lo, max(id) AS hi FROM activities "
+                        "GROUP BY plan_version_id")
+    assert (per["hi"] - per["lo"] + 1 == per["n"]).all()   # each import's ids contiguous, no one else's inside
+    acks = [a for r in results for a in r["acks"]]
+    assert len(acks) + sum(r["conflicts"] for r in results) == 2 * len(shared)
+    final = seed.query_df("SELECT activity_id, revision FROM progress WHERE activity_id IN (SELECT unnest(?::INTEGER[]))",
+                          [shared]).set_index("activity_id")["revision"].to_dict()
+    for aid in shared:
+        mine = sorted(rev for a, rev in acks if a == aid)
+        assert mine == list(range(1, len(mine) + 1)) and final.get(aid, 0) == len(mine)
+    audited = seed.query_df("SELECT count(*) AS n FROM audit_log WHERE action = 'progress'")["n"][0]
+    assert audited == len(acks)
+    seed.close()
