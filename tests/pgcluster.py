@@ -32,7 +32,8 @@ def _free_port() -> int:
 
 
 class Cluster:
-    def __init__(self):
+    def __init__(self, durable=False):
+        """``durable``: keep fsync and synchronous commit on (benchmarks); tests turn them off."""
         self.bin = Path(INITDB[-1]).parent
         self.root = Path(tempfile.mkdtemp(prefix="rbdash-pg-"))
         self.data, self.log = self.root / "data", self.root / "server.log"
@@ -44,8 +45,9 @@ class Cluster:
         self._lock, self._n = threading.Lock(), 0
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
                   "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
-        opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
+        opts = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=300"
+        if not durable:
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.log), "-w",
                   "-t", "60", "start")
         self.admin("CREATE DATABASE rbdash_test")

@@ -1,0 +1,123 @@
+"""Store benchmark: the same imports and page queries on the embedded DuckDB file and on PostgreSQL.
+
+    .venv/bin/python bench/bench_store.py --offices 550 --runs 5
+    .venv/bin/python bench/bench_store.py --pg postgresql://rb:...@host:5432/rbdash_bench   # an existing server
+
+The workbooks of bench_import.py (bench/out/N/) are parsed once; each run then imports every plan
+into a fresh database (one transaction per plan, in a session, as ``rbdash import`` does; parsing
+is not timed) and times the page queries: completion by satker (Perbandingan), coverage grid
+(Cakupan), one office's activities (Gantt/Progres), the office list (every page) and the data
+version (every rerun) -- on DuckDB both as the app reads (the file opened and closed around each
+query) and with the file held open.  Backends alternate run by run; medians are printed side by side.  Without
+--pg a throwaway local cluster is started with durable settings (fsync on) and removed afterwards.
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_import import workbooks  # noqa: E402
+from rbdash import queries  # noqa: E402
+from rbdash.excel import parse_workbook  # noqa: E402
+from rbdash.store import Store  # noqa: E402
+
+
+def timed(fn, runs):
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return statistics.median(out)
+
+
+def one_run(store, plans, query_runs, held=False):
+    t = time.perf_counter()
+    with store.session():
+        for plan in plans:
+            store.import_plan(plan, "bench")
+    res = {"import": time.perf_counter() - t}
+    if held:  # the DuckDB file kept open across the queries (a batch, not how the app reads)
+        with store.session():
+            return {**_queries(store, query_runs), "import": res["import"]}
+    return {**res, **_queries(store, query_runs)}
+
+
+def _queries(store, query_runs):
+    res = {}
+    offices = queries.offices(store)
+    year = int(offices["year"].max())
+    view = queries.View(year=year, satkers=None, areas=None, as_of=9)
+    office = offices.loc[offices["year"] == year, "satker"].iloc[len(offices) // 2]
+    res["completion by satker"] = timed(lambda: queries.completion(store, view), query_runs)
+    res["completion by province"] = timed(lambda: queries.province_completion(store, view), query_runs)
+    res["coverage grid"] = timed(lambda: queries.coverage(store, view, offices), query_runs)
+    res["one office's activities"] = timed(lambda: queries.plan_activities(store, office, year), query_runs)
+    res["office list"] = timed(lambda: queries.offices(store), query_runs)
+    res["data version"] = timed(store.data_version, query_runs * 5)
+    res["activities"] = store.counts()["activities"]
+    return res
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--offices", type=int, default=550)
+    ap.add_argument("--runs", type=int, default=3, help="fresh imports per backend")
+    ap.add_argument("--query-runs", type=int, default=7, help="timings per query per run")
+    ap.add_argument("--pg", default=None, help="an existing PostgreSQL database (its rbdash tables are dropped!)")
+    args = ap.parse_args()
+    files = workbooks(args.offices)
+    t = time.perf_counter()
+    plans = [parse_workbook(f) for f in files]
+    print(f"{len(plans)} plans parsed in {time.perf_counter() - t:.1f} s")
+    cluster = None
+    if args.pg is None:
+        import pgcluster
+        cluster = pgcluster.Cluster(durable=True)
+    try:
+        results = {"DuckDB file": [], "DuckDB (held open)": [], "PostgreSQL": []}
+        for run in range(args.runs):
+            for name, held in (("DuckDB file", False), ("DuckDB (held open)", True)):
+                with tempfile.TemporaryDirectory() as tmp:
+                    store = Store(Path(tmp) / "bench.duckdb")
+                    results[name].append(one_run(store, plans, args.query_runs, held))
+            url = cluster.fresh_database() if cluster else _reset(args.pg)
+            store = Store(url)
+            results["PostgreSQL"].append(one_run(store, plans, args.query_runs))
+            store.close()
+            print(f"run {run + 1}: " + ", ".join(f"{k} import {v[-1]['import']:.1f} s" for k, v in results.items()))
+    finally:
+        if cluster:
+            cluster.stop()
+    acts = results["DuckDB file"][0]["activities"]
+    print(f"\n{args.offices} offices, {acts:,} activities; medians of {args.runs} runs "
+          f"(queries: median of {args.query_runs} per run)\n")
+    print("| what | DuckDB file, opened per query (as the app reads) | DuckDB file held open | "
+          "PostgreSQL 15 via psycopg (pooled connections) |")
+    print("| --- | --- | --- | --- |")
+    for key in results["DuckDB file"][0]:
+        if key == "activities":
+            continue
+        fmt = (lambda s: f"{s:.1f} s") if key == "import" else (lambda s: f"{s * 1000:.1f} ms")
+        cells = [fmt(statistics.median(r[key] for r in results[name])) for name in results]
+        print(f"| {key} | " + " | ".join(cells) + " |")
+
+
+def _reset(url):
+    import psycopg
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("DROP SCHEMA public CASCADE")
+        con.execute("CREATE SCHEMA public")
+    return url
+
+
+if __name__ == "__main__":
+    main()
