@@ -9,7 +9,7 @@ import sys
 import psycopg
 import pytest
 
-from app_fixtures import make_plan
+from app_fixtures import make_plan, warm_server  # noqa: F401 (fixture)
 from conftest import ROOT
 from rbdash import queries, regions
 from rbdash.errors import ConflictError, StoreError
@@ -108,7 +108,7 @@ import json, sys
 from rbdash.errors import ConflictError, RbdashError
 from rbdash.store import Store
 sys.path.insert(0, "tests")
-from app_fixtures import make_plan
+from app_fixtures import make_plan, warm_server  # noqa: F401 (fixture)
 url, offices, shared, tag = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3]), sys.argv[4]
 store, out = Store(url), {"imports": [], "acks": [], "conflicts": 0, "raw": []}
 def edit(aid):
@@ -171,3 +171,40 @@ def test_two_writing_processes_lose_nothing_and_never_share_an_id(pg_cluster):
     audited = seed.query_df("SELECT count(*) AS n FROM audit_log WHERE action = 'progress'")["n"][0]
     assert audited == len(acks)
     seed.close()
+
+
+# --------------------------------------------------------------------------------- the app on the server
+
+@pytest.fixture(scope="module")
+def sample_pg(pg_cluster):
+    """The sample plans (as the first start loads them into a DuckDB file) in a PostgreSQL database."""
+    from conftest import SAMPLES
+    from rbdash import importing
+    url = pg_cluster.fresh()
+    store = Store(url)
+    outcomes = list(importing.import_sources(store, importing.find_files([SAMPLES]), "sampel"))
+    assert outcomes and all(o.status.value == "new" for o in outcomes)
+    store.close()
+    return url
+
+
+@pytest.mark.usefixtures("warm_server")
+@pytest.mark.parametrize("page", ["pages/beranda.py", "pages/gantt.py", "pages/cakupan.py", "pages/perbandingan.py",
+                                  "pages/progres.py", "pages/riwayat.py", "pages/impor.py"])
+def test_every_page_renders_from_postgresql(sample_pg, monkeypatch, page):
+    from test_app import start
+    monkeypatch.setenv("RBDASH_DB", sample_pg)
+    at = start(page)
+    assert at.title and at.selectbox(key="f_year").value == 2023 and at.select_slider(key="f_as_of").value == 9
+    assert not [e for e in at.error], [e.value for e in at.error]
+
+
+@pytest.mark.usefixtures("warm_server")
+def test_an_unreachable_server_is_one_indonesian_message_in_the_app(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    from app_fixtures import APP
+    monkeypatch.setenv("RBDASH_DB", "postgresql://rb:rahasia@127.0.0.1:1/rbdash")
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["server basis data PostgreSQL 127.0.0.1:1/rbdash tidak dapat dihubungi "
+                                           "(Connection refused); periksa alamat, kata sandi, dan apakah server berjalan"]
