@@ -315,3 +315,29 @@ def restore(db, replace, source):
         fail(str(exc))
     click.echo(f"restored {db or default_db_path()} from {source} "
                f"({sum(v['rows'] for v in manifest['tables'].values())} rows, every table checked)")
+
+
+@main.command("migrate-store")
+@click.option("--from", "source", required=True, help="The database to copy (a DuckDB file or postgresql:// URL).")
+@click.option("--to", "target", required=True, help="An empty database to copy into (URL or new DuckDB file).")
+def migrate_store(source, target):
+    """Copy every table of one store into an empty one (e.g. an embedded DuckDB file into PostgreSQL) in one
+    transaction, then compare both table by table (row counts and checksums).
+
+    Example: python -m rbdash migrate-store --from data/rbdash.duckdb --to postgresql://rb:...@db:5432/rbdash
+    """
+    from rbdash.store import backup as snapshot
+    from rbdash.store import check_db_path
+    try:
+        path = check_db_path(source)
+        if isinstance(path, Path) and not path.exists():
+            fail(f"{path}: no such database")
+    except RbdashError as exc:
+        fail(str(exc))
+    src, dst = open_store(source, create=False), open_store(target)
+    try:
+        digests = snapshot.copy_store(src, dst)
+    except RbdashError as exc:
+        fail(str(exc))
+    rows = ", ".join(f"{t} {v['rows']}" for t, v in digests.items())
+    click.echo(f"copied {src.path} to {dst.path}: {rows}; every table checked")

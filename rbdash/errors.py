@@ -84,6 +84,10 @@ MESSAGES = {
                        "and that the server is running",
                        "server basis data PostgreSQL {path} tidak dapat dihubungi ({detail}); periksa alamat, "
                        "kata sandi, dan apakah server berjalan"),
+    "copy_not_empty": ("'{path}' already holds data; migrate into an empty database",
+                       "'{path}' sudah berisi data; pindahkan ke basis data yang kosong"),
+    "copy_schema": ("the two databases are at different schema versions ({source} and {target}); update rbdash",
+                    "kedua basis data berada pada versi skema berbeda ({source} dan {target}); perbarui rbdash"),
     "duckdb_only": ("'{command}' works on a DuckDB file; on PostgreSQL use the server's own tools ({tool})",
                     "'{command}' hanya untuk file DuckDB; di PostgreSQL gunakan alat server ({tool})"),
     "db_path": ("cannot use '{path}' as the database file ({detail})",

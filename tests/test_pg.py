@@ -208,3 +208,33 @@ def test_an_unreachable_server_is_one_indonesian_message_in_the_app(monkeypatch)
     assert not at.exception
     assert [e.value for e in at.error] == ["server basis data PostgreSQL 127.0.0.1:1/rbdash tidak dapat dihubungi "
                                            "(Connection refused); periksa alamat, kata sandi, dan apakah server berjalan"]
+
+
+def test_migrate_store_round_trip_keeps_every_row(pg_cluster, tmp_path):
+    """An embedded database (versions, carried realisation, progress edits, accounts, audit) copied into
+    PostgreSQL and back: row counts and checksums equal at every step; a non-empty target is refused."""
+    from conftest import ROOT as root
+    from rbdash.store.backup import store_digests
+    db, url, back = tmp_path / "asal.duckdb", pg_cluster.fresh(), tmp_path / "kembali.duckdb"
+    office = _office(db)
+    aid = int(queries.plan_activities(office, SATKER, 2024)["id"][0])
+    office.save_progress(aid, [1, 2], "https://bukti.go.id/1", "catatan 'kutip' 100%", 0, "ani")
+    office.import_plan(make_plan(SATKER, 2024, [(1, "K1", "I1", [1, 2, 3, 4], []), (3, "K3", "I3", [5], [])]), "budi")
+    office.add_user("admin", "rahasia-123", "admin", actor="cli")
+    want = store_digests(office)
+    run = lambda *a: subprocess.run([sys.executable, "-m", "rbdash", "migrate-store", *map(str, a)],  # noqa: E731
+                                    capture_output=True, text=True, cwd=root, timeout=120)
+    p = run("--from", db, "--to", url)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.endswith("every table checked\n") and "plan_versions 2, activities 4, progress 2, audit_log 4, users 1;" in p.stdout
+    assert store_digests(Store(url)) == want
+    assert run("--from", url, "--to", back).returncode == 0
+    assert store_digests(Store(back)) == want
+    again = run("--from", db, "--to", url)
+    assert again.returncode == 2 and again.stdout == ""
+    assert again.stderr.startswith("error: 'postgresql://postgres@127.0.0.1:") and \
+        again.stderr.endswith("already holds data; migrate into an empty database\n")
+    moved = Store(url)
+    assert moved.authenticate("admin", "rahasia-123").role == "admin"
+    acts = queries.plan_activities(moved, SATKER, 2024)
+    assert acts["note"][0] == "catatan 'kutip' 100%" and int(acts["revision"][0]) == 1

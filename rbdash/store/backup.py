@@ -132,3 +132,44 @@ def _literal(path) -> str:
 def remove(path: str | Path) -> None:
     """Delete a backup folder (tests and the CLI's cleanup on failure)."""
     shutil.rmtree(path, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------------- between backends
+
+def store_digests(store) -> dict:
+    """{table: {"rows", "sha256"}} of the store's tables, comparable across backends (rows ordered here,
+    not by the database)."""
+    from rbdash.store import TABLES
+    out = {}
+    with store.connect() as con:
+        for table in TABLES:
+            rows = sorted((repr(tuple(r)) for r in con.execute(f"SELECT * FROM {table}").fetchall()))
+            digest = hashlib.sha256()
+            for row in rows:
+                digest.update(row.encode())
+            out[table] = {"rows": len(rows), "sha256": digest.hexdigest()}
+    return out
+
+
+def copy_store(source, target) -> dict:
+    """Every row of every table of ``source`` into the empty store ``target`` (either backend, e.g. a
+    DuckDB file into PostgreSQL) in one transaction, then both compared table by table (row counts and
+    checksums).  Nothing is audited or changed: ids, times and revisions are kept.  Returns the digests."""
+    import pyarrow as pa
+    from rbdash.store import TABLES
+    if source.schema_version() != target.schema_version():
+        raise StoreError("copy_schema", source=source.schema_version(), target=target.schema_version())
+    if any(target.counts().values()):
+        raise StoreError("copy_not_empty", path=str(target.path))
+    with source.connect() as src, target.transaction() as dst:
+        for table in TABLES:
+            res = src.execute(f"SELECT * FROM {table}")
+            names = [d[0] for d in res.description]
+            rows = res.fetchall()
+            if rows:
+                target._insert(dst, table, pa.table({n: list(col) for n, col in zip(names, zip(*rows))}))
+    want, got = store_digests(source), store_digests(target)
+    if want != got:
+        bad = sorted(t for t in want if want[t] != got.get(t))
+        raise StoreError("backup_mismatch", tables=", ".join(bad))
+    return got
