@@ -238,3 +238,21 @@ def test_migrate_store_round_trip_keeps_every_row(pg_cluster, tmp_path):
     assert moved.authenticate("admin", "rahasia-123").role == "admin"
     acts = queries.plan_activities(moved, SATKER, 2024)
     assert acts["note"][0] == "catatan 'kutip' 100%" and int(acts["revision"][0]) == 1
+
+
+def test_shared_sql_avoids_duckdb_only_constructs():
+    """The read and write SQL runs on both backends: constructs PostgreSQL lacks are caught here, before a
+    page fails on a server (GROUP BY ALL: list the columns; arg_max: ORDER BY … LIMIT 1 or
+    (array_agg(x ORDER BY v DESC))[1]; range(a, b) m(x): generate_series(a, b - 1) m(x))."""
+    import re
+    from conftest import ROOT as root
+    bad = re.compile(r"GROUP BY ALL|ORDER BY ALL|\barg_(max|min)\(|\brange\(\s*\d+\s*,\s*\d+\s*\)\s+\w+\(|\blist_\w+\((?<!list_contains\()"
+                     r"|\bSELECT \* FROM arrow_rows")
+    found = []
+    for path in [*root.glob("rbdash/*.py"), *root.glob("rbdash/store/*.py")]:
+        if path.name in ("duck.py", "backup.py"):  # DuckDB-only by design (bulk insert, EXPORT DATABASE)
+            continue
+        for block in re.findall(r'"""(.*?)"""', path.read_text(encoding="utf-8"), re.S):
+            if re.search(r"\b(SELECT|INSERT|UPDATE)\b", block) and bad.search(block):
+                found.append(f"{path.name}: {bad.search(block).group(0)}")
+    assert not found, found
