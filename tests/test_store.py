@@ -32,7 +32,7 @@ def test_migration_4_renames_issues_json_and_keeps_the_warnings(db_location, mon
     Store(path).import_plan(plan)
     monkeypatch.undo()
     s = Store(path)
-    assert s.schema_version() == 4
+    assert s.schema_version() == len(store_mod.MIGRATIONS)
     header = queries.plan_header(s, plan.satker, plan.year)
     assert [w["type"] for w in header["warnings"]] == [w.type for w in plan.warnings]
 
@@ -49,6 +49,21 @@ def first_activity(store, satker, version=None):
              LEFT JOIN progress p ON p.activity_id = a.id
              WHERE s.name = ? AND (? IS NULL OR pv.version = ?) ORDER BY pv.version DESC, a.seq LIMIT 1"""
     return store.query_df(sql, [satker, version, version]).iloc[0]
+
+
+def test_latest_plans_has_data_as_defined(store):
+    """The joined view (migration 5) says what the EXISTS definition said: an office has data when
+    its file carried realisation or anyone recorded progress on its latest version."""
+    for name in ("kpu_kota_pasuruan_2022.xlsx", "kpu_kabupaten_tapin_2023.xlsx", MONEV + ".xlsx"):
+        store.import_plan(parse_workbook(SAMPLES / name))
+    store.save_progress(int(first_activity(store, "KPU Kota Pasuruan").id), [1], None, None, 0, "ani")
+    got = store.query_df("SELECT id, has_data FROM latest_plans ORDER BY id")
+    want = store.query_df("""SELECT lv.id, (lv.has_realization OR EXISTS (
+                                 SELECT 1 FROM activities a JOIN progress p ON p.activity_id = a.id
+                                 WHERE a.plan_version_id = lv.id)) AS has_data
+                             FROM latest_versions lv ORDER BY lv.id""")
+    assert got.to_dict("records") == want.to_dict("records")
+    assert sorted(got["has_data"].tolist()) == [False, True, True]
 
 
 def test_new_version_keeps_old_and_carries_realisation(store, tmp_path):

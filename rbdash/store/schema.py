@@ -12,6 +12,13 @@ LATEST_PLANS = """CREATE VIEW latest_plans AS
         SELECT 1 FROM activities a JOIN progress p ON p.activity_id = a.id
         WHERE a.plan_version_id = lv.id)) AS has_data
     FROM latest_versions lv"""
+# the same definition as a join: the EXISTS inside OR ran once per version (35 ms at 550 offices
+# on PostgreSQL, where the notes measured 6.9 s without the activities index)
+LATEST_PLANS_JOINED = """CREATE VIEW latest_plans AS
+    SELECT lv.*, (lv.has_realization OR d.plan_version_id IS NOT NULL) AS has_data
+    FROM latest_versions lv LEFT JOIN (
+        SELECT DISTINCT a.plan_version_id FROM activities a JOIN progress p ON p.activity_id = a.id) d
+      ON d.plan_version_id = lv.id"""
 
 MIGRATIONS = [
     (1, "initial schema", [
@@ -50,5 +57,8 @@ MIGRATIONS = [
         "DROP VIEW latest_plans", "DROP VIEW latest_versions",
         "ALTER TABLE plan_versions RENAME COLUMN issues_json TO warnings_json",
         LATEST_VERSIONS, LATEST_PLANS,
+    ]),
+    (5, "latest_plans as a join (same rows, one pass instead of a subquery per version)", [
+        "DROP VIEW latest_plans", LATEST_PLANS_JOINED,
     ]),
 ]
