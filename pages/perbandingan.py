@@ -8,12 +8,12 @@ from pages._ui import empty_state, not_submitted, start, switch_to
 from rbdash import queries
 from rbdash.areas import AREAS
 from rbdash.schedule import MONTHS
-from rbdash.charts import area_column, completion_cells, rate_heatmap
+from rbdash.charts import area_column, completion_cells, rate_heatmap, trend_figure
 from rbdash.errors import ExportError
 from rbdash.export import comparison_workbook, figure_png
 
 TOTAL = "total"
-VIEWS = {"area": "Per area", "month": "Per bulan", "rank": "Peringkat"}
+VIEWS = {"area": "Per area", "month": "Per bulan", "rank": "Peringkat", "trend": "Tren"}
 NO_DATA = "belum ada data"
 PROVINCE_LEVEL_ABOVE = 40  # offices: above this the page opens on provinces (a 550-row grid helps nobody)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,6 +72,38 @@ def province_figures(_store, key, view):
                               [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], "Total"],
                               title=f"Capaian per provinsi per bulan {view.year} (Total = s.d. {month})"),
     }
+
+
+@st.cache_data(show_spinner=False)
+def load_trend(_store, key, view):
+    return queries.trend(_store, view)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def trend_chart(_store, key, view):
+    return trend_figure(load_trend(_store, key, view), view.as_of,
+                        title=f"Tren capaian {view.year}: {queries.scope_label(view)}")
+
+
+def render_trend(store, key, view):
+    """Issue 7.3: are we catching up month by month?  The selection's S-curve and monthly rates."""
+    st.caption("Kurva S: bulan-kegiatan yang direncanakan dan yang terealisasi sesuai jadwal, dijumlahkan dari "
+               f"Januari; realisasi dari file monev dan dari halaman Progres, s.d. {MONTHS[view.as_of - 1]}. "
+               "Pilih provinsi atau satu satker di panel kiri untuk melihat trennya.")
+    st.plotly_chart(trend_chart(store, key, view), key="trend_chart", config={"displayModeBar": False}, theme=None)
+    df = load_trend(store, key, view)
+    shown = df[df["month"] <= view.as_of]
+    st.dataframe(pd.DataFrame({
+        "Bulan": [MONTHS[m - 1] for m in shown["month"]],
+        "Rencana": shown["planned"].astype(int), "Terealisasi": shown["realized"],
+        "Capaian bulan itu": shown["rate"] * 100,
+        "Rencana kumulatif": shown["planned_cum"].astype(int), "Realisasi kumulatif": shown["realized_cum"],
+        "Capaian kumulatif": shown["rate_cum"] * 100}), hide_index=True, width="stretch", placeholder=NO_DATA,
+        key="trend_table", column_config={
+            "Terealisasi": st.column_config.NumberColumn(format="%d"),
+            "Realisasi kumulatif": st.column_config.NumberColumn(format="%d"),
+            "Capaian bulan itu": st.column_config.NumberColumn(format="%.1f%%"),
+            "Capaian kumulatif": st.column_config.NumberColumn(format="%.1f%%")})
 
 
 def province_table(rank):
@@ -173,7 +205,9 @@ def render_provinces(store, key, view, shown):
     rank = data["rank"]
     st.caption("Tiap provinsi menggabungkan KPU Provinsi dan KPU Kabupaten/Kota-nya dengan definisi yang sama; "
                "satker tanpa data realisasi tidak dihitung dalam capaian (kolom Dengan data).")
-    if shown == "rank":
+    if shown == "trend":
+        render_trend(store, key, view)
+    elif shown == "rank":
         st.dataframe(province_table(rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
                      placeholder=NO_DATA)
     else:
@@ -191,7 +225,9 @@ def render_offices(store, key, view, shown, reporting, data):
     rank = data["rank"]
     offices = st.session_state.offices
     shown_rank = queries.filter_reporting(rank, reporting)
-    if shown_rank.empty:
+    if shown == "trend":
+        render_trend(store, key, view)
+    elif shown_rank.empty:
         st.info(f"Tidak ada satker dengan {queries.REPORTING[reporting].lower()} untuk filter ini.")
     elif shown == "rank":
         st.dataframe(ranking_table(shown_rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
@@ -235,9 +271,11 @@ def render():
     else:
         if st.session_state.get("pelaporan") not in queries.REPORTING:
             st.session_state.pelaporan = "semua"
-        reporting = c3.selectbox("Pelaporan", list(queries.REPORTING), format_func=queries.REPORTING.get,
-                                 key="pelaporan", label_visibility="collapsed",
-                                 help="Pelaporan lengkap = semua bulan-kegiatan jatuh tempo sudah dilaporkan")
+        reporting = st.session_state.pelaporan
+        if shown != "trend":  # the trend pools the selection; filtering by reporting does not apply
+            reporting = c3.selectbox("Pelaporan", list(queries.REPORTING), format_func=queries.REPORTING.get,
+                                     key="pelaporan", label_visibility="collapsed",
+                                     help="Pelaporan lengkap = semua bulan-kegiatan jatuh tempo sudah dilaporkan")
         if view.province:
             st.caption(f"Provinsi {view.province}: KPU Provinsi dan KPU Kabupaten/Kota-nya.")
         render_offices(store, key, view, shown, reporting, data)

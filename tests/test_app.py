@@ -567,3 +567,35 @@ def test_cakupan_national_level_and_drill(meeting_db):
     at.button(key="cakupan_lihat_provinsi").click().run()
     assert at.query_params["provinsi"] == "Kalimantan Selatan" and at.query_params["tingkat"] == "satker"
     assert charts(at)[0]["layout"]["yaxis"]["ticktext"] == ["Kota Banjarbaru"]
+
+
+# --------------------------------------------------------------------------------- issue 7.3: trend
+
+def test_perbandingan_trend_view_for_nation_province_and_office(meeting_db):
+    """The Tren view: kept in the link, the S-curve of the selection computed by metrics.trend's definition
+    (checked against meeting_db's hand-computed plans), the nation at province level, one office when
+    one is selected."""
+    at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="trend")
+    assert at.query_params["tampilan"] == "trend"
+    fig = charts(at)[0]
+    plan, real = fig["data"][0], fig["data"][1]
+    # offices with data: Jatim province [1,2,3] done [1,2]; Malang [1,2] done [2] and [5]; Banjarbaru [3]
+    planned = {1: 2, 2: 2, 3: 2, 5: 1}
+    done = {1: 1, 2: 2, 3: 0}
+    cum = np.cumsum([planned.get(m, 0) for m in range(1, 13)]).tolist()
+    assert decode(plan["y"]).astype(float).tolist() == cum
+    assert decode(real["y"]).astype(float).tolist() == np.cumsum([done[m] for m in (1, 2, 3)]).tolist()
+    assert "Nasional" in fig["layout"]["title"]["text"]
+    table = at.dataframe[0].value
+    assert table["Capaian kumulatif"].tolist() == pytest.approx([50.0, 75.0, 50.0])
+    # one office selected in the sidebar: its own curve
+    at.radio(key="tampilan").set_value("area").run()
+    at.button(key="lihat_provinsi").click().run()  # first province: Jawa Timur, office level
+    at.multiselect(key="f_satker").set_value(["KPU Kota Malang"]).run()
+    at.radio(key="tampilan").set_value("trend").run()
+    assert not at.exception
+    fig = charts(at)[0]
+    assert "KPU Kota Malang" in fig["layout"]["title"]["text"]
+    assert decode(fig["data"][0]["y"]).astype(float).tolist() == np.cumsum(
+        [1 if m in (1, 2, 5) else 0 for m in range(1, 13)]).tolist()
+    assert decode(fig["data"][1]["y"]).astype(float).tolist() == [0, 1, 1]
