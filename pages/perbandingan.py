@@ -5,11 +5,11 @@ import streamlit as st
 
 from pages._filters import LEVELS
 from pages._ui import empty_state, not_submitted, start, switch_to
-from rbdash import queries
+from rbdash import queries, report
 from rbdash.areas import AREAS
 from rbdash.schedule import MONTHS
 from rbdash.charts import area_column, completion_cells, rate_heatmap, trend_figure
-from rbdash.errors import ExportError
+from rbdash.errors import ExportError, RbdashError
 from rbdash.export import comparison_workbook, figure_png
 
 TOTAL = "total"
@@ -133,6 +133,35 @@ def xlsx(_store, key, view, _offices):
                                    note=f"Provinsi {view.province}" if view.province else None)
     except Exception as exc:  # openpyxl or memory: the page says so in Indonesian, no English detail
         raise ExportError("xlsx_failed", detail=type(exc).__name__) from exc
+
+
+@st.cache_data(show_spinner="Membuat file PowerPoint…", max_entries=4)
+def pptx(_store, key, year, as_of, province, offices):
+    """The meeting deck's bytes (rbdash.report); failures are ExportError/ValidationError, not cached."""
+    return report.deck_bytes(_store, year, as_of, province=province, offices=offices)
+
+
+def deck_export(store, key, view):
+    """Issue 7.4: the meeting deck, made on request into bytes (as the Excel and PNG exports)."""
+    offices = tuple(st.session_state.get("f_satker") or ())[:report.MAX_OFFICES]
+    where = f"provinsi {view.province}" if view.province else "nasional"
+    with st.container(border=True):
+        st.markdown("**Bahan rapat (PowerPoint)**")
+        st.caption(f"Slide {where}: ringkasan, heatmap capaian, tren, satker tertinggal, yang belum mengirim"
+                   + (f", dan Gantt {len(offices)} satker terpilih." if offices
+                      else ". Pilih satker di panel kiri untuk menambah slide Gantt-nya."))
+        request = (key, view.year, view.as_of, view.province, offices)
+        if st.button("Siapkan PowerPoint", icon=":material/slideshow:", key="siapkan_pptx"):
+            st.session_state.pptx_request = request
+        if st.session_state.get("pptx_request") == request:
+            try:
+                data = pptx(store, key, view.year, view.as_of, view.province, offices)
+            except RbdashError as exc:
+                st.error(exc.message_id, icon=":material/warning:")
+            else:
+                st.download_button("Unduh PowerPoint", data=data, icon=":material/download:", mime=report.PPTX_MIME,
+                                   key="unduh_pptx", on_click="ignore",
+                                   file_name=f"rapat_rb_{view.year}_sd_{MONTHS[view.as_of - 1].lower()}.pptx")
 
 
 def ranking_table(rank):
@@ -279,6 +308,7 @@ def render():
         if view.province:
             st.caption(f"Provinsi {view.province}: KPU Provinsi dan KPU Kabupaten/Kota-nya.")
         render_offices(store, key, view, shown, reporting, data)
+    deck_export(store, key, view)
     not_submitted(store, key, view)
 
 

@@ -599,3 +599,24 @@ def test_perbandingan_trend_view_for_nation_province_and_office(meeting_db):
     assert decode(fig["data"][0]["y"]).astype(float).tolist() == np.cumsum(
         [1 if m in (1, 2, 5) else 0 for m in range(1, 13)]).tolist()
     assert decode(fig["data"][1]["y"]).astype(float).tolist() == [0, 1, 1]
+
+
+# --------------------------------------------------------------------------------- issue 7.4: the deck
+
+def test_perbandingan_prepares_the_meeting_deck(meeting_db, monkeypatch):
+    import io as _io
+    from pptx import Presentation
+    from rbdash import report
+    real = report.deck_bytes
+    monkeypatch.setattr(report, "deck_bytes", lambda *a, **k: real(*a, **{**k, "images": False}))  # no Chromium here
+    at = start("pages/perbandingan.py", provinsi="Jawa Timur", tingkat="satker")
+    at.multiselect(key="f_satker").set_value(["KPU Kota Malang"]).run()
+    at.button(key="siapkan_pptx").click().run()
+    assert not at.exception and not at.error
+    button = at.get("download_button")[0]
+    assert button.proto.label == "Unduh PowerPoint"
+    expected = report.outline(report.collect(Store(meeting_db), 2024, 3, "Jawa Timur", ["KPU Kota Malang"]))
+    assert expected[-1] == "Gantt: KPU Kota Malang" and expected[1] == "Ringkasan: Jawa Timur"
+    data = report.deck_bytes(Store(meeting_db), 2024, 3, province="Jawa Timur", offices=["KPU Kota Malang"])
+    assert report.slide_titles(data) == expected
+    assert len(Presentation(_io.BytesIO(data)).slides) == len(expected)
