@@ -4,11 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from pages._filters import LEVELS
-from pages._ui import empty_state, not_submitted, start, switch_to
+from pages._ui import empty_state, not_submitted, presentation_toggle, start, switch_to
 from rbdash import queries, report
 from rbdash.areas import AREAS
 from rbdash.schedule import MONTHS
-from rbdash.charts import area_column, completion_cells, rate_heatmap, trend_figure
+from rbdash.charts import area_column, completion_cells, enlarged, rate_heatmap, trend_figure
 from rbdash.errors import ExportError, RbdashError
 from rbdash.export import comparison_workbook, figure_png
 
@@ -90,7 +90,7 @@ def render_trend(store, key, view):
     st.caption("Kurva S: bulan-kegiatan yang direncanakan dan yang terealisasi sesuai jadwal, dijumlahkan dari "
                f"Januari; realisasi dari file monev dan dari halaman Progres, s.d. {MONTHS[view.as_of - 1]}. "
                "Pilih provinsi atau satu satker di panel kiri untuk melihat trennya.")
-    st.plotly_chart(trend_chart(store, key, view), key="trend_chart", config={"displayModeBar": False}, theme=None)
+    show(trend_chart(store, key, view), "trend_chart", key, view)
     df = load_trend(store, key, view)
     shown = df[df["month"] <= view.as_of]
     st.dataframe(pd.DataFrame({
@@ -104,6 +104,21 @@ def render_trend(store, key, view):
             "Realisasi kumulatif": st.column_config.NumberColumn(format="%d"),
             "Capaian bulan itu": st.column_config.NumberColumn(format="%.1f%%"),
             "Capaian kumulatif": st.column_config.NumberColumn(format="%.1f%%")})
+
+
+PROJECTOR_PX = 20  # chart text in the presentation view
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def projector_copy(_fig, *figure_key):
+    return enlarged(_fig, PROJECTOR_PX)
+
+
+def show(fig, chart_key, *figure_key):
+    """A figure full-width; in the presentation view a cached copy with larger text."""
+    if st.session_state.get("presentasi"):
+        fig = projector_copy(fig, chart_key, *figure_key)
+    st.plotly_chart(fig, key=chart_key, config={"displayModeBar": False}, theme=None)
 
 
 def province_table(rank):
@@ -240,8 +255,7 @@ def render_provinces(store, key, view, shown):
         st.dataframe(province_table(rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
                      placeholder=NO_DATA)
     else:
-        st.plotly_chart(province_figures(store, key, view)[shown], key=f"prov_heatmap_{shown}",
-                        config={"displayModeBar": False}, theme=None)
+        show(province_figures(store, key, view)[shown], f"prov_heatmap_{shown}", key, view)
     with st.container(border=True):
         st.markdown("**Lihat satker satu provinsi**")
         left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -263,8 +277,10 @@ def render_offices(store, key, view, shown, reporting, data):
                      placeholder=NO_DATA)
     else:
         figs = figures(store, key, view, offices, reporting)
-        st.plotly_chart(figs[shown], key=f"heatmap_{shown}", config={"displayModeBar": False}, theme=None)
+        show(figs[shown], f"heatmap_{shown}", key, view, reporting)
 
+    if st.session_state.get("presentasi"):
+        return
     left, right = st.columns(2)
     with left, st.container(border=True):
         st.markdown("**Buka Gantt satker**")
@@ -289,7 +305,9 @@ def render():
     st.caption(f"Capaian = bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan, s.d. "
                f"{MONTHS[view.as_of - 1]} {view.year}; {queries.reporting_text(reported, due)}. "
                "Abu-abu = belum melaporkan realisasi (bukan 0%).")
-    c1, c2, c3 = st.columns([2, 3, 2])
+    c1, c2, c3, c4 = st.columns([2.4, 3.4, 2, 1.6], vertical_alignment="center")
+    with c4:
+        presenting = presentation_toggle()
     with c1:
         level = level_choice(view, len(rank))
     # One view at a time (not tabs): with 550 offices each heatmap is ~0.5 MB sent on every run.
@@ -308,6 +326,8 @@ def render():
         if view.province:
             st.caption(f"Provinsi {view.province}: KPU Provinsi dan KPU Kabupaten/Kota-nya.")
         render_offices(store, key, view, shown, reporting, data)
+    if presenting:  # the projector shows the comparison only
+        return
     deck_export(store, key, view)
     not_submitted(store, key, view)
 

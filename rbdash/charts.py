@@ -113,6 +113,25 @@ def rate_text(rate, has_data, planned):
     return fmt_pct(rate)
 
 
+def enlarged(fig, size=20):
+    """A copy of a figure with every text at ``size`` px and, for heatmaps, rows grown to match: for a
+    projector (the presentation view) and for images shrunk onto a slide (the meeting deck)."""
+    fig = go.Figure(fig)
+    grow = size / LABEL["size"]
+    fig.update_layout(font=dict(size=size), legend=dict(font=dict(size=size)))
+    fig.update_xaxes(tickfont=dict(size=size))
+    fig.update_yaxes(tickfont=dict(size=size))
+    fig.update_annotations(font=dict(size=size))
+    fig.update_traces(textfont=dict(size=size), selector=dict(type="bar"))
+    if any(t.type == "heatmap" for t in fig.data):
+        fig.update_traces(textfont=dict(size=size), selector=dict(type="heatmap"))
+        if fig.layout.height:  # rows and the room for the column titles above them grow with the text
+            fig.update_layout(height=int(fig.layout.height * grow), margin=dict(t=int((fig.layout.margin.t or 80) * grow)))
+    if fig.layout.title and fig.layout.title.text:
+        fig.update_layout(title=dict(font=dict(size=size + 4)))
+    return fig
+
+
 # ------------------------------------------------------------------------------------- heatmaps
 
 def _lines(text):

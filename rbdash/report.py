@@ -235,17 +235,6 @@ def _picture(slide, png, left, top, max_w, max_h):
     slide.shapes.add_picture(io.BytesIO(png), left + (max_w - width) // 2, top, width, height)
 
 
-def _big_fonts(fig, size=20):
-    """The deck's copy of a figure with larger text (it is shrunk onto a slide)."""
-    fig = type(fig)(fig)
-    fig.update_layout(font=dict(size=size), legend=dict(font=dict(size=size)))
-    fig.update_xaxes(tickfont=dict(size=size))
-    fig.update_yaxes(tickfont=dict(size=size))
-    fig.update_annotations(font=dict(size=size))
-    fig.update_traces(textfont=dict(size=size), selector=dict(type="bar"))
-    return fig
-
-
 # --------------------------------------------------------------------------------- the slides
 
 def _title_slide(prs, data, today):
@@ -340,7 +329,7 @@ def _trend_slide(prs, data, images):
                    "dan kumulatif")
     df = data["trend"]
     if images:
-        fig = _big_fonts(charts.trend_figure(df, view.as_of))
+        fig = charts.enlarged(charts.trend_figure(df, view.as_of))
         _picture(slide, export.figure_png(fig, width=1200, height=640, scale=1.5), MARGIN, Inches(1.45),
                  WIDE - 2 * MARGIN, HIGH - Inches(1.6))
         return
@@ -411,7 +400,7 @@ def _office_slides(prs, data, store, images):
         _text(slide, MARGIN, Inches(1.5), Inches(3.6), Inches(5.5), lines)
         if images:
             acts = queries.plan_activities(store, name, view.year)
-            fig = _big_fonts(charts.gantt_figure(acts, view.as_of, has_data=bool(header and header["has_data"]),
+            fig = charts.enlarged(charts.gantt_figure(acts, view.as_of, has_data=bool(header and header["has_data"]),
                                                  label_width=40), size=16)
             png = export.figure_png(fig, width=1300, scale=1)
             _picture(slide, png, MARGIN + Inches(3.8), Inches(1.45), WIDE - 2 * MARGIN - Inches(3.8),

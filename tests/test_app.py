@@ -620,3 +620,20 @@ def test_perbandingan_prepares_the_meeting_deck(meeting_db, monkeypatch):
     data = report.deck_bytes(Store(meeting_db), 2024, 3, province="Jawa Timur", offices=["KPU Kota Malang"])
     assert report.slide_titles(data) == expected
     assert len(Presentation(_io.BytesIO(data)).slides) == len(expected)
+
+
+# --------------------------------------------------------------------------------- issue 7.5: presentation view
+
+def test_presentation_view_is_kept_in_the_link_and_enlarges_the_chart(meeting_db):
+    at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="area")
+    normal = charts(at)[0]
+    at.toggle(key="presentasi").set_value(True).run()
+    assert at.query_params["presentasi"] == "1"
+    big = charts(at)[0]
+    assert big["layout"]["yaxis"]["tickfont"]["size"] > normal["layout"]["yaxis"]["tickfont"]["size"]
+    assert big["layout"]["height"] > normal["layout"]["height"]
+    assert not [b for b in at.button if b.key == "siapkan_pptx"]  # the projector shows the comparison only
+    again = start("pages/perbandingan.py", presentasi="1")
+    assert again.toggle(key="presentasi").value is True
+    again.toggle(key="presentasi").set_value(False).run()
+    assert "presentasi" not in again.query_params
