@@ -116,7 +116,11 @@ def not_submitted(store, key, view):
              f"{counts['no_realisation']} belum melaporkan realisasi")
     if counts["unmatched"]:
         title += f", {counts['unmatched']} nama tidak cocok dengan daftar resmi"
-    with st.expander(title, icon=":material/assignment_late:"):
+    # lazy (issue 7.6): the list (up to ~550 offices nationally) is sent only once the expander is opened
+    box = st.expander(title, icon=":material/assignment_late:", key="belum_buka", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.caption(f"Menurut daftar resmi satker KPU (KPU RI, 38 provinsi, 514 kabupaten/kota), tahun {view.year}, "
                    f"realisasi s.d. {MONTHS[view.as_of - 1]}. Satker yang belum memiliki pekerjaan jatuh tempo "
                    "tidak dihitung belum melaporkan.")

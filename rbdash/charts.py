@@ -399,11 +399,12 @@ def gantt_figure(acts, as_of, has_data=True, title=None, label_width=48):
         scale += [[k / 4, c], [(k + 1) / 4, c]]
     x = list(range(1, 13))
     y = list(range(n))
-    # Background: heading rows as a faint band; it also carries the row's hover for empty months.
-    band = np.repeat(np.where(is_act, 0.0, 1.0)[:, None], 12, axis=1) if n else np.zeros((0, 12))
-    fig = go.Figure(go.Heatmap(z=band, x=x, y=y, zmin=0, zmax=1, colorscale=[[0, "#FFFFFF"], [1, "#F3F4F6"]],
+    # Background: heading rows as a faint band, one cell per row spanning Jan..Des; it carries the row's
+    # hover for the empty months once per row (12 copies per row made the page ~1 MB: issue 7.6).
+    band = np.where(is_act, 0.0, 1.0)[:, None] if n else np.zeros((0, 1))
+    fig = go.Figure(go.Heatmap(z=band, x0=6.5, dx=12, y=y, zmin=0, zmax=1, colorscale=[[0, "#FFFFFF"], [1, "#F3F4F6"]],
                                showscale=False, xgap=0, ygap=2, name="baris",
-                               customdata=np.repeat(row_hover[:, None], 12, axis=1) if n else band,
+                               customdata=row_hover[:, None] if n else band,
                                hovertemplate="%{customdata}<extra></extra>"))
     fig.add_trace(go.Heatmap(z=z, x=x, y=y, zmin=0.5, zmax=4.5, colorscale=scale, showscale=False,
                              xgap=2, ygap=2, customdata=hover, hovertemplate="%{customdata}<extra></extra>",

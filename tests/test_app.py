@@ -540,6 +540,9 @@ def test_not_submitted_list_on_beranda_and_perbandingan(meeting_db):
     label = (f"Belum mengirim (seluruh Indonesia): {n - 4} satker belum mengunggah rencana, 1 belum melaporkan "
              "realisasi, 1 nama tidak cocok dengan daftar resmi")
     assert [e.label for e in at.expander] == [label]
+    assert not [d for d in at.dataframe if "Status" in d.value.columns]  # lazy: sent once opened (issue 7.6)
+    at.session_state["belum_buka"] = True
+    at.run()
     table = [d.value for d in at.dataframe if "Status" in d.value.columns][0]
     assert len(table) == n - 4 + 2
     gresik = table[table["Satker"] == "KPU Kabupaten Gresik"].iloc[0]
@@ -637,3 +640,23 @@ def test_presentation_view_is_kept_in_the_link_and_enlarges_the_chart(meeting_db
     assert again.toggle(key="presentasi").value is True
     again.toggle(key="presentasi").set_value(False).run()
     assert "presentasi" not in again.query_params
+
+
+# --------------------------------------------------------------------------------- issue 7.6: sent only when opened
+
+def test_gantt_sends_a_closed_areas_chart_only_once_it_is_opened(sample_db):
+    """Above OPEN_ALL_UP_TO activities only the first area is open; the others' charts are not sent
+    (lazy expanders) until opened, and then carry that area's activities."""
+    store = Store(sample_db)
+    acts = queries.plan_activities(store, "KPU Kabupaten Barito Kuala", 2023)
+    areas_ = sorted(acts["area_no"].fillna(0).astype(int).unique())
+    assert len(acts) > 60 and len(areas_) > 1
+    at = start("pages/gantt.py", tahun="2023", fokus="KPU Kabupaten Barito Kuala")
+    assert len(at.expander) == len(areas_) + 1 and len(charts(at)) == 1
+    second = areas_[1]
+    at.session_state[f"gantt_area_{second}"] = True
+    at.run()
+    figs = charts(at)
+    assert len(figs) == 2
+    rows = [t for t in figs[1]["layout"]["yaxis"]["ticktext"] if not t.startswith(("<b>", "<i>"))]
+    assert len(rows) == int((acts["area_no"].fillna(0).astype(int) == second).sum())
