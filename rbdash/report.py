@@ -2,7 +2,7 @@
 
     deck_bytes(store, year=2024, as_of=9, province="Jawa Timur", offices=["KPU Kota Malang"])
 
-Slides, in Bahasa Indonesia with projector-sized text (titles 32 pt, tables 16-18 pt):
+Slides, in Bahasa Indonesia with projector-sized text (titles 32 pt, figures 40 pt, tables 14-18 pt):
 
 1. title: scope, year, as-of month, the date it was made;
 2. summary figures: offices with a plan of the official list, completion (metrics' one definition),
@@ -126,10 +126,9 @@ def _missing_table(data):
     df = data["missing"]
     if data["national"]:
         known = df[df["status"] != submission.UNMATCHED]
-        counts = (known.assign(n=1).pivot_table(index="province", columns="status", values="n", aggfunc="sum",
-                                                fill_value=0, dropna=False)
+        known = known.assign(province=known["province"].fillna(regions.RI), n=1)  # KPU RI has no province
+        counts = (known.pivot_table(index="province", columns="status", values="n", aggfunc="sum", fill_value=0)
                   .reindex(columns=[submission.NO_PLAN, submission.NO_REALISATION], fill_value=0))
-        counts.index = counts.index.fillna("KPU RI")
         counts = counts.reset_index().rename(columns={"province": "Provinsi"})
         counts = counts.sort_values([submission.NO_PLAN, submission.NO_REALISATION, "Provinsi"],
                                     ascending=[False, False, True], kind="stable")
@@ -361,9 +360,9 @@ def _laggard_slides(prs, data):
             "Terealisasi": [f"{charts.fmt_int(r)} dari {charts.fmt_int(p)}" for r, p in zip(lag["realized"], lag["planned"])],
             "Dilaporkan": [queries.reporting_text(r, d).removeprefix("dilaporkan ") for r, d in
                            zip(lag["reported"], lag["due"])]})
-        _table(slide, df, widths=[3, 2, 1.2, 1.8, 3][-len(df.columns):] if what == "satker" else [3, 1.2, 1.8, 3],
-               fills=pd.DataFrame([[None, *([None] if what == "satker" else []), export.rate_color(r), None, None]
-                                   for r in lag["rate"]]), size=18)
+        lead = 2 if what == "satker" else 1  # name (and province) before the rate column
+        _table(slide, df, widths=[3, 2, 1.2, 1.8, 3] if what == "satker" else [3, 1.2, 1.8, 3],
+               fills=pd.DataFrame([[None] * lead + [export.rate_color(r), None, None] for r in lag["rate"]]), size=18)
 
 
 def _missing_slides(prs, data):
