@@ -46,9 +46,9 @@ def show_preview(parsed, frames, status, version):
         left, right = st.columns([1, 2])
         left.dataframe(frames["per_area"], hide_index=True, width="stretch",
                        column_config={"kegiatan": st.column_config.NumberColumn("kegiatan", width="small")})
-        if len(frames["issues"]):
-            right.warning(f"{len(frames['issues'])} peringatan (tidak menghentikan impor):")
-            right.dataframe(frames["issues"], hide_index=True, width="stretch")
+        if len(frames["warnings"]):
+            right.warning(f"{len(frames['warnings'])} peringatan (tidak menghentikan impor):")
+            right.dataframe(frames["warnings"], hide_index=True, width="stretch")
         else:
             right.success("Tidak ada peringatan.")
         st.caption("Baris pertama yang terbaca (lembar dan nomor baris di file asli):")

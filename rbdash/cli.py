@@ -39,7 +39,7 @@ def parse(as_json, file):
         click.echo(json.dumps(plan.to_dict(), ensure_ascii=False))
         return
     click.echo(f"{plan.satker} {plan.year}: {len(plan.activities)} activities")
-    for issue in plan.issues:
+    for issue in plan.warnings:
         where = ":".join(str(x) for x in (issue.sheet, issue.row) if x is not None)
         click.echo(f"  warning {issue.type} {where} {issue.message}")
 

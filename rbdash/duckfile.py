@@ -107,6 +107,16 @@ class DuckFile:
                     root, self._root = self._root, None
                     root.close()
 
+    def head(self, n: int = 16) -> bytes | None:
+        """The file's first bytes, or None while this process has it open: reading them then would
+        open and close a second descriptor, and closing any descriptor of a file drops the
+        process's POSIX lock on it (the cause of issue 12's lost edit)."""
+        with self._lock:
+            if self._root is not None:
+                return None
+            with open(self.path, "rb") as fh:
+                return fh.read(n)
+
     @property
     def is_open(self) -> bool:
         return self._root is not None

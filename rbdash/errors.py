@@ -18,10 +18,20 @@ MESSAGES = {
                   "(File > Info > Protect Workbook) and save again",
                   "workbook dikunci kata sandi; buka di Excel, hapus kata sandi "
                   "(File > Info > Protect Workbook), simpan, lalu unggah lagi"),
-    "legacy_xls": ("this is an old .xls (Excel 97-2003) file; save it as .xlsx in Excel",
-                   "ini file .xls lama (Excel 97-2003); simpan ulang sebagai .xlsx di Excel"),
-    "not_excel": ("not an Excel .xlsx file (unknown content); save the plan as .xlsx",
-                  "bukan file Excel .xlsx (isi tidak dikenal); simpan rencana aksi sebagai .xlsx"),
+    "xls_damaged": ("the .xls (Excel 97-2003) workbook is damaged or not a workbook ({detail}); open it in Excel "
+                    "and save it again as .xlsx",
+                    "workbook .xls (Excel 97-2003) rusak atau bukan workbook; buka di Excel lalu simpan ulang "
+                    "sebagai .xlsx"),
+    "html_as_excel": ("this is a web page (HTML) saved with an Excel name, as other systems export it, not a "
+                      "workbook; open it in Excel and save it as 'Excel Workbook (.xlsx)'",
+                      "file ini halaman web (HTML) yang diberi nama Excel, hasil ekspor sistem lain, bukan workbook; "
+                      "buka di Excel lalu simpan sebagai 'Excel Workbook (.xlsx)'"),
+    "csv_as_excel": ("this is a text (CSV) file saved with an Excel name, not a workbook; open it in Excel and "
+                     "save it as 'Excel Workbook (.xlsx)'",
+                     "file ini teks (CSV) yang diberi nama Excel, bukan workbook; buka di Excel lalu simpan sebagai "
+                     "'Excel Workbook (.xlsx)'"),
+    "not_excel": ("not an Excel workbook (.xlsx, .xlsm or .xls; unknown content); save the plan as .xlsx",
+                  "bukan file Excel (.xlsx, .xlsm atau .xls; isi tidak dikenal); simpan rencana aksi sebagai .xlsx"),
     "truncated": ("the file is truncated or damaged ({detail}); copy or download it again",
                   "file terpotong atau rusak; salin atau unduh ulang file aslinya"),
     "plain_zip": ("this is a plain ZIP archive, not an Excel workbook; extract it and upload the .xlsx inside",
@@ -189,8 +199,8 @@ def error_from_dict(d: dict) -> RbdashError:
     return cls(d["code"], **d.get("params", {}))
 
 
-# Problems that do not stop an import: collected as issues (frictionless-style) with type, sheet, row.
-ISSUES = {
+# Problems that do not stop an import: collected as warnings (frictionless-style) with type, sheet, row.
+WARNINGS = {
     "hidden_sheet": ("hidden sheet '{sheet}' skipped", "lembar tersembunyi '{sheet}' dilewati"),
     "not_a_plan_sheet": ("sheet '{sheet}' has no plan table (skipped)",
                          "lembar '{sheet}' tidak berisi tabel rencana aksi (dilewati)"),
@@ -206,6 +216,10 @@ ISSUES = {
                       "the standard catalogue",
                       "{count} kegiatan di lembar '{sheet}' tidak mencantumkan area; area ditebak dari katalog standar"),
     "bad_month": ("row {row}: month '{value}' not understood", "baris {row}: bulan '{value}' tidak dikenali"),
+    "schedule_text_unreadable": ("row {row}: schedule '{value}' not understood; activity kept without months",
+                                 "baris {row}: jadwal '{value}' tidak dapat dibaca; kegiatan disimpan tanpa bulan"),
+    "dates_outside_year": ("row {row}: dates {value} lie outside the plan year; activity kept without months",
+                           "baris {row}: tanggal {value} di luar tahun rencana; kegiatan disimpan tanpa bulan"),
     "end_before_start": ("row {row}: end month before start month; swapped",
                          "baris {row}: bulan selesai sebelum bulan mulai; ditukar"),
     "stray_cells": ("{count} cell(s) far outside the plan table ignored on sheet '{sheet}' (first at {cell}); "
@@ -216,12 +230,14 @@ ISSUES = {
                          "baris {row}: tautan bukti dukung '{value}' bukan alamat http(s); tidak disimpan"),
     "evidence_kept_as_text": ("row {row}: evidence '{value}' is not a link; kept in KET",
                               "baris {row}: bukti dukung '{value}' bukan tautan; disimpan di KET"),
+    "satker_from_signature": ("office name taken from the signature block under the table",
+                              "nama satker diambil dari blok tanda tangan di bawah tabel"),
     "satker_from_filename": ("office name taken from the file name", "nama satker diambil dari nama file"),
     "year_from_filename": ("year taken from the file name", "tahun diambil dari nama file"),
 }
 
 
-def issue_text(code, **params):
+def warning_text(code, **params):
     """(English, Indonesian) text of a non-fatal issue."""
-    en, id_ = ISSUES[code]
+    en, id_ = WARNINGS[code]
     return en.format(**params), id_.format(**params)

@@ -59,7 +59,7 @@ class Outcome:
 
     @property
     def warnings(self) -> int:
-        return len(self.plan.issues) if self.plan else 0
+        return len(self.plan.warnings) if self.plan else 0
 
     @property
     def imported(self) -> bool:
@@ -153,11 +153,11 @@ def preview_frames(plan: Plan, first: int = 10) -> dict:
                 .groupby("area_no").size().rename("kegiatan").reset_index())
     per_area.insert(0, "area", [f"{n}. {SHORT[n]}" if n in SHORT else "Tanpa area" for n in per_area["area_no"]])
     per_area = per_area.drop(columns="area_no")
-    issues = pd.DataFrame([{"lembar": i.sheet or "", "baris": str(i.row or ""), "peringatan": i.message_id}
-                           for i in plan.issues], columns=["lembar", "baris", "peringatan"])
+    warnings = pd.DataFrame([{"lembar": i.sheet or "", "baris": str(i.row or ""), "peringatan": i.message_id}
+                           for i in plan.warnings], columns=["lembar", "baris", "peringatan"])
     head = pd.DataFrame([{
         "lembar": a.sheet, "baris": a.row, "area": area_label(a.area_no), "kegiatan": a.kegiatan or "",
         "sub kegiatan": a.sub_kegiatan or "", "indikator": a.indikator_text() or "",
         "jadwal": months_text(a.planned_months), "realisasi": months_text(a.realized_months),
     } for a in plan.activities[:first]])
-    return {"per_area": per_area, "issues": issues, "head": head}
+    return {"per_area": per_area, "warnings": warnings, "head": head}

@@ -1,4 +1,4 @@
-"""What a parsed workbook is: a Plan of Activities plus the Issues met while reading it.
+"""What a parsed workbook is: a Plan of Activities plus the warnings met while reading it.
 
 Plain dataclasses shared by the parser, the import service and the store.  ``to_dict`` is the
 ``parse --json`` contract; ``from_dict`` is its inverse, so a plan parsed in a worker process crosses
@@ -7,30 +7,36 @@ back to the parent as JSON (never as a pickle of objects built from an untrusted
 
 from dataclasses import dataclass, field
 
-from rbdash.errors import issue_text
+from rbdash.errors import warning_text
 
 
 @dataclass
-class Issue:
-    """A problem that does not stop the import (frictionless-style: type, where, parameters)."""
+class PlanWarning:
+    """A problem that does not stop the import (frictionless-style): its type, where it is (sheet, row,
+    column) and its parameters as data; ``message``/``message_id`` are those rendered in English/Indonesian."""
     type: str
     sheet: str | None
     row: int | None
     message: str
     message_id: str
+    column: int | None = None
+    params: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"type": self.type, "sheet": self.sheet, "row": self.row,
-                "message": self.message, "message_id": self.message_id}
+        return {"type": self.type, "sheet": self.sheet, "row": self.row, "column": self.column,
+                "params": self.params, "message": self.message, "message_id": self.message_id}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Issue":
-        return cls(d["type"], d.get("sheet"), d.get("row"), d["message"], d["message_id"])
+    def from_dict(cls, d: dict) -> "PlanWarning":
+        return cls(d["type"], d.get("sheet"), d.get("row"), d["message"], d["message_id"],
+                   d.get("column"), d.get("params") or {})
 
 
-def make_issue(code: str, sheet: str | None = None, row: int | None = None, **params) -> Issue:
-    en, id_ = issue_text(code, sheet=sheet, row=row, **params)
-    return Issue(code, sheet, row, en, id_)
+def make_warning(code: str, sheet: str | None = None, row: int | None = None, column: int | None = None,
+                 **params) -> PlanWarning:
+    """The one way to report a warning: its code names the message in ``errors.WARNINGS``."""
+    en, id_ = warning_text(code, sheet=sheet, row=row, **params)
+    return PlanWarning(code, sheet, row, en, id_, column, params)
 
 
 @dataclass
@@ -72,7 +78,7 @@ class Plan:
     satker: str
     year: int
     activities: list
-    issues: list
+    warnings: list
     source_name: str
     sha256: str
     as_of_month: int | None = None
@@ -83,11 +89,11 @@ class Plan:
                 "sha256": self.sha256, "as_of_month": self.as_of_month,
                 "has_realization": self.has_realization,
                 "activities": [a.to_dict() for a in self.activities],
-                "warnings": [i.to_dict() for i in self.issues]}
+                "warnings": [i.to_dict() for i in self.warnings]}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Plan":
         return cls(satker=d["satker"], year=d["year"], source_name=d["source_name"], sha256=d["sha256"],
                    as_of_month=d.get("as_of_month"), has_realization=bool(d.get("has_realization")),
                    activities=[Activity.from_dict(a) for a in d["activities"]],
-                   issues=[Issue.from_dict(i) for i in d.get("warnings", [])])
+                   warnings=[PlanWarning.from_dict(i) for i in d.get("warnings", [])])

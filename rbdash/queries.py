@@ -204,13 +204,13 @@ def plan_header(store, satker, year):
     """The latest plan version of one office/year, or None."""
     df = store.query_df(
         """SELECT lv.id AS plan_version_id, lv.version, lv.source_name, lv.imported_at, lv.imported_by,
-                  lv.as_of_month, lv.activity_count, lv.issues_json, lv.has_data
+                  lv.as_of_month, lv.activity_count, lv.warnings_json, lv.has_data
            FROM latest_plans lv JOIN satker s ON s.id = lv.satker_id WHERE s.name = ? AND lv.year = ?""",
         [satker, year])
     if df.empty:
         return None
     rec = df.iloc[0].to_dict()
-    rec["issues"] = json.loads(rec.pop("issues_json") or "[]")
+    rec["warnings"] = json.loads(rec.pop("warnings_json") or "[]")
     return rec
 
 

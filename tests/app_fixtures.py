@@ -58,7 +58,7 @@ def make_plan(satker, year, rows, has_realization=False, as_of=None, source=None
                      planned_months=list(planned), realized_months=list(realized))
             for i, (area, keg, ind, planned, realized) in enumerate(rows)]
     digest = hashlib.sha256(repr((satker, year, rows)).encode()).hexdigest()
-    return Plan(satker=satker, year=year, activities=acts, issues=[], source_name=source or f"{satker}.xlsx",
+    return Plan(satker=satker, year=year, activities=acts, warnings=[], source_name=source or f"{satker}.xlsx",
                 sha256=digest, as_of_month=as_of, has_realization=has_realization)
 
 

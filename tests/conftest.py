@@ -17,6 +17,10 @@ SHARED = ROOT.parent / "shared"
 PLANS = SHARED / "fixtures" / "plans"
 TRUTHS = sorted(PLANS.glob("*.truth.json"))
 NO_SHARED = "../shared (the real-style fixture workbooks) is not beside this clone; CI has it"
+PLANS2 = SHARED / "fixtures" / "plans2"   # issue 6 families (weekly, symbols, text, dates, .xls ...)
+TRUTHS2 = sorted(PLANS2.glob("*.truth.json"))
+SCORE_TOOL = SHARED / "tools" / "score_parse.py"
+HAVE_SHARED = SCORE_TOOL.is_file() and PLANS.is_dir()
 
 
 def _generated():

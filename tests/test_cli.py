@@ -143,8 +143,8 @@ def _encrypted():
     return out.getvalue()
 
 
-def _legacy_xls():
-    """The OLE2 signature of an Excel 97-2003 file, without the encryption streams."""
+def _damaged_xls():
+    """The OLE2 signature of an Excel 97-2003 file and nothing of a workbook after it."""
     return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024
 
 
@@ -154,12 +154,19 @@ HEADER_ONLY = _xlsx_bytes([["RENCANA AKSI KPU KOTA CONTOH TAHUN 2024"]] + plan_r
 
 BAD = [
     ("empty", b"", "the file is empty (0 bytes); export the workbook again"),
-    ("text", b"NO;KEGIATAN\n1;Rapat\n", "not an Excel .xlsx file (unknown content); save the plan as .xlsx"),
+    ("csv", b"NO;KEGIATAN\n1;Rapat\n", "this is a text (CSV) file saved with an Excel name, not a workbook; "
+                                      "open it in Excel and save it as 'Excel Workbook (.xlsx)'"),
+    ("html", b"<html><body><table><tr><td>NO</td><td>KEGIATAN</td></tr></table></body></html>",
+     "this is a web page (HTML) saved with an Excel name, as other systems export it, not a workbook; open it in "
+     "Excel and save it as 'Excel Workbook (.xlsx)'"),
+    ("unknown", b"\x00\x01\x02garbage" * 40, "not an Excel workbook (.xlsx, .xlsm or .xls; unknown content); "
+                                                "save the plan as .xlsx"),
     ("truncated", FIXTURE_BYTES[: len(FIXTURE_BYTES) // 2],
      "the file is truncated or damaged (File is not a zip file); copy or download it again"),
     ("encrypted", _encrypted(), "the workbook is password-protected; remove the password in Excel "
                                "(File > Info > Protect Workbook) and save again"),
-    ("legacy_xls", _legacy_xls(), "this is an old .xls (Excel 97-2003) file; save it as .xlsx in Excel"),
+    ("damaged_xls", _damaged_xls(), "the .xls (Excel 97-2003) workbook is damaged or not a workbook "
+                                    "(Cannot detect file format); open it in Excel and save it again as .xlsx"),
     ("plain_zip", _plain_zip(), "this is a plain ZIP archive, not an Excel workbook; extract it and upload "
                                 "the .xlsx inside"),
     ("picture", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "this is a PNG picture renamed to .xlsx, not a workbook"),
@@ -272,7 +279,8 @@ def test_an_import_that_stores_nothing_creates_no_database(tmp_path):
     bad.write_bytes(b"bukan excel")
     db = tmp_path / "baru.duckdb"
     p = rbdash("import", "--db", db, bad, check=2)
-    assert p.stdout == f"{bad}: refused: not an Excel .xlsx file (unknown content); save the plan as .xlsx\n"
+    assert p.stdout == (f"{bad}: refused: not an Excel workbook (.xlsx, .xlsm or .xls; unknown content); save the "
+                        "plan as .xlsx\n")
     assert not db.exists()
 
 

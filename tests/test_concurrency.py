@@ -61,6 +61,18 @@ def edit(store, ids, user, acks, raw):
             raw.append(f"{type(exc).__name__}: {str(exc)[:100]}")
 
 
+def _diagnose(store, lost, chunks):
+    """Which writer made a lost edit and what the database still holds of it (audit row, progress)."""
+    out = []
+    for aid in lost:
+        writer = next(k for k, chunk in enumerate(chunks) if aid in chunk)
+        audit = store.query_df("SELECT id, actor, logged_at FROM audit_log WHERE activity_id = ?", [aid])
+        prog = store.query_df("SELECT * FROM progress WHERE activity_id = ?", [aid])
+        out.append(f"id {aid} by writer {writer} (0-3 threads, 4-5 processes); audit rows "
+                   f"{audit.to_dict('records')}; progress {prog.to_dict('records')}")
+    return " | ".join(out)
+
+
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
     """A database with 6 offices, and a folder of 4 more offices to import during each round."""
@@ -117,7 +129,8 @@ def test_no_acknowledged_edit_is_lost(base, tmp_path, round_no):
     store = Store(db)
     stored = set(store.query_df("SELECT activity_id FROM progress WHERE source = 'edit'")["activity_id"])
     log = store.query_df("SELECT activity_id, actor FROM audit_log WHERE action = 'progress'")
-    assert set(acks) <= stored, f"acknowledged but lost: {sorted(set(acks) - stored)}"
+    lost = sorted(set(acks) - stored)
+    assert not lost, f"acknowledged but lost: {lost}; " + _diagnose(store, lost, chunks)
     assert set(acks) <= set(log["activity_id"])
     assert set(log["actor"]) == {"admin", "aceh"}  # the logged-in accounts, in threads and processes
 
@@ -145,3 +158,17 @@ def test_two_stores_saving_the_same_activity_get_the_conflict_message(tmp_path):
     for t in threads:
         t.join()
     assert sorted(map(str, results)) == ["1", "conflict"]
+
+
+def test_a_second_store_on_an_open_file_keeps_it_locked(tmp_path):
+    """Constructing a Store checks the file's header; reading it while this process has the file open
+    would close a second descriptor and so drop the process's POSIX lock: another process could then
+    open the file and its commit be overwritten (a lost edit)."""
+    db = tmp_path / "l.duckdb"
+    store = Store(db)
+    probe = "import duckdb, sys\ntry:\n    duckdb.connect(sys.argv[1])\nexcept duckdb.IOException as e:\n" \
+            "    sys.exit('locked' if 'lock' in str(e) else str(e))\nsys.exit('opened')"
+    with store.connect():
+        Store(db)
+        p = subprocess.run([sys.executable, "-c", probe, str(db)], capture_output=True, text=True, timeout=60)
+    assert p.stderr.strip() == "locked"

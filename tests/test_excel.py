@@ -1,4 +1,8 @@
-"""Parser: the shared fixture families, one small workbook per quirk, satker/year normalisation."""
+"""Parser: the shared fixture families, one small workbook per quirk, satker/year normalisation.
+
+Tests on ../shared (the real-style fixtures and their scorer) skip with conftest.NO_SHARED when it is
+not beside the clone; everything else builds its own workbooks.
+"""
 
 import datetime as dt
 import importlib.util
@@ -9,29 +13,45 @@ import sys
 import pytest
 from openpyxl.styles.colors import Color
 
-from conftest import HEADER, PLANS, ROOT, SHARED, TRUTHS, plan_rows
+from conftest import HAVE_SHARED, HEADER, NO_SHARED, PLANS, PLANS2, ROOT, SAMPLES, SCORE_TOOL, TRUTHS, TRUTHS2, plan_rows
+from rbdash import demo
 from rbdash.excel import find_satker, find_year, month_of, parse_workbook, split_packed
 
-_spec = importlib.util.spec_from_file_location("score_parse", SHARED / "tools" / "score_parse.py")
-score_parse = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(score_parse)
+needs_shared = pytest.mark.skipif(not HAVE_SHARED, reason=NO_SHARED)
 
 
-@pytest.mark.parametrize("truth_file", TRUTHS, ids=lambda p: p.name.removesuffix(".truth.json"))
+def _score_parse():
+    """The shared scorer as a module (only called when ../shared is there)."""
+    spec = importlib.util.spec_from_file_location("score_parse", SCORE_TOOL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_FIXTURES = [pytest.param(t, id=f"{t.parent.name}/{t.name.removesuffix('.truth.json')}") for t in TRUTHS + TRUTHS2]
+
+
+@needs_shared
+@pytest.mark.parametrize("truth_file", _FIXTURES or [pytest.param(None, id="shared-absent")])
 def test_fixture_scores_perfectly(truth_file):
+    """Each shared fixture scores perfectly, and demo.compare (the scorer for generated workbooks)
+    agrees with the shared scorer on it."""
     truth = json.loads(truth_file.read_text(encoding="utf-8"))
-    out = json.loads(json.dumps(parse_workbook(PLANS / truth["file"]).to_dict()))
-    ok, n, extra, fails, meta = score_parse.score_file(truth, out)
+    out = json.loads(json.dumps(parse_workbook(truth_file.parent / truth["file"]).to_dict()))
+    ok, n, extra, fails, meta = _score_parse().score_file(truth, out)
+    assert demo.compare(truth, out) == (ok, n, extra, fails, meta)
     assert (ok, extra, fails, meta) == (n, 0, {}, [])
 
 
-def test_score_tool_reports_full_accuracy():
-    """The contract other tools rely on: the CLI, run by the shared scorer, scores 1.000."""
-    p = subprocess.run([sys.executable, str(SHARED / "tools" / "score_parse.py"), str(PLANS), "--",
+@needs_shared
+@pytest.mark.parametrize("plans", [PLANS, PLANS2], ids=["plans", "plans2"])
+def test_score_tool_reports_full_accuracy(plans):
+    """The contract other tools rely on: the CLI, run by the shared scorer, scores 1.000 on both sets."""
+    p = subprocess.run([sys.executable, str(SCORE_TOOL), str(plans), "--",
                         sys.executable, "-m", "rbdash", "parse", "--json"],
-                       capture_output=True, text=True, cwd=ROOT, timeout=300)
+                       capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert "record accuracy 1.000" in p.stdout, p.stdout + p.stderr
-    assert "satker/year wrong or unreadable in 0 files" in p.stdout
+    assert "satker/year wrong or unreadable in 0 files" in p.stdout, p.stdout
     assert p.returncode == 0
 
 
@@ -140,7 +160,7 @@ def test_start_end_months(make_wb):
             [3, "7. Pengawasan", "Pengelolaan SPIP", "Monev SPIP", "Laporan", dt.datetime(2024, 2, 1), "Feb"]]
     plan = parse_workbook(make_wb(rows))
     assert [a.planned_months for a in plan.activities] == [[3, 4, 5, 6], [9, 10, 11], [2]]
-    assert [(i.type, i.row) for i in plan.issues] == [("end_before_start", 5)]
+    assert [(i.type, i.row) for i in plan.warnings] == [("end_before_start", 5)]
 
 
 def test_monev_target_realisation_subcolumns(make_wb):
@@ -168,15 +188,25 @@ def test_rencana_realisasi_row_pairs(make_wb):
 
 
 def test_hidden_and_recap_sheets_are_skipped_with_a_warning(make_wb):
+    """A recap is skipped for what it holds (counts under the plan's headers), not for its name."""
     other = plan_rows([(TEXTS, {7: "√"})])
+    recap = [HEADER + list(range(1, 13))] + [[n, name, 2, 3, 4] + [1] * 12
+                                              for n, name in ((1, "Manajemen Perubahan"), (2, "Penataan Tata Laksana"))]
     path = make_wb(plan_rows([(TEXTS, {1: "√"})]),
                    extra_sheets=[("Lama", [["RENCANA AKSI KPU KOTA LAIN TAHUN 2020"]] + other, "hidden"),
-                                 ("Rekap", [["AREA", "KEGIATAN", "INDIKATOR"]] + other[1:], "visible")])
+                                 ("Rekap", recap, "visible")])
     plan = parse_workbook(path)
     assert [(a.sheet, a.planned_months) for a in plan.activities] == [("Renaksi", [1])]
-    assert [i.type for i in plan.issues] == ["hidden_sheet", "recap_sheet"]
-    assert plan.issues[0].message_id == "lembar tersembunyi 'Lama' dilewati"
+    assert [i.type for i in plan.warnings] == ["hidden_sheet", "recap_sheet"]
+    assert plan.warnings[0].message_id == "lembar tersembunyi 'Lama' dilewati"
     assert plan.satker == "KPU Kota Contoh"
+
+
+@pytest.mark.parametrize("name", ["Rekap Renaksi", "Gantt Chart RB", "Jadwal"])
+def test_a_plan_is_read_whatever_its_sheet_is_called(make_wb, name):
+    path = make_wb(plan_rows([(TEXTS, {3: "√"})]), extra_sheets=[(name, plan_rows([(TEXTS, {7: "√"})]), "visible")])
+    plan = parse_workbook(path)
+    assert [(a.sheet, a.planned_months) for a in plan.activities] == [("Renaksi", [3]), (name, [7])]
 
 
 def test_areas_inferred_from_content_when_file_has_none(make_wb):
@@ -189,7 +219,7 @@ def test_areas_inferred_from_content_when_file_has_none(make_wb):
     plan = parse_workbook(make_wb(rows))
     assert [(a.area_no, a.area_source) for a in plan.activities] == [(7, "catalogue"), (2, "catalogue"),
                                                                       (5, "catalogue")]
-    assert plan.issues[0].type == "area_inferred"
+    assert plan.warnings[0].type == "area_inferred"
 
 
 @pytest.mark.parametrize("title, satker, year", [
@@ -231,8 +261,8 @@ def test_provenance_points_at_the_source_row(make_wb):
 
 
 def test_generated_unseen_workbooks_score_perfectly(tmp_path):
-    """Other offices, content and variations of every family, written by the demo generator."""
-    demo = pytest.importorskip("rbdash.demo")
+    """Other offices, content and variations of every seed family, written by the demo generator (the
+    issue 6 families are in test_excel_families.py)."""
     total = ok_all = 0
     failures = []
     for i, family in enumerate(demo.FAMILIES):
@@ -241,7 +271,7 @@ def test_generated_unseen_workbooks_score_perfectly(tmp_path):
             path = tmp_path / f"{family}_{seed}.xlsx"
             truth = demo.generate(path, family, name, 2024 + seed % 2, seed=1000 + seed * 17 + i)
             out = json.loads(json.dumps(parse_workbook(path).to_dict()))
-            ok, n, extra, fails, meta = score_parse.score_file(truth, out)
+            ok, n, extra, fails, meta = demo.compare(truth, out)
             total += n + extra
             ok_all += ok
             if ok != n or extra or meta:
@@ -251,13 +281,13 @@ def test_generated_unseen_workbooks_score_perfectly(tmp_path):
 
 
 def test_damaged_bytes_are_refused_never_crash():
-    """Seeded corruption of a fixture (flipped bytes, cut tails): every outcome is a parse or a named
-    refusal; zlib, zip and XML errors never escape as tracebacks."""
+    """Seeded corruption of a shaded workbook (flipped bytes, cut tails): every outcome is a parse or a
+    named refusal; zlib, zip and XML errors never escape as tracebacks."""
     import random
 
     from rbdash.errors import RbdashError
     rng = random.Random(20261123)
-    data = (PLANS / "kpu_kota_banjarmasin_2022.xlsx").read_bytes()  # fills: the styles XML is read too
+    data = (SAMPLES / "kpu_kota_banjarmasin_2022.xlsx").read_bytes()  # fills: the styles XML is read too
     codes = set()
     for _ in range(120):
         b = bytearray(data)

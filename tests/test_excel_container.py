@@ -73,7 +73,7 @@ hwm = re.search(r"VmHWM:\s+(\d+) kB", open("/proc/self/status").read())
 print(json.dumps({"seconds": time.perf_counter() - t,
                   "peak_mb": int(hwm.group(1)) / 1024,
                   "activities": [a.to_dict() for a in plan.activities],
-                  "issues": [[i.type, i.sheet, i.row, i.message] for i in plan.issues]}))
+                  "warnings": [[i.type, i.sheet, i.row, i.message] for i in plan.warnings]}))
 """
 
 
@@ -103,7 +103,7 @@ def test_stray_cells_far_away_cost_nothing_and_are_reported(base, tmp_path, wher
     got = measured_parse(path)
     assert got["activities"] == clean["activities"]
     row = int(first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
-    assert got["issues"] == [["stray_cells", wb.active.title, row,
+    assert got["warnings"] == [["stray_cells", wb.active.title, row,
                               f"{count} cell(s) far outside the plan table ignored on sheet '{wb.active.title}' "
                               f"(first at {first}); delete them in Excel if they are not meant to be there"]]
     assert got["seconds"] < clean["seconds"] + 1.0
@@ -115,7 +115,7 @@ def test_a_dimension_claiming_the_whole_sheet_changes_nothing(base):
     huge = rewrite(data, lambda n, b: b.replace(b'<dimension ref="', b'<dimension ref="A1:XFD1048576" x="')
                    if n == "xl/worksheets/sheet1.xml" else b)
     assert activities(parse_workbook(huge, name=base.name)) == activities(parse_workbook(base))
-    assert parse_workbook(huge, name=base.name).issues == []
+    assert parse_workbook(huge, name=base.name).warnings == []
 
 
 # --- integrity of the package -------------------------------------------------------------------
@@ -191,4 +191,4 @@ def test_a_reference_outside_any_sheet_is_stray_not_a_crash(base, ref):
                             b"</sheetData>" % ref.encode(), 1)
     plan = parse_workbook(rewrite(base.read_bytes(), move), name=base.name)
     assert activities(plan) == activities(parse_workbook(base))
-    assert [i.type for i in plan.issues] == ["stray_cells"]
+    assert [i.type for i in plan.warnings] == ["stray_cells"]

@@ -34,7 +34,7 @@ def test_evidence_from_a_workbook(tmp_path, value, stored, warning, ket):
     plan = parse_workbook(path)
     act = next(a for a in plan.activities if a.row == cell.row)
     assert act.evidence == stored
-    got = [(i.type, i.message_id) for i in plan.issues if i.type.startswith("evidence") and i.row == cell.row]
+    got = [(i.type, i.message_id) for i in plan.warnings if i.type.startswith("evidence") and i.row == cell.row]
     if warning is None:
         assert got == []
     else:

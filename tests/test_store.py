@@ -8,6 +8,7 @@ from conftest import MONEV, SAMPLES, db_snapshot, sample_truth
 from rbdash import store as store_mod
 from rbdash.errors import ConflictError, StoreError, ValidationError
 from rbdash.excel import parse_workbook
+from rbdash.model import make_warning
 from rbdash.schedule import mask_to_months, months_to_mask
 from rbdash.store import Store
 
@@ -18,6 +19,22 @@ def test_migrations_are_recorded_and_idempotent(tmp_path):
     s = Store(path)
     assert s.schema_version() == len(store_mod.MIGRATIONS)
     assert s.query_df("SELECT count(*) AS n FROM migrations")["n"][0] == len(store_mod.MIGRATIONS)
+
+
+def test_migration_4_renames_issues_json_and_keeps_the_warnings(tmp_path, monkeypatch):
+    """A database written before 'warnings' was the one word keeps its plans' warnings after the rename
+    (the views over plan_versions are rebuilt with it)."""
+    from rbdash import queries
+    path = tmp_path / "old.duckdb"
+    plan = parse_workbook(SAMPLES / "kpu_kota_pasuruan_2022.xlsx")
+    plan.warnings.append(make_warning("year_from_filename"))
+    monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:3])
+    Store(path).import_plan(plan)
+    monkeypatch.undo()
+    s = Store(path)
+    assert s.schema_version() == 4
+    header = queries.plan_header(s, plan.satker, plan.year)
+    assert [w["type"] for w in header["warnings"]] == [w.type for w in plan.warnings]
 
 
 @pytest.mark.parametrize("months, mask", [([], 0), ([1], 1), ([12], 2048), ([1, 3, 12], 0b100000000101)])

@@ -17,6 +17,10 @@ MONTHS = {
 # A cell in the month grid counts as scheduled when it holds one of these (or a positive number).
 MARKS = {"√", "✓", "✔", "☑", "✅", "v", "x", "✗", "✘", "×", "*", "•", "●", "■", "▪", "o", "y", "ya",
          "ok", "+", "#", "yes", "1"}
+# Excel's Insert Symbol writes a letter in a symbol font: these letters are check marks (or crosses,
+# as "x" is above) only in that font; the same letter in a text font is text.
+SYMBOL_TICKS = {"wingdings": set("üþûýÜ"), "wingdings 2": set("PROQS"), "wingdings 3": set(),
+                "webdings": set("a"), "marlett": set("ab"), "symbol": set("Ö")}
 PLAN_WORDS = {"t", "target", "rencana", "renc", "rcn", "p", "plan", "jadwal"}
 REAL_WORDS = {"r", "realisasi", "real", "rea", "realisasi kegiatan", "capaian"}
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zA-Z][.)]|\(?[a-z0-9]{1,3}\)|[ivx]{1,4}[.)]|[-•])\s+")
@@ -52,6 +56,23 @@ def _is_mark(v):
         return float(s.replace(",", ".")) > 0
     except ValueError:
         return False
+
+
+def symbol_char(v):
+    """The character of a one-character cell that could be a symbol-font tick, else None.  Symbol
+    fonts are sometimes stored in the private-use area (U+F0xx): its low byte is the letter."""
+    if not isinstance(v, str):
+        return None
+    s = v.strip()
+    if len(s) != 1:
+        return None
+    if 0xF020 <= ord(s) <= 0xF0FF:
+        s = chr(ord(s) - 0xF000)
+    return s if any(s in chars for chars in SYMBOL_TICKS.values()) else None
+
+
+def is_symbol_tick(ch, font):
+    return bool(font) and ch in SYMBOL_TICKS.get(font.strip().casefold(), ())
 
 
 def month_of(v):

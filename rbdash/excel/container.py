@@ -16,8 +16,9 @@ _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotIm
 
 
 def check_container(data):
-    """Refuse bytes that are not a sane .xlsx before any parser sees them; return the worksheet
-    parts ({path: XML}), every member inflated and CRC-checked."""
+    """Refuse bytes that are not a sane workbook before any parser sees them.  Returns the worksheet
+    parts of an .xlsx/.xlsm ({path: XML}, every member inflated and CRC-checked), or None for a
+    legacy .xls (an OLE2 file that is not encrypted)."""
     if not data:
         raise UnreadableFile("empty")
     if len(data) > MAX_FILE_MB * 1024 * 1024:
@@ -26,14 +27,16 @@ def check_container(data):
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         encrypted = "EncryptionInfo".encode("utf-16-le") in data or b"EncryptedPackage" in data \
             or "EncryptedPackage".encode("utf-16-le") in data
-        raise UnreadableFile("encrypted" if encrypted else "legacy_xls")
+        if encrypted:
+            raise UnreadableFile("encrypted")
+        return None
     for magic, kind in ((b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"BM", "BMP")):
         if head.startswith(magic):
             raise UnreadableFile("picture", kind=kind)
     if head.startswith(b"%PDF"):
         raise UnreadableFile("pdf")
     if not head.startswith(b"PK"):
-        raise UnreadableFile("not_excel")
+        raise UnreadableFile(_text_kind(data) or "not_excel")
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
@@ -72,6 +75,29 @@ def _verified(zf, info):
     except (*_DAMAGED, RuntimeError) as exc:  # RuntimeError: an encrypted member
         raise UnreadableFile("truncated", detail=_short(exc)) from None
     return b"".join(chunks) if keep else None
+
+
+_HTML = re.compile(rb"<\s*(!doctype\s+html|html|table|head|body|meta)\b|<\?xml[^>]*>\s*(<\?mso[^>]*>\s*)?<workbook",
+                   re.I)
+
+
+def _text_kind(data):
+    """'html_as_excel' or 'csv_as_excel' for the text files other systems export with an Excel name."""
+    head = data[:4096]
+    for bom in (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff"):
+        if head.startswith(bom):
+            head = head[len(bom):].replace(b"\x00", b"") if bom != b"\xef\xbb\xbf" else head[len(bom):]
+    if _HTML.search(head[:1024]):
+        return "html_as_excel"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = head.decode("latin-1")
+    lines = [ln for ln in text.splitlines()[:20] if ln.strip()]
+    printable = all(ch.isprintable() or ch in "\t\r\n" for ch in text[:2000])
+    if printable and lines and all(any(sep in ln for sep in ",;\t") for ln in lines[:5]):
+        return "csv_as_excel"
+    return None
 
 
 def _short(exc):

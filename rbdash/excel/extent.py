@@ -79,7 +79,7 @@ def _trimmed(xml, max_row, max_col):
 
 
 def trim(data, parts):
-    """(bytes for the reader, {sheet name: (count, first stray ref)}) — ``data`` itself when nothing
+    """(bytes for the reader, {sheet name: (count, row, column, ref) of the first stray cell}) — ``data`` itself when nothing
     lies far away.  ``parts`` are the worksheet XMLs by path (from ``check_container``)."""
     found = {path: b for path, xml in parts.items() if (b := bounds(xml))}
     if not found:
@@ -97,7 +97,7 @@ def trim(data, parts):
     strays = {}
     for path, (_, _, cells) in found.items():
         r, c = min(cells)
-        strays[names.get(path, path)] = (len(cells), f"{_col_letters(c)}{r}")
+        strays[names.get(path, path)] = (len(cells), r, c, f"{_col_letters(c)}{r}")
     return out.getvalue(), strays
 
 

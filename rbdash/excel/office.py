@@ -6,7 +6,7 @@ from rbdash.excel.cells import MONTHS
 
 _SATKER = re.compile(
     r"\b(?:KPU|KOMISI\s+PEMILIHAN\s+UMUM)\s+(?:(?P<ri>RI|REPUBLIK\s+INDONESIA)\b|"
-    r"(?P<level>PROVINSI|PROV\.?|KABUPATEN|KAB\.?|KOTA)\s+(?P<name>[A-Za-z][A-Za-z'\-]*(?:\s+[A-Za-z][A-Za-z'\-]*){0,3}))",
+    r"(?P<level>PROVINSI|PROV\.?|KABUPATEN|KAB\.?|KOTA)\s+(?:ADMINISTRASI\s+|ADM(?:\.\s*|\s+))?(?P<name>[A-Za-z][A-Za-z'\-]*(?:\s+[A-Za-z][A-Za-z'\-]*){0,3}))",
     re.I)
 _NAME_STOP = {"tahun", "th", "ta", "periode", "kondisi", "nomor", "tentang", "di", "pada", "semester",
               "triwulan", "tw", "bulan", "rencana", "reformasi", "laporan", "untuk", "sd", "s"}
@@ -28,8 +28,17 @@ def _clean_name(name):
     return " ".join(words)
 
 
-def find_satker(texts):
+_UNIT = re.compile(r"^\s*(?:unit\s+kerja|satuan\s+kerja|satker|instansi)\s*:\s*(?:sekretariat\s+)?"
+                   r"(?P<rest>(?:provinsi|prov\.?|kabupaten|kab\.?|kota)\s+.+)$", re.I)
+
+
+def find_satker(texts: list[str]) -> str | None:
+    """The office named in ``texts``: 'KPU <level> <name>' (or KOMISI PEMILIHAN UMUM …), or a
+    'Unit Kerja : Kabupaten X' line that leaves out the KPU."""
     for text in texts:
+        m = _UNIT.match(text)
+        if m and not _SATKER.search(text):
+            text = "KPU " + m.group("rest")
         for m in _SATKER.finditer(text):
             if m.group("ri"):
                 return "KPU RI"
@@ -42,7 +51,7 @@ def find_satker(texts):
     return None
 
 
-def find_year(texts):
+def find_year(texts: list[str]) -> int | None:
     for rx in (_YEAR, _ANY_YEAR):
         for text in texts:
             m = rx.search(text)
@@ -51,7 +60,7 @@ def find_year(texts):
     return None
 
 
-def find_as_of(texts):
+def find_as_of(texts: list[str]) -> int | None:
     for text in texts:
         for m in _ASOF.finditer(text):
             mo = MONTHS.get(m.group(1).casefold())

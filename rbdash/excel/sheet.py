@@ -3,18 +3,22 @@
 import re
 
 from rbdash import areas
+from rbdash.excel import when
 from rbdash.excel.cells import (
     _is_mark,
     _kind_word,
     _number,
     _text,
+    is_symbol_tick,
     month_of,
     split_packed,
     strip_numbering,
+    symbol_char,
 )
+from rbdash.excel.grid import is_grid_header
 from rbdash.excel.styles import _is_white
-from rbdash.excel.table import TEXT_ROLES, _month_row, _numbering_row
-from rbdash.model import Activity, make_issue
+from rbdash.excel.table import TEXT_ROLES, _numbering_row
+from rbdash.model import Activity, make_warning
 from rbdash.text import fold
 
 RECAP_SHEET = re.compile(r"rekap|ringkas|summary|resume|grafik|chart|dashboard|petunjuk|instruksi|"
@@ -23,12 +27,23 @@ LEGEND = re.compile(r"^\s*(keterangan|ket|legenda?|catatan|note)\s*[:.\-]|\s=\s|
 SIGNATURE = re.compile(r"^\s*(ditetapkan|mengetahui|menyetujui|ttd\.?\s*$|nip[\s.:]|dibuat\s+oleh|"
                        r"disusun\s+oleh|plh\.?\s|plt\.?\s|a\.?\s?n\.?\s|salinan\s+sesuai|"
                        r"[A-Z][\w .]+,\s*\d{1,2}\s+\w+\s+20\d\d)", re.I)
+# who signs: the office is named after the position ("SEKRETARIS KPU KABUPATEN X,"), never in notes
+OFFICIAL = re.compile(r"^\s*(?:a\.?\s?n\.?\s+|plh\.?\s+|plt\.?\s+)?(?:sekretaris|ketua|kepala|sekretariat|"
+                      r"kpu|komisi\s+pemilihan)\b", re.I)
+# a totals row (its numbers are counts, never ticks) and the notes block that ends a table
+TOTAL = re.compile(r"^\s*(jumlah|total|sub\s*-?\s*total|grand\s+total|jml\.?|rekapitulasi)\b\s*:?", re.I)
+NOTES = re.compile(r"^\s*(catatan|keterangan|ket|note|notes|nb)\s*[:.]?\s*$|^\s*catatan\s*:", re.I)
 
 
 class _SheetParser:
-    def __init__(self, name, rows, table, styles, issues, sheet_area):
-        self.name, self.rows, self.t, self.styles, self.issues = name, rows, table, styles, issues
-        self.sheet_area = sheet_area
+    """One sheet's table walked row by row; ``year`` is the plan's (dates and text are read in it),
+    ``merges`` the sheet's merged ranges (a bar merged over months marks all of them)."""
+
+    def __init__(self, name, rows, table, styles, warnings, sheet_area, year=None, merges=()):
+        self.name, self.rows, self.t, self.styles, self.warnings = name, rows, table, styles, warnings
+        self.sheet_area, self.year = sheet_area, year
+        self.spans = {(r1, c1): c2 for (r1, c1), (r2, c2) in merges if c2 > c1 and r1 >= table.data_start}
+        self.footer = []  # texts of the signature block, where the office may be named
         self.kind_col = self._find_kind_col()
         self.has_real = self.kind_col is not None or any(k == "real" for _, k in table.grid.values())
 
@@ -54,26 +69,63 @@ class _SheetParser:
             return None
         return row[c]
 
-    def value_marks(self, row):
+    def _spread(self, r, c, months):
+        """Months of grid cell (r, c) and, when it opens a merged bar, of every column it covers."""
+        stop = self.spans.get((r, c))
+        if stop is None:
+            return months
+        out = set(months)
+        for cc in range(c + 1, stop + 1):
+            if cc in self.t.grid and self.t.grid[cc][1] == self.t.grid[c][1]:
+                out.update(self.t.grid[cc][0])
+        return out
+
+    def value_marks(self, r, ticks=frozenset()):
+        row = self.rows[r]
         planned, realized = set(), set()
         n = len(row)
-        for c, (m, kind) in self.t.grid.items():
-            if c < n and row[c] is not None and _is_mark(row[c]):
-                (planned if kind == "plan" else realized).add(m)
+        for c, (months, kind) in self.t.grid.items():
+            if c < n and row[c] is not None and (_is_mark(row[c]) or (r, c) in ticks):
+                (planned if kind == "plan" else realized).update(self._spread(r, c, months))
         return planned, realized
+
+    def _symbol_ticks(self, first, last):
+        """Grid cells holding a check glyph in a symbol font (Wingdings "ü", Wingdings 2 "P")."""
+        cells = {(r, c) for r in range(first, last) for c in self.t.grid
+                 if c < len(self.rows[r]) and symbol_char(self.rows[r][c])}
+        if not cells:
+            return frozenset()
+        fonts = self.styles.fonts_for(self.name, min(r for r, _ in cells), max(r for r, _ in cells),
+                                      {c for _, c in cells})
+        return frozenset((r, c) for r, c in cells
+                         if is_symbol_tick(symbol_char(self.rows[r][c]), fonts.get(r, {}).get(c)))
 
     def parse(self):
         t, rows = self.t, self.rows
         last = len(rows)
         for r in range(t.data_start, len(rows)):
-            if self._is_signature(rows[r]):
+            if self._is_signature(rows[r]) or self._is_notes(rows[r]):
                 last = r
                 break
-        marks = {r: self.value_marks(rows[r]) for r in range(t.data_start, last)}
-        uses_dates = "start" in t.roles and "end" in t.roles
-        if t.grid and not uses_dates and not any(p or q for p, q in marks.values()) and last > t.data_start:
-            marks = self._fill_marks(t.data_start, last - 1)
-        return self._walk(range(t.data_start, last), marks, uses_dates)
+        sign = next((r for r in range(last, len(rows)) if self._is_signature(rows[r])), len(rows))
+        self.footer = [v.strip() for row in rows[sign:] for v in row if isinstance(v, str) and OFFICIAL.match(v)]
+        unread = set()
+        if t.schedule == "grid":
+            ticks = self._symbol_ticks(t.data_start, last)
+            # a JUMLAH row's counts are not marks: they must not hide a schedule drawn in colour
+            marks = {r: self.value_marks(r, ticks) for r in range(t.data_start, last) if not self._is_total(rows[r])}
+            if not any(p or q for p, q in marks.values()) and last > t.data_start:
+                marks = self._fill_marks(t.data_start, last - 1)
+        else:
+            read = self._date_range if t.schedule == "dates" else self._text_months
+            marks = {}
+            ticks = self._symbol_ticks(t.data_start, last) if t.grid else frozenset()
+            for r in range(t.data_start, last):
+                months = self.value_marks(r, ticks)[0] or read(rows[r], r)
+                if months is None:
+                    unread.add(r)
+                marks[r] = (months or set(), set())
+        return self._walk(range(t.data_start, last), marks, unread)
 
     def _fill_marks(self, first, last):
         text_cols = [c for role, c in self.t.roles.items() if role in TEXT_ROLES or role == "no"]
@@ -85,12 +137,24 @@ class _SheetParser:
             base = [row_fills.get(c) for c in text_cols]
             base_set = {b for b in base if b}
             planned, realized = set(), set()
-            for c, (m, kind) in self.t.grid.items():
+            for c, (months, kind) in self.t.grid.items():
                 rgb = row_fills.get(c)
                 if rgb and not _is_white(rgb) and rgb not in base_set:
-                    (planned if kind == "plan" else realized).add(m)
+                    (planned if kind == "plan" else realized).update(self._spread(r, c, months))
             out[r] = (planned, realized)
         return out
+
+    def _is_notes(self, row):
+        """A 'Catatan:' line under the table: what follows are notes, not activities."""
+        if any(_text(self.cell(row, role)) for role in ("sub_kegiatan", "indikator")):
+            return False
+        return any(isinstance(v, str) and NOTES.match(v) for v in row)
+
+    def _is_total(self, row):
+        """A JUMLAH/TOTAL row: its per-month numbers are counts, not ticks."""
+        texts = [v for c, v in enumerate(row) if isinstance(v, str) and v.strip() and c not in self.t.grid]
+        return bool(texts) and TOTAL.match(texts[0]) is not None and not any(
+            _text(self.cell(row, role)) for role in ("sub_kegiatan", "indikator"))
 
     def _is_signature(self, row):
         if any(_text(self.cell(row, role)) for role in ("kegiatan", "sub_kegiatan", "indikator")):
@@ -105,7 +169,7 @@ class _SheetParser:
             return True
         if any(isinstance(self.cell(row, role), str) for role in TEXT_ROLES):
             return False  # a data row: no need for the costlier month/numbering checks
-        return _numbering_row(row) or bool(_month_row(row))
+        return _numbering_row(row) or is_grid_header(row)
 
     def _is_legend(self, row):
         if _text(self.cell(row, "indikator")):
@@ -135,7 +199,7 @@ class _SheetParser:
             return a
         return None
 
-    def _walk(self, row_range, marks, uses_dates):
+    def _walk(self, row_range, marks, unread):
         acts = []
         ctx = {"area": self.sheet_area, "area_src": "sheet" if self.sheet_area else None,
                "kegiatan": None, "sub": None}
@@ -145,15 +209,13 @@ class _SheetParser:
             if not any(v not in (None, "") for v in row):
                 continue
             planned, realized = marks.get(r, (set(), set()))
-            if self._is_header_like(row) or self._is_legend(row):
+            if self._is_header_like(row) or self._is_legend(row) or self._is_total(row):
                 continue
             kind = _kind_word(row[self.kind_col]) if self.kind_col is not None and self.kind_col < len(row) else None
             if kind == "real":
                 if current is not None:
                     current.realized_months = sorted(set(current.realized_months) | planned | realized)
                 continue
-            if uses_dates and not planned:
-                planned = self._date_range(row, r)
             txt = {role: _text(self.cell(row, role)) for role in TEXT_ROLES}
             if not (planned or realized):
                 a = self._section_area(row, ctx["area"])
@@ -167,14 +229,14 @@ class _SheetParser:
                     ctx.update(kegiatan=None, sub=None)
                 if a:
                     ctx.update(area=a, area_src="column")
-            if not (planned or realized):
+            if not (planned or realized or r in unread):
                 current = self._no_schedule_row(r, txt, row, ctx, current)
                 continue
             if not (txt["kegiatan"] or txt["sub_kegiatan"] or txt["indikator"]):
                 if current is not None:
                     current.planned_months = sorted(set(current.planned_months) | planned)
                     current.realized_months = sorted(set(current.realized_months) | realized)
-                    self.issues.append(make_issue("marks_without_text", self.name, r + 1))
+                    self.warnings.append(make_warning("marks_without_text", self.name, r + 1))
                     continue
             if txt["kegiatan"]:
                 ctx.update(kegiatan=strip_numbering(txt["kegiatan"]), sub=None)
@@ -206,7 +268,7 @@ class _SheetParser:
                 base = current.indikator_text()
                 current.indikator = split_packed(f"{base}\n{ind}" if base else ind)
                 return current
-            self.issues.append(make_issue("orphan_text", self.name, r + 1))
+            self.warnings.append(make_warning("orphan_text", self.name, r + 1))
             return None
         if keg or sub:
             if keg:
@@ -214,7 +276,7 @@ class _SheetParser:
             if sub:
                 ctx["sub"] = strip_numbering(sub)
             if ind:
-                self.issues.append(make_issue("no_schedule", self.name, r + 1))
+                self.warnings.append(make_warning("no_schedule", self.name, r + 1))
             return None
         ket = _text(self.cell(row, "ket"))
         if ket and current is not None:
@@ -223,19 +285,44 @@ class _SheetParser:
         return current
 
     def _date_range(self, row, r):
+        """MULAI/SELESAI as dates (real or dd/mm/yyyy text, clipped to the plan year) or as months;
+        None when a value is there but cannot be read."""
         sv, ev = self.cell(row, "start"), self.cell(row, "end")
+        ds, de = when.as_date(sv), when.as_date(ev)
+        if ds or de:
+            months = when.date_months(ds or de, de or ds, self.year or (ds or de).year)
+            if not months:
+                self._warn("dates_outside_year", r, "start", value=f"{_text(sv)} - {_text(ev)}")
+                return None
+            return months
         s, e = month_of(sv), month_of(ev)
-        for v, m in ((sv, s), (ev, e)):
+        bad = False
+        for v, m, role in ((sv, s, "start"), (ev, e, "end")):
             if v not in (None, "") and m is None:
-                self.issues.append(make_issue("bad_month", self.name, r + 1, value=_text(v)))
+                self._warn("bad_month", r, role, value=_text(v))
+                bad = True
         if s is None and e is None:
-            return set()
+            return None if bad else set()
         s = s or e
         e = e or s
         if e < s:
-            self.issues.append(make_issue("end_before_start", self.name, r + 1))
+            self._warn("end_before_start", r, "start")
             s, e = e, s
         return set(range(s, e + 1))
+
+    def _text_months(self, row, r):
+        """The WAKTU PELAKSANAAN text read as months; None (and a located warning) when unreadable."""
+        text = _text(self.cell(row, "when"))
+        if text is None:
+            return set()
+        months = when.text_months(text, self.year)
+        if months is None:
+            self._warn("schedule_text_unreadable", r, "when", value=text)
+        return months
+
+    def _warn(self, code, r, role, **params):
+        col = self.t.roles.get(role)
+        self.warnings.append(make_warning(code, self.name, r + 1, None if col is None else col + 1, **params))
 
 
 def _title_texts(rows, upto):
@@ -254,10 +341,10 @@ def _sheet_area(sheet, titles):
     return areas.match_area(sheet, strict=True)
 
 
-def _infer_areas(sheet, acts, issues):
+def _infer_areas(sheet, acts, warnings):
     missing = [a for a in acts if a.area_no is None]
     for a in missing:
         a.area_no, _, _ = areas.classify(a.kegiatan, a.sub_kegiatan, a.indikator_text())
         a.area_source = "catalogue"
     if missing:
-        issues.append(make_issue("area_inferred", sheet, count=len(missing)))
+        warnings.append(make_warning("area_inferred", sheet, count=len(missing)))

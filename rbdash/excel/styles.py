@@ -1,4 +1,5 @@
-"""Cell fill colours read straight from the package XML (theme + tint and indexed colours resolved)."""
+"""Cell fills and fonts read straight from the package XML (theme + tint and indexed colours resolved):
+a schedule drawn in colour, and ticks typed in a symbol font (Wingdings "ü" is a check mark)."""
 
 import colorsys
 import io
@@ -73,8 +74,8 @@ class _Styles:
         theme = next((n for n in sorted(names) if n.startswith("xl/theme/")), None)
         self.theme = _theme_colors(self.zf.read(theme)) if theme else []
         self.indexed = _default_indexed()
-        self.xf_fill = []
-        self.fills = []
+        self.xf_fill, self.xf_font = [], []
+        self.fills, self.font_names = [], []
         if "xl/styles.xml" in names:
             root = ET.fromstring(self.zf.read("xl/styles.xml"))
             custom = root.findall("m:colors/m:indexedColors/m:rgbColor", _NS)
@@ -82,8 +83,12 @@ class _Styles:
                 self.indexed = [c.get("rgb", "")[-6:] for c in custom]
             for fill in root.findall("m:fills/m:fill", _NS):
                 self.fills.append(self._fill_rgb(fill.find("m:patternFill", _NS)))
+            for font in root.findall("m:fonts/m:font", _NS):
+                name = font.find("m:name", _NS)
+                self.font_names.append(name.get("val") if name is not None else None)
             for xf in root.findall("m:cellXfs/m:xf", _NS):
                 self.xf_fill.append(int(xf.get("fillId", 0)))
+                self.xf_font.append(int(xf.get("fontId", 0)))
         wb = ET.fromstring(self.zf.read("xl/workbook.xml"))
         rels = ET.fromstring(self.zf.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", _NS)}
@@ -116,14 +121,29 @@ class _Styles:
 
     def fills_for(self, sheet, first_row, last_row, cols):
         """{row: {col: RRGGBB or None}} for 0-based rows first..last and the given 0-based columns."""
+        return self._read(sheet, first_row, last_row, cols, self._fill_of)
+
+    def fonts_for(self, sheet, first_row, last_row, cols):
+        """{row: {col: font name or None}} for 0-based rows first..last and the given 0-based columns."""
+        return self._read(sheet, first_row, last_row, cols, self._font_of)
+
+    def _fill_of(self, xf):
+        return self.fills[self.xf_fill[xf]] if xf < len(self.xf_fill) and self.xf_fill[xf] < len(self.fills) \
+            else None
+
+    def _font_of(self, xf):
+        return self.font_names[self.xf_font[xf]] if xf < len(self.xf_font) and \
+            self.xf_font[xf] < len(self.font_names) else None
+
+    def _read(self, sheet, first_row, last_row, cols, pick):
         try:
-            return self._fills_for(sheet, first_row, last_row, cols)
+            if self.zf is None:
+                self._load()
+            return self._cells(sheet, first_row, last_row, cols, pick)
         except _DAMAGED as exc:  # calamine read the values, but the styles or the sheet XML are broken
             raise UnreadableFile("truncated", detail=_short(exc)) from None
 
-    def _fills_for(self, sheet, first_row, last_row, cols):
-        if self.zf is None:
-            self._load()
+    def _cells(self, sheet, first_row, last_row, cols, pick):
         path = self.sheet_paths.get(sheet)
         out = {}
         if not path:
@@ -139,9 +159,7 @@ class _Styles:
                     continue
                 r, c = int(m.group(2)) - 1, _col_index(m.group(1))
                 if first_row <= r <= last_row and c in cols:
-                    xf = int(el.get("s", 0))
-                    fill = self.fills[self.xf_fill[xf]] if xf < len(self.xf_fill) else None
-                    out.setdefault(r, {})[c] = fill
+                    out.setdefault(r, {})[c] = pick(int(el.get("s", 0)))
         return out
 
     def close(self):

@@ -1,9 +1,11 @@
-"""Finding the plan table on a sheet: its header row, column roles and month grid."""
+"""Finding the plan table on a sheet: its header row, column roles and schedule (a grid of months,
+weeks or quarters; MULAI/SELESAI dates; or a free-text WAKTU column)."""
 
 import re
 from dataclasses import dataclass
 
-from rbdash.excel.cells import _kind_word, month_of
+from rbdash.excel import grid as grids
+from rbdash.excel.cells import _kind_word
 from rbdash.text import fold
 
 ROLE_RULES = [
@@ -11,6 +13,10 @@ ROLE_RULES = [
     ("ket", re.compile(r"^ket\b|keterangan|catatan")),
     ("start", re.compile(r"^(bulan\s+|waktu\s+)?(mulai|awal|start)\b")),
     ("end", re.compile(r"^(bulan\s+|waktu\s+)?(selesai|akhir|berakhir|end|finish)\b")),
+    ("start", re.compile(r"^(tanggal|tgl)\s+(mulai|awal)\b")),
+    ("end", re.compile(r"^(tanggal|tgl)\s+(selesai|akhir|berakhir)\b")),
+    ("when", re.compile(r"^(waktu|jadwal|bulan|target\s+waktu|jangka\s+waktu|target)\s+(pelaksanaan|kegiatan)$|"
+                        r"^(waktu|jadwal|target\s+waktu|jangka\s+waktu|time\s*line|schedule)$")),
     ("pic", re.compile(r"penanggung|^pic\b|^pj\b|pelaksana$|^unit|koordinator|^bagian")),
     ("capaian", re.compile(r"capaian|progres|persentase|^%")),
     ("evidence", re.compile(r"bukti|link|tautan|evidence|data\s+dukung|dokumen\s+pendukung")),
@@ -33,42 +39,12 @@ def _role_of(text):
     return None
 
 
-def _month_row(row):
-    """{col: month} when the row is a month header (1..12 without 13, names or dates)."""
-    found = {}
-    numbers = []
-    for c, v in enumerate(row):
-        if v is None or v == "":
-            continue
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            numbers.append((c, v))
-            continue
-        if isinstance(v, str) and v.strip().isdigit():
-            numbers.append((c, int(v.strip())))
-            continue
-        m = month_of(v)
-        if m and not isinstance(v, (int, float)):
-            found.setdefault(m, c)
-    if len(found) >= 10:
-        return {c: m for m, c in found.items()}
-    if numbers and all(float(n).is_integer() and 1 <= n <= 12 for _, n in numbers):
-        cols = {}
-        expect = 1
-        for c, n in numbers:
-            if int(n) == expect:
-                cols[c] = expect
-                expect += 1
-        if expect == 13:
-            return cols
-    return None
-
-
 def _numbering_row(row):
     vals = [v for v in row if v not in (None, "")]
     if len(vals) < 4:
         return False
     try:
-        nums = [int(float(v)) for v in vals]
+        nums = [int(float(v.strip().strip("()[]")) if isinstance(v, str) else v) for v in vals]
     except (TypeError, ValueError, OverflowError):  # inf, nan
         return False
     return nums == list(range(nums[0], nums[0] + len(nums))) and nums[0] in (0, 1)
@@ -79,12 +55,29 @@ class Table:
     header_row: int          # 0-based
     data_start: int          # 0-based first data row
     roles: dict              # role -> col
-    grid: dict               # col -> (month, "plan"|"real")
+    grid: dict               # col -> (months, "plan"|"real")
     signature: set           # folded header texts, to spot repeated header blocks
 
+    @property
+    def schedule(self):
+        """How this table writes its schedule: 'grid', 'dates' (MULAI/SELESAI) or 'text' (WAKTU)."""
+        if {"start", "end"} <= self.roles.keys():
+            return "dates"  # a grid beside them is drawn from the dates (often by conditional formatting)
+        return "grid" if self.grid else "text"
 
-def find_table(rows, start=0, limit=80):
-    """Locate the first plan table at or below ``start``; None if the sheet has none."""
+
+def _grid_header(rows, r, merges):
+    """(row index, {col: months}) of the grid header at rows r..r+3, or (None, None)."""
+    for k in range(r, min(len(rows), r + 4)):
+        cols = grids.month_row(rows[k]) or grids.quarter_row(rows[k])
+        if cols:
+            return k, grids.widen(cols, merges, k)
+    return None, None
+
+
+def find_table(rows: list[list], start: int = 0, limit: int = 80, merges=()) -> "Table | None":
+    """Locate the first plan table at or below ``start``; None if the sheet has none.  ``merges``
+    are the sheet's merged ranges ((r1, c1), (r2, c2)), 0-based inclusive."""
     n = len(rows)
     for r in range(start, min(n, start + limit)):
         row = rows[r]
@@ -96,20 +89,15 @@ def find_table(rows, start=0, limit=80):
                     roles[role] = c
         if len(roles) < 2 or not ({"kegiatan", "sub_kegiatan", "indikator"} & roles.keys()):
             continue
-        months, mrow = None, None
-        for k in range(r, min(n, r + 4)):
-            months = _month_row(rows[k])
-            if months:
-                mrow = k
-                break
-        if not months and not ({"start", "end"} <= roles.keys()):
-            # roles may sit one row lower (multi-row header): retry with the union of two rows
+        mrow, months = _grid_header(rows, r, merges)
+        if not months and not ({"start", "end"} <= roles.keys()) and "when" not in roles:
             continue
         last = r if mrow is None else mrow
         grid = {}
         if months:
             tr = rows[mrow + 1] if mrow + 1 < n else []
             kinds = {c: _kind_word(v) for c, v in enumerate(tr) if _kind_word(v)}
+            weeks = grids.week_row(tr, months) if len(months) >= 12 else None
             month_cols = sorted(months)
             if kinds and set(kinds.values()) == {"plan", "real"}:
                 last = mrow + 1
@@ -119,6 +107,9 @@ def find_table(rows, start=0, limit=80):
                     for cc in range(c, stop):
                         if cc in kinds:
                             grid[cc] = (months[c], kinds[cc])
+            elif weeks:
+                last = mrow + 1
+                grid = {c: (m, "plan") for c, m in {**months, **weeks}.items()}
             else:
                 grid = {c: (m, "plan") for c, m in months.items()}
         # roles named in any header-block row (multi-row headers), month columns excluded
@@ -133,6 +124,8 @@ def find_table(rows, start=0, limit=80):
         for role, c in roles.items():
             if c not in grid:
                 full.setdefault(role, c)
+        if grid or {"start", "end"} <= full.keys():
+            full.pop("when", None)  # "JADWAL PELAKSANAAN" over a grid is the grid's title
         if "program" in fold(rows[r][full["area"]] if "area" in full else "", "%/") and "kegiatan" not in full:
             full["kegiatan"] = full.pop("area")
         data_start = last + 1

@@ -175,8 +175,7 @@ def check_db_path(path: str | Path) -> Path:
     if p.is_dir():
         raise StoreError("db_path", path=text, detail="it is a folder")
     if p.is_file() and p.stat().st_size:
-        with open(p, "rb") as fh:
-            head = fh.read(16)
-        if len(head) < 12 or head[8:12] != b"DUCK":
+        head = DuckFile.of(p).head(16)
+        if head is not None and (len(head) < 12 or head[8:12] != b"DUCK"):
             raise StoreError("db_not_duckdb", path=text)
     return p

@@ -57,7 +57,7 @@ class PlansMixin:
             run(con, "INSERT INTO plan_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [pv_id, sid, plan.year, version, plan.source_name, plan.sha256, when, user.username,
                  plan.as_of_month, plan.has_realization, len(plan.activities),
-                 json.dumps([i.to_dict() for i in plan.issues], ensure_ascii=False)])
+                 json.dumps([i.to_dict() for i in plan.warnings], ensure_ascii=False)])
             acts, prog = _activity_rows(plan, pv_id, self._ids(con, "activities", len(plan.activities)))
             _insert(con, "activities", pa.table(acts, schema=_ACT_SCHEMA))
             carried = self._carry_over(con, prev_id, acts, prog) if prev_id is not None else 0
@@ -73,7 +73,7 @@ class PlansMixin:
             self._audit(con, user, "import", plan.satker, plan.year, pv_id, None,
                         {"file": plan.source_name, "sha256": plan.sha256, "version": version,
                          "previous_version": prev_version, "activities": len(plan.activities),
-                         "carried_over": carried, "warnings": len(plan.issues)})
+                         "carried_over": carried, "warnings": len(plan.warnings)})
             return {"status": status, "satker": plan.satker, "year": plan.year, "version": version,
                     "plan_version_id": pv_id, "activities": len(plan.activities), "carried_over": carried}
 
@@ -120,7 +120,7 @@ class PlansMixin:
             first = self._ids(con, "activities", n)
             run(con, """INSERT INTO plan_versions
                         SELECT ?, satker_id, year, ?, source_name, sha256, ?, ?, as_of_month, has_realization,
-                               activity_count, issues_json FROM plan_versions WHERE id = ?""",
+                               activity_count, warnings_json FROM plan_versions WHERE id = ?""",
                 [new_id, new_version, when, user.username, old_id])
             run(con, """INSERT INTO activities
                         SELECT ? + seq, ?, seq, sheet, "row", area_no, kegiatan, sub_kegiatan, indikator, keterangan,

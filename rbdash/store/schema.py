@@ -1,6 +1,18 @@
 """The database schema as ordered migrations (DuckDB has no user_version: the ``migrations`` table
 records what ran).  Append a migration, never edit one that has shipped."""
 
+# the views select pv.*: a migration that changes plan_versions' columns drops and recreates them
+LATEST_VERSIONS = """CREATE VIEW latest_versions AS
+    SELECT pv.* FROM plan_versions pv
+    WHERE pv.version = (SELECT max(version) FROM plan_versions p2
+                        WHERE p2.satker_id = pv.satker_id AND p2.year = pv.year)"""
+# an office has data when its file carried realisation columns or anyone recorded progress
+LATEST_PLANS = """CREATE VIEW latest_plans AS
+    SELECT lv.*, (lv.has_realization OR EXISTS (
+        SELECT 1 FROM activities a JOIN progress p ON p.activity_id = a.id
+        WHERE a.plan_version_id = lv.id)) AS has_data
+    FROM latest_versions lv"""
+
 MIGRATIONS = [
     (1, "initial schema", [
         """CREATE TABLE satker (
@@ -23,23 +35,20 @@ MIGRATIONS = [
         """CREATE TABLE audit_log (
             id BIGINT PRIMARY KEY, logged_at TIMESTAMP NOT NULL, actor VARCHAR, action VARCHAR NOT NULL,
             satker VARCHAR, year INTEGER, plan_version_id INTEGER, activity_id BIGINT, detail VARCHAR)""",
-        """CREATE VIEW latest_versions AS
-            SELECT pv.* FROM plan_versions pv
-            WHERE pv.version = (SELECT max(version) FROM plan_versions p2
-                                WHERE p2.satker_id = pv.satker_id AND p2.year = pv.year)""",
+        LATEST_VERSIONS,
     ]),
     (2, "latest_plans view: the one definition of 'has realisation data'", [
-        # an office has data when its file carried realisation columns or anyone recorded progress
-        """CREATE VIEW latest_plans AS
-            SELECT lv.*, (lv.has_realization OR EXISTS (
-                SELECT 1 FROM activities a JOIN progress p ON p.activity_id = a.id
-                WHERE a.plan_version_id = lv.id)) AS has_data
-            FROM latest_versions lv""",
+        LATEST_PLANS,
     ]),
     (3, "accounts", [
         """CREATE TABLE users (
             id INTEGER PRIMARY KEY, username VARCHAR NOT NULL UNIQUE, password_hash VARCHAR NOT NULL,
             role VARCHAR NOT NULL, province VARCHAR, satker VARCHAR, active BOOLEAN NOT NULL DEFAULT TRUE,
             created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL)""",
+    ]),
+    (4, "one word for non-fatal import problems: warnings", [
+        "DROP VIEW latest_plans", "DROP VIEW latest_versions",
+        "ALTER TABLE plan_versions RENAME COLUMN issues_json TO warnings_json",
+        LATEST_VERSIONS, LATEST_PLANS,
     ]),
 ]
