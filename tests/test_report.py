@@ -108,9 +108,22 @@ def test_provincial_deck_slides_titles_and_figures(deck_db):
     rows = [r for s in prs.slides if titles_of(s).startswith("Belum mengirim") for t in tables(s) for r in t[1:]]
     assert len(rows) == missing_rows
     assert ["KPU Kabupaten Gresik", submission.STATUS_TEXT["no_realisation"], "KPU KAB. GRESIK"] in rows
+    assert_fits(prs)
     last = "\n".join(sh.text_frame.text for sh in prs.slides[-1].shapes if sh.has_text_frame)
     assert pct(rate("KPU Kota Malang")) in last
     assert "{1} dari {0} bulan-kegiatan".format(*due_done("KPU Kota Malang")) in last
+
+
+def assert_fits(prs):
+    """Everything inside the slide; no text under 14 pt (a projector at the back of a room)."""
+    for slide in prs.slides:
+        for sh in slide.shapes:
+            assert sh.left >= 0 and sh.top >= 0 and sh.left + sh.width <= prs.slide_width, sh.name
+            assert sh.top + sh.height <= prs.slide_height, (titles_of(slide), sh.name)
+            frames = [sh.text_frame] if sh.has_text_frame else \
+                [c.text_frame for row in sh.table.rows for c in row.cells] if sh.has_table else []
+            sizes = [r.font.size.pt for f in frames for p in f.paragraphs for r in p.runs if r.text]
+            assert min(sizes, default=14) >= 14, (titles_of(slide), sizes)
 
 
 def titles_of(slide):
@@ -126,6 +139,7 @@ def test_national_deck_with_images(deck_db):
     heat_rows = 3  # Jawa Timur, Kalimantan Selatan, (tanpa provinsi)
     assert titles(prs) == expected_titles(True, "Nasional", heat_rows, provinces_missing + unmatched,
                                           ["KPU Kota Banjarbaru"])
+    assert_fits(prs)
     heat = tables(prs.slides[2])[0]
     assert [r[0] for r in heat[1:]] == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
     assert heat[1][-1] == pct(pooled([n for n, _, _ in PLANS if regions.province_of(n) == "Jawa Timur"]))
