@@ -15,11 +15,14 @@ what the websocket carried from the server to the browser during the visit (Stre
 deltas: figures, tables, widget state).
 
 Prints a table of medians with the 550/5 ratio; the target is every page under 2 s and within
-1.5x of the same page with 5 offices.
+1.5x of the same page with 5 offices.  ``--floor`` first measures two pages that are not rbdash's --
+Streamlit with a title only, and with one 2x2 plotly chart -- the same way, so the table can be read
+against what this machine needs for any Streamlit page and for loading plotly at all.
 """
 
 import argparse
 import os
+import tempfile
 import socket
 import statistics
 import subprocess
@@ -61,13 +64,20 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(db):
+FLOOR_PAGES = {  # reference pages, not rbdash: what any Streamlit page, and plotly, cost on this machine
+    "Streamlit, title only": 'import streamlit as st\nst.title("Lantai")\n',
+    "Streamlit + one plotly chart": ('import plotly.graph_objects as go\nimport streamlit as st\nst.title("Lantai")\n'
+                                     'st.plotly_chart(go.Figure(go.Heatmap(z=[[1, 2], [3, 4]])), theme=None)\n'),
+}
+
+
+def start_server(db, script="app.py", cwd=ROOT):
     port = free_port()
     env = dict(os.environ, RBDASH_DB=str(db), BROWSER_PATH=CHROMIUM, RBDASH_SAMPLES=str(ROOT / "bench" / "out" / "none"))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -107,8 +117,11 @@ def main():
     ap.add_argument("--quiet", type=int, default=500, help="ms without DOM change that count as settled")
     ap.add_argument("--pages", nargs="*", default=None, help="page names (default: all)")
     ap.add_argument("--markdown", default=None, help="also write the table as Markdown to this file")
+    ap.add_argument("--floor", action="store_true", help="first measure a bare Streamlit page and one with a chart")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
+
+    floor = measure_floor(args.runs, args.quiet) if args.floor else []
 
     dbs = {"small": database(args.small), "large": database(args.large)}
     servers = {k: start_server(db) for k, db in dbs.items()}
@@ -149,12 +162,38 @@ def main():
             except subprocess.TimeoutExpired:
                 proc.kill()
     if args.markdown:
-        lines = [f"| page | {args.small} offices: median s | {args.large} offices: median s | ratio | "
-                 f"{args.small} offices: KB sent | {args.large} offices: KB sent | target met |",
-                 "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+        lines = [f"Reference (not rbdash), same machine and method: {name}: {t:.2f} s" for name, t in floor]
+        lines += [""] if floor else []
+        lines += [f"| page | {args.small} offices: median s | {args.large} offices: median s | ratio | "
+                  f"{args.small} offices: KB received | {args.large} offices: KB received | target met |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
         lines += [f"| {n} | {s:.2f} | {lg:.2f} | {r:.2f} | {a:.0f} | {b:.0f} | {'yes' if ok else 'no'} |"
                   for n, s, lg, r, a, b, ok, _ in rows]
         Path(args.markdown).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def measure_floor(runs, quiet):
+    """[(name, median s)] of the reference pages in FLOOR_PAGES, measured as the rbdash pages are."""
+    from playwright.sync_api import sync_playwright
+    out = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        context.add_init_script(OBSERVER)
+        for i, (name, code) in enumerate(FLOOR_PAGES.items()):
+            script = Path(tmp) / f"floor_{i}.py"
+            script.write_text(code, encoding="utf-8")
+            proc, url = start_server(Path(tmp) / "none.duckdb", script=str(script), cwd=tmp)
+            try:
+                visit(context, url, "Lantai", quiet)
+                t = statistics.median(visit(context, url, "Lantai", quiet)[0] for _ in range(runs))
+            finally:
+                proc.terminate()
+                proc.wait(10)
+            out.append((name, t))
+            print(f"reference: {name}: {t:.2f} s", flush=True)
+        browser.close()
+    return out
 
 
 if __name__ == "__main__":
