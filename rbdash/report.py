@@ -31,9 +31,9 @@ from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from rbdash import charts, export, queries, regions, submission
-from rbdash.areas import AREAS, SHORT
+from rbdash.areas import AREAS
 from rbdash.errors import ExportError, RbdashError, ValidationError
-from rbdash.schedule import MONTHS
+from rbdash.schedule import LATE, MONTHS, cell_states
 
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
          "November", "Desember")
@@ -220,6 +220,7 @@ def _cell(cell, value, size, bold=False, color=INK, fill=None, align=PP_ALIGN.CE
         for run in para.runs:
             run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, color
     cell.margin_top = cell.margin_bottom = Inches(0.03)
+    cell.margin_left = cell.margin_right = Inches(0.04)
     if fill is not None:
         cell.fill.solid()
         cell.fill.fore_color.rgb = fill
@@ -282,7 +283,7 @@ def _heatmap_slides(prs, data):
     rank = data["grid_rank"]
     area = data["grid_area"]
     areas_ = list(view.areas or AREAS)
-    cols = [f"{no}. {SHORT[no]}" for no in areas_]
+    cols = [charts.area_column(no) for no in areas_]  # number, then the short name on narrow lines
     for i, part in enumerate(_chunks(rank)):
         names = part[key].tolist()
         cells = area[area[key].isin(names)].set_index([key, "area_no"])
@@ -302,7 +303,12 @@ def _heatmap_slides(prs, data):
         slide = _slide(prs, _numbered(f"Capaian per {level} dan area s.d. {month}", i, len(_chunks(rank))),
                        "Capaian = bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan; abu-abu = belum "
                        "ada data realisasi (bukan 0%); urut dari capaian tertinggi")
-        _table(slide, df, widths=[3.2] + [1.1] * len(cols) + [1.1], fills=pd.DataFrame(fills), size=14)
+        table = _table(slide, df, widths=[2.2] + [1.15] * len(cols) + [1.1], fills=pd.DataFrame(fills), size=14)
+        for i, rec in enumerate(part.to_dict("records"), start=1):
+            if not bool(rec["has_data"]) and len(cols) > 1:  # the words once per row, as the heatmap does
+                first = table.cell(i, 1)
+                first.merge(table.cell(i, len(cols) + 1))
+                _cell(first, charts.NO_DATA_TEXT, 14, fill=_rgb("FF" + charts.NO_DATA_COLOR[1:]))
 
 
 def _rate_cell(rec):
@@ -379,7 +385,7 @@ def _missing_slides(prs, data):
         if table.empty:
             _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), "Semua satker sudah mengirim.")
             continue
-        _table(slide, part, widths=[4, 2, 2] if data["national"] else [4, 3, 3], size=16)
+        _table(slide, part, widths=[4, 2, 2] if data["national"] else [3.8, 4.4, 3], size=16)
 
 
 def _office_slides(prs, data, store, images):
@@ -396,14 +402,35 @@ def _office_slides(prs, data, store, images):
             lines.append((f"{charts.fmt_int(s['late'])} bulan-kegiatan terlambat", 18, False, INK))
         lines.append((f"{charts.fmt_int(header['activity_count'] if header else 0)} kegiatan dalam rencana", 18,
                       False, MUTED))
+        acts = queries.plan_activities(store, name, view.year)
+        has_data = bool(header and header["has_data"])
+        shown, what = gantt_rows_for_slide(acts, view.as_of, has_data)
+        lines.append((what, 16, False, MUTED))
         _text(slide, MARGIN, Inches(1.5), Inches(3.6), Inches(5.5), lines)
-        if images:
-            acts = queries.plan_activities(store, name, view.year)
-            fig = charts.enlarged(charts.gantt_figure(acts, view.as_of, has_data=bool(header and header["has_data"]),
-                                                 label_width=40), size=16)
+        if images and len(shown):
+            fig = charts.enlarged(charts.gantt_figure(shown, view.as_of, has_data=has_data, label_width=40), size=16)
             png = export.figure_png(fig, width=1300, scale=1)
             _picture(slide, png, MARGIN + Inches(3.8), Inches(1.45), WIDE - 2 * MARGIN - Inches(3.8),
                      HIGH - Inches(1.55))
+
+
+GANTT_ROWS = 12  # activities on an office's slide: more cannot be read from the back of a room
+
+
+def gantt_rows_for_slide(acts, as_of, has_data):
+    """The activities an office's slide shows, and the sentence saying which: those with a late month
+    (schedule.cell_states, the Gantt's own rule) in plan order, else the first ones of the plan; at
+    most GANTT_ROWS -- the whole Gantt is on the app's Gantt page."""
+    if acts.empty:
+        return acts, "Tidak ada kegiatan."
+    late = (cell_states(acts["planned_mask"], acts["realized_mask"], as_of, has_data) == LATE).any(axis=1)
+    n = len(acts)
+    if late.any():
+        shown = acts[late].head(GANTT_ROWS)
+        return shown, (f"Gantt: {len(shown)} dari {int(late.sum())} kegiatan yang terlambat"
+                       f" (semua {n} kegiatan di halaman Gantt)")
+    shown = acts.head(GANTT_ROWS)
+    return shown, f"Gantt: {len(shown)} kegiatan pertama dari {n} (semua di halaman Gantt)"
 
 
 def build(store, year, as_of, province=None, offices=(), today=None, images=True) -> Presentation:
