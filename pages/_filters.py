@@ -69,6 +69,8 @@ FILTERS = (
     Filter("tingkat", "tingkat", parse=lambda t: t if t in LEVELS else None, pages=("perbandingan", "cakupan")),
     Filter("pelaporan", "pelaporan", parse=lambda t: t if t in queries.REPORTING else None,
            pages=("perbandingan",), omit=lambda v: v in (None, "", "semua")),
+    Filter("presentasi", "presentasi", parse=lambda t: True if t == "1" else None, dump=lambda v: "1",
+           pages=("perbandingan",), omit=lambda v: not v),
     Filter("petugas", None),
 )
 FILTER_KEYS = {f.key for f in FILTERS}

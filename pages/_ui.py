@@ -116,7 +116,11 @@ def not_submitted(store, key, view):
              f"{counts['no_realisation']} belum melaporkan realisasi")
     if counts["unmatched"]:
         title += f", {counts['unmatched']} nama tidak cocok dengan daftar resmi"
-    with st.expander(title, icon=":material/assignment_late:"):
+    # lazy (issue 7.6): the list (up to ~550 offices nationally) is sent only once the expander is opened
+    box = st.expander(title, icon=":material/assignment_late:", key="belum_buka", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         st.caption(f"Menurut daftar resmi satker KPU (KPU RI, 38 provinsi, 514 kabupaten/kota), tahun {view.year}, "
                    f"realisasi s.d. {MONTHS[view.as_of - 1]}. Satker yang belum memiliki pekerjaan jatuh tempo "
                    "tidak dihitung belum melaporkan.")
@@ -131,3 +135,24 @@ def not_submitted(store, key, view):
             "Satker": rows["satker"], "Provinsi": rows["province"].fillna("–"),
             "Status": rows["status"].map(submission.STATUS_TEXT),
             "Nama di workbook": rows["imported_as"].fillna("")}), hide_index=True, width="stretch", height=320)
+
+
+# Presentation view (issue 7.5): constant CSS only -- no user text ever goes through unsafe HTML.
+PRESENTATION_CSS = """<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
+  { display: none !important; }
+html { font-size: 20px; }
+.block-container, [data-testid="stMainBlockContainer"] { max-width: 100% !important; padding-left: 1.5rem !important;
+  padding-right: 1.5rem !important; padding-top: 3.5rem !important; }
+h1 { font-size: 2.4rem !important; }
+[data-testid="stCaptionContainer"], [data-testid="stMarkdownContainer"] p { font-size: 1.05rem !important; }
+</style>"""
+
+
+def presentation_toggle():
+    """A switch for the projector view, kept in the URL (``presentasi=1``); True when it is on."""
+    on = st.toggle("Presentasi", key="presentasi", help="Layar penuh dengan huruf besar untuk proyektor; "
+                   "panel kiri disembunyikan (matikan untuk mengubah filter).")
+    if on:
+        st.html(PRESENTATION_CSS)
+    return bool(on)

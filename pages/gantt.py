@@ -57,8 +57,12 @@ def render():
     figs = figures(store, key, satker, view.year, view.as_of, view.areas)
     for i, (no, fig) in enumerate(figs.items()):
         expanded = len(acts) <= OPEN_ALL_UP_TO or i == 0
-        with st.expander(f"{area_label(no) if no else 'Tanpa area'} · {counts[no]} kegiatan", expanded=expanded):
-            st.plotly_chart(fig, key=f"gantt_{no}", config={"displayModeBar": False}, theme=None)
+        # lazy (issue 7.6): a closed area's chart is neither sent nor drawn until it is opened
+        box = st.expander(f"{area_label(no) if no else 'Tanpa area'} · {counts[no]} kegiatan", expanded=expanded,
+                          key=f"gantt_area_{no}", on_change="rerun")
+        if box.open:
+            with box:
+                st.plotly_chart(fig, key=f"gantt_{no}", config={"displayModeBar": False}, theme=None)
     with st.expander("Tabel kegiatan"):
         st.dataframe(pd.DataFrame({
             "Area": acts["area_no"], "Kegiatan": acts["kegiatan"], "Sub kegiatan": acts["sub_kegiatan"],

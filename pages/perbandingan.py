@@ -4,16 +4,16 @@ import pandas as pd
 import streamlit as st
 
 from pages._filters import LEVELS
-from pages._ui import empty_state, not_submitted, start, switch_to
-from rbdash import queries
+from pages._ui import empty_state, not_submitted, presentation_toggle, start, switch_to
+from rbdash import queries, report
 from rbdash.areas import AREAS
 from rbdash.schedule import MONTHS
-from rbdash.charts import area_column, completion_cells, rate_heatmap
-from rbdash.errors import ExportError
+from rbdash.charts import area_column, completion_cells, enlarged, rate_heatmap, trend_figure
+from rbdash.errors import ExportError, RbdashError
 from rbdash.export import comparison_workbook, figure_png
 
 TOTAL = "total"
-VIEWS = {"area": "Per area", "month": "Per bulan", "rank": "Peringkat"}
+VIEWS = {"area": "Per area", "month": "Per bulan", "rank": "Peringkat", "trend": "Tren"}
 NO_DATA = "belum ada data"
 PROVINCE_LEVEL_ABOVE = 40  # offices: above this the page opens on provinces (a 550-row grid helps nobody)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -74,6 +74,53 @@ def province_figures(_store, key, view):
     }
 
 
+@st.cache_data(show_spinner=False)
+def load_trend(_store, key, view):
+    return queries.trend(_store, view)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def trend_chart(_store, key, view):
+    return trend_figure(load_trend(_store, key, view), view.as_of,
+                        title=f"Tren capaian {view.year}: {queries.scope_label(view)}")
+
+
+def render_trend(store, key, view):
+    """Issue 7.3: are we catching up month by month?  The selection's S-curve and monthly rates."""
+    st.caption("Kurva S: bulan-kegiatan yang direncanakan dan yang terealisasi sesuai jadwal, dijumlahkan dari "
+               f"Januari; realisasi dari file monev dan dari halaman Progres, s.d. {MONTHS[view.as_of - 1]}. "
+               "Pilih provinsi atau satu satker di panel kiri untuk melihat trennya.")
+    show(trend_chart(store, key, view), "trend_chart", key, view)
+    df = load_trend(store, key, view)
+    shown = df[df["month"] <= view.as_of]
+    st.dataframe(pd.DataFrame({
+        "Bulan": [MONTHS[m - 1] for m in shown["month"]],
+        "Rencana": shown["planned"].astype(int), "Terealisasi": shown["realized"],
+        "Capaian bulan itu": shown["rate"] * 100,
+        "Rencana kumulatif": shown["planned_cum"].astype(int), "Realisasi kumulatif": shown["realized_cum"],
+        "Capaian kumulatif": shown["rate_cum"] * 100}), hide_index=True, width="stretch", placeholder=NO_DATA,
+        key="trend_table", column_config={
+            "Terealisasi": st.column_config.NumberColumn(format="%d"),
+            "Realisasi kumulatif": st.column_config.NumberColumn(format="%d"),
+            "Capaian bulan itu": st.column_config.NumberColumn(format="%.1f%%"),
+            "Capaian kumulatif": st.column_config.NumberColumn(format="%.1f%%")})
+
+
+PROJECTOR_PX = 20  # chart text in the presentation view
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def projector_copy(_fig, *figure_key):
+    return enlarged(_fig, PROJECTOR_PX)
+
+
+def show(fig, chart_key, *figure_key):
+    """A figure full-width; in the presentation view a cached copy with larger text."""
+    if st.session_state.get("presentasi"):
+        fig = projector_copy(fig, chart_key, *figure_key)
+    st.plotly_chart(fig, key=chart_key, config={"displayModeBar": False}, theme=None)
+
+
 def province_table(rank):
     rate = pd.to_numeric(rank["rate"], errors="coerce") * 100
     return pd.DataFrame({
@@ -101,6 +148,35 @@ def xlsx(_store, key, view, _offices):
                                    note=f"Provinsi {view.province}" if view.province else None)
     except Exception as exc:  # openpyxl or memory: the page says so in Indonesian, no English detail
         raise ExportError("xlsx_failed", detail=type(exc).__name__) from exc
+
+
+@st.cache_data(show_spinner="Membuat file PowerPoint…", max_entries=4)
+def pptx(_store, key, year, as_of, province, offices):
+    """The meeting deck's bytes (rbdash.report); failures are ExportError/ValidationError, not cached."""
+    return report.deck_bytes(_store, year, as_of, province=province, offices=offices)
+
+
+def deck_export(store, key, view):
+    """Issue 7.4: the meeting deck, made on request into bytes (as the Excel and PNG exports)."""
+    offices = tuple(st.session_state.get("f_satker") or ())[:report.MAX_OFFICES]
+    where = f"provinsi {view.province}" if view.province else "nasional"
+    with st.container(border=True):
+        st.markdown("**Bahan rapat (PowerPoint)**")
+        st.caption(f"Slide {where}: ringkasan, heatmap capaian, tren, satker tertinggal, yang belum mengirim"
+                   + (f", dan Gantt {len(offices)} satker terpilih." if offices
+                      else ". Pilih satker di panel kiri untuk menambah slide Gantt-nya."))
+        request = (key, view.year, view.as_of, view.province, offices)
+        if st.button("Siapkan PowerPoint", icon=":material/slideshow:", key="siapkan_pptx"):
+            st.session_state.pptx_request = request
+        if st.session_state.get("pptx_request") == request:
+            try:
+                data = pptx(store, key, view.year, view.as_of, view.province, offices)
+            except RbdashError as exc:
+                st.error(exc.message_id, icon=":material/warning:")
+            else:
+                st.download_button("Unduh PowerPoint", data=data, icon=":material/download:", mime=report.PPTX_MIME,
+                                   key="unduh_pptx", on_click="ignore",
+                                   file_name=f"rapat_rb_{view.year}_sd_{MONTHS[view.as_of - 1].lower()}.pptx")
 
 
 def ranking_table(rank):
@@ -173,12 +249,13 @@ def render_provinces(store, key, view, shown):
     rank = data["rank"]
     st.caption("Tiap provinsi menggabungkan KPU Provinsi dan KPU Kabupaten/Kota-nya dengan definisi yang sama; "
                "satker tanpa data realisasi tidak dihitung dalam capaian (kolom Dengan data).")
-    if shown == "rank":
+    if shown == "trend":
+        render_trend(store, key, view)
+    elif shown == "rank":
         st.dataframe(province_table(rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
                      placeholder=NO_DATA)
     else:
-        st.plotly_chart(province_figures(store, key, view)[shown], key=f"prov_heatmap_{shown}",
-                        config={"displayModeBar": False}, theme=None)
+        show(province_figures(store, key, view)[shown], f"prov_heatmap_{shown}", key, view)
     with st.container(border=True):
         st.markdown("**Lihat satker satu provinsi**")
         left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -191,15 +268,19 @@ def render_offices(store, key, view, shown, reporting, data):
     rank = data["rank"]
     offices = st.session_state.offices
     shown_rank = queries.filter_reporting(rank, reporting)
-    if shown_rank.empty:
+    if shown == "trend":
+        render_trend(store, key, view)
+    elif shown_rank.empty:
         st.info(f"Tidak ada satker dengan {queries.REPORTING[reporting].lower()} untuk filter ini.")
     elif shown == "rank":
         st.dataframe(ranking_table(shown_rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
                      placeholder=NO_DATA)
     else:
         figs = figures(store, key, view, offices, reporting)
-        st.plotly_chart(figs[shown], key=f"heatmap_{shown}", config={"displayModeBar": False}, theme=None)
+        show(figs[shown], f"heatmap_{shown}", key, view, reporting)
 
+    if st.session_state.get("presentasi"):
+        return
     left, right = st.columns(2)
     with left, st.container(border=True):
         st.markdown("**Buka Gantt satker**")
@@ -224,7 +305,9 @@ def render():
     st.caption(f"Capaian = bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan, s.d. "
                f"{MONTHS[view.as_of - 1]} {view.year}; {queries.reporting_text(reported, due)}. "
                "Abu-abu = belum melaporkan realisasi (bukan 0%).")
-    c1, c2, c3 = st.columns([2, 3, 2])
+    c1, c2, c3, c4 = st.columns([2.4, 3.4, 2, 1.6], vertical_alignment="center")
+    with c4:
+        presenting = presentation_toggle()
     with c1:
         level = level_choice(view, len(rank))
     # One view at a time (not tabs): with 550 offices each heatmap is ~0.5 MB sent on every run.
@@ -235,12 +318,17 @@ def render():
     else:
         if st.session_state.get("pelaporan") not in queries.REPORTING:
             st.session_state.pelaporan = "semua"
-        reporting = c3.selectbox("Pelaporan", list(queries.REPORTING), format_func=queries.REPORTING.get,
-                                 key="pelaporan", label_visibility="collapsed",
-                                 help="Pelaporan lengkap = semua bulan-kegiatan jatuh tempo sudah dilaporkan")
+        reporting = st.session_state.pelaporan
+        if shown != "trend":  # the trend pools the selection; filtering by reporting does not apply
+            reporting = c3.selectbox("Pelaporan", list(queries.REPORTING), format_func=queries.REPORTING.get,
+                                     key="pelaporan", label_visibility="collapsed",
+                                     help="Pelaporan lengkap = semua bulan-kegiatan jatuh tempo sudah dilaporkan")
         if view.province:
             st.caption(f"Provinsi {view.province}: KPU Provinsi dan KPU Kabupaten/Kota-nya.")
         render_offices(store, key, view, shown, reporting, data)
+    if presenting:  # the projector shows the comparison only
+        return
+    deck_export(store, key, view)
     not_submitted(store, key, view)
 
 

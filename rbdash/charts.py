@@ -10,6 +10,7 @@ import textwrap
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from rbdash.areas import SHORT
 from rbdash.schedule import DONE, LATE, MONTHS, NONE, OUTSIDE, PLANNED, cell_states
@@ -110,6 +111,25 @@ def rate_text(rate, has_data, planned):
     if not planned or rate is None or pd.isna(rate):
         return NOT_SCHEDULED_TEXT
     return fmt_pct(rate)
+
+
+def enlarged(fig, size=20):
+    """A copy of a figure with every text at ``size`` px and, for heatmaps, rows grown to match: for a
+    projector (the presentation view) and for images shrunk onto a slide (the meeting deck)."""
+    fig = go.Figure(fig)
+    grow = size / LABEL["size"]
+    fig.update_layout(font=dict(size=size), legend=dict(font=dict(size=size)))
+    fig.update_xaxes(tickfont=dict(size=size))
+    fig.update_yaxes(tickfont=dict(size=size))
+    fig.update_annotations(font=dict(size=size))
+    fig.update_traces(textfont=dict(size=size), selector=dict(type="bar"))
+    if any(t.type == "heatmap" for t in fig.data):
+        fig.update_traces(textfont=dict(size=size), selector=dict(type="heatmap"))
+        if fig.layout.height:  # rows and the room for the column titles above them grow with the text
+            fig.update_layout(height=int(fig.layout.height * grow), margin=dict(t=int((fig.layout.margin.t or 80) * grow)))
+    if fig.layout.title and fig.layout.title.text:
+        fig.update_layout(title=dict(font=dict(size=size + 4)))
+    return fig
 
 
 # ------------------------------------------------------------------------------------- heatmaps
@@ -230,6 +250,77 @@ def area_bars(df, title=None):
     return fig
 
 
+# ------------------------------------------------------------------------------------- trend
+
+PLANNED_COLOR, REALISED_COLOR = "#1F77B4", "#2CA02C"
+
+
+def trend_figure(df, as_of, title=None):
+    """The S-curve and the rate per month of a metrics.trend frame (one group: month rows 1..12).
+
+    Top: planned vs realised month-kegiatan cumulated (realised up to ``as_of``); bottom: the
+    completion rate of each month (bars, red to green) and up to each month (line), 0-100%.  A
+    selection without realisation data shows its plan with "belum ada data", never a 0% curve.
+    """
+    df = df.sort_values("month").reset_index(drop=True)
+    months = df["month"].astype(int).tolist()
+    x = [MONTHS[m - 1] for m in months]
+    has_data = bool(df["has_data"].any()) if len(df) else False
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, row_heights=[0.62, 0.38],
+                        subplot_titles=("Bulan-kegiatan kumulatif: rencana dan realisasi",
+                                        "Capaian per bulan dan kumulatif"))
+    planned_cum = df["planned_cum"].astype(int).tolist()
+    fig.add_trace(go.Scatter(
+        x=x, y=planned_cum, mode="lines+markers", name="Rencana (kumulatif)",
+        line=dict(color=PLANNED_COLOR, width=3, dash="dash"), marker=dict(size=8),
+        customdata=[fmt_int(v) for v in planned_cum],
+        hovertemplate="%{x}: %{customdata} bulan-kegiatan direncanakan<extra></extra>"), row=1, col=1)
+    shown = df[df["month"] <= int(as_of)]
+    if has_data:
+        realised = pd.to_numeric(shown["realized_cum"], errors="coerce")
+        fig.add_trace(go.Scatter(
+            x=x[:len(shown)], y=realised.tolist(), mode="lines+markers", name="Realisasi (kumulatif)",
+            line=dict(color=REALISED_COLOR, width=4), marker=dict(size=10),
+            customdata=[f"{fmt_int(r)} dari {fmt_int(p)} ({fmt_pct(c)})" for r, p, c in
+                        zip(realised, shown["planned_cum"], shown["rate_cum"])],
+            hovertemplate="%{x}: %{customdata} terealisasi<extra></extra>"), row=1, col=1)
+        rate = pd.to_numeric(shown["rate"], errors="coerce") * 100
+        fig.add_trace(go.Bar(
+            x=x[:len(shown)], y=rate.fillna(0).tolist(), name="Capaian bulan itu",
+            marker=dict(color=rate.fillna(0).tolist(), colorscale=RATE_SCALE, cmin=0, cmax=100),
+            text=[fmt_pct(r, 0) if p else NOT_SCHEDULED_TEXT for r, p in
+                  zip(pd.to_numeric(shown["rate"], errors="coerce"), shown["planned"])],
+            textposition="inside", insidetextanchor="start", textfont=LABEL, constraintext="none",
+            customdata=[f"{fmt_int(r)} dari {fmt_int(p)} bulan-kegiatan" for r, p in
+                        zip(pd.to_numeric(shown["realized"], errors="coerce"), shown["planned"])],
+            hovertemplate="%{x}: %{text} (%{customdata})<extra></extra>"), row=2, col=1)
+        cum = pd.to_numeric(shown["rate_cum"], errors="coerce") * 100
+        fig.add_trace(go.Scatter(
+            x=x[:len(shown)], y=cum.tolist(), mode="lines+markers", name="Capaian kumulatif",
+            line=dict(color=INK, width=3), marker=dict(size=8),
+            customdata=[fmt_pct(c / 100) for c in cum],
+            hovertemplate="s.d. %{x}: %{customdata}<extra></extra>"), row=2, col=1)
+    else:
+        fig.add_annotation(x=MONTHS[int(as_of) - 1], y=50, xref="x2", yref="y2",
+                           text=NO_DATA_TEXT, showarrow=False, font=dict(size=18, color=INK))
+    if x:  # between the as-of month and the next (category positions are 0-based)
+        fig.add_vline(x=int(as_of) - 0.5, line=dict(color=INK, width=2, dash="dot"))
+    fig.update_layout(
+        title=dict(text=esc(title), x=0, xanchor="left", y=1, yanchor="top", yref="container", pad=dict(t=8))
+        if title else None,
+        height=560, font=FONT, plot_bgcolor="white", hovermode="closest",
+        margin=dict(l=10, r=10, t=110 if title else 80, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.06, x=0, xanchor="left", font=LABEL),
+    )
+    fig.update_annotations(font=dict(size=14, color=INK))
+    fig.update_xaxes(tickfont=LABEL, showgrid=False, fixedrange=True, categoryorder="array", categoryarray=x)
+    fig.update_yaxes(tickfont=LABEL, gridcolor="#E5E7EB", zeroline=False, fixedrange=True, rangemode="tozero",
+                     row=1, col=1)
+    fig.update_yaxes(tickfont=LABEL, gridcolor="#E5E7EB", range=[0, 115], tickvals=[0, 25, 50, 75, 100],
+                     ticktext=["0%", "25%", "50%", "75%", "100%"], fixedrange=True, row=2, col=1)
+    return fig
+
+
 # ------------------------------------------------------------------------------------- gantt
 
 def gantt_rows(acts):
@@ -308,11 +399,12 @@ def gantt_figure(acts, as_of, has_data=True, title=None, label_width=48):
         scale += [[k / 4, c], [(k + 1) / 4, c]]
     x = list(range(1, 13))
     y = list(range(n))
-    # Background: heading rows as a faint band; it also carries the row's hover for empty months.
-    band = np.repeat(np.where(is_act, 0.0, 1.0)[:, None], 12, axis=1) if n else np.zeros((0, 12))
-    fig = go.Figure(go.Heatmap(z=band, x=x, y=y, zmin=0, zmax=1, colorscale=[[0, "#FFFFFF"], [1, "#F3F4F6"]],
+    # Background: heading rows as a faint band, one cell per row spanning Jan..Des; it carries the row's
+    # hover for the empty months once per row (12 copies per row made the page ~1 MB: issue 7.6).
+    band = np.where(is_act, 0.0, 1.0)[:, None] if n else np.zeros((0, 1))
+    fig = go.Figure(go.Heatmap(z=band, x0=6.5, dx=12, y=y, zmin=0, zmax=1, colorscale=[[0, "#FFFFFF"], [1, "#F3F4F6"]],
                                showscale=False, xgap=0, ygap=2, name="baris",
-                               customdata=np.repeat(row_hover[:, None], 12, axis=1) if n else band,
+                               customdata=row_hover[:, None] if n else band,
                                hovertemplate="%{customdata}<extra></extra>"))
     fig.add_trace(go.Heatmap(z=z, x=x, y=y, zmin=0.5, zmax=4.5, colorscale=scale, showscale=False,
                              xgap=2, ygap=2, customdata=hover, hovertemplate="%{customdata}<extra></extra>",

@@ -1,4 +1,4 @@
-"""Command line: parse, import, completion, missing, users, backup.  Thin wrappers; every failure is
+"""Command line: parse, import, completion, missing, report, users, backup.  Thin wrappers; every failure is
 one line and exit 2."""
 
 import json
@@ -182,6 +182,39 @@ def missing(db, year, province, as_of, as_json):
     counts = submission.summary(df)
     click.echo(f"{len(rows)} offices: {counts['no_plan']} no_plan, {counts['no_realisation']} no_realisation, "
                f"{counts['unmatched']} unmatched")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--year", type=int, required=True, help="Plan year.")
+@click.option("--as-of", "as_of", type=click.IntRange(1, 12), required=True, help="Condition up to month M.")
+@click.option("--province", default=None, help="A provincial deck (its offices) instead of the national one.")
+@click.option("--office", "offices", multiple=True, help="An office that gets a Gantt slide; repeat for several.")
+@click.option("--no-images", "no_images", is_flag=True,
+              help="No chart images (the trend as a table, no Gantt pictures): no Chromium needed.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True, help="The .pptx file to write.")
+def report(db, year, as_of, province, offices, no_images, out):
+    """Write the meeting deck (PowerPoint, Bahasa Indonesia): title, summary figures, completion heatmap,
+    trend, laggards, who has not submitted, one Gantt slide per --office.  Prints the slide titles.
+
+    Example: python -m rbdash report --year 2023 --as-of 9 --province "Kalimantan Selatan" --office "KPU Kota Banjarbaru" --out rapat.pptx
+    """
+    from rbdash import report as deck
+    target = Path(out)
+    if target.suffix.lower() != ".pptx":
+        fail(f"{out}: the deck is written as .pptx")
+    if not target.parent.is_dir():
+        fail(f"{target.parent}: no such folder")
+    store = open_store(db, create=False)
+    try:
+        data = deck.deck_bytes(store, year, as_of, province=province, offices=offices, images=not no_images)
+    except RbdashError as exc:
+        fail(str(exc))
+    target.write_bytes(data)
+    titles = deck.slide_titles(data)
+    for i, title in enumerate(titles, start=1):
+        click.echo(f"{i:3d}  {title}")
+    click.echo(f"{out}: {len(titles)} slides")
 
 
 def _password(confirm=True):

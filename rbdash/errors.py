@@ -153,6 +153,10 @@ MESSAGES = {
                    "gagal membuat gambar PNG; pastikan Chromium terpasang di server, lalu coba lagi"),
     "xlsx_failed": ("could not write the Excel workbook ({detail}); retry, and report it if it happens again",
                     "gagal membuat file Excel; coba lagi, dan laporkan bila terulang"),
+    "pptx_failed": ("could not write the PowerPoint deck ({detail}); retry, and report it if it happens again",
+                    "gagal membuat file PowerPoint; coba lagi, dan laporkan bila terulang"),
+    "no_plans": ("there is no plan for {year} ({scope})", "belum ada rencana aksi tahun {year} ({scope})"),
+    "unknown_satker": ("'{name}' has no plan for {year}", "'{name}' tidak memiliki rencana aksi tahun {year}"),
 }
 
 
@@ -195,7 +199,7 @@ class PermissionDenied(RbdashError):
 
 
 class ExportError(RbdashError):
-    """A meeting export (PNG) could not be produced."""
+    """A meeting export (PNG, Excel, PowerPoint) could not be produced."""
 
 
 def error_to_dict(exc: RbdashError) -> dict:

@@ -34,16 +34,9 @@ WITH lv AS (
 """
 
 
-def completion(store, as_of: int, year: int | None = None, by=("satker",), satkers=None,
-               areas_=None) -> pd.DataFrame:
-    """Rows of planned / realized / has_data / rate / due / reported / offices / offices_with_data,
-    grouped by any of satker, area, month, province,
-    for the offices ``satkers`` and areas ``areas_`` (None: all).
-
-    A group pools the offices that have realisation data: their due months are the denominator,
-    and offices without data are left out so they do not drag the group down.  A group in which no
-    office has data keeps its due months as ``planned`` with ``realized``/``rate`` None.
-    """
+def _completion_sql(as_of: int, by, year, satkers, areas_):
+    """The completion query (SQL, params, key columns) -- the one definition, shared by completion
+    and trend.  Months after ``as_of`` count 0 (the masks are cut at as_of)."""
     if not 1 <= int(as_of) <= 12:
         raise ValueError("as_of must be 1-12")
     by = list(by) or ["satker"]
@@ -73,9 +66,11 @@ def completion(store, as_of: int, year: int | None = None, by=("satker",), satke
     GROUP BY {', '.join(str(i + 1) for i in range(len(select)))} ORDER BY {', '.join(keys)}
     """
     params = [year, year, _list(satkers), _list(satkers), mask, mask, _list(areas_), _list(areas_)]
-    df = store.query_df(sql, params)
-    if "month" in by:
-        df = df[df["month"] <= int(as_of)]
+    return sql, params, keys
+
+
+def _typed(df):
+    """Completion columns with their types; ``rate`` = realized / planned where there is data."""
     df = df.assign(planned=df["planned"].fillna(0).astype(int), due=df["due"].fillna(0).astype(int),
                    reported=df["reported"].fillna(0).astype(int), offices=df["offices"].astype(int),
                    offices_with_data=df["offices_with_data"].fillna(0).astype(int),
@@ -84,6 +79,66 @@ def completion(store, as_of: int, year: int | None = None, by=("satker",), satke
     with np.errstate(divide="ignore", invalid="ignore"):
         df["rate"] = np.where(df["has_data"] & (df["planned"] > 0), df["realized"] / df["planned"], np.nan)
     df.loc[~df["has_data"], "realized"] = np.nan
+    return df
+
+
+def completion(store, as_of: int, year: int | None = None, by=("satker",), satkers=None,
+               areas_=None) -> pd.DataFrame:
+    """Rows of planned / realized / has_data / rate / due / reported / offices / offices_with_data,
+    grouped by any of satker, area, month, province,
+    for the offices ``satkers`` and areas ``areas_`` (None: all).
+
+    A group pools the offices that have realisation data: their due months are the denominator,
+    and offices without data are left out so they do not drag the group down.  A group in which no
+    office has data keeps its due months as ``planned`` with ``realized``/``rate`` None.
+    """
+    sql, params, _ = _completion_sql(as_of, by, year, satkers, areas_)
+    df = store.query_df(sql, params)
+    if "month" in list(by):
+        df = df[df["month"] <= int(as_of)]
+    return _typed(df).reset_index(drop=True)
+
+
+TREND_GROUPS = ("satker", "province")
+
+
+def trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.DataFrame:
+    """Month by month, Jan..Des: planned vs realised month-kegiatan, each month and cumulated (the
+    S-curve), and the completion rate of the month and up to the month.
+
+    The monthly rows are ``completion(by=(*by, "month"))`` over the whole year (the same pooling:
+    offices without realisation data are left out of the group), cumulated in SQL, so the
+    cumulated rate at month m is exactly ``completion(as_of=m)`` of the group.  Realisation counts
+    only up to ``as_of`` (``realized``, ``realized_cum``, ``rate``, ``rate_cum`` are NaN after it);
+    the plan runs to December.  ``by``: () for the whole selection (one office, a province or the
+    nation, as chosen by ``satkers``), or ``satker`` / ``province`` for one curve each.  Both kinds
+    of realisation count: read from a monitoring workbook and recorded on the Progres page (both
+    live in ``progress.realized_mask``).
+
+    Columns: [by keys], month, planned, realized, planned_cum, realized_cum, rate, rate_cum,
+    has_data, due, reported, offices, offices_with_data.
+    """
+    if not 1 <= int(as_of) <= 12:
+        raise ValueError("as_of must be 1-12")
+    by = list(by)
+    for g in by:
+        if g not in TREND_GROUPS:
+            raise ValueError(f"unknown trend group {g!r}")
+    sql, params, keys = _completion_sql(12, [*by, "month"], year, satkers, areas_)
+    part = ", ".join(k for k in keys if k != "month")
+    window = f"(PARTITION BY {part} ORDER BY month)" if part else "(ORDER BY month)"
+    df = store.query_df(
+        f"""SELECT *, sum(planned) OVER {window} AS planned_cum,
+                      sum(CASE WHEN month <= ? THEN realized END) OVER {window} AS realized_cum
+            FROM ({sql}) t ORDER BY {', '.join(keys)}""", [int(as_of), *params])  # the ? above comes first
+    df = _typed(df)
+    later = df["month"] > int(as_of)
+    df.loc[later, ["realized", "rate"]] = np.nan
+    df["planned_cum"] = df["planned_cum"].fillna(0).astype(int)
+    df["realized_cum"] = pd.to_numeric(df["realized_cum"], errors="coerce").astype(float)
+    df.loc[later | ~df["has_data"], "realized_cum"] = np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["rate_cum"] = np.where(df["planned_cum"] > 0, df["realized_cum"] / df["planned_cum"], np.nan)
     return df.reset_index(drop=True)
 
 

@@ -114,6 +114,23 @@ def province_completion(store, view: View, by=()) -> pd.DataFrame:
     return df
 
 
+def trend(store, view: View, by=()) -> pd.DataFrame:
+    """metrics.trend (month by month: planned vs realised, cumulated, rates) for the view's year,
+    offices and areas: the nation when no office is selected, else the province or offices chosen."""
+    return metrics.trend(store, view.as_of, view.year, by=tuple(by), satkers=view.satkers, areas_=view.areas)
+
+
+def scope_label(view: View) -> str:
+    """What a view covers, in words: 'Nasional', 'Provinsi Jawa Timur', an office's name, 'n satker'."""
+    if view.satkers is not None and len(view.satkers) == 1:
+        return view.satkers[0]
+    if view.province and view.satkers is not None:
+        return f"Provinsi {view.province}"
+    if view.satkers is not None:
+        return f"{len(view.satkers)} satker terpilih"
+    return "Nasional"
+
+
 def province_ranking(per_province):
     """Provinces best-first by pooled completion; provinces where no office has data last (rank empty)."""
     df = per_province.sort_values(["has_data", "rate", "province"], ascending=[False, False, True],

@@ -540,6 +540,9 @@ def test_not_submitted_list_on_beranda_and_perbandingan(meeting_db):
     label = (f"Belum mengirim (seluruh Indonesia): {n - 4} satker belum mengunggah rencana, 1 belum melaporkan "
              "realisasi, 1 nama tidak cocok dengan daftar resmi")
     assert [e.label for e in at.expander] == [label]
+    assert not [d for d in at.dataframe if "Status" in d.value.columns]  # lazy: sent once opened (issue 7.6)
+    at.session_state["belum_buka"] = True
+    at.run()
     table = [d.value for d in at.dataframe if "Status" in d.value.columns][0]
     assert len(table) == n - 4 + 2
     gresik = table[table["Satker"] == "KPU Kabupaten Gresik"].iloc[0]
@@ -567,3 +570,93 @@ def test_cakupan_national_level_and_drill(meeting_db):
     at.button(key="cakupan_lihat_provinsi").click().run()
     assert at.query_params["provinsi"] == "Kalimantan Selatan" and at.query_params["tingkat"] == "satker"
     assert charts(at)[0]["layout"]["yaxis"]["ticktext"] == ["Kota Banjarbaru"]
+
+
+# --------------------------------------------------------------------------------- issue 7.3: trend
+
+def test_perbandingan_trend_view_for_nation_province_and_office(meeting_db):
+    """The Tren view: kept in the link, the S-curve of the selection computed by metrics.trend's definition
+    (checked against meeting_db's hand-computed plans), the nation at province level, one office when
+    one is selected."""
+    at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="trend")
+    assert at.query_params["tampilan"] == "trend"
+    fig = charts(at)[0]
+    plan, real = fig["data"][0], fig["data"][1]
+    # offices with data: Jatim province [1,2,3] done [1,2]; Malang [1,2] done [2] and [5]; Banjarbaru [3]
+    planned = {1: 2, 2: 2, 3: 2, 5: 1}
+    done = {1: 1, 2: 2, 3: 0}
+    cum = np.cumsum([planned.get(m, 0) for m in range(1, 13)]).tolist()
+    assert decode(plan["y"]).astype(float).tolist() == cum
+    assert decode(real["y"]).astype(float).tolist() == np.cumsum([done[m] for m in (1, 2, 3)]).tolist()
+    assert "Nasional" in fig["layout"]["title"]["text"]
+    table = at.dataframe[0].value
+    assert table["Capaian kumulatif"].tolist() == pytest.approx([50.0, 75.0, 50.0])
+    # one office selected in the sidebar: its own curve
+    at.radio(key="tampilan").set_value("area").run()
+    at.button(key="lihat_provinsi").click().run()  # first province: Jawa Timur, office level
+    at.multiselect(key="f_satker").set_value(["KPU Kota Malang"]).run()
+    at.radio(key="tampilan").set_value("trend").run()
+    assert not at.exception
+    fig = charts(at)[0]
+    assert "KPU Kota Malang" in fig["layout"]["title"]["text"]
+    assert decode(fig["data"][0]["y"]).astype(float).tolist() == np.cumsum(
+        [1 if m in (1, 2, 5) else 0 for m in range(1, 13)]).tolist()
+    assert decode(fig["data"][1]["y"]).astype(float).tolist() == [0, 1, 1]
+
+
+# --------------------------------------------------------------------------------- issue 7.4: the deck
+
+def test_perbandingan_prepares_the_meeting_deck(meeting_db, monkeypatch):
+    import io as _io
+    from pptx import Presentation
+    from rbdash import report
+    real = report.deck_bytes
+    monkeypatch.setattr(report, "deck_bytes", lambda *a, **k: real(*a, **{**k, "images": False}))  # no Chromium here
+    at = start("pages/perbandingan.py", provinsi="Jawa Timur", tingkat="satker")
+    at.multiselect(key="f_satker").set_value(["KPU Kota Malang"]).run()
+    at.button(key="siapkan_pptx").click().run()
+    assert not at.exception and not at.error
+    button = at.get("download_button")[0]
+    assert button.proto.label == "Unduh PowerPoint"
+    expected = report.outline(report.collect(Store(meeting_db), 2024, 3, "Jawa Timur", ["KPU Kota Malang"]))
+    assert expected[-1] == "Gantt: KPU Kota Malang" and expected[1] == "Ringkasan: Jawa Timur"
+    data = report.deck_bytes(Store(meeting_db), 2024, 3, province="Jawa Timur", offices=["KPU Kota Malang"])
+    assert report.slide_titles(data) == expected
+    assert len(Presentation(_io.BytesIO(data)).slides) == len(expected)
+
+
+# --------------------------------------------------------------------------------- issue 7.5: presentation view
+
+def test_presentation_view_is_kept_in_the_link_and_enlarges_the_chart(meeting_db):
+    at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="area")
+    normal = charts(at)[0]
+    at.toggle(key="presentasi").set_value(True).run()
+    assert at.query_params["presentasi"] == "1"
+    big = charts(at)[0]
+    assert big["layout"]["yaxis"]["tickfont"]["size"] > normal["layout"]["yaxis"]["tickfont"]["size"]
+    assert big["layout"]["height"] > normal["layout"]["height"]
+    assert not [b for b in at.button if b.key == "siapkan_pptx"]  # the projector shows the comparison only
+    again = start("pages/perbandingan.py", presentasi="1")
+    assert again.toggle(key="presentasi").value is True
+    again.toggle(key="presentasi").set_value(False).run()
+    assert "presentasi" not in again.query_params
+
+
+# --------------------------------------------------------------------------------- issue 7.6: sent only when opened
+
+def test_gantt_sends_a_closed_areas_chart_only_once_it_is_opened(sample_db):
+    """Above OPEN_ALL_UP_TO activities only the first area is open; the others' charts are not sent
+    (lazy expanders) until opened, and then carry that area's activities."""
+    store = Store(sample_db)
+    acts = queries.plan_activities(store, "KPU Kabupaten Barito Kuala", 2023)
+    areas_ = sorted(acts["area_no"].fillna(0).astype(int).unique())
+    assert len(acts) > 60 and len(areas_) > 1
+    at = start("pages/gantt.py", tahun="2023", fokus="KPU Kabupaten Barito Kuala")
+    assert len(at.expander) == len(areas_) + 1 and len(charts(at)) == 1
+    second = areas_[1]
+    at.session_state[f"gantt_area_{second}"] = True
+    at.run()
+    figs = charts(at)
+    assert len(figs) == 2
+    rows = [t for t in figs[1]["layout"]["yaxis"]["ticktext"] if not t.startswith(("<b>", "<i>"))]
+    assert len(rows) == int((acts["area_no"].fillna(0).astype(int) == second).sum())

@@ -154,3 +154,38 @@ def test_gantt_labels_are_projector_sized():
     layout = charts.gantt_figure(acts, 2).to_plotly_json()["layout"]
     assert layout["yaxis"]["tickfont"]["size"] >= 14 and layout["xaxis"]["tickfont"]["size"] >= 14
     assert layout["legend"]["font"]["size"] >= 14
+
+
+def trend_frame(as_of=3, has_data=True):
+    planned = [2, 3, 2, 0, 1, 1, 0, 0, 0, 0, 0, 1]
+    done = [1, 2, 1]
+    df = pd.DataFrame({"month": range(1, 13), "planned": planned, "has_data": has_data})
+    df["planned_cum"] = np.cumsum(planned)
+    df["realized"] = [done[m - 1] if m <= as_of and has_data else np.nan for m in range(1, 13)]
+    df["realized_cum"] = df["realized"].cumsum()
+    df["rate"] = df["realized"] / df["planned"]
+    df["rate_cum"] = df["realized_cum"] / df["planned_cum"]
+    return df
+
+
+def test_trend_figure_s_curve_and_rates():
+    df = trend_frame()
+    fig = charts.trend_figure(df, 3, title="<b>KPU</b> Kota X")
+    plan, real, bars, cum = fig.data
+    assert list(plan.y) == df["planned_cum"].tolist() and list(plan.x) == list(charts.MONTHS)
+    assert list(real.y) == df["realized_cum"].head(3).tolist()  # realised only up to the as-of month
+    assert list(bars.y) == pytest.approx((df["rate"].head(3) * 100).tolist())
+    assert list(bars.text) == [charts.fmt_pct(r, 0) for r in df["rate"].head(3)]
+    assert list(cum.y) == pytest.approx((df["rate_cum"].head(3) * 100).tolist())
+    assert fig.layout.title.text == "&lt;b&gt;KPU&lt;/b&gt; Kota X"
+    assert fig.layout.shapes[0].x0 == 2.5  # between Mar and Apr
+    layout = fig.to_plotly_json()["layout"]
+    assert layout["yaxis2"]["ticktext"] == ["0%", "25%", "50%", "75%", "100%"]
+    for axis in ("xaxis", "xaxis2", "yaxis", "yaxis2"):
+        assert layout[axis]["tickfont"]["size"] >= 14 and layout[axis]["tickfont"]["color"] == charts.INK
+
+
+def test_trend_figure_without_data_shows_the_plan_and_says_so():
+    fig = charts.trend_figure(trend_frame(has_data=False), 3)
+    assert [t.name for t in fig.data] == ["Rencana (kumulatif)"]
+    assert any(a.text == charts.NO_DATA_TEXT for a in fig.layout.annotations)

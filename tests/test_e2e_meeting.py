@@ -158,3 +158,59 @@ def test_national_view_drill_into_province_then_office_gantt(app_url, projector)
     page.get_by_role("button", name="Buka Gantt").click()
     wait_idle(page, "Gantt rencana aksi")
     assert "KPU Kabupaten Tapin" in page.locator("h3").filter(has_text="· tahun 2023").first.inner_text()
+
+
+def test_presentation_view_full_width_large_text_kept_in_the_link(app_url, projector):
+    """Issue 7.5: from the comparison page a projector view -- sidebar gone, content full width, larger
+    text in the page and in the chart -- that a link reopens."""
+    url, _ = app_url
+    page, _ = projector
+    page.goto(f"{url}/perbandingan?tahun=2023&tingkat=provinsi&tampilan=area")
+    wait_idle(page, "Perbandingan antar satker")
+    page.wait_for_selector(".js-plotly-plot .ytick text")
+    normal_h1 = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+    normal_tick = _tick_boxes(page, "y")[0]["size"]
+    assert page.locator('section[data-testid="stSidebar"]').is_visible()
+    page.get_by_text("Presentasi", exact=True).click()
+    page.wait_for_url(re.compile(r"presentasi=1"))
+    wait_idle(page)
+    page.wait_for_function("(n) => { const t = document.querySelector('.js-plotly-plot .ytick text');"
+                           " return t && parseFloat(getComputedStyle(t).fontSize) > n; }", arg=normal_tick)
+    page.screenshot(path=SHOTS / "perbandingan_presentasi.png")
+    assert not page.locator('section[data-testid="stSidebar"]').is_visible()
+    h1 = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
+    assert h1 > normal_h1
+    chart = page.locator(".js-plotly-plot").first.bounding_box()
+    assert chart["width"] >= 1366 * 0.9  # full width
+    assert page.get_by_role("button", name="Siapkan PowerPoint").count() == 0
+    # a link opens the same view
+    page.goto(page.url)
+    wait_idle(page, "Perbandingan antar satker")
+    assert not page.locator('section[data-testid="stSidebar"]').is_visible()
+    page.get_by_text("Presentasi", exact=True).click()
+    wait_idle(page)
+    page.wait_for_function("() => !location.search.includes('presentasi')")
+    assert page.locator('section[data-testid="stSidebar"]').is_visible()
+
+
+def test_meeting_deck_download(app_url, projector):
+    """Issue 7.4 in the browser: the deck downloads and opens with python-pptx, its slides as
+    rbdash.report.outline computes them from the same database."""
+    from pptx import Presentation
+    from rbdash import report
+    from rbdash.store import Store
+    url, db = app_url
+    page, _ = projector
+    page.goto(f"{url}/perbandingan?tahun=2023&provinsi=Kalimantan+Selatan&tingkat=satker&satker=KPU+Kabupaten+Tapin")
+    wait_idle(page, "Perbandingan antar satker")
+    page.get_by_role("button", name="Siapkan PowerPoint").click()
+    page.get_by_role("button", name="Unduh PowerPoint").wait_for(timeout=120_000)
+    with page.expect_download() as deck:
+        page.get_by_role("button", name="Unduh PowerPoint").click()
+    assert deck.value.suggested_filename == "rapat_rb_2023_sd_sep.pptx"
+    prs = Presentation(deck.value.path())
+    titles = [next((s.text_frame.text.split("\n")[0] for s in slide.shapes if s.has_text_frame and s.text_frame.text), "")
+              for slide in prs.slides]
+    expected = report.outline(report.collect(Store(db), 2023, 9, "Kalimantan Selatan", ["KPU Kabupaten Tapin"]))
+    assert titles == expected and expected[-1] == "Gantt: KPU Kabupaten Tapin"
+    assert any(sh.shape_type == 13 for sh in prs.slides[-1].shapes)  # the Gantt picture

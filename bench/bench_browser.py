@@ -1,0 +1,200 @@
+"""Browser benchmark (issue 7.6): every page settled in headless Chromium, 550 offices versus 5.
+
+    .venv/bin/python bench/bench_browser.py --runs 5
+    .venv/bin/python bench/bench_browser.py --runs 7 --markdown bench/RESULTS.md
+
+Two `streamlit run app.py` servers (one per database, built by bench_pages.database and cached in
+bench/out/) are driven by Playwright with Debian's /usr/bin/chromium (--headless --no-sandbox
+--disable-gpu).  For each page, one warm-up visit per database, then ``--runs`` visits alternating
+small and large; each visit is a fresh page load (a new Streamlit session).
+
+Settled = the page's title is there, Streamlit's running indicator (stStatusWidget) is gone, and the
+DOM has not changed for ``--quiet`` ms; the time reported is that of the last DOM change, counted
+from the start of navigation (a MutationObserver installed before any page script).  Bytes are
+what the websocket carried from the server to the browser during the visit (Streamlit's protobuf
+deltas: figures, tables, widget state).
+
+Prints a table of medians with the 550/5 ratio; the target is every page under 2 s and within
+1.5x of the same page with 5 offices.  ``--floor`` first measures two pages that are not rbdash's --
+Streamlit with a title only, and with one 2x2 plotly chart -- the same way, so the table can be read
+against what this machine needs for any Streamlit page and for loading plotly at all.
+"""
+
+import argparse
+import os
+import tempfile
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench_pages import database  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+YEAR = 2024  # the year bench_import's workbooks are written for
+PAGES = [("beranda", "", "Rencana Aksi Reformasi Birokrasi"), ("impor", "impor", "Impor rencana aksi"),
+         ("gantt", "gantt", "Gantt rencana aksi"), ("cakupan", "cakupan", "Cakupan area perubahan"),
+         ("perbandingan", "perbandingan", "Perbandingan antar satker"), ("progres", "progres", "Progres realisasi"),
+         ("riwayat", "riwayat", "Riwayat perubahan")]
+TARGET_S, TARGET_RATIO = 2.0, 1.5
+
+OBSERVER = """
+window.__lastMut = performance.now();
+new MutationObserver(() => { window.__lastMut = performance.now(); })
+  .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+"""
+SETTLED = """([heading, quiet]) => {
+  if (document.querySelector('[data-testid="stStatusWidget"]')) return false;
+  const h = Array.from(document.querySelectorAll('h1')).some(e => e.textContent.trim().startsWith(heading));
+  return h && performance.now() - window.__lastMut > quiet;
+}"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+FLOOR_PAGES = {  # reference pages, not rbdash: what any Streamlit page, and plotly, cost on this machine
+    "Streamlit, title only": 'import streamlit as st\nst.title("Lantai")\n',
+    "Streamlit + one plotly chart": ('import plotly.graph_objects as go\nimport streamlit as st\nst.title("Lantai")\n'
+                                     'st.plotly_chart(go.Figure(go.Heatmap(z=[[1, 2], [3, 4]])), theme=None)\n'),
+}
+
+
+def start_server(db, script="app.py", cwd=ROOT):
+    port = free_port()
+    env = dict(os.environ, RBDASH_DB=str(db), BROWSER_PATH=CHROMIUM, RBDASH_SAMPLES=str(ROOT / "bench" / "out" / "none"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
+                return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit(f"streamlit did not start for {db}")
+
+
+def visit(context, url, heading, quiet_ms, timeout_ms=120_000):
+    """(seconds until settled, bytes received over the websocket) of one fresh page load."""
+    page = context.new_page()
+    received = [0]
+
+    def on_ws(ws):
+        ws.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload)))
+    page.on("websocket", on_ws)
+    try:
+        page.goto(url, wait_until="commit", timeout=timeout_ms)
+        page.wait_for_function(SETTLED, arg=[heading, quiet_ms], polling=50, timeout=timeout_ms)
+        if page.locator('[data-testid="stException"]').count():
+            raise SystemExit(f"{url}: the page raised an exception")
+        settled_ms = page.evaluate("() => window.__lastMut")
+    finally:
+        page.close()
+    return settled_ms / 1000, received[0]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--large", type=int, default=550)
+    ap.add_argument("--small", type=int, default=5)
+    ap.add_argument("--quiet", type=int, default=500, help="ms without DOM change that count as settled")
+    ap.add_argument("--pages", nargs="*", default=None, help="page names (default: all)")
+    ap.add_argument("--markdown", default=None, help="also write the table as Markdown to this file")
+    ap.add_argument("--floor", action="store_true", help="first measure a bare Streamlit page and one with a chart")
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    floor = measure_floor(args.runs, args.quiet) if args.floor else []
+
+    dbs = {"small": database(args.small), "large": database(args.large)}
+    servers = {k: start_server(db) for k, db in dbs.items()}
+    pages = [p for p in PAGES if args.pages is None or p[0] in args.pages]
+    rows = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-sync"])
+            context = browser.new_context(viewport={"width": 1366, "height": 768})
+            context.add_init_script(OBSERVER)
+            print(f"{'page':14} {'5: median s':>11} {'550: median s':>13} {'ratio':>6} {'5: KB':>8} {'550: KB':>8}"
+                  f"  {'550 runs (s)'}", flush=True)
+            for name, path, heading in pages:
+                urls = {k: f"{url}/{path}?tahun={YEAR}" for k, (_, url) in servers.items()}
+                for k in urls:  # warm-up: the server's caches, the browser's static files
+                    visit(context, urls[k], heading, args.quiet)
+                times = {"small": [], "large": []}
+                sizes = {"small": [], "large": []}
+                for _ in range(args.runs):
+                    for k in ("small", "large"):
+                        t, b = visit(context, urls[k], heading, args.quiet)
+                        times[k].append(t)
+                        sizes[k].append(b)
+                s, lg = statistics.median(times["small"]), statistics.median(times["large"])
+                kb_s, kb_l = statistics.median(sizes["small"]) / 1024, statistics.median(sizes["large"]) / 1024
+                ok = lg < TARGET_S and lg / s <= TARGET_RATIO
+                rows.append((name, s, lg, lg / s, kb_s, kb_l, ok, times["large"]))
+                print(f"{name:14} {s:11.2f} {lg:13.2f} {lg / s:6.2f} {kb_s:8.0f} {kb_l:8.0f}  "
+                      f"{' '.join(f'{t:.2f}' for t in times['large'])}{'' if ok else '  MISSES TARGET'}", flush=True)
+            browser.close()
+    finally:
+        for proc, _ in servers.values():
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    if args.markdown:
+        lines = [f"Reference (not rbdash), same machine and method: {name}: {t:.2f} s" for name, t in floor]
+        lines += [""] if floor else []
+        lines += [f"| page | {args.small} offices: median s | {args.large} offices: median s | ratio | "
+                  f"{args.small} offices: KB received | {args.large} offices: KB received | target met |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+        lines += [f"| {n} | {s:.2f} | {lg:.2f} | {r:.2f} | {a:.0f} | {b:.0f} | {'yes' if ok else 'no'} |"
+                  for n, s, lg, r, a, b, ok, _ in rows]
+        Path(args.markdown).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def measure_floor(runs, quiet):
+    """[(name, median s)] of the reference pages in FLOOR_PAGES, measured as the rbdash pages are."""
+    from playwright.sync_api import sync_playwright
+    out = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        context.add_init_script(OBSERVER)
+        for i, (name, code) in enumerate(FLOOR_PAGES.items()):
+            script = Path(tmp) / f"floor_{i}.py"
+            script.write_text(code, encoding="utf-8")
+            proc, url = start_server(Path(tmp) / "none.duckdb", script=str(script), cwd=tmp)
+            try:
+                visit(context, url, "Lantai", quiet)
+                t = statistics.median(visit(context, url, "Lantai", quiet)[0] for _ in range(runs))
+            finally:
+                proc.terminate()
+                proc.wait(10)
+            out.append((name, t))
+            print(f"reference: {name}: {t:.2f} s", flush=True)
+        browser.close()
+    return out
+
+
+if __name__ == "__main__":
+    main()

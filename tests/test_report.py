@@ -1,0 +1,204 @@
+"""The meeting deck (issue 7.4), opened with python-pptx: slide count and titles computed from the data,
+figures against hand-computed expectations, the CLI contract (exit 2 and one line on bad input)."""
+
+import datetime as dt
+import io
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+from pptx import Presentation
+
+from app_fixtures import make_plan
+from conftest import ROOT
+from rbdash import regions, report, submission
+from rbdash.schedule import MONTHS
+from rbdash.store import Store
+
+YEAR, AS_OF = 2024, 3
+# satker, reports realisation, [(area, planned months, realised months)]
+PLANS = [
+    ("KPU Provinsi Jawa Timur", True, [(1, [1, 2, 3], [1, 2])]),            # 2 of 3 due by Mar
+    ("KPU Kota Malang", True, [(2, [1, 2], [2]), (3, [5], [])]),            # 1 of 2
+    ("KPU KAB. GRESIK", False, [(1, [1], [])]),                             # no data (official: Gresik)
+    ("KPU Kota Banjarbaru", True, [(1, [3], [])]),                          # 0 of 1
+    ("KPU Kota Fiktif", False, [(1, [1], [])]),                             # matches no official office
+]
+
+
+@pytest.fixture
+def deck_db(tmp_path):
+    store = Store(tmp_path / "deck.duckdb")
+    for satker, has, rows in PLANS:
+        store.import_plan(make_plan(satker, YEAR, [(a, "K", f"I{i}", p, r) for i, (a, p, r) in enumerate(rows)],
+                                    has_realization=has, as_of=AS_OF), actor="test")
+    return store
+
+
+def due_done(name):
+    """By hand: (month-kegiatan due by AS_OF, of them realised on schedule)."""
+    rows = next(r for n, _, r in PLANS if n == name)
+    return (sum(sum(m <= AS_OF for m in p) for _, p, _ in rows),
+            sum(sum(m <= AS_OF and m in r for m in p) for _, p, r in rows))
+
+
+def rate(name):
+    due, done = due_done(name)
+    return done / due
+
+
+def pooled(names):
+    """Completion pooled over the offices with data."""
+    with_data = [n for n, has, _ in PLANS if has and n in names]
+    return sum(due_done(n)[1] for n in with_data) / sum(due_done(n)[0] for n in with_data)
+
+
+def pct(x):
+    return f"{x * 100:.1f}%".replace(".", ",")
+
+
+def titles(prs):
+    return [next((sh.text_frame.text.split("\n")[0] for sh in s.shapes if sh.has_text_frame and sh.text_frame.text), "")
+            for s in prs.slides]
+
+
+def tables(slide):
+    return [[[c.text for c in row.cells] for row in sh.table.rows] for sh in slide.shapes if sh.has_table]
+
+
+def expected_titles(national, scope, heat_rows, missing_rows, offices):
+    month = MONTHS[AS_OF - 1]
+    level = "provinsi" if national else "satker"
+    pages = lambda title, n: [title if math.ceil(n / 15) == 1 else f"{title} ({i + 1}/{math.ceil(n / 15)})"  # noqa: E731
+                              for i in range(max(1, math.ceil(n / 15)))]
+    return [f"Rencana Aksi Reformasi Birokrasi KPU {YEAR}", f"Ringkasan: {scope}",
+            *pages(f"Capaian per {level} dan area s.d. {month}", heat_rows), f"Tren capaian {YEAR}: {scope}",
+            *(["Provinsi di bawah median"] if national else []), "Satker di bawah median",
+            *pages("Belum mengirim", missing_rows), *[f"Gantt: {o}" for o in offices]]
+
+
+def test_provincial_deck_slides_titles_and_figures(deck_db):
+    data = report.deck_bytes(deck_db, YEAR, AS_OF, province="Jawa Timur", offices=["KPU Kota Malang"],
+                             today=dt.date(2026, 11, 28), images=False)
+    prs = Presentation(io.BytesIO(data))
+    jatim = [n for n, _, _ in PLANS if regions.province_of(n) == "Jawa Timur"]
+    official = [o for o in regions.official_offices() if o.province == "Jawa Timur"]
+    # missing: official offices without a plan, and Gresik (a plan, nothing reported)
+    missing_rows = len(official) - len(jatim) + 1
+    assert titles(prs) == expected_titles(False, "Jawa Timur", len(jatim), missing_rows, ["KPU Kota Malang"])
+    first = "\n".join(sh.text_frame.text for sh in prs.slides[0].shapes if sh.has_text_frame)
+    assert "Kondisi s.d. Maret 2024" in first and "Dibuat 28 November 2026" in first
+    # summary: pooled completion of the offices with data, by hand
+    summary = "\n".join(sh.text_frame.text for sh in prs.slides[1].shapes if sh.has_text_frame)
+    assert pct(pooled(jatim)) in summary
+    assert f"{len(jatim)} dari {len(official)}" in summary and "2 dari 3" in summary
+    # heatmap table: offices best first, Total column
+    heat = tables(prs.slides[2])[0]
+    assert heat[0][0] == "Satker" and heat[0][-1] == "Total"
+    assert [r[0] for r in heat[1:]] == ["Prov. Jawa Timur", "Kota Malang", "KPU KAB. GRESIK"]
+    assert heat[1][-1] == pct(rate("KPU Provinsi Jawa Timur"))
+    # an office without data: one grey cell across the areas and Total, the words once (never 0%)
+    cell = [sh for sh in prs.slides[2].shapes if sh.has_table][0].table.cell(3, 1)
+    assert cell.is_merge_origin and cell.span_width == len(heat[0]) - 1 and heat[3][1] == "belum ada data"
+    # laggards: below the median of the offices with data (Jatim 2/3, Malang 1/2): Malang
+    lag = tables(prs.slides[4])[0]
+    assert [r[0] for r in lag[1:]] == ["KPU Kota Malang"]
+    assert lag[1][2:4] == [pct(rate("KPU Kota Malang")), "{1} dari {0}".format(*due_done("KPU Kota Malang"))]
+    # not submitted, 15 rows a slide
+    rows = [r for s in prs.slides if titles_of(s).startswith("Belum mengirim") for t in tables(s) for r in t[1:]]
+    assert len(rows) == missing_rows
+    assert ["KPU Kabupaten Gresik", submission.STATUS_TEXT["no_realisation"], "KPU KAB. GRESIK"] in rows
+    assert_fits(prs)
+    last = "\n".join(sh.text_frame.text for sh in prs.slides[-1].shapes if sh.has_text_frame)
+    assert pct(rate("KPU Kota Malang")) in last
+    assert "{1} dari {0} bulan-kegiatan".format(*due_done("KPU Kota Malang")) in last
+
+
+def assert_fits(prs):
+    """Everything inside the slide; no text under 14 pt (a projector at the back of a room)."""
+    for slide in prs.slides:
+        for sh in slide.shapes:
+            assert sh.left >= 0 and sh.top >= 0 and sh.left + sh.width <= prs.slide_width, sh.name
+            assert sh.top + sh.height <= prs.slide_height, (titles_of(slide), sh.name)
+            frames = [sh.text_frame] if sh.has_text_frame else \
+                [c.text_frame for row in sh.table.rows for c in row.cells] if sh.has_table else []
+            sizes = [r.font.size.pt for f in frames for p in f.paragraphs for r in p.runs if r.text]
+            assert min(sizes, default=14) >= 14, (titles_of(slide), sizes)
+
+
+def titles_of(slide):
+    return titles(type("P", (), {"slides": [slide]}))[0]
+
+
+def test_national_deck_with_images(deck_db):
+    data = report.deck_bytes(deck_db, YEAR, AS_OF, offices=["KPU Kota Banjarbaru"], images=True)
+    prs = Presentation(io.BytesIO(data))
+    missing = submission.missing(deck_db, YEAR, as_of=AS_OF)
+    provinces_missing = missing.loc[missing["status"] != "unmatched", "province"].fillna("KPU RI").nunique()
+    unmatched = int((missing["status"] == "unmatched").sum())
+    heat_rows = 3  # Jawa Timur, Kalimantan Selatan, (tanpa provinsi)
+    assert titles(prs) == expected_titles(True, "Nasional", heat_rows, provinces_missing + unmatched,
+                                          ["KPU Kota Banjarbaru"])
+    assert_fits(prs)
+    heat = tables(prs.slides[2])[0]
+    assert [r[0] for r in heat[1:]] == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
+    assert heat[1][-1] == pct(pooled([n for n, _, _ in PLANS if regions.province_of(n) == "Jawa Timur"]))
+    lag = tables(prs.slides[4])[0]   # provinces: Jatim 60%, Kalsel 0% -> median 30%
+    assert [r[0] for r in lag[1:]] == ["Kalimantan Selatan"]
+    lag = tables(prs.slides[5])[0]   # offices: 2/3, 1/2, 0/1 -> median 1/2
+    assert [r[0] for r in lag[1:]] == ["KPU Kota Banjarbaru"]
+    pictures = [sh for s in (prs.slides[3], prs.slides[-1]) for sh in s.shapes if sh.shape_type == 13]
+    assert len(pictures) == 2 and all(p.image.content_type == "image/png" for p in pictures)
+
+
+def test_bad_input_is_refused_by_name(deck_db):
+    from rbdash.errors import ValidationError
+    with pytest.raises(ValidationError, match="not a province"):
+        report.deck_bytes(deck_db, YEAR, AS_OF, province="Atlantis", images=False)
+    with pytest.raises(ValidationError, match="has no plan"):
+        report.deck_bytes(deck_db, YEAR, AS_OF, offices=["KPU Kota Tidakada"], images=False)
+    with pytest.raises(ValidationError, match="no plan for 2031"):
+        report.deck_bytes(deck_db, 2031, AS_OF, images=False)
+
+
+def rbdash(*args):
+    return subprocess.run([sys.executable, "-m", "rbdash", *map(str, args)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=180)
+
+
+def test_cli_report_writes_the_deck_and_refuses_bad_input(deck_db, tmp_path):
+    out = tmp_path / "rapat.pptx"
+    db = deck_db.path
+    p = rbdash("report", "--db", db, "--year", YEAR, "--as-of", AS_OF, "--province", "Kalimantan Selatan",
+               "--office", "KPU Kota Banjarbaru", "--no-images", "--out", out)
+    assert p.returncode == 0, p.stderr
+    prs = Presentation(str(out))
+    assert p.stdout.strip().endswith(f"{out}: {len(prs.slides)} slides")
+    assert titles(prs)[-1] == "Gantt: KPU Kota Banjarbaru"
+    for args, message in [
+        (["--province", "Atlantis"], "error: 'Atlantis' is not a province of the official list"),
+        (["--office", "KPU Kota Tidakada"], f"error: 'KPU Kota Tidakada' has no plan for {YEAR}"),
+        (["--out", tmp_path / "nope" / "x.pptx"], f"error: {tmp_path / 'nope'}: no such folder"),
+        (["--out", tmp_path / "x.pdf"], f"error: {tmp_path / 'x.pdf'}: the deck is written as .pptx"),
+    ]:
+        argv = ["report", "--db", db, "--year", YEAR, "--as-of", AS_OF, "--no-images", "--out", out, *args]
+        p = rbdash(*argv)
+        assert (p.returncode, p.stderr) == (2, message + "\n"), p.stderr
+
+
+def test_office_slide_shows_the_late_activities_first(deck_db):
+    """An office's Gantt slide: the activities with a late month (planned, due, not realised) in plan
+    order, at most GANTT_ROWS, said so in words; an office without data shows its first activities."""
+    from rbdash import queries
+    acts = queries.plan_activities(deck_db, "KPU Kota Malang", YEAR)
+    shown, what = report.gantt_rows_for_slide(acts, AS_OF, True)
+    # Malang: I0 planned Jan, Feb realised Feb -> Jan late; I1 planned May: nothing due by Mar
+    late = [i for i, (_, p, r) in enumerate(next(r for n, _, r in PLANS if n == "KPU Kota Malang"))
+            if any(m <= AS_OF and m not in r for m in p)]
+    assert shown["indikator"].tolist() == [f"I{i}" for i in late]
+    assert what == f"Gantt: {len(late)} dari {len(late)} kegiatan yang terlambat (semua {len(acts)} kegiatan di halaman Gantt)"
+    gresik = queries.plan_activities(deck_db, "KPU KAB. GRESIK", YEAR)
+    shown, what = report.gantt_rows_for_slide(gresik, AS_OF, False)  # no data: nothing is "late"
+    assert len(shown) == len(gresik) and what.startswith(f"Gantt: {len(gresik)} kegiatan pertama")
