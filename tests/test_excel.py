@@ -300,4 +300,4 @@ def test_damaged_bytes_are_refused_never_crash():
         except RbdashError as exc:
             codes.add(exc.code)
     assert "truncated" in codes and codes <= {"truncated", "unreadable", "plain_zip", "not_excel", "no_table",
-                                              "no_rows", "no_satker", "no_year"}
+                                              "no_rows", "no_satker", "no_year", "zip_bomb"}

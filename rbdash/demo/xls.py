@@ -1,11 +1,15 @@
-"""Legacy .xls output: an openpyxl workbook converted cell by cell with xlwt (values, fills, fonts,
-merges), as offices still save Excel 97-2003 files."""
+"""Saving generated workbooks: .xlsx with bytes that depend only on the content, and legacy .xls (an
+openpyxl workbook converted cell by cell with xlwt: values, fills, fonts, merges), as offices still
+save Excel 97-2003 files."""
 
 from __future__ import annotations
 
-from openpyxl import Workbook
+import io
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
+from openpyxl import Workbook
 from openpyxl.utils import column_index_from_string
 
 
@@ -88,7 +92,28 @@ def save(wb: Workbook, path) -> Path:
     if path.suffix.lower() == ".xls":
         _save_xls(wb, path)
     else:
-        wb.save(path)
+        path.write_bytes(_xlsx_bytes(wb))
     return path
+
+
+FIXED_TIME = datetime(2024, 1, 2, 8, 0, 0)
+
+
+def _xlsx_bytes(wb: Workbook) -> bytes:
+    """The workbook as .xlsx bytes that depend only on its content: openpyxl's ``save`` stamps the
+    document properties and every zip member with the current time, which made tests that damage
+    random bytes of a generated workbook see different files from one run to the next."""
+    from openpyxl.writer.excel import ExcelWriter
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
