@@ -7,6 +7,7 @@ Skipped with the reason when PostgreSQL or Debian chromium is not installed; wit
 (./dev test, CI) a PostgreSQL that cannot start fails the run, as in the other PostgreSQL tests."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import SAMPLES
 from e2e_fixtures import ARTIFACTS, CHROMIUM, Server, browser, needs_chromium, wait_idle  # noqa: F401
@@ -67,19 +68,29 @@ def note_cell(page, row=0):
 
 def edit_note(page, text, row=0):
     """Type a note into a row of the Progres grid as a person does: select the row's first cell, move
-    to Catatan with the arrow keys, Enter opens the cell editor, type, Enter commits (the page reruns)."""
-    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
-    page.mouse.click(box["x"] + 12, box["y"] + HEADER_ROW + ROW * row + ROW / 2)
-    for _ in range(NOTE_COLUMN):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    editor = page.locator("#portal textarea, #portal input").first
-    editor.wait_for()
-    editor.fill(text)
-    page.keyboard.press("Enter")
-    page.wait_for_function(f"""() => {{ const c = document.querySelector('[data-testid="glide-cell-{NOTE_COLUMN}-{row}"]');
-                                      return c && c.textContent === {text!r}; }}""")
-    wait_idle(page)
+    to Catatan with the arrow keys, Enter opens the cell editor, type, Enter commits (the page reruns).
+    On a loaded machine a click can land while the page is still rerunning and be lost: then again."""
+    for attempt in range(3):
+        box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+        page.mouse.click(box["x"] + 12, box["y"] + HEADER_ROW + ROW * row + ROW / 2)
+        for _ in range(NOTE_COLUMN):
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        try:
+            editor = page.locator("#portal textarea, #portal input").first
+            editor.wait_for(timeout=10_000)
+            editor.fill(text)
+            page.keyboard.press("Enter")
+            page.wait_for_function(f"""() => {{ const c = document.querySelector('[data-testid="glide-cell-{NOTE_COLUMN}-{row}"]');
+                                              return c && c.textContent === {text!r}; }}""", timeout=15_000)
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
+            continue
+        wait_idle(page)
+        return
 
 
 def save(page):
