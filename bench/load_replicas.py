@@ -68,14 +68,14 @@ def page_functions(path, names):
 class Loaders:
     def __init__(self):
         import logging
-        for name in ("streamlit", "streamlit.runtime.caching.cache_data_api",
-                     "streamlit.runtime.scriptrunner_utils.script_run_context"):
-            logging.getLogger(name).setLevel(logging.ERROR)   # "no runtime": bare mode, same cache
         (self.load_offices,) = page_functions("app.py", ["load_offices"])
         self.load, self.load_provinces = page_functions("pages/perbandingan.py", ["load", "load_provinces"])
         (self.progres_load,) = page_functions("pages/progres.py", ["load"])
         from pages._ui import _load_missing
         self.load_missing = _load_missing
+        for name in list(logging.root.manager.loggerDict):   # after streamlit set its loggers up
+            if name.startswith("streamlit"):
+                logging.getLogger(name).setLevel(logging.ERROR)   # "no runtime found": bare mode, same cache
 
 
 # --------------------------------------------------------------------------------- one replica
@@ -101,12 +101,13 @@ def worker(args):
         gid = args.replica * args.users + u
         rng = random.Random(args.seed * 1000 + gid)
         mine = acts[gid::plan["users"]]
-        res = {"user": f"r{args.replica}u{u}", "page_s": [], "save_s": [], "acks": [], "conflicts": [],
-               "errors": [], "visits": 0}
+        res = {"user": f"r{args.replica}u{u}", "page_s": [], "page_miss_s": [], "save_s": [], "acks": [],
+               "conflicts": [], "errors": [], "visits": 0}
         users.append(res)
         n = 0
         while time.monotonic() < deadline:
             t = time.perf_counter()
+            computed.flag = False
             try:
                 key = queries.cache_key(store)   # every rerun takes it (pages/_ui.context)
                 offices = pages.load_offices(store, key)
@@ -116,7 +117,7 @@ def worker(args):
             except Exception as exc:  # noqa: BLE001 - counted, reported
                 res["errors"].append(f"page: {type(exc).__name__}: {str(exc)[:120]}")
                 continue
-            res["page_s"].append(time.perf_counter() - t)
+            res["page_miss_s" if computed.flag else "page_s"].append(time.perf_counter() - t)
             res["visits"] += 1
             if time.monotonic() >= deadline:
                 break
@@ -148,8 +149,10 @@ def worker(args):
     # a cache miss of perbandingan.load runs its body, which calls queries.ranking once: counted here
     real = queries.ranking
     lock = threading.Lock()
+    computed = threading.local()   # this visit computed perbandingan.load itself (a miss)
 
     def counting(*a, **kw):
+        computed.flag = True
         with lock:
             counted["misses"] += 1
         return real(*a, **kw)
@@ -248,18 +251,23 @@ def report(args, results, check):
     groups = [(f"replica {r['replica'] + 1}", r["users"]) for r in results]
     groups.append(("all", [u for r in results for u in r["users"]]))
     for name, users in groups:
-        page = [s for u in users for s in u["page_s"]]
+        hit = [s for u in users for s in u["page_s"]]
+        miss = [s for u in users for s in u["page_miss_s"]]
+        page = hit + miss
         save = [s for u in users for s in u["save_s"]]
         names = [u["user"] for u in users]
         rows.append([name, len(users), sum(len(u["acks"]) for u in users),
                      sum(1 for u in users for c in u["conflicts"] if c[3] != "error"),
                      sum(check["lost"].get(n, 0) for n in names),
                      sum(check["refused_present"].get(n, 0) for n in names),
-                     sum(len(u["errors"]) for u in users), len(page),
+                     sum(len(u["errors"]) for u in users), f"{len(page)} ({len(hit)} / {len(miss)})",
                      f"{pct(page, 50) * 1000:.0f} / {pct(page, 95) * 1000:.0f}",
+                     f"{pct(hit, 50) * 1000:.0f} / {pct(hit, 95) * 1000:.0f}",
+                     f"{pct(miss, 50) * 1000:.0f} / {pct(miss, 95) * 1000:.0f}",
                      f"{pct(save, 50) * 1000:.0f} / {pct(save, 95) * 1000:.0f}"])
     head = ["", "users", "saves acknowledged", "conflicts (reported)", "lost", "refused but stored", "errors",
-            "page-data loads", "page data p50 / p95 ms", "save p50 / p95 ms"]
+            "page-data loads (cached / computed)", "page data p50 / p95 ms", "of which cached", "of which computed",
+            "save p50 / p95 ms"]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
     lines += ["| " + " | ".join(map(str, r)) + " |" for r in rows]
     dup = sum(check["duplicates"].values())
@@ -313,7 +321,7 @@ def main():
         print(f"{n_files} plans imported in {took:.1f} s ({len(acts):,} activities of {YEAR}); "
               f"{args.replicas} replicas x {args.users} users, {args.seconds:.0f} s, "
               f"hot set {args.hot} activities for {args.hot_share:.0%} of saves", flush=True)
-        env = dict(os.environ, PYTHONPATH=str(ROOT), STREAMLIT_LOGGER_LEVEL="error")  # bare-mode cache warnings
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
         for k in range(args.replicas):
             procs.append(subprocess.Popen(
                 [sys.executable, __file__, "--worker", "--url", url, "--replica", str(k), "--plan", str(tmp / "plan.json"),
@@ -341,16 +349,15 @@ def main():
         if cluster:
             cluster.stop()
     errors = [e for r in results for u in r["users"] for e in u["errors"]]
-    visits = sum(u["visits"] for r in results for u in r["users"])
     misses = sum(r["load_misses"] for r in results)
     text = (f"{started:%Y-%m-%d %H:%M}, {args.seconds:.0f} s, {args.replicas} replicas x {args.users} users, "
             f"{n_files} offices ({len(acts):,} activities); machine: {os.cpu_count()} cores, load average "
             f"{load_before[0]:.1f} before, {load_after[0]:.1f} (1 min) / {load_after[1]:.1f} (5 min) at the end; "
             f"{'throwaway durable cluster (fsync on)' if cluster else 'given server'}.\n"
             f"Page data = the store calls of one Perbandingan visit (national level) through the pages' own "
-            f"st.cache_data loaders, not the browser. Of {visits} page-data loads, {visits - misses} found "
-            f"perbandingan.load's data in their replica's cache and {misses} computed it (the data version "
-            f"changes with every save anywhere).\n\n" + report(args, results, check))
+            f"st.cache_data loaders, not the browser. A load is 'cached' when perbandingan.load's data was in "
+            f"its replica's cache (or computed meanwhile by another user there), 'computed' when this user ran it "
+            f"({misses} times in all): the data version changes with every save on any replica.\n\n" + report(args, results, check))
     if errors:
         text += "\n\nErrors (first 5): " + "; ".join(errors[:5])
     print()
