@@ -73,9 +73,10 @@ class Loaders:
         (self.progres_load,) = page_functions("pages/progres.py", ["load"])
         from pages._ui import _load_missing
         self.load_missing = _load_missing
-        for name in list(logging.root.manager.loggerDict):   # after streamlit set its loggers up
-            if name.startswith("streamlit"):
-                logging.getLogger(name).setLevel(logging.ERROR)   # "no runtime found": bare mode, same cache
+        # "No runtime found, using MemoryCacheStorageManager": bare mode, the same cache code; a filter
+        # (streamlit resets its loggers' levels when it reads its config on the first cached call)
+        logging.getLogger("streamlit.runtime.caching.cache_data_api").addFilter(
+            lambda record: "No runtime found" not in record.getMessage())
 
 
 # --------------------------------------------------------------------------------- one replica
