@@ -68,15 +68,17 @@ def page_functions(path, names):
 class Loaders:
     def __init__(self):
         import logging
+
+        import streamlit  # noqa: F401 - its loggers exist from here on
+        # "No runtime found, using MemoryCacheStorageManager" (once per cached function): bare mode, the
+        # same cache code.  A filter, as streamlit resets its loggers' levels when it reads its config
+        logging.getLogger("streamlit.runtime.caching.cache_data_api").addFilter(
+            lambda record: "No runtime found" not in record.getMessage())
         (self.load_offices,) = page_functions("app.py", ["load_offices"])
         self.load, self.load_provinces = page_functions("pages/perbandingan.py", ["load", "load_provinces"])
         (self.progres_load,) = page_functions("pages/progres.py", ["load"])
         from pages._ui import _load_missing
         self.load_missing = _load_missing
-        # "No runtime found, using MemoryCacheStorageManager": bare mode, the same cache code; a filter
-        # (streamlit resets its loggers' levels when it reads its config on the first cached call)
-        logging.getLogger("streamlit.runtime.caching.cache_data_api").addFilter(
-            lambda record: "No runtime found" not in record.getMessage())
 
 
 # --------------------------------------------------------------------------------- one replica
