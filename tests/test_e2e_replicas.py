@@ -98,6 +98,15 @@ def save(page):
     wait_idle(page)
 
 
+def expect_text(page, text, shot):
+    """Wait for ``text`` on the page; on a timeout keep a screenshot of what was there instead."""
+    try:
+        page.get_by_text(text).first.wait_for()
+    except PlaywrightTimeout:
+        page.screenshot(path=ARTIFACTS / f"{shot}_failed.png", full_page=True)
+        raise
+
+
 def first_activity(url, office):
     store = Store(url)
     try:
@@ -129,7 +138,7 @@ def test_progress_recorded_on_a_is_seen_on_b_at_its_next_rerun(replicas, two_peo
     open_progres(on_a, a, office, name="Ani")
     edit_note(on_a, note)
     save(on_a)
-    on_a.get_by_text("1 kegiatan tersimpan.").wait_for()
+    expect_text(on_a, "1 kegiatan tersimpan.", "replica_a_save")
     on_a.screenshot(path=ARTIFACTS / "replica_a_saved.png")
     aid, rev = first_activity(url, office)
     prog, audit = stored(url, aid)
@@ -157,7 +166,7 @@ def test_two_editors_on_two_replicas_second_save_is_refused(replicas, two_people
     edit_note(ani, "versi Ani")
     edit_note(budi, "versi Budi")
     save(ani)
-    ani.get_by_text("1 kegiatan tersimpan.").wait_for()
+    expect_text(ani, "1 kegiatan tersimpan.", "replica_ani_save")
     save(budi)
     refused = budi.locator('[data-testid="stAlert"]').filter(has_text="sudah diubah oleh Ani")
     refused.wait_for()
@@ -174,6 +183,6 @@ def test_two_editors_on_two_replicas_second_save_is_refused(replicas, two_people
                                       return c && c.textContent === 'versi Ani'; }}""", timeout=30_000)
     edit_note(budi, "versi Budi")
     save(budi)
-    budi.get_by_text("1 kegiatan tersimpan.").wait_for()
+    expect_text(budi, "1 kegiatan tersimpan.", "replica_budi_save_after_reload")
     prog, audit = stored(url, aid)
     assert prog == ("versi Budi", rev + 2, "Budi") and [actor for actor, _ in audit] == ["Ani", "Budi"]
