@@ -37,16 +37,20 @@ def replicas(pg_cluster):
 
 
 @pytest.fixture
-def two_people(browser):
-    """Two separate browser sessions (two people), each with its own cookies."""
+def two_people(browser, request):
+    """Two separate browser sessions (two people), each with its own cookies; how each page ended is
+    kept as a screenshot (test-artifacts/e2e/replicas_<test>_<1|2>.png), passed or failed."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
     pages = [c.new_page() for c in contexts]
     for p in pages:
         p.set_default_timeout(60_000)
     yield pages
-    for c in contexts:
-        c.close()
+    for i, (c, p) in enumerate(zip(contexts, pages)):
+        try:
+            p.screenshot(path=ARTIFACTS / f"replicas_{request.node.name[5:40]}_{i + 1}.png", full_page=True)
+        finally:
+            c.close()
 
 
 def open_progres(page, server, office, name=None):
@@ -69,28 +73,32 @@ def note_cell(page, row=0):
 def edit_note(page, text, row=0):
     """Type a note into a row of the Progres grid as a person does: select the row's first cell, move
     to Catatan with the arrow keys, Enter opens the cell editor, type, Enter commits (the page reruns).
-    On a loaded machine a click can land while the page is still rerunning and be lost: then again."""
-    for attempt in range(3):
+    On a loaded machine a key can be lost while the page reruns: the editor is opened only once the
+    grid says Catatan is the selected cell, else the moves are made again."""
+    cell = f'[data-testid="glide-cell-{NOTE_COLUMN}-{row}"]'
+    for attempt in range(4):
+        wait_idle(page)
         box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
         page.mouse.click(box["x"] + 12, box["y"] + HEADER_ROW + ROW * row + ROW / 2)
         for _ in range(NOTE_COLUMN):
             page.keyboard.press("ArrowRight")
-        page.keyboard.press("Enter")
         try:
-            editor = page.locator("#portal textarea, #portal input").first
-            editor.wait_for(timeout=10_000)
-            editor.fill(text)
-            page.keyboard.press("Enter")
-            page.wait_for_function(f"""() => {{ const c = document.querySelector('[data-testid="glide-cell-{NOTE_COLUMN}-{row}"]');
-                                              return c && c.textContent === {text!r}; }}""", timeout=15_000)
+            page.wait_for_selector(f'{cell}[aria-selected="true"]', state="attached", timeout=5_000)
         except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-            page.keyboard.press("Escape")
-            wait_idle(page)
             continue
+        page.keyboard.press("Enter")
+        editor = page.locator("#portal textarea, #portal input").first
+        try:
+            editor.wait_for(timeout=10_000)
+        except PlaywrightTimeout:
+            continue
+        editor.fill(text)
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"""() => {{ const c = document.querySelector('{cell}');
+                                          return c && c.textContent === {text!r}; }}""", timeout=15_000)
         wait_idle(page)
         return
+    raise AssertionError(f"could not open the Catatan cell of row {row} for editing")
 
 
 def save(page):
