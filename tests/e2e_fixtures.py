@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -92,3 +93,43 @@ def plotly_figures(page):
     page.wait_for_selector(".js-plotly-plot")
     return page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
                          ".map(p => ({data: p.data, layout: p.layout}))")
+
+
+class Server:
+    """One ``streamlit run app.py`` on a free loopback port with ``env`` added (e.g. RBDASH_DB): the
+    replica tests start two over one database.  ``start()`` returns at once; ``wait()`` for health."""
+
+    def __init__(self, **env):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile("w+")   # a file, not a pipe nobody drains
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(self.port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=dict(os.environ, BROWSER_PATH=str(CHROMIUM), **env),
+            stdout=self.log, stderr=subprocess.STDOUT, text=True)
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read()
+
+    def wait(self, timeout=90):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                break
+            try:
+                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).status == 200:
+                    return self
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        pytest.fail(f"streamlit on port {self.port} did not start: " + self.output()[-2000:])
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
