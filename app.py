@@ -13,7 +13,7 @@ import os
 import streamlit as st
 
 from pages import _auth, _filters
-from pages._ui import url_params
+from pages._ui import LOADER, url_params
 from rbdash import queries
 from rbdash.errors import RbdashError
 from rbdash.samples import SAMPLES_DIR, ensure_database
@@ -54,7 +54,7 @@ def get_store(path):
     return Store(path)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(**LOADER)
 def load_offices(_store, key):
     return queries.offices(_store)
 

@@ -101,7 +101,12 @@ def pick_satker(view):
     return st.selectbox("Satker", options, key="fokus")
 
 
-@st.cache_data(show_spinner=False)
+# Every page loader is keyed by the data version: each write makes a new key, so entries of old
+# versions are dropped after this many (a busy server would otherwise keep every version in memory)
+LOADER = {"show_spinner": False, "max_entries": 64}
+
+
+@st.cache_data(**LOADER)
 def _load_missing(_store, key, year, province, as_of):
     return submission.missing(_store, year, province=province, as_of=as_of)
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._ui import not_submitted, start
+from pages._ui import LOADER, not_submitted, start
 from rbdash import queries
 from rbdash.areas import area_label
 from rbdash.charts import area_bars, fmt_datetime, fmt_int, fmt_pct
@@ -12,7 +12,7 @@ from rbdash.schedule import month_label
 LAGGARDS = 5
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(**LOADER)
 def load(_store, key, view):
     """Everything the page shows, from a handful of DuckDB queries."""
     per_satker = queries.completion(_store, view, by=("satker",))

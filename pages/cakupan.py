@@ -5,13 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from pages._filters import LEVELS
-from pages._ui import empty_state, office_options, start, switch_to
+from pages._ui import LOADER, empty_state, office_options, start, switch_to
 from rbdash import queries
 from rbdash.areas import SHORT, area_label
 from rbdash.charts import area_column, fmt_pct, rate_heatmap
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(**LOADER)
 def load(_store, key, view, _offices):
     """Satker × area grid: activities and share of the catalogue's standard kegiatan covered."""
     return queries.coverage(_store, view, _offices)
@@ -49,7 +49,7 @@ def province_figure(_store, key, view):
     return rate_heatmap(cells, rows=rows, cols=cols, col_labels=[area_column(n) for n in cols], value_name="Cakupan"), rows
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(**LOADER)
 def load_missing(_store, key, satker, year, area_nos):
     return queries.missing_standard(_store, satker, year, area_nos)
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._ui import empty_state, md, start
+from pages._ui import LOADER, empty_state, md, start
 from rbdash import queries
 from rbdash.areas import area_label
 from rbdash.charts import fmt_datetime, fmt_int, fmt_pct, gantt_figure
@@ -12,7 +12,7 @@ from rbdash.schedule import mask_text, month_label
 OPEN_ALL_UP_TO = 60  # activities: above this only the first area starts expanded
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(**LOADER)
 def load(_store, key, satker, year, as_of, area_nos):
     """Plan header, activities and the office's completion up to the as-of month."""
     header = queries.plan_header(_store, satker, year)

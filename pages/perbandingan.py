@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from pages._filters import LEVELS
-from pages._ui import empty_state, not_submitted, presentation_toggle, start, switch_to
+from pages._ui import LOADER, empty_state, not_submitted, presentation_toggle, start, switch_to
 from rbdash import queries, report
 from rbdash.areas import AREAS
 from rbdash.schedule import MONTHS
@@ -19,7 +19,7 @@ PROVINCE_LEVEL_ABOVE = 40  # offices: above this the page opens on provinces (a 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(**LOADER)
 def load(_store, key, view, _offices):
     """Completion per satker / satker×area / satker×month and the ranking."""
     per_satker = queries.completion(_store, view, by=("satker",))
@@ -47,7 +47,7 @@ def figures(_store, key, view, _offices, reporting):
     }
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(**LOADER)
 def load_provinces(_store, key, view):
     """Completion per province / province×area / province×month, provinces ranked."""
     per = queries.province_completion(_store, view)
@@ -74,7 +74,7 @@ def province_figures(_store, key, view):
     }
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(**LOADER)
 def load_trend(_store, key, view):
     return queries.trend(_store, view)
 

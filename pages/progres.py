@@ -7,7 +7,7 @@ revision of that snapshot: if someone saved the same activity meanwhile the stor
 
 import streamlit as st
 
-from pages._ui import empty_state, md, start
+from pages._ui import LOADER, empty_state, md, start
 from pages._auth import current_user
 from rbdash import queries, regions, validate
 from rbdash.areas import SHORT
@@ -21,7 +21,7 @@ TEXT_COLUMNS = ("Area", "Kegiatan", "Indikator", "Jadwal", "Sumber")
 COLUMN_ORDER = ("Area", "Indikator", *MONTHS, queries.EVIDENCE, queries.NOTE)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(**LOADER)
 def load(_store, key, satker, year, area_nos):
     return queries.plan_header(_store, satker, year), queries.plan_activities(_store, satker, year, area_nos)
 

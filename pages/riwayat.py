@@ -5,13 +5,13 @@ import pandas as pd
 import streamlit as st
 
 from pages._auth import current_user
-from pages._ui import md, start
+from pages._ui import LOADER, md, start
 from rbdash import history, regions
 from rbdash.charts import fmt_datetime
 from rbdash.errors import RbdashError
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(**LOADER)
 def load(_store, key, satker, year, actions, actor):
     return history.changes(_store, satker, year, actions, actor), history.versions(_store, satker, year)
 
