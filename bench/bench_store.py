@@ -78,9 +78,9 @@ def main():
     t = time.perf_counter()
     plans = [parse_workbook(f) for f in files]
     print(f"{len(plans)} plans parsed in {time.perf_counter() - t:.1f} s")
+    import pgcluster
     cluster = None
     if args.pg is None:
-        import pgcluster
         cluster = pgcluster.Cluster(durable=True)
     try:
         results = {"DuckDB file": [], "DuckDB (held open)": [], "PostgreSQL": []}
@@ -89,7 +89,7 @@ def main():
                 with tempfile.TemporaryDirectory() as tmp:
                     store = Store(Path(tmp) / "bench.duckdb")
                     results[name].append(one_run(store, plans, args.query_runs, held))
-            url = cluster.fresh_database() if cluster else _reset(args.pg)
+            url = cluster.fresh_database() if cluster else pgcluster.reset(args.pg)
             store = Store(url)
             results["PostgreSQL"].append(one_run(store, plans, args.query_runs))
             store.close()
@@ -109,14 +109,6 @@ def main():
         fmt = (lambda s: f"{s:.1f} s") if key == "import" else (lambda s: f"{s * 1000:.1f} ms")
         cells = [fmt(statistics.median(r[key] for r in results[name])) for name in results]
         print(f"| {key} | " + " | ".join(cells) + " |")
-
-
-def _reset(url):
-    import psycopg
-    with psycopg.connect(url, autocommit=True) as con:
-        con.execute("DROP SCHEMA public CASCADE")
-        con.execute("CREATE SCHEMA public")
-    return url
 
 
 if __name__ == "__main__":

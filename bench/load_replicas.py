@@ -34,7 +34,6 @@ import ast
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -301,16 +300,16 @@ def main():
     if args.worker:
         return worker(args)
 
+    import pgcluster
     cluster = None
     if args.pg is None:
-        import pgcluster
         why = pgcluster.available()
         if why:
             sys.exit(f"error: {why}; or pass --pg URL")
         cluster = pgcluster.Cluster(durable=True)
         url = cluster.fresh_database()
     else:
-        url = _reset(args.pg)
+        url = pgcluster.reset(args.pg)
     tmp = Path(tempfile.mkdtemp(prefix="rbdash-load-run-"))
     procs = []
     try:
@@ -371,14 +370,6 @@ def main():
     bad = sum(check["lost"].values()) + sum(check["refused_present"].values()) + sum(check["duplicates"].values()) \
         + check["stale_rows"]
     return 1 if bad else 0
-
-
-def _reset(url):
-    import psycopg
-    with psycopg.connect(url, autocommit=True) as con:
-        con.execute("DROP SCHEMA public CASCADE")
-        con.execute("CREATE SCHEMA public")
-    return url
 
 
 if __name__ == "__main__":

@@ -131,6 +131,20 @@ def pg_cluster():
     cluster.stop()
 
 
+@pytest.fixture(scope="module")
+def sample_pg(pg_cluster):
+    """The sample plans (as the first start loads them into a DuckDB file) in a fresh PostgreSQL
+    database of their own for each test module."""
+    from rbdash import importing
+    from rbdash.store import Store
+    url = pg_cluster.fresh()
+    store = Store(url)
+    outcomes = list(importing.import_sources(store, importing.find_files([SAMPLES]), "sampel"))
+    assert outcomes and all(o.status.value == "new" for o in outcomes)
+    store.close()
+    return url
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request):
     return request.param

@@ -25,6 +25,15 @@ def available() -> str | None:
     return None
 
 
+def reset(url: str) -> str:
+    """Empty the public schema of an existing server database (the benchmarks' --pg URL); returns it."""
+    import psycopg
+    with psycopg.connect(url, autocommit=True) as con:
+        con.execute("DROP SCHEMA public CASCADE")
+        con.execute("CREATE SCHEMA public")
+    return url
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -108,21 +108,24 @@ def test_progres_grid_fits_1366(app_url, projector):
     page.screenshot(path=SHOTS / "progres_grid.png")
 
 
+def _prepare_and_download(page, kind, timeout=30_000):
+    """Exports are made on request: 'Siapkan X' builds the file, 'Unduh X' then downloads it."""
+    page.get_by_role("button", name=f"Siapkan {kind}").click()
+    page.get_by_role("button", name=f"Unduh {kind}").wait_for(timeout=timeout)
+    with page.expect_download() as download:
+        page.get_by_role("button", name=f"Unduh {kind}").click()
+    return download.value
+
+
 def test_png_then_excel_export_in_one_session(app_url, projector):
     url, _ = app_url
     page, log = projector
     page.goto(f"{url}/perbandingan?tahun=2023")
     wait_idle(page, "Perbandingan antar satker")
-    page.get_by_role("button", name="Siapkan PNG").click()
-    page.get_by_role("button", name="Unduh PNG").wait_for(timeout=90_000)
-    with page.expect_download() as png:
-        page.get_by_role("button", name="Unduh PNG").click()
-    assert open(png.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
-    page.get_by_role("button", name="Siapkan Excel").click()
-    page.get_by_role("button", name="Unduh Excel").wait_for()
-    with page.expect_download() as xlsx:
-        page.get_by_role("button", name="Unduh Excel").click()
-    wb = openpyxl.load_workbook(io.BytesIO(open(xlsx.value.path(), "rb").read()))
+    png = _prepare_and_download(page, "PNG", 90_000)
+    assert open(png.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    xlsx = _prepare_and_download(page, "Excel")
+    wb = openpyxl.load_workbook(io.BytesIO(open(xlsx.path(), "rb").read()))
     assert wb.sheetnames == ["Per area", "Per bulan", "Peringkat"]
     # and the PNG again after the Excel: still served
     with page.expect_download() as again:
@@ -203,12 +206,9 @@ def test_meeting_deck_download(app_url, projector):
     page, _ = projector
     page.goto(f"{url}/perbandingan?tahun=2023&provinsi=Kalimantan+Selatan&tingkat=satker&satker=KPU+Kabupaten+Tapin")
     wait_idle(page, "Perbandingan antar satker")
-    page.get_by_role("button", name="Siapkan PowerPoint").click()
-    page.get_by_role("button", name="Unduh PowerPoint").wait_for(timeout=120_000)
-    with page.expect_download() as deck:
-        page.get_by_role("button", name="Unduh PowerPoint").click()
-    assert deck.value.suggested_filename == "rapat_rb_2023_sd_sep.pptx"
-    prs = Presentation(deck.value.path())
+    deck = _prepare_and_download(page, "PowerPoint", 120_000)
+    assert deck.suggested_filename == "rapat_rb_2023_sd_sep.pptx"
+    prs = Presentation(deck.path())
     titles = [next((s.text_frame.text.split("\n")[0] for s in slide.shapes if s.has_text_frame and s.text_frame.text), "")
               for slide in prs.slides]
     expected = report.outline(report.collect(Store(db), 2023, 9, "Kalimantan Selatan", ["KPU Kabupaten Tapin"]))

@@ -9,9 +9,8 @@ Skipped with the reason when PostgreSQL or Debian chromium is not installed; wit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import SAMPLES
 from e2e_fixtures import ARTIFACTS, CHROMIUM, Server, browser, needs_chromium, wait_idle  # noqa: F401
-from rbdash import importing, queries
+from rbdash import queries
 from rbdash.store import Store
 
 pytestmark = needs_chromium
@@ -21,13 +20,9 @@ HEADER_ROW = ROW = 35   # px: the grid's header and row heights
 
 
 @pytest.fixture(scope="module")
-def replicas(pg_cluster):
+def replicas(sample_pg):
     """(database URL, replica A, replica B): the samples imported once, then two app processes."""
-    url = pg_cluster.fresh()
-    store = Store(url)
-    outcomes = list(importing.import_sources(store, importing.find_files([SAMPLES]), "sampel"))
-    assert outcomes and all(o.status.value == "new" for o in outcomes)
-    store.close()
+    url = sample_pg
     servers = [Server(RBDASH_DB=url), Server(RBDASH_DB=url)]  # both start at once (2 shared cores)
     try:
         yield url, *[s.wait() for s in servers]

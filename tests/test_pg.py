@@ -175,19 +175,6 @@ def test_two_writing_processes_lose_nothing_and_never_share_an_id(pg_cluster):
 
 # --------------------------------------------------------------------------------- the app on the server
 
-@pytest.fixture(scope="module")
-def sample_pg(pg_cluster):
-    """The sample plans (as the first start loads them into a DuckDB file) in a PostgreSQL database."""
-    from conftest import SAMPLES
-    from rbdash import importing
-    url = pg_cluster.fresh()
-    store = Store(url)
-    outcomes = list(importing.import_sources(store, importing.find_files([SAMPLES]), "sampel"))
-    assert outcomes and all(o.status.value == "new" for o in outcomes)
-    store.close()
-    return url
-
-
 @pytest.mark.usefixtures("warm_server")
 @pytest.mark.parametrize("page", ["pages/beranda.py", "pages/gantt.py", "pages/cakupan.py", "pages/perbandingan.py",
                                   "pages/progres.py", "pages/riwayat.py", "pages/impor.py"])
