@@ -105,9 +105,9 @@ def parse_workbook(source: str | Path | bytes | BinaryIO, name: str | None = Non
                 warnings.append(make_warning("recap_sheet", sheet))
                 continue
             sheets.append((sheet, rows, table, merges, title_texts))
-        year = find_year(titles + [meta.name for meta in metas])
-        year_from_file = year is None and find_year([Path(name).stem.replace("_", " ")])
-        year = year or year_from_file or None
+        year, year_from_file = find_year(titles + [meta.name for meta in metas]), None
+        if year is None:
+            year = year_from_file = find_year([Path(name).stem.replace("_", " ")])
         footers = []
         for sheet, rows, table, merges, title_texts in sheets:
             parser = _SheetParser(sheet, rows, table, styles, warnings, _sheet_area(sheet, title_texts),

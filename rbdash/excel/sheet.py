@@ -109,23 +109,24 @@ class _SheetParser:
                 break
         sign = next((r for r in range(last, len(rows)) if self._is_signature(rows[r])), len(rows))
         self.footer = [v.strip() for row in rows[sign:] for v in row if isinstance(v, str) and OFFICIAL.match(v)]
+        # a JUMLAH row's counts are not marks (they must not hide a schedule drawn in colour), nor a row
+        totals = {r for r in range(t.data_start, last) if self._is_total(rows[r])}
+        body = [r for r in range(t.data_start, last) if r not in totals]
         unread = set()
+        ticks = self._symbol_ticks(t.data_start, last) if t.grid else frozenset()
         if t.schedule == "grid":
-            ticks = self._symbol_ticks(t.data_start, last)
-            # a JUMLAH row's counts are not marks: they must not hide a schedule drawn in colour
-            marks = {r: self.value_marks(r, ticks) for r in range(t.data_start, last) if not self._is_total(rows[r])}
+            marks = {r: self.value_marks(r, ticks) for r in body}
             if not any(p or q for p, q in marks.values()) and last > t.data_start:
                 marks = self._fill_marks(t.data_start, last - 1)
         else:
             read = self._date_range if t.schedule == "dates" else self._text_months
             marks = {}
-            ticks = self._symbol_ticks(t.data_start, last) if t.grid else frozenset()
-            for r in range(t.data_start, last):
+            for r in body:
                 months = self.value_marks(r, ticks)[0] or read(rows[r], r)
                 if months is None:
                     unread.add(r)
                 marks[r] = (months or set(), set())
-        return self._walk(range(t.data_start, last), marks, unread)
+        return self._walk(body, marks, unread)
 
     def _fill_marks(self, first, last):
         text_cols = [c for role, c in self.t.roles.items() if role in TEXT_ROLES or role == "no"]
@@ -209,7 +210,7 @@ class _SheetParser:
             if not any(v not in (None, "") for v in row):
                 continue
             planned, realized = marks.get(r, (set(), set()))
-            if self._is_header_like(row) or self._is_legend(row) or self._is_total(row):
+            if self._is_header_like(row) or self._is_legend(row):
                 continue
             kind = _kind_word(row[self.kind_col]) if self.kind_col is not None and self.kind_col < len(row) else None
             if kind == "real":

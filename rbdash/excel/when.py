@@ -131,8 +131,10 @@ def _span(m1, y1, m2, y2, year):
     """Months from (m1, y1) to (m2, y2) inside ``year``; clipped at the year's ends."""
     y1 = year if y1 is None else y1
     y2 = y1 if y2 is None else y2
-    if (y2, m2) < (y1, m1) or y1 > year or y2 < year:
-        return None if (y2, m2) < (y1, m1) else set()
+    if (y2, m2) < (y1, m1):
+        return None  # an end before its start is not read as a guess
+    if y1 > year or y2 < year:
+        return set()  # wholly in another year
     start = m1 if y1 == year else 1
     end = m2 if y2 == year else 12
     return set(range(start, end + 1))
