@@ -189,6 +189,8 @@ def test_presentation_view_full_width_large_text_kept_in_the_link(app_url, proje
     # a link opens the same view
     page.goto(page.url)
     wait_idle(page, "Perbandingan antar satker")
+    # the sidebar is drawn first, then collapsed by the view: wait for that (it failed once under load)
+    page.locator('section[data-testid="stSidebar"]').wait_for(state="hidden", timeout=15_000)
     assert not page.locator('section[data-testid="stSidebar"]').is_visible()
     page.get_by_text("Presentasi", exact=True).click()
     wait_idle(page)
