@@ -1,5 +1,5 @@
-"""The one import service: find workbooks, parse them in capped worker processes, store each in its
-own transaction, and report typed outcomes.  The CLI, the Impor page and the first start only
+"""The one import service: find workbooks, parse them in capped worker processes, store them in
+batches (one transaction each), and report typed outcomes.  The CLI, the Impor page and the first start only
 format these outcomes; none of them runs its own batch loop.
 
 One bad file never stops the others: a file that cannot be read or stored becomes a REFUSED
@@ -82,28 +82,64 @@ def parse_sources(sources, workers: int = 2):
             yield Parsed(source[0] if isinstance(source, tuple) else source, plan, error)
 
 
-def import_parsed(store, parsed, actor: str, hold: float = 3.0):
-    """Store each Parsed in its own transaction; yield an Outcome per item, in order.
+BATCH = 25        # plans stored per transaction (one commit and one insert per table for all of them)
+BATCH_WAIT = 0.5  # seconds: a batch waiting for more files is stored by then, so progress keeps moving
 
-    ``store`` is a Store or a callable returning one: the database is then created only when a
-    first plan is about to be stored, so a batch that stores nothing creates no file.  A batch
-    keeps its connection at most ``hold`` seconds at a time, so the running app gets its turn.
+
+def import_parsed(store, parsed, actor: str, hold: float = 3.0):
+    """Store the Parsed items, a batch of plans per transaction; yield an Outcome per item, in order.
+
+    A batch is all or nothing; when it fails as a whole (a busy or conflicting database, a
+    driver error) its plans are stored again one per transaction, so each file gets its own
+    outcome and one bad plan never takes others with it.  ``store`` is a Store or a callable
+    returning one: the database is then created only when a first plan is about to be stored, so
+    a run that stores nothing creates no file.  A run keeps its connection at most ``hold``
+    seconds at a time, so the running app gets its turn.
     """
-    batch = _Batch(store, hold)
+    session = _Session(store, hold)
+    waiting, keys, since = [], set(), 0.0
     try:
         for p in parsed:
-            if p.plan is None:
-                yield Outcome(p.source, Status.REFUSED, error=p.error)
-                continue
-            try:
-                res = batch.store().import_plan(p.plan, actor=actor)
-            except RbdashError as exc:  # its transaction rolled back; the batch goes on
-                yield Outcome(p.source, Status.REFUSED, plan=p.plan, error=exc)
-                continue
+            key = (p.plan.satker, p.plan.year) if p.plan is not None else None
+            if waiting and (key in keys or len(keys) >= BATCH or time.monotonic() - since > BATCH_WAIT):
+                yield from _store_batch(session, waiting, actor)
+                waiting, keys = [], set()
+            if not waiting:
+                since = time.monotonic()
+            waiting.append(p)
+            if key is not None:
+                keys.add(key)
+        yield from _store_batch(session, waiting, actor)
+    finally:
+        session.close()
+
+
+def _store_batch(session, items, actor):
+    plans = [p.plan for p in items if p.plan is not None]
+    results = []
+    if plans:
+        try:
+            results = session.store().import_plans(plans, actor=actor)
+        except RbdashError:  # rolled back as a whole: each plan again on its own
+            results = [_one(session, plan, actor) for plan in plans]
+    results = iter(results)
+    for p in items:
+        if p.plan is None:
+            yield Outcome(p.source, Status.REFUSED, error=p.error)
+            continue
+        res = next(results)
+        if isinstance(res, RbdashError):
+            yield Outcome(p.source, Status.REFUSED, plan=p.plan, error=res)
+        else:
             yield Outcome(p.source, Status(res["status"]), plan=p.plan, version=res["version"],
                           activities=res.get("activities", 0), carried_over=res.get("carried_over", 0))
-    finally:
-        batch.close()
+
+
+def _one(session, plan, actor):
+    try:
+        return session.store().import_plans([plan], actor=actor)[0]
+    except RbdashError as exc:  # its transaction rolled back
+        return exc
 
 
 def import_sources(store, sources, actor: str, workers: int = 2):
@@ -111,14 +147,14 @@ def import_sources(store, sources, actor: str, workers: int = 2):
     yield from import_parsed(store, parse_sources(sources, workers=workers), actor)
 
 
-class _Batch:
+class _Session:
     """One database session for a run of files, handed back every ``hold`` seconds."""
 
     def __init__(self, store, hold):
         self._store, self.hold, self.cm, self.since = store, hold, None, 0.0
 
     def store(self):
-        if callable(self._store) and not hasattr(self._store, "import_plan"):
+        if callable(self._store) and not hasattr(self._store, "import_plans"):
             self._store = self._store()
         now = time.monotonic()
         if self.cm is not None and now - self.since > self.hold:

@@ -230,17 +230,18 @@ def test_killed_folder_import_leaves_no_process_and_a_consistent_database(tmp_pa
     (its activities and audit row with it), and running the import again completes the rest."""
     import signal
     import time
-    from rbdash import demo
+    from rbdash import demo, importing
     from rbdash.store import Store
     folder = tmp_path / "plans"
     folder.mkdir()
     names = demo.office_names()
-    for i in range(24):
+    files = importing.BATCH + 5  # the first batch is stored while the last files are still being parsed
+    for i in range(files):
         demo.generate(folder / f"{i:02d}.xlsx", demo.FAMILIES[i % len(demo.FAMILIES)], names[i], 2024, seed=i)
     db = tmp_path / "r.duckdb"
     proc = subprocess.Popen([PY, "-m", "rbdash", "import", "--db", str(db), str(folder)], cwd=ROOT,
                             stdout=subprocess.PIPE, text=True)
-    first = proc.stdout.readline()  # one file is stored: the import is in full flight
+    first = proc.stdout.readline()  # a batch is stored: the import is in full flight
     assert ": ok: " in first
     workers = [int(x) for x in subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True,
                                               text=True).stdout.split()]
@@ -258,7 +259,7 @@ def test_killed_folder_import_leaves_no_process_and_a_consistent_database(tmp_pa
     assert len(whole) >= 1
     assert (whole["activity_count"] == whole["n"]).all() and (whole["audited"] == 1).all()
     p = rbdash("import", "--db", db, folder, check=0)
-    assert p.stdout.count(": ok: ") + p.stdout.count("skipped: duplicate") == 24
+    assert p.stdout.count(": ok: ") + p.stdout.count("skipped: duplicate") == files
     assert p.stdout.count("skipped: duplicate") == len(whole)
 
 

@@ -6,7 +6,7 @@ import pytest
 from app_fixtures import make_plan, small_store  # noqa: F401 (fixtures)
 from conftest import db_snapshot, plan_rows
 from rbdash import importing, queries
-from rbdash.errors import StoreError, UnreadableFile
+from rbdash.errors import RbdashError, StoreError, UnreadableFile
 from rbdash.importing import Parsed, Status
 from rbdash.samples import ensure_database
 from rbdash.store import Store
@@ -65,19 +65,64 @@ def test_a_dying_worker_refuses_only_its_file(tmp_path, make_wb, monkeypatch, ma
 
 
 def test_refused_store_write_rolls_back_and_batch_goes_on(tmp_path, monkeypatch):
+    """A batch that fails as a whole is stored again one plan per transaction: only the plan that
+    fails is refused, with the project's message."""
     store = Store(tmp_path / "r.duckdb")
     plans = [make_plan(f"KPU Kota {n}", 2024, [(1, "K", "I", [1], [])]) for n in ("Satu", "Dua", "Tiga")]
-    real = store.import_plan
+    real, calls = store.import_plans, []
 
-    def failing(plan, actor):
-        if plan.satker == "KPU Kota Dua":
+    def failing(batch, actor):
+        calls.append([p.satker.split()[-1] for p in batch])
+        if any(p.satker == "KPU Kota Dua" for p in batch):
             raise StoreError("db_error", detail="disk full")
-        return real(plan, actor)
-    monkeypatch.setattr(store, "import_plan", failing)
+        return real(batch, actor)
+    monkeypatch.setattr(store, "import_plans", failing)
     outs = list(importing.import_parsed(store, [Parsed(p.satker, p) for p in plans], "uji"))
+    assert calls == [["Satu", "Dua", "Tiga"], ["Satu"], ["Dua"], ["Tiga"]]
     assert [o.status for o in outs] == [Status.NEW, Status.REFUSED, Status.NEW]
     assert outs[1].error.message_id == "basis data menolak operasi ini; coba lagi, dan laporkan bila terulang"
     assert str(outs[1].error) == "the database refused the operation (disk full)"
+    assert set(queries.offices(store)["satker"]) == {"KPU Kota Satu", "KPU Kota Tiga"}
+
+
+def comparable(store):
+    """db_snapshot without the import times (two runs never share them)."""
+    snap = db_snapshot(store)
+    snap["plan_versions"] = sorted((r[:6] + r[7:] for r in snap["plan_versions"]), key=repr)
+    snap["progress"] = sorted((r[:7] + r[8:] for r in snap["progress"]), key=repr)
+    snap["audit_log"] = sorted((r[:1] + r[2:] for r in snap["audit_log"]), key=repr)
+    snap.pop("migrations"), snap.pop("users")  # salted hashes differ
+    return snap
+
+
+@pytest.mark.parametrize("batch", [1, 2, 25])
+def test_batches_store_exactly_what_one_plan_per_transaction_stores(tmp_path, monkeypatch, batch):
+    """New offices, a changed plan whose realisation is carried over, a duplicate, an office the
+    acting province may not write for: batches of any size leave the same rows as plan by plan."""
+    monev = make_plan("KPU Kota Bandung", 2024, [(1, "K", "I", [1, 2], [1]), (2, "L", "J", [3], [])])
+    changed = make_plan("KPU Kota Bandung", 2024, [(1, "K", "I", [1, 2, 3], []), (3, "M", "N", [4], [])])
+    plans = [monev, make_plan("KPU Kota Bekasi", 2024, [(1, "K", "I", [5], [5])]), changed, changed,
+             make_plan("KPU Kota Bandung", 2023, [(4, "P", "Q", [6], [])]),
+             make_plan("KPU Kota Medan", 2024, [(1, "K", "I", [1], [])])]
+
+    def province_user(store):
+        store.add_user("jabar", "rahasia-123", "province", actor="cli", province="Jawa Barat")
+        return store.authenticate("jabar", "rahasia-123")
+    one = Store(tmp_path / "one.duckdb")
+    user = province_user(one)
+    expected = []
+    for plan in plans:
+        try:
+            expected.append(one.import_plan(plan, user)["status"])
+        except RbdashError as exc:
+            expected.append(exc.code)
+    monkeypatch.setattr(importing, "BATCH", batch)
+    many = Store(tmp_path / "many.duckdb")
+    outs = list(importing.import_parsed(many, [Parsed(p.satker, p) for p in plans], province_user(many)))
+    assert [o.error.code if o.error else o.status.value for o in outs] == expected == \
+        ["new", "new", "version", "duplicate", "new", "forbidden_office"]
+    assert outs[2].carried_over == 1
+    assert comparable(many) == comparable(one)
 
 
 def test_ensure_database_writes_and_imports_samples_once(tmp_path):

@@ -105,11 +105,19 @@ def test_failed_import_rolls_back_everything(store, monkeypatch):
     store.import_plan(parse_workbook(SAMPLES / "kpu_kabupaten_tapin_2023.xlsx"))
     before = db_snapshot(store)
 
-    def boom(*a, **k):
-        raise RuntimeError("disk full")
-    monkeypatch.setattr(Store, "_audit", boom)  # fails after plan_versions and activities were inserted
+    written = []
+    real_insert = Store._insert
+
+    def insert(self, con, table, rows):
+        if table == "audit_log":  # the last insert: satker, plan_versions, activities, progress are in
+            raise RuntimeError("disk full")
+        written.append(table)
+        real_insert(self, con, table, rows)
+    monkeypatch.setattr(Store, "_insert", insert)
     with pytest.raises(RuntimeError):
-        store.import_plan(parse_workbook(SAMPLES / "kpu_kabupaten_banjar_2023.xlsx"))
+        store.import_plans([parse_workbook(SAMPLES / f) for f in ("kpu_kabupaten_banjar_2023.xlsx",
+                                                                  "kpu_provinsi_kalimantan_selatan_2023.xlsx")])
+    assert written == ["satker", "plan_versions", "activities", "progress"]
     assert db_snapshot(store) == before
 
 

@@ -111,8 +111,8 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
         """First of ``n`` fresh ids.  Writers are serialised (DuckDB: the file lock across processes
         and the file's write lock within one; PostgreSQL: an advisory lock held by each write
         transaction), so max(id) + 1 is safe and a block of ids is contiguous.  The counters are
-        kept in memory for as long as nobody else can write: a DuckDB session, one PostgreSQL
-        transaction.  A rolled-back transaction only leaves a gap."""
+        kept in memory for as long as nobody else can write: a transaction, and a DuckDB session.
+        A rolled-back transaction only leaves a gap."""
         cache = getattr(self._local, "ids", None)
         if cache is None or table not in cache:
             first = one(con, f"SELECT COALESCE(max(id), 0) + 1 FROM {table}")[0]
@@ -130,14 +130,13 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
         server's advisory lock on PostgreSQL."""
         with self._backend.write_lock, self.connect() as con:
             saved = getattr(self._local, "ids", None)
-            if not self._backend.ids_outlive_transactions:
-                self._local.ids = {}
+            if saved is None or not self._backend.ids_outlive_transactions:
+                self._local.ids = {}  # counters for this transaction (a batch takes several ids per table)
             try:
                 with self._backend.transaction(con):
                     yield con
             finally:
-                if not self._backend.ids_outlive_transactions:
-                    self._local.ids = saved
+                self._local.ids = saved
 
     def _insert(self, con, table, arrow_table) -> None:
         """Bulk insert an Arrow table whose columns are the table's, in order."""

@@ -202,9 +202,9 @@ class Connection:
         cur.execute(pyformat(sql), list(params or []))
         return Result(cur)
 
-    def copy_rows(self, table, columns, rows):
-        cols = ", ".join(f'"{c}"' for c in columns)
-        with self.raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+    def copy_rows(self, table, rows):
+        """COPY rows holding every column of ``table`` in its order (as DuckDB's INSERT .. SELECT *)."""
+        with self.raw.cursor() as cur, cur.copy(f"COPY {table} FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
 
@@ -323,7 +323,7 @@ class PgBackend:
         return INDEXES if version == 1 else []
 
     def insert(self, con, table, arrow_table):
-        con.copy_rows(table, arrow_table.column_names, zip(*(c.to_pylist() for c in arrow_table.columns)))
+        con.copy_rows(table, zip(*(c.to_pylist() for c in arrow_table.columns)))
 
     def data_version(self, con) -> str:
         row = con.execute("SELECT (SELECT max(id) FROM audit_log), (SELECT max(version) FROM migrations)").fetchone()

@@ -7,7 +7,7 @@ import pyarrow as pa
 
 from rbdash import regions, validate
 from rbdash.accounts import User
-from rbdash.errors import ValidationError
+from rbdash.errors import RbdashError, ValidationError
 from rbdash.model import Plan
 from rbdash.schedule import months_to_mask
 from rbdash.store.common import as_user, now, one, run
@@ -17,86 +17,101 @@ from rbdash.text import fold
 class PlansMixin:
     def plan_status(self, satker: str, year: int, sha256: str, con=None) -> tuple:
         """What importing this plan would do: ("new" | "version" | "duplicate", latest version or
-        None).  The one place this is decided: the import itself and the Impor preview ask here.
-        A duplicate is the same bytes as the *current* version; the bytes of an older version make
-        it current again (as a new version)."""
+        None).  The Impor preview asks here; the import decides with the same ``_decide``."""
         if con is None:
             with self.connect() as con:
-                return self.plan_status(satker, year, sha256, con)[:2]
-        sid, latest_sha, prev_id, prev_version = one(con, """
-            SELECT s.id, pv.sha256, pv.id, pv.version
-            FROM satker s LEFT JOIN plan_versions pv ON pv.satker_id = s.id AND pv.year = ?
-            WHERE s.name = ? ORDER BY pv.version DESC NULLS LAST LIMIT 1""", [year, satker]) or (None,) * 4
-        if prev_version is not None and latest_sha == sha256:
-            return "duplicate", prev_version, sid, prev_id
-        return ("version" if prev_version else "new"), prev_version, sid, prev_id
+                return self.plan_status(satker, year, sha256, con)
+        latest = _stored(con, [satker])[1].get((satker, year))
+        return _decide(latest, sha256)[:2]
 
     def import_plan(self, plan: Plan, actor: User | str = "cli") -> dict:
-        """Store a parsed Plan in one transaction, if ``actor`` may write for its office.
+        """Store one parsed Plan in its own transaction (see ``import_plans``); a refusal is raised."""
+        result = self.import_plans([plan], actor)[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
 
-        Returns a dict with ``status`` "new" (first plan of the satker and year), "version" (a
-        changed plan: stored as version n+1, realisation recorded on the previous version carried
-        to the matching activities) or "duplicate" (the same bytes as the current version: nothing
-        changes).  Round trips are kept few (one lookup, one insert per table): at ~1 ms each they
-        dominate.
+    def import_plans(self, plans: list[Plan], actor: User | str = "cli") -> list:
+        """Store parsed Plans in one transaction, each one only if ``actor`` may write for its office.
+
+        Returns, per plan and in order, a dict with ``status`` "new" (first plan of the satker and
+        year), "version" (a changed plan: stored as version n+1, realisation recorded on the previous
+        version carried to the matching activities) or "duplicate" (the same bytes as the current
+        version: nothing changes) -- or the RbdashError that refused it (a role that may not write
+        there; the others are still stored).  The round trips do not grow with the number of plans:
+        one lookup of what is stored, one of the realisation to carry over, one insert per table and
+        one commit (~1 ms each: they were most of the cost of storing a plan one at a time).
+
+        A satker and year may appear once per call (a second would be a version of the first): the
+        caller splits the batch there (rbdash.importing does).
         """
+        keys = [(p.satker, p.year) for p in plans]
+        if len(set(keys)) != len(keys):
+            raise ValueError("a satker and year appear twice in one batch")
         user = as_user(actor)
         with self.transaction() as con:
-            status, prev_version, sid, prev_id = self.plan_status(plan.satker, plan.year, plan.sha256, con)
-            province = one(con, "SELECT province FROM satker WHERE id = ?", [sid])[0] if sid is not None \
-                else regions.level_and_province(plan.satker)[1]
-            user.check_write(plan.satker, province)
-            if status == "duplicate":
-                return {"status": status, "satker": plan.satker, "year": plan.year, "version": prev_version}
-            if sid is None:
-                sid = self._ids(con, "satker")
-                level, province = regions.level_and_province(plan.satker)
-                run(con, "INSERT INTO satker VALUES (?, ?, ?, ?)", [sid, plan.satker, level, province])
-            version = (prev_version or 0) + 1
-            pv_id, when = self._ids(con, "plan_versions"), now()
-            run(con, "INSERT INTO plan_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [pv_id, sid, plan.year, version, plan.source_name, plan.sha256, when, user.username,
-                 plan.as_of_month, plan.has_realization, len(plan.activities),
-                 json.dumps([i.to_dict() for i in plan.warnings], ensure_ascii=False)])
-            acts, prog = _activity_rows(plan, pv_id, self._ids(con, "activities", len(plan.activities)))
-            self._insert(con, "activities", pa.table(acts, schema=_ACT_SCHEMA))
-            carried = self._carry_over(con, prev_id, acts, prog) if prev_id is not None else 0
-            keep = [i for i, (mask, ev, cap) in enumerate(zip(prog["realized_mask"], prog["evidence_url"],
-                                                               prog["capaian"]))
-                    if mask or ev or cap is not None or plan.has_realization]
-            if keep:
-                cols = {k: [v[i] for i in keep] for k, v in prog.items()}
-                n = len(keep)
-                cols.update(note=cols.pop("note"), source=["import"] * n, revision=[1] * n,
-                            updated_at=[when] * n, updated_by=[user.username] * n)
-                self._insert(con, "progress", pa.table(cols, schema=_PROG_SCHEMA))
-            self._audit(con, user, "import", plan.satker, plan.year, pv_id, None,
-                        {"file": plan.source_name, "sha256": plan.sha256, "version": version,
-                         "previous_version": prev_version, "activities": len(plan.activities),
-                         "carried_over": carried, "warnings": len(plan.warnings)})
-            return {"status": status, "satker": plan.satker, "year": plan.year, "version": version,
-                    "plan_version_id": pv_id, "activities": len(plan.activities), "carried_over": carried}
+            satkers, latest = _stored(con, sorted({p.satker for p in plans}))
+            results, stored, rows = [], [], _Rows()
+            for plan in plans:
+                status, prev_version, prev_id = _decide(latest.get((plan.satker, plan.year)), plan.sha256)
+                sid, province = satkers.get(plan.satker) or (None, regions.level_and_province(plan.satker)[1])
+                try:
+                    user.check_write(plan.satker, province)
+                except RbdashError as exc:
+                    results.append(exc)
+                    continue
+                if status == "duplicate":
+                    results.append({"status": status, "satker": plan.satker, "year": plan.year,
+                                    "version": prev_version})
+                    continue
+                if sid is None:
+                    sid = self._ids(con, "satker")
+                    level, province = regions.level_and_province(plan.satker)
+                    satkers[plan.satker] = (sid, province)
+                    rows.add("satker", id=sid, name=plan.satker, level=level, province=province)
+                version, pv_id, when = (prev_version or 0) + 1, self._ids(con, "plan_versions"), now()
+                rows.add("plan_versions", id=pv_id, satker_id=sid, year=plan.year, version=version,
+                         source_name=plan.source_name, sha256=plan.sha256, imported_at=when,
+                         imported_by=user.username, as_of_month=plan.as_of_month,
+                         has_realization=plan.has_realization, activity_count=len(plan.activities),
+                         warnings_json=json.dumps([i.to_dict() for i in plan.warnings], ensure_ascii=False))
+                acts, prog = _activity_rows(plan, pv_id, self._ids(con, "activities", len(plan.activities)))
+                stored.append((len(results), plan, status, version, prev_version, prev_id, pv_id, when, acts, prog))
+                results.append(None)
+            old = self._realisation(con, [s[5] for s in stored if s[5] is not None])
+            for i, plan, status, version, prev_version, prev_id, pv_id, when, acts, prog in stored:
+                carried = _carry_over(old.get(prev_id, {}), acts, prog)
+                rows.extend("activities", acts)
+                keep = [k for k, (mask, ev, cap) in enumerate(zip(prog["realized_mask"], prog["evidence_url"],
+                                                                   prog["capaian"]))
+                        if mask or ev or cap is not None or plan.has_realization]
+                for k in keep:
+                    rows.add("progress", **{c: v[k] for c, v in prog.items()}, source="import", revision=1,
+                             updated_at=when, updated_by=user.username)
+                rows.add("audit_log", id=self._ids(con, "audit_log"), logged_at=when, actor=user.username,
+                         action="import", satker=plan.satker, year=plan.year, plan_version_id=pv_id,
+                         activity_id=None, detail=json.dumps(
+                             {"file": plan.source_name, "sha256": plan.sha256, "version": version,
+                              "previous_version": prev_version, "activities": len(plan.activities),
+                              "carried_over": carried, "warnings": len(plan.warnings)}, ensure_ascii=False))
+                results[i] = {"status": status, "satker": plan.satker, "year": plan.year, "version": version,
+                              "plan_version_id": pv_id, "activities": len(plan.activities), "carried_over": carried}
+            for table, arrow_table in rows.tables():
+                self._insert(con, table, arrow_table)
+            return results
 
-    def _carry_over(self, con, prev_pv_id, acts, prog):
-        """Merge the previous version's realisation into matching new activities (union of months;
-        evidence, note and capaian kept where the new file has none)."""
+    def _realisation(self, con, pv_ids) -> dict:
+        """Realisation recorded on these plan versions: {version id: {match key: (mask, evidence,
+        note, capaian)}}, for the carry-over into their next versions."""
         old = {}
-        for key, mask, url, note, cap in con.execute(
-                """SELECT a.match_key, p.realized_mask, p.evidence_url, p.note, p.capaian
+        if not pv_ids:
+            return old
+        for pv_id, key, mask, url, note, cap in con.execute(
+                """SELECT a.plan_version_id, a.match_key, p.realized_mask, p.evidence_url, p.note, p.capaian
                    FROM activities a JOIN progress p ON p.activity_id = a.id
-                   WHERE a.plan_version_id = ?""", [prev_pv_id]).fetchall():
-            old.setdefault(key, (mask, url, note, cap))
-        carried = 0
-        for i, key in enumerate(acts["match_key"]):
-            if key not in old:
-                continue
-            mask, url, note, cap = old[key]
-            prog["realized_mask"][i] |= mask or 0
-            prog["evidence_url"][i] = prog["evidence_url"][i] or url
-            prog["note"][i] = prog["note"][i] or note
-            prog["capaian"][i] = prog["capaian"][i] if prog["capaian"][i] is not None else cap
-            carried += 1
-        return carried
+                   WHERE a.plan_version_id IN (SELECT unnest(CAST(? AS INTEGER[]))) ORDER BY a.id""", [list(pv_ids)]).fetchall():
+            old.setdefault(pv_id, {}).setdefault(key, (mask, url, note, cap))
+        return old
 
     def restore_version(self, satker: str, year: int, version: int, actor: User | str) -> dict:
         """Make an earlier plan version current again, as a new version n+1 that copies its
@@ -145,6 +160,17 @@ class PlansMixin:
             return new_version
 
 
+_SATKER_SCHEMA = pa.schema([("id", pa.int32()), ("name", pa.string()), ("level", pa.string()),
+                            ("province", pa.string())])
+_PV_SCHEMA = pa.schema([
+    ("id", pa.int32()), ("satker_id", pa.int32()), ("year", pa.int32()), ("version", pa.int32()),
+    ("source_name", pa.string()), ("sha256", pa.string()), ("imported_at", pa.timestamp("us")),
+    ("imported_by", pa.string()), ("as_of_month", pa.int32()), ("has_realization", pa.bool_()),
+    ("activity_count", pa.int32()), ("warnings_json", pa.string())])
+_AUDIT_SCHEMA = pa.schema([
+    ("id", pa.int64()), ("logged_at", pa.timestamp("us")), ("actor", pa.string()), ("action", pa.string()),
+    ("satker", pa.string()), ("year", pa.int32()), ("plan_version_id", pa.int32()), ("activity_id", pa.int64()),
+    ("detail", pa.string())])
 _ACT_SCHEMA = pa.schema([
     ("id", pa.int64()), ("plan_version_id", pa.int32()), ("seq", pa.int32()), ("sheet", pa.string()),
     ("row", pa.int32()), ("area_no", pa.int32()), ("kegiatan", pa.string()), ("sub_kegiatan", pa.string()),
@@ -155,28 +181,97 @@ _PROG_SCHEMA = pa.schema([
     ("activity_id", pa.int64()), ("realized_mask", pa.int32()), ("evidence_url", pa.string()),
     ("note", pa.string()), ("capaian", pa.float64()), ("source", pa.string()), ("revision", pa.int32()),
     ("updated_at", pa.timestamp("us")), ("updated_by", pa.string())])
+# insert order: a plan version's satker first, its activities before their progress
+_SCHEMAS = {"satker": _SATKER_SCHEMA, "plan_versions": _PV_SCHEMA, "activities": _ACT_SCHEMA,
+            "progress": _PROG_SCHEMA, "audit_log": _AUDIT_SCHEMA}
+
+
+def _stored(con, names) -> tuple[dict, dict]:
+    """What the database holds for these satker names: {name: (id, province)} and
+    {(name, year): (sha256, plan version id, version) of the latest version}."""
+    satkers, latest = {}, {}
+    for name, sid, province, year, sha, pv_id, version in con.execute(
+            """SELECT s.name, s.id, s.province, pv.year, pv.sha256, pv.id, pv.version
+               FROM satker s LEFT JOIN plan_versions pv ON pv.satker_id = s.id
+               WHERE s.name IN (SELECT unnest(CAST(? AS VARCHAR[])))""", [list(names)]).fetchall():
+        satkers[name] = (sid, province)
+        if version is not None and version > latest.get((name, year), (None, None, 0))[2]:
+            latest[(name, year)] = (sha, pv_id, version)
+    return satkers, latest
+
+
+def _decide(latest, sha256) -> tuple:
+    """The one rule for what an import does, given the latest stored version (sha256, id, version)
+    or None: (status, previous version, previous version's id).  A duplicate is the same bytes as
+    the *current* version; the bytes of an older version make it current again (as a new version)."""
+    if latest is None:
+        return "new", None, None
+    sha, pv_id, version = latest
+    return ("duplicate" if sha == sha256 else "version"), version, pv_id
+
+
+def _carry_over(old, acts, prog) -> int:
+    """Merge the previous version's realisation (``old``: match key -> mask, evidence, note, capaian)
+    into matching new activities: union of months; evidence, note and capaian kept where the new
+    file has none.  Returns how many activities received some."""
+    carried = 0
+    for i, key in enumerate(acts["match_key"]):
+        if key not in old:
+            continue
+        mask, url, note, cap = old[key]
+        prog["realized_mask"][i] |= mask or 0
+        prog["evidence_url"][i] = prog["evidence_url"][i] or url
+        prog["note"][i] = prog["note"][i] or note
+        prog["capaian"][i] = prog["capaian"][i] if prog["capaian"][i] is not None else cap
+        carried += 1
+    return carried
+
+
+class _Rows:
+    """Rows gathered per table, written with one insert each (columns in the table's order)."""
+
+    def __init__(self):
+        self.cols = {table: {f.name: [] for f in schema} for table, schema in _SCHEMAS.items()}
+
+    def add(self, table, **row):
+        for name, values in self.cols[table].items():
+            values.append(row[name])
+
+    def extend(self, table, columns):
+        for name, values in self.cols[table].items():
+            values.extend(columns[name])
+
+    def tables(self):
+        for table, cols in self.cols.items():
+            if cols["id" if "id" in cols else "activity_id"]:
+                yield table, pa.table(cols, schema=_SCHEMAS[table])
 
 
 def _activity_rows(plan, pv_id, first_id):
-    """Column lists for the activities table and the progress candidates of a plan."""
-    acts = {f.name: [] for f in _ACT_SCHEMA}
-    prog = {"activity_id": [], "realized_mask": [], "evidence_url": [], "note": [], "capaian": []}
-    seen = {}
-    for seq, a in enumerate(plan.activities):
-        ind = a.indikator_text()
-        key = fold(f"{a.area_no}|{a.kegiatan}|{a.sub_kegiatan}|{ind}")
+    """Column lists for the activities table and the progress candidates of a plan (built column by
+    column: this runs in the importing process for every activity, beside the parse workers)."""
+    items = plan.activities
+    n = len(items)
+    ids = list(range(first_id, first_id + n))
+    inds = [a.indikator_text() for a in items]
+    keys, seen = [], {}
+    for a, ind in zip(items, inds):
+        # the same as fold(f"{area}|{kegiatan}|{sub}|{indikator}"), folded part by part: kegiatan and
+        # sub kegiatan repeat down a plan, so their folds come from fold's cache
+        key = " ".join(filter(None, (fold(str(a.area_no)), fold(str(a.kegiatan)), fold(str(a.sub_kegiatan)),
+                                     fold(str(ind)))))
         seen[key] = seen.get(key, 0) + 1
-        for name, value in (("id", first_id + seq), ("plan_version_id", pv_id), ("seq", seq), ("sheet", a.sheet),
-                            ("row", a.row), ("area_no", a.area_no), ("kegiatan", a.kegiatan),
-                            ("sub_kegiatan", a.sub_kegiatan), ("indikator", ind), ("keterangan", a.keterangan),
-                            ("pic", a.pic), ("catalogue_code", a.catalogue_code), ("area_source", a.area_source),
-                            ("match_key", f"{key}#{seen[key]}"), ("planned_mask", months_to_mask(a.planned_months))):
-            acts[name].append(value)
-        prog["activity_id"].append(first_id + seq)
-        prog["realized_mask"].append(months_to_mask(a.realized_months))
-        # the parser already warned about a link it could not accept; the store never keeps one
-        prog["evidence_url"].append(None if validate.evidence_url_problem(a.evidence) else a.evidence)
-        prog["note"].append(None)
-        prog["capaian"].append(a.capaian)
+        keys.append(f"{key}#{seen[key]}")
+    acts = {"id": ids, "plan_version_id": [pv_id] * n, "seq": list(range(n)),
+            "sheet": [a.sheet for a in items], "row": [a.row for a in items],
+            "area_no": [a.area_no for a in items], "kegiatan": [a.kegiatan for a in items],
+            "sub_kegiatan": [a.sub_kegiatan for a in items], "indikator": inds,
+            "keterangan": [a.keterangan for a in items], "pic": [a.pic for a in items],
+            "catalogue_code": [a.catalogue_code for a in items], "area_source": [a.area_source for a in items],
+            "match_key": keys, "planned_mask": [months_to_mask(a.planned_months) for a in items]}
+    prog = {"activity_id": list(ids), "realized_mask": [months_to_mask(a.realized_months) for a in items],
+            # the parser already warned about a link it could not accept; the store never keeps one
+            "evidence_url": [None if validate.evidence_url_problem(a.evidence) else a.evidence for a in items],
+            "note": [None] * n, "capaian": [a.capaian for a in items]}
     return acts, prog
 
