@@ -179,29 +179,44 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("name, data, message", BAD, ids=[b[0] for b in BAD])
-def test_bad_input_refused_cleanly_and_db_unchanged(tmp_path, name, data, message):
+@pytest.fixture(scope="module")
+def bad_import(tmp_path_factory):
+    """One real `rbdash import` process over every bad file and a good one, into a database that
+    already holds a plan: (folder, the process, the database before, after)."""
     from rbdash.store import Store
-    db = tmp_path / "r.duckdb"
+    root = tmp_path_factory.mktemp("bad")
+    db = root / "r.duckdb"
     rbdash("import", "--db", db, SAMPLES / "kpu_kabupaten_tapin_2023.xlsx", check=0)
     before = db_snapshot(Store(db))
-    bad = tmp_path / f"{name}.xlsx"
-    bad.write_bytes(data)
+    for name, data, _ in BAD:
+        (root / f"{name}.xlsx").write_bytes(data)
+    p = rbdash("import", "--db", db, *[root / f"{name}.xlsx" for name, _, _ in BAD],
+               SAMPLES / "kpu_kabupaten_banjar_2023.xlsx", check=2)
+    return root, p, before, db_snapshot(Store(db))
 
-    p = rbdash("parse", "--json", bad, check=2)
-    assert p.stdout == ""
-    assert p.stderr == f"error: {bad}: {message}\n"
 
-    p = rbdash("import", "--db", db, bad, SAMPLES / "kpu_kabupaten_banjar_2023.xlsx", check=2)
-    lines = p.stdout.splitlines()
-    assert lines[0] == f"{bad}: refused: {message}"
-    assert "ok: KPU Kabupaten Banjar 2023 version 1" in lines[1]  # the good file still imports
+def test_bad_input_import_keeps_the_database_and_stores_the_good_file(bad_import):
+    _, p, before, after = bad_import
     assert "Traceback" not in p.stdout + p.stderr
-    after = db_snapshot(Store(db))
+    lines = p.stdout.splitlines()
+    assert len(lines) == len(BAD) + 1 and "ok: KPU Kabupaten Banjar 2023 version 1" in lines[-1]
     for table, rows in before.items():
         if table in ("satker", "plan_versions", "activities", "audit_log"):
             assert [r for r in after[table] if r in rows] == rows  # nothing lost, nothing altered
     assert len(after["plan_versions"]) == len(before["plan_versions"]) + 1
+
+
+@pytest.mark.parametrize("name, data, message", BAD, ids=[b[0] for b in BAD])
+def test_bad_input_refused_with_one_line(bad_import, name, data, message):
+    """Each bad file: its own line in the import, and `parse` exits 2 with the same one line (in
+    process through click: the import above is the real process)."""
+    from click.testing import CliRunner
+    from rbdash.cli import main
+    root, p, _, _ = bad_import
+    bad = root / f"{name}.xlsx"
+    assert f"{bad}: refused: {message}" in p.stdout.splitlines()
+    res = CliRunner().invoke(main, ["parse", "--json", str(bad)])
+    assert (res.exit_code, res.stdout, res.stderr) == (2, "", f"error: {bad}: {message}\n")
 
 
 def test_missing_file_and_missing_db(tmp_path):
