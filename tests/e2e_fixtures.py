@@ -88,6 +88,24 @@ def wait_idle(page, heading=None):
     page.wait_for_timeout(300)
 
 
+def choose(page, box, option, attempts=5):
+    """Pick ``option`` in a selectbox.  A rerun that lands after the page went idle (seen under load)
+    redraws the widget and closes its list: open it again rather than wait out the default timeout."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    for attempt in range(attempts):
+        box.click()
+        item = page.get_by_role("option", name=option)
+        try:
+            item.wait_for(timeout=5_000)
+            item.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
+
+
 def plotly_figures(page):
     """[{data, layout}] of every plotly chart on the page, as the browser holds them."""
     page.wait_for_selector(".js-plotly-plot")

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import openpyxl
 import pytest
 
-from e2e_fixtures import ARTIFACTS, app_url, browser, needs_chromium, wait_idle  # noqa: F401
+from e2e_fixtures import ARTIFACTS, app_url, browser, choose, needs_chromium, wait_idle  # noqa: F401
 
 pytestmark = needs_chromium
 SHOTS = ARTIFACTS / "1366"
@@ -153,10 +153,7 @@ def test_national_view_drill_into_province_then_office_gantt(app_url, projector)
     wait_idle(page, "Perbandingan antar satker")
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .ytick text').length == 7")
     page.screenshot(path=SHOTS / "perbandingan_satu_provinsi.png")
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Satker").last
-    box.click()
-    page.keyboard.type("Tapin")
-    page.keyboard.press("Enter")
+    choose(page, page.locator('[data-testid="stSelectbox"]').filter(has_text="Satker").last, "KPU Kabupaten Tapin")
     wait_idle(page)
     page.get_by_role("button", name="Buka Gantt").click()
     wait_idle(page, "Gantt rencana aksi")

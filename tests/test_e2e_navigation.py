@@ -5,7 +5,7 @@ could be recorded against the wrong office)."""
 import re
 from urllib.parse import quote_plus, unquote_plus
 
-from e2e_fixtures import ARTIFACTS, app_url, browser, needs_chromium, page, wait_idle  # noqa: F401
+from e2e_fixtures import ARTIFACTS, app_url, browser, choose, needs_chromium, page, wait_idle  # noqa: F401
 
 pytestmark = needs_chromium
 TARGET = "KPU Kabupaten Hulu Sungai Selatan"   # not the first office of the sample list
@@ -30,9 +30,7 @@ def test_buka_gantt_then_top_bar_keeps_the_office(app_url, page):
     url, _ = app_url
     page.goto(f"{url}/perbandingan?tahun=2023")
     wait_idle(page, "Perbandingan antar satker")
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Satker").last
-    box.click()
-    page.get_by_role("option", name=TARGET).click()
+    choose(page, page.locator('[data-testid="stSelectbox"]').filter(has_text="Satker").last, TARGET)
     wait_idle(page)
     page.get_by_role("button", name="Buka Gantt").click()
     assert_focus(page, "Gantt rencana aksi", TARGET)
@@ -63,8 +61,8 @@ def test_browser_back_shows_the_office_of_each_entry(app_url, page):
     assert_focus(page, "Gantt rencana aksi", TARGET)
     top_bar(page, "Progres")
     assert_focus(page, "Progres realisasi", TARGET)
-    page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(has_text="Satker").first.click()
-    page.get_by_role("option", name=OTHER).click()
+    choose(page, page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(has_text="Satker").first,
+           OTHER)
     assert_focus(page, "Progres realisasi", OTHER)
     for _ in range(4):
         page.go_back()
