@@ -37,6 +37,15 @@ def _generated():
 
 
 SAMPLES, NEW_OFFICE = _generated()
+
+
+def pytest_collection_modifyitems(items):
+    """Units of work for pytest-xdist (``./dev test`` runs ``-n 2 --dist loadgroup``): a test module
+    stays on one worker, so its module fixtures are built once; the browser modules form one unit,
+    so only one Streamlit server and one Chromium run at a time."""
+    for item in items:
+        module = item.module.__name__
+        item.add_marker(pytest.mark.xdist_group("browser" if module.startswith("test_e2e") else module))
 MONEV = "kpu_provinsi_kalimantan_selatan_2023"   # the sample with realisation (T/R columns)
 
 
