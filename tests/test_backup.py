@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -88,3 +89,22 @@ def test_restore_refuses_to_overwrite_and_checks_the_manifest(filled, tmp_path):
     assert p.returncode == 2 and "is not a complete rbdash backup" in p.stderr
     p = rbdash("backup", "--db", filled.path, tmp_path / "b")
     assert p.returncode == 2 and "already exists and is not empty" in p.stderr
+
+
+def test_restore_waits_for_a_process_that_has_the_database_open(filled, tmp_path):
+    """A process holding the database (the app in the middle of a save) finishes before the restore
+    swaps the file: otherwise its commit would land in the replaced file and an acknowledged write
+    would be lost.  The restored database is then exactly the backup."""
+    manifest = snapshot.backup(filled, tmp_path / "b")
+    holder = subprocess.Popen([PY, "-c", (
+        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(1.5); "
+        "c.execute(\"UPDATE progress SET note = 'late'\"); c.close(); print(time.time(), flush=True)"),
+        str(filled.path)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    snapshot.restore(tmp_path / "b", filled.path, replace=True)
+    restored_at = time.time()
+    closed_at = float(holder.stdout.readline())
+    assert holder.wait(timeout=30) == 0
+    assert closed_at <= restored_at
+    assert snapshot.table_digests(Store(filled.path)) == manifest["tables"]
+

@@ -5,7 +5,7 @@ table -- readable by any DuckDB, pandas or PostgreSQL tooling) plus ``manifest.j
 table's row count and a checksum of its content.  The export runs in one transaction while this
 process holds the file, so it is a consistent snapshot even with the app writing: the app's writes
 simply wait a moment.  A restore rebuilds the database under a temporary name, compares it with the
-manifest and only then moves it into place.
+manifest and only then moves it into place, holding the old file's lock meanwhile.
 """
 
 import datetime as dt
@@ -14,10 +14,12 @@ import json
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
+from rbdash.duckfile import DuckFile
 from rbdash.errors import StoreError
 
 MANIFEST = "manifest.json"
@@ -90,13 +92,37 @@ def restore(source: str | Path, db_path: str | Path, replace: bool = False) -> d
         if got != manifest["tables"]:
             bad = sorted(t for t in set(got) | set(manifest["tables"]) if got.get(t) != manifest["tables"].get(t))
             raise StoreError("backup_mismatch", tables=", ".join(bad))
-        os.replace(tmp, db_path)
-        Path(str(db_path) + ".wal").unlink(missing_ok=True)
+        with _held(db_path):
+            os.replace(tmp, db_path)
+            Path(str(db_path) + ".wal").unlink(missing_ok=True)
         return manifest
     finally:
         for leftover in (tmp, Path(str(tmp) + ".wal")):
             if leftover.exists():
                 leftover.unlink()
+
+
+@contextmanager
+def _held(db_path):
+    """Hold the database file (as any writer does) while it is replaced: a process that had the old
+    file open would otherwise commit into the replaced file, its acknowledged writes lost; a busy
+    file is waited for and then refused as busy.  A file DuckDB cannot open needs no guard: nobody
+    else can have it open either."""
+    if not db_path.exists():
+        yield
+        return
+    cursor = DuckFile.of(db_path).cursor()
+    try:
+        cursor.__enter__()
+    except StoreError as exc:
+        if exc.code == "db_busy":
+            raise
+        yield
+        return
+    try:
+        yield
+    finally:
+        cursor.__exit__(None, None, None)
 
 
 def _import(con, source, tables):
