@@ -97,11 +97,13 @@ def comparable(store):
 
 @pytest.mark.parametrize("batch", [1, 2, 25])
 def test_batches_store_exactly_what_one_plan_per_transaction_stores(tmp_path, monkeypatch, batch):
-    """New offices, a changed plan whose realisation is carried over, a duplicate, an office the
-    acting province may not write for: batches of any size leave the same rows as plan by plan."""
+    """New offices (one with two years in the same batch), a changed plan whose realisation is
+    carried over, a duplicate, an office the acting province may not write for: batches of any
+    size leave the same rows as plan by plan."""
     monev = make_plan("KPU Kota Bandung", 2024, [(1, "K", "I", [1, 2], [1]), (2, "L", "J", [3], [])])
     changed = make_plan("KPU Kota Bandung", 2024, [(1, "K", "I", [1, 2, 3], []), (3, "M", "N", [4], [])])
-    plans = [monev, make_plan("KPU Kota Bekasi", 2024, [(1, "K", "I", [5], [5])]), changed, changed,
+    plans = [monev, make_plan("KPU Kota Bekasi", 2024, [(1, "K", "I", [5], [5])]),
+             make_plan("KPU Kota Bekasi", 2023, [(2, "K", "I", [6], [])]), changed, changed,
              make_plan("KPU Kota Bandung", 2023, [(4, "P", "Q", [6], [])]),
              make_plan("KPU Kota Medan", 2024, [(1, "K", "I", [1], [])])]
 
@@ -120,8 +122,8 @@ def test_batches_store_exactly_what_one_plan_per_transaction_stores(tmp_path, mo
     many = Store(tmp_path / "many.duckdb")
     outs = list(importing.import_parsed(many, [Parsed(p.satker, p) for p in plans], province_user(many)))
     assert [o.error.code if o.error else o.status.value for o in outs] == expected == \
-        ["new", "new", "version", "duplicate", "new", "forbidden_office"]
-    assert outs[2].carried_over == 1
+        ["new", "new", "new", "version", "duplicate", "new", "forbidden_office"]
+    assert outs[3].carried_over == 1
     assert comparable(many) == comparable(one)
 
 
