@@ -177,8 +177,14 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
     # -- audit and counts -------------------------------------------------------------------------
     def _audit(self, con, user, action, satker, year, pv_id, activity_id, detail):
         run(con, "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [self._ids(con, "audit_log"), _now(), user.username, action, satker, year, pv_id, activity_id,
-             json.dumps(detail, ensure_ascii=False, default=str)])
+            list(self._audit_row(con, user, action, satker, year, pv_id, activity_id, detail).values()))
+
+    def _audit_row(self, con, user, action, satker, year, pv_id, activity_id, detail, when=None) -> dict:
+        """One audit_log row, by column in the table's order (inserted alone by ``_audit``, or with
+        others in one insert by a batch import)."""
+        return {"id": self._ids(con, "audit_log"), "logged_at": when or _now(), "actor": user.username,
+                "action": action, "satker": satker, "year": year, "plan_version_id": pv_id,
+                "activity_id": activity_id, "detail": json.dumps(detail, ensure_ascii=False, default=str)}
 
     def counts(self) -> dict[str, int]:
         with self.connect() as con:

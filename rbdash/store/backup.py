@@ -14,7 +14,7 @@ import json
 import os
 import re
 import shutil
-from contextlib import contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import duckdb
@@ -92,7 +92,16 @@ def restore(source: str | Path, db_path: str | Path, replace: bool = False) -> d
         if got != manifest["tables"]:
             bad = sorted(t for t in set(got) | set(manifest["tables"]) if got.get(t) != manifest["tables"].get(t))
             raise StoreError("backup_mismatch", tables=", ".join(bad))
-        with _held(db_path):
+        with ExitStack() as held:
+            # hold the file as any writer does while it is replaced: a process that had the old file
+            # open would otherwise commit into the replaced file, its acknowledged writes lost (a
+            # busy file is waited for, then refused as busy; one DuckDB cannot open needs no guard)
+            if db_path.exists():
+                try:
+                    held.enter_context(DuckFile.of(db_path).cursor())
+                except StoreError as exc:
+                    if exc.code == "db_busy":
+                        raise
             os.replace(tmp, db_path)
             Path(str(db_path) + ".wal").unlink(missing_ok=True)
         return manifest
@@ -100,29 +109,6 @@ def restore(source: str | Path, db_path: str | Path, replace: bool = False) -> d
         for leftover in (tmp, Path(str(tmp) + ".wal")):
             if leftover.exists():
                 leftover.unlink()
-
-
-@contextmanager
-def _held(db_path):
-    """Hold the database file (as any writer does) while it is replaced: a process that had the old
-    file open would otherwise commit into the replaced file, its acknowledged writes lost; a busy
-    file is waited for and then refused as busy.  A file DuckDB cannot open needs no guard: nobody
-    else can have it open either."""
-    if not db_path.exists():
-        yield
-        return
-    cursor = DuckFile.of(db_path).cursor()
-    try:
-        cursor.__enter__()
-    except StoreError as exc:
-        if exc.code == "db_busy":
-            raise
-        yield
-        return
-    try:
-        yield
-    finally:
-        cursor.__exit__(None, None, None)
 
 
 def _import(con, source, tables):

@@ -51,9 +51,10 @@ class PlansMixin:
         user = as_user(actor)
         with self.transaction() as con:
             satkers, latest = _stored(con, sorted({p.satker for p in plans}))
-            results, stored, rows = [], [], _Rows()
-            for plan in plans:
-                status, prev_version, prev_id = _decide(latest.get((plan.satker, plan.year)), plan.sha256)
+            decisions = [_decide(latest.get((p.satker, p.year)), p.sha256) for p in plans]
+            old = self._realisation(con, [prev_id for status, _, prev_id in decisions if status == "version"])
+            results, rows = [], _Rows()
+            for plan, (status, prev_version, prev_id) in zip(plans, decisions):
                 sid, province = satkers.get(plan.satker) or (None, regions.level_and_province(plan.satker)[1])
                 try:
                     user.check_write(plan.satker, province)
@@ -76,26 +77,20 @@ class PlansMixin:
                          has_realization=plan.has_realization, activity_count=len(plan.activities),
                          warnings_json=json.dumps([i.to_dict() for i in plan.warnings], ensure_ascii=False))
                 acts, prog = _activity_rows(plan, pv_id, self._ids(con, "activities", len(plan.activities)))
-                stored.append((len(results), plan, status, version, prev_version, prev_id, pv_id, when, acts, prog))
-                results.append(None)
-            old = self._realisation(con, [s[5] for s in stored if s[5] is not None])
-            for i, plan, status, version, prev_version, prev_id, pv_id, when, acts, prog in stored:
                 carried = _carry_over(old.get(prev_id, {}), acts, prog)
                 rows.extend("activities", acts)
-                keep = [k for k, (mask, ev, cap) in enumerate(zip(prog["realized_mask"], prog["evidence_url"],
-                                                                   prog["capaian"]))
-                        if mask or ev or cap is not None or plan.has_realization]
-                for k in keep:
-                    rows.add("progress", **{c: v[k] for c, v in prog.items()}, source="import", revision=1,
-                             updated_at=when, updated_by=user.username)
-                rows.add("audit_log", id=self._ids(con, "audit_log"), logged_at=when, actor=user.username,
-                         action="import", satker=plan.satker, year=plan.year, plan_version_id=pv_id,
-                         activity_id=None, detail=json.dumps(
-                             {"file": plan.source_name, "sha256": plan.sha256, "version": version,
-                              "previous_version": prev_version, "activities": len(plan.activities),
-                              "carried_over": carried, "warnings": len(plan.warnings)}, ensure_ascii=False))
-                results[i] = {"status": status, "satker": plan.satker, "year": plan.year, "version": version,
-                              "plan_version_id": pv_id, "activities": len(plan.activities), "carried_over": carried}
+                for k, (mask, ev, cap) in enumerate(zip(prog["realized_mask"], prog["evidence_url"], prog["capaian"])):
+                    if mask or ev or cap is not None or plan.has_realization:
+                        rows.add("progress", **{c: v[k] for c, v in prog.items()}, source="import", revision=1,
+                                 updated_at=when, updated_by=user.username)
+                rows.add("audit_log", **self._audit_row(
+                    con, user, "import", plan.satker, plan.year, pv_id, None,
+                    {"file": plan.source_name, "sha256": plan.sha256, "version": version,
+                     "previous_version": prev_version, "activities": len(plan.activities),
+                     "carried_over": carried, "warnings": len(plan.warnings)}, when))
+                results.append({"status": status, "satker": plan.satker, "year": plan.year, "version": version,
+                                "plan_version_id": pv_id, "activities": len(plan.activities),
+                                "carried_over": carried})
             for table, arrow_table in rows.tables():
                 self._insert(con, table, arrow_table)
             return results
@@ -109,7 +104,8 @@ class PlansMixin:
         for pv_id, key, mask, url, note, cap in con.execute(
                 """SELECT a.plan_version_id, a.match_key, p.realized_mask, p.evidence_url, p.note, p.capaian
                    FROM activities a JOIN progress p ON p.activity_id = a.id
-                   WHERE a.plan_version_id IN (SELECT unnest(CAST(? AS INTEGER[]))) ORDER BY a.id""", [list(pv_ids)]).fetchall():
+                   WHERE a.plan_version_id IN (SELECT unnest(CAST(? AS INTEGER[]))) ORDER BY a.id""",
+                [list(pv_ids)]).fetchall():
             old.setdefault(pv_id, {}).setdefault(key, (mask, url, note, cap))
         return old
 
@@ -243,7 +239,7 @@ class _Rows:
 
     def tables(self):
         for table, cols in self.cols.items():
-            if cols["id" if "id" in cols else "activity_id"]:
+            if next(iter(cols.values())):  # any row
                 yield table, pa.table(cols, schema=_SCHEMAS[table])
 
 
