@@ -15,7 +15,7 @@ ALL_YEAR = frozenset(range(1, 13))
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _TOKEN = re.compile(r"""
     (?P<all>(?:setiap|tiap|per)\s+bulan|sepanjang\s+tahun|selama\s+(?:1|satu)\s+tahun|bulanan|rutin\s+bulanan)
-  | (?P<date>(?P<d>\d{1,2})\s*[/.-]\s*(?P<dm>\d{1,2})\s*[/.-]\s*(?P<dy>\d{4}))
+  | (?P<date>\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4})
   | (?P<quarter>(?:triwulan|trw|tw|kuartal|q)\s*(?:ke\s*)?[-.]?\s*(?P<qn>iv|iii|ii|i|[1-4])\b)
   | (?P<half>(?:semester|smt|sem)\s*(?:ke\s*)?[-.]?\s*(?P<hn>ii|i|[12])\b)
   | (?P<skip>(?:minggu|pekan)\s*(?:ke)?\s*-?\s*(?:[1-5]|iv|v|iii|ii|i)\b|awal|akhir|pertengahan|tengah
@@ -55,12 +55,10 @@ def _tokens(text, year):
         if g == "all":
             out.append(("set", (ALL_YEAR, None)))
         elif g == "date":
-            d, mo, y = int(m.group("d")), int(m.group("dm")), int(m.group("dy"))
-            try:
-                dt.date(y, mo, d)
-            except ValueError:
+            day = as_date(m.group("date"))  # the one reading of dd/mm/yyyy
+            if day is None:
                 return None
-            out.append(("set", (frozenset([mo]), y)))
+            out.append(("set", (frozenset([day.month]), day.year)))
         elif g in ("quarter", "half"):
             last_kind = g
             n = _ROMAN[m.group("qn" if g == "quarter" else "hn")]
