@@ -1,25 +1,43 @@
-"""One DuckDB instance per database file per process, shared by its threads.
+"""One DuckDB instance per database file per process, shared by its threads, and one process at a
+time on the file, by a lock of our own.
 
-Why this exists (issue 12, the acknowledged edit that vanished): DuckDB guards a database file with
-a POSIX record lock, and POSIX record locks belong to the *process*: closing any descriptor of the
-file drops every lock the process holds on it.  When a second ``duckdb.connect()`` of the same file
-runs in a process that already has it open (two threads racing an open against a close), DuckDB
-opens a descriptor, finds the file attached ("Unique file handle conflict"), closes the descriptor
--- and thereby silently unlocks the live instance.  Another process can then open the file and
-commit, and the live instance's next checkpoint writes its stale pages over that commit.
+Why this exists (issue 12, the acknowledged edit that vanished).  Two ways DuckDB (2.0) lets a
+commit be overwritten when processes take turns on one file, both measured here:
 
-So every open and close of a file goes through one lock here: at most one instance per file exists
-in a process, threads get cursors on it, and it is closed when its last user leaves, so that other
-processes (the CLI, another app process) get their turn.  Write transactions of one process are
-serialised by ``write_lock`` (DuckDB would otherwise let two of them race for the same new ids).
+1. Its lock is a POSIX record lock, and those belong to the *process*: closing any descriptor of
+   the file drops every lock the process holds on it.  A second ``duckdb.connect()`` of a file the
+   process already has open opens and closes a descriptor ("Unique file handle conflict") and so
+   silently unlocks the live instance.  Hence at most one instance per file per process, threads
+   get cursors on it, and nothing else in rbdash opens the file while it is open (``head``).
+2. ``duckdb.connect()`` reads the file's headers *before* it takes that lock.  When another process
+   checkpoints and closes in between, the new instance starts from the previous checkpoint and its
+   own checkpoint writes over the other's last commit (strace: headers read at t, the other's
+   header written and its lock released at t+2 ms, the lock taken at t+8 ms, headers not read
+   again).  Pure DuckDB, five processes taking turns: 2 of 3,000 acknowledged commits lost in 15
+   rounds.  Hence our own lock: a process takes an exclusive ``flock`` on ``<file>.lock`` before it
+   opens the file and releases it only after closing it, so no process even reads the headers while
+   another has the file open.  ``flock`` locks belong to the open file description, so no other
+   descriptor anywhere can drop them.  DuckDB's lock stays as the guard against tools outside
+   rbdash (the ``duckdb`` shell), which are only waited for.
+
+Every open and close goes through one lock here, and the file is closed when its last user leaves,
+so that other processes (the CLI, another app process) get their turn.  Write transactions of one
+process are serialised by ``write_lock`` (DuckDB would otherwise let two of them race for the same
+new ids).
 """
 
+import os
 import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
+
+try:
+    import fcntl
+except ImportError:  # Windows: DuckDB's own lock there is a mandatory one, dropped by no other handle
+    fcntl = None
 
 from rbdash.errors import ConflictError, StoreError
 
@@ -44,6 +62,12 @@ def translate(exc: BaseException) -> Exception:
     return StoreError("db_error", detail=text)
 
 
+def companions(path) -> list[Path]:
+    """The files kept beside a database file: DuckDB's write-ahead log and the turn lock (for
+    removing a temporary database with everything that belongs to it)."""
+    return [Path(f"{path}.wal"), Path(f"{path}.lock")]
+
+
 class DuckFile:
     """The process's handle on one database file (see the module docstring)."""
 
@@ -63,6 +87,7 @@ class DuckFile:
         self.write_lock = threading.RLock()
         self._lock = threading.Lock()   # guards _root and _users: every open, cursor and close
         self._root = None
+        self._claim = None              # descriptor of <file>.lock, flock-ed while the file is open
         self._users = 0
         self.opens = 0                  # how often the file was opened (for tests and benchmarks)
 
@@ -81,11 +106,12 @@ class DuckFile:
         delay = 0.01
         while True:
             with self._lock:
-                if self._root is None:
+                if self._root is None and self._take_claim():
                     try:
                         self._root = duckdb.connect(self.path)
                         self.opens += 1
                     except duckdb.Error as exc:
+                        self._drop_claim()
                         if not is_lock_error(exc):
                             raise translate(exc) from None
                 if self._root is not None:
@@ -105,7 +131,32 @@ class DuckFile:
                 self._users -= 1
                 if self._users == 0:
                     root, self._root = self._root, None
-                    root.close()
+                    try:
+                        root.close()
+                    finally:
+                        self._drop_claim()
+
+    def _take_claim(self) -> bool:
+        """Take this process's turn on the file (the exclusive flock on ``<file>.lock``); False
+        while another process has it."""
+        if fcntl is None:
+            return True
+        try:
+            fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError("db_path", path=self.path, detail=exc.strerror or type(exc).__name__) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._claim = fd
+        return True
+
+    def _drop_claim(self):
+        fd, self._claim = self._claim, None
+        if fd is not None:
+            os.close(fd)  # closing the descriptor releases the flock
 
     def head(self, n: int = 16) -> bytes | None:
         """The file's first bytes, or None while this process has it open: reading them then would

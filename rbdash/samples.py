@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from rbdash import importing
+from rbdash.duckfile import companions
 from rbdash.store import Store
 
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "data" / "samples"
@@ -44,7 +45,7 @@ def ensure_database(db_path, samples_dir=None):
             os.replace(tmp, db_path)
         return outcomes
     finally:
-        for leftover in (Path(tmp), Path(tmp + ".wal")):
+        for leftover in (Path(tmp), *companions(tmp)):
             leftover.unlink(missing_ok=True)
 
 

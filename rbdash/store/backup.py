@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from rbdash.duckfile import DuckFile
+from rbdash.duckfile import DuckFile, companions
 from rbdash.errors import StoreError
 
 MANIFEST = "manifest.json"
@@ -77,7 +77,8 @@ def restore(source: str | Path, db_path: str | Path, replace: bool = False) -> d
         raise StoreError("restore_exists", path=str(db_path))
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(db_path.name + ".restoring")
-    for leftover in (tmp, Path(str(tmp) + ".wal")):
+    leftovers = [tmp, *companions(tmp)]
+    for leftover in leftovers:
         leftover.unlink(missing_ok=True)
     try:
         con = duckdb.connect(str(tmp))
@@ -106,9 +107,8 @@ def restore(source: str | Path, db_path: str | Path, replace: bool = False) -> d
             Path(str(db_path) + ".wal").unlink(missing_ok=True)
         return manifest
     finally:
-        for leftover in (tmp, Path(str(tmp) + ".wal")):
-            if leftover.exists():
-                leftover.unlink()
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
 
 
 def _import(con, source, tables):
