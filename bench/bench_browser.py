@@ -6,7 +6,9 @@
 Two `streamlit run app.py` servers (one per database, built by bench_pages.database and cached in
 bench/out/) are driven by Playwright with Debian's /usr/bin/chromium (--headless --no-sandbox
 --disable-gpu).  For each page, one warm-up visit per database, then ``--runs`` visits alternating
-small and large; each visit is a fresh page load (a new Streamlit session).
+small and large; each visit is a fresh page load (a new Streamlit session).  With ``--navigate`` a
+visit instead opens Beranda (untimed) and then clicks the page's link in the app's navigation, as a
+meeting moves between pages: timed from the click, in a tab whose scripts (plotly's too) are running.
 
 Settled = the page's title is there, Streamlit's running indicator (stStatusWidget) is gone, and the
 DOM has not changed for ``--quiet`` ms; the time reported is that of the last DOM change, counted
@@ -44,6 +46,8 @@ PAGES = [("beranda", "", "Rencana Aksi Reformasi Birokrasi"), ("impor", "impor",
          ("gantt", "gantt", "Gantt rencana aksi"), ("cakupan", "cakupan", "Cakupan area perubahan"),
          ("perbandingan", "perbandingan", "Perbandingan antar satker"), ("progres", "progres", "Progres realisasi"),
          ("riwayat", "riwayat", "Riwayat perubahan")]
+NAV_LABELS = {"beranda": "Beranda", "impor": "Impor", "gantt": "Gantt", "cakupan": "Cakupan Area",
+              "perbandingan": "Perbandingan", "progres": "Progres", "riwayat": "Riwayat"}
 TARGET_S, TARGET_RATIO = 2.0, 1.5
 
 OBSERVER = """
@@ -98,23 +102,52 @@ def start_server(db, script="app.py", cwd=ROOT):
     raise SystemExit(f"streamlit did not start for {db}")
 
 
-def visit(context, url, heading, quiet_ms, timeout_ms=120_000):
-    """(seconds until settled, bytes received over the websocket) of one fresh page load."""
-    page = context.new_page()
-    received = [0]
+def _tab(context):
+    """A new tab, and a counter of the bytes its websocket receives."""
+    page, received = context.new_page(), [0]
 
     def on_ws(ws):
         ws.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload)))
     page.on("websocket", on_ws)
+    return page, received
+
+
+def _settled(page, heading, quiet_ms, timeout_ms):
+    """performance.now() of the last DOM change once the page has settled (see the module docstring)."""
+    page.wait_for_function(SETTLED, arg=[heading, quiet_ms], polling=50, timeout=timeout_ms)
+    if page.locator('[data-testid="stException"]').count():
+        raise SystemExit(f"{page.url}: the page raised an exception")
+    return page.evaluate("() => window.__lastMut")
+
+
+def visit(context, url, heading, quiet_ms, timeout_ms=120_000):
+    """(seconds until settled, bytes received over the websocket) of one fresh page load."""
+    page, received = _tab(context)
     try:
         page.goto(url, wait_until="commit", timeout=timeout_ms)
-        page.wait_for_function(SETTLED, arg=[heading, quiet_ms], polling=50, timeout=timeout_ms)
-        if page.locator('[data-testid="stException"]').count():
-            raise SystemExit(f"{url}: the page raised an exception")
-        settled_ms = page.evaluate("() => window.__lastMut")
+        settled_ms = _settled(page, heading, quiet_ms, timeout_ms)
     finally:
         page.close()
     return settled_ms / 1000, received[0]
+
+
+def navigate(context, base, name, heading, quiet_ms, timeout_ms=120_000):
+    """(seconds until settled, bytes received) of going to page ``name`` by its link in the app's
+    navigation, from Beranda already open (from Perbandingan for Beranda itself): how a meeting moves
+    between pages, with Streamlit's and plotly's scripts already started in that tab."""
+    start, start_heading = (("perbandingan", "Perbandingan antar satker") if name == "beranda"
+                            else ("", "Rencana Aksi Reformasi Birokrasi"))
+    page, received = _tab(context)
+    try:
+        page.goto(f"{base}/{start}?tahun={YEAR}", wait_until="commit", timeout=timeout_ms)
+        _settled(page, start_heading, quiet_ms, timeout_ms)
+        received[0] = 0
+        clicked = page.evaluate("() => performance.now()")
+        page.get_by_role("link", name=NAV_LABELS[name], exact=True).first.click()
+        settled_ms = _settled(page, heading, quiet_ms, timeout_ms)
+    finally:
+        page.close()
+    return (settled_ms - clicked) / 1000, received[0]
 
 
 def main():
@@ -126,6 +159,8 @@ def main():
     ap.add_argument("--pages", nargs="*", default=None, help="page names (default: all)")
     ap.add_argument("--markdown", default=None, help="also write the table as Markdown to this file")
     ap.add_argument("--floor", action="store_true", help="first measure a bare Streamlit page and one with a chart")
+    ap.add_argument("--navigate", action="store_true",
+                    help="time going to each page by the app's navigation (from Beranda open) instead of a fresh load")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -146,13 +181,19 @@ def main():
                   f"  {'550 runs (s)'}", flush=True)
             for name, path, heading in pages:
                 urls = {k: f"{url}/{path}?tahun={YEAR}" for k, (_, url) in servers.items()}
+                if args.navigate:
+                    def one(k):
+                        return navigate(context, servers[k][1], name, heading, args.quiet)
+                else:
+                    def one(k):
+                        return visit(context, urls[k], heading, args.quiet)
                 for k in urls:  # warm-up: the server's caches, the browser's static files
-                    visit(context, urls[k], heading, args.quiet)
+                    one(k)
                 times = {"small": [], "large": []}
                 sizes = {"small": [], "large": []}
                 for _ in range(args.runs):
                     for k in ("small", "large"):
-                        t, b = visit(context, urls[k], heading, args.quiet)
+                        t, b = one(k)
                         times[k].append(t)
                         sizes[k].append(b)
                 s, lg = statistics.median(times["small"]), statistics.median(times["large"])
