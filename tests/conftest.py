@@ -39,6 +39,7 @@ def _generated():
 SAMPLES, NEW_OFFICE = _generated()
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist may be absent or disabled (-p no:xdist)
 def pytest_xdist_make_scheduler(config, log):
     """Units of work for pytest-xdist (``./dev test`` runs ``-n 2 --dist loadgroup``): a test module
     stays on one worker, so its module fixtures are built once; the browser modules form one unit,
