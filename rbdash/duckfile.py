@@ -142,7 +142,7 @@ class DuckFile:
         if fcntl is None:
             return True
         try:
-            fd = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(self.path + ".lock", os.O_RDONLY | os.O_CREAT, 0o666)  # flock needs no write access
         except OSError as exc:
             raise StoreError("db_path", path=self.path, detail=exc.strerror or type(exc).__name__) from None
         try:
