@@ -18,9 +18,9 @@ def test_upload_then_gantt_then_comparison(app_url, page):
     page.get_by_text("Hasil impor").wait_for()
     wait_idle(page)
     page.screenshot(path=ARTIFACTS / "02_impor_hasil.png", full_page=True)
-    # the result table is a canvas grid whose cells reach the DOM (its accessible copy) a moment after
-    # it is drawn: wait for the outcome rather than count at once (this failed under load)
-    page.get_by_text("berhasil", exact=True).first.wait_for(timeout=15000)
+    # the result table is a canvas grid; its text is in a hidden accessible copy that is filled a moment
+    # after it is drawn: wait for the outcome to be attached rather than count at once (failed under load)
+    page.get_by_text("berhasil", exact=True).first.wait_for(state="attached", timeout=15000)
 
     page.goto(f"{url}/gantt?tahun=2023&fokus=KPU+Kabupaten+Kotabaru")
     wait_idle(page, "Gantt rencana aksi")
