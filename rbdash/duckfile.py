@@ -62,10 +62,20 @@ def translate(exc: BaseException) -> Exception:
     return StoreError("db_error", detail=text)
 
 
+def wal_path(path) -> Path:
+    """DuckDB's write-ahead log beside a database file."""
+    return Path(f"{path}.wal")
+
+
+def lock_path(path) -> Path:
+    """The turn lock beside a database file (see the module docstring)."""
+    return Path(f"{path}.lock")
+
+
 def companions(path) -> list[Path]:
-    """The files kept beside a database file: DuckDB's write-ahead log and the turn lock (for
-    removing a temporary database with everything that belongs to it)."""
-    return [Path(f"{path}.wal"), Path(f"{path}.lock")]
+    """The files kept beside a database file (for removing a temporary database with everything
+    that belongs to it)."""
+    return [wal_path(path), lock_path(path)]
 
 
 class DuckFile:
@@ -142,7 +152,7 @@ class DuckFile:
         if fcntl is None:
             return True
         try:
-            fd = os.open(self.path + ".lock", os.O_RDONLY | os.O_CREAT, 0o666)  # flock needs no write access
+            fd = os.open(lock_path(self.path), os.O_RDONLY | os.O_CREAT, 0o666)  # flock needs no write access
         except OSError as exc:
             raise StoreError("db_path", path=self.path, detail=exc.strerror or type(exc).__name__) from None
         try:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from rbdash.duckfile import DuckFile, companions
+from rbdash.duckfile import DuckFile, companions, wal_path
 from rbdash.errors import StoreError
 
 MANIFEST = "manifest.json"
@@ -104,7 +104,7 @@ def restore(source: str | Path, db_path: str | Path, replace: bool = False) -> d
                     if exc.code == "db_busy":
                         raise
             os.replace(tmp, db_path)
-            Path(str(db_path) + ".wal").unlink(missing_ok=True)
+            wal_path(db_path).unlink(missing_ok=True)
         return manifest
     finally:
         for leftover in leftovers:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from rbdash.duckfile import DuckFile, translate
+from rbdash.duckfile import DuckFile, translate, wal_path
 
 
 class DuckBackend:
@@ -67,7 +67,7 @@ class DuckBackend:
     def data_version(self, con=None) -> str:
         """A stat of the database files: changes with every commit, costs no query."""
         parts = []
-        for p in (self.path, Path(str(self.path) + ".wal")):
+        for p in (self.path, wal_path(self.path)):
             try:
                 st = p.stat()
                 parts.append((st.st_mtime_ns, st.st_size))
