@@ -3,6 +3,8 @@ database unchanged), against a real DuckDB file in a subprocess."""
 
 import io
 import json
+import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -253,9 +255,13 @@ def test_killed_folder_import_leaves_no_process_and_a_consistent_database(tmp_pa
     files = importing.BATCH + 5  # the first batch is stored while the last files are still being parsed
     for i in range(files):
         demo.generate(folder / f"{i:02d}.xlsx", demo.FAMILIES[i % len(demo.FAMILIES)], names[i], 2024, seed=i)
+    # the last file keeps its worker busy (the workers' test hook), so workers are alive at the kill
+    # however fast the other files are parsed (they had all exited once, under load, before the kill)
+    hang = folder / "zz_TESTHOOK_hang.xlsx"
+    shutil.copy(folder / "00.xlsx", hang)
     db = tmp_path / "r.duckdb"
     proc = subprocess.Popen([PY, "-m", "rbdash", "import", "--db", str(db), str(folder)], cwd=ROOT,
-                            stdout=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, text=True, env={**os.environ, "RBDASH_TEST_CRASH_MARK": "TESTHOOK"})
     first = proc.stdout.readline()  # a batch is stored: the import is in full flight
     assert ": ok: " in first
     workers = [int(x) for x in subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True,
@@ -273,6 +279,7 @@ def test_killed_folder_import_leaves_no_process_and_a_consistent_database(tmp_pa
         FROM plan_versions pv""")
     assert len(whole) >= 1
     assert (whole["activity_count"] == whole["n"]).all() and (whole["audited"] == 1).all()
+    hang.unlink()
     p = rbdash("import", "--db", db, folder, check=0)
     assert p.stdout.count(": ok: ") + p.stdout.count("skipped: duplicate") == files
     assert p.stdout.count("skipped: duplicate") == len(whole)
@@ -291,7 +298,7 @@ def test_an_unusable_db_url_is_one_line_and_creates_nothing(tmp_path, command, u
     if command == ["backup"]:
         args[-1] = str(tmp_path / "cadangan")
     p = subprocess.run([PY, "-m", "rbdash", *args], capture_output=True, text=True, cwd=tmp_path, timeout=60,
-                       env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+                       env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert p.returncode == 2 and p.stdout == ""
     assert p.stderr == f"error: {message}\n"
     assert "rahasia" not in p.stderr
