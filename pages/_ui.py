@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from rbdash import queries, submission
+from rbdash import grids, queries, submission
 from rbdash.schedule import MONTHS
 
 EMPTY = "Belum ada data. Unggah rencana aksi di halaman Impor."
@@ -140,6 +140,22 @@ def not_submitted(store, key, view):
             "Satker": rows["satker"], "Provinsi": rows["province"].fillna("–"),
             "Status": rows["status"].map(submission.STATUS_TEXT),
             "Nama di workbook": rows["imported_as"].fillna("")}), hide_index=True, width="stretch", height=320)
+
+
+def show_grid(styler, n_rows, key):
+    """A coloured grid of rbdash.grids: full width, tall enough for its rows (scrolling beyond), the
+    row labels pinned, the Total next to them (a projector at 1366 px does not show nine areas and
+    a Total at the end), empty cells shown as grids.PLACEHOLDER."""
+    columns = styler.data.columns.tolist()
+    first = columns[0]
+    order = [first, *(["Total"] if "Total" in columns else []), *[c for c in columns[1:] if c != "Total"]]
+    st.dataframe(styler, hide_index=True, width="stretch", height=grids.grid_height(n_rows), key=key,
+                 placeholder=grids.PLACEHOLDER, column_order=order,
+                 column_config={first: st.column_config.Column(pinned=True, width=ROW_LABEL_WIDTH.get(first))})
+
+
+# the grid sizes columns by the rows it has drawn: a long name further down would be cut
+ROW_LABEL_WIDTH = {"Satker": "large", "Provinsi": "medium"}
 
 
 # Presentation view (issue 7.5): constant CSS only -- no user text ever goes through unsafe HTML.

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from pages._ui import LOADER, not_submitted, start
+from pages._ui import LOADER, not_submitted, show_grid, start
 from rbdash import queries
 from rbdash.areas import area_label
-from rbdash.charts import area_bars, fmt_datetime, fmt_int, fmt_pct
+from rbdash.charts import completion_cells, fmt_datetime, fmt_int, fmt_pct
+from rbdash.grids import rate_grid
 from rbdash.schedule import month_label
 
 LAGGARDS = 5
@@ -66,8 +67,10 @@ def render():
         if per_area.empty:
             st.info("Belum ada data realisasi untuk filter ini.")
         else:
-            fig = area_bars(per_area.assign(area_label=[area_label(a) for a in per_area["area_no"]]))
-            st.plotly_chart(fig, key="beranda_area", config={"displayModeBar": False}, theme=None)
+            labels = [area_label(a) for a in per_area["area_no"]]
+            column = f"Capaian s.d. {month}"
+            cells = completion_cells(per_area.assign(area=labels, col=column), "area", "col")
+            show_grid(rate_grid(cells, labels, [column], row_name="Area"), len(labels), key="beranda_area")
 
     not_submitted(store, key, view)
 

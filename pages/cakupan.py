@@ -5,10 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from pages._filters import LEVELS
-from pages._ui import LOADER, empty_state, office_options, start, switch_to
+from pages._ui import LOADER, empty_state, office_options, show_grid, start, switch_to
 from rbdash import queries
 from rbdash.areas import SHORT, area_label
-from rbdash.charts import area_column, fmt_pct, rate_heatmap
+from rbdash.charts import area_column
+from rbdash.grids import rate_grid
 
 
 @st.cache_data(**LOADER)
@@ -17,36 +18,29 @@ def load(_store, key, view, _offices):
     return queries.coverage(_store, view, _offices)
 
 
+def coverage_cells(cov, row_key):
+    """Grid cells: the share of the catalogue's standard kegiatan each row's plans cover, per area."""
+    return pd.DataFrame({"row": cov[row_key], "col": cov["area_no"], "value": cov["coverage"],
+                         "state": np.where(cov["coverage"].notna(), "value", "none")})
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def figure(_store, key, view, _offices):
-    """Coverage heatmap (activity count in each cell), shared rather than copied."""
+def grid(_store, key, view, _offices):
+    """Satker × area coverage as a coloured data grid (issue 7.6: drawn quickly at any number of rows)."""
     cov = load(_store, key, view, _offices)
-    cells = pd.DataFrame({
-        "row": cov["satker"], "col": cov["area_no"], "value": cov["coverage"],
-        "state": np.where(cov["coverage"].notna(), "value", "none"),
-        "text": [f"{fmt_pct(c, 0)}\n{a} keg." if pd.notna(c) else f"{a} keg."
-                 for c, a in zip(cov["coverage"], cov["activities"])],
-        "hover": [f"{a} kegiatan; {s} dari {t} kegiatan standar tercakup"
-                  for a, s, t in zip(cov["activities"], cov["standard_covered"], cov["standard_total"])]})
     cols = sorted(cov["area_no"].unique())
-    return rate_heatmap(cells, rows=sorted(cov["satker"].unique()), cols=cols,
-                        col_labels=[area_column(n) for n in cols], value_name="Cakupan")
+    rows = sorted(cov["satker"].unique())
+    return rate_grid(coverage_cells(cov, "satker"), rows, cols, [area_column(n) for n in cols], digits=0), len(rows)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def province_figure(_store, key, view):
+def province_grid(_store, key, view):
     """Province × area coverage, pooled over each province's offices (38 rows at most)."""
     cov = queries.province_coverage(_store, view)
-    cells = pd.DataFrame({
-        "row": cov["province"], "col": cov["area_no"], "value": cov["coverage"],
-        "state": np.where(cov["coverage"].notna(), "value", "none"),
-        "text": [fmt_pct(c, 0) if pd.notna(c) else "–" for c in cov["coverage"]],
-        "hover": [f"{o} satker; {s} dari {t} kegiatan standar tercakup; {a} kegiatan"
-                  for o, s, t, a in zip(cov["offices"], cov["standard_covered"], cov["standard_total"],
-                                        cov["activities"])]})
     cols = sorted(cov["area_no"].unique())
     rows = list(dict.fromkeys(cov["province"]))
-    return rate_heatmap(cells, rows=rows, cols=cols, col_labels=[area_column(n) for n in cols], value_name="Cakupan"), rows
+    return rate_grid(coverage_cells(cov, "province"), rows, cols, [area_column(n) for n in cols],
+                     row_name="Provinsi", digits=0), rows
 
 
 @st.cache_data(**LOADER)
@@ -68,20 +62,20 @@ def render():
     level = st.segmented_control("Tingkat", list(LEVELS), format_func=LEVELS.get, key="tingkat", required=True,
                                  label_visibility="collapsed")
     if level == "provinsi":
-        fig, provinces = province_figure(store, key, view)
-        st.caption("Warna = kegiatan standar (katalog) yang tercakup rencana aksi, dijumlahkan atas satker "
+        styler, provinces = province_grid(store, key, view)
+        st.caption("Persentase kegiatan standar (katalog) yang tercakup rencana aksi, dijumlahkan atas satker "
                    "provinsi itu (KPU Provinsi dan Kabupaten/Kota) ÷ (jumlah satker × kegiatan standar area).")
-        st.plotly_chart(fig, key="cakupan_provinsi", config={"displayModeBar": False}, theme=None)
+        show_grid(styler, len(provinces), "cakupan_provinsi")
         with st.container(border=True):
             left, right = st.columns([3, 1], vertical_alignment="bottom")
             target = left.selectbox("Lihat satker satu provinsi", provinces, key="cakupan_buka_provinsi")
             if right.button("Lihat satker", icon=":material/zoom_in:", key="cakupan_lihat_provinsi"):
                 switch_to("pages/cakupan.py", f_province=target, tingkat="satker", f_satker=[])
         return
-    fig = figure(store, key, view, st.session_state.offices)
-    st.caption("Warna = persentase kegiatan standar (katalog) per area yang tercakup rencana aksi satker; "
-               "angka kedua = jumlah kegiatan di rencana.")
-    st.plotly_chart(fig, key="cakupan_heatmap", config={"displayModeBar": False}, theme=None)
+    styler, n = grid(store, key, view, st.session_state.offices)
+    st.caption("Persentase kegiatan standar (katalog) per area yang tercakup rencana aksi satker; jumlah "
+               "kegiatan di rencana ada di tabel di bawahnya.")
+    show_grid(styler, n, "cakupan_heatmap")
     with st.expander("Tabel jumlah kegiatan per area"):
         table = cov.pivot(index="satker", columns="area_no", values="activities")
         table.columns = [f"{n}. {SHORT[n]}" for n in table.columns]

@@ -4,13 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from pages._filters import LEVELS
-from pages._ui import LOADER, empty_state, not_submitted, presentation_toggle, start, switch_to
+from pages._ui import LOADER, empty_state, not_submitted, presentation_toggle, show_grid, start, switch_to
 from rbdash import queries, report
 from rbdash.areas import AREAS
 from rbdash.schedule import MONTHS
 from rbdash.charts import area_column, completion_cells, enlarged, rate_heatmap, trend_figure
 from rbdash.errors import ExportError, RbdashError
 from rbdash.export import comparison_workbook, figure_png
+from rbdash.grids import rate_grid
 
 TOTAL = "total"
 VIEWS = {"area": "Per area", "month": "Per bulan", "rank": "Peringkat", "trend": "Tren"}
@@ -30,20 +31,21 @@ def load(_store, key, view, _offices):
             "per_month": queries.completion(_store, view, by=("satker", "month"))}
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def figures(_store, key, view, _offices, reporting):
-    """Both heatmaps (with a Total column), shared rather than copied: unpickling big figures costs more
-    than the page.  ``reporting``: which offices by their reporting (queries.REPORTING)."""
+def heatmaps(_store, key, view, _offices, reporting):
+    """Cells, rows and columns of both office heatmaps (with a Total column), for the grid on screen
+    and the figure of the PNG and presentation view alike.  ``reporting``: which offices by their
+    reporting (queries.REPORTING)."""
     data = load(_store, key, view, _offices)
     rows = queries.filter_reporting(data["rank"], reporting)["satker"].tolist()
     total = completion_cells(data["per_satker"].assign(col=TOTAL), "satker", "col")
-    area_cells = pd.concat([completion_cells(data["per_area"], "satker", "area_no"), total])
-    month_cells = pd.concat([completion_cells(data["per_month"], "satker", "month"), total])
+    month = MONTHS[view.as_of - 1]
     return {
-        "area": rate_heatmap(area_cells, rows, [*data["area_labels"], TOTAL], [*data["area_labels"].values(), "Total"],
-                             title=f"Capaian per area s.d. {MONTHS[view.as_of - 1]} {view.year}"),
-        "month": rate_heatmap(month_cells, rows, [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], "Total"],
-                              title=f"Capaian per bulan {view.year} (Total = s.d. {MONTHS[view.as_of - 1]})"),
+        "area": (pd.concat([completion_cells(data["per_area"], "satker", "area_no"), total]), rows,
+                 [*data["area_labels"], TOTAL], [*data["area_labels"].values(), "Total"],
+                 f"Capaian per area s.d. {month} {view.year}"),
+        "month": (pd.concat([completion_cells(data["per_month"], "satker", "month"), total]), rows,
+                  [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], "Total"],
+                  f"Capaian per bulan {view.year} (Total = s.d. {month})"),
     }
 
 
@@ -56,22 +58,40 @@ def load_provinces(_store, key, view):
             "per_month": queries.province_completion(_store, view, by=("month",))}
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def province_figures(_store, key, view):
-    """Province heatmaps (38 rows at most), with a Total column as for offices."""
+def province_heatmaps(_store, key, view):
+    """The same for provinces (38 rows at most)."""
     data = load_provinces(_store, key, view)
     rows = data["rank"]["province"].tolist()
     total = completion_cells(data["rank"].assign(col=TOTAL), "province", "col")
     areas = {no: area_column(no) for no in (view.areas or AREAS)}
     month = MONTHS[view.as_of - 1]
     return {
-        "area": rate_heatmap(pd.concat([completion_cells(data["per_area"], "province", "area_no"), total]), rows,
-                             [*areas, TOTAL], [*areas.values(), "Total"],
-                             title=f"Capaian per provinsi dan area s.d. {month} {view.year}"),
-        "month": rate_heatmap(pd.concat([completion_cells(data["per_month"], "province", "month"), total]), rows,
-                              [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], "Total"],
-                              title=f"Capaian per provinsi per bulan {view.year} (Total = s.d. {month})"),
+        "area": (pd.concat([completion_cells(data["per_area"], "province", "area_no"), total]), rows,
+                 [*areas, TOTAL], [*areas.values(), "Total"], f"Capaian per provinsi dan area s.d. {month} {view.year}"),
+        "month": (pd.concat([completion_cells(data["per_month"], "province", "month"), total]), rows,
+                  [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], "Total"],
+                  f"Capaian per provinsi per bulan {view.year} (Total = s.d. {month})"),
     }
+
+
+MAPS = {"satker": heatmaps, "provinsi": province_heatmaps}
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def figure(_store, key, view, _offices, level, which, reporting="semua"):
+    """One heatmap as a plotly figure (PNG export, presentation view), built on request and shared
+    rather than copied: unpickling big figures costs more than the page."""
+    args = (_store, key, view, _offices, reporting) if level == "satker" else (_store, key, view)
+    cells, rows, cols, labels, title = MAPS[level](*args)[which]
+    return rate_heatmap(cells, rows, cols, labels, title=title)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def grid(_store, key, view, _offices, level, which, reporting="semua"):
+    """One heatmap as a coloured data grid (rbdash.grids): what the page shows (issue 7.6)."""
+    args = (_store, key, view, _offices, reporting) if level == "satker" else (_store, key, view)
+    cells, rows, cols, labels, _ = MAPS[level](*args)[which]
+    return rate_grid(cells, rows, cols, labels, row_name="Satker" if level == "satker" else "Provinsi"), len(rows)
 
 
 @st.cache_data(**LOADER)
@@ -119,6 +139,16 @@ def show(fig, chart_key, *figure_key):
     if st.session_state.get("presentasi"):
         fig = projector_copy(fig, chart_key, *figure_key)
     st.plotly_chart(fig, key=chart_key, config={"displayModeBar": False}, theme=None)
+
+
+def show_heatmap(store, key, view, offices, level, which, reporting="semua"):
+    """A comparison heatmap: a coloured data grid (fast at any number of rows), or in the presentation
+    view the plotly figure with projector-sized text (a room reads its legend and large labels)."""
+    chart_key = f"{'prov_' if level == 'provinsi' else ''}heatmap_{which}"
+    if st.session_state.get("presentasi"):
+        show(figure(store, key, view, offices, level, which, reporting), chart_key, key, view, reporting)
+        return
+    show_grid(*grid(store, key, view, offices, level, which, reporting), key=f"{chart_key}_grid")
 
 
 def province_table(rank):
@@ -205,7 +235,7 @@ RANK_COLUMNS = {
 }
 
 
-def exports(store, key, view, offices, figs, reporting):
+def exports(store, key, view, offices, reporting):
     """Excel and PNG, each prepared on request into bytes; the download itself does not rerun the
     page (a rerun used to expire the other export's deferred file: issue 13.3)."""
     st.markdown("**Unduh untuk rapat**")
@@ -227,7 +257,7 @@ def exports(store, key, view, offices, figs, reporting):
         st.session_state.png_request = (key, which, view, reporting)
     if st.session_state.get("png_request") == (key, which, view, reporting):
         try:
-            image = png(figs[which], key, which, view, reporting)
+            image = png(figure(store, key, view, offices, "satker", which, reporting), key, which, view, reporting)
         except ExportError as exc:
             st.error(exc.message_id, icon=":material/warning:")
         else:
@@ -255,7 +285,7 @@ def render_provinces(store, key, view, shown):
         st.dataframe(province_table(rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
                      placeholder=NO_DATA)
     else:
-        show(province_figures(store, key, view)[shown], f"prov_heatmap_{shown}", key, view)
+        show_heatmap(store, key, view, st.session_state.offices, "provinsi", shown)
     with st.container(border=True):
         st.markdown("**Lihat satker satu provinsi**")
         left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -276,8 +306,7 @@ def render_offices(store, key, view, shown, reporting, data):
         st.dataframe(ranking_table(shown_rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
                      placeholder=NO_DATA)
     else:
-        figs = figures(store, key, view, offices, reporting)
-        show(figs[shown], f"heatmap_{shown}", key, view, reporting)
+        show_heatmap(store, key, view, offices, "satker", shown, reporting)
 
     if st.session_state.get("presentasi"):
         return
@@ -288,7 +317,7 @@ def render_offices(store, key, view, shown, reporting, data):
         if st.button("Buka Gantt", icon=":material/calendar_month:", key="buka_gantt"):
             switch_to("pages/gantt.py", fokus=target)
     with right, st.container(border=True):
-        exports(store, key, view, offices, figures(store, key, view, offices, reporting), reporting)
+        exports(store, key, view, offices, reporting)
 
 
 def render():
@@ -304,7 +333,7 @@ def render():
     reported, due = queries.reporting(data["per_satker"])
     st.caption(f"Capaian = bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan, s.d. "
                f"{MONTHS[view.as_of - 1]} {view.year}; {queries.reporting_text(reported, due)}. "
-               "Abu-abu = belum melaporkan realisasi (bukan 0%).")
+               "Abu-abu = belum melaporkan realisasi (bukan 0%); abu-abu muda = tidak ada yang dijadwalkan.")
     c1, c2, c3, c4 = st.columns([2.4, 3.4, 2, 1.6], vertical_alignment="center")
     with c4:
         presenting = presentation_toggle()

@@ -6,6 +6,7 @@ browser as ``&lt;b&gt;``.  Builders take plain pandas frames so they can be test
 """
 
 import textwrap
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -143,6 +144,36 @@ def _row_height(n):
     return 40 if n <= 40 else (24 if n <= 120 else 16)
 
 
+class HeatMatrix(NamedTuple):
+    """A heatmap's cells as row × column arrays: ``value`` (0..1, NaN unless state "value"),
+    ``state`` ("value", "no_data", "none"), ``text`` (plain cell text), ``hover`` (extra line) and
+    ``whole`` (rows without data in any cell)."""
+    value: np.ndarray
+    state: np.ndarray
+    text: np.ndarray
+    hover: np.ndarray
+    whole: np.ndarray
+
+
+def heat_matrix(cells, rows, cols):
+    """The one reading of heatmap cells (see ``rate_heatmap``), shared by the plotly figure (images,
+    presentation view) and the coloured data grid (rbdash.grids): same states, texts and greys."""
+    grid = cells.set_index(["row", "col"]).reindex(pd.MultiIndex.from_product([list(rows), list(cols)]))
+    shape = (len(rows), len(cols))
+    value = grid["value"].astype(float).to_numpy().reshape(shape)
+    state = grid["state"].fillna("none").to_numpy().reshape(shape)
+    # An office without data is grey across the row, also where it has nothing scheduled.
+    whole = (state != "value").all(axis=1) & (state == "no_data").any(axis=1) if state.size else np.zeros(0, bool)
+    state[whole] = "no_data"
+    value = np.where(state == "value", value, np.nan)
+    text = grid.get("text", pd.Series(index=grid.index, dtype=object)).fillna(NOT_SCHEDULED_TEXT).astype(str) \
+        .to_numpy().reshape(shape)
+    text[whole] = NO_DATA_TEXT
+    hover = grid.get("hover", pd.Series(index=grid.index, dtype=object)).fillna("").astype(str).to_numpy() \
+        .reshape(shape)
+    return HeatMatrix(value, state, text, hover, whole)
+
+
 def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name="Capaian"):
     """Row × column heatmap of rates (0..1) on a fixed 0-100% scale, value written in each cell
     (up to ``TEXT_ROWS_MAX`` rows; above, colour and hover only).
@@ -155,22 +186,14 @@ def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name="Cap
     """
     rows, cols = list(rows), list(cols)
     col_labels = [str(c) for c in (col_labels or cols)]
-    grid = cells.set_index(["row", "col"]).reindex(pd.MultiIndex.from_product([rows, cols]))
-    shape = (len(rows), len(cols))
-    value = grid["value"].astype(float).to_numpy().reshape(shape) * 100
-    state = grid["state"].fillna("none").to_numpy().reshape(shape)
-    # An office without data is grey across the row, also where it has nothing scheduled.
-    whole = (state != "value").all(axis=1) & (state == "no_data").any(axis=1) if state.size else np.zeros(0, bool)
-    state[whole] = "no_data"
-    value = np.where(state == "value", value, np.nan)
+    m = heat_matrix(cells, rows, cols)
+    shape, state, raw_text, whole, hover_extra = m.value.shape, m.state, m.text, m.whole, m.hover
+    value = m.value * 100
     grey = np.where(state == "no_data", 0.0, np.where(state == "value", np.nan, 1.0))
-    raw_text = grid["text"].fillna(NOT_SCHEDULED_TEXT).astype(str).to_numpy().reshape(shape)
-    raw_text[whole] = NO_DATA_TEXT
     text = np.vectorize(_lines, otypes=[object])(raw_text) if raw_text.size else raw_text.astype(object)
     if shape[1] >= 3:
         text[whole] = ""
         text[whole, shape[1] // 2] = esc(NO_DATA_TEXT)
-    hover_extra = grid["hover"].fillna("").astype(str).to_numpy().reshape(shape)
     row_esc = [esc(r) for r in rows]
     col_hover = [esc(" ".join(c.replace("-\n", "").split())) for c in col_labels]
     hover = np.array([[f"<b>{row_esc[i]}</b><br>{col_hover[j]}: {esc(' '.join(raw_text[i, j].split()))}"
@@ -231,23 +254,6 @@ def completion_cells(df, row_key, col_key):
                  for r, d in zip(df["reported"].to_numpy(), df["due"].to_numpy())]
         out["hover"] = [f"{h}\n{e}".strip("\n") if e else h for h, e in zip(out["hover"], extra)]
     return out
-
-
-def area_bars(df, title=None):
-    """Horizontal bars of completion per area (``area_label``, ``rate``), 0-100%."""
-    df = df.reset_index(drop=True)
-    rates = pd.to_numeric(df["rate"], errors="coerce").fillna(0).to_numpy() * 100
-    fig = go.Figure(go.Bar(
-        x=rates, y=[esc(a) for a in df["area_label"]], orientation="h",
-        text=[fmt_pct(r) for r in pd.to_numeric(df["rate"], errors="coerce")], textposition="auto",
-        marker=dict(color=rates, colorscale=RATE_SCALE, cmin=0, cmax=100),
-        hovertemplate="%{y}: %{text}<extra></extra>"))
-    fig.update_layout(title=dict(text=esc(title)) if title else None, font=FONT,
-                      height=60 + 34 * max(len(df), 1), margin=dict(l=10, r=10, t=40 if title else 10, b=10),
-                      xaxis=dict(range=[0, 100], tickvals=[0, 25, 50, 75, 100], ticksuffix="%",
-                                 ticktext=["0%", "25%", "50%", "75%", "100%"], fixedrange=True, tickfont=LABEL),
-                      yaxis=dict(autorange="reversed", automargin=True, fixedrange=True), plot_bgcolor="white")
-    return fig
 
 
 # ------------------------------------------------------------------------------------- trend

@@ -106,6 +106,17 @@ def choose(page, box, option, attempts=5):
             wait_idle(page)
 
 
+def grid_rows(page, nth=0, min_rows=1):
+    """The rows of the ``nth`` data grid on the page as lists of cell texts, header first, read from
+    the grid's accessible copy (the grid itself is a canvas).  Raw values: numbers unformatted, empty
+    cells ''.  Only the rows and columns the grid has drawn are there; waits for ``min_rows``."""
+    page.wait_for_function("([n, k]) => { const g = document.querySelectorAll('[data-testid=\"stDataFrame\"]')[n];"
+                           " return g && g.querySelectorAll('table tr').length > k; }", arg=[nth, min_rows])
+    return page.evaluate("(n) => Array.from(document.querySelectorAll('[data-testid=\"stDataFrame\"]')[n]"
+                         ".querySelectorAll('table tr')).map(tr => Array.from(tr.children).map(c => c.textContent))",
+                         nth)
+
+
 def plotly_figures(page):
     """[{data, layout}] of every plotly chart on the page, as the browser holds them."""
     page.wait_for_selector(".js-plotly-plot")

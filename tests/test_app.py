@@ -6,16 +6,20 @@ app in process, so plotly charts are read back from their JSON spec (typed array
 
 import base64
 import json
+import re
 
 import numpy as np
+import pyarrow as pa
 import pytest
+from plotly.colors import sample_colorscale
 from streamlit.testing.v1 import AppTest
 
 from app_fixtures import (APP, BOLD, PAGES, XSS, empty_db, make_plan, sample_db,  # noqa: F401 (fixtures)
                           sample_db_file, warm_server)
 from conftest import SAMPLES
 from rbdash import queries
-from rbdash.charts import office_label
+from rbdash.areas import area_label
+from rbdash.charts import LABEL, NO_DATA_COLOR, RATE_SCALE, fmt_pct
 from rbdash.store import Store
 
 pytestmark = pytest.mark.usefixtures("warm_server")
@@ -47,6 +51,31 @@ def decode(value):
 
 def charts(at):
     return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
+CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+CSS_CELL = re.compile(r"_row(\d+)_col(\d+)")
+
+
+def grids(at):
+    """The coloured grids on the page (st.dataframe of a pandas Styler), each as (numbers, the texts
+    the grid shows, {(row, column): the cell's CSS}), read from what is sent to the browser."""
+    out = []
+    for d in at.dataframe:
+        styler = d.proto.arrow_data.styler
+        if not styler.styles:
+            continue
+        shown = pa.ipc.open_stream(styler.display_values).read_pandas()
+        css = {}
+        for selectors, body in CSS_RULE.findall(styler.styles):
+            for r, c in CSS_CELL.findall(selectors):
+                css[int(r), int(c)] = " ".join(body.split())
+        out.append((d.value, shown, css))
+    return out
+
+
+def background(css):
+    return re.search(r"background-color:\s*([^;]+)", css).group(1).strip()
 
 
 def texts(at):
@@ -112,21 +141,21 @@ def test_filters_change_beranda_figures(sample_db):
 
 def test_area_filter_changes_perbandingan_columns(sample_db):
     at = start("pages/perbandingan.py")
-    area_chart = charts(at)[0]
-    assert len(area_chart["layout"]["xaxis"]["ticktext"]) == 9  # 8 areas + Total
+    assert not charts(at)  # a coloured grid, not a plotly figure (issue 7.6)
+    values, _, _ = grids(at)[0]
+    assert len(values.columns) == 1 + 9 + 1  # Satker, 8 areas, Total, Keterangan (offices without data)
     at.multiselect(key="f_area").set_value([2, 5]).run()
-    area_chart = charts(at)[0]
-    assert [t.split("<br>")[0] for t in area_chart["layout"]["xaxis"]["ticktext"]] == ["2", "5", "Total"]
+    values, _, _ = grids(at)[0]
+    assert list(values.columns) == ["Satker", "2 Deregulasi", "5 SDM Aparatur", "Total", "Keterangan"]
     at.radio(key="tampilan").set_value("month").run()
-    month_chart = charts(at)[0]
+    values, shown, _ = grids(at)[0]
     # a Total column on screen, as in the Excel sheet (issue 13.9)
-    assert month_chart["layout"]["xaxis"]["ticktext"] == ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep",
-                                                          "Total"]
-    rows = [r.replace("Kab. ", "KPU Kabupaten ") for r in month_chart["layout"]["yaxis"]["ticktext"]]
-    z = decode(month_chart["data"][1]["z"]).astype(float)
+    assert list(values.columns)[:11] == ["Satker", "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep",
+                                         "Total"]
     per_satker = queries.completion(Store(sample_db), queries.View(2023, None, (2, 5), 9)).set_index("satker")
-    i = rows.index("KPU Kabupaten Barito Kuala")
-    assert z[i, -1] == pytest.approx(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
+    row = values.index[values["Satker"] == "KPU Kabupaten Barito Kuala"][0]
+    assert values.loc[row, "Total"] == pytest.approx(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
+    assert shown.loc[row, "Total"] == fmt_pct(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"])
 
 
 def test_filters_survive_page_switch_and_go_to_url(sample_db):
@@ -170,19 +199,20 @@ def test_gantt_grid_has_every_activity_and_marker(sample_db):
 
 def test_perbandingan_heatmap_values_and_no_data(sample_db):
     at = start("pages/perbandingan.py")
-    fig = charts(at)[0]
-    rows = [r.replace("Kab. ", "KPU Kabupaten ") for r in fig["layout"]["yaxis"]["ticktext"]]
-    grey, rates = fig["data"]
-    z = decode(rates["z"]).astype(float)
+    values, shown, css = grids(at)[0]
+    rows = values["Satker"].tolist()
     store = Store(sample_db)
     view = queries.View(year=2023, satkers=None, areas=None, as_of=9)
     per_satker = queries.completion(store, view).set_index("satker")
     i = rows.index("KPU Kabupaten Barito Kuala")
-    assert z[i, -1] == pytest.approx(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
-    assert rates["text"][i][-1] == "44,8%"
-    j = rows.index("KPU Kabupaten Tapin")
-    assert np.isnan(z[j]).all()
-    assert "belum ada data" in grey["text"][j] and decode(grey["z"]).astype(float)[j].max() == 0
+    total = values.columns.get_loc("Total")
+    assert values.iloc[i, total] == pytest.approx(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
+    assert shown.iloc[i, total] == "44,8%"
+    assert background(css[i, total]) == sample_colorscale(RATE_SCALE, [0.448])[0]
+    j = rows.index("KPU Kabupaten Tapin")  # no realisation reported: grey, "belum ada data", never 0%
+    assert values.iloc[j, 1:total + 1].isna().all() and set(shown.iloc[j, 1:total + 1]) == {"–"}
+    assert values.loc[j, "Keterangan"] == "belum ada data" and values.loc[i, "Keterangan"] == ""
+    assert {background(css[j, c]) for c in range(1, total + 1)} == {NO_DATA_COLOR}
     at.radio(key="tampilan").set_value("rank").run()
     ranking = at.dataframe[0].value
     # a numeric rate column (sorts as numbers), missing values last, shown as "belum ada data", never None
@@ -257,12 +287,17 @@ def test_excel_failure_is_reported_on_screen(sample_db, monkeypatch):
 
 def test_cakupan_shows_matrix_and_missing_standard(sample_db):
     at = start("pages/cakupan.py")
-    fig = charts(at)[0]
-    assert len(fig["layout"]["yaxis"]["ticktext"]) == 7
-    table = at.dataframe[0].value
+    values, shown, _ = grids(at)[0]
+    from rbdash import metrics as core
+    cov = core.coverage(Store(sample_db), 2023).set_index(["satker", "area_no"])
+    assert len(values) == 7 and list(values.columns)[1] == "1 Manajemen Perubahan"
+    first = values["Satker"].iloc[0]
+    assert values.iloc[0, 1] == pytest.approx(100 * cov.loc[(first, 1), "coverage"])
+    assert shown.iloc[0, 1] == fmt_pct(cov.loc[(first, 1), "coverage"], 0)
+    table = at.dataframe[1].value
     assert len(table) == 7 and "Total" in table.columns
     at.selectbox(key="cakupan_satker").set_value("KPU Kabupaten Tanah Laut").run()
-    missing = at.dataframe[1].value
+    missing = at.dataframe[2].value
     assert len(missing) > 0 and {"Area", "Kode", "Kegiatan standar"} <= set(missing.columns)
 
 
@@ -411,8 +446,13 @@ def test_html_in_cells_is_shown_literally(xss_db):
     for view in ("area", "month"):
         at.switch_page("pages/perbandingan.py").run()
         at.radio(key="tampilan").set_value(view).run()
-        spec = json.dumps(charts(at))
-        assert "<i>Ganda" not in spec and "KPU Kota &lt;i&gt;Ganda&lt;/i&gt;" in spec
+        values, shown, css = grids(at)[0]  # a grid cell is drawn as text on a canvas: kept as it is
+        assert HOSTILE_OFFICE in values["Satker"].tolist() and HOSTILE_OFFICE in shown["Satker"].tolist()
+        assert not [c for c in css.values() if "Ganda" in c]
+    at.toggle(key="presentasi").set_value(True).run()  # the presentation view draws the plotly figure
+    spec = json.dumps(charts(at))
+    assert "<i>Ganda" not in spec and "KPU Kota &lt;i&gt;Ganda&lt;/i&gt;" in spec
+    at.toggle(key="presentasi").set_value(False).run()
     at.radio(key="tampilan").set_value("rank").run()
     assert HOSTILE_OFFICE in at.dataframe[0].value["Satker"].tolist()  # a table cell: text, shown as is
 
@@ -469,10 +509,17 @@ def test_beranda_laggards_are_below_the_median_and_reporting_is_shown(sample_db)
         [c.value for c in at.caption]
 
 
-def test_beranda_area_axis_is_0_to_100_percent(sample_db):
-    fig = charts(start())[0]
-    assert fig["layout"]["xaxis"]["range"] == [0, 100]
-    assert fig["layout"]["xaxis"]["ticktext"] == ["0%", "25%", "50%", "75%", "100%"]
+def test_beranda_completion_per_area_is_a_coloured_grid_of_the_metric(sample_db):
+    at = start()
+    assert not charts(at)  # no plotly on the first page: a fresh tab does not wait for plotly.js (issue 7.6)
+    values, shown, css = grids(at)[0]
+    per_area = queries.completion(Store(sample_db), queries.View(2023, None, None, 9), by=("area",))
+    per_area = per_area[per_area["has_data"] & per_area["planned"].gt(0)]
+    assert values["Area"].tolist() == [area_label(a) for a in per_area["area_no"]]
+    assert values["Capaian s.d. Sep"].tolist() == pytest.approx((per_area["rate"] * 100).tolist())
+    assert shown["Capaian s.d. Sep"].tolist() == [fmt_pct(r) for r in per_area["rate"]]
+    assert [background(css[i, 1]) for i in range(len(values))] == sample_colorscale(
+        RATE_SCALE, [round(r, 2) for r in per_area["rate"]])
 
 
 def test_perbandingan_can_show_only_incomplete_reporting(sample_db):
@@ -483,7 +530,7 @@ def test_perbandingan_can_show_only_incomplete_reporting(sample_db):
     shown = at.dataframe[0].value
     assert sorted(shown["Satker"]) == sorted(per.loc[per["reported"] < per["due"], "satker"])
     at.radio(key="tampilan").set_value("area").run()
-    assert sorted(charts(at)[0]["layout"]["yaxis"]["ticktext"]) == sorted(map(office_label, shown["Satker"]))
+    assert sorted(grids(at)[0][0]["Satker"]) == sorted(shown["Satker"])
 
 
 # --------------------------------------------------------------------------------- issue 7: levels, who has not submitted
@@ -510,11 +557,12 @@ def meeting_db(tmp_path, monkeypatch):
 
 def test_national_level_pools_provinces_then_drills_into_one(meeting_db):
     at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="area")
-    fig = charts(at)[0]
-    assert fig["layout"]["yaxis"]["ticktext"] == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
-    z = decode(fig["data"][1]["z"]).astype(float)
-    assert z[0, -1] == pytest.approx(100 * 3 / 5) and z[1, -1] == 0 and np.isnan(z[2, -1])  # hand-computed
-    assert "belum ada data" in fig["data"][0]["text"][2]
+    values, shown, _ = grids(at)[0]
+    assert values["Provinsi"].tolist() == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
+    total = values["Total"].tolist()
+    assert total[0] == pytest.approx(100 * 3 / 5) and total[1] == 0 and np.isnan(total[2])  # hand-computed
+    assert shown["Total"].tolist() == ["60,0%", "0,0%", "–"]
+    assert values["Keterangan"].tolist() == ["", "", "belum ada data"]
     at.radio(key="tampilan").set_value("rank").run()
     table = at.dataframe[0].value.set_index("Provinsi")
     assert table.loc["Jawa Timur", ["Satker", "Dengan data"]].tolist() == [3, 2]
@@ -526,8 +574,8 @@ def test_national_level_pools_provinces_then_drills_into_one(meeting_db):
     assert not at.exception
     assert at.selectbox(key="f_province").value == "Jawa Timur" and at.session_state["tingkat"] == "satker"
     assert at.query_params["tingkat"] == "satker" and at.query_params["provinsi"] == "Jawa Timur"
-    rows = charts(at)[0]["layout"]["yaxis"]["ticktext"]
-    assert sorted(rows) == sorted(["Prov. Jawa Timur", "Kota Malang", "KPU KAB. GRESIK"])
+    rows = grids(at)[0][0]["Satker"].tolist()
+    assert sorted(rows) == sorted(["KPU Provinsi Jawa Timur", "KPU Kota Malang", "KPU KAB. GRESIK"])
     # a shared link opens the same view
     again = start("pages/perbandingan.py", tingkat="provinsi")
     assert again.session_state["tingkat"] == "provinsi"
@@ -559,17 +607,17 @@ def test_not_submitted_list_on_beranda_and_perbandingan(meeting_db):
 def test_cakupan_national_level_and_drill(meeting_db):
     from rbdash import areas, metrics
     at = start("pages/cakupan.py", tingkat="provinsi")
-    fig = charts(at)[0]
-    assert fig["layout"]["yaxis"]["ticktext"] == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
+    values, shown, _ = grids(at)[0]
+    assert values["Provinsi"].tolist() == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
     per = metrics.coverage(Store(meeting_db), 2024)  # per office, independently of the province SQL
     jatim = per[per["satker"].isin(["KPU Provinsi Jawa Timur", "KPU Kota Malang", "KPU KAB. GRESIK"])]
     covered = jatim.loc[jatim["area_no"] == 1, "standard_covered"].sum()
-    z = decode(fig["data"][1]["z"]).astype(float)
-    assert z[0, 0] == pytest.approx(100 * covered / (3 * areas.standard_totals()[1]))
+    rate = covered / (3 * areas.standard_totals()[1])
+    assert values.iloc[0, 1] == pytest.approx(100 * rate) and shown.iloc[0, 1] == fmt_pct(rate, 0)
     at.selectbox(key="cakupan_buka_provinsi").set_value("Kalimantan Selatan")
     at.button(key="cakupan_lihat_provinsi").click().run()
     assert at.query_params["provinsi"] == "Kalimantan Selatan" and at.query_params["tingkat"] == "satker"
-    assert charts(at)[0]["layout"]["yaxis"]["ticktext"] == ["Kota Banjarbaru"]
+    assert grids(at)[0][0]["Satker"].tolist() == ["KPU Kota Banjarbaru"]
 
 
 # --------------------------------------------------------------------------------- issue 7.3: trend
@@ -628,13 +676,15 @@ def test_perbandingan_prepares_the_meeting_deck(meeting_db, monkeypatch):
 # --------------------------------------------------------------------------------- issue 7.5: presentation view
 
 def test_presentation_view_is_kept_in_the_link_and_enlarges_the_chart(meeting_db):
+    """The grid for working; for the projector the heatmap as a figure with projector-sized text."""
     at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="area")
-    normal = charts(at)[0]
+    assert grids(at) and not charts(at)
     at.toggle(key="presentasi").set_value(True).run()
     assert at.query_params["presentasi"] == "1"
     big = charts(at)[0]
-    assert big["layout"]["yaxis"]["tickfont"]["size"] > normal["layout"]["yaxis"]["tickfont"]["size"]
-    assert big["layout"]["height"] > normal["layout"]["height"]
+    assert not grids(at)
+    assert big["layout"]["yaxis"]["tickfont"]["size"] == 20 > LABEL["size"]
+    assert big["layout"]["yaxis"]["ticktext"] == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
     assert not [b for b in at.button if b.key == "siapkan_pptx"]  # the projector shows the comparison only
     again = start("pages/perbandingan.py", presentasi="1")
     assert again.toggle(key="presentasi").value is True

@@ -121,13 +121,6 @@ def test_rate_heatmap_height_grows_with_rows():
     assert charts.rate_heatmap(cells, rows, [1]).layout.height > 200 * 14
 
 
-def test_area_bars():
-    df = pd.DataFrame({"area_label": ["1. <b>A</b>", "2. B"], "rate": [0.5, None]})
-    fig = charts.area_bars(df)
-    assert list(fig.data[0].x) == [50, 0] and list(fig.data[0].text) == ["50,0%", ""]
-    assert fig.data[0].y[0] == "1. &lt;b&gt;A&lt;/b&gt;"
-
-
 def _cells(rows, cols):
     return pd.DataFrame([{"row": r, "col": c, "value": 0.5, "state": "value", "text": "50,0%", "hover": ""}
                          for r in rows for c in cols])

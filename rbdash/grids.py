@@ -1,0 +1,96 @@
+"""Coloured data grids: the comparison heatmaps as tables the browser draws quickly (issue 7.6).
+
+A plotly heatmap is drawn cell by cell, its labels measured and placed one by one, and plotly.js
+itself takes ~2 s to start in a fresh tab here; a data grid draws only the rows on screen, so 550
+offices cost what 5 do.  The pages show these grids; the PNG export, the meeting deck and the
+presentation view keep the plotly figures of rbdash.charts.  Both read the same cells through
+``charts.heat_matrix`` and colour them on the same scale, so a cell never reads differently in
+the grid and in the image.
+
+Returns pandas Stylers (rendered by ``st.dataframe``): values stay numbers, so a column sorts as
+numbers, while the cell shows Indonesian text ("87,5%").  Cell text is data, never markup: the
+grid draws it on a canvas.
+"""
+
+import numpy as np
+import pandas as pd
+from plotly.colors import sample_colorscale, unlabel_rgb
+
+from rbdash.charts import (INK, NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, NOT_SCHEDULED_TEXT, RATE_SCALE,
+                           fmt_pct, heat_matrix)
+
+WHITE = "#FFFFFF"
+ROW_PX = 35  # st.dataframe's default row height
+MAX_HEIGHT_PX = 720  # taller grids scroll (550 offices) instead of pushing the page down
+PLACEHOLDER = NOT_SCHEDULED_TEXT  # what the grid shows in a cell without a rate (st.dataframe placeholder)
+NOTE = "Keterangan"
+
+
+def _luminance(rgb):
+    """WCAG relative luminance of (r, g, b) in 0..255."""
+    c = np.asarray(rgb, dtype=float) / 255
+    c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return float(c @ [0.2126, 0.7152, 0.0722])
+
+
+def _rgb(colour):
+    if colour.startswith("#"):
+        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return unlabel_rgb(colour)
+
+
+def ink_on(colour):
+    """The text colour (dark ink or white) with the higher contrast on ``colour``."""
+    lum = _luminance(_rgb(colour))
+    ink = _luminance(_rgb(INK))
+    return INK if (lum + 0.05) / (ink + 0.05) >= 1.05 / (lum + 0.05) else WHITE
+
+
+def rate_colours(values):
+    """CSS colours of rates 0..1 on RATE_SCALE as plotly interpolates it, to the whole percent."""
+    pct = np.rint(np.clip(np.asarray(values, dtype=float), 0, 1) * 100).astype(int)
+    return _PALETTE[pct] if pct.size else np.array([], dtype=object)
+
+
+_PALETTE = np.array(sample_colorscale(RATE_SCALE, [i / 100 for i in range(101)]), dtype=object)
+_CSS = {c: f"background-color: {c}; color: {ink_on(c)}" for c in [*_PALETTE, NO_DATA_COLOR, NOT_SCHEDULED_COLOR]}
+
+
+def _flat(label):
+    """A column title on one line ('1\\nManajemen\\nPerubahan' -> '1 Manajemen Perubahan')."""
+    return " ".join(str(label).replace("-\n", "").split())
+
+
+def grid_height(n_rows):
+    """Pixels for the header and ``n_rows`` rows, capped (the grid scrolls beyond)."""
+    return min(MAX_HEIGHT_PX, (n_rows + 1) * ROW_PX + 3)
+
+
+def rate_grid(cells, rows, cols, col_labels=None, row_name="Satker", digits=1):
+    """Row × column rates as a coloured grid: the data grid counterpart of ``charts.rate_heatmap``.
+
+    ``cells`` as for ``rate_heatmap`` (``row``, ``col``, ``value`` 0..1, ``state``); the grid shows
+    the rate as a percentage with ``digits`` decimals on the heatmap's colours.  A cell without a
+    rate is empty in the data (the grid shows its placeholder, ``PLACEHOLDER``): grey where the
+    office has not reported, light grey where nothing is due.  Rows without any data say so in a
+    last column, ``NOTE`` ("belum ada data"): a grid cannot put text in an empty number cell, and
+    a row must not read as 0%.  The first column, ``row_name``, holds the row labels.
+    """
+    rows, cols = list(rows), list(cols)
+    labels = [_flat(c) for c in (col_labels or cols)]
+    if len(set(labels)) != len(labels) or {row_name, NOTE} & set(labels):
+        raise ValueError(f"grid column titles must be unique: {labels}")
+    m = heat_matrix(cells, rows, cols)
+    data = pd.DataFrame(m.value * 100, columns=labels)
+    data.insert(0, row_name, [str(r) for r in rows])
+    if m.whole.any():
+        data[NOTE] = np.where(m.whole, NO_DATA_TEXT, "")
+    flat = m.value.ravel()
+    colours = np.full(flat.shape, NOT_SCHEDULED_COLOR, dtype=object)
+    has = ~np.isnan(flat)
+    colours[has] = rate_colours(flat[has])
+    colours[m.state.ravel() == "no_data"] = NO_DATA_COLOR
+    css = np.array([_CSS[c] for c in colours], dtype=object).reshape(m.value.shape)
+    styles = pd.DataFrame(css, columns=labels).reindex(columns=data.columns, fill_value="")
+    styler = data.style.apply(lambda _: styles, axis=None)
+    return styler.format(lambda v: fmt_pct(v / 100, digits), subset=labels, na_rep=PLACEHOLDER).hide(axis="index")

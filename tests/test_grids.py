@@ -1,0 +1,113 @@
+"""Coloured data grids (rbdash.grids): the same cells, texts and colours as the plotly heatmaps."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from plotly.colors import sample_colorscale
+
+from rbdash import charts, grids
+
+
+def completion(rows):
+    """rows: (office, column, planned, realized, has_data) -> charts.completion_cells."""
+    df = pd.DataFrame(rows, columns=["satker", "col", "planned", "realized", "has_data"])
+    df["rate"] = (df["realized"] / df["planned"].where(df["planned"] > 0)).where(df["has_data"])
+    return charts.completion_cells(df, "satker", "col")
+
+
+def shown(styler):
+    """The texts the grid shows, as Streamlit sends them (display values of the Styler)."""
+    out = styler.data.copy().astype(object)
+    for row in styler._translate(False, False)["body"]:
+        for cell in row:
+            if cell.get("type") == "td":
+                r, c = cell["id"].split("_")
+                out.iat[int(r[3:]), int(c[3:])] = cell["display_value"]
+    return out
+
+
+def css(styler):
+    """{(row, column): 'background-color: ...; color: ...'} from the Styler's computed styles."""
+    styler._compute()
+    return {k: "; ".join(f"{p}: {v}" for p, v in props) for k, props in styler.ctx.items()}
+
+
+CELLS = completion([
+    ("KPU Kota A", 1, 4, 3, True), ("KPU Kota A", 2, 0, 0, True), ("KPU Kota A", "total", 4, 3, True),
+    ("KPU Kota <b>B</b>", 1, 2, 0, False), ("KPU Kota <b>B</b>", 2, 1, 0, False),
+    ("KPU Kota <b>B</b>", "total", 3, 0, False),
+    ("KPU Kota C", 1, 5, 5, True), ("KPU Kota C", 2, 1, 0, True), ("KPU Kota C", "total", 6, 5, True)])
+ROWS = ["KPU Kota A", "KPU Kota <b>B</b>", "KPU Kota C"]
+
+
+def test_rate_grid_numbers_texts_and_states():
+    styler = grids.rate_grid(CELLS, ROWS, [1, 2, "total"], [charts.area_column(1), charts.area_column(2), "Total"])
+    data = styler.data
+    assert list(data.columns) == ["Satker", "1 Manajemen Perubahan", "2 Deregulasi", "Total", "Keterangan"]
+    assert data["Satker"].tolist() == ROWS  # user text kept as it is: a grid cell is text, not markup
+    # numbers, so a column sorts as numbers; empty where there is no rate
+    assert data["1 Manajemen Perubahan"].tolist()[::2] == [75.0, 100.0]
+    assert [data[c].dtype.kind for c in data.columns[1:4]] == ["f", "f", "f"]
+    assert data.iloc[1, 1:4].isna().all() and np.isnan(data.iloc[0, 2])
+    text = shown(styler)
+    assert text.iloc[0, 1:].tolist() == ["75,0%", "–", "75,0%", ""]  # nothing due in area 2: "–", not 0%
+    # not reported: empty cells (grey, see the colours test) and the row says so; never 0%
+    assert text.iloc[1, 1:].tolist() == ["–", "–", "–", "belum ada data"]
+    assert text.iloc[2, 1:].tolist() == ["100,0%", "0,0%", "83,3%", ""]
+    assert grids.PLACEHOLDER == "–"  # what st.dataframe shows in an empty cell (pages pass it as placeholder)
+
+
+def test_rate_grid_without_an_office_lacking_data_has_no_note_column():
+    styler = grids.rate_grid(CELLS, ROWS[::2], [1, 2, "total"], ["1", "2", "Total"])
+    assert list(styler.data.columns) == ["Satker", "1", "2", "Total"]
+
+
+def test_rate_grid_colours_match_the_heatmap_scale():
+    styler = grids.rate_grid(CELLS, ROWS, [1, 2, "total"], ["1", "2", "Total"])
+    cells = css(styler)
+    expected = sample_colorscale(charts.RATE_SCALE, [0.75])[0]
+    assert cells[(0, 1)].startswith(f"background-color: {expected}")
+    assert f"background-color: {charts.NOT_SCHEDULED_COLOR}" in cells[(0, 2)]
+    assert all(f"background-color: {charts.NO_DATA_COLOR}" in cells[(1, j)] for j in (1, 2, 3))
+    assert cells[(2, 1)].startswith(f"background-color: {sample_colorscale(charts.RATE_SCALE, [1.0])[0]}")
+    assert cells[(2, 2)].startswith(f"background-color: {sample_colorscale(charts.RATE_SCALE, [0.0])[0]}")
+    assert (0, 0) not in cells or "background" not in cells[(0, 0)]  # the name column stays plain
+
+
+@pytest.mark.parametrize("colour, ink", [
+    ("#D73027", "#FFFFFF"),  # the scale's red: white reads better
+    ("#FEE08B", charts.INK), ("#F0F0F0", charts.INK), ("#BDBDBD", charts.INK), ("rgb(26, 152, 80)", charts.INK),
+    ("#111827", "#FFFFFF")])
+def test_text_colour_is_the_more_legible_of_ink_and_white(colour, ink):
+    assert grids.ink_on(colour) == ink
+
+
+def test_grid_and_figure_read_the_cells_the_same_way():
+    """One reading (charts.heat_matrix): the figure's rates and the grid's numbers agree cell by cell."""
+    cols = [1, 2, "total"]
+    fig = charts.rate_heatmap(CELLS, ROWS, cols)
+    styler = grids.rate_grid(CELLS, ROWS, cols, ["1", "2", "Total"])
+    z = np.array(fig.data[1].z, dtype=float)
+    numbers = styler.data.iloc[:, 1:4]
+    np.testing.assert_array_equal(np.isnan(z), numbers.isna().to_numpy())
+    np.testing.assert_allclose(z[~np.isnan(z)], numbers.to_numpy(dtype=float)[~np.isnan(z)])
+    # the row the figure writes "belum ada data" across is the row the grid's note names
+    assert fig.data[0].text[1][1] == "belum ada data" and styler.data["Keterangan"].tolist()[1] == "belum ada data"
+
+
+def test_grid_height_fits_small_grids_and_caps_large_ones():
+    assert grids.grid_height(3) == 4 * grids.ROW_PX + 3
+    assert grids.grid_height(550) == grids.MAX_HEIGHT_PX
+
+
+def test_duplicate_column_titles_are_refused():
+    with pytest.raises(ValueError, match="unique"):
+        grids.rate_grid(CELLS, ROWS, [1, 2], ["Satu", "Satu"])
+
+
+def test_rate_grid_styles_every_cell_of_550_offices():
+    """550 offices × 9 columns: every cell styled once (the styles are what the browser receives)."""
+    rows = [f"KPU Kabupaten {i}" for i in range(550)]
+    cells = completion([(r, c, 4, i % 5, i % 7 != 0) for i, r in enumerate(rows) for c in range(1, 10)])
+    styler = grids.rate_grid(cells, rows, list(range(1, 10)), [str(c) for c in range(1, 10)])
+    assert styler.data.shape == (550, 1 + 9 + 1) and len(css(styler)) == 550 * 9  # name, 9 rates, note
