@@ -1,13 +1,13 @@
-"""Gantt: one office's plan as a month grid, one collapsible chart per area."""
+"""Gantt: one office's plan as a month grid, one collapsible grid per area."""
 
 import pandas as pd
 import streamlit as st
 
 from pages._ui import LOADER, empty_state, md, start
-from rbdash import queries
+from rbdash import grids, queries
 from rbdash.areas import area_label
-from rbdash.charts import fmt_datetime, fmt_int, fmt_pct, gantt_figure
-from rbdash.schedule import mask_text, month_label
+from rbdash.charts import fmt_datetime, fmt_int, fmt_pct
+from rbdash.schedule import MONTHS, mask_text, month_label
 
 OPEN_ALL_UP_TO = 60  # activities: above this only the first area starts expanded
 
@@ -22,11 +22,23 @@ def load(_store, key, satker, year, as_of, area_nos):
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def figures(_store, key, satker, year, as_of, area_nos):
-    """One figure per area, shared rather than copied (unpickling figures costs more than drawing)."""
+def month_grids(_store, key, satker, year, as_of, area_nos):
+    """One month grid per area (rbdash.grids), shared rather than copied."""
     header, acts, _ = load(_store, key, satker, year, as_of, area_nos)
-    return {no: gantt_figure(group, as_of, has_data=header["has_data"])
+    return {no: grids.gantt_grid(group, as_of, has_data=header["has_data"])
             for no, group in acts.groupby(acts["area_no"].fillna(0).astype(int), sort=True)}
+
+
+MONTH_PX, LABEL_PX = 40, 300  # twelve months and the labels fit the page's width at 1366 px with the sidebar
+
+
+def show(styler, key):
+    """A month grid: the labels pinned and wide, twelve narrow month columns, the source row last."""
+    config = {grids.LABEL: st.column_config.Column(pinned=True, width=LABEL_PX),
+              grids.SOURCE: st.column_config.Column(width="medium")}
+    config.update({m: st.column_config.Column(width=MONTH_PX, alignment="center") for m in MONTHS})
+    st.dataframe(styler, hide_index=True, width="stretch", height=grids.grid_height(len(styler.data)), key=key,
+                 column_config=config)
 
 
 def render():
@@ -54,15 +66,17 @@ def render():
         st.info("Tidak ada kegiatan untuk area yang dipilih.")
         return
     counts = acts.groupby(acts["area_no"].fillna(0).astype(int)).size()
-    figs = figures(store, key, satker, view.year, view.as_of, view.areas)
-    for i, (no, fig) in enumerate(figs.items()):
+    st.caption(f"○ direncanakan · ✓ terealisasi (hijau; ungu = di luar jadwal) · ✗ terlambat (merah) · "
+               f"kondisi s.d. {month}. Sumber = lembar dan baris di file aslinya.")
+    per_area = month_grids(store, key, satker, view.year, view.as_of, view.areas)
+    for i, (no, styler) in enumerate(per_area.items()):
         expanded = len(acts) <= OPEN_ALL_UP_TO or i == 0
-        # lazy (issue 7.6): a closed area's chart is neither sent nor drawn until it is opened
+        # lazy (issue 7.6): a closed area's grid is neither sent nor drawn until it is opened
         box = st.expander(f"{area_label(no) if no else 'Tanpa area'} · {counts[no]} kegiatan", expanded=expanded,
                           key=f"gantt_area_{no}", on_change="rerun")
         if box.open:
             with box:
-                st.plotly_chart(fig, key=f"gantt_{no}", config={"displayModeBar": False}, theme=None)
+                show(styler, key=f"gantt_{no}")
     with st.expander("Tabel kegiatan"):
         st.dataframe(pd.DataFrame({
             "Area": acts["area_no"], "Kegiatan": acts["kegiatan"], "Sub kegiatan": acts["sub_kegiatan"],

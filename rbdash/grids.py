@@ -1,11 +1,12 @@
-"""Coloured data grids: the comparison heatmaps as tables the browser draws quickly (issue 7.6).
+"""Coloured data grids: the heatmaps and the Gantt month grid as tables the browser draws quickly
+(issue 7.6).
 
 A plotly heatmap is drawn cell by cell, its labels measured and placed one by one, and plotly.js
 itself takes ~2 s to start in a fresh tab here; a data grid draws only the rows on screen, so 550
 offices cost what 5 do.  The pages show these grids; the PNG export, the meeting deck and the
-presentation view keep the plotly figures of rbdash.charts.  Both read the same cells through
-``charts.heat_matrix`` and colour them on the same scale, so a cell never reads differently in
-the grid and in the image.
+presentation view keep the plotly figures of rbdash.charts.  Both read the same cells (through
+``charts.heat_matrix``, ``charts.gantt_rows`` and ``schedule.cell_states``) and use the same
+colours, so a cell never reads differently in the grid and in the image.
 
 Returns pandas Stylers (rendered by ``st.dataframe``): values stay numbers, so a column sorts as
 numbers, while the cell shows Indonesian text ("87,5%").  Cell text is data, never markup: the
@@ -16,8 +17,9 @@ import numpy as np
 import pandas as pd
 from plotly.colors import sample_colorscale, unlabel_rgb
 
-from rbdash.charts import (INK, NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, NOT_SCHEDULED_TEXT, RATE_SCALE,
-                           fmt_pct, heat_matrix)
+from rbdash.charts import (GANTT_STATES, INK, NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, NOT_SCHEDULED_TEXT,
+                           RATE_SCALE, fmt_pct, gantt_rows, heat_matrix)
+from rbdash.schedule import DONE, LATE, MONTHS, NONE, OUTSIDE, PLANNED, cell_states
 
 WHITE = "#FFFFFF"
 ROW_PX = 35  # st.dataframe's default row height
@@ -94,3 +96,49 @@ def rate_grid(cells, rows, cols, col_labels=None, row_name="Satker", digits=1):
     styles = pd.DataFrame(css, columns=labels).reindex(columns=data.columns, fill_value="")
     styler = data.style.apply(lambda _: styles, axis=None)
     return styler.format(lambda v: fmt_pct(v / 100, digits), subset=labels, na_rep=PLACEHOLDER).hide(axis="index")
+
+
+# ------------------------------------------------------------------------------------- gantt
+
+# a mark in each scheduled month, so the grid reads without colour too (red/green blindness)
+GANTT_MARKS = {PLANNED: "○", DONE: "✓", LATE: "✗", OUTSIDE: "✓"}
+HEADING_COLOR = "#F3F4F6"  # kegiatan and sub kegiatan rows, as the figure's faint band
+INDENT = "\u2003"  # em space: sub kegiatan and indikator rows sit under their kegiatan
+LABEL = "Kegiatan / indikator"
+SOURCE = "Sumber"
+
+
+def gantt_grid(acts, as_of, has_data=True):
+    """One office's activities as a month grid: the data grid counterpart of ``charts.gantt_figure``.
+
+    Rows as the figure's (``charts.gantt_rows``: kegiatan, sub kegiatan, indikator), then a column
+    per month holding the month's mark (GANTT_MARKS) on the state's colour (charts.GANTT_STATES:
+    planned, realised, late, realised outside the schedule; ``schedule.cell_states`` decides, as for
+    every other count of the office), and the row's source in the workbook (sheet and row).
+    """
+    rows = gantt_rows(acts)
+    n = len(rows)
+    is_act = (rows["kind"] == "act").to_numpy() if n else np.zeros(0, bool)
+    states = np.full((n, 12), NONE)
+    if is_act.any():
+        act_rows = rows[is_act]
+        states[is_act] = cell_states(act_rows["planned_mask"], act_rows["realized_mask"], as_of, has_data)
+    indent = {"kegiatan": "", "sub": INDENT, "act": INDENT * 2}
+    data = pd.DataFrame({LABEL: [indent[k] + str(label) for k, label in zip(rows["kind"], rows["label"])]
+                         if n else []})
+    marks = np.vectorize(lambda s: GANTT_MARKS.get(s, ""), otypes=[object])(states) if n else states.astype(object)
+    for m, month in enumerate(MONTHS):
+        data[month] = marks[:, m] if n else []
+    # the row first: a narrow column cuts the end of a long sheet name, not the row number
+    data[SOURCE] = [f"baris {int(rec['row'])} · {rec['sheet']}" if kind == "act" else ""
+                    for kind, rec in zip(rows["kind"], rows.to_dict("records"))] if n else []
+    heading = np.where(is_act, "", f"background-color: {HEADING_COLOR}").astype(object)
+    css = np.repeat(heading[:, None], len(data.columns), axis=1)
+    for state, style in _GANTT_CSS.items():
+        css[:, 1:13][states == state] = style
+    styles = pd.DataFrame(css, columns=data.columns)
+    return data.style.apply(lambda _: styles, axis=None).hide(axis="index")
+
+
+_GANTT_CSS = {state: f"background-color: {colour}; color: {ink_on(colour)}"
+              for state, (colour, _) in GANTT_STATES.items()}

@@ -117,13 +117,6 @@ def grid_rows(page, nth=0, min_rows=1):
                          nth)
 
 
-def plotly_figures(page):
-    """[{data, layout}] of every plotly chart on the page, as the browser holds them."""
-    page.wait_for_selector(".js-plotly-plot")
-    return page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
-                         ".map(p => ({data: p.data, layout: p.layout}))")
-
-
 class Server:
     """One ``streamlit run app.py`` on a free loopback port with ``env`` added (e.g. RBDASH_DB): the
     replica tests start two over one database.  ``start()`` returns at once; ``wait()`` for health."""

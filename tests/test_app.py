@@ -9,6 +9,7 @@ import json
 import re
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 from plotly.colors import sample_colorscale
@@ -17,9 +18,10 @@ from streamlit.testing.v1 import AppTest
 from app_fixtures import (APP, BOLD, PAGES, XSS, empty_db, make_plan, sample_db,  # noqa: F401 (fixtures)
                           sample_db_file, warm_server)
 from conftest import SAMPLES
-from rbdash import queries
+from rbdash import queries, schedule
 from rbdash.areas import area_label
 from rbdash.charts import LABEL, NO_DATA_COLOR, RATE_SCALE, fmt_pct
+from rbdash.grids import GANTT_MARKS
 from rbdash.store import Store
 
 pytestmark = pytest.mark.usefixtures("warm_server")
@@ -186,15 +188,21 @@ def test_gantt_follows_first_selected_satker(sample_db):
 # --------------------------------------------------------------------------------- pages
 
 def test_gantt_grid_has_every_activity_and_marker(sample_db):
-    at = start("pages/gantt.py", tahun="2023", fokus="KPU Provinsi Kalimantan Selatan")
+    satker = "KPU Provinsi Kalimantan Selatan"
+    at = start("pages/gantt.py", tahun="2023", fokus=satker)
     n = int(metrics(at)["Kegiatan"])
-    figs = charts(at)
-    assert len(figs) == len(at.expander) - 1  # one chart per area, plus the table expander
-    rows = sum(1 for f in figs for label in f["layout"]["yaxis"]["ticktext"] if not label.startswith(("<b>", "<i>")))
-    assert rows == n
-    grid = decode(figs[0]["data"][1]["z"]).astype(float)
-    assert grid.shape[1] == 12 and np.nanmax(grid) <= 4
-    assert figs[0]["layout"]["shapes"][0]["x0"] == 9.5
+    shown = grids(at)
+    assert not charts(at) and len(shown) == len(at.expander) - 1  # one grid per area, plus the table expander
+    activities = pd.concat([values[values["Sumber"] != ""] for values, _, _ in shown])
+    assert len(activities) == n
+    # every activity's months are its schedule's states as of Sep, found by its source row
+    acts = queries.plan_activities(Store(sample_db), satker, 2023).set_index("row")
+    header = queries.plan_header(Store(sample_db), satker, 2023)
+    rows = activities["Sumber"].str.extract(r"^baris (\d+) · ")[0].astype(int)
+    states = schedule.cell_states(acts.loc[rows, "planned_mask"], acts.loc[rows, "realized_mask"], 9,
+                                  header["has_data"])
+    marks = np.vectorize(lambda s: GANTT_MARKS.get(s, ""))(states)
+    assert (activities[list(schedule.MONTHS)].to_numpy() == marks).all() and (marks == "✗").any()
 
 
 def test_perbandingan_heatmap_values_and_no_data(sample_db):
@@ -435,10 +443,10 @@ def xss_db(tmp_path, monkeypatch):
 
 def test_html_in_cells_is_shown_literally(xss_db):
     at = start("pages/gantt.py", fokus="KPU Kota Gamma")
-    spec = json.dumps(charts(at))
-    assert "<script>" not in spec and "<b>x</b>" not in spec and "<i>dua</i>" not in spec
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in spec and "&lt;b&gt;x&lt;/b&gt;" in spec
-    table = at.dataframe[0].value
+    labels = [t.strip("\u2003") for values, _, _ in grids(at) for t in values["Kegiatan / indikator"]]
+    assert XSS in labels and BOLD in labels  # drawn as text on the grid's canvas, never as markup
+    assert not [c for _, _, css in grids(at) for c in css.values() if "<" in c]
+    table = at.dataframe[-1].value  # the "Tabel kegiatan" below the grids
     assert XSS in table["Indikator"].tolist() and BOLD in table["Kegiatan"].tolist()
     assert all("<b>" not in t or "\\<b\\>" in t for t in texts(at))
     at.switch_page("pages/progres.py").run()
@@ -702,11 +710,11 @@ def test_gantt_sends_a_closed_areas_chart_only_once_it_is_opened(sample_db):
     areas_ = sorted(acts["area_no"].fillna(0).astype(int).unique())
     assert len(acts) > 60 and len(areas_) > 1
     at = start("pages/gantt.py", tahun="2023", fokus="KPU Kabupaten Barito Kuala")
-    assert len(at.expander) == len(areas_) + 1 and len(charts(at)) == 1
+    assert len(at.expander) == len(areas_) + 1 and len(grids(at)) == 1
     second = areas_[1]
     at.session_state[f"gantt_area_{second}"] = True
     at.run()
-    figs = charts(at)
-    assert len(figs) == 2
-    rows = [t for t in figs[1]["layout"]["yaxis"]["ticktext"] if not t.startswith(("<b>", "<i>"))]
-    assert len(rows) == int((acts["area_no"].fillna(0).astype(int) == second).sum())
+    shown = grids(at)
+    assert len(shown) == 2
+    rows = shown[1][0]["Sumber"].ne("").sum()
+    assert rows == int((acts["area_no"].fillna(0).astype(int) == second).sum())

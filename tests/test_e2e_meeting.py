@@ -74,8 +74,8 @@ def _tick_boxes(page, axis):
 
 
 def test_labels_are_projector_sized_and_headers_do_not_touch(app_url, projector):
-    """Issue 13.8 at 1366 px: the heatmap drawn for the projector (the presentation view) and the Gantt
-    have labels of at least 14 px in dark ink, and no two column titles touch."""
+    """Issue 13.8 at 1366 px: the heatmap drawn for the projector (the presentation view) has labels of
+    at least 14 px in dark ink, and no two column titles touch; Beranda shows completion per area."""
     url, _ = app_url
     page, _ = projector
     page.goto(f"{url}/perbandingan?tahun=2023&presentasi=1")

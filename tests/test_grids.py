@@ -1,4 +1,4 @@
-"""Coloured data grids (rbdash.grids): the same cells, texts and colours as the plotly heatmaps."""
+"""Coloured data grids (rbdash.grids): the same cells, states and colours as the plotly figures."""
 
 import numpy as np
 import pandas as pd
@@ -6,6 +6,8 @@ import pytest
 from plotly.colors import sample_colorscale
 
 from rbdash import charts, grids
+from rbdash.schedule import DONE, LATE, MONTHS, OUTSIDE, PLANNED, cell_states
+from test_charts import acts_frame
 
 
 def completion(rows):
@@ -111,3 +113,47 @@ def test_rate_grid_styles_every_cell_of_550_offices():
     cells = completion([(r, c, 4, i % 5, i % 7 != 0) for i, r in enumerate(rows) for c in range(1, 10)])
     styler = grids.rate_grid(cells, rows, list(range(1, 10)), [str(c) for c in range(1, 10)])
     assert styler.data.shape == (550, 1 + 9 + 1) and len(css(styler)) == 550 * 9  # name, 9 rates, note
+
+
+GANTT = acts_frame([
+    (1, "Kegiatan A", "Sub A", "<script>alert(1)</script>", [1, 2, 3], [1]),
+    (1, "Kegiatan A", "Sub A", "Indikator 2", [6], [7]),
+    (1, "Kegiatan B", None, "Indikator 3", [12], []),
+])
+
+
+def test_gantt_grid_rows_marks_colours_and_source():
+    styler = grids.gantt_grid(GANTT, as_of=3)
+    data = styler.data
+    assert list(data.columns) == [grids.LABEL, *MONTHS, grids.SOURCE]
+    labels = data[grids.LABEL].tolist()
+    # kegiatan, its sub kegiatan indented, the indikator under it indented twice; user text kept as text
+    assert labels == ["Kegiatan A", grids.INDENT + "Sub A", grids.INDENT * 2 + "<script>alert(1)</script>",
+                      grids.INDENT * 2 + "Indikator 2", "Kegiatan B", grids.INDENT * 2 + "Indikator 3"]
+    months = data[list(MONTHS)].to_numpy()
+    assert months[2, :4].tolist() == ["✓", "✗", "✗", ""]  # done in Jan; Feb and Mar due and not done: late
+    assert months[3, 5:7].tolist() == ["○", "✓"]  # planned in Jun (not due), realised in Jul outside the plan
+    assert months[5, 11] == "○" and (months[[0, 1, 4]] == "").all()
+    assert data[grids.SOURCE].tolist() == ["", "", "baris 7 · Renaksi", "baris 8 · Renaksi", "", "baris 9 · Renaksi"]
+    cells = css(styler)
+    colour = {state: c for state, (c, _) in charts.GANTT_STATES.items()}
+    assert cells[(2, 1)].startswith(f"background-color: {colour[DONE]}")
+    assert cells[(2, 2)].startswith(f"background-color: {colour[LATE]}") and cells[(2, 2)].endswith("#FFFFFF")
+    assert cells[(3, 6)].startswith(f"background-color: {colour[PLANNED]}")
+    assert cells[(3, 7)].startswith(f"background-color: {colour[OUTSIDE]}")
+    assert cells[(0, 0)] == f"background-color: {grids.HEADING_COLOR}" and (2, 0) not in cells
+
+
+def test_gantt_grid_marks_are_the_schedules_states():
+    """The grid's marks are schedule.cell_states, as every count of the office (no second reading)."""
+    styler = grids.gantt_grid(GANTT, as_of=3, has_data=False)
+    acts = styler.data[styler.data[grids.SOURCE] != ""]
+    states = cell_states(GANTT["planned_mask"], GANTT["realized_mask"], 3, has_data=False)
+    expected = np.vectorize(lambda s: grids.GANTT_MARKS.get(s, ""))(states)
+    assert (acts[list(MONTHS)].to_numpy() == expected).all()
+    assert "✗" not in expected  # an office without data has nothing late
+
+
+def test_gantt_grid_of_no_activities_is_empty():
+    styler = grids.gantt_grid(GANTT.iloc[:0], as_of=3)
+    assert styler.data.empty and list(styler.data.columns) == [grids.LABEL, *MONTHS, grids.SOURCE]
