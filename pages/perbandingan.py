@@ -10,7 +10,7 @@ from rbdash.areas import AREAS
 from rbdash.schedule import MONTHS
 from rbdash.charts import area_column, completion_cells, enlarged, rate_heatmap, trend_figure
 from rbdash.errors import ExportError, RbdashError
-from rbdash.export import comparison_workbook, figure_png
+from rbdash.export import comparison_workbook, deck_pdf, figure_png
 from rbdash.grids import rate_grid
 
 TOTAL = "total"
@@ -186,27 +186,36 @@ def pptx(_store, key, year, as_of, province, offices):
     return report.deck_bytes(_store, year, as_of, province=province, offices=offices)
 
 
+@st.cache_data(show_spinner="Membuat file PDF…", max_entries=4)
+def pdf(_store, key, year, as_of, province, offices):
+    """The same deck as PDF (LibreOffice); ExportError when it is not installed or fails, not cached."""
+    return deck_pdf(pptx(_store, key, year, as_of, province, offices))
+
+
 def deck_export(store, key, view):
     """Issue 7.4: the meeting deck, made on request into bytes (as the Excel and PNG exports)."""
     offices = tuple(st.session_state.get("f_satker") or ())[:report.MAX_OFFICES]
     where = f"provinsi {view.province}" if view.province else "nasional"
     with st.container(border=True):
-        st.markdown("**Bahan rapat (PowerPoint)**")
+        st.markdown("**Bahan rapat (PowerPoint atau PDF)**")
         st.caption(f"Slide {where}: ringkasan, heatmap capaian, tren, satker tertinggal, yang belum mengirim"
                    + (f", dan Gantt {len(offices)} satker terpilih." if offices
                       else ". Pilih satker di panel kiri untuk menambah slide Gantt-nya."))
         request = (key, view.year, view.as_of, view.province, offices)
-        if st.button("Siapkan PowerPoint", icon=":material/slideshow:", key="siapkan_pptx"):
-            st.session_state.pptx_request = request
-        if st.session_state.get("pptx_request") == request:
-            try:
-                data = pptx(store, key, view.year, view.as_of, view.province, offices)
-            except RbdashError as exc:
-                st.error(exc.message_id, icon=":material/warning:")
-            else:
-                st.download_button("Unduh PowerPoint", data=data, icon=":material/download:", mime=report.PPTX_MIME,
-                                   key="unduh_pptx", on_click="ignore",
-                                   file_name=f"rapat_rb_{view.year}_sd_{MONTHS[view.as_of - 1].lower()}.pptx")
+        name = f"rapat_rb_{view.year}_sd_{MONTHS[view.as_of - 1].lower()}"
+        for column, (kind, label, make, mime, icon) in zip(st.columns(2), (
+                ("pptx", "PowerPoint", pptx, report.PPTX_MIME, ":material/slideshow:"),
+                ("pdf", "PDF", pdf, "application/pdf", ":material/picture_as_pdf:"))):
+            if column.button(f"Siapkan {label}", icon=icon, key=f"siapkan_{kind}"):
+                st.session_state[f"{kind}_request"] = request
+            if st.session_state.get(f"{kind}_request") == request:
+                try:
+                    data = make(store, key, view.year, view.as_of, view.province, offices)
+                except RbdashError as exc:
+                    column.error(exc.message_id, icon=":material/warning:")
+                else:
+                    column.download_button(f"Unduh {label}", data=data, icon=":material/download:", mime=mime,
+                                           key=f"unduh_{kind}", on_click="ignore", file_name=f"{name}.{kind}")
 
 
 def ranking_table(rank):

@@ -192,29 +192,35 @@ def missing(db, year, province, as_of, as_json):
 @click.option("--office", "offices", multiple=True, help="An office that gets a Gantt slide; repeat for several.")
 @click.option("--no-images", "no_images", is_flag=True,
               help="No chart images (the trend as a table, no Gantt pictures): no Chromium needed.")
-@click.option("--out", type=click.Path(dir_okay=False), required=True, help="The .pptx file to write.")
+@click.option("--out", type=click.Path(dir_okay=False), required=True,
+              help="The file to write: .pptx, or .pdf (the same slides, converted by LibreOffice).")
 def report(db, year, as_of, province, offices, no_images, out):
-    """Write the meeting deck (PowerPoint, Bahasa Indonesia): title, summary figures, completion heatmap,
-    trend, laggards, who has not submitted, one Gantt slide per --office.  Prints the slide titles.
+    """Write the meeting deck (PowerPoint or PDF, Bahasa Indonesia): title, summary figures, completion
+    heatmap, trend, laggards, who has not submitted, one Gantt slide per --office.  Prints the slide titles.
 
     Example: python -m rbdash report --year 2023 --as-of 9 --province "Kalimantan Selatan" --office "KPU Kota Banjarbaru" --out rapat.pptx
     """
+    from rbdash import export
     from rbdash import report as deck
     target = Path(out)
-    if target.suffix.lower() != ".pptx":
-        fail(f"{out}: the deck is written as .pptx")
+    kind = target.suffix.lower()
+    if kind not in (".pptx", ".pdf"):
+        fail(f"{out}: the deck is written as .pptx or .pdf")
     if not target.parent.is_dir():
         fail(f"{target.parent}: no such folder")
     store = open_store(db, create=False)
     try:
         data = deck.deck_bytes(store, year, as_of, province=province, offices=offices, images=not no_images)
+        titles = deck.slide_titles(data)
+        if kind == ".pdf":
+            data = export.deck_pdf(data)
     except RbdashError as exc:
         fail(str(exc))
     target.write_bytes(data)
-    titles = deck.slide_titles(data)
     for i, title in enumerate(titles, start=1):
         click.echo(f"{i:3d}  {title}")
-    click.echo(f"{out}: {len(titles)} slides")
+    pages = f" ({export.pdf_pages(data)} PDF pages)" if kind == ".pdf" else ""
+    click.echo(f"{out}: {len(titles)} slides{pages}")
 
 
 def _password(confirm=True):

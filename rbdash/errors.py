@@ -155,6 +155,11 @@ MESSAGES = {
                     "gagal membuat file Excel; coba lagi, dan laporkan bila terulang"),
     "pptx_failed": ("could not write the PowerPoint deck ({detail}); retry, and report it if it happens again",
                     "gagal membuat file PowerPoint; coba lagi, dan laporkan bila terulang"),
+    "pdf_unavailable": ("cannot write a PDF: LibreOffice (soffice) is not installed on this machine; install "
+                        "libreoffice-impress, or write the deck as .pptx",
+                        "PDF tidak dapat dibuat: LibreOffice belum terpasang di server; unduh file PowerPoint-nya"),
+    "pdf_failed": ("could not convert the deck to PDF ({detail}); retry, or write it as .pptx",
+                   "gagal membuat file PDF; coba lagi, atau unduh file PowerPoint-nya"),
     "no_plans": ("there is no plan for {year} ({scope})", "belum ada rencana aksi tahun {year} ({scope})"),
     "unknown_satker": ("'{name}' has no plan for {year}", "'{name}' tidak memiliki rencana aksi tahun {year}"),
 }
@@ -199,7 +204,7 @@ class PermissionDenied(RbdashError):
 
 
 class ExportError(RbdashError):
-    """A meeting export (PNG, Excel, PowerPoint) could not be produced."""
+    """A meeting export (PNG, Excel, PowerPoint, PDF) could not be produced."""
 
 
 def error_to_dict(exc: RbdashError) -> dict:

@@ -1,4 +1,5 @@
-"""Meeting exports: the comparison tables as a formatted Excel workbook, charts as PNG (no streamlit).
+"""Meeting exports: the comparison tables as a formatted Excel workbook, charts as PNG, the meeting
+deck as PDF (no streamlit).
 
 Workbooks leave the app and get opened in Excel, so every text cell is neutralised against formula
 injection (a value starting with = + - @ tab or CR gets a leading apostrophe) and rates are written
@@ -7,6 +8,11 @@ as numbers with a percent format and a static heatmap fill, which survives any s
 
 import io
 import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -142,6 +148,38 @@ def figure_png(fig, width=1400, height=None, scale=2):
     if not png.startswith(b"\x89PNG"):
         raise ExportError("png_failed", detail="not a PNG")
     return png
+
+
+PDF_TIMEOUT_S = 180
+
+
+def deck_pdf(pptx_bytes, timeout=PDF_TIMEOUT_S):
+    """The PDF of a deck, converted by LibreOffice (``soffice --headless``): the same slides for a chair
+    without PowerPoint, or to send round after the meeting.  Each conversion gets its own LibreOffice
+    profile, so two at once do not wait on each other's lock.  ExportError when LibreOffice is not
+    installed ("pdf_unavailable") or fails ("pdf_failed")."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        raise ExportError("pdf_unavailable")
+    with tempfile.TemporaryDirectory(prefix="rbdash-pdf-") as tmp:
+        src = Path(tmp) / "deck.pptx"
+        src.write_bytes(pptx_bytes)
+        argv = [soffice, f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}", "--headless", "--norestore",
+                "--convert-to", "pdf", "--outdir", tmp, str(src)]
+        try:
+            run = subprocess.run(argv, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired as exc:
+            raise ExportError("pdf_failed", detail=f"no result after {timeout} s") from exc
+        out = Path(tmp) / "deck.pdf"
+        pdf = out.read_bytes() if out.exists() else b""
+    if run.returncode or not pdf.startswith(b"%PDF"):
+        raise ExportError("pdf_failed", detail=f"soffice exit {run.returncode}")
+    return pdf
+
+
+def pdf_pages(pdf_bytes):
+    """The number of pages of a PDF (its page objects), e.g. to check it against the deck's slides."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf_bytes))
 
 
 def _ints(values):

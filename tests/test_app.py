@@ -681,6 +681,27 @@ def test_perbandingan_prepares_the_meeting_deck(meeting_db, monkeypatch):
     assert len(Presentation(_io.BytesIO(data)).slides) == len(expected)
 
 
+def test_perbandingan_prepares_the_deck_as_pdf_or_says_why_not(meeting_db, monkeypatch):
+    from rbdash import export, report
+    from test_report import needs_soffice
+    real = report.deck_bytes
+    monkeypatch.setattr(report, "deck_bytes", lambda *a, **k: real(*a, **{**k, "images": False}))  # no Chromium here
+    which = export.shutil.which
+    monkeypatch.setattr(export.shutil, "which", lambda name: None)  # a server without LibreOffice
+    at = start("pages/perbandingan.py", provinsi="Jawa Timur", tingkat="satker")
+    at.button(key="siapkan_pdf").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["PDF tidak dapat dibuat: LibreOffice belum terpasang di server; "
+                                           "unduh file PowerPoint-nya"]
+    assert not at.get("download_button")
+    monkeypatch.setattr(export.shutil, "which", which)
+    needs_soffice()
+    at.button(key="siapkan_pdf").click().run()  # a failure was not cached: a retry converts
+    assert not at.exception and not at.error
+    button = at.get("download_button")[0]
+    assert button.proto.label == "Unduh PDF"
+
+
 # --------------------------------------------------------------------------------- issue 7.5: presentation view
 
 def test_presentation_view_is_kept_in_the_link_and_enlarges_the_chart(meeting_db):

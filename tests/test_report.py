@@ -181,7 +181,7 @@ def test_cli_report_writes_the_deck_and_refuses_bad_input(deck_db, tmp_path):
         (["--province", "Atlantis"], "error: 'Atlantis' is not a province of the official list"),
         (["--office", "KPU Kota Tidakada"], f"error: 'KPU Kota Tidakada' has no plan for {YEAR}"),
         (["--out", tmp_path / "nope" / "x.pptx"], f"error: {tmp_path / 'nope'}: no such folder"),
-        (["--out", tmp_path / "x.pdf"], f"error: {tmp_path / 'x.pdf'}: the deck is written as .pptx"),
+        (["--out", tmp_path / "x.odp"], f"error: {tmp_path / 'x.odp'}: the deck is written as .pptx or .pdf"),
     ]:
         argv = ["report", "--db", db, "--year", YEAR, "--as-of", AS_OF, "--no-images", "--out", out, *args]
         p = rbdash(*argv)
@@ -202,3 +202,53 @@ def test_office_slide_shows_the_late_activities_first(deck_db):
     gresik = queries.plan_activities(deck_db, "KPU KAB. GRESIK", YEAR)
     shown, what = report.gantt_rows_for_slide(gresik, AS_OF, False)  # no data: nothing is "late"
     assert len(shown) == len(gresik) and what.startswith(f"Gantt: {len(gresik)} kegiatan pertama")
+
+
+# --------------------------------------------------------------------------------- the deck as PDF
+
+def needs_soffice():
+    """LibreOffice is installed by ./dev test (which sets RBDASH_REQUIRE_SOFFICE=1: then it must be there)."""
+    import os
+    import shutil
+    if shutil.which("soffice"):
+        return
+    if os.environ.get("RBDASH_REQUIRE_SOFFICE") == "1":
+        pytest.fail("RBDASH_REQUIRE_SOFFICE=1 but LibreOffice (soffice) is not installed", pytrace=False)
+    pytest.skip("LibreOffice (soffice) is not installed; ./dev test installs it")
+
+
+def test_cli_report_writes_the_same_deck_as_pdf(deck_db, tmp_path):
+    needs_soffice()
+    from rbdash import export
+    out = tmp_path / "rapat.pdf"
+    p = rbdash("report", "--db", deck_db.path, "--year", YEAR, "--as-of", AS_OF, "--province", "Jawa Timur",
+               "--office", "KPU Kota Malang", "--no-images", "--out", out)
+    assert p.returncode == 0, p.stderr
+    expected = report.outline(report.collect(deck_db, YEAR, AS_OF, "Jawa Timur", ["KPU Kota Malang"]))
+    pdf = out.read_bytes()
+    assert pdf.startswith(b"%PDF") and export.pdf_pages(pdf) == len(expected)  # one page per slide
+    assert p.stdout.strip().endswith(f"{out}: {len(expected)} slides ({len(expected)} PDF pages)")
+    assert p.stdout.splitlines()[-2].endswith(expected[-1])
+
+
+def test_pdf_without_libreoffice_says_so(deck_db, monkeypatch, tmp_path):
+    from rbdash import export
+    from rbdash.errors import ExportError
+    monkeypatch.setattr(export.shutil, "which", lambda name: None)
+    with pytest.raises(ExportError) as err:
+        export.deck_pdf(report.deck_bytes(deck_db, YEAR, AS_OF, images=False))
+    assert err.value.message_id == ("PDF tidak dapat dibuat: LibreOffice belum terpasang di server; "
+                                    "unduh file PowerPoint-nya")
+    assert str(err.value).startswith("cannot write a PDF: LibreOffice (soffice) is not installed")
+
+
+def test_a_failing_conversion_is_an_export_error(monkeypatch, tmp_path):
+    """LibreOffice that writes nothing (here: a stand-in that exits 1) -> pdf_failed, no traceback."""
+    from rbdash import export
+    from rbdash.errors import ExportError
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(export.shutil, "which", lambda name: str(fake))
+    with pytest.raises(ExportError, match=r"could not convert the deck to PDF \(soffice exit 1\)"):
+        export.deck_pdf(b"not a deck")
