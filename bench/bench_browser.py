@@ -72,7 +72,7 @@ FLOOR_PAGES = {  # reference pages, not rbdash: what any Streamlit page, and plo
     "Streamlit, title only": 'import streamlit as st\nst.title("Lantai")\n',
     "Streamlit + one plotly chart": ('import plotly.graph_objects as go\nimport streamlit as st\nst.title("Lantai")\n'
                                      'st.plotly_chart(go.Figure(go.Heatmap(z=[[1, 2], [3, 4]])), theme=None)\n'),
-    # the candidates for drawing the comparison without plotly (issue 7.6's open decision)
+    # the ways of drawing the comparison weighed for issue 7.6 (the pages draw coloured data grids)
     "Streamlit + a 38x9 data grid coloured per cell": (
         'import numpy as np, pandas as pd, streamlit as st\nst.title("Lantai")\n'
         'df = pd.DataFrame(np.random.default_rng(0).random((38, 9)) * 100, columns=[f"A{i}" for i in range(9)])\n'
