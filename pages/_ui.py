@@ -142,16 +142,20 @@ def not_submitted(store, key, view):
             "Nama di workbook": rows["imported_as"].fillna("")}), hide_index=True, width="stretch", height=320)
 
 
-def show_grid(styler, n_rows, key):
+def show_grid(styler, n_rows, key, pick=False):
     """A coloured grid of rbdash.grids: full width, tall enough for its rows (scrolling beyond), the
     row labels pinned, the Total next to them (a projector at 1366 px does not show nine areas and
-    a Total at the end), empty cells shown as grids.PLACEHOLDER."""
+    a Total at the end), empty cells shown as grids.PLACEHOLDER.  With ``pick`` a row can be chosen
+    (the box on its left): returns that row's label, else None."""
     columns = styler.data.columns.tolist()
     first = columns[0]
     order = [first, *(["Total"] if "Total" in columns else []), *[c for c in columns[1:] if c != "Total"]]
-    st.dataframe(styler, hide_index=True, width="stretch", height=grids.grid_height(n_rows), key=key,
-                 placeholder=grids.PLACEHOLDER, column_order=order,
-                 column_config={first: st.column_config.Column(pinned=True, width=ROW_LABEL_WIDTH.get(first))})
+    event = st.dataframe(styler, hide_index=True, width="stretch", height=grids.grid_height(n_rows), key=key,
+                         placeholder=grids.PLACEHOLDER, column_order=order,
+                         column_config={first: st.column_config.Column(pinned=True, width=ROW_LABEL_WIDTH.get(first))},
+                         on_select="rerun" if pick else "ignore", selection_mode="single-row")
+    rows = event.selection.rows if pick else []
+    return styler.data.iloc[rows[0], 0] if rows else None
 
 
 # the grid sizes columns by the rows it has drawn: a long name further down would be cut

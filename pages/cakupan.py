@@ -65,7 +65,10 @@ def render():
         styler, provinces = province_grid(store, key, view)
         st.caption("Persentase kegiatan standar (katalog) yang tercakup rencana aksi, dijumlahkan atas satker "
                    "provinsi itu (KPU Provinsi dan Kabupaten/Kota) ÷ (jumlah satker × kegiatan standar area).")
-        show_grid(styler, len(provinces), "cakupan_provinsi")
+        st.caption("Pilih baris (kotak di kirinya) untuk melihat satker provinsi itu.")
+        picked = show_grid(styler, len(provinces), "cakupan_provinsi", pick=True)
+        if picked is not None:
+            switch_to("pages/cakupan.py", f_province=picked, tingkat="satker", f_satker=[])
         with st.container(border=True):
             left, right = st.columns([3, 1], vertical_alignment="bottom")
             target = left.selectbox("Lihat satker satu provinsi", provinces, key="cakupan_buka_provinsi")

@@ -148,7 +148,14 @@ def show_heatmap(store, key, view, offices, level, which, reporting="semua"):
     if st.session_state.get("presentasi"):
         show(figure(store, key, view, offices, level, which, reporting), chart_key, key, view, reporting)
         return
-    show_grid(*grid(store, key, view, offices, level, which, reporting), key=f"{chart_key}_grid")
+    st.caption("Pilih baris (kotak di kirinya) untuk " + ("melihat satker provinsi itu." if level == "provinsi"
+                                                          else "membuka Gantt satker itu."))
+    picked = show_grid(*grid(store, key, view, offices, level, which, reporting), key=f"{chart_key}_grid", pick=True)
+    if picked is not None:  # a row chosen: into that province's offices, or that office's Gantt
+        if level == "provinsi":
+            switch_to("pages/perbandingan.py", f_province=picked, tingkat="satker", f_satker=[])
+        else:
+            switch_to("pages/gantt.py", fokus=picked)
 
 
 def province_table(rank):

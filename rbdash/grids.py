@@ -2,8 +2,8 @@
 (issue 7.6).
 
 A plotly heatmap is drawn cell by cell, its labels measured and placed one by one, and plotly.js
-itself takes ~2 s to start in a fresh tab here; a data grid draws only the rows on screen, so 550
-offices cost what 5 do.  The pages show these grids; the PNG export, the meeting deck and the
+itself takes 1.5-2.3 s to start in a fresh tab on the development machine (bench/RESULTS.md); a
+data grid draws only the rows on screen, so 550 offices cost what 5 do.  The pages show these grids; the PNG export, the meeting deck and the
 presentation view keep the plotly figures of rbdash.charts.  Both read the same cells (through
 ``charts.heat_matrix``, ``charts.gantt_rows`` and ``schedule.cell_states``) and use the same
 colours, so a cell never reads differently in the grid and in the image.
@@ -117,21 +117,19 @@ def gantt_grid(acts, as_of, has_data=True):
     every other count of the office), and the row's source in the workbook (sheet and row).
     """
     rows = gantt_rows(acts)
-    n = len(rows)
-    is_act = (rows["kind"] == "act").to_numpy() if n else np.zeros(0, bool)
-    states = np.full((n, 12), NONE)
+    is_act = (rows["kind"] == "act").to_numpy()
+    states = np.full((len(rows), 12), NONE)
     if is_act.any():
         act_rows = rows[is_act]
         states[is_act] = cell_states(act_rows["planned_mask"], act_rows["realized_mask"], as_of, has_data)
     indent = {"kegiatan": "", "sub": INDENT, "act": INDENT * 2}
-    data = pd.DataFrame({LABEL: [indent[k] + str(label) for k, label in zip(rows["kind"], rows["label"])]
-                         if n else []})
-    marks = np.vectorize(lambda s: GANTT_MARKS.get(s, ""), otypes=[object])(states) if n else states.astype(object)
+    data = pd.DataFrame({LABEL: [indent[k] + str(label) for k, label in zip(rows["kind"], rows["label"])]})
+    marks = np.vectorize(lambda s: GANTT_MARKS.get(s, ""), otypes=[object])(states)
     for m, month in enumerate(MONTHS):
-        data[month] = marks[:, m] if n else []
+        data[month] = marks[:, m]
     # the row first: a narrow column cuts the end of a long sheet name, not the row number
     data[SOURCE] = [f"baris {int(rec['row'])} · {rec['sheet']}" if kind == "act" else ""
-                    for kind, rec in zip(rows["kind"], rows.to_dict("records"))] if n else []
+                    for kind, rec in zip(rows["kind"], rows.to_dict("records"))]
     heading = np.where(is_act, "", f"background-color: {HEADING_COLOR}").astype(object)
     css = np.repeat(heading[:, None], len(data.columns), axis=1)
     for state, style in _GANTT_CSS.items():

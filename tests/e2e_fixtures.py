@@ -117,6 +117,12 @@ def grid_rows(page, nth=0, min_rows=1):
                          nth)
 
 
+def pick_row(page, i, nth=0):
+    """Choose row ``i`` (0: the first below the header) of the ``nth`` data grid by the selection box on
+    its left, as a user clicks it (rows are 35 px, the header too)."""
+    page.locator('[data-testid="stDataFrame"]').nth(nth).click(position={"x": 18, "y": 35 * (i + 1) + 17})
+
+
 class Server:
     """One ``streamlit run app.py`` on a free loopback port with ``env`` added (e.g. RBDASH_DB): the
     replica tests start two over one database.  ``start()`` returns at once; ``wait()`` for health."""

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 import openpyxl
 import pytest
 
-from e2e_fixtures import ARTIFACTS, app_url, browser, choose, grid_rows, needs_chromium, wait_idle  # noqa: F401
+from e2e_fixtures import ARTIFACTS, app_url, browser, grid_rows, needs_chromium, pick_row, wait_idle  # noqa: F401
 
 pytestmark = needs_chromium
 SHOTS = ARTIFACTS / "1366"
@@ -139,8 +139,9 @@ def test_png_then_excel_export_in_one_session(app_url, projector):
 
 
 def test_national_view_drill_into_province_then_office_gantt(app_url, projector):
-    """Issue 7.1 in the browser: provinces -> one province's offices -> an office's Gantt, the link
-    keeping level and province; the not-submitted list is on the page."""
+    """Issue 7.1 in the browser: provinces -> one province's offices -> an office's Gantt, each by a click
+    on a row of the grid, the link keeping level and province; the not-submitted list is on the page.
+    (The same by the selectboxes and buttons beside the grids: test_app.)"""
     url, _ = app_url
     page, _ = projector
     page.goto(f"{url}/perbandingan?tahun=2023&tingkat=provinsi")
@@ -149,18 +150,31 @@ def test_national_view_drill_into_province_then_office_gantt(app_url, projector)
     assert [r[0] for r in rows] == ["Provinsi", "Kalimantan Selatan"]
     page.screenshot(path=SHOTS / "perbandingan_provinsi.png")
     assert page.get_by_text(re.compile(r"^Belum mengirim \(seluruh Indonesia\): \d+ satker belum mengunggah")).count()
-    page.get_by_role("button", name="Lihat satker").click()
+    pick_row(page, 0)  # a click on the province's row opens its offices
     page.wait_for_url(re.compile(r"tingkat=satker"))
     assert "provinsi=Kalimantan+Selatan" in page.url
     wait_idle(page, "Perbandingan antar satker")
     rows = grid_rows(page, min_rows=7)  # waits for the province's offices to replace the provinces
-    assert len(rows) == 1 + 7 and "KPU Kota Banjarbaru" in [r[0] for r in rows]
+    offices = [r[0] for r in rows[1:]]
+    assert len(offices) == 7 and "KPU Kota Banjarbaru" in offices
     page.screenshot(path=SHOTS / "perbandingan_satu_provinsi.png")
-    choose(page, page.locator('[data-testid="stSelectbox"]').filter(has_text="Satker").last, "KPU Kabupaten Tapin")
-    wait_idle(page)
-    page.get_by_role("button", name="Buka Gantt").click()
+    pick_row(page, offices.index("KPU Kabupaten Tapin"))  # and a click on an office's row opens its Gantt
     wait_idle(page, "Gantt rencana aksi")
+    assert "fokus=KPU+Kabupaten+Tapin" in page.url
     assert "KPU Kabupaten Tapin" in page.locator("h3").filter(has_text="· tahun 2023").first.inner_text()
+
+
+def test_coverage_drills_into_a_province_by_a_click_on_its_row(app_url, projector):
+    url, _ = app_url
+    page, _ = projector
+    page.goto(f"{url}/cakupan?tahun=2023&tingkat=provinsi")
+    wait_idle(page, "Cakupan area perubahan")
+    assert [r[0] for r in grid_rows(page)] == ["Provinsi", "Kalimantan Selatan"]
+    pick_row(page, 0)
+    page.wait_for_url(re.compile(r"tingkat=satker"))
+    assert "provinsi=Kalimantan+Selatan" in page.url
+    wait_idle(page, "Cakupan area perubahan")
+    assert len(grid_rows(page, min_rows=7)) == 1 + 7
 
 
 def test_presentation_view_full_width_large_text_kept_in_the_link(app_url, projector):
