@@ -117,6 +117,22 @@ def grid_rows(page, nth=0, min_rows=1):
                          nth)
 
 
+GRID_ROWS_JS = """() => Array.from(document.querySelectorAll('[data-testid="stDataFrame"]')).flatMap(g =>
+    Array.from(g.querySelectorAll('table tr')).slice(1).map(tr => Array.from(tr.children).map(c => c.textContent)))"""
+
+
+def rows_of_every_grid(page, done, timeout=15_000):
+    """The rows (header rows left out) of every data grid on the page, once ``done(rows)`` holds.  The grids
+    fill their accessible copies one by one after the page has settled, and a reused grid can show its
+    previous content for a moment: so wait for the rows the test expects rather than read at once."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        rows = page.evaluate(GRID_ROWS_JS)
+        if done(rows) or time.monotonic() > deadline:
+            return rows
+        page.wait_for_timeout(250)
+
+
 def pick_row(page, i, nth=0):
     """Choose row ``i`` (0: the first below the header) of the ``nth`` data grid by the selection box on
     its left, as a user clicks it (rows are 35 px, the header too)."""
