@@ -105,6 +105,18 @@ def fmt_datetime(ts):
     return f"{ts.day} {MONTHS[ts.month - 1]} {ts.year} {ts:%H:%M}"
 
 
+def rate_hex(rate):
+    """'#RRGGBB' of a rate 0..1 (clipped) on RATE_SCALE, interpolated linearly in RGB between its stops
+    as plotly draws the heatmaps: the one colour of a rate in grids, workbooks and slides."""
+    r = min(max(float(rate), 0.0), 1.0)
+    stops = [(p, tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))) for p, c in RATE_SCALE]
+    for (p0, c0), (p1, c1) in zip(stops, stops[1:]):
+        if r <= p1:
+            t = (r - p0) / (p1 - p0) if p1 > p0 else 0
+            return "#" + "".join(f"{round(a + (b - a) * t):02X}" for a, b in zip(c0, c1))
+    return RATE_SCALE[-1][1]
+
+
 def rate_text(rate, has_data, planned):
     """Cell text of a completion heatmap: '87,5%', 'belum ada data' or '–' (nothing due yet)."""
     if not has_data:

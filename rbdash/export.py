@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from rbdash.areas import SHORT
 from rbdash.schedule import MONTHS
-from rbdash.charts import NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, RATE_SCALE
+from rbdash.charts import NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, rate_hex
 from rbdash.errors import ExportError
 
 CHROMIUM = "/usr/bin/chromium"
@@ -40,20 +40,9 @@ def safe_text(value):
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def _hex(c):
-    return tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))
-
-
 def rate_color(rate):
-    """ARGB fill of a rate 0..1 on the same red-yellow-green scale as the charts."""
-    r = min(max(float(rate), 0.0), 1.0)
-    stops = [(p, _hex(c)) for p, c in RATE_SCALE]
-    for (p0, c0), (p1, c1) in zip(stops, stops[1:]):
-        if r <= p1:
-            t = (r - p0) / (p1 - p0) if p1 > p0 else 0
-            rgb = [round(a + (b - a) * t) for a, b in zip(c0, c1)]
-            return "FF" + "".join(f"{v:02X}" for v in rgb)
-    return "FF" + RATE_SCALE[-1][1][1:]
+    """ARGB fill of a rate 0..1 on the same red-yellow-green scale as the charts (charts.rate_hex)."""
+    return "FF" + rate_hex(rate)[1:]
 
 
 def _fill(argb):

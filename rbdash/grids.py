@@ -3,10 +3,11 @@
 
 A plotly heatmap is drawn cell by cell, its labels measured and placed one by one, and plotly.js
 itself takes 1.5-2.3 s to start in a fresh tab on the development machine (bench/RESULTS.md); a
-data grid draws only the rows on screen, so 550 offices cost what 5 do.  The pages show these grids; the PNG export, the meeting deck and the
-presentation view keep the plotly figures of rbdash.charts.  Both read the same cells (through
-``charts.heat_matrix``, ``charts.gantt_rows`` and ``schedule.cell_states``) and use the same
-colours, so a cell never reads differently in the grid and in the image.
+data grid draws only the rows on screen, so 550 offices cost what 5 do.  The pages show these
+grids; the PNG export, the meeting deck and the presentation view keep the plotly figures of
+rbdash.charts.  Both read the same cells (through ``charts.heat_matrix``, ``charts.gantt_rows`` and
+``schedule.cell_states``) and use the same colours (``charts.rate_hex``, plotly's interpolation to
+within 1/255), so a cell never reads differently in the grid and in the image.
 
 Returns pandas Stylers (rendered by ``st.dataframe``): values stay numbers, so a column sorts as
 numbers, while the cell shows Indonesian text ("87,5%").  Cell text is data, never markup: the
@@ -15,10 +16,10 @@ grid draws it on a canvas.
 
 import numpy as np
 import pandas as pd
-from plotly.colors import sample_colorscale, unlabel_rgb
+from plotly.colors import hex_to_rgb
 
 from rbdash.charts import (GANTT_STATES, INK, NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, NOT_SCHEDULED_TEXT,
-                           RATE_SCALE, fmt_pct, gantt_rows, heat_matrix)
+                           fmt_pct, gantt_rows, heat_matrix, rate_hex)
 from rbdash.schedule import DONE, LATE, MONTHS, NONE, OUTSIDE, PLANNED, cell_states
 
 WHITE = "#FFFFFF"
@@ -35,26 +36,20 @@ def _luminance(rgb):
     return float(c @ [0.2126, 0.7152, 0.0722])
 
 
-def _rgb(colour):
-    if colour.startswith("#"):
-        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
-    return unlabel_rgb(colour)
-
-
 def ink_on(colour):
-    """The text colour (dark ink or white) with the higher contrast on ``colour``."""
-    lum = _luminance(_rgb(colour))
-    ink = _luminance(_rgb(INK))
+    """The text colour (dark ink or white) with the higher contrast on ``colour`` ('#RRGGBB')."""
+    lum = _luminance(hex_to_rgb(colour))
+    ink = _luminance(hex_to_rgb(INK))
     return INK if (lum + 0.05) / (ink + 0.05) >= 1.05 / (lum + 0.05) else WHITE
 
 
 def rate_colours(values):
-    """CSS colours of rates 0..1 on RATE_SCALE as plotly interpolates it, to the whole percent."""
+    """CSS colours of rates 0..1 (charts.rate_hex), to the whole percent."""
     pct = np.rint(np.clip(np.asarray(values, dtype=float), 0, 1) * 100).astype(int)
     return _PALETTE[pct] if pct.size else np.array([], dtype=object)
 
 
-_PALETTE = np.array(sample_colorscale(RATE_SCALE, [i / 100 for i in range(101)]), dtype=object)
+_PALETTE = np.array([rate_hex(i / 100) for i in range(101)], dtype=object)
 _CSS = {c: f"background-color: {c}; color: {ink_on(c)}" for c in [*_PALETTE, NO_DATA_COLOR, NOT_SCHEDULED_COLOR]}
 
 

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from plotly.colors import sample_colorscale
 from streamlit.testing.v1 import AppTest
 
 from app_fixtures import (APP, BOLD, PAGES, XSS, empty_db, make_plan, sample_db,  # noqa: F401 (fixtures)
@@ -20,7 +19,7 @@ from app_fixtures import (APP, BOLD, PAGES, XSS, empty_db, make_plan, sample_db,
 from conftest import SAMPLES
 from rbdash import queries, schedule
 from rbdash.areas import area_label
-from rbdash.charts import LABEL, NO_DATA_COLOR, RATE_SCALE, fmt_pct
+from rbdash.charts import LABEL, NO_DATA_COLOR, fmt_pct, rate_hex
 from rbdash.grids import GANTT_MARKS
 from rbdash.store import Store
 
@@ -216,7 +215,7 @@ def test_perbandingan_heatmap_values_and_no_data(sample_db):
     total = values.columns.get_loc("Total")
     assert values.iloc[i, total] == pytest.approx(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
     assert shown.iloc[i, total] == "44,8%"
-    assert background(css[i, total]) == sample_colorscale(RATE_SCALE, [0.448])[0]
+    assert background(css[i, total]) == rate_hex(round(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"], 2))
     j = rows.index("KPU Kabupaten Tapin")  # no realisation reported: grey, "belum ada data", never 0%
     assert values.iloc[j, 1:total + 1].isna().all() and set(shown.iloc[j, 1:total + 1]) == {"–"}
     assert values.loc[j, "Keterangan"] == "belum ada data" and values.loc[i, "Keterangan"] == ""
@@ -526,8 +525,7 @@ def test_beranda_completion_per_area_is_a_coloured_grid_of_the_metric(sample_db)
     assert values["Area"].tolist() == [area_label(a) for a in per_area["area_no"]]
     assert values["Capaian s.d. Sep"].tolist() == pytest.approx((per_area["rate"] * 100).tolist())
     assert shown["Capaian s.d. Sep"].tolist() == [fmt_pct(r) for r in per_area["rate"]]
-    assert [background(css[i, 1]) for i in range(len(values))] == sample_colorscale(
-        RATE_SCALE, [round(r, 2) for r in per_area["rate"]])
+    assert [background(css[i, 1]) for i in range(len(values))] == [rate_hex(round(r, 2)) for r in per_area["rate"]]
 
 
 def test_perbandingan_can_show_only_incomplete_reporting(sample_db):

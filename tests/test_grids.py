@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from plotly.colors import sample_colorscale
+from plotly.colors import hex_to_rgb, sample_colorscale, unlabel_rgb
 
 from rbdash import charts, grids
 from rbdash.schedule import DONE, LATE, MONTHS, OUTSIDE, PLANNED, cell_states
@@ -67,18 +67,26 @@ def test_rate_grid_without_an_office_lacking_data_has_no_note_column():
 def test_rate_grid_colours_match_the_heatmap_scale():
     styler = grids.rate_grid(CELLS, ROWS, [1, 2, "total"], ["1", "2", "Total"])
     cells = css(styler)
-    expected = sample_colorscale(charts.RATE_SCALE, [0.75])[0]
-    assert cells[(0, 1)].startswith(f"background-color: {expected}")
+    assert cells[(0, 1)].startswith(f"background-color: {charts.rate_hex(0.75)}")
     assert f"background-color: {charts.NOT_SCHEDULED_COLOR}" in cells[(0, 2)]
     assert all(f"background-color: {charts.NO_DATA_COLOR}" in cells[(1, j)] for j in (1, 2, 3))
-    assert cells[(2, 1)].startswith(f"background-color: {sample_colorscale(charts.RATE_SCALE, [1.0])[0]}")
-    assert cells[(2, 2)].startswith(f"background-color: {sample_colorscale(charts.RATE_SCALE, [0.0])[0]}")
+    assert cells[(2, 1)].startswith(f"background-color: {charts.rate_hex(1.0)}")
+    assert cells[(2, 2)].startswith(f"background-color: {charts.rate_hex(0.0)}")
     assert (0, 0) not in cells or "background" not in cells[(0, 0)]  # the name column stays plain
+
+
+def test_the_grids_colours_are_the_figures_colours():
+    """charts.rate_hex (grids, workbooks, slides) interpolates RATE_SCALE as plotly draws the heatmaps,
+    to within one step of 255 per channel (plotly drops the fraction, rate_hex rounds it)."""
+    for rate in np.linspace(0, 1, 201):
+        plotly_rgb = unlabel_rgb(sample_colorscale(charts.RATE_SCALE, [rate])[0])
+        ours = hex_to_rgb(charts.rate_hex(rate))
+        assert max(abs(a - b) for a, b in zip(plotly_rgb, ours)) <= 1, (rate, plotly_rgb, ours)
 
 
 @pytest.mark.parametrize("colour, ink", [
     ("#D73027", "#FFFFFF"),  # the scale's red: white reads better
-    ("#FEE08B", charts.INK), ("#F0F0F0", charts.INK), ("#BDBDBD", charts.INK), ("rgb(26, 152, 80)", charts.INK),
+    ("#FEE08B", charts.INK), ("#F0F0F0", charts.INK), ("#BDBDBD", charts.INK), ("#1A9850", charts.INK),
     ("#111827", "#FFFFFF")])
 def test_text_colour_is_the_more_legible_of_ink_and_white(colour, ink):
     assert grids.ink_on(colour) == ink
