@@ -25,28 +25,9 @@ def load(_store, key, view, _offices):
     """Completion per satker / satker×area / satker×month and the ranking."""
     per_satker = queries.completion(_store, view, by=("satker",))
     rank = queries.ranking(per_satker, _offices[_offices["year"] == view.year])
-    area_labels = {no: area_column(no) for no in (view.areas or AREAS)}
-    return {"per_satker": per_satker, "rank": rank, "area_labels": area_labels,
+    return {"per_satker": per_satker, "rank": rank,
             "per_area": queries.completion(_store, view, by=("satker", "area")),
             "per_month": queries.completion(_store, view, by=("satker", "month"))}
-
-
-def heatmaps(_store, key, view, _offices, reporting):
-    """Cells, rows and columns of both office heatmaps (with a Total column), for the grid on screen
-    and the figure of the PNG and presentation view alike.  ``reporting``: which offices by their
-    reporting (queries.REPORTING)."""
-    data = load(_store, key, view, _offices)
-    rows = queries.filter_reporting(data["rank"], reporting)["satker"].tolist()
-    total = completion_cells(data["per_satker"].assign(col=TOTAL), "satker", "col")
-    month = MONTHS[view.as_of - 1]
-    return {
-        "area": (pd.concat([completion_cells(data["per_area"], "satker", "area_no"), total]), rows,
-                 [*data["area_labels"], TOTAL], [*data["area_labels"].values(), "Total"],
-                 f"Capaian per area s.d. {month} {view.year}"),
-        "month": (pd.concat([completion_cells(data["per_month"], "satker", "month"), total]), rows,
-                  [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], "Total"],
-                  f"Capaian per bulan {view.year} (Total = s.d. {month})"),
-    }
 
 
 @st.cache_data(**LOADER)
@@ -58,40 +39,45 @@ def load_provinces(_store, key, view):
             "per_month": queries.province_completion(_store, view, by=("month",))}
 
 
-def province_heatmaps(_store, key, view):
-    """The same for provinces (38 rows at most)."""
-    data = load_provinces(_store, key, view)
-    rows = data["rank"]["province"].tolist()
-    total = completion_cells(data["rank"].assign(col=TOTAL), "province", "col")
-    areas = {no: area_column(no) for no in (view.areas or AREAS)}
-    month = MONTHS[view.as_of - 1]
-    return {
-        "area": (pd.concat([completion_cells(data["per_area"], "province", "area_no"), total]), rows,
-                 [*areas, TOTAL], [*areas.values(), "Total"], f"Capaian per provinsi dan area s.d. {month} {view.year}"),
-        "month": (pd.concat([completion_cells(data["per_month"], "province", "month"), total]), rows,
-                  [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], "Total"],
-                  f"Capaian per provinsi per bulan {view.year} (Total = s.d. {month})"),
-    }
+TITLES = {("satker", "area"): "Capaian per area s.d. {month} {year}",
+          ("satker", "month"): "Capaian per bulan {year} (Total = s.d. {month})",
+          ("provinsi", "area"): "Capaian per provinsi dan area s.d. {month} {year}",
+          ("provinsi", "month"): "Capaian per provinsi per bulan {year} (Total = s.d. {month})"}
 
 
-MAPS = {"satker": heatmaps, "provinsi": province_heatmaps}
+def heatmap(_store, key, view, _offices, level, which, reporting):
+    """(cells, rows, columns, column titles, title) of one comparison heatmap with a Total column, for
+    the grid on screen and the figure of the PNG and presentation view alike.  ``level``: "satker"
+    (the offices shown by their ``reporting``, queries.REPORTING) or "provinsi" (38 rows at most)."""
+    if level == "satker":
+        data, row_key = load(_store, key, view, _offices), "satker"
+        rows, per_row = queries.filter_reporting(data["rank"], reporting)["satker"].tolist(), data["per_satker"]
+    else:
+        data, row_key = load_provinces(_store, key, view), "province"
+        rows, per_row = data["rank"]["province"].tolist(), data["rank"]
+    if which == "area":
+        areas = {no: area_column(no) for no in (view.areas or AREAS)}
+        col_key, cols, titles = "area_no", [*areas, TOTAL], [*areas.values(), "Total"]
+    else:
+        col_key, cols, titles = "month", [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], "Total"]
+    cells = pd.concat([completion_cells(data[f"per_{which}"], row_key, col_key),
+                       completion_cells(per_row.assign(col=TOTAL), row_key, "col")])
+    return cells, rows, cols, titles, TITLES[level, which].format(month=MONTHS[view.as_of - 1], year=view.year)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def figure(_store, key, view, _offices, level, which, reporting="semua"):
     """One heatmap as a plotly figure (PNG export, presentation view), built on request and shared
     rather than copied: unpickling big figures costs more than the page."""
-    args = (_store, key, view, _offices, reporting) if level == "satker" else (_store, key, view)
-    cells, rows, cols, labels, title = MAPS[level](*args)[which]
-    return rate_heatmap(cells, rows, cols, labels, title=title)
+    cells, rows, cols, titles, title = heatmap(_store, key, view, _offices, level, which, reporting)
+    return rate_heatmap(cells, rows, cols, titles, title=title)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def grid(_store, key, view, _offices, level, which, reporting="semua"):
     """One heatmap as a coloured data grid (rbdash.grids): what the page shows (issue 7.6)."""
-    args = (_store, key, view, _offices, reporting) if level == "satker" else (_store, key, view)
-    cells, rows, cols, labels, _ = MAPS[level](*args)[which]
-    return rate_grid(cells, rows, cols, labels, row_name="Satker" if level == "satker" else "Provinsi"), len(rows)
+    cells, rows, cols, titles, _ = heatmap(_store, key, view, _offices, level, which, reporting)
+    return rate_grid(cells, rows, cols, titles, row_name="Satker" if level == "satker" else "Provinsi"), len(rows)
 
 
 @st.cache_data(**LOADER)
@@ -181,7 +167,7 @@ def xlsx(_store, key, view, _offices):
     data = load(_store, key, view, _offices)
     try:
         return comparison_workbook(data["rank"], data["per_area"], data["per_month"], view.year, view.as_of,
-                                   list(data["area_labels"]),
+                                   list(view.areas or AREAS),
                                    note=f"Provinsi {view.province}" if view.province else None)
     except Exception as exc:  # openpyxl or memory: the page says so in Indonesian, no English detail
         raise ExportError("xlsx_failed", detail=type(exc).__name__) from exc
