@@ -3,6 +3,7 @@ workbooks when ../shared is there, a tiny workbook builder for quirks, temp stor
 
 import atexit
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -200,3 +201,12 @@ def db_snapshot(store):
             """SELECT table_name FROM information_schema.tables
                WHERE table_type = 'BASE TABLE' AND table_schema = current_schema() ORDER BY 1""").fetchall()]
         return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+
+
+def needs_soffice():
+    """LibreOffice is installed by ./dev test (which sets RBDASH_REQUIRE_SOFFICE=1: then it must be there)."""
+    if shutil.which("soffice"):
+        return
+    if os.environ.get("RBDASH_REQUIRE_SOFFICE") == "1":
+        pytest.fail("RBDASH_REQUIRE_SOFFICE=1 but LibreOffice (soffice) is not installed", pytrace=False)
+    pytest.skip("LibreOffice (soffice) is not installed; ./dev test installs it")

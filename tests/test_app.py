@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_fixtures import (APP, BOLD, PAGES, XSS, empty_db, make_plan, sample_db,  # noqa: F401 (fixtures)
                           sample_db_file, warm_server)
-from conftest import SAMPLES
+from conftest import SAMPLES, needs_soffice
 from rbdash import queries, schedule
 from rbdash.areas import area_label
 from rbdash.charts import LABEL, NO_DATA_COLOR, fmt_pct, rate_hex
@@ -681,7 +681,6 @@ def test_perbandingan_prepares_the_meeting_deck(meeting_db, monkeypatch):
 
 def test_perbandingan_prepares_the_deck_as_pdf_or_says_why_not(meeting_db, monkeypatch):
     from rbdash import export, report
-    from test_report import needs_soffice
     real = report.deck_bytes
     monkeypatch.setattr(report, "deck_bytes", lambda *a, **k: real(*a, **{**k, "images": False}))  # no Chromium here
     which = export.shutil.which

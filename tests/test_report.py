@@ -12,7 +12,7 @@ import pytest
 from pptx import Presentation
 
 from app_fixtures import make_plan
-from conftest import ROOT
+from conftest import ROOT, needs_soffice
 from rbdash import regions, report, submission
 from rbdash.schedule import MONTHS
 from rbdash.store import Store
@@ -205,17 +205,6 @@ def test_office_slide_shows_the_late_activities_first(deck_db):
 
 
 # --------------------------------------------------------------------------------- the deck as PDF
-
-def needs_soffice():
-    """LibreOffice is installed by ./dev test (which sets RBDASH_REQUIRE_SOFFICE=1: then it must be there)."""
-    import os
-    import shutil
-    if shutil.which("soffice"):
-        return
-    if os.environ.get("RBDASH_REQUIRE_SOFFICE") == "1":
-        pytest.fail("RBDASH_REQUIRE_SOFFICE=1 but LibreOffice (soffice) is not installed", pytrace=False)
-    pytest.skip("LibreOffice (soffice) is not installed; ./dev test installs it")
-
 
 def test_cli_report_writes_the_same_deck_as_pdf(deck_db, tmp_path):
     needs_soffice()
