@@ -10,15 +10,14 @@ area sections, kegiatan headings, or detail lines that belong to the activity ab
 """
 
 import hashlib
-import io
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from rbdash import areas, validate
-from rbdash.errors import NoPlanFound, UnreadableFile
-from rbdash.excel import extent
+from rbdash.errors import NoPlanFound
+from rbdash.excel.book import Book, Sheet, open_book  # noqa: F401 - the container readers' interface
 from rbdash.excel.cells import month_of, split_packed, strip_numbering  # noqa: F401 - public helpers
 from rbdash.excel.container import MAX_FILE_MB, MAX_UNPACKED_MB, _short, check_container  # noqa: F401
 from rbdash.excel.office import find_as_of, find_satker, find_year
@@ -29,9 +28,7 @@ from rbdash.excel.sheet import (
     _SheetParser,
     _title_texts,
 )
-from rbdash.excel.styles import _Styles
 from rbdash.excel.table import find_table
-from rbdash.excel.xls import XlsStyles
 from rbdash.model import Activity, PlanWarning, Plan, make_warning  # noqa: F401 - re-exported
 
 
@@ -62,66 +59,49 @@ def parse_workbook(source: str | Path | bytes | BinaryIO, name: str | None = Non
     data = read_bytes(source)
     if name is None:
         name = Path(source).name if isinstance(source, (str, Path)) else "upload.xlsx"
-    parts = check_container(data)
-    legacy = parts is None
-    readable, strays = (data, {}) if legacy else extent.trim(data, parts)
-    import python_calamine as pc
+    book = open_book(data, name)
     try:
-        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(readable))
-        metas = list(wb.sheets_metadata)
-    except Exception as exc:  # calamine raises its own error types for every damage kind
-        if legacy and re.search(r"password|encrypt", str(exc), re.I):
-            raise UnreadableFile("encrypted") from None
-        raise UnreadableFile("xls_damaged" if legacy else "unreadable", detail=_short(exc)) from None
-    warnings, activities, titles = [], [], []
-    for sheet, (count, row, col, ref) in strays.items():
-        warnings.append(make_warning("stray_cells", sheet, row, col, count=count, cell=ref))
-    styles = XlsStyles(data) if legacy else _Styles(data)
-    visible, empty_table, has_real, sheets = 0, None, False, []
-    try:
-        for meta in metas:  # first every sheet's table and title: the plan year comes from the titles
-            sheet = meta.name
-            if meta.typ != pc.SheetTypeEnum.WorkSheet:
-                continue
-            if meta.visible != pc.SheetVisibleEnum.Visible:
-                warnings.append(make_warning("hidden_sheet", sheet))
-                continue
-            visible += 1
-            try:
-                ws = wb.get_sheet_by_name(sheet)
-                rows = ws.to_python(skip_empty_area=False)
-                merges = ws.merged_cell_ranges or ()
-            except Exception as exc:
-                raise UnreadableFile("xls_damaged" if legacy else "unreadable", detail=_short(exc)) from None
-            rows = [[None if v == "" else v for v in row] for row in rows]
-            table = find_table(rows, merges=merges)
-            title_texts = _title_texts(rows, table.header_row if table else min(len(rows), 8))
-            if table is None:
-                if rows and not RECAP_SHEET.search(sheet):
-                    warnings.append(make_warning("not_a_plan_sheet", sheet))
-                continue
-            titles.extend(title_texts)
-            if RECAP_SHEET.search(sheet) and not _plan_like(rows, table):
-                warnings.append(make_warning("recap_sheet", sheet))
-                continue
-            sheets.append((sheet, rows, table, merges, title_texts))
-        year, year_from_file = find_year(titles + [meta.name for meta in metas]), None
-        if year is None:
-            year = year_from_file = find_year([Path(name).stem.replace("_", " ")])
-        footers = []
-        for sheet, rows, table, merges, title_texts in sheets:
-            parser = _SheetParser(sheet, rows, table, styles, warnings, _sheet_area(sheet, title_texts),
-                                  year, merges)
-            acts = parser.parse()
-            footers.extend(parser.footer)
-            if not acts:
-                empty_table = empty_table or (sheet, table.header_row + 1)
-                continue
-            has_real = has_real or parser.has_real
-            _infer_areas(sheet, acts, warnings)
-            activities.extend(acts)
+        return parse_book(book, name, hashlib.sha256(data).hexdigest())
     finally:
-        styles.close()
+        book.close()
+
+
+def parse_book(book: Book, name: str, sha256: str) -> Plan:
+    """The plan held by an opened container: every visible sheet's table, the office and the year
+    from the titles (then the signature block, then the file name)."""
+    warnings, activities, titles = list(book.warnings), [], list(book.texts)
+    visible, empty_table, has_real, sheets = 0, None, False, []
+    for sh in book.sheets:  # first every sheet's table and title: the plan year comes from the titles
+        if not sh.visible:
+            warnings.append(make_warning("hidden_sheet", sh.name))
+            continue
+        visible += 1
+        rows = sh.rows
+        table = find_table(rows, merges=sh.merges)
+        title_texts = _title_texts(rows, table.header_row if table else min(len(rows), 8))
+        if table is None:
+            if rows and not RECAP_SHEET.search(sh.name):
+                warnings.append(make_warning("not_a_plan_sheet", sh.name))
+            continue
+        titles.extend(title_texts)
+        if RECAP_SHEET.search(sh.name) and not _plan_like(rows, table):
+            warnings.append(make_warning("recap_sheet", sh.name))
+            continue
+        sheets.append((sh, table, title_texts))
+    year, year_from_file = find_year(titles + book.names), None
+    if year is None:
+        year = year_from_file = find_year([Path(name).stem.replace("_", " ")])
+    footers = list(book.footers)
+    for sh, table, title_texts in sheets:
+        parser = _SheetParser(sh, table, book.styles, warnings, _sheet_area(sh.name, title_texts), year)
+        acts = parser.parse()
+        footers.extend(parser.footer)
+        if not acts:
+            empty_table = empty_table or sh.where(table.header_row)
+            continue
+        has_real = has_real or parser.has_real
+        _infer_areas(sh.name, acts, warnings)
+        activities.extend(acts)
     if not visible:
         raise NoPlanFound("no_sheets")
     if not activities:
@@ -131,7 +111,7 @@ def parse_workbook(source: str | Path | bytes | BinaryIO, name: str | None = Non
     for a in activities:
         a.catalogue_code = areas.match_kegiatan(a.area_no, a.kegiatan, a.sub_kegiatan)
         _check_evidence(a, warnings)
-    titles.extend(meta.name for meta in metas)
+    titles.extend(book.names)
     satker = find_satker(titles)
     if satker is None:
         satker = find_satker(footers)
@@ -148,8 +128,7 @@ def parse_workbook(source: str | Path | bytes | BinaryIO, name: str | None = Non
     if year is None:
         raise NoPlanFound("no_year")
     return Plan(satker=satker, year=year, activities=activities, warnings=warnings, source_name=name,
-                sha256=hashlib.sha256(data).hexdigest(), as_of_month=find_as_of(titles),
-                has_realization=has_real)
+                sha256=sha256, as_of_month=find_as_of(titles), has_realization=has_real)
 
 
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|\\\\)", re.I)

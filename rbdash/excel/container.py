@@ -4,6 +4,7 @@ import io
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError as ET_ParseError
 
 from rbdash.errors import UnreadableFile
@@ -15,10 +16,21 @@ MAX_UNPACKED_MB = 400
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, ET_ParseError)
 
 
-def check_container(data):
-    """Refuse bytes that are not a sane workbook before any parser sees them.  Returns the worksheet
-    parts of an .xlsx/.xlsm ({path: XML}, every member inflated and CRC-checked), or None for a
-    legacy .xls (an OLE2 file that is not encrypted)."""
+@dataclass
+class Container:
+    """What ``check_container`` found: ``kind`` is "xlsx" (also .xlsm), "xls", "ods", "docx" or "pdf";
+    ``zf`` the opened package of a ZIP container (every member inflated and CRC-checked, XML
+    searched for entity declarations); ``parts`` the worksheet XML of an .xlsx by path."""
+    kind: str
+    zf: zipfile.ZipFile | None = None
+    parts: dict | None = None
+
+
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def check_container(data) -> Container:
+    """Refuse bytes that are not a sane workbook or plan document before any reader sees them."""
     if not data:
         raise UnreadableFile("empty")
     if len(data) > MAX_FILE_MB * 1024 * 1024:
@@ -29,12 +41,12 @@ def check_container(data):
             or "EncryptedPackage".encode("utf-16-le") in data
         if encrypted:
             raise UnreadableFile("encrypted")
-        return None
+        return Container("xls")
     for magic, kind in ((b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"BM", "BMP")):
         if head.startswith(magic):
             raise UnreadableFile("picture", kind=kind)
     if head.startswith(b"%PDF"):
-        raise UnreadableFile("pdf")
+        return Container("pdf")
     if not head.startswith(b"PK"):
         raise UnreadableFile(_text_kind(data) or "not_excel")
     try:
@@ -43,12 +55,30 @@ def check_container(data):
     except _DAMAGED as exc:
         raise UnreadableFile("truncated", detail=_short(exc)) from None
     names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names:
+    kind = _zip_kind(zf, names)
+    if kind is None:
         raise UnreadableFile("plain_zip")
     unpacked = sum(i.file_size for i in infos)
     if unpacked > MAX_UNPACKED_MB * 1024 * 1024:
         raise UnreadableFile("zip_bomb", size_mb=unpacked / 1048576, limit_mb=MAX_UNPACKED_MB)
-    return {info.filename: part for info in infos if (part := _verified(zf, info)) is not None}
+    parts = {info.filename: part for info in infos if (part := _verified(zf, info)) is not None}
+    return Container(kind, zf, parts)
+
+
+def _zip_kind(zf, names):
+    """Which package a ZIP is, by the parts it holds."""
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "word/document.xml" in names:
+        return "docx"
+    if "content.xml" in names and "mimetype" in names:
+        try:
+            mime = zf.read("mimetype")[:100].strip()
+        except _DAMAGED:
+            return None
+        if mime == ODS_MIME:
+            return "ods"
+    return None
 
 
 _ENTITY = re.compile(rb"<!(?i:doctype|entity)|<\x00!\x00(?i:d\x00o\x00c|e\x00n\x00t)")

@@ -37,12 +37,13 @@ NOTES = re.compile(r"^\s*(catatan|keterangan|ket|note|notes|nb)\s*[:.]?\s*$|^\s*
 
 class _SheetParser:
     """One sheet's table walked row by row; ``year`` is the plan's (dates and text are read in it),
-    ``merges`` the sheet's merged ranges (a bar merged over months marks all of them)."""
+    the sheet's merged ranges mark every month a bar merged over months covers."""
 
-    def __init__(self, name, rows, table, styles, warnings, sheet_area, year=None, merges=()):
-        self.name, self.rows, self.t, self.styles, self.warnings = name, rows, table, styles, warnings
+    def __init__(self, sheet, table, styles, warnings, sheet_area, year=None):
+        self.name, self.rows, self.t, self.styles, self.warnings = sheet.name, sheet.rows, table, styles, warnings
+        self.where = sheet.where  # (sheet, row) a user finds the row at
         self.sheet_area, self.year = sheet_area, year
-        self.spans = {(r1, c1): c2 for (r1, c1), (r2, c2) in merges if c2 > c1 and r1 >= table.data_start}
+        self.spans = {(r1, c1): c2 for (r1, c1), (r2, c2) in sheet.merges if c2 > c1 and r1 >= table.data_start}
         self.footer = []  # texts of the signature block, where the office may be named
         self.kind_col = self._find_kind_col()
         self.has_real = self.kind_col is not None or any(k == "real" for _, k in table.grid.values())
@@ -237,14 +238,15 @@ class _SheetParser:
                 if current is not None:
                     current.planned_months = sorted(set(current.planned_months) | planned)
                     current.realized_months = sorted(set(current.realized_months) | realized)
-                    self.warnings.append(make_warning("marks_without_text", self.name, r + 1))
+                    self.warnings.append(make_warning("marks_without_text", *self.where(r)))
                     continue
             if txt["kegiatan"]:
                 ctx.update(kegiatan=strip_numbering(txt["kegiatan"]), sub=None)
             if txt["sub_kegiatan"]:
                 ctx["sub"] = strip_numbering(txt["sub_kegiatan"])
+            sheet, row_no = self.where(r)
             current = Activity(
-                sheet=self.name, row=r + 1, area_no=ctx["area"], kegiatan=ctx["kegiatan"],
+                sheet=sheet, row=row_no, area_no=ctx["area"], kegiatan=ctx["kegiatan"],
                 sub_kegiatan=ctx["sub"], indikator=split_packed(txt["indikator"]),
                 planned_months=sorted(planned), realized_months=sorted(realized),
                 keterangan=_text(self.cell(row, "ket")), pic=_text(self.cell(row, "pic")),
@@ -269,7 +271,7 @@ class _SheetParser:
                 base = current.indikator_text()
                 current.indikator = split_packed(f"{base}\n{ind}" if base else ind)
                 return current
-            self.warnings.append(make_warning("orphan_text", self.name, r + 1))
+            self.warnings.append(make_warning("orphan_text", *self.where(r)))
             return None
         if keg or sub:
             if keg:
@@ -277,7 +279,7 @@ class _SheetParser:
             if sub:
                 ctx["sub"] = strip_numbering(sub)
             if ind:
-                self.warnings.append(make_warning("no_schedule", self.name, r + 1))
+                self.warnings.append(make_warning("no_schedule", *self.where(r)))
             return None
         ket = _text(self.cell(row, "ket"))
         if ket and current is not None:
@@ -323,7 +325,7 @@ class _SheetParser:
 
     def _warn(self, code, r, role, **params):
         col = self.t.roles.get(role)
-        self.warnings.append(make_warning(code, self.name, r + 1, None if col is None else col + 1, **params))
+        self.warnings.append(make_warning(code, *self.where(r), None if col is None else col + 1, **params))
 
 
 def _title_texts(rows, upto):
