@@ -14,10 +14,14 @@ MESSAGES = {
                 "file ini gambar {kind} yang diberi nama .xlsx, bukan workbook Excel"),
     "pdf": ("this is a PDF document, not a workbook; upload the original .xlsx",
             "file ini dokumen PDF, bukan workbook Excel; unggah file .xlsx aslinya"),
-    "encrypted": ("the workbook is password-protected; remove the password in Excel "
-                  "(File > Info > Protect Workbook) and save again",
-                  "workbook dikunci kata sandi; buka di Excel, hapus kata sandi "
-                  "(File > Info > Protect Workbook), simpan, lalu unggah lagi"),
+    "encrypted": ("the file is password-protected; open it in Excel or Word, remove the password "
+                  "(File > Info > Protect Workbook or Protect Document) and save again",
+                  "file dikunci kata sandi; buka di Excel atau Word, hapus kata sandi "
+                  "(File > Info > Protect Workbook atau Protect Document), simpan, lalu unggah lagi"),
+    "word_97": ("this is a Word 97-2003 document (.doc), which is not read; open it in Word, save it as "
+                "'Word Document (.docx)' and upload that",
+                "file ini dokumen Word 97-2003 (.doc) yang tidak dapat dibaca; buka di Word, simpan sebagai "
+                "'Word Document (.docx)', lalu unggah file itu"),
     "xls_damaged": ("the .xls (Excel 97-2003) workbook is damaged or not a workbook ({detail}); open it in Excel "
                     "and save it again as .xlsx",
                     "workbook .xls (Excel 97-2003) rusak atau bukan workbook; buka di Excel lalu simpan ulang "
@@ -64,6 +68,14 @@ MESSAGES = {
                  "and 12 month columns (numbers 1-12, Jan..Des or Mulai/Selesai)",
                  "tabel rencana aksi tidak ditemukan: perlu baris judul kolom (KEGIATAN/INDIKATOR) "
                  "dan 12 kolom bulan (angka 1-12, Jan..Des, atau Mulai/Selesai)"),
+    "no_plan_table_document": ("the document has no plan table: no table with KEGIATAN/INDIKATOR columns and "
+                               "month columns (1-12, Jan..Des or Mulai/Selesai) was found, and a table pasted as a "
+                               "picture or scanned cannot be read; put the plan (the LAMPIRAN) in the document as "
+                               "a Word table, or upload the plan's Excel workbook",
+                               "dokumen tidak berisi tabel rencana aksi: tidak ada tabel dengan kolom "
+                               "KEGIATAN/INDIKATOR dan kolom bulan (1-12, Jan..Des, atau Mulai/Selesai), dan tabel "
+                               "berupa gambar atau hasil pindaian tidak dapat dibaca; masukkan rencana aksi "
+                               "(LAMPIRAN) ke dokumen sebagai tabel Word, atau unggah workbook Excel-nya"),
     "no_rows": ("the plan table on sheet '{sheet}' (header at row {row}) has no scheduled activity below it",
                 "tabel rencana aksi di lembar '{sheet}' (judul kolom di baris {row}) tidak berisi kegiatan berjadwal"),
     "no_satker": ("the office (satker) name was not found in the title rows; add a title like "

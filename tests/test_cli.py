@@ -165,8 +165,8 @@ BAD = [
                                                 "save the plan as .xlsx"),
     ("truncated", FIXTURE_BYTES[: len(FIXTURE_BYTES) // 2],
      "the file is truncated or damaged (File is not a zip file); copy or download it again"),
-    ("encrypted", _encrypted(), "the workbook is password-protected; remove the password in Excel "
-                               "(File > Info > Protect Workbook) and save again"),
+    ("encrypted", _encrypted(), "the file is password-protected; open it in Excel or Word, remove the password "
+                               "(File > Info > Protect Workbook or Protect Document) and save again"),
     ("damaged_xls", _damaged_xls(), "the .xls (Excel 97-2003) workbook is damaged or not a workbook "
                                     "(Cannot detect file format); open it in Excel and save it again as .xlsx"),
     ("plain_zip", _plain_zip(), "this is a plain ZIP archive, not an Excel workbook; extract it and upload "

@@ -41,6 +41,8 @@ def check_container(data) -> Container:
             or "EncryptedPackage".encode("utf-16-le") in data
         if encrypted:
             raise UnreadableFile("encrypted")
+        if ole_kind(data) == "doc":
+            raise UnreadableFile("word_97")
         return Container("xls")
     for magic, kind in ((b"\x89PNG", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "GIF"), (b"BM", "BMP")):
         if head.startswith(magic):
@@ -63,6 +65,23 @@ def check_container(data) -> Container:
         raise UnreadableFile("zip_bomb", size_mb=unpacked / 1048576, limit_mb=MAX_UNPACKED_MB)
     parts = {info.filename: part for info in infos if (part := _verified(zf, info)) is not None}
     return Container(kind, zf, parts)
+
+
+# The main stream of each document Office 97-2003 writes in an OLE2 compound file.
+_OLE_STREAMS = {"Workbook": "xls", "Book": "xls", "WordDocument": "doc", "PowerPoint Document": "ppt"}
+
+
+def ole_kind(data) -> str | None:
+    """Which Office 97-2003 document an OLE2 file is ("xls", "doc", "ppt"), by the streams at the top
+    of its directory (xlrd's compound-file reader; an object embedded in it, such as a workbook in a
+    Word document, sits deeper and does not count); None when unknown or damaged."""
+    from xlrd.compdoc import CompDoc
+    try:
+        doc = CompDoc(data, logfile=io.StringIO())
+        top = {doc.dirlist[i].name for i in doc.dirlist[0].children}
+    except Exception:  # a damaged directory: the .xls reader says so in its own words
+        return None
+    return next((kind for name, kind in _OLE_STREAMS.items() if name in top), None)
 
 
 def _zip_kind(zf, names):
