@@ -87,11 +87,11 @@ def render():
         st.info("Anda belum masuk atau masuk sebagai pemantau: hanya dapat melihat. Masuk dengan akun operator "
                 "di panel samping untuk mengimpor rencana aksi.", icon=":material/lock:")
         return
-    st.caption("Unggah satu atau beberapa workbook Excel (.xlsx, .xlsm atau .xls). Periksa hasil bacaan, "
-               "lalu konfirmasi.")
+    st.caption("Unggah satu atau beberapa workbook Excel (.xlsx, .xlsm atau .xls) atau dokumen Word (.docx: "
+               "keputusan dengan tabel rencana aksi di lampirannya). Periksa hasil bacaan, lalu konfirmasi.")
     generation = st.session_state.setdefault("upload_generation", 0)
-    files = st.file_uploader("Workbook rencana aksi", type=["xlsx", "xlsm", "xls"], accept_multiple_files=True,
-                             key=f"upload_{generation}",
+    files = st.file_uploader("File rencana aksi", type=["xlsx", "xlsm", "xls", "docx"],
+                             accept_multiple_files=True, key=f"upload_{generation}",
                              help=f"Seret file ke sini atau klik untuk memilih. Batas {MAX_FILE_MB} MB per file.")
     if not files:
         if st.session_state.get("import_results"):  # the batch just imported, until the next upload

@@ -82,6 +82,9 @@ def open_book(data: bytes, name: str) -> Book:
     found = check_container(data)
     if found.kind in ("xlsx", "xls"):
         return open_spreadsheet(data, found.parts)
+    if found.kind == "docx":
+        from rbdash.excel.docx import open_docx
+        return open_docx(found)
     raise UnreadableFile({"pdf": "pdf"}.get(found.kind, "plain_zip"))
 
 
