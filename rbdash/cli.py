@@ -323,7 +323,8 @@ def user_passwd(db, username):
 @DB_OPTION
 @click.argument("out", type=click.Path(file_okay=False))
 def backup(db, out):
-    """Write a consistent snapshot of the database into the new folder OUT (works while the app runs).
+    """Write a consistent snapshot of the database into the new folder OUT (works while the app runs), signed
+    with the backup key (RBDASH_BACKUP_KEY, else rbdash-backup.key beside the database, made by the first backup).
 
     Example: python -m rbdash backup --db data/rbdash.duckdb backups/2026-11-25
     """
@@ -335,6 +336,8 @@ def backup(db, out):
         fail(str(exc))
     rows = ", ".join(f"{t} {v['rows']}" for t, v in manifest["tables"].items())
     click.echo(f"backup written to {out}: {rows}")
+    click.echo(f"signed with the backup key in {snapshot.key_source(store.path)}: keep a copy apart from the "
+               "backups, restoring needs it")
 
 
 @main.command()
@@ -342,7 +345,8 @@ def backup(db, out):
 @click.option("--replace", is_flag=True, help="Replace an existing database file (stop the app first).")
 @click.argument("source", type=click.Path(file_okay=False, exists=True))
 def restore(db, replace, source):
-    """Rebuild the database from a backup folder, checked against its manifest before it is used.
+    """Rebuild the database from a backup folder: its signature (the backup key: RBDASH_BACKUP_KEY, else
+    rbdash-backup.key beside the database), every file and every table are checked before it is used.
 
     Example: python -m rbdash restore backups/2026-11-25 --db data/rbdash.duckdb
     """
@@ -352,8 +356,8 @@ def restore(db, replace, source):
         manifest = snapshot.restore(source, db or default_db_path(), replace=replace)
     except RbdashError as exc:
         fail(str(exc))
-    click.echo(f"restored {db or default_db_path()} from {source} "
-               f"({sum(v['rows'] for v in manifest['tables'].values())} rows, every table checked)")
+    click.echo(f"restored {db or default_db_path()} from {source} made {manifest['created_at']} "
+               f"({sum(v['rows'] for v in manifest['tables'].values())} rows; signature, files and tables checked)")
 
 
 @main.command("migrate-store")

@@ -159,6 +159,45 @@ MESSAGES = {
                           "'{path}' bukan cadangan rbdash yang lengkap (manifest.json dan tabel hasil ekspor)"),
     "backup_mismatch": ("the restored data differs from the backup's manifest in: {tables}; nothing was replaced",
                         "data yang dipulihkan berbeda dari manifest cadangan pada: {tables}; tidak ada yang diganti"),
+    "backup_unsigned": ("'{path}' is not signed (a backup made before rbdash signed its backups, or not made by "
+                        "rbdash); refused: if you trust it, restore it with the rbdash version that made it, then "
+                        "make a new backup",
+                        "'{path}' tidak bertanda tangan (cadangan dari rbdash versi lama, atau bukan buatan rbdash); "
+                        "ditolak: bila tepercaya, pulihkan dengan versi rbdash yang membuatnya lalu buat cadangan baru"),
+    "backup_other_key": ("'{path}' was signed with another backup key than {key}; set RBDASH_BACKUP_KEY to the key "
+                         "it was made with (the content of rbdash-backup.key beside the database it came from); "
+                         "nothing was restored",
+                         "'{path}' ditandatangani dengan kunci cadangan selain {key}; isi RBDASH_BACKUP_KEY dengan "
+                         "kunci saat cadangan dibuat (isi rbdash-backup.key di samping basis data asalnya); "
+                         "tidak ada yang dipulihkan"),
+    "backup_forged": ("'{path}' was changed after it was made (its manifest does not match its signature); "
+                      "nothing was restored: use another copy",
+                      "'{path}' diubah setelah dibuat (manifest tidak cocok dengan tanda tangannya); "
+                      "tidak ada yang dipulihkan: pakai salinan lain"),
+    "backup_no_key": ("no backup key in {dir} to check the backup with: set RBDASH_BACKUP_KEY to the key it was "
+                      "made with, or copy its rbdash-backup.key there; nothing was restored",
+                      "tidak ada kunci cadangan di {dir} untuk memeriksa cadangan: isi RBDASH_BACKUP_KEY dengan kunci "
+                      "saat cadangan dibuat, atau salin rbdash-backup.key-nya ke sana; tidak ada yang dipulihkan"),
+    "backup_key_bad": ("the backup key in {key} is not usable ({length} characters; at least 32 are needed, "
+                       "e.g. the 64 of an rbdash-backup.key file)",
+                       "kunci cadangan di {key} tidak dapat dipakai ({length} karakter; minimal 32, misalnya "
+                       "64 karakter isi file rbdash-backup.key)"),
+    "backup_key_unreadable": ("the backup key {key} cannot be read ({detail})",
+                              "kunci cadangan {key} tidak dapat dibaca ({detail})"),
+    "backup_link": ("'{file}' in '{path}' is a link or not a plain file; a backup folder holds its own files only "
+                    "(copy it with cp -rL); nothing was restored",
+                    "'{file}' di '{path}' adalah tautan atau bukan file biasa; folder cadangan hanya berisi "
+                    "filenya sendiri (salin dengan cp -rL); tidak ada yang dipulihkan"),
+    "backup_damaged": ("'{file}' in '{path}' is missing or damaged (its size or SHA-256 differs from the signed "
+                       "manifest); nothing was restored: use another copy of the backup",
+                       "'{file}' di '{path}' hilang atau rusak (ukuran atau SHA-256 berbeda dari manifest yang "
+                       "ditandatangani); tidak ada yang dipulihkan: pakai salinan cadangan lain"),
+    "backup_table": ("'{file}' in '{path}' does not fit table {table} ({detail}); nothing was restored",
+                     "'{file}' di '{path}' tidak sesuai dengan tabel {table} ({detail}); tidak ada yang dipulihkan"),
+    "backup_newer": ("'{path}' was made by a newer rbdash (schema version {version}; this one knows up to "
+                     "{known}); update rbdash to restore it",
+                     "'{path}' dibuat oleh rbdash yang lebih baru (skema versi {version}; versi ini sampai "
+                     "{known}); perbarui rbdash untuk memulihkannya"),
     "restore_exists": ("'{path}' already exists; restore into a new file, or pass --replace",
                        "'{path}' sudah ada; pulihkan ke file baru, atau gunakan --replace"),
     "png_failed": ("could not render the PNG ({detail}); make sure Chromium is installed on the server and retry",

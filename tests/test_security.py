@@ -19,9 +19,6 @@ ALLOWED = {
     "', '.join((str(i + 1) for i in range(len(select))))": "metrics: GROUP BY positions 1..n of the fixed select list",
     "sql": "metrics.trend: the query _completion_sql builds (its own interpolations are checked here)",
     "window": "metrics.trend: an OVER clause of column names from the fixed GROUPS table",
-    "_literal(out)": "backup: EXPORT DATABASE takes no parameters; the path is quoted by _literal",
-    "_literal(source)": "backup: IMPORT takes no parameters; quoted by _literal",
-    "_literal(source / (table + '.parquet'))": "backup: path quoted by _literal; table checked against [a-z_]+",
 }
 
 

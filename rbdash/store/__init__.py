@@ -53,7 +53,9 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
     """The database (a DuckDB file or a PostgreSQL server) plus the discipline to use it from several
     threads and processes."""
 
-    def __init__(self, path=DEFAULT_DB, busy_timeout=20.0):
+    def __init__(self, path=DEFAULT_DB, busy_timeout=20.0, schema_version=None):
+        """``schema_version``: migrate only that far (a restore loads an older backup's tables into
+        the schema they were taken from, then migrates the rest); else to the newest."""
         location = check_db_path(path)
         self.busy_timeout = busy_timeout
         self._local = threading.local()
@@ -67,7 +69,7 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
             from rbdash.store.pg import PgBackend
             self._backend = PgBackend(location)
         self.path = self._backend.path  # the file, or the server URL without its password
-        self.migrate()
+        self.migrate(schema_version)
 
     @property
     def backend(self) -> str:
@@ -154,13 +156,14 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
             return self._backend.data_version(con)
 
     # -- schema ---------------------------------------------------------------------------------
-    def migrate(self) -> None:
+    def migrate(self, until=None) -> None:
+        """Run the migrations not yet run, up to version ``until`` (default: all)."""
         with self.transaction() as con:
             run(con, """CREATE TABLE IF NOT EXISTS migrations (
                 version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)""")
             done = {r[0] for r in con.execute("SELECT version FROM migrations").fetchall()}
             for version, description, statements in MIGRATIONS:
-                if version in done:
+                if version in done or until is not None and version > until:
                     continue
                 for sql in self._backend.before_migration(version):
                     run(con, sql)
