@@ -21,12 +21,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from app_fixtures import empty_db, warm_server  # noqa: F401 (fixtures)
 from conftest import HAVE_SHARED, NO_SHARED, ROOT, SCORE_TOOL, SHARED
 from rbdash import demo
 from rbdash.demo.layouts import LAYOUTS
 from rbdash.demo.ods import ods_bytes
 from rbdash.errors import UnreadableFile
 from rbdash.excel import WORKBOOK_SUFFIXES, open_book, parse_workbook, workbook_files
+from rbdash.store import Store
+from test_app import start
 from test_excel_container import measured_parse, member_data_span, rewrite
 
 ODS_FAMILIES = tuple(f for f in demo.ALL_FAMILIES if LAYOUTS[f].container == "xlsx")
@@ -453,6 +456,20 @@ def test_cli_parses_an_ods_plan(base):
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
     assert (out["satker"], out["year"], out["source_name"]) == ("KPU Kota Tidore Kepulauan", 2024, base.name)
+
+
+def test_the_upload_page_takes_an_ods_plan(empty_db, warm_server, base):  # noqa: F811 (fixtures)
+    at = start("pages/impor.py")
+    assert "ods" in {t.lstrip(".") for t in at.file_uploader[0].allowed_type}
+    assert any("LibreOffice Calc (.ods)" in c.value for c in at.caption)
+    at.text_input(key="petugas").input("Siti")
+    at.file_uploader[0].set_value([(base.name, base.read_bytes(), "application/vnd.oasis.opendocument.spreadsheet")])
+    at.run()
+    assert not at.exception and not at.error
+    assert any("KPU Kota Tidore Kepulauan" in m.value and "tahun **2024**" in m.value for m in at.markdown)
+    at.button(key="confirm_import").click().run()
+    assert at.dataframe[0].value.set_index("File")["Hasil"].to_dict() == {base.name: "berhasil"}
+    assert Store(empty_db).counts()["plan_versions"] == 1
 
 
 # --- the LibreOffice-saved fixtures ---------------------------------------------------------------
