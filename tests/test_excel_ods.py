@@ -450,12 +450,26 @@ def test_folder_imports_take_ods_files(tmp_path):
     assert [p.name for p in workbook_files([tmp_path])] == ["a.ods", "b.ODS", "c.xlsx"]
 
 
-def test_cli_parses_an_ods_plan(base):
+def test_cli_parses_and_imports_ods_plans(base, tmp_path):
+    """`parse` reads an .ods; `import` of a folder takes its .ods files (a damaged one refused in one
+    line, exit 2) and leaves other OpenDocument files alone."""
     p = subprocess.run([sys.executable, "-m", "rbdash", "parse", "--json", str(base)], cwd=ROOT,
                        capture_output=True, text=True, timeout=120, check=False)
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
     assert (out["satker"], out["year"], out["source_name"]) == ("KPU Kota Tidore Kepulauan", 2024, base.name)
+    folder = tmp_path / "kiriman"
+    folder.mkdir()
+    (folder / base.name).write_bytes(base.read_bytes())
+    (folder / "rusak.ods").write_bytes(base.read_bytes()[:5000])
+    (folder / "surat.odt").write_bytes(b"not read")
+    p = subprocess.run([sys.executable, "-m", "rbdash", "import", "--db", str(tmp_path / "rb.duckdb"), str(folder)],
+                       cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    lines = p.stdout.splitlines()
+    assert p.returncode == 2 and len(lines) == 2, (p.stdout, p.stderr)
+    assert lines[0].startswith(f"{folder / base.name}: ok: KPU Kota Tidore Kepulauan 2024 version 1, ")
+    assert lines[1].startswith(f"{folder / 'rusak.ods'}: refused: the file is truncated or damaged (")
+    assert "Traceback" not in p.stderr
 
 
 def test_the_upload_page_takes_an_ods_plan(empty_db, warm_server, base):  # noqa: F811 (fixtures)

@@ -170,6 +170,7 @@ class _Runs:
         self.name, self.style = name, style
         self.next_row = 1
         self.values = []    # (r0, r1, c0, c1, value)
+        self.row_runs = []  # (r0, r1) of every row element
         self.spans = []     # (r0, r1, c0, c1, columns spanned, rows spanned)
         self.styled = []    # (r0, r1, row default style, [(c0, c1, cell style, text style)])
         self.columns = []   # (c0, c1, default cell style)
@@ -187,6 +188,7 @@ class _Runs:
         m = _count(el.get(ROWS_REPEATED))
         r0, r1 = self.next_row, self.next_row + m - 1
         self.next_row += m
+        self.row_runs.append((r0, r1))
         c, styled = 1, []
         for cell in el:
             tag = cell.tag
@@ -212,27 +214,33 @@ class _Runs:
     def grid(self):
         """(rows, merges, stray) inside the plan block: rows of values from A1 to the block's last
         value cell, merged ranges 0-based, and (count, row, col) of the first value cell left out,
-        or None."""
+        or None.  The rows of one repeated row element are one list (readers never change rows):
+        a value filled down a million rows costs one row, not a million."""
         if not self.values:
             return [], [], None
         rows = _distinct([(r0, r1) for r0, r1, _, _, _ in self.values], extent.MAX_ROWS)
         cols = _distinct([(c0, c1) for _, _, c0, c1, _ in self.values], extent.MAX_COLS)
         max_row, max_col = extent.block(rows, cols)
-        grid = [[None] * max_col for _ in range(max_row)]
+        lines = {}  # r0 of a row element -> its row
         count, first = 0, None
         for r0, r1, c0, c1, value in self.values:
-            rr, cc = min(r1, max_row), min(c1, max_col)
-            for r in range(r0, rr + 1):
-                line = grid[r - 1]
-                for c in range(c0, cc + 1):
-                    line[c - 1] = value
-            inside = max(0, rr - r0 + 1) * max(0, cc - c0 + 1)
+            cc = min(c1, max_col)
+            if r0 <= max_row and c0 <= cc:
+                line = lines.setdefault(r0, [None] * max_col)
+                line[c0 - 1:cc] = [value] * (cc - c0 + 1)
+            inside = max(0, min(r1, max_row) - r0 + 1) * max(0, cc - c0 + 1)
             out = (r1 - r0 + 1) * (c1 - c0 + 1) - inside
             if out:
                 count += out
                 at = (r0, c0) if r0 > max_row else (r0, max(c0, max_col + 1)) if c1 > max_col else \
                     (max_row + 1, c0)
                 first = at if first is None else min(first, at)
+        grid = []
+        for r0, r1 in self.row_runs:
+            if r0 > max_row:
+                break
+            line = lines.get(r0) or [None] * max_col
+            grid.extend([line] * (min(r1, max_row) - r0 + 1))
         merges = []
         for r0, r1, c0, c1, cs, rs in self.spans:
             for r in range(r0, min(r1, max_row) + 1):
