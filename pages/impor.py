@@ -87,10 +87,12 @@ def render():
         st.info("Anda belum masuk atau masuk sebagai pemantau: hanya dapat melihat. Masuk dengan akun operator "
                 "di panel samping untuk mengimpor rencana aksi.", icon=":material/lock:")
         return
-    st.caption("Unggah satu atau beberapa workbook Excel (.xlsx, .xlsm atau .xls) atau dokumen Word (.docx: "
-               "keputusan dengan tabel rencana aksi di lampirannya). Periksa hasil bacaan, lalu konfirmasi.")
+    st.caption("Unggah satu atau beberapa rencana aksi: workbook Excel (.xlsx, .xlsm atau .xls), "
+               "LibreOffice Calc (.ods) atau dokumen Word (.docx: keputusan dengan tabel rencana aksi di "
+               "lampirannya). Yang dibaca: isi sel, sel gabungan, warna latar sel, tanda centang (juga huruf "
+               "Wingdings), hasil rumus yang tersimpan, dan tanggal. Periksa hasil bacaan, lalu konfirmasi.")
     generation = st.session_state.setdefault("upload_generation", 0)
-    files = st.file_uploader("File rencana aksi", type=["xlsx", "xlsm", "xls", "docx"],
+    files = st.file_uploader("File rencana aksi", type=["xlsx", "xlsm", "xls", "ods", "docx"],
                              accept_multiple_files=True, key=f"upload_{generation}",
                              help=f"Seret file ke sini atau klik untuk memilih. Batas {MAX_FILE_MB} MB per file.")
     if not files:

@@ -161,7 +161,8 @@ def file_suffix(family: str) -> str:
 
 def generate(path, family: str, satker: str, year: int, seed: int, *, variation: dict | None = None) -> dict:
     """Write one workbook of `family` for `satker`; return its truth (fixtures' *.truth.json format; text
-    schedules add `schedule_text` to each record).  A path ending in .xls writes Excel 97-2003."""
+    schedules add `schedule_text` to each record).  A path ending in .xls writes Excel 97-2003, .ods
+    OpenDocument (rbdash.demo.ods)."""
     var = resolve_variation(family, seed, variation)
     lay = LAYOUTS[family]
     path = Path(path)

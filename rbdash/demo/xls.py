@@ -85,12 +85,15 @@ def _save_xls(wb: Workbook, path: Path) -> None:
 
 
 def save(wb: Workbook, path) -> Path:
-    """Save an openpyxl workbook as .xlsx, or as Excel 97-2003 when the path ends in .xls (tests build
-    small legacy quirk workbooks with it)."""
+    """Save an openpyxl workbook as .xlsx, as Excel 97-2003 when the path ends in .xls (tests build
+    small legacy quirk workbooks with it), as OpenDocument when it ends in .ods (rbdash.demo.ods)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".xls":
         _save_xls(wb, path)
+    elif path.suffix.lower() == ".ods":
+        from rbdash.demo.ods import ods_bytes
+        path.write_bytes(ods_bytes(wb))
     else:
         path.write_bytes(_xlsx_bytes(wb))
     return path

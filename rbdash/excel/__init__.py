@@ -32,7 +32,7 @@ from rbdash.excel.table import find_table
 from rbdash.model import Activity, PlanWarning, Plan, make_warning  # noqa: F401 - re-exported
 
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".docx")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".docx")
 
 
 def workbook_files(paths: Iterable[str | Path]) -> Iterator[Path]:

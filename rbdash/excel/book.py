@@ -15,7 +15,6 @@ from typing import Protocol
 from rbdash.errors import UnreadableFile
 from rbdash.excel import extent
 from rbdash.excel.container import _short, check_container
-from rbdash.model import make_warning
 
 
 class Styles(Protocol):
@@ -82,6 +81,9 @@ def open_book(data: bytes, name: str) -> Book:
     found = check_container(data)
     if found.kind in ("xlsx", "xls"):
         return open_spreadsheet(data, found.parts)
+    if found.kind == "ods":
+        from rbdash.excel.ods import open_ods
+        return open_ods(found)
     if found.kind == "docx":
         from rbdash.excel.docx import open_docx
         return open_docx(found)
@@ -105,8 +107,7 @@ def open_spreadsheet(data, parts):
         if legacy and re.search(r"password|encrypt", str(exc), re.I):
             raise UnreadableFile("encrypted") from None
         raise UnreadableFile(damaged, detail=_short(exc)) from None
-    warnings = [make_warning("stray_cells", sheet, row, col, count=count, cell=ref)
-                for sheet, (count, row, col, ref) in strays.items()]
+    warnings = [extent.stray_warning(sheet, *stray) for sheet, stray in strays.items()]
     sheets = []
     for meta in metas:
         if meta.typ != pc.SheetTypeEnum.WorkSheet:

@@ -152,3 +152,8 @@ def _text_kind(data):
 def _short(exc):
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:120]
+
+
+# Public names for the container readers of other modules (excel/ods.py, ...).
+DAMAGED = _DAMAGED
+detail_of = _short

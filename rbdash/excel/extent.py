@@ -12,6 +12,8 @@ import io
 import re
 import zipfile
 
+from rbdash.model import make_warning
+
 ROW_GAP = 1000      # this many empty rows end the plan block; whatever lies beyond is stray
 COL_GAP = 50        # the same for empty columns
 MAX_COLS = 512      # no plan table is wider (a weekly monev grid is ~110 columns)
@@ -49,6 +51,20 @@ def _limit(values, gap, cap):
     return min(last, cap)
 
 
+def block(rows, cols):
+    """(max_row, max_col) of the plan block of a sheet whose value cells lie in ``rows`` and ``cols``
+    (1-based, sorted, distinct).  Every reader bounds its sheets by this one rule; a reader that
+    never expands a repeated cell may pass MAX_ROWS + 1 / MAX_COLS + 1 for any coordinate beyond the
+    caps (the rule stops at the first of them)."""
+    return _limit(rows, ROW_GAP, MAX_ROWS), _limit(cols, COL_GAP, MAX_COLS)
+
+
+def stray_warning(sheet, count, row, col):
+    """The located warning for ``count`` value cells left out of ``sheet``, the first at 1-based
+    (``row``, ``col``)."""
+    return make_warning("stray_cells", sheet, row, col, count=count, cell=f"{_col_letters(col)}{row}")
+
+
 def bounds(xml):
     """(max_row, max_col, [(row, col) of value cells beyond]) of a worksheet's plan block, or None
     when every value cell lies inside it."""
@@ -59,8 +75,7 @@ def bounds(xml):
             cols.add(_col_number(m.group(1)))
     if not rows:
         return None
-    max_row = _limit(sorted(rows), ROW_GAP, MAX_ROWS)
-    max_col = _limit(sorted(cols), COL_GAP, MAX_COLS)
+    max_row, max_col = block(sorted(rows), sorted(cols))
     if max(rows) <= max_row and max(cols) <= max_col and min(rows) >= 1:
         return None
     stray = [(int(m.group(2)), _col_number(m.group(1))) for m in _REF.finditer(xml) if not m.group(3)]
@@ -79,8 +94,8 @@ def _trimmed(xml, max_row, max_col):
 
 
 def trim(data, parts):
-    """(bytes for the reader, {sheet name: (count, row, column, ref) of the first stray cell}) — ``data`` itself when nothing
-    lies far away.  ``parts`` are the worksheet XMLs by path (from ``check_container``)."""
+    """(bytes for the reader, {sheet name: (count, row, column) of the first stray cell}) — ``data``
+    itself when nothing lies far away.  ``parts`` are the worksheet XMLs by path (from ``check_container``)."""
     found = {path: b for path, xml in parts.items() if (b := bounds(xml))}
     if not found:
         return data, {}
@@ -97,7 +112,7 @@ def trim(data, parts):
     strays = {}
     for path, (_, _, cells) in found.items():
         r, c = min(cells)
-        strays[names.get(path, path)] = (len(cells), r, c, f"{_col_letters(c)}{r}")
+        strays[names.get(path, path)] = (len(cells), r, c)
     return out.getvalue(), strays
 
 
