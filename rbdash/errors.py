@@ -101,6 +101,13 @@ MESSAGES = {
                   "'RENCANA AKSI RB KPU KOTA X TAHUN 2024'"),
     "no_year": ("the plan year was not found in the title rows; add e.g. 'TAHUN 2024' to the title",
                 "tahun rencana tidak ditemukan di judul; tambahkan misalnya 'TAHUN 2024' pada judul"),
+    "not_rb_plan": ("this does not look like an RB action plan: the workbook names no KPU office (only the file "
+                    "name does) and {matched} of its {count} activities match a kegiatan of the RB change areas; if it "
+                    "is one, add a title such as 'RENCANA AKSI RB KPU KABUPATEN X TAHUN 2026'",
+                    "file ini tampaknya bukan rencana aksi RB: workbook tidak menyebut satker KPU (hanya nama "
+                    "file-nya) dan hanya {matched} dari {count} kegiatannya yang cocok dengan kegiatan area perubahan "
+                    "RB; bila memang rencana aksi RB, tambahkan judul seperti 'RENCANA AKSI RB KPU KABUPATEN X "
+                    "TAHUN 2026'"),
     "db_busy": ("the database is busy (another import is writing); try again in a moment",
                 "basis data sedang dipakai proses lain (impor berjalan); coba lagi sebentar lagi"),
     "db_url": ("'{path}' is not a database rbdash can use: give a DuckDB file path or a postgresql:// URL",
@@ -281,6 +288,10 @@ WARNINGS = {
     "satker_from_signature": ("office name taken from the signature block under the table",
                               "nama satker diambil dari blok tanda tangan di bawah tabel"),
     "satker_from_filename": ("office name taken from the file name", "nama satker diambil dari nama file"),
+    "not_rb_plan_kept": ("imported on an admin's request although it does not look like an RB action plan (no KPU "
+                         "office named in the workbook, {matched} of {count} activities match the RB catalogue)",
+                         "diimpor atas permintaan admin walaupun tampaknya bukan rencana aksi RB (workbook tidak "
+                         "menyebut satker KPU, {matched} dari {count} kegiatan cocok dengan katalog RB)"),
     "year_from_filename": ("year taken from the file name", "tahun diambil dari nama file"),
 }
 
