@@ -35,6 +35,14 @@ def parse_uploads(files):
     return [cache[key] for key in keys]
 
 
+def parse_anyway(f):
+    """An admin's "Impor tetap" for a file refused as not an RB action plan: parsed again keeping
+    the plan (with a warning saying so), through the same workers and parser."""
+    key = (f.name, hashlib.sha256(f.getvalue()).hexdigest())
+    parsed = next(importing.parse_sources([(f.name, f.getvalue())], allow_non_rb=True))
+    st.session_state["parsed_uploads"][key] = (parsed, importing.preview_frames(parsed.plan) if parsed.plan else None)
+
+
 def show_preview(parsed, frames, status, version):
     plan = parsed.plan
     with st.container(border=True):
@@ -104,9 +112,16 @@ def render():
     st.session_state.pop("import_results", None)
     items = parse_uploads(files)
     to_import = 0
-    for parsed, frames in items:
+    for i, (f, (parsed, frames)) in enumerate(zip(files, items)):
         if parsed.plan is None:
             st.error(f"{md(parsed.name)}: {md(parsed.error.message_id)}", icon=":material/block:")
+            if parsed.error.code == "not_rb_plan" and user.role == "admin":
+                if st.button("Impor tetap", key=f"anyway_{i}", icon=":material/warning:",
+                             help="Baca file ini sebagai rencana aksi walaupun tidak dikenali sebagai rencana "
+                                  "aksi RB (khusus admin); hasilnya ditampilkan dulu sebelum diimpor."):
+                    with st.spinner("Membaca ulang…"):
+                        parse_anyway(f)
+                    st.rerun()
             continue
         if not user.may_write(parsed.plan.satker, regions.level_and_province(parsed.plan.satker)[1]):
             st.error(f"{md(parsed.name)}: {md(user.label)} tidak berwenang mengimpor rencana {md(parsed.plan.satker)}",

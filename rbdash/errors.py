@@ -34,6 +34,33 @@ MESSAGES = {
                      "save it as 'Excel Workbook (.xlsx)'",
                      "file ini teks (CSV) yang diberi nama Excel, bukan workbook; buka di Excel lalu simpan sebagai "
                      "'Excel Workbook (.xlsx)'"),
+    "powerpoint": ("this is a PowerPoint presentation, not a workbook; upload the action plan's Excel workbook (.xlsx)",
+                   "file ini presentasi PowerPoint, bukan workbook Excel; unggah workbook Excel (.xlsx) rencana "
+                   "aksinya"),
+    "visio": ("this is a Visio drawing, not a workbook; upload the action plan's Excel workbook (.xlsx)",
+              "file ini gambar Visio, bukan workbook Excel; unggah workbook Excel (.xlsx) rencana aksinya"),
+    "publisher": ("this is a Publisher document, not a workbook; upload the action plan's Excel workbook (.xlsx)",
+                  "file ini dokumen Publisher, bukan workbook Excel; unggah workbook Excel (.xlsx) rencana aksinya"),
+    "outlook": ("this is an Outlook e-mail message (.msg), not a workbook; save the workbook attached to it and "
+                "upload that",
+                "file ini pesan e-mail Outlook (.msg), bukan workbook Excel; simpan workbook yang dilampirkan di "
+                "dalamnya lalu unggah file itu"),
+    "other_office": ("this is an Office 97-2003 file that holds no workbook; upload the action plan's Excel "
+                     "workbook (.xlsx)",
+                     "file ini file Office 97-2003 yang tidak berisi workbook; unggah workbook Excel (.xlsx) "
+                     "rencana aksinya"),
+    "xlsb": ("this is an Excel Binary Workbook (.xlsb), which rbdash does not read; open it in Excel and save it "
+             "as 'Excel Workbook (.xlsx)'",
+             "file ini Excel Binary Workbook (.xlsb) yang tidak dapat dibaca rbdash; buka di Excel lalu simpan "
+             "sebagai 'Excel Workbook (.xlsx)'"),
+    "spreadsheetml": ("this is an Excel 2003 XML spreadsheet (XML Spreadsheet 2003), which rbdash does not read; "
+                      "open it in Excel and save it as 'Excel Workbook (.xlsx)'",
+                      "file ini spreadsheet XML Excel 2003 (XML Spreadsheet 2003) yang tidak dapat dibaca rbdash; "
+                      "buka di Excel lalu simpan sebagai 'Excel Workbook (.xlsx)'"),
+    "excel_2_4": ("this is an Excel 2.0-4.0 file (before Excel 97), which rbdash does not read; open it in Excel "
+                  "and save it as 'Excel Workbook (.xlsx)'",
+                  "file ini file Excel 2.0-4.0 (sebelum Excel 97) yang tidak dapat dibaca rbdash; buka di Excel "
+                  "lalu simpan sebagai 'Excel Workbook (.xlsx)'"),
     "not_excel": ("not an Excel workbook (.xlsx, .xlsm or .xls; unknown content); save the plan as .xlsx",
                   "bukan file Excel (.xlsx, .xlsm atau .xls; isi tidak dikenal); simpan rencana aksi sebagai .xlsx"),
     "truncated": ("the file is truncated or damaged ({detail}); copy or download it again",
@@ -84,6 +111,13 @@ MESSAGES = {
                   "'RENCANA AKSI RB KPU KOTA X TAHUN 2024'"),
     "no_year": ("the plan year was not found in the title rows; add e.g. 'TAHUN 2024' to the title",
                 "tahun rencana tidak ditemukan di judul; tambahkan misalnya 'TAHUN 2024' pada judul"),
+    "not_rb_plan": ("this does not look like an RB action plan: the workbook names no KPU office (only the file "
+                    "name does) and {matched} of its {count} activities match a kegiatan of the RB change areas; if it "
+                    "is one, add a title such as 'RENCANA AKSI RB KPU KABUPATEN X TAHUN 2026'",
+                    "file ini tampaknya bukan rencana aksi RB: workbook tidak menyebut satker KPU (hanya nama "
+                    "file-nya) dan hanya {matched} dari {count} kegiatannya yang cocok dengan kegiatan area perubahan "
+                    "RB; bila memang rencana aksi RB, tambahkan judul seperti 'RENCANA AKSI RB KPU KABUPATEN X "
+                    "TAHUN 2026'"),
     "db_busy": ("the database is busy (another import is writing); try again in a moment",
                 "basis data sedang dipakai proses lain (impor berjalan); coba lagi sebentar lagi"),
     "db_url": ("'{path}' is not a database rbdash can use: give a DuckDB file path or a postgresql:// URL",
@@ -103,7 +137,7 @@ MESSAGES = {
     "duckdb_only": ("'{command}' works on a DuckDB file; on PostgreSQL use the server's own tools ({tool})",
                     "'{command}' hanya untuk file DuckDB; di PostgreSQL gunakan alat server ({tool})"),
     "db_path": ("cannot use '{path}' as the database file ({detail})",
-                "'{path}' tidak dapat dipakai sebagai file basis data ({detail})"),
+                "'{path}' tidak dapat dipakai sebagai file basis data (periksa izin dan lokasi file)"),
     "db_not_duckdb": ("'{path}' exists but is not a DuckDB database; choose another file",
                       "'{path}' sudah ada tetapi bukan basis data DuckDB; pilih file lain"),
     "db_unreadable": ("the database file cannot be read ({detail}); restore it from a backup",
@@ -303,6 +337,10 @@ WARNINGS = {
     "satker_from_signature": ("office name taken from the signature block under the table",
                               "nama satker diambil dari blok tanda tangan di bawah tabel"),
     "satker_from_filename": ("office name taken from the file name", "nama satker diambil dari nama file"),
+    "not_rb_plan_kept": ("imported on an admin's request although it does not look like an RB action plan (no KPU "
+                         "office named in the workbook, {matched} of {count} activities match the RB catalogue)",
+                         "diimpor atas permintaan admin walaupun tampaknya bukan rencana aksi RB (workbook tidak "
+                         "menyebut satker KPU, {matched} dari {count} kegiatan cocok dengan katalog RB)"),
     "year_from_filename": ("year taken from the file name", "tahun diambil dari nama file"),
 }
 

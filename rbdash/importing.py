@@ -72,12 +72,13 @@ def find_files(paths) -> list[Path]:
     return list(workbook_files(paths))
 
 
-def parse_sources(sources, workers: int = 2):
+def parse_sources(sources, workers: int = 2, allow_non_rb: bool = False):
     """Parsed per source (paths or ``(name, bytes)`` pairs), in order, each parsed in a worker
-    process with a memory cap and a time limit (rbdash.workers)."""
+    process with a memory cap and a time limit (rbdash.workers).  ``allow_non_rb``: an admin's
+    "import anyway" for files refused as not an RB action plan."""
     from rbdash.workers import ParserPool
     sources = list(sources)
-    with ParserPool(workers=min(workers, len(sources)) or 1) as pool:
+    with ParserPool(workers=min(workers, len(sources)) or 1, allow_non_rb=allow_non_rb) as pool:
         for source, plan, error in pool.parse(sources):
             yield Parsed(source[0] if isinstance(source, tuple) else source, plan, error)
 

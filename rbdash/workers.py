@@ -93,7 +93,7 @@ def _parse(header: dict, payload: bytes) -> dict:
         source = header["path"] if header.get("path") else payload
         if header.get("path") and not Path(source).is_file():
             raise UnreadableFile("no_such_file")
-        plan = parse_workbook(source, name=name)
+        plan = parse_workbook(source, name=name, allow_non_rb=bool(header.get("allow_non_rb")))
         return {"ok": True, "plan": plan.to_dict()}
     except RbdashError as exc:
         return {"ok": False, "error": error_to_dict(exc)}
@@ -141,12 +141,12 @@ class _Worker:
                                      start_new_session=True)
         self.task = None      # (index, started)
 
-    def send(self, index, item):
+    def send(self, index, item, allow_non_rb=False):
         name, path, data, _ = item
         self.task = (index, time.monotonic())
         try:
-            _write_frame(self.proc.stdin, {"id": index, "name": name, "path": str(path) if path else None},
-                         data or b"")
+            _write_frame(self.proc.stdin, {"id": index, "name": name, "path": str(path) if path else None,
+                                           "allow_non_rb": allow_non_rb}, data or b"")
         except (BrokenPipeError, OSError):
             pass  # it died: the read side reports it
 
@@ -169,11 +169,13 @@ class ParserPool:
 
     ``items`` are paths or ``(name, bytes)`` pairs; results come back in input order, each with a
     Plan or the RbdashError that refused the file (never an exception for a bad file).
+    ``allow_non_rb`` keeps plans that do not look like RB action plans (``excel.rb_plan``).
     """
 
-    def __init__(self, workers: int = 2, memory_mb: int = MEMORY_MB, timeout: float = TIMEOUT_S):
+    def __init__(self, workers: int = 2, memory_mb: int = MEMORY_MB, timeout: float = TIMEOUT_S,
+                 allow_non_rb: bool = False):
         self.size = max(1, workers)
-        self.memory_mb, self.timeout = memory_mb, timeout
+        self.memory_mb, self.timeout, self.allow_non_rb = memory_mb, timeout, allow_non_rb
         self._workers: list[_Worker] = []
         self.restarts = 0
 
@@ -198,7 +200,7 @@ class ParserPool:
         idle = list(self._workers)
         while next_out < len(items):
             while idle and next_item < len(items):
-                idle.pop().send(next_item, items[next_item])
+                idle.pop().send(next_item, items[next_item], self.allow_non_rb)
                 next_item += 1
             busy = [w for w in self._workers if w.task is not None]
             now = time.monotonic()

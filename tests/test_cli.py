@@ -167,8 +167,8 @@ BAD = [
      "the file is truncated or damaged (File is not a zip file); copy or download it again"),
     ("encrypted", _encrypted(), "the file is password-protected; open it in Excel or Word, remove the password "
                                "(File > Info > Protect Workbook or Protect Document) and save again"),
-    ("damaged_xls", _damaged_xls(), "the .xls (Excel 97-2003) workbook is damaged or not a workbook "
-                                    "(Cannot detect file format); open it in Excel and save it again as .xlsx"),
+    ("damaged_xls", _damaged_xls(), "the .xls (Excel 97-2003) workbook is damaged or not a workbook (bytes length "
+                                    "not a multiple of item size); open it in Excel and save it again as .xlsx"),
     ("plain_zip", _plain_zip(), "this is a plain ZIP archive, not an Excel workbook; extract it and upload "
                                 "the .xlsx inside"),
     ("picture", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "this is a PNG picture renamed to .xlsx, not a workbook"),

@@ -54,19 +54,22 @@ def read_bytes(source: str | Path | bytes | BinaryIO) -> bytes:
     return Path(source).read_bytes()
 
 
-def parse_workbook(source: str | Path | bytes | BinaryIO, name: str | None = None) -> Plan:
-    """Parse a workbook (path, bytes or file object) into a Plan; raise UnreadableFile/NoPlanFound."""
+def parse_workbook(source: str | Path | bytes | BinaryIO, name: str | None = None, *,
+                   allow_non_rb: bool = False) -> Plan:
+    """Parse a workbook (path, bytes or file object) into a Plan; raise UnreadableFile/NoPlanFound.
+    ``allow_non_rb``: keep a plan that does not look like an RB action plan (an admin's "import
+    anyway"), with a warning, instead of refusing it."""
     data = read_bytes(source)
     if name is None:
         name = Path(source).name if isinstance(source, (str, Path)) else "upload.xlsx"
     book = open_book(data, name)
     try:
-        return parse_book(book, name, hashlib.sha256(data).hexdigest())
+        return parse_book(book, name, hashlib.sha256(data).hexdigest(), allow_non_rb=allow_non_rb)
     finally:
         book.close()
 
 
-def parse_book(book: Book, name: str, sha256: str) -> Plan:
+def parse_book(book: Book, name: str, sha256: str, *, allow_non_rb: bool = False) -> Plan:
     """The plan held by an opened container: every visible sheet's table, the office and the year
     from the titles (then the signature block, then the file name)."""
     warnings, activities, titles = list(book.warnings), [], list(book.texts)
@@ -127,8 +130,26 @@ def parse_book(book: Book, name: str, sha256: str) -> Plan:
         raise NoPlanFound("no_satker")
     if year is None:
         raise NoPlanFound("no_year")
-    return Plan(satker=satker, year=year, activities=activities, warnings=warnings, source_name=name,
-                sha256=sha256, as_of_month=find_as_of(titles), has_realization=has_real)
+    return rb_plan(Plan(satker=satker, year=year, activities=activities, warnings=warnings, source_name=name,
+                        sha256=sha256, as_of_month=find_as_of(titles), has_realization=has_real), allow_non_rb)
+
+
+def rb_plan(plan: Plan, allow_non_rb: bool = False) -> Plan:
+    """``plan``, unless it does not look like an RB action plan: the workbook names no KPU office
+    (the office came from the file name) and its activities show no RB change area — none placed
+    in an area by the file, fewer than half matching a kegiatan of the standard catalogue (a real
+    plan matches 90-100%; a budget-output tracker saved under a KPU plan's name, none).  Then it
+    is refused as ``not_rb_plan``, or kept with a warning when an admin imports it anyway."""
+    if not any(w.type == "satker_from_filename" for w in plan.warnings):
+        return plan
+    acts = plan.activities
+    matched = sum(1 for a in acts if a.catalogue_code)
+    if any(a.area_source != "catalogue" for a in acts) or matched * 2 >= len(acts):
+        return plan
+    if not allow_non_rb:
+        raise NoPlanFound("not_rb_plan", matched=matched, count=len(acts))
+    plan.warnings.append(make_warning("not_rb_plan_kept", matched=matched, count=len(acts)))
+    return plan
 
 
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|\\\\)", re.I)

@@ -1,14 +1,14 @@
 """What every container reader gives the parser: a Book of Sheets (cell values, merged ranges,
 visibility) and a styles object answering for fills and fonts.
 
-The plan is read from these alone, whatever the file was: .xlsx/.xlsm and .xls here (values from
-python-calamine), and the other containers in their own modules.  A reader that is not a
+The plan is read from these alone, whatever the file was: .xlsx/.xlsm here (values from
+python-calamine), .xls in ``xls``, and the other containers in their own modules.  A reader that is not a
 spreadsheet (a Word table, a PDF page) says where each row came from in ``Sheet.origins`` so every
 activity keeps a provenance the user can find in the original.
 """
 
 import io
-import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -79,8 +79,11 @@ class Book:
 def open_book(data: bytes, name: str) -> Book:
     """Read the container in ``data`` (after the safety checks of ``check_container``)."""
     found = check_container(data)
-    if found.kind in ("xlsx", "xls"):
-        return open_spreadsheet(data, found.parts)
+    if found.kind == "xlsx":
+        return open_spreadsheet(found.package or data, found.parts)
+    if found.kind == "xls":
+        from rbdash.excel.xls import open_xls
+        return open_xls(data, found.stream)
     if found.kind == "ods":
         from rbdash.excel.ods import open_ods
         return open_ods(found)
@@ -91,23 +94,24 @@ def open_book(data: bytes, name: str) -> Book:
 
 
 def open_spreadsheet(data, parts):
-    """An .xlsx/.xlsm (``parts`` = its worksheet XML) or a legacy .xls (``parts`` is None): values
-    from python-calamine, fills and fonts from the package XML or xlrd."""
+    """An .xlsx/.xlsm (``parts`` = its worksheet XML by path): cells far from the plan trimmed
+    away (``extent``), values from python-calamine, fills and fonts from the package XML."""
     from rbdash.excel.styles import _Styles
-    from rbdash.excel.xls import XlsStyles
+
+    readable, strays = extent.trim(data, parts)
+    warnings = [o.warning(sheet) for sheet, o in strays.items()]
+    sheets, names = read_calamine(readable, "unreadable")
+    return Book(sheets, _Styles(data), warnings, names=names)
+
+
+def read_calamine(data, damaged):
+    """(sheets, every sheet's name) of a workbook read by python-calamine: each worksheet's values
+    and merged ranges (hidden ones without their cells); a failure is refused as ``damaged``."""
     import python_calamine as pc
 
-    legacy = parts is None
-    readable, strays = (data, {}) if legacy else extent.trim(data, parts)
-    damaged = "xls_damaged" if legacy else "unreadable"
-    try:
-        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(readable))
+    with calamine_errors(damaged):
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
         metas = list(wb.sheets_metadata)
-    except Exception as exc:  # calamine raises its own error types for every damage kind
-        if legacy and re.search(r"password|encrypt", str(exc), re.I):
-            raise UnreadableFile("encrypted") from None
-        raise UnreadableFile(damaged, detail=_short(exc)) from None
-    warnings = [extent.stray_warning(sheet, *stray) for sheet, stray in strays.items()]
     sheets = []
     for meta in metas:
         if meta.typ != pc.SheetTypeEnum.WorkSheet:
@@ -115,12 +119,28 @@ def open_spreadsheet(data, parts):
         if meta.visible != pc.SheetVisibleEnum.Visible:
             sheets.append(Sheet(meta.name, None, visible=False))
             continue
-        try:
+        with calamine_errors(damaged):
             ws = wb.get_sheet_by_name(meta.name)
             rows = ws.to_python(skip_empty_area=False)
             merges = list(ws.merged_cell_ranges or ())
-        except Exception as exc:
-            raise UnreadableFile(damaged, detail=_short(exc)) from None
         sheets.append(Sheet(meta.name, [[None if v == "" else v for v in row] for row in rows], merges))
-    return Book(sheets, XlsStyles(data) if legacy else _Styles(data), warnings,
-                names=[meta.name for meta in metas])
+    return sheets, [meta.name for meta in metas]
+
+
+@contextmanager
+def calamine_errors(code):
+    """calamine's failures as the refusal ``code``: its own error types for every damage kind
+    (a password as ``encrypted``), and a Rust panic inside it, which pyo3 raises as
+    ``PanicException`` — a BaseException that ``except Exception`` lets through, so it is caught
+    here by name (the worker pool would otherwise only see a parse that died)."""
+    import python_calamine as pc
+    try:
+        yield
+    except pc.PasswordError:
+        raise UnreadableFile("encrypted") from None
+    except Exception as exc:
+        raise UnreadableFile(code, detail=_short(exc)) from None
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise  # KeyboardInterrupt, SystemExit
+        raise UnreadableFile(code, detail=_short(exc)) from None

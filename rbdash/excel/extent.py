@@ -2,15 +2,17 @@
 
 A value reader expands a sheet into a dense grid from A1 to its farthest cell: one character typed
 by accident in XFD1048576 (Ctrl+End, a whole-sheet paste) asks for 16,384 x 1,048,576 cells and
-aborts the process.  Before any reader sees a sheet, its cell references are scanned (a regex over
-the XML, cost linear in the cells present); cells far away from the block that holds the plan are
-dropped from a copy of the package given to the reader, and each sheet that lost some gets a
-located warning.  The original bytes (hash, fills) are untouched.
+aborts the process.  Before any reader sees a sheet, the positions of its value cells are listed
+(for .xlsx a regex over the XML, for .xls a walk over the BIFF records: cost linear in the cells
+present) and ``outside`` draws the block that holds the plan; cells far away from it are left out
+of what is read, and each sheet that lost some gets a located warning.  For .xlsx the reader is
+given a trimmed copy of the package; the original bytes (hash, fills) are untouched.
 """
 
 import io
 import re
 import zipfile
+from typing import NamedTuple
 
 from rbdash.model import make_warning
 
@@ -65,22 +67,44 @@ def stray_warning(sheet, count, row, col):
     return make_warning("stray_cells", sheet, row, col, count=count, cell=f"{_col_letters(col)}{row}")
 
 
-def bounds(xml):
-    """(max_row, max_col, [(row, col) of value cells beyond]) of a worksheet's plan block, or None
-    when every value cell lies inside it."""
+class Outside(NamedTuple):
+    """A sheet whose value cells do not all lie in its plan block: the block's last row and column
+    (1-based), how many cells lie beyond it and the first of them (row, column)."""
+    max_row: int
+    max_col: int
+    count: int
+    first: tuple
+
+    def warning(self, sheet):
+        return stray_warning(sheet, self.count, *self.first)
+
+
+def outside(cells):
+    """The plan block of a sheet from its value cells, given as a re-iterable of (row, column),
+    1-based: an ``Outside`` when some lie beyond the block, None when every one lies inside it.
+    The block ends at the first run of ROW_GAP empty rows (COL_GAP empty columns) and never
+    exceeds MAX_ROWS x MAX_COLS; a row below 1 (a reference no sheet has) is outside."""
     rows, cols = set(), set()
-    for m in _REF.finditer(xml):
-        if not m.group(3):  # a self-closing cell holds no value: readers ignore it
-            rows.add(int(m.group(2)))
-            cols.add(_col_number(m.group(1)))
+    for r, c in cells:
+        rows.add(r)
+        cols.add(c)
     if not rows:
         return None
     max_row, max_col = block(sorted(rows), sorted(cols))
     if max(rows) <= max_row and max(cols) <= max_col and min(rows) >= 1:
         return None
-    stray = [(int(m.group(2)), _col_number(m.group(1))) for m in _REF.finditer(xml) if not m.group(3)]
-    stray = [(r, c) for r, c in stray if not 1 <= r <= max_row or c > max_col]
-    return max_row, max_col, stray
+    count, first = 0, None
+    for r, c in cells:
+        if not 1 <= r <= max_row or c > max_col:
+            count += 1
+            first = (r, c) if first is None else min(first, (r, c))
+    return Outside(max_row, max_col, count, first)
+
+
+def bounds(xml):
+    """``outside`` for a worksheet's XML: its value cells are the ``<c>`` elements that are not
+    self-closing (an empty styled cell holds no value: readers ignore it)."""
+    return outside([(int(m.group(2)), _col_number(m.group(1))) for m in _REF.finditer(xml) if not m.group(3)])
 
 
 def _trimmed(xml, max_row, max_col):
@@ -94,8 +118,8 @@ def _trimmed(xml, max_row, max_col):
 
 
 def trim(data, parts):
-    """(bytes for the reader, {sheet name: (count, row, column) of the first stray cell}) — ``data``
-    itself when nothing lies far away.  ``parts`` are the worksheet XMLs by path (from ``check_container``)."""
+    """(bytes for the reader, {sheet name: ``Outside``}) — ``data`` itself when nothing lies far
+    away.  ``parts`` are the worksheet XMLs by path (from ``check_container``)."""
     found = {path: b for path, xml in parts.items() if (b := bounds(xml))}
     if not found:
         return data, {}
@@ -105,15 +129,10 @@ def trim(data, parts):
         for info in src.infolist():
             body = src.read(info.filename)
             if info.filename in found:
-                max_row, max_col, _ = found[info.filename]
-                body = _trimmed(body, max_row, max_col)
+                body = _trimmed(body, found[info.filename].max_row, found[info.filename].max_col)
             dst.writestr(info.filename, body)
     names = sheet_names(src)
-    strays = {}
-    for path, (_, _, cells) in found.items():
-        r, c = min(cells)
-        strays[names.get(path, path)] = (len(cells), r, c)
-    return out.getvalue(), strays
+    return out.getvalue(), {names.get(path, path): o for path, o in found.items()}
 
 
 def sheet_names(zf):
