@@ -217,7 +217,7 @@ MESSAGES = {
                        "kunci cadangan di {key} tidak dapat dipakai ({length} karakter; minimal 32, misalnya "
                        "64 karakter isi file rbdash-backup.key)"),
     "backup_key_unreadable": ("the backup key {key} cannot be read ({detail})",
-                              "kunci cadangan {key} tidak dapat dibaca ({detail})"),
+                              "kunci cadangan {key} tidak dapat dibaca; periksa izin file kunci itu"),
     "backup_link": ("'{file}' in '{path}' is a link or not a plain file; a backup folder holds its own files only "
                     "(copy it with cp -rL); nothing was restored",
                     "'{file}' di '{path}' adalah tautan atau bukan file biasa; folder cadangan hanya berisi "
