@@ -9,7 +9,7 @@ from rbdash.store import Store
 from test_app import start
 
 pytestmark = pytest.mark.usefixtures("warm_server")
-PASSWORD = "rahasia-123"
+PASSWORD = "jeruk-manis-42"
 OWN, OTHER = "KPU Kabupaten Tapin", "KPU Kabupaten Banjar"
 
 
