@@ -12,6 +12,8 @@ from rbdash.errors import PermissionDenied, ValidationError
 from rbdash.store.common import as_user, now, one, run
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,39}")
+_COUNT_FIRST = "INSERT INTO login_failures (failures, last_failed_at, locked_until, subject) VALUES (?, ?, ?, ?)"
+_COUNT_AGAIN = "UPDATE login_failures SET failures = ?, last_failed_at = ?, locked_until = ? WHERE subject = ?"
 
 
 class UsersMixin:
@@ -104,9 +106,7 @@ class UsersMixin:
                 key_delay = accounts.login_delay(failures + 1)
                 delay = max(delay, key_delay)
                 values = [failures + 1, when, when + dt.timedelta(seconds=key_delay) if key_delay else None, key]
-                run(con, "UPDATE login_failures SET failures = ?, last_failed_at = ?, locked_until = ? WHERE subject = ?"
-                    if exists else "INSERT INTO login_failures (failures, last_failed_at, locked_until, subject) "
-                                   "VALUES (?, ?, ?, ?)", values)
+                run(con, _COUNT_AGAIN if exists else _COUNT_FIRST, values)
         with self.connect() as con:
             row = one(con, """SELECT password_hash, role, province, satker FROM users
                               WHERE username = ? AND active""", [name])
