@@ -181,9 +181,8 @@ def test_a_login_belongs_to_the_browser_that_made_it(accounts_db, browser, serve
     mine, theirs = binding.issue(), binding.issue()
     at = start("pages/beranda.py")
     log_in(at, "tapin")  # no cookie: refused with the reason
-    assert [e.value for e in at.error] == [
-        "Peramban tidak mengirim cookie sesi aplikasi ini; izinkan cookie untuk alamat ini, muat ulang halaman, lalu "
-        "masuk lagi."]
+    assert [e.value for e in at.error] == [("Peramban tidak mengirim cookie sesi aplikasi ini; izinkan cookie untuk "
+                                            "alamat ini, muat ulang halaman, lalu masuk lagi.")]
     browser["cookies"] = {binding.COOKIE: mine}
     log_in(at, "tapin")
     assert any("Masuk sebagai" in c.value for c in at.caption)
