@@ -7,14 +7,23 @@ Roles:
 - ``viewer``   reads only.
 
 Without any account (the zero-setup default) rbdash is open as before: everyone may import and edit,
-and the audit trail records the name typed in the sidebar.  Once an active admin exists, visitors
-who have not logged in are viewers.  The checks live here and in the store, not in the pages, so a
-crafted request cannot get round a hidden button.
+and the audit trail records the name typed in the sidebar.  Once any account exists, visitors who
+have not logged in are viewers, for good: accounts are never deleted, and the last active admin
+cannot be disabled.  The checks live here and in the store, not in the pages, so a crafted request
+cannot get round a hidden button.
 
-Passwords are hashed with argon2id (argon2-cffi): never stored or logged in clear.
+Passwords are hashed with argon2id (argon2-cffi): never stored or logged in clear.  What a password
+must be (``password_problem``), how logins slow down after failures (``login_delay``) and when an
+idle login ends (``idle_timeout``) are decided here; ``clock`` is the one clock they read (tests
+replace it).
 """
 
+import datetime as dt
+import os
+import string
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -84,6 +93,69 @@ class User:
     def check_admin(self):
         if self.role != "admin":
             raise PermissionDenied("forbidden_admin", user=self.label)
+
+
+def clock() -> dt.datetime:
+    """Now, for login throttling and idle timeouts (wall time: the state is shared by replicas)."""
+    return dt.datetime.now()
+
+
+# -- passwords -----------------------------------------------------------------------------------
+MIN_PASSWORD = 10
+COMMON_PASSWORDS_PATH = Path(__file__).with_name("data") / "common_passwords.txt"
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The bundled list of passwords and words too common to use (rbdash/data/common_passwords.txt)."""
+    text = COMMON_PASSWORDS_PATH.read_text(encoding="utf-8")
+    return frozenset(line.strip().casefold() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
+def password_problem(password: str | None, username: str = "") -> str | None:
+    """None when ``password`` may be used, else the error code: "weak_password" (shorter than
+    MIN_PASSWORD, or only spaces) or "common_password" (on the common list, a common word or the
+    user name with digits or signs around it, only digits and signs, or fewer than 4 different
+    characters) -- what a guesser tries first."""
+    password = password or ""
+    if len(password) < MIN_PASSWORD or not password.strip():
+        return "weak_password"
+    folded = password.casefold()
+    core = folded.strip(string.digits + string.punctuation + string.whitespace)
+    common = common_passwords()
+    name = (username or "").strip().casefold()
+    if (folded in common or core in common or not core or len(set(folded)) < 4
+            or (name and core in (name, name[::-1]))):
+        return "common_password"
+    return None
+
+
+# -- logins -------------------------------------------------------------------------------------
+FREE_FAILURES = 5          # failed logins allowed before a wait
+FIRST_DELAY_S = 5          # the wait after the 5th failure, doubled after each further one ...
+MAX_DELAY_S = 15 * 60      # ... up to this
+FORGET_AFTER = dt.timedelta(hours=1)  # failures older than this (since the last one) are forgotten
+
+
+def login_delay(failures: int) -> int:
+    """Seconds a name (or a client address) must wait after its ``failures``-th failed login in a row."""
+    if failures < FREE_FAILURES:
+        return 0
+    return min(FIRST_DELAY_S * 2 ** min(failures - FREE_FAILURES, 30), MAX_DELAY_S)
+
+
+IDLE_MINUTES = 30
+
+
+def idle_timeout() -> dt.timedelta:
+    """How long a login lasts without any action: ``RBDASH_IDLE_MINUTES`` (default 30; a value that
+    is not a positive number means the default)."""
+    try:
+        minutes = float(os.environ.get("RBDASH_IDLE_MINUTES") or IDLE_MINUTES)
+    except ValueError:
+        minutes = IDLE_MINUTES
+    return dt.timedelta(minutes=minutes if 0 < minutes < 60 * 24 * 365 else IDLE_MINUTES)
 
 
 def hash_password(password: str) -> str:

@@ -15,6 +15,23 @@ def fail(message):
     sys.exit(2)
 
 
+def actor() -> str:
+    """Who the audit trail records for a CLI change: ``cli:<operating-system user>``.  The CLI acts
+    as an admin (whoever can run it can write the database file or knows the server's password
+    anyway); the name says who ran it.  Taken from the process's user id, not from $USER."""
+    import getpass
+    import os
+    try:
+        import pwd
+        name = pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError, OSError):
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):  # no passwd entry and no $USER (a bare container)
+            name = f"uid{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+    return f"cli:{name}"
+
+
 @click.group()
 def main():
     """rbdash: RB action plans (Excel) into DuckDB or PostgreSQL."""
@@ -78,7 +95,7 @@ def import_(db, paths):
     store = (lambda: open_store(db)) if isinstance(location, Path) else open_store(db)
     refused = 0
     files = importing.find_files(paths)
-    for out in importing.import_sources(store, files, actor="cli"):
+    for out in importing.import_sources(store, files, actor=actor()):
         path = out.source
         if out.status is importing.Status.REFUSED:
             refused += 1
@@ -232,7 +249,10 @@ def _password(confirm=True):
 
 @main.group()
 def user():
-    """Accounts: who may import and edit which offices (roles admin, province, office, viewer)."""
+    """Accounts: who may import and edit which offices (roles admin, province, office, viewer).
+
+    These commands need no login: the CLI acts as an admin, recorded in the audit trail as
+    cli:<operating-system user>.  Passwords: at least 10 characters, not common, not the user name."""
 
 
 @user.command("add")
@@ -249,7 +269,7 @@ def user_add(db, role, satker, province, username):
     """
     store = open_store(db)
     try:
-        created = store.add_user(username, _password(), role, actor="cli", satker=satker, province=province)
+        created = store.add_user(username, _password(), role, actor=actor(), satker=satker, province=province)
     except RbdashError as exc:
         fail(str(exc))
     click.echo(f"added {created.username}: {created.role}"
@@ -285,11 +305,12 @@ def _user_change(db, username, change):
 @DB_OPTION
 @click.argument("username")
 def user_disable(db, username):
-    """Disable an account (it can no longer log in; its history stays).
+    """Disable an account (it can no longer log in; its history stays).  The last active admin cannot be
+    disabled: add or enable another admin first.
 
     Example: python -m rbdash user disable malang
     """
-    _user_change(db, username, lambda store: store.set_active(username, False, "cli"))
+    _user_change(db, username, lambda store: store.set_active(username, False, actor()))
     click.echo(f"disabled {username}")
 
 
@@ -301,7 +322,7 @@ def user_enable(db, username):
 
     Example: python -m rbdash user enable malang
     """
-    _user_change(db, username, lambda store: store.set_active(username, True, "cli"))
+    _user_change(db, username, lambda store: store.set_active(username, True, actor()))
     click.echo(f"enabled {username}")
 
 
@@ -313,7 +334,7 @@ def user_passwd(db, username):
 
     Example: RBDASH_PASSWORD=... python -m rbdash user passwd malang
     """
-    _user_change(db, username, lambda store: store.set_password(username, _password(), "cli"))
+    _user_change(db, username, lambda store: store.set_password(username, _password(), actor()))
     click.echo(f"password changed for {username}")
 
 

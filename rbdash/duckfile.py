@@ -24,6 +24,12 @@ Every open and close goes through one lock here, and the file is closed when its
 so that other processes (the CLI, another app process) get their turn.  Write transactions of one
 process are serialised by ``write_lock`` (DuckDB would otherwise let two of them race for the same
 new ids).
+
+The files are private to the account that runs rbdash (issue 18): the database holds the argon2
+hashes, and anyone who can open ``<file>.lock`` can hold its flock and stop every writer.  DuckDB
+creates the database and its WAL (again after every checkpoint) with the process's umask, so a
+process using a database file narrows its umask to 077 (files 0600, folders 0700), as PostgreSQL's
+server does; the lock file is created 0600 and narrowed to 0600 when an older one is wider.
 """
 
 import os
@@ -62,6 +68,17 @@ def translate(exc: BaseException) -> Exception:
     return StoreError("db_error", detail=text)
 
 
+PRIVATE = 0o077   # umask bits: nothing for group and others
+
+
+def private_files() -> None:
+    """Create this process's files for its user only from now on (umask 077, keeping any stricter
+    bits).  One call narrows it at once, so no thread ever sees a wider umask in between."""
+    old = os.umask(PRIVATE)
+    if old & ~PRIVATE:
+        os.umask(old | PRIVATE)
+
+
 def wal_path(path) -> Path:
     """DuckDB's write-ahead log beside a database file."""
     return Path(f"{path}.wal")
@@ -93,6 +110,7 @@ class DuckFile:
             return cls._registry[key]
 
     def __init__(self, path: str):
+        private_files()
         self.path = path
         self.write_lock = threading.RLock()
         self._lock = threading.Lock()   # guards _root and _users: every open, cursor and close
@@ -151,10 +169,16 @@ class DuckFile:
         while another process has it."""
         if fcntl is None:
             return True
-        try:
-            fd = os.open(lock_path(self.path), os.O_RDONLY | os.O_CREAT, 0o666)  # flock needs no write access
+        try:  # flock needs no write access; a link planted in the lock's place is not followed
+            fd = os.open(lock_path(self.path), os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         except OSError as exc:
             raise StoreError("db_path", path=self.path, detail=exc.strerror or type(exc).__name__) from None
+        try:
+            info = os.fstat(fd)
+            if info.st_mode & PRIVATE and info.st_uid == os.geteuid():
+                os.fchmod(fd, 0o600)  # a lock file made before issue 18 was readable by everyone
+        except OSError:
+            pass  # not ours to change: its owner keeps the rights they had
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

@@ -138,6 +138,12 @@ MESSAGES = {
                     "'{command}' hanya untuk file DuckDB; di PostgreSQL gunakan alat server ({tool})"),
     "db_path": ("cannot use '{path}' as the database file ({detail})",
                 "'{path}' tidak dapat dipakai sebagai file basis data (periksa izin dan lokasi file)"),
+    "db_not_file": ("'{path}' is not a regular file (a device, a pipe or a socket); give a DuckDB file path",
+                    "'{path}' bukan file biasa (perangkat, pipe atau socket); berikan path file DuckDB"),
+    "db_empty_file": ("'{path}' is an empty file (0 bytes), not a DuckDB database; remove it to create a new "
+                      "database there, or choose another file",
+                      "'{path}' file kosong (0 byte), bukan basis data DuckDB; hapus file itu agar basis data baru "
+                      "dibuat di sana, atau pilih file lain"),
     "db_not_duckdb": ("'{path}' exists but is not a DuckDB database; choose another file",
                       "'{path}' sudah ada tetapi bukan basis data DuckDB; pilih file lain"),
     "db_unreadable": ("the database file cannot be read ({detail}); restore it from a backup",
@@ -154,6 +160,10 @@ MESSAGES = {
                  "muat ulang lalu ulangi perubahan"),
     "invalid_url": ("'{value}' is not a valid evidence link; use a full http(s):// address",
                     "'{value}' bukan tautan bukti dukung yang sah; gunakan alamat lengkap http(s)://"),
+    "url_controls": ("the evidence link '{value}' contains invisible control characters (such as right-to-left "
+                     "marks) that can disguise where it leads; type the address again",
+                     "tautan bukti dukung '{value}' berisi karakter kendali tak terlihat (misalnya penanda arah "
+                     "kanan-ke-kiri) yang dapat menyamarkan tujuannya; ketik ulang alamatnya"),
     "url_too_long": ("the evidence link '{value}' is longer than {limit} characters; use a shorter link",
                      "tautan bukti dukung '{value}' lebih dari {limit} karakter; gunakan tautan yang lebih pendek"),
     "note_too_long": ("the note has {length} characters, above the limit of {limit}",
@@ -172,8 +182,18 @@ MESSAGES = {
     "unknown_user": ("there is no user '{username}'", "pengguna '{username}' tidak ada"),
     "bad_username": ("user names are 3-40 characters: lower-case letters, digits, '.', '_' or '-'",
                      "nama pengguna 3-40 karakter: huruf kecil, angka, '.', '_' atau '-'"),
-    "weak_password": ("the password must have at least {min} characters",
-                      "kata sandi minimal {min} karakter"),
+    "weak_password": ("the password must have at least {min} characters, not only spaces",
+                      "kata sandi minimal {min} karakter dan tidak boleh hanya spasi"),
+    "common_password": ("the password is too easy to guess (a common password or word, the user name, only digits "
+                        "or a few repeated characters); choose another",
+                        "kata sandi terlalu mudah ditebak (kata sandi atau kata yang umum, nama pengguna, hanya angka "
+                        "atau beberapa karakter berulang); pilih yang lain"),
+    "login_locked": ("too many failed logins; try again in {seconds} seconds",
+                     "terlalu banyak percobaan masuk yang gagal; coba lagi dalam {seconds} detik"),
+    "last_admin": ("'{username}' is the last active admin: without one the app could not be managed; add or enable "
+                   "another admin first",
+                   "'{username}' adalah admin aktif terakhir: tanpa admin aplikasi tidak dapat dikelola; tambahkan "
+                   "atau aktifkan admin lain terlebih dahulu"),
     "bad_role": ("role '{role}' is not one of admin, province, office, viewer",
                  "peran '{role}' bukan salah satu dari admin, province, office, viewer"),
     "role_needs_satker": ("an office account needs --satker (an office of the official list)",

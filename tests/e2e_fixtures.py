@@ -140,15 +140,16 @@ def pick_row(page, i, nth=0):
 
 
 class Server:
-    """One ``streamlit run app.py`` on a free loopback port with ``env`` added (e.g. RBDASH_DB): the
-    replica tests start two over one database.  ``start()`` returns at once; ``wait()`` for health."""
+    """One ``streamlit run app.py`` (or ``script``: serve.py) on a free loopback port with ``env`` added
+    (e.g. RBDASH_DB): the replica tests start two over one database.  ``start()`` returns at once;
+    ``wait()`` for health."""
 
-    def __init__(self, **env):
+    def __init__(self, script="app.py", **env):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile("w+")   # a file, not a pipe nobody drains
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=dict(os.environ, BROWSER_PATH=str(CHROMIUM), **env),
             stdout=self.log, stderr=subprocess.STDOUT, text=True)

@@ -12,7 +12,7 @@ from rbdash.accounts import User
 from rbdash.errors import PermissionDenied, ValidationError
 from rbdash.store import Store
 
-PASSWORD = "rahasia-123"
+PASSWORD = "jeruk-manis-42"
 # Kalimantan Selatan offices (and one of Jawa Timur) from the official list
 BANJAR, TAPIN, MALANG = "KPU Kabupaten Banjar", "KPU Kabupaten Tapin", "KPU Kota Malang"
 PROV_KALSEL = "KPU Provinsi Kalimantan Selatan"
@@ -170,3 +170,165 @@ def test_no_accounts_means_open(db_location):
     assert not store.accounts_enabled()
     store.import_plan(make_plan(MALANG, 2024, [(1, "K", "I", [1], [])]), User.open("Siti"))
     assert store.query_df("SELECT actor FROM audit_log")["actor"].tolist() == ["Siti"]
+
+
+# --- issue 18: the last admin, passwords, throttled logins ----------------------------------------------
+
+def test_the_last_active_admin_cannot_be_disabled(accounts_store, users):
+    """Disabling the only active admin is refused inside the store's transaction (so for the CLI and any
+    page alike) and the database is unchanged; with a second admin the first may go, the second not."""
+    before = db_snapshot(accounts_store)
+    with pytest.raises(ValidationError) as exc:
+        accounts_store.set_active("admin", False, users["admin"])
+    assert str(exc.value) == ("'admin' is the last active admin: without one the app could not be managed; add "
+                              "or enable another admin first")
+    assert db_snapshot(accounts_store) == before
+    accounts_store.add_user("admin2", PASSWORD, "admin", actor="cli")
+    accounts_store.set_active("admin", False, "cli")
+    with pytest.raises(ValidationError) as exc:
+        accounts_store.set_active("admin2", False, "cli")
+    assert exc.value.code == "last_admin"
+    accounts_store.set_active("admin", True, "cli")
+    accounts_store.set_active("admin2", False, "cli")
+    assert [u["username"] for u in accounts_store.users() if u["role"] == "admin" and u["active"]] == ["admin"]
+
+
+def test_open_mode_never_comes_back_once_an_account_exists(db_location):
+    """Accounts are enabled by any account, not only by an active admin: disabling accounts never
+    reopens the app to everyone."""
+    store = Store(db_location("akun"))
+    store.add_user("malang", PASSWORD, "office", actor="cli", satker=MALANG)
+    assert store.accounts_enabled()
+    store.set_active("malang", False, "cli")
+    assert store.accounts_enabled()
+    store.close()
+
+
+@pytest.mark.parametrize("password, code", [
+    ("12345678", "weak_password"),
+    ("password", "weak_password"),
+    (" " * 8, "weak_password"),
+    (" " * 12, "weak_password"),
+    ("123456789", "weak_password"),
+    ("1234567890", "common_password"),       # only digits
+    ("Password2024!", "common_password"),    # a common word with digits and signs around it
+    ("rahasia-123", "common_password"),
+    ("qwertyuiop", "common_password"),
+    ("bismillah123", "common_password"),
+    ("aaaaaaaaaaaa", "common_password"),     # fewer than 4 different characters
+    ("jeruk-manis-42", None),
+])
+def test_password_policy(accounts_store, password, code):
+    """At least 10 characters, not only spaces, not common (bundled list), not the user name: the same
+    rule for new accounts and new passwords, with the reason in both languages."""
+    if code is None:
+        assert accounts_store.add_user("baru", password, "viewer", actor="cli").username == "baru"
+        return
+    before = db_snapshot(accounts_store)
+    for change in (lambda: accounts_store.add_user("baru", password, "viewer", actor="cli"),
+                   lambda: accounts_store.set_password("tamu", password, "cli")):
+        with pytest.raises(ValidationError) as exc:
+            change()
+        assert exc.value.code == code
+    assert db_snapshot(accounts_store) == before
+    if code == "weak_password":
+        assert str(exc.value) == "the password must have at least 10 characters, not only spaces"
+        assert exc.value.message_id == "kata sandi minimal 10 karakter dan tidak boleh hanya spasi"
+
+
+def test_a_password_is_not_the_user_name(accounts_store):
+    with pytest.raises(ValidationError) as exc:
+        accounts_store.set_password("tamu", "tamu-2024!!", "cli")
+    assert exc.value.code == "common_password"
+    accounts_store.set_password("banjar", "tamu-2024!!", "cli")  # someone else's name is no clue
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The accounts' clock, moved by hand: ``clock.now`` is what it says; ``clock.wait(s)`` moves it."""
+    import datetime as dt
+
+    from rbdash import accounts
+
+    class Clock:
+        now = dt.datetime(2026, 11, 30, 8, 0, 0)
+
+        def wait(self, seconds):
+            self.now += dt.timedelta(seconds=seconds)
+
+    c = Clock()
+    monkeypatch.setattr(accounts, "clock", lambda: c.now)
+    return c
+
+
+def login(store, name, password, client=None):
+    """The error code and its seconds, or "ok"."""
+    try:
+        store.authenticate(name, password, client=client)
+    except PermissionDenied as exc:
+        return exc.code, exc.params.get("seconds")
+    return "ok", None
+
+
+def test_failed_logins_slow_down_per_account(accounts_store, clock):
+    """After 5 failures every further try waits (5 s, doubling, up to 15 min), refused at once without
+    the password being checked -- the right password too -- and the count holds for another Store on
+    the same database (another replica).  30 wrong passwords made as fast as allowed now take 16,575 s
+    (4 h 36 min) instead of seconds; a success resets the count."""
+    assert [login(accounts_store, "banjar", "salah-sekali") for _ in range(4)] == [("login_failed", None)] * 4
+    assert login(accounts_store, "banjar", "salah-sekali") == ("login_locked", 5)
+    assert login(accounts_store, "banjar", PASSWORD) == ("login_locked", 5)   # not even the right one
+    clock.wait(3)
+    replica = Store(accounts_store._backend.url if accounts_store.backend == "postgresql" else accounts_store.path)
+    assert login(replica, "banjar", PASSWORD) == ("login_locked", 2)
+    waited = 5
+    clock.wait(2)
+    for n in range(6, 31):
+        code, seconds = login(accounts_store if n % 2 else replica, "banjar", "salah-sekali")
+        assert (code, seconds) == ("login_locked", min(5 * 2 ** (n - 5), 900))
+        if n in (6, 13, 30):
+            assert login(accounts_store, "banjar", "salah-sekali") == ("login_locked", seconds)  # during the wait
+        if n < 30:
+            clock.wait(seconds)
+            waited += seconds
+    assert waited == 16_575
+    clock.wait(900)
+    assert login(accounts_store, "banjar", PASSWORD) == ("ok", None)
+    assert [login(accounts_store, "banjar", "salah-sekali") for _ in range(4)] == [("login_failed", None)] * 4
+    assert login(accounts_store, "tamu", "salah-sekali") == ("login_failed", None)  # other names untouched
+    replica.close()
+
+
+def test_failed_logins_slow_down_per_client(accounts_store, clock):
+    """Failures from one client address count together whatever name they try; another address and
+    the names themselves are not held up beyond their own counts.  An hour without failures forgets."""
+    names = ["banjar", "kalsel", "tamu", "admin", "tidakada"]
+    assert [login(accounts_store, n, "salah-sekali", "10.1.2.3")[0] for n in names] == ["login_failed"] * 4 + [
+        "login_locked"]
+    assert login(accounts_store, "kalsel", PASSWORD, "10.1.2.3") == ("login_locked", 5)
+    assert login(accounts_store, "kalsel", PASSWORD, "10.9.9.9") == ("ok", None)
+    clock.wait(3600 + 1)
+    assert login(accounts_store, "banjar", "salah-sekali", "10.1.2.3") == ("login_failed", None)
+
+
+def test_parallel_logins_cannot_slip_past_the_count(accounts_store, clock, monkeypatch):
+    """20 wrong passwords sent at the same moment: the count and the wait are checked in the same write
+    transaction before any password is, so only 5 passwords are ever checked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rbdash import accounts
+    checked = []
+    verify = accounts.verify_password
+    monkeypatch.setattr(accounts, "verify_password", lambda *a: checked.append(1) or verify(*a))
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(lambda _: login(accounts_store, "admin", "salah-sekali")[0], range(20)))
+    assert len(checked) == 5
+    assert codes.count("login_failed") == 4 and codes.count("login_locked") == 16
+
+
+def test_a_new_password_lifts_the_wait(accounts_store, clock):
+    for _ in range(5):
+        login(accounts_store, "banjar", "salah-sekali")
+    assert login(accounts_store, "banjar", PASSWORD)[0] == "login_locked"
+    accounts_store.set_password("banjar", "kata-sandi-baru", "cli")
+    assert login(accounts_store, "banjar", "kata-sandi-baru") == ("ok", None)

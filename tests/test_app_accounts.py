@@ -9,7 +9,7 @@ from rbdash.store import Store
 from test_app import start
 
 pytestmark = pytest.mark.usefixtures("warm_server")
-PASSWORD = "rahasia-123"
+PASSWORD = "jeruk-manis-42"
 OWN, OTHER = "KPU Kabupaten Tapin", "KPU Kabupaten Banjar"
 
 
@@ -87,3 +87,148 @@ def test_a_crafted_save_for_another_office_changes_nothing(accounts_db):
     at.run()
     assert not at.exception and not [s for s in at.success if "tersimpan" in s.value]
     assert db_snapshot(Store(accounts_db)) == before
+
+
+# --- issue 18: waits said on screen, idle logins end, a login belongs to its browser ----------------
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The accounts' clock (idle timeout, login waits), moved by hand in minutes."""
+    import datetime as dt
+
+    from rbdash import accounts
+
+    class Clock:
+        now = dt.datetime(2026, 11, 30, 8, 0, 0)
+
+        def wait(self, minutes=0, seconds=0):
+            self.now += dt.timedelta(minutes=minutes, seconds=seconds)
+
+    c = Clock()
+    monkeypatch.setattr(accounts, "clock", lambda: c.now)
+    return c
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """What the browser's connection carries (st.context.cookies and ip_address), as a real server
+    would give it: AppTest's own client has no cookies and no address."""
+    from streamlit.runtime.context import ContextProxy
+
+    sent = {"cookies": {}, "ip": None}
+    monkeypatch.setattr(ContextProxy, "cookies", property(lambda self: sent["cookies"]))
+    monkeypatch.setattr(ContextProxy, "ip_address", property(lambda self: sent["ip"]))
+    return sent
+
+
+def test_failed_logins_are_slowed_down_on_screen(accounts_db, clock, browser):
+    """The 5th wrong password says how long to wait, the right one is refused during the wait, and it
+    works once the wait is over; the failures were counted for the client's address too."""
+    browser["ip"] = "10.1.2.3"
+    at = start("pages/beranda.py")
+    for _ in range(4):
+        log_in(at, "tapin", "salah-sekali")
+    log_in(at, "tapin", "salah-sekali")
+    assert [e.value for e in at.error] == ["terlalu banyak percobaan masuk yang gagal; coba lagi dalam 5 detik"]
+    clock.wait(seconds=2)
+    log_in(at, "tapin")
+    assert [e.value for e in at.error] == ["terlalu banyak percobaan masuk yang gagal; coba lagi dalam 3 detik"]
+    clock.wait(seconds=3)
+    log_in(at, "tapin")
+    assert any("Masuk sebagai" in c.value for c in at.caption)
+    failures = Store(accounts_db).query_df("SELECT subject, failures FROM login_failures")
+    assert failures.values.tolist() == [["client:10.1.2.3", 5]]
+
+
+def test_an_idle_login_ends(accounts_db, clock, monkeypatch):
+    """A login lasts RBDASH_IDLE_MINUTES (default 30) without any action; every run counts as one."""
+    at = start("pages/beranda.py")
+    log_in(at, "tapin")
+    clock.wait(minutes=29)
+    at.run()
+    assert any("Masuk sebagai" in c.value for c in at.caption)
+    clock.wait(minutes=29)  # 58 minutes after the login, 29 after the last action
+    at.run()
+    assert any("Masuk sebagai" in c.value for c in at.caption)
+    clock.wait(minutes=30, seconds=1)
+    at.run()
+    assert not any("Masuk sebagai" in c.value for c in at.caption)
+    assert [i.value for i in at.info if "Sesi" in i.value] == [
+        "Sesi berakhir karena tidak ada aktivitas selama 30 menit; silakan masuk lagi."]
+    assert at.text_input(key="login_name") is not None
+    monkeypatch.setenv("RBDASH_IDLE_MINUTES", "5")
+    log_in(at, "tapin")
+    clock.wait(minutes=5, seconds=1)
+    at.run()
+    assert [i.value for i in at.info if "Sesi" in i.value] == [
+        "Sesi berakhir karena tidak ada aktivitas selama 5 menit; silakan masuk lagi."]
+
+
+@pytest.fixture
+def served():
+    """The process as serve.py runs it: browser tokens signed with the server's secret."""
+    from rbdash import binding
+    binding.use_secret("rahasia-server-uji")
+    yield binding
+    binding.use_secret(None)
+
+
+def test_a_login_belongs_to_the_browser_that_made_it(accounts_db, browser, served):
+    """Under serve.py every browser carries a signed HttpOnly token (rbdash.binding): the login
+    records it, and a run whose connection carries another token, or none -- another browser that
+    presented this session's id -- finds the session logged out.  A forged token is no token."""
+    binding = served
+    mine, theirs = binding.issue(), binding.issue()
+    at = start("pages/beranda.py")
+    log_in(at, "tapin")  # no cookie: refused with the reason
+    assert [e.value for e in at.error] == [("Peramban tidak mengirim cookie sesi aplikasi ini; izinkan cookie untuk "
+                                            "alamat ini, muat ulang halaman, lalu masuk lagi.")]
+    browser["cookies"] = {binding.COOKIE: mine}
+    log_in(at, "tapin")
+    assert any("Masuk sebagai" in c.value for c in at.caption)
+    at.run()
+    assert any("Masuk sebagai" in c.value for c in at.caption)
+    for replay in ({binding.COOKIE: theirs}, {}, {binding.COOKIE: mine.split(".")[0] + ".0000"}):
+        browser["cookies"] = replay
+        at.run()
+        assert not any("Masuk sebagai" in c.value for c in at.caption)
+        assert [i.value for i in at.info] == ["Sesi ini dibuka dari peramban lain; silakan masuk lagi."]
+        browser["cookies"] = {binding.COOKIE: mine}
+        log_in(at, "tapin")
+        assert any("Masuk sebagai" in c.value for c in at.caption)
+
+
+def test_the_browser_cookie_middleware():
+    """BrowserCookie sets an HttpOnly, SameSite=Lax token cookie on HTTP responses to a browser without
+    a valid one (Secure over HTTPS) and leaves websockets and browsers that have one alone."""
+    import asyncio
+
+    from rbdash import binding
+
+    async def app(scope, receive, send):
+        if scope["type"] == "http":
+            await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]})
+            await send({"type": "http.response.body", "body": b"ok"})
+
+    middleware = binding.BrowserCookie(app, secret="rahasia-server-uji")
+
+    def call(scope):
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+        asyncio.run(middleware({"headers": [], **scope}, None, send))
+        return [v.decode() for k, v in (sent[0]["headers"] if sent else []) if k == b"set-cookie"]
+
+    try:
+        (cookie,) = call({"type": "http", "scheme": "http"})
+        name, _, rest = cookie.partition("=")
+        value, _, attributes = rest.partition(";")
+        assert name == binding.COOKIE and binding.token(value)
+        assert attributes.strip() == "Path=/; HttpOnly; SameSite=Lax"
+        assert call({"type": "http", "scheme": "https"})[0].endswith("; Secure")
+        assert call({"type": "http", "scheme": "http", "headers": [(b"cookie", f"a=b; {name}={value}".encode())]}) == []
+        assert len(call({"type": "http", "scheme": "http", "headers": [(b"cookie", f"{name}=x.y".encode())]})) == 1
+        assert call({"type": "websocket", "scheme": "ws"}) == []
+    finally:
+        binding.use_secret(None)

@@ -43,7 +43,7 @@ def filled(tmp_path):
                                     has_realization=bool(i)), actor="cli")
     aid = int(store.query_df("SELECT min(id) AS id FROM activities")["id"][0])
     store.save_progress(aid, [1, 2], "https://bukti.go.id/x", "catatan 'kutip'", 0, "ani")
-    store.add_user("admin", "rahasia-123", "admin", actor="cli")
+    store.add_user("admin", "jeruk-manis-42", "admin", actor="cli")
     return store
 
 
@@ -60,7 +60,7 @@ def test_round_trip_keeps_every_table(filled, tmp_path):
     assert db_snapshot(restored) == db_snapshot(filled)
     assert snapshot.table_digests(restored, manifest["tables"]) == manifest["tables"]
     assert restored.query_df("SELECT count(*) AS n FROM latest_plans")["n"][0] == 3  # views work
-    assert restored.authenticate("admin", "rahasia-123").role == "admin"
+    assert restored.authenticate("admin", "jeruk-manis-42").role == "admin"
 
 
 def test_backup_while_writes_go_on_is_consistent(filled, tmp_path):

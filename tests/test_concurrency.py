@@ -31,7 +31,7 @@ from rbdash.store import Store
 from rbdash.errors import RbdashError
 db, ids, tag = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
 store, acks, raw = Store(db), [], []
-user = store.authenticate("aceh", "rahasia-123")  # a logged-in province operator
+user = store.authenticate("aceh", "jeruk-manis-42")  # a logged-in province operator
 for aid in ids:
     try:
         with store.connect() as con:
@@ -87,9 +87,9 @@ def base(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "rbdash", "import", "--db", str(db), str(root / "pre")], cwd=ROOT,
                    check=True, capture_output=True)
     store = Store(db)
-    store.add_user("admin", "rahasia-123", "admin", actor="cli")
-    store.add_user("aceh", "rahasia-123", "province", actor="cli", province="Aceh")
-    users = [store.authenticate(name, "rahasia-123") for name in ("admin", "aceh")]
+    store.add_user("admin", "jeruk-manis-42", "admin", actor="cli")
+    store.add_user("aceh", "jeruk-manis-42", "province", actor="cli", province="Aceh")
+    users = [store.authenticate(name, "jeruk-manis-42") for name in ("admin", "aceh")]
     return root, db, users
 
 

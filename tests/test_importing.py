@@ -108,8 +108,8 @@ def test_batches_store_exactly_what_one_plan_per_transaction_stores(tmp_path, mo
              make_plan("KPU Kota Medan", 2024, [(1, "K", "I", [1], [])])]
 
     def province_user(store):
-        store.add_user("jabar", "rahasia-123", "province", actor="cli", province="Jawa Barat")
-        return store.authenticate("jabar", "rahasia-123")
+        store.add_user("jabar", "jeruk-manis-42", "province", actor="cli", province="Jawa Barat")
+        return store.authenticate("jabar", "jeruk-manis-42")
     one = Store(tmp_path / "one.duckdb")
     user = province_user(one)
     expected = []

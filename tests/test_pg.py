@@ -207,7 +207,7 @@ def test_migrate_store_round_trip_keeps_every_row(pg_cluster, tmp_path):
     aid = int(queries.plan_activities(office, SATKER, 2024)["id"][0])
     office.save_progress(aid, [1, 2], "https://bukti.go.id/1", "catatan 'kutip' 100%", 0, "ani")
     office.import_plan(make_plan(SATKER, 2024, [(1, "K1", "I1", [1, 2, 3, 4], []), (3, "K3", "I3", [5], [])]), "budi")
-    office.add_user("admin", "rahasia-123", "admin", actor="cli")
+    office.add_user("admin", "jeruk-manis-42", "admin", actor="cli")
     want = table_digests(office)
     run = lambda *a: subprocess.run([sys.executable, "-m", "rbdash", "migrate-store", *map(str, a)],  # noqa: E731
                                     capture_output=True, text=True, cwd=root, timeout=120)
@@ -222,7 +222,7 @@ def test_migrate_store_round_trip_keeps_every_row(pg_cluster, tmp_path):
     assert again.stderr.startswith("error: 'postgresql://postgres@127.0.0.1:") and \
         again.stderr.endswith("already holds data; migrate into an empty database\n")
     moved = Store(url)
-    assert moved.authenticate("admin", "rahasia-123").role == "admin"
+    assert moved.authenticate("admin", "jeruk-manis-42").role == "admin"
     acts = queries.plan_activities(moved, SATKER, 2024)
     assert acts["note"][0] == "catatan 'kutip' 100%" and int(acts["revision"][0]) == 1
 
@@ -233,14 +233,14 @@ def test_a_backup_reaches_postgresql_through_a_restored_file(pg_cluster, tmp_pat
     from rbdash.store import backup as snapshot
     monkeypatch.delenv("RBDASH_BACKUP_KEY", raising=False)
     office = _office(tmp_path / "asal.duckdb")
-    office.add_user("admin", "rahasia-123", "admin", actor="cli")
+    office.add_user("admin", "jeruk-manis-42", "admin", actor="cli")
     snapshot.backup(office, tmp_path / "b")
     snapshot.restore(tmp_path / "b", tmp_path / "pulih.duckdb")
     url = pg_cluster.fresh()
     snapshot.copy_store(Store(tmp_path / "pulih.duckdb"), Store(url))
     server = Store(url)
     assert snapshot.table_digests(server) == snapshot.table_digests(office)
-    assert server.authenticate("admin", "rahasia-123").role == "admin"
+    assert server.authenticate("admin", "jeruk-manis-42").role == "admin"
     server.close()
 
 

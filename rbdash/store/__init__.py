@@ -28,6 +28,7 @@ bit_count() arithmetic inside the database instead of joins over month rows.
 import json
 import os
 import re
+import stat
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,7 +38,7 @@ import pandas as pd
 
 from rbdash.duckfile import DuckFile
 from rbdash.errors import StoreError
-from rbdash.store.common import as_user, one, run  # noqa: F401 - re-exported
+from rbdash.store.common import as_user, one, run, where  # noqa: F401 - re-exported
 from rbdash.store.common import now as _now
 from rbdash.store.duck import DuckBackend
 from rbdash.store.plans import PlansMixin
@@ -208,18 +209,37 @@ def is_server_url(location) -> bool:
 def check_db_path(path: str | Path) -> Path | str:
     """The database location, refused (StoreError) before anything is created when it cannot be
     used: a ``postgresql://`` URL is returned as it is (parsed, not contacted); any other URL, a
-    directory, or a file that is not DuckDB's is refused; else the DuckDB file's Path."""
+    folder, something that is not a regular file (``/dev/null``, a pipe), an empty file, a file
+    that is not DuckDB's, or a path the system refuses (too long) is refused; else the DuckDB
+    file's Path."""
     text = str(path)
     if is_server_url(text):
         from rbdash.store.pg import check_url
         return check_url(text)
     if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.I):
-        raise StoreError("db_url", path=text.split("@")[-1] if "@" in text else text)
+        raise StoreError("db_url", path=where(text))
     p = Path(text)
-    if p.is_dir():
-        raise StoreError("db_path", path=text, detail="it is a folder")
-    if p.is_file() and p.stat().st_size:
-        head = DuckFile.of(p).head(16)
-        if head is not None and (len(head) < 12 or head[8:12] != b"DUCK"):
-            raise StoreError("db_not_duckdb", path=text)
+    try:
+        info = p.stat() if text else None
+    except (FileNotFoundError, NotADirectoryError):
+        info = None
+    except OSError as exc:  # too long, no permission on a parent folder, a loop of links
+        raise StoreError("db_path", path=shown_path(text), detail=exc.strerror or type(exc).__name__) from None
+    if info is None:
+        return p
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError("db_path", path=shown_path(text), detail="it is a folder")
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreError("db_not_file", path=shown_path(text))
+    if info.st_size == 0:
+        raise StoreError("db_empty_file", path=shown_path(text))
+    head = DuckFile.of(p).head(16)
+    if head is not None and (len(head) < 12 or head[8:12] != b"DUCK"):
+        raise StoreError("db_not_duckdb", path=shown_path(text))
     return p
+
+
+def shown_path(text: str, width: int = 120) -> str:
+    """A path as a message shows it: at most ``width`` characters (a 5,000-character --db stays one
+    readable line)."""
+    return text if len(text) <= width else text[:width - 1] + "…"

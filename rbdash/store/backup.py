@@ -33,7 +33,7 @@ import stat
 from contextlib import ExitStack
 from pathlib import Path
 
-from rbdash.duckfile import DuckFile, companions, wal_path
+from rbdash.duckfile import DuckFile, companions, private_files, wal_path
 from rbdash.errors import StoreError
 from rbdash.store.common import one
 
@@ -178,6 +178,7 @@ def backup(store, out) -> dict:
     if store.backend != "duckdb":
         raise StoreError("duckdb_only", command="backup", tool="pg_dump -Fc")
     tables = (*TABLES, "migrations")  # the migrations' history too: the restored file is the same database
+    private_files()  # users.parquet holds the password hashes: folder 0700, files 0600
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise StoreError("backup_exists", path=str(out))
@@ -206,6 +207,7 @@ def restore(source: str | Path, db_path: str | Path, replace: bool = False) -> d
     file by file and table by table.  Refuses to overwrite an existing database unless ``replace``.
     Returns the manifest."""
     from rbdash.store import Store, check_db_path
+    private_files()  # the rebuilt file holds the password hashes: 0600, as every database file
     source, db_path = Path(source), check_db_path(db_path)
     if not isinstance(db_path, Path):
         raise StoreError("duckdb_only", command="restore", tool="pg_restore")

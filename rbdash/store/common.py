@@ -1,6 +1,7 @@
 """Helpers shared by the store's modules."""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from rbdash.accounts import User
 
@@ -23,3 +24,34 @@ def run(con, sql: str, params: list | None = None) -> list:
 
 def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
+
+
+# -- database URLs in messages ----------------------------------------------------------------------
+# A password may hold any character, typed unencoded ('@', ':', '/', '#', '?'): where it ends cannot
+# be known from a pattern.  So the URL is taken apart -- the credentials are everything before the
+# *last* '@' (no host, port or database name holds one) -- and shown rebuilt from its parts, without
+# the password and without the query string (libpq also takes ``?password=``).
+
+def _url_parts(url: str) -> tuple[str, str | None, bool, str]:
+    """(scheme, user or None, has a password, host[:port][/database]) of a database URL."""
+    scheme, sep, rest = str(url).partition("://")
+    if not sep:
+        scheme, rest = "", str(url)
+    credentials, at, location = rest.rpartition("@")
+    user, colon, _ = credentials.partition(":")
+    if at and not all(c.isalnum() or c in "._-%" for c in user):
+        user = "***"  # not a plain user name: it may hold the password's start
+    split = urlsplit("//" + location)
+    return scheme, (user if at else None), bool(at and colon), split.netloc + split.path
+
+
+def redact(url: str) -> str:
+    """The URL without its password or query (for messages, cache keys and logs)."""
+    scheme, user, password, location = _url_parts(url)
+    who = f"{user}{':***' if password else ''}@" if user is not None else ""
+    return f"{scheme + '://' if scheme else ''}{who}{location}"
+
+
+def where(url: str) -> str:
+    """host:port/database of a URL, for one-line messages."""
+    return _url_parts(url)[3]

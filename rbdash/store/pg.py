@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from rbdash.errors import ConflictError, StoreError
+from rbdash.store.common import redact, where  # noqa: F401 - messages name the server, never the password
 
 try:
     import psycopg
@@ -54,17 +55,6 @@ _TIMESTAMPS = (1114, 1184)
 
 def is_url(text: str) -> bool:
     return bool(re.match(r"^(postgresql|postgres)://", str(text), re.I))
-
-
-def redact(url: str) -> str:
-    """The URL without its password (for messages, cache keys and logs)."""
-    return re.sub(r"^([a-z]+://[^:/@]*):[^@]*@", r"\1:***@", str(url), flags=re.I)
-
-
-def where(url: str) -> str:
-    """host:port/db of a URL, for one-line messages."""
-    text = str(url).split("@")[-1] if "@" in str(url) else str(url).split("://", 1)[-1]
-    return text.split("?")[0]
 
 
 def check_url(url: str) -> str:

@@ -61,4 +61,9 @@ MIGRATIONS = [
     (5, "latest_plans as a join (same rows, one pass instead of a subquery per version)", [
         "DROP VIEW latest_plans", LATEST_PLANS_JOINED,
     ]),
+    (6, "failed logins in a row per user name and per client address (login throttling)", [
+        """CREATE TABLE login_failures (
+            subject VARCHAR PRIMARY KEY, failures INTEGER NOT NULL, last_failed_at TIMESTAMP NOT NULL,
+            locked_until TIMESTAMP)""",
+    ]),
 ]

@@ -1,0 +1,86 @@
+"""A login belongs to its browser (issue 18.6), in Chromium against ``streamlit run serve.py``: a second
+browser that presents the first one's session id -- the replay that used to take over the logged-in
+session (``streamlit run app.py`` still shows it logged in there) -- finds it logged out; the first
+browser's cookie is HttpOnly."""
+
+import pytest
+
+from e2e_fixtures import ARTIFACTS, Server, browser, needs_chromium, wait_idle  # noqa: F401 (fixture)
+from rbdash.store import Store
+
+pytestmark = needs_chromium
+PASSWORD = "jeruk-manis-42"
+
+# Keeps every websocket and the subprotocols it was opened with; with window.__rbReplay set, opens
+# them with that session id, as Streamlit's frontend does when it reconnects to its own session.
+SOCKETS_JS = """(() => {
+  const Native = window.WebSocket;
+  window.__rbSockets = []; window.__rbProtocols = [];
+  function Wrapped(url, protocols) {
+    let p = protocols === undefined ? [] : [].concat(protocols);
+    if (window.__rbReplay) p = [p[0] || 'streamlit', p[1] || '', window.__rbReplay];
+    const ws = new Native(url, p);
+    window.__rbSockets.push(ws); window.__rbProtocols.push(p);
+    return ws;
+  }
+  Wrapped.prototype = Native.prototype;
+  Object.assign(Wrapped, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+  window.WebSocket = Wrapped;
+})();"""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("sesi")
+    store = Store(tmp / "sesi.duckdb")
+    store.add_user("admin", PASSWORD, "admin", actor="test")
+    store.add_user("tapin", PASSWORD, "office", actor="test", satker="KPU Kabupaten Tapin")
+    server = Server(script="serve.py", RBDASH_DB=str(tmp / "sesi.duckdb"), RBDASH_SAMPLES=str(tmp / "none")).wait()
+    yield server
+    server.stop()
+
+
+def test_a_session_id_replayed_from_another_browser_is_logged_out(served, browser):  # noqa: F811
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    mine = browser.new_context(viewport={"width": 1400, "height": 900})
+    theirs = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = mine.new_page()
+        page.set_default_timeout(30_000)
+        page.add_init_script(SOCKETS_JS)
+        page.goto(served.url)
+        wait_idle(page, "Rencana Aksi Reformasi Birokrasi")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_label("Nama pengguna").fill("tapin")
+        sidebar.get_by_label("Kata sandi").fill(PASSWORD)
+        sidebar.get_by_role("button", name="Masuk").click()
+        sidebar.get_by_text("Masuk sebagai").wait_for()
+        cookie = next(c for c in mine.cookies() if c["name"] == "rbdash_browser")
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+        assert "rbdash_browser" not in page.evaluate("document.cookie")  # page scripts cannot read it
+        # the page reconnects to its own session (as after a network blip): still logged in
+        page.evaluate("window.__rbSockets.at(-1).close()")
+        page.wait_for_function("window.__rbProtocols.length > 1 && window.__rbProtocols.at(-1).length === 3")
+        session_id = page.evaluate("window.__rbProtocols.at(-1)[2]")
+        wait_idle(page)
+        sidebar.get_by_text("Masuk sebagai").wait_for()
+        # the tab is closed (its session waits on the server to be resumed); were it open, the two
+        # browsers would take the session from each other at every reconnect
+        page.close()
+
+        other = theirs.new_page()
+        other.set_default_timeout(30_000)
+        other.add_init_script(f"window.__rbReplay = {session_id!r};")
+        other.add_init_script(SOCKETS_JS)
+        other.goto(served.url)
+        wait_idle(other)
+        other_sidebar = other.locator('[data-testid="stSidebar"]')
+        other_sidebar.get_by_text("Sesi ini dibuka dari peramban lain; silakan masuk lagi.").wait_for()
+        other_sidebar.get_by_label("Nama pengguna").wait_for()
+        wait_idle(other)
+        other.screenshot(path=str(ARTIFACTS / "session_replay.png"))
+        assert other.evaluate("window.__rbProtocols[0][2]") == session_id
+        assert other_sidebar.get_by_text("Masuk sebagai").count() == 0
+    finally:
+        mine.close()
+        theirs.close()
