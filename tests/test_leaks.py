@@ -94,12 +94,12 @@ def test_an_old_lock_file_is_made_private(tmp_path, umask_022):
 def test_the_cli_creates_private_files_and_backups(tmp_path):
     """From a shell's umask 022: the database, the backup folder and its files (users.parquet holds the
     password hashes) and a restored database are private."""
-    db, backup, restored = tmp_path / "data" / "rb.duckdb", tmp_path / "cadangan", tmp_path / "pulih.duckdb"
+    db, backup, restored = tmp_path / "data" / "rb.duckdb", tmp_path / "cadangan", tmp_path / "data" / "pulih.duckdb"
     rbdash("import", "--db", db, SAMPLES / "kpu_kota_banjarmasin_2022.xlsx", check=0)
     rbdash("user", "add", "admin", "--role", "admin", "--db", db, env={"RBDASH_PASSWORD": PASSWORD}, check=0)
     rbdash("backup", "--db", db, backup, check=0)
     rbdash("restore", backup, "--db", restored, check=0)
-    files = [db, lock_path(db), *backup.iterdir(), restored]
+    files = [db, lock_path(db), db.parent / "rbdash-backup.key", *backup.iterdir(), restored]
     assert (backup / "users.parquet") in files
     assert {str(p): oct(mode(p)) for p in files} == {str(p): "0o600" for p in files}
     assert (oct(mode(db.parent)), oct(mode(backup))) == ("0o700", "0o700")

@@ -48,6 +48,9 @@ from rbdash.store.users import UsersMixin
 
 DEFAULT_DB = Path("data") / "rbdash.duckdb"
 TABLES = ("satker", "plan_versions", "activities", "progress", "audit_log", "users")
+# passing state, not data: neither backed up nor copied between stores (a restored or moved database
+# starts with no login waits)
+TRANSIENT = ("login_failures",)
 
 
 class Store(PlansMixin, ProgressMixin, UsersMixin):

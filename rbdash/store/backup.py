@@ -298,11 +298,12 @@ def _load(store, source, version, data) -> None:
     """Insert each table's rows into the freshly migrated ``store``, in one transaction, after its
     columns were matched by name and type against the table's (reordered if need be)."""
     import duckdb
+    from rbdash.store import TRANSIENT
     with store.connect() as con:
         present = {r[0] for r in con.execute(
             """SELECT table_name FROM information_schema.tables
                WHERE table_type = 'BASE TABLE' AND table_schema = 'main'""").fetchall()}
-        if present != set(data) or "migrations" not in data:
+        if present - set(TRANSIENT) != set(data) or "migrations" not in data:
             raise StoreError("backup_unreadable", path=str(source))
         want = {table: con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema for table in data}
         ran = sorted(r[0] for r in con.execute("SELECT version FROM migrations").fetchall())
