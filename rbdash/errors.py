@@ -72,6 +72,8 @@ MESSAGES = {
                   "'RENCANA AKSI RB KPU KOTA X TAHUN 2024'"),
     "no_year": ("the plan year was not found in the title rows; add e.g. 'TAHUN 2024' to the title",
                 "tahun rencana tidak ditemukan di judul; tambahkan misalnya 'TAHUN 2024' pada judul"),
+    "several_plans": ("the file holds {count} plans ({plans}), where one was expected; read it with parse_plans",
+                      "file berisi {count} rencana aksi ({plans}), padahal yang diharapkan satu"),
     "db_busy": ("the database is busy (another import is writing); try again in a moment",
                 "basis data sedang dipakai proses lain (impor berjalan); coba lagi sebentar lagi"),
     "db_url": ("'{path}' is not a database rbdash can use: give a DuckDB file path or a postgresql:// URL",

@@ -19,8 +19,8 @@ def test_outcomes_new_duplicate_version_refused(small_store):
     changed = make_plan("KPU Kota Delta", 2024, [(1, "K", "I", [1, 2], [])])
     bad = Parsed("rusak.xlsx", error=UnreadableFile("not_excel"))
     assert small_store.plan_status(plan.satker, plan.year, plan.sha256) == ("new", None)
-    outs = list(importing.import_parsed(small_store, [bad, Parsed("a.xlsx", plan), Parsed("a.xlsx", plan),
-                                                      Parsed("b.xlsx", changed)], "uji"))
+    outs = list(importing.import_parsed(small_store, [bad, Parsed("a.xlsx", [plan]), Parsed("a.xlsx", [plan]),
+                                                      Parsed("b.xlsx", [changed])], "uji"))
     assert [o.status for o in outs] == [Status.REFUSED, Status.NEW, Status.DUPLICATE, Status.VERSION]
     assert [o.version for o in outs] == [None, 1, 1, 2]
     assert outs[0].error.message_id.startswith("bukan file Excel")
@@ -77,7 +77,7 @@ def test_refused_store_write_rolls_back_and_batch_goes_on(tmp_path, monkeypatch)
             raise StoreError("db_error", detail="disk full")
         return real(batch, actor)
     monkeypatch.setattr(store, "import_plans", failing)
-    outs = list(importing.import_parsed(store, [Parsed(p.satker, p) for p in plans], "uji"))
+    outs = list(importing.import_parsed(store, [Parsed(p.satker, [p]) for p in plans], "uji"))
     assert calls == [["Satu", "Dua", "Tiga"], ["Satu"], ["Dua"], ["Tiga"]]
     assert [o.status for o in outs] == [Status.NEW, Status.REFUSED, Status.NEW]
     assert outs[1].error.message_id == "basis data menolak operasi ini; coba lagi, dan laporkan bila terulang"
@@ -120,7 +120,7 @@ def test_batches_store_exactly_what_one_plan_per_transaction_stores(tmp_path, mo
             expected.append(exc.code)
     monkeypatch.setattr(importing, "BATCH", batch)
     many = Store(tmp_path / "many.duckdb")
-    outs = list(importing.import_parsed(many, [Parsed(p.satker, p) for p in plans], province_user(many)))
+    outs = list(importing.import_parsed(many, [Parsed(p.satker, [p]) for p in plans], province_user(many)))
     assert [o.error.code if o.error else o.status.value for o in outs] == expected == \
         ["new", "new", "new", "version", "duplicate", "new", "forbidden_office"]
     assert outs[3].carried_over == 1

@@ -12,6 +12,7 @@ area sections, kegiatan headings, or detail lines that belong to the activity ab
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,7 +21,7 @@ from rbdash.errors import NoPlanFound
 from rbdash.excel.book import Book, Sheet, open_book  # noqa: F401 - the container readers' interface
 from rbdash.excel.cells import month_of, split_packed, strip_numbering  # noqa: F401 - public helpers
 from rbdash.excel.container import MAX_FILE_MB, MAX_UNPACKED_MB, _short, check_container  # noqa: F401
-from rbdash.excel.office import find_as_of, find_satker, find_year
+from rbdash.excel.office import find_as_of, find_satker, find_year, sheet_satker
 from rbdash.excel.sheet import (
     RECAP_SHEET,
     _infer_areas,
@@ -54,8 +55,9 @@ def read_bytes(source: str | Path | bytes | BinaryIO) -> bytes:
     return Path(source).read_bytes()
 
 
-def parse_workbook(source: str | Path | bytes | BinaryIO, name: str | None = None) -> Plan:
-    """Parse a workbook (path, bytes or file object) into a Plan; raise UnreadableFile/NoPlanFound."""
+def parse_plans(source: str | Path | bytes | BinaryIO, name: str | None = None) -> list[Plan]:
+    """Parse a file (path, bytes or file object) into its plans, one per office and year (most files
+    hold one); raise UnreadableFile/NoPlanFound."""
     data = read_bytes(source)
     if name is None:
         name = Path(source).name if isinstance(source, (str, Path)) else "upload.xlsx"
@@ -66,14 +68,56 @@ def parse_workbook(source: str | Path | bytes | BinaryIO, name: str | None = Non
         book.close()
 
 
-def parse_book(book: Book, name: str, sha256: str) -> Plan:
-    """The plan held by an opened container: every visible sheet's table, the office and the year
-    from the titles (then the signature block, then the file name)."""
-    warnings, activities, titles = list(book.warnings), [], list(book.texts)
-    visible, empty_table, has_real, sheets = 0, None, False, []
+def parse_workbook(source: str | Path | bytes | BinaryIO, name: str | None = None) -> Plan:
+    """The one plan of a file, for callers that handle one (tests, benchmarks); a file holding several
+    is refused by name (NoPlanFound "several_plans") rather than cut to its first: read it with
+    ``parse_plans``."""
+    plans = parse_plans(source, name)
+    if len(plans) > 1:
+        raise NoPlanFound("several_plans", count=len(plans),
+                          plans=", ".join(f"{p.satker} {p.year}" for p in plans))
+    return plans[0]
+
+
+@dataclass
+class _PlanSheet:
+    """A sheet holding a plan table, with what its own title says and, once read, its activities."""
+    sheet: Sheet
+    table: object
+    titles: list
+    warnings: list = field(default_factory=list)  # the warnings met reading it
+    activities: list = field(default_factory=list)
+    footer: list = field(default_factory=list)
+    has_real: bool = False
+    year: int | None = None
+    satker: str | None = None
+
+
+def _inherit(own: list, default):
+    """Each sheet's own value, else the nearest sheet's before it, else after it, else ``default``: a
+    sheet that names no office or year belongs with its neighbours (one sheet per area)."""
+    out, last = [], None
+    for v in own:
+        last = v if v is not None else last
+        out.append(last)
+    nxt = next((v for v in own if v is not None), default)
+    return [v if v is not None else nxt for v in out]
+
+
+def parse_book(book: Book, name: str, sha256: str) -> list[Plan]:
+    """The plans held by an opened container, one per office and year (sheets for two years, one sheet
+    per office in a province's compilation).  A sheet belongs to the office and year its own title
+    names (or, for the office, its name: "Kapuas"); a sheet that names none belongs with the sheet
+    before it (after it, for the first); a file whose sheets name none takes them from the workbook:
+    the document's text and any title, then the signature block, then the file name, each fallback
+    said in a warning.  Recap sheets are never a plan, and the office compiling the others is one
+    only when a sheet is its own.  Warnings land on the plan whose sheet they concern; those about
+    the file (hidden or skipped sheets) on every plan."""
+    early, titles, sheets = list(book.warnings), list(book.texts), []
+    visible, empty_table = 0, None
     for sh in book.sheets:  # first every sheet's table and title: the plan year comes from the titles
         if not sh.visible:
-            warnings.append(make_warning("hidden_sheet", sh.name))
+            early.append(make_warning("hidden_sheet", sh.name))
             continue
         visible += 1
         rows = sh.rows
@@ -81,54 +125,75 @@ def parse_book(book: Book, name: str, sha256: str) -> Plan:
         title_texts = _title_texts(rows, table.header_row if table else min(len(rows), 8))
         if table is None:
             if rows and not RECAP_SHEET.search(sh.name):
-                warnings.append(make_warning("not_a_plan_sheet", sh.name))
+                early.append(make_warning("not_a_plan_sheet", sh.name))
             continue
         titles.extend(title_texts)
         if RECAP_SHEET.search(sh.name) and not _plan_like(rows, table):
-            warnings.append(make_warning("recap_sheet", sh.name))
+            early.append(make_warning("recap_sheet", sh.name))
             continue
-        sheets.append((sh, table, title_texts))
-    year, year_from_file = find_year(titles + book.names), None
-    if year is None:
-        year = year_from_file = find_year([Path(name).stem.replace("_", " ")])
-    footers = list(book.footers)
-    for sh, table, title_texts in sheets:
-        parser = _SheetParser(sh, table, book.styles, warnings, _sheet_area(sh.name, title_texts), year)
-        acts = parser.parse()
-        footers.extend(parser.footer)
-        if not acts:
-            empty_table = empty_table or sh.where(table.header_row)
-            continue
-        has_real = has_real or parser.has_real
-        _infer_areas(sh.name, acts, warnings)
-        activities.extend(acts)
+        sheets.append(_PlanSheet(sh, table, title_texts))
     if not visible:
         raise NoPlanFound("no_sheets")
-    if not activities:
+    stem = Path(name).stem.replace("_", " ")
+    own_years = [find_year(s.titles + [s.sheet.name]) for s in sheets]
+    default_year = find_year(titles + book.names)
+    year_from_file = default_year is None and not any(own_years)
+    if year_from_file:
+        default_year = find_year([stem])
+    for s, year in zip(sheets, _inherit(own_years, default_year)):
+        s.year = year
+        parser = _SheetParser(s.sheet, s.table, book.styles, s.warnings, _sheet_area(s.sheet.name, s.titles), year)
+        s.activities, s.footer, s.has_real = parser.parse(), parser.footer, parser.has_real
+        if not s.activities:
+            empty_table = empty_table or s.sheet.where(s.table.header_row)
+            early.extend(s.warnings)  # a sheet without activities is no plan's: its warnings are the file's
+            continue
+        _infer_areas(s.sheet.name, s.activities, s.warnings)
+    sheets = [s for s in sheets if s.activities]
+    if not sheets:
         if empty_table:
             raise NoPlanFound("no_rows", sheet=empty_table[0], row=empty_table[1])
         raise NoPlanFound("no_table")
-    for a in activities:
-        a.catalogue_code = areas.match_kegiatan(a.area_no, a.kegiatan, a.sub_kegiatan)
-        _check_evidence(a, warnings)
-    titles.extend(book.names)
-    satker = find_satker(titles)
-    if satker is None:
-        satker = find_satker(footers)
-        if satker:
-            warnings.append(make_warning("satker_from_signature"))
-    if satker is None:
-        satker = find_satker([Path(name).stem.replace("_", " ")])
-        if satker:
-            warnings.append(make_warning("satker_from_filename"))
-    if year_from_file:
-        warnings.append(make_warning("year_from_filename"))
-    if satker is None:
+    # the office: titles (and sheet names), then signature blocks, then the file name
+    source = "title"
+    own = [sheet_satker(s.titles, s.sheet.name) for s in sheets]
+    default = find_satker(titles + book.names)
+    if default is None and not any(own):
+        source = "signature"
+        own, default = [find_satker(s.footer) for s in sheets], find_satker(list(book.footers))
+    if default is None and not any(own):
+        source, default = "filename", find_satker([stem])
+    for s, satker in zip(sheets, _inherit(own, default)):
+        s.satker = satker
+    if sheets[0].satker is None:
         raise NoPlanFound("no_satker")
-    if year is None:
+    if sheets[0].year is None:
         raise NoPlanFound("no_year")
-    return Plan(satker=satker, year=year, activities=activities, warnings=warnings, source_name=name,
-                sha256=sha256, as_of_month=find_as_of(titles), has_realization=has_real)
+    groups = {}
+    for s in sheets:
+        groups.setdefault((s.satker, s.year), []).append(s)
+    plan_sheets = {s.sheet.name for s in sheets}
+    plans = []
+    for (satker, year), members in groups.items():
+        mine = {s.sheet.name for s in members}
+        warnings = [w for w in early if w.sheet is None or w.sheet in mine or w.sheet not in plan_sheets]
+        activities = []
+        for s in members:
+            warnings.extend(s.warnings)
+            activities.extend(s.activities)
+        for a in activities:
+            a.catalogue_code = areas.match_kegiatan(a.area_no, a.kegiatan, a.sub_kegiatan)
+            _check_evidence(a, warnings)
+        if source != "title":
+            warnings.append(make_warning(f"satker_from_{source}"))
+        if year_from_file:
+            warnings.append(make_warning("year_from_filename"))
+        texts = list(book.texts) + [t for s in members for t in s.titles] + \
+            (book.names if len(groups) == 1 else [s.sheet.name for s in members])
+        plans.append(Plan(satker=satker, year=year, activities=activities, warnings=warnings, source_name=name,
+                          sha256=sha256, as_of_month=find_as_of(texts),
+                          has_realization=any(s.has_real for s in members)))
+    return plans
 
 
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|\\\\)", re.I)

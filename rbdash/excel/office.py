@@ -2,6 +2,7 @@
 
 import re
 
+from rbdash import regions
 from rbdash.excel.cells import MONTHS
 
 _SATKER = re.compile(
@@ -32,10 +33,17 @@ _UNIT = re.compile(r"^\s*(?:unit\s+kerja|satuan\s+kerja|satker|instansi)\s*:\s*(
                    r"(?P<rest>(?:provinsi|prov\.?|kabupaten|kab\.?|kota)\s+.+)$", re.I)
 
 
+# the title of a collection of offices' plans ("KOMPILASI … KPU KABUPATEN/KOTA SE-KALIMANTAN TENGAH",
+# "KOMPILASI RENAKSI KPU PROVINSI X"): it names who compiled them, never the office a plan is of
+COLLECTION = re.compile(r"\bkompilasi\b|\bse\s*-\s*[a-z]|\bkab(?:upaten)?\.?\s*/\s*kota\b", re.I)
+
+
 def find_satker(texts: list[str]) -> str | None:
     """The office named in ``texts``: 'KPU <level> <name>' (or KOMISI PEMILIHAN UMUM …), or a
-    'Unit Kerja : Kabupaten X' line that leaves out the KPU."""
+    'Unit Kerja : Kabupaten X' line that leaves out the KPU.  A collection's title is passed over."""
     for text in texts:
+        if COLLECTION.search(text):
+            continue
         m = _UNIT.match(text)
         if m and not _SATKER.search(text):
             text = "KPU " + m.group("rest")
@@ -49,6 +57,12 @@ def find_satker(texts: list[str]) -> str | None:
             if name:
                 return f"KPU {level} {name}"
     return None
+
+
+def sheet_satker(titles: list[str], sheet_name: str) -> str | None:
+    """The office a sheet is of by its own words: its title rows, or its name ("KPU Kab. Kapuas", or
+    a compilation's bare "Kapuas" when exactly one official office has that name)."""
+    return find_satker(titles + [sheet_name]) or regions.office_named(sheet_name)
 
 
 def find_year(texts: list[str]) -> int | None:
