@@ -21,7 +21,7 @@ from rbdash.errors import NoPlanFound
 from rbdash.excel.book import Book, Sheet, open_book  # noqa: F401 - the container readers' interface
 from rbdash.excel.cells import month_of, split_packed, strip_numbering  # noqa: F401 - public helpers
 from rbdash.excel.container import MAX_FILE_MB, MAX_UNPACKED_MB, _short, check_container  # noqa: F401
-from rbdash.excel.office import find_as_of, find_satker, find_year, sheet_satker
+from rbdash.excel.office import find_as_of, find_satker, find_year, sheet_satker, signature_satker
 from rbdash.excel.sheet import (
     RECAP_SHEET,
     _infer_areas,
@@ -91,6 +91,7 @@ class _PlanSheet:
     has_real: bool = False
     year: int | None = None
     satker: str | None = None
+    satker_source: str | None = None  # where the office was read: title | signature | filename
 
 
 def _inherit(own: list, default):
@@ -106,8 +107,9 @@ def _inherit(own: list, default):
 
 def parse_book(book: Book, name: str, sha256: str) -> list[Plan]:
     """The plans held by an opened container, one per office and year (sheets for two years, one sheet
-    per office in a province's compilation).  A sheet belongs to the office and year its own title
-    names (or, for the office, its name: "Kapuas"); a sheet that names none belongs with the sheet
+    per office in a province's compilation).  A sheet belongs to the year its own title (or name)
+    names and to the office its title or name names ("Kapuas"), else its signature block (the lowest
+    office there: the others sign as approvers); a sheet that names none belongs with the sheet
     before it (after it, for the first); a file whose sheets name none takes them from the workbook:
     the document's text and any title, then the signature block, then the file name, each fallback
     said in a warning.  Recap sheets are never a plan, and the office compiling the others is one
@@ -154,17 +156,15 @@ def parse_book(book: Book, name: str, sha256: str) -> list[Plan]:
         if empty_table:
             raise NoPlanFound("no_rows", sheet=empty_table[0], row=empty_table[1])
         raise NoPlanFound("no_table")
-    # the office: titles (and sheet names), then signature blocks, then the file name
-    source = "title"
-    own = [sheet_satker(s.titles, s.sheet.name) for s in sheets]
-    default = find_satker(titles + book.names)
-    if default is None and not any(own):
-        source = "signature"
-        own, default = [find_satker(s.footer) for s in sheets], find_satker(list(book.footers))
-    if default is None and not any(own):
-        source, default = "filename", find_satker([stem])
-    for s, satker in zip(sheets, _inherit(own, default)):
-        s.satker = satker
+    # the office: each sheet's title (or name), else its signature block, else its neighbours'; a file
+    # whose sheets name none: the workbook's texts and titles, signatures, then its file name
+    own = [(sheet_satker(s.titles, s.sheet.name), "title") for s in sheets]
+    own = [(o, src) if o else (signature_satker(s.footer), "signature") for (o, src), s in zip(own, sheets)]
+    default = next(((v, src) for v, src in ((find_satker(titles + book.names), "title"),
+                                           (signature_satker(list(book.footers)), "signature"),
+                                           (find_satker([stem]), "filename")) if v), (None, None))
+    for s, (satker, source) in zip(sheets, _inherit([o if o[0] else None for o in own], default)):
+        s.satker, s.satker_source = satker, source
     if sheets[0].satker is None:
         raise NoPlanFound("no_satker")
     if sheets[0].year is None:
@@ -184,8 +184,8 @@ def parse_book(book: Book, name: str, sha256: str) -> list[Plan]:
         for a in activities:
             a.catalogue_code = areas.match_kegiatan(a.area_no, a.kegiatan, a.sub_kegiatan)
             _check_evidence(a, warnings)
-        if source != "title":
-            warnings.append(make_warning(f"satker_from_{source}"))
+        if all(s.satker_source != "title" for s in members):
+            warnings.append(make_warning(f"satker_from_{members[0].satker_source}"))
         if year_from_file:
             warnings.append(make_warning("year_from_filename"))
         texts = list(book.texts) + [t for s in members for t in s.titles] + \

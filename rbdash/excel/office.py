@@ -38,9 +38,8 @@ _UNIT = re.compile(r"^\s*(?:unit\s+kerja|satuan\s+kerja|satker|instansi)\s*:\s*(
 COLLECTION = re.compile(r"\bkompilasi\b|\bse\s*-\s*[a-z]|\bkab(?:upaten)?\.?\s*/\s*kota\b", re.I)
 
 
-def find_satker(texts: list[str]) -> str | None:
-    """The office named in ``texts``: 'KPU <level> <name>' (or KOMISI PEMILIHAN UMUM …), or a
-    'Unit Kerja : Kabupaten X' line that leaves out the KPU.  A collection's title is passed over."""
+def _offices(texts):
+    """Every office named in ``texts``, in reading order (a collection's title passed over)."""
     for text in texts:
         if COLLECTION.search(text):
             continue
@@ -49,14 +48,30 @@ def find_satker(texts: list[str]) -> str | None:
             text = "KPU " + m.group("rest")
         for m in _SATKER.finditer(text):
             if m.group("ri"):
-                return "KPU RI"
+                yield "KPU RI"
+                continue
             level = m.group("level").casefold().rstrip(".")
             level = {"prov": "Provinsi", "provinsi": "Provinsi", "kab": "Kabupaten",
                      "kabupaten": "Kabupaten", "kota": "Kota"}[level]
             name = _clean_name(m.group("name"))
             if name:
-                return f"KPU {level} {name}"
-    return None
+                yield f"KPU {level} {name}"
+
+
+def find_satker(texts: list[str]) -> str | None:
+    """The office named in ``texts``: 'KPU <level> <name>' (or KOMISI PEMILIHAN UMUM …), or a
+    'Unit Kerja : Kabupaten X' line that leaves out the KPU.  A collection's title is passed over."""
+    return next(_offices(texts), None)
+
+
+_RANK = {"KPU Kabupaten": 0, "KPU Kota": 0, "KPU Provinsi": 1}
+
+
+def signature_satker(texts: list[str]) -> str | None:
+    """The office whose plan a signature block signs: the lowest-level office it names, since the
+    others sign as approvers ("Mengetahui, KETUA KPU PROVINSI X" beside "SEKRETARIS KPU KOTA Y")."""
+    found = list(_offices(texts))
+    return min(found, key=lambda n: _RANK.get(" ".join(n.split()[:2]), 2)) if found else None
 
 
 def sheet_satker(titles: list[str], sheet_name: str) -> str | None:
