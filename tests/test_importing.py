@@ -140,3 +140,44 @@ def test_ensure_database_writes_and_imports_samples_once(tmp_path):
     assert db_snapshot(Store(db)) == before
     offices = queries.offices(Store(db))
     assert {"KPU Kota Banjarmasin", "KPU Kota Pasuruan"} <= set(offices["satker"])
+
+
+# --------------------------------------------------------------------------------- several plans in one file
+
+def test_each_plan_of_a_file_gets_its_own_outcome_and_version(tmp_path):
+    """Two years of one office in one workbook: two outcomes from one source, each its own version;
+    the same bytes again are a duplicate per plan (same file, office and year); a changed file makes
+    each plan a new version."""
+    from rbdash.demo import bundles
+    path = tmp_path / "renaksi_2024_2025.xlsx"
+    bundles.two_years(path, "KPU Kota Malang", (2024, 2025), 3, families=("checks", "outline"))
+    store = Store(tmp_path / "r.duckdb")
+    outs = list(importing.import_sources(store, [path], "uji"))
+    assert [(o.source, o.status, o.satker, o.year, o.version) for o in outs] == [
+        (path, Status.NEW, "KPU Kota Malang", 2024, 1), (path, Status.NEW, "KPU Kota Malang", 2025, 1)]
+    outs = list(importing.import_sources(store, [path], "uji"))
+    assert [(o.status, o.year, o.version) for o in outs] == [(Status.DUPLICATE, 2024, 1), (Status.DUPLICATE, 2025, 1)]
+    changed = tmp_path / "renaksi_revisi.xlsx"
+    bundles.two_years(changed, "KPU Kota Malang", (2024, 2025), 4, families=("checks", "outline"))
+    outs = list(importing.import_sources(store, [changed], "uji"))
+    assert [(o.status, o.year, o.version) for o in outs] == [(Status.VERSION, 2024, 2), (Status.VERSION, 2025, 2)]
+    versions = store.query_df("SELECT year, version, source_name FROM plan_versions ORDER BY year, version")
+    assert versions.values.tolist() == [[2024, 1, path.name], [2024, 2, changed.name],
+                                        [2025, 1, path.name], [2025, 2, changed.name]]
+
+
+def test_a_province_operator_imports_its_offices_of_a_compilation_and_is_refused_another(tmp_path):
+    """Each plan is stored or refused alone: the office of another province is refused by name, the
+    province's own offices are stored."""
+    from rbdash.demo import bundles
+    path = tmp_path / "kompilasi_jatim.xlsx"
+    offices = ["KPU Kota Malang", "KPU Kota Bandung", "KPU Kabupaten Jember"]
+    bundles.compilation(path, "Jawa Timur", 2025, 5, offices=offices, families=("sections", "text", "outline"))
+    store = Store(tmp_path / "r.duckdb")
+    store.add_user("jatim", "rahasia-123", "province", actor="cli", province="Jawa Timur")
+    user = store.authenticate("jatim", "rahasia-123")
+    outs = list(importing.import_sources(store, [path], user))
+    assert [(o.satker, o.status) for o in outs] == [("KPU Kota Malang", Status.NEW), ("KPU Kota Bandung", Status.REFUSED),
+                                                   ("KPU Kabupaten Jember", Status.NEW)]
+    assert outs[1].error.message_id == "jatim (operator provinsi Jawa Timur) tidak berwenang mengubah data KPU Kota Bandung"
+    assert set(queries.offices(store)["satker"]) == {"KPU Kota Malang", "KPU Kabupaten Jember"}
