@@ -158,13 +158,14 @@ OUTLINES = [(n, i, s) for n, i, s in itertools.product(NUMBERINGS, INDENTS, SCHE
 
 @pytest.mark.parametrize("numbering, indent, schedule", OUTLINES)
 def test_outline_in_one_column_parses_to_its_truth(tmp_path, numbering, indent, schedule):
-    """Areas, kegiatan and sub-kegiatan in one URAIAN KEGIATAN column, told apart by numbering,
-    leading spaces or the cell's indent, with a month grid, a quarter grid or WAKTU text."""
+    """Areas, kegiatan and sub-kegiatan in one URAIAN KEGIATAN column, told apart by numbering (in
+    the text or in a NO column; only the sub-kegiatan lettered), leading spaces or the cell's indent,
+    with a month grid, a quarter grid or WAKTU text."""
     k = OUTLINES.index((numbering, indent, schedule))
     satker = demo.office_names()[k * 13 % 500]
     path = tmp_path / "renaksi.xlsx"
     truth = generate_outline(path, satker, 2025, k, numbering=numbering, indent=indent, schedule=schedule,
-                             indicator_first=k % 2 == 0)
+                             indicator_first=k % 2 == 0, number_column=k % 3 == 1)
     _assert_matches(truth, path)
 
 
@@ -221,3 +222,9 @@ FIXTURES3 = ["kpu_kabupaten_lampung_selatan_2024_2025", "kompilasi_renaksi_rb_ka
 def test_plans3_fixture_parses_to_its_truth(name):
     truth = json.loads((PLANS3 / f"{name}.truth.json").read_text(encoding="utf-8"))
     _assert_matches(truth, PLANS3 / truth["file"])
+
+
+def test_a_sheet_named_after_a_place_names_its_office_only_when_one_office_has_that_name():
+    assert [regions.office_named(n) for n in ("Kapuas", "kotawaringin timur", "Kalimantan Tengah", "Bekasi",
+                                               "Renaksi", "Sheet1")] == [
+        "KPU Kabupaten Kapuas", "KPU Kabupaten Kotawaringin Timur", "KPU Provinsi Kalimantan Tengah", None, None, None]

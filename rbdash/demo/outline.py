@@ -21,7 +21,8 @@ from rbdash.demo.content import ENGLISH_MONTHS, ROMAN, SHORT_MONTHS, catalogue, 
 from rbdash.demo.content import styled_satker
 from rbdash.demo.xls import save
 
-NUMBERINGS = ("roman", "letter", "digits", "none")   # how area rows are numbered (kegiatan/sub follow)
+# how area rows are numbered (kegiatan and sub-kegiatan follow); 'subs': only the sub-kegiatan rows ("a.")
+NUMBERINGS = ("roman", "letter", "digits", "subs", "none")
 INDENTS = ("spaces", "cell", "none")
 SCHEDULES = ("grid", "quarter", "text")
 OUTLINE_HEADERS = ("URAIAN KEGIATAN", "KEGIATAN / SUB KEGIATAN", "URAIAN KEGIATAN / RENCANA AKSI")
@@ -36,17 +37,21 @@ def _labels(numbering: str, area_no: int, keg_no: int, sub_no: int) -> tuple[str
     """The numbering prefixes of an area, a kegiatan and a sub-kegiatan row ('' when unnumbered)."""
     if numbering == "none":
         return "", "", ""
+    sub = f"{'abcdefghijklmnopqrstuvwxyz'[(sub_no - 1) % 26]}. "
+    if numbering == "subs":
+        return "", "", sub
     area = {"roman": f"{ROMAN[area_no - 1]}. ", "letter": f"{'ABCDEFGH'[area_no - 1]}. ",
             "digits": f"{area_no}. "}[numbering]
     keg = f"{area_no}.{keg_no}. " if numbering == "digits" else f"{keg_no}. "
-    return area, keg, f"{'abcdefghijklmnopqrstuvwxyz'[(sub_no - 1) % 26]}. "
+    return area, keg, sub
 
 
 def add_outline_sheet(wb, satker: str, year: int, seed: int, *, numbering: str = "roman", indent: str = "spaces",
                       schedule: str = "grid", sheet_name: str = "Renaksi RB", grey: bool = True,
-                      indicator_first: bool = True) -> list[dict]:
+                      indicator_first: bool = True, number_column: bool = False) -> list[dict]:
     """Write one office's plan as an outline sheet of `wb`; return its truth records.  ``numbering``
-    'none' needs an indentation (the levels must be told apart somehow)."""
+    'none' needs an indentation (the levels must be told apart somehow); ``number_column`` writes
+    the numbering in a NO column before the outline instead of in its text."""
     if numbering not in NUMBERINGS or indent not in INDENTS or schedule not in SCHEDULES:
         raise ValueError(f"numbering in {NUMBERINGS}, indent in {INDENTS}, schedule in {SCHEDULES}")
     if numbering == "none" and indent == "none":
@@ -62,13 +67,14 @@ def add_outline_sheet(wb, satker: str, year: int, seed: int, *, numbering: str =
     # columns: the outline, the indicator and the schedule in either order, then who is responsible
     n_sched = {"grid": 12, "quarter": 4, "text": 1}[schedule]
     order = ["outline", "indikator", "schedule"] if indicator_first else ["outline", "schedule", "indikator"]
+    order = ["no"] * number_column + order
     pos, col = {}, 1
     for key in order + ["pic"]:
         pos[key] = col
         col += n_sched if key == "schedule" else 1
     head = ws.max_row + 1
     heads = {"outline": rng.choice(OUTLINE_HEADERS), "indikator": rng.choice(INDICATOR_HEADERS),
-             "pic": rng.choice(("PENANGGUNG JAWAB", "KET"))}
+             "pic": rng.choice(("PENANGGUNG JAWAB", "KET")), **({"no": "NO"} if number_column else {})}
     for key, text in heads.items():
         ws.cell(head, pos[key], text).font = BOLD
     if schedule == "text":
@@ -83,14 +89,17 @@ def add_outline_sheet(wb, satker: str, year: int, seed: int, *, numbering: str =
         ws.merge_cells(start_row=head, start_column=pos["schedule"], end_row=head,
                        end_column=pos["schedule"] + n_sched - 1)
         first = head + 2
-    step = rng.choice((3, 4))
+    step, dotless = rng.choice((3, 4)), rng.random() < 0.5
     records, r = [], first
     areas = catalogue()["areas"]
     prev_area = prev_keg = None
 
-    def put(level: int, text: str, bold: bool = False) -> None:
+    def put(level: int, label: str, text: str, bold: bool = False) -> None:
         spaces = " " * (step * level) if indent == "spaces" else ""
-        cell = ws.cell(r, pos["outline"], spaces + text)
+        if number_column:
+            ws.cell(r, pos["no"], (label.strip().rstrip(".") if dotless else label.strip()) or None)
+            label = ""
+        cell = ws.cell(r, pos["outline"], spaces + label + text)
         cell.alignment = Alignment(indent=level, vertical="top", wrap_text=True) if indent == "cell" else WRAP
         if bold:
             cell.font = BOLD
@@ -101,14 +110,14 @@ def add_outline_sheet(wb, satker: str, year: int, seed: int, *, numbering: str =
     for act in acts:
         a_label, k_label, s_label = _labels(numbering, act.area_no, act.keg_no, act.sub_no)
         if act.area_no != prev_area:
-            put(0, a_label + areas[act.area_no - 1]["name"].upper(), bold=True)
+            put(0, a_label, areas[act.area_no - 1]["name"].upper(), bold=True)
             r += 1
         if (act.area_no, act.keg_no) != prev_keg:
-            put(1, k_label + act.kegiatan)
+            put(1, k_label, act.kegiatan)
             r += 1
         prev_area, prev_keg = act.area_no, (act.area_no, act.keg_no)
         row = act.rows[0]
-        put(2, s_label + act.sub)
+        put(2, s_label, act.sub)
         ws.cell(r, pos["indikator"], row.text).alignment = WRAP
         rec = {"sheet": sheet_name, "row": r, "area_no": act.area_no, "kegiatan": act.kegiatan,
                "sub_kegiatan": act.sub, "indikator": row.indikator, "planned_months": list(row.planned)}

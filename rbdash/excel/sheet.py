@@ -81,10 +81,12 @@ class _SheetParser:
         """The hierarchy of a table that keeps it in one column: area rows ("I. MANAJEMEN
         PERUBAHAN", "A. …"), kegiatan rows ("1. …") and the sub-kegiatan rows under them ("a. …",
         with the indicators and the schedule), told apart by their numbering or, without one, by
-        their indentation (leading spaces or the cell's indent).  A row without a schedule above
-        the scheduled rows' level is a heading: an area when it is at the top of two heading levels
-        (or numbered I./A.) and names one, otherwise a kegiatan.  {row: (level, text)}; {} for a
-        table that is not such an outline (the other rows keep the walk's usual reading)."""
+        their indentation (leading spaces or the cell's indent); the numbering may stand in the NO
+        column instead.  A row without a schedule above the scheduled rows' level is a heading, and
+        so is an unnumbered one whose next row restarts the lettering ("a."): an area when it is at
+        the top of two heading levels (or numbered I./A.) and names one, otherwise a kegiatan.
+        {row: (level, text)}; {} for a table that is not such an outline (the other rows keep the
+        walk's usual reading)."""
         cols = [self.t.roles[k] for k in ("area", "kegiatan", "sub_kegiatan") if k in self.t.roles]
         if len(cols) != 1:
             return {}
@@ -99,19 +101,24 @@ class _SheetParser:
             lead = len(raw) - len(raw.lstrip()) if isinstance(raw, str) else 0
             indent = (cell_indents.get(r, {}).get(col) or 0) * INDENT_SPACES + lead
             scheduled = bool(marks[r][0] or marks[r][1]) or r in unread
-            info[r] = (outline_number(text), indent, scheduled, text)
+            no = _text(self.cell(self.rows[r], "no"))
+            numbered = text if outline_number(text) else no.rstrip(".)") + ". x" if no else ""
+            info[r] = (outline_number(numbered), indent, scheduled, text, numbered[:1])
         leaves = [v for v in info.values() if v[2]]
         if not leaves:
             return {}
         leaf_key, leaf_indent = _mode([k for k, *_ in leaves]), _mode([i for _, i, *_ in leaves])
-        heads = {}
-        for r, (key, indent, scheduled, text) in info.items():
+        heads, order = {}, list(info)
+        for k, (r, (key, indent, scheduled, text, _)) in enumerate(info.items()):
             if scheduled or _text(self.cell(self.rows[r], "indikator")):
                 continue
             if key is not None and leaf_key is not None:
                 higher = key < leaf_key
             else:
-                higher = indent < leaf_indent or (key is not None and key[0] < 2)
+                after = info[order[k + 1]] if k + 1 < len(order) else None
+                restarts = (after is not None and after[2] and leaf_key == (2, 0) and after[0] == leaf_key
+                            and after[4] == "a" and self._section_area(self.rows[r], None) is None)
+                higher = indent < leaf_indent or (key is not None and key[0] < 2) or restarts
             if higher:
                 heads[r] = (key or (-1, indent), text)
         if not heads:
@@ -124,7 +131,7 @@ class _SheetParser:
                 if (key == top and two_levels) or key[0] == 0 else None
             out[r] = ("area", area) if area else ("kegiatan", text)
         kegiatan_heads = any(level == "kegiatan" for level, _ in out.values())
-        for r, (key, indent, scheduled, text) in info.items():
+        for r, (key, indent, scheduled, text, _) in info.items():
             if r in out:
                 continue
             above = key is not None and leaf_key is not None and key < leaf_key
