@@ -6,7 +6,9 @@ read from the package XML only for sheets whose schedule is drawn in colour with
 The parser looks for the plan table anywhere on each visible sheet: a header row naming the
 hierarchy columns, a month row (1-12, Jan..Des, dates) or Mulai/Selesai columns, optional T/R
 sub-columns (monev).  Below it every row with a schedule is an activity; rows without one are
-area sections, kegiatan headings, or detail lines that belong to the activity above.
+area sections, kegiatan headings, or detail lines that belong to the activity above.  A file holds
+one plan per office and year its sheets name (``parse_plans``): most hold one, some a sheet per year
+or per office of a province.
 """
 
 import hashlib

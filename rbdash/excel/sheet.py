@@ -1,6 +1,7 @@
 """Walking one sheet's plan table: activities, hierarchy context, sections, legends, signatures."""
 
 import re
+from typing import NamedTuple
 
 from rbdash import areas
 from rbdash.excel import when
@@ -52,6 +53,16 @@ def outline_number(text):
     return None
 
 
+class _Line(NamedTuple):
+    """A row of an outline column: its numbering (see outline_number), indentation in spaces, whether
+    it carries a schedule, its text, and the first character of its numbering ("a" restarts a level)."""
+    key: tuple | None
+    indent: int
+    scheduled: bool
+    text: str
+    mark: str
+
+
 def _mode(values):
     values = [v for v in values if v is not None]
     return max(set(values), key=lambda v: (values.count(v), v)) if values else None
@@ -91,52 +102,50 @@ class _SheetParser:
         if len(cols) != 1:
             return {}
         col = cols[0]
-        found = [(r, self.rows[r][col]) for r in body if col < len(self.rows[r]) and _text(self.rows[r][col])]
-        if not found or not any(v for r, v in found if not (marks[r][0] or marks[r][1] or r in unread)):
+        found = [(r, self.rows[r][col]) for r in body if col < len(self.rows[r]) and _text(self.rows[r][col])
+                 and not (self._is_header_like(self.rows[r]) or self._is_legend(self.rows[r]))]
+        if not found or all(marks[r][0] or marks[r][1] or r in unread for r, _ in found):
             return {}
         cell_indents = self.styles.indents_for(self.name, found[0][0], found[-1][0], {col})
-        info = {}
+        lines = {}
         for r, raw in found:
-            text = _text(raw)
-            lead = len(raw) - len(raw.lstrip()) if isinstance(raw, str) else 0
-            indent = (cell_indents.get(r, {}).get(col) or 0) * INDENT_SPACES + lead
-            scheduled = bool(marks[r][0] or marks[r][1]) or r in unread
-            no = _text(self.cell(self.rows[r], "no"))
+            text, no = _text(raw), _text(self.cell(self.rows[r], "no"))
             numbered = text if outline_number(text) else no.rstrip(".)") + ". x" if no else ""
-            info[r] = (outline_number(numbered), indent, scheduled, text, numbered[:1])
-        leaves = [v for v in info.values() if v[2]]
+            lead = len(raw) - len(raw.lstrip()) if isinstance(raw, str) else 0
+            lines[r] = _Line(outline_number(numbered), (cell_indents.get(r, {}).get(col) or 0) * INDENT_SPACES + lead,
+                             bool(marks[r][0] or marks[r][1]) or r in unread, text, numbered[:1])
+        leaves = [x for x in lines.values() if x.scheduled]
         if not leaves:
             return {}
-        leaf_key, leaf_indent = _mode([k for k, *_ in leaves]), _mode([i for _, i, *_ in leaves])
-        heads, order = {}, list(info)
-        for k, (r, (key, indent, scheduled, text, _)) in enumerate(info.items()):
-            if scheduled or _text(self.cell(self.rows[r], "indikator")):
+        leaf_key, leaf_indent = _mode([x.key for x in leaves]), _mode([x.indent for x in leaves])
+        heads, order = {}, list(lines)
+        for k, (r, x) in enumerate(lines.items()):
+            if x.scheduled or _text(self.cell(self.rows[r], "indikator")):
                 continue
-            if key is not None and leaf_key is not None:
-                higher = key < leaf_key
+            if x.key is not None and leaf_key is not None:
+                higher = x.key < leaf_key
             else:
-                after = info[order[k + 1]] if k + 1 < len(order) else None
-                restarts = (after is not None and after[2] and leaf_key == (2, 0) and after[0] == leaf_key
-                            and after[4] == "a" and self._section_area(self.rows[r], None) is None)
-                higher = indent < leaf_indent or (key is not None and key[0] < 2) or restarts
+                after = lines[order[k + 1]] if k + 1 < len(order) else None
+                restarts = (after is not None and after.scheduled and leaf_key == (2, 0) == after.key
+                            and after.mark == "a" and self._section_area(self.rows[r], None) is None)
+                higher = x.indent < leaf_indent or (x.key is not None and x.key[0] < 2) or restarts
             if higher:
-                heads[r] = (key or (-1, indent), text)
+                heads[r] = x.key or (-1, x.indent)
         if not heads:
             return {}
-        top = min(k for k, _ in heads.values())
-        two_levels = len({k for k, _ in heads.values()}) > 1
+        top, two_levels = min(heads.values()), len(set(heads.values())) > 1
         out = {}
-        for r, (key, text) in heads.items():
+        for r, key in heads.items():
+            text = lines[r].text
             area = areas.match_area(strip_numbering(text), strict=True) \
                 if (key == top and two_levels) or key[0] == 0 else None
             out[r] = ("area", area) if area else ("kegiatan", text)
         kegiatan_heads = any(level == "kegiatan" for level, _ in out.values())
-        for r, (key, indent, scheduled, text, _) in info.items():
-            if r in out:
-                continue
-            above = key is not None and leaf_key is not None and key < leaf_key
-            own = not kegiatan_heads and key is not None and key[0] == 1  # "1." rows are the kegiatan
-            out[r] = ("kegiatan" if scheduled and (above or own) else "sub", text)
+        for r, x in lines.items():
+            if r not in out:
+                above = x.key is not None and leaf_key is not None and x.key < leaf_key
+                own = not kegiatan_heads and x.key is not None and x.key[0] == 1  # "1." rows are the kegiatan
+                out[r] = ("kegiatan" if x.scheduled and (above or own) else "sub", x.text)
         return out
 
     def _find_kind_col(self):
