@@ -54,21 +54,24 @@ def test_each_year_is_read_in_its_own_year(tmp_path):
     assert not [w for p in _parsed(path) for w in p["warnings"] if w["type"] == "dates_outside_year"]
 
 
-@pytest.mark.parametrize("seed, names, own", [(1, "place", False), (2, "office", False), (3, "numbered", True),
-                                              (4, "place", True), (5, "numbered", False)])
-def test_a_province_compilation_is_one_plan_per_office(tmp_path, seed, names, own):
+@pytest.mark.parametrize("seed, names, own, recap", [
+    (1, "place", False, "counts"), (2, "office", False, "listing"), (3, "numbered", True, "counts"),
+    (4, "place", True, "listing"), (5, "numbered", False, "listing"), (6, "office", True, "counts")])
+def test_a_province_compilation_is_one_plan_per_office(tmp_path, seed, names, own, recap):
     """One sheet per kabupaten/kota office, each of a family drawn from the seed, a cover and a recap
-    naming the province office: a plan per office, the province office only when a sheet is its own."""
+    (counts, or every office's activities listed again): a plan per office, the province office
+    only when a sheet is its own."""
     province = list(regions.regions())[seed * 7 % 38]
     path = tmp_path / f"kompilasi_{seed}.xlsx"
-    truth = bundles.compilation(path, province, 2025, seed, sheet_names=names, own_sheet=own)
+    truth = bundles.compilation(path, province, 2025, seed, sheet_names=names, own_sheet=own, recap=recap)
     out = _parsed(path)
     assert [p["satker"] for p in out] == [p["satker"] for p in truth["plans"]]
     assert (f"KPU Provinsi {province}" in {p["satker"] for p in out}) == own
     _assert_matches(truth, path)
+    sheet = "Rekap" if recap == "counts" else "Rekap Kompilasi"
     for plan in out:  # the cover and the recap are the file's: said on every plan
-        assert {("not_a_plan_sheet", "Sampul"), ("recap_sheet", "Rekap")} <= {(w["type"], w["sheet"])
-                                                                           for w in plan["warnings"]}
+        assert {("not_a_plan_sheet", "Sampul"), ("recap_sheet", sheet)} <= {(w["type"], w["sheet"])
+                                                                          for w in plan["warnings"]}
 
 
 def test_offices_named_only_in_their_signatures_are_told_apart(tmp_path):

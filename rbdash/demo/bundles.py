@@ -66,12 +66,13 @@ def province_offices(province: str, count: int, seed: int) -> list[str]:
 
 def compilation(path, province: str, year: int, seed: int, *, offices: list[str] | None = None,
                 families: tuple[str, ...] | None = None, own_sheet: bool = False, sheet_names: str = "place",
-                cover: bool = True, recap: bool = True, satker_place: str = "title") -> dict:
+                cover: bool = True, recap: str | None = "counts", satker_place: str = "title") -> dict:
     """A province's compilation: a cover naming the compiling office, one sheet per kabupaten/kota
     office (3-5 drawn from the province unless given; ``sheet_names`` 'place' names each sheet
     after its place, 'office' after the office, 'numbered' 'Lampiran k'), each of a family drawn from
-    the seed unless given, a recap sheet of counts per office, and with ``own_sheet`` the province
-    office's own plan too.  ``satker_place`` 'signature' names each office only in its sheet's
+    the seed unless given, a recap sheet (``recap`` 'counts' per office and month, or 'listing':
+    every office's activities again in one table), and with ``own_sheet`` the province office's own
+    plan too.  ``satker_place`` 'signature' names each office only in its sheet's
     signature block (outline sheets keep their title).  Its truth with ``plans`` (the province office
     only with ``own_sheet``)."""
     rng = random.Random(f"compilation:{province}:{year}:{seed}")
@@ -94,7 +95,7 @@ def compilation(path, province: str, year: int, seed: int, *, offices: list[str]
         records = _sheet(wb, family, satker, year, seed * 100 + k, name, {"satker_place": satker_place})
         plans.append({"satker": satker, "year": year, "records": records})
     if recap:
-        _recap(wb, province, year, plans)
+        (_listing if recap == "listing" else _recap)(wb, province, year, plans)
     save(wb, Path(path))
     return {"file": Path(path).name, "family": "province_bundle", "plans": plans}
 
@@ -111,6 +112,22 @@ def _recap(wb, province: str, year: int, plans: list[dict]) -> None:
         per_month = [sum(m in r["planned_months"] for r in plan["records"]) for m in range(1, 13)]
         ws.append([k, plan["satker"], len({r["kegiatan"] for r in plan["records"]}), len(plan["records"]),
                    *per_month])
+
+
+def _listing(wb, province: str, year: int, plans: list[dict]) -> None:
+    """A recap listing every office's activities in one table (texts and ticks): it repeats the
+    plans, it is none of them."""
+    ws = wb.create_sheet("Rekap Kompilasi")
+    ws.append([f"REKAPITULASI RENCANA AKSI RB KPU KABUPATEN/KOTA SE-{province.upper()} TAHUN {year}"])
+    ws.append([])
+    ws.append(["NO", "SATKER", "KEGIATAN", "SUB KEGIATAN", "INDIKATOR", *range(1, 13)])
+    k = 0
+    for plan in plans:
+        for r in plan["records"]:
+            if r["planned_months"]:
+                k += 1
+                ws.append([k, plan["satker"], r["kegiatan"], r["sub_kegiatan"], r["indikator"],
+                           *("√" if m in r["planned_months"] else None for m in range(1, 13))])
 
 
 def demo_offices(count: int, seed: int) -> list[str]:

@@ -33,6 +33,7 @@ from rbdash.excel.sheet import (
 )
 from rbdash.excel.table import find_table
 from rbdash.model import Activity, PlanWarning, Plan, make_warning  # noqa: F401 - re-exported
+from rbdash.text import fold
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -153,7 +154,7 @@ def parse_book(book: Book, name: str, sha256: str) -> list[Plan]:
             early.extend(s.warnings)  # a sheet without activities is no plan's: its warnings are the file's
             continue
         _infer_areas(s.sheet.name, s.activities, s.warnings)
-    sheets = [s for s in sheets if s.activities]
+    sheets = [s for s in sheets if s.activities and not _repeats_others(s, sheets, early)]
     if not sheets:
         if empty_table:
             raise NoPlanFound("no_rows", sheet=empty_table[0], row=empty_table[1])
@@ -199,6 +200,22 @@ def parse_book(book: Book, name: str, sha256: str) -> list[Plan]:
 
 
 _SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|\\\\)", re.I)
+
+
+def _repeats_others(sheet, sheets, warnings):
+    """Whether a sheet named like a recap only repeats activities of the other sheets, texts and months
+    (a compilation's offices listed together, the plan drawn again as a Gantt chart): then it is a
+    recap (said in a warning), not more activities nor another plan."""
+    if not RECAP_SHEET.search(sheet.sheet.name):
+        return False
+
+    def key(a):  # the most specific text (detail lines may lengthen a sub-kegiatan) and the months
+        return fold(strip_numbering(a.indikator_text() or a.sub_kegiatan or a.kegiatan or "")), tuple(a.planned_months)
+    others = {key(a) for s in sheets if not RECAP_SHEET.search(s.sheet.name) for a in s.activities}
+    if not others or any(key(a) not in others for a in sheet.activities):
+        return False
+    warnings.append(make_warning("recap_sheet", sheet.sheet.name))
+    return True
 
 
 def _plan_like(rows, table):
