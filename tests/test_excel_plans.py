@@ -112,6 +112,22 @@ def _two_sheets(path, first_rows, second_rows, hidden=False):
     wb.save(path)
 
 
+def test_a_period_in_the_title_is_no_year_the_sheet_names_are(tmp_path):
+    """'TAHUN 2024-2025' over both sheets names a period; the sheets '2024' and '2025' name the years."""
+    path = tmp_path / "renaksi.xlsx"
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for year in (2024, 2025):
+        ws = wb.create_sheet(str(year))
+        for line in ("RENCANA AKSI RB KPU KOTA MALANG TAHUN 2024-2025", None,
+                     ["NO", "KEGIATAN", "SUB KEGIATAN", "INDIKATOR", *MONTHS],
+                     [1, "Perencanaan", f"Pembentukan Tim RB {year}", "SK Tim", "√"]):
+            ws.append(line if isinstance(line, list) else [line])
+    wb.save(path)
+    assert [(p["year"], p["activities"][0]["sub_kegiatan"]) for p in _parsed(path)] == [
+        (2024, "Pembentukan Tim RB 2024"), (2025, "Pembentukan Tim RB 2025")]
+
+
 def test_warnings_land_on_the_plan_whose_sheet_they_concern(tmp_path):
     path = tmp_path / "dua_tahun.xlsx"
     _two_sheets(path, [[1, "Perencanaan", "Pembentukan Tim RB", "SK Tim", "Maret s.d. Juni"]],

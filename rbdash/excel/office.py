@@ -13,6 +13,8 @@ _NAME_STOP = {"tahun", "th", "ta", "periode", "kondisi", "nomor", "tentang", "di
               "triwulan", "tw", "bulan", "rencana", "reformasi", "laporan", "untuk", "sd", "s"}
 _YEAR = re.compile(r"\b(?:TAHUN|TA\.?|TH\.?)\s*(?:ANGGARAN\s*)?(20\d\d)\b", re.I)
 _ANY_YEAR = re.compile(r"\b(20[1-4]\d)\b")
+# a period ("Road Map 2020-2024", "2025 s.d. 2029") is no plan year
+_PERIOD = re.compile(r"\b20\d\d\s*(?:[-–—/]|s\.?\s?d\.?|sampai(?:\s+dengan)?)\s*20\d\d\b", re.I)
 _ASOF = re.compile(r"(?:s\.?\s?d\.?|sampai\s+dengan|hingga|per)\s+(?:bulan\s+)?([a-z]+)", re.I)
 
 
@@ -81,6 +83,9 @@ def sheet_satker(titles: list[str], sheet_name: str) -> str | None:
 
 
 def find_year(texts: list[str]) -> int | None:
+    """The plan year: 'TAHUN 2024' (TA., TH.) in any text, else any year standing alone; never a
+    year of a period ('TAHUN 2020-2024')."""
+    texts = [_PERIOD.sub(" ", t) for t in texts]
     for rx in (_YEAR, _ANY_YEAR):
         for text in texts:
             m = rx.search(text)
