@@ -37,10 +37,11 @@ def parse_uploads(files):
     return [cache[key] for key in keys]
 
 
-def show_preview(parsed, plan, frames, status, version):
+def show_preview(parsed, k, frames, status, version):
+    """The k-th plan of an uploaded file (0-based) as read, and what importing it would do."""
+    plan = parsed.plans[k]
     with st.container(border=True):
-        k = parsed.plans.index(plan) + 1
-        part = f" · rencana {k} dari {len(parsed.plans)}" if len(parsed.plans) > 1 else ""
+        part = f" · rencana {k + 1} dari {len(parsed.plans)}" if len(parsed.plans) > 1 else ""
         st.markdown(f":material/description: **{md(parsed.name)}**{part}")
         st.markdown(f"**{md(plan.satker)}** · tahun **{plan.year}** · **{len(plan.activities)}** kegiatan · "
                     f"{PREVIEW[status].format(v=version)}")
@@ -109,7 +110,7 @@ def render():
         if parsed.error is not None:
             st.error(f"{md(parsed.name)}: {md(parsed.error.message_id)}", icon=":material/block:")
             continue
-        for plan, plan_frames in zip(parsed.plans, frames):
+        for k, (plan, plan_frames) in enumerate(zip(parsed.plans, frames)):
             try:  # the store checks again on import: a plan the account may not write is refused there too
                 user.check_write(plan.satker, regions.level_and_province(plan.satker)[1])
             except PermissionDenied as exc:
@@ -117,7 +118,7 @@ def render():
                 continue
             status, version = store.plan_status(plan.satker, plan.year, plan.sha256)
             to_import += status != "duplicate"
-            show_preview(parsed, plan, plan_frames, status, version)
+            show_preview(parsed, k, plan_frames, status, version)
     if user.needs_name:
         st.caption("Isi **Nama petugas** di panel samping agar impor tercatat atas nama Anda.")
     label = f"Impor {to_import} rencana" if to_import else "Tidak ada rencana baru untuk diimpor"
