@@ -6,8 +6,9 @@ A file may hold several plans (one per office and year: two years of one office,
 compilation of its offices).  The plan, not the file, is the unit of an import: each gets its own
 outcome and version and is stored or refused on its own, because roles, versions and duplicates are
 all about one office's plan for one year -- a province operator's compilation may hold an office the
-account may not write, and a re-sent two-year file may repeat one year unchanged; tying a file's
-plans together would refuse or re-version plans for another plan's sake.
+account may not write, and one transaction for the file would keep every office's plan back for it.
+A plan is a duplicate when the same bytes were imported before for its office and year (decided in
+rbdash/store/plans.py), so importing a file again after a partial refusal or failure is safe.
 
 One bad file never stops the others: a file that cannot be read becomes one REFUSED outcome
 carrying the named error (English and Indonesian message), a plan that cannot be stored one REFUSED
