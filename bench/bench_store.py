@@ -41,7 +41,7 @@ def timed(fn, runs):
 
 def one_run(store, plans, query_runs, held=False):
     t = time.perf_counter()
-    for outcome in importing.import_parsed(store, [importing.Parsed(p.source_name, p) for p in plans], "bench"):
+    for outcome in importing.import_parsed(store, [importing.Parsed(p.source_name, [p]) for p in plans], "bench"):
         assert outcome.imported, outcome.error
     res = {"import": time.perf_counter() - t}
     if held:  # the DuckDB file kept open across the queries (a batch, not how the app reads)

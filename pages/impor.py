@@ -1,4 +1,5 @@
-"""Impor: upload workbooks, see what was read, confirm; bad files are refused one by one."""
+"""Impor: upload workbooks, see every plan read (a file may hold several: two years, a province's
+offices), confirm; bad files are refused one by one, plans of offices the account may not write by name."""
 
 import hashlib
 
@@ -9,6 +10,7 @@ from pages._filters import ALL_PROVINCES
 from pages._auth import current_user
 from pages._ui import context, md, switch_to
 from rbdash import importing, regions
+from rbdash.errors import PermissionDenied
 from rbdash.excel import MAX_FILE_MB
 from rbdash.importing import Status
 
@@ -20,8 +22,8 @@ KEEP_PARSED = 64  # parsed uploads kept per session, so reruns (each widget clic
 
 
 def parse_uploads(files):
-    """Parsed per uploaded file, parsing only those not seen in this session (all of them in one
-    batch of capped worker processes)."""
+    """(Parsed, preview frames per plan) per uploaded file, parsing only those not seen in this
+    session (all of them in one batch of capped worker processes)."""
     cache = st.session_state.setdefault("parsed_uploads", {})
     keys = [(f.name, hashlib.sha256(f.getvalue()).hexdigest()) for f in files]
     todo = [(key, f) for key, f in zip(keys, files) if key not in cache]
@@ -29,7 +31,7 @@ def parse_uploads(files):
         with st.spinner(f"Membaca {len(todo)} workbook…"):
             parsed = importing.parse_sources([(f.name, f.getvalue()) for _, f in todo])
             for (key, _), p in zip(todo, parsed):
-                cache[key] = (p, importing.preview_frames(p.plan) if p.plan else None)
+                cache[key] = (p, [importing.preview_frames(plan) for plan in p.plans])
         for old in list(cache)[:-KEEP_PARSED]:
             del cache[old]
     return [cache[key] for key in keys]
@@ -40,13 +42,15 @@ def parse_anyway(f):
     the plan (with a warning saying so), through the same workers and parser."""
     key = (f.name, hashlib.sha256(f.getvalue()).hexdigest())
     parsed = next(importing.parse_sources([(f.name, f.getvalue())], allow_non_rb=True))
-    st.session_state["parsed_uploads"][key] = (parsed, importing.preview_frames(parsed.plan) if parsed.plan else None)
+    st.session_state["parsed_uploads"][key] = (parsed, [importing.preview_frames(plan) for plan in parsed.plans])
 
 
-def show_preview(parsed, frames, status, version):
-    plan = parsed.plan
+def show_preview(parsed, k, frames, status, version):
+    """The k-th plan of an uploaded file (0-based) as read, and what importing it would do."""
+    plan = parsed.plans[k]
     with st.container(border=True):
-        st.markdown(f":material/description: **{md(parsed.name)}**")
+        part = f" · rencana {k + 1} dari {len(parsed.plans)}" if len(parsed.plans) > 1 else ""
+        st.markdown(f":material/description: **{md(parsed.name)}**{part}")
         st.markdown(f"**{md(plan.satker)}** · tahun **{plan.year}** · **{len(plan.activities)}** kegiatan · "
                     f"{PREVIEW[status].format(v=version)}")
         if plan.has_realization:
@@ -113,7 +117,7 @@ def render():
     items = parse_uploads(files)
     to_import = 0
     for i, (f, (parsed, frames)) in enumerate(zip(files, items)):
-        if parsed.plan is None:
+        if parsed.error is not None:
             st.error(f"{md(parsed.name)}: {md(parsed.error.message_id)}", icon=":material/block:")
             if parsed.error.code == "not_rb_plan" and user.role == "admin":
                 if st.button("Impor tetap", key=f"anyway_{i}", icon=":material/warning:",
@@ -123,16 +127,18 @@ def render():
                         parse_anyway(f)
                     st.rerun()
             continue
-        if not user.may_write(parsed.plan.satker, regions.level_and_province(parsed.plan.satker)[1]):
-            st.error(f"{md(parsed.name)}: {md(user.label)} tidak berwenang mengimpor rencana {md(parsed.plan.satker)}",
-                     icon=":material/block:")
-            continue
-        status, version = store.plan_status(parsed.plan.satker, parsed.plan.year, parsed.plan.sha256)
-        to_import += status != "duplicate"
-        show_preview(parsed, frames, status, version)
+        for k, (plan, plan_frames) in enumerate(zip(parsed.plans, frames)):
+            try:  # the store checks again on import: a plan the account may not write is refused there too
+                user.check_write(plan.satker, regions.level_and_province(plan.satker)[1])
+            except PermissionDenied as exc:
+                st.error(f"{md(parsed.name)}: {md(exc.message_id)}", icon=":material/block:")
+                continue
+            status, version = store.plan_status(plan.satker, plan.year, plan.sha256)
+            to_import += status != "duplicate"
+            show_preview(parsed, k, plan_frames, status, version)
     if user.needs_name:
         st.caption("Isi **Nama petugas** di panel samping agar impor tercatat atas nama Anda.")
-    label = f"Impor {to_import} file" if to_import else "Tidak ada file baru untuk diimpor"
+    label = f"Impor {to_import} rencana" if to_import else "Tidak ada rencana baru untuk diimpor"
     if st.button(label, type="primary", disabled=not to_import, key="confirm_import"):
         with st.spinner("Menyimpan…"):
             outcomes = list(importing.import_parsed(store, [p for p, _ in items], user))

@@ -38,10 +38,14 @@ def main():
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object (a JSON array of them for a file holding several plans).")
 @click.argument("file", type=click.Path(dir_okay=False))
 def parse(as_json, file):
     """Parse one workbook and show what was read (in a worker process with a memory cap).
+
+    A file may hold several plans (one per office and year: sheets for two years, a province's
+    compilation with a sheet per office); each is shown.
 
     Example: python -m rbdash parse --json data/samples/kpu_kota_banjarmasin_2022.xlsx
     """
@@ -49,16 +53,18 @@ def parse(as_json, file):
     if not Path(file).is_file():
         fail(f"{file}: no such file")
     try:
-        plan = parse_one(Path(file))
+        plans = parse_one(Path(file))
     except RbdashError as exc:
         fail(f"{file}: {exc}")
     if as_json:
-        click.echo(json.dumps(plan.to_dict(), ensure_ascii=False))
+        out = [plan.to_dict() for plan in plans]
+        click.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False))
         return
-    click.echo(f"{plan.satker} {plan.year}: {len(plan.activities)} activities")
-    for issue in plan.warnings:
-        where = ":".join(str(x) for x in (issue.sheet, issue.row) if x is not None)
-        click.echo(f"  warning {issue.type} {where} {issue.message}")
+    for plan in plans:
+        click.echo(f"{plan.satker} {plan.year}: {len(plan.activities)} activities")
+        for issue in plan.warnings:
+            where = ":".join(str(x) for x in (issue.sheet, issue.row) if x is not None)
+            click.echo(f"  warning {issue.type} {where} {issue.message}")
 
 
 def open_store(db, create=True):
@@ -79,11 +85,12 @@ def open_store(db, create=True):
               help="DuckDB file or postgresql://user:password@host:port/db URL (default: $RBDASH_DB or data/rbdash.duckdb).")
 @click.argument("paths", nargs=-1, required=True)
 def import_(db, paths):
-    """Import workbooks (directories recursively); one transaction per file.
+    """Import workbooks (directories recursively); each plan a file holds is stored or refused on its own.
 
     Example: python -m rbdash import --db data/rbdash.duckdb plans/kalsel/
-    Prints one line per file on stdout (ok / skipped: duplicate / refused: reason).  Exit code 0
-    when every file was imported or was a duplicate, 2 when any file was refused.
+    Prints one line per plan on stdout (ok / skipped: duplicate / refused: reason; one refusal line
+    for a file that cannot be read).  Exit code 0 when every plan was imported or was a duplicate,
+    2 when any file or plan was refused.
     """
     from rbdash import importing
     from rbdash.store import check_db_path, default_db_path

@@ -118,6 +118,8 @@ MESSAGES = {
                     "file-nya) dan hanya {matched} dari {count} kegiatannya yang cocok dengan kegiatan area perubahan "
                     "RB; bila memang rencana aksi RB, tambahkan judul seperti 'RENCANA AKSI RB KPU KABUPATEN X "
                     "TAHUN 2026'"),
+    "several_plans": ("the file holds {count} plans ({plans}), where one was expected; read it with parse_plans",
+                      "file berisi {count} rencana aksi ({plans}), padahal yang diharapkan satu"),
     "db_busy": ("the database is busy (another import is writing); try again in a moment",
                 "basis data sedang dipakai proses lain (impor berjalan); coba lagi sebentar lagi"),
     "db_url": ("'{path}' is not a database rbdash can use: give a DuckDB file path or a postgresql:// URL",

@@ -2,13 +2,21 @@
 batches (one transaction each), and report typed outcomes.  The CLI, the Impor page and the first start only
 format these outcomes; none of them runs its own batch loop.
 
-One bad file never stops the others: a file that cannot be read or stored becomes a REFUSED
-outcome carrying the named error (English and Indonesian message), and the database is unchanged
-for it.
+A file may hold several plans (one per office and year: two years of one office, a province's
+compilation of its offices).  The plan, not the file, is the unit of an import: each gets its own
+outcome and version and is stored or refused on its own, because roles, versions and duplicates are
+all about one office's plan for one year -- a province operator's compilation may hold an office the
+account may not write, and one transaction for the file would keep every office's plan back for it.
+A plan is a duplicate when the same bytes were imported before for its office and year (decided in
+rbdash/store/plans.py), so importing a file again after a partial refusal or failure is safe.
+
+One bad file never stops the others: a file that cannot be read becomes one REFUSED outcome
+carrying the named error (English and Indonesian message), a plan that cannot be stored one REFUSED
+outcome of its own, and the database is unchanged for them.
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
@@ -28,9 +36,9 @@ class Status(str, Enum):
 
 @dataclass
 class Parsed:
-    """One input file: its Plan, or the named error that refused it."""
+    """One input file: its Plans (one per office and year it holds), or the named error that refused it."""
     source: object                 # the path or upload name as given
-    plan: Plan | None = None
+    plans: list = field(default_factory=list)
     error: RbdashError | None = None
 
     @property
@@ -40,7 +48,7 @@ class Parsed:
 
 @dataclass
 class Outcome:
-    """What importing one file did."""
+    """What importing one plan did (or one file, when it could not be read: ``plan`` is then None)."""
     source: object
     status: Status
     plan: Plan | None = None
@@ -79,8 +87,8 @@ def parse_sources(sources, workers: int = 2, allow_non_rb: bool = False):
     from rbdash.workers import ParserPool
     sources = list(sources)
     with ParserPool(workers=min(workers, len(sources)) or 1, allow_non_rb=allow_non_rb) as pool:
-        for source, plan, error in pool.parse(sources):
-            yield Parsed(source[0] if isinstance(source, tuple) else source, plan, error)
+        for source, plans, error in pool.parse(sources):
+            yield Parsed(source[0] if isinstance(source, tuple) else source, plans or [], error)
 
 
 BATCH = 25        # plans stored per transaction (one commit and one insert per table for all of them)
@@ -88,10 +96,11 @@ BATCH_WAIT = 0.5  # seconds: a batch waiting for more files is stored by then, s
 
 
 def import_parsed(store, parsed, actor: str, hold: float = 3.0):
-    """Store the Parsed items, a batch of plans per transaction; yield an Outcome per item, in order.
+    """Store the plans of the Parsed items, a batch of plans per transaction; yield an Outcome per
+    plan (one per unreadable file), in order.
 
     A batch is all or nothing; when it fails as a whole (a busy or conflicting database, a
-    driver error) its plans are stored again one per transaction, so each file gets its own
+    driver error) its plans are stored again one per transaction, so each plan gets its own
     outcome and one bad plan never takes others with it.  ``store`` is a Store or a callable
     returning one: the database is then created only when a first plan is about to be stored, so
     a run that stores nothing creates no file.  A run keeps its connection at most ``hold``
@@ -100,14 +109,14 @@ def import_parsed(store, parsed, actor: str, hold: float = 3.0):
     session = _Session(store, hold)
     waiting, keys, since = [], set(), 0.0
     try:
-        for p in parsed:
-            key = (p.plan.satker, p.plan.year) if p.plan is not None else None
+        for item in _plan_items(parsed):
+            key = (item.plan.satker, item.plan.year) if item.plan is not None else None
             if waiting and (key in keys or len(keys) >= BATCH or time.monotonic() - since > BATCH_WAIT):
                 yield from _store_batch(session, waiting, actor)
                 waiting, keys = [], set()
             if not waiting:
                 since = time.monotonic()
-            waiting.append(p)
+            waiting.append(item)
             if key is not None:
                 keys.add(key)
         yield from _store_batch(session, waiting, actor)
@@ -115,8 +124,18 @@ def import_parsed(store, parsed, actor: str, hold: float = 3.0):
         session.close()
 
 
+def _plan_items(parsed):
+    """Each plan of each Parsed file as an Outcome-to-be; an unreadable file as its refusal."""
+    for p in parsed:
+        if p.error is not None:
+            yield Outcome(p.source, Status.REFUSED, error=p.error)
+            continue
+        for plan in p.plans:
+            yield Outcome(p.source, Status.REFUSED, plan=plan)
+
+
 def _store_batch(session, items, actor):
-    plans = [p.plan for p in items if p.plan is not None]
+    plans = [o.plan for o in items if o.plan is not None]
     results = []
     if plans:
         try:
@@ -124,15 +143,15 @@ def _store_batch(session, items, actor):
         except RbdashError:  # rolled back as a whole: each plan again on its own
             results = [_one(session, plan, actor) for plan in plans]
     results = iter(results)
-    for p in items:
-        if p.plan is None:
-            yield Outcome(p.source, Status.REFUSED, error=p.error)
+    for o in items:
+        if o.plan is None:
+            yield o
             continue
         res = next(results)
         if isinstance(res, RbdashError):
-            yield Outcome(p.source, Status.REFUSED, plan=p.plan, error=res)
+            yield Outcome(o.source, Status.REFUSED, plan=o.plan, error=res)
         else:
-            yield Outcome(p.source, Status(res["status"]), plan=p.plan, version=res["version"],
+            yield Outcome(o.source, Status(res["status"]), plan=o.plan, version=res["version"],
                           activities=res.get("activities", 0), carried_over=res.get("carried_over", 0))
 
 

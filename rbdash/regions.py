@@ -89,3 +89,20 @@ def level_and_province(name) -> tuple[str | None, str | None]:
         if name.startswith(f"KPU {level} "):
             return level, name.removeprefix("KPU Provinsi ") if level == "Provinsi" else None
     return ("RI", None) if name == RI else (None, None)
+
+
+@lru_cache(maxsize=1)
+def _by_place() -> dict:
+    out = {}
+    for o in official_offices():
+        if o.level != "RI":
+            out.setdefault(_key(o.name).split(" ", 1)[1], []).append(o.name)
+    return out
+
+
+def office_named(place) -> str | None:
+    """The official office a bare place name denotes ("Kapuas" -> "KPU Kabupaten Kapuas", a
+    compilation's sheet named after its office), when exactly one office has that name ("Bekasi"
+    is a kabupaten and a kota: None)."""
+    found = _by_place().get(fold(place or "").strip())
+    return found[0] if found and len(found) == 1 else None

@@ -8,8 +8,8 @@ that exceeds the time limit, and a worker that dies turns into a one-line refusa
 while a fresh worker takes the next one.
 
 Workers are plain ``python -m rbdash.workers`` processes talking length-prefixed JSON frames over
-their stdin/stdout (a plan crosses back as ``Plan.to_dict()`` JSON, never as a pickle of objects
-built from an untrusted file).  A worker exits when its stdin closes or its parent disappears, so
+their stdin/stdout (a file's plans cross back as ``Plan.to_dict()`` JSON, never as a pickle of
+objects built from an untrusted file).  A worker exits when its stdin closes or its parent disappears, so
 killing an import never leaves workers behind.
 """
 
@@ -85,7 +85,7 @@ def _limit_memory(mb: int):
 
 
 def _parse(header: dict, payload: bytes) -> dict:
-    from rbdash.excel import parse_workbook
+    from rbdash.excel import parse_plans
     name = header["name"]
     try:
         if _CRASH_MARK and _CRASH_MARK in name:
@@ -93,8 +93,8 @@ def _parse(header: dict, payload: bytes) -> dict:
         source = header["path"] if header.get("path") else payload
         if header.get("path") and not Path(source).is_file():
             raise UnreadableFile("no_such_file")
-        plan = parse_workbook(source, name=name, allow_non_rb=bool(header.get("allow_non_rb")))
-        return {"ok": True, "plan": plan.to_dict()}
+        plans = parse_plans(source, name=name, allow_non_rb=bool(header.get("allow_non_rb")))
+        return {"ok": True, "plans": [plan.to_dict() for plan in plans]}
     except RbdashError as exc:
         return {"ok": False, "error": error_to_dict(exc)}
     except MemoryError:
@@ -165,10 +165,11 @@ class _Worker:
 
 
 class ParserPool:
-    """``with ParserPool() as pool: for item, plan, error in pool.parse(items): ...``
+    """``with ParserPool() as pool: for item, plans, error in pool.parse(items): ...``
 
-    ``items`` are paths or ``(name, bytes)`` pairs; results come back in input order, each with a
-    Plan or the RbdashError that refused the file (never an exception for a bad file).
+    ``items`` are paths or ``(name, bytes)`` pairs; results come back in input order, each with the
+    file's Plans (one per office and year it holds) or the RbdashError that refused the file (never
+    an exception for a bad file).
     ``allow_non_rb`` keeps plans that do not look like RB action plans (``excel.rb_plan``).
     """
 
@@ -222,8 +223,8 @@ class ParserPool:
                     continue
                 idle.append(self._replace(w))
             while next_out in done:
-                plan, error = done.pop(next_out)
-                yield items[next_out][3], plan, error
+                plans, error = done.pop(next_out)
+                yield items[next_out][3], plans, error
                 next_out += 1
 
     def _replace(self, worker):
@@ -245,18 +246,18 @@ def _item(x):
 def _result(header):
     if header.get("ok"):
         from rbdash.model import Plan
-        return Plan.from_dict(header["plan"]), None
+        return [Plan.from_dict(p) for p in header["plans"]], None
     return None, error_from_dict(header["error"])
 
 
-def parse_one(source, name=None, timeout: float = TIMEOUT_S):
-    """Parse one file (path or bytes) in a worker; return the Plan or raise its RbdashError."""
+def parse_one(source, name=None, timeout: float = TIMEOUT_S) -> list:
+    """Parse one file (path or bytes) in a worker; return its Plans or raise its RbdashError."""
     item = (name or "upload.xlsx", source) if isinstance(source, (bytes, bytearray)) else source
     with ParserPool(workers=1, timeout=timeout) as pool:
-        for _, plan, error in pool.parse([item]):
+        for _, plans, error in pool.parse([item]):
             if error is not None:
                 raise error
-            return plan
+            return plans
 
 
 if __name__ == "__main__":

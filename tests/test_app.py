@@ -342,7 +342,7 @@ def test_upload_previews_and_imports_good_files_and_refuses_bad_one(empty_db):
     at.run()
     assert any("sudah pernah diimpor (akan dilewati)" in m.value for m in at.markdown)
     button = at.button(key="confirm_import")
-    assert button.disabled and button.label == "Tidak ada file baru untuk diimpor"
+    assert button.disabled and button.label == "Tidak ada rencana baru untuk diimpor"
 
 
 # --------------------------------------------------------------------------------- progress

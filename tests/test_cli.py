@@ -38,6 +38,35 @@ def test_parse_json_contract():
         t["sheet"], t["row"], t["planned_months"], t["realized_months"])
 
 
+def test_parse_prints_every_plan_of_a_file_an_array_in_json(tmp_path):
+    """One JSON object for a one-plan file (above), a JSON array for a file of several; the text form
+    one block per plan."""
+    from rbdash.demo import bundles
+    path = tmp_path / "kompilasi.xlsx"
+    truth = bundles.compilation(path, "Kalimantan Tengah", 2025, 2, families=("merged_fill", "sections", "outline"),
+                                cover=False, recap=False)
+    out = json.loads(rbdash("parse", "--json", path, check=0).stdout)
+    assert isinstance(out, list)
+    assert [(p["satker"], p["year"], len(p["activities"])) for p in out] == [
+        (t["satker"], 2025, len(t["records"])) for t in truth["plans"]]
+    lines = rbdash("parse", path, check=0).stdout.splitlines()
+    assert lines == [f"{t['satker']} 2025: {len(t['records'])} activities" for t in truth["plans"]]
+
+
+def test_import_gives_each_plan_of_a_file_its_own_line(tmp_path):
+    from rbdash.demo import bundles
+    path = tmp_path / "kompilasi.xlsx"
+    truth = bundles.compilation(path, "Kalimantan Tengah", 2025, 2, families=("merged_fill", "sections", "outline"),
+                                cover=False, recap=False)
+    db = tmp_path / "r.duckdb"
+    p = rbdash("import", "--db", db, path, check=0)
+    assert p.stdout.splitlines() == [f"{path}: ok: {t['satker']} 2025 version 1, {len(t['records'])} activities, "
+                                     "0 warnings" for t in truth["plans"]]
+    p = rbdash("import", "--db", db, path, check=0)
+    assert p.stdout.splitlines() == [f"{path}: skipped: duplicate of {t['satker']} 2025 version 1"
+                                     for t in truth["plans"]]
+
+
 def test_import_directory_then_duplicates_then_new_version(tmp_path):
     db = tmp_path / "r.duckdb"
     p = rbdash("import", "--db", db, SAMPLES, check=0)

@@ -17,7 +17,7 @@ def test_upload_then_gantt_then_comparison(app_url, page):
     page.screenshot(path=ARTIFACTS / "01_impor.png", full_page=True)
     page.set_input_files('[data-testid="stFileUploader"] input[type=file]', str(NEW_OFFICE))
     page.get_by_text("KPU Kabupaten Kotabaru").first.wait_for()
-    page.get_by_role("button", name="Impor 1 file").click()
+    page.get_by_role("button", name="Impor 1 rencana").click()
     page.get_by_text("Hasil impor").wait_for()
     wait_idle(page)
     page.screenshot(path=ARTIFACTS / "02_impor_hasil.png", full_page=True)

@@ -19,8 +19,8 @@ def test_outcomes_new_duplicate_version_refused(small_store):
     changed = make_plan("KPU Kota Delta", 2024, [(1, "K", "I", [1, 2], [])])
     bad = Parsed("rusak.xlsx", error=UnreadableFile("not_excel"))
     assert small_store.plan_status(plan.satker, plan.year, plan.sha256) == ("new", None)
-    outs = list(importing.import_parsed(small_store, [bad, Parsed("a.xlsx", plan), Parsed("a.xlsx", plan),
-                                                      Parsed("b.xlsx", changed)], "uji"))
+    outs = list(importing.import_parsed(small_store, [bad, Parsed("a.xlsx", [plan]), Parsed("a.xlsx", [plan]),
+                                                      Parsed("b.xlsx", [changed])], "uji"))
     assert [o.status for o in outs] == [Status.REFUSED, Status.NEW, Status.DUPLICATE, Status.VERSION]
     assert [o.version for o in outs] == [None, 1, 1, 2]
     assert outs[0].error.message_id.startswith("bukan file Excel")
@@ -77,7 +77,7 @@ def test_refused_store_write_rolls_back_and_batch_goes_on(tmp_path, monkeypatch)
             raise StoreError("db_error", detail="disk full")
         return real(batch, actor)
     monkeypatch.setattr(store, "import_plans", failing)
-    outs = list(importing.import_parsed(store, [Parsed(p.satker, p) for p in plans], "uji"))
+    outs = list(importing.import_parsed(store, [Parsed(p.satker, [p]) for p in plans], "uji"))
     assert calls == [["Satu", "Dua", "Tiga"], ["Satu"], ["Dua"], ["Tiga"]]
     assert [o.status for o in outs] == [Status.NEW, Status.REFUSED, Status.NEW]
     assert outs[1].error.message_id == "basis data menolak operasi ini; coba lagi, dan laporkan bila terulang"
@@ -120,7 +120,7 @@ def test_batches_store_exactly_what_one_plan_per_transaction_stores(tmp_path, mo
             expected.append(exc.code)
     monkeypatch.setattr(importing, "BATCH", batch)
     many = Store(tmp_path / "many.duckdb")
-    outs = list(importing.import_parsed(many, [Parsed(p.satker, p) for p in plans], province_user(many)))
+    outs = list(importing.import_parsed(many, [Parsed(p.satker, [p]) for p in plans], province_user(many)))
     assert [o.error.code if o.error else o.status.value for o in outs] == expected == \
         ["new", "new", "new", "version", "duplicate", "new", "forbidden_office"]
     assert outs[3].carried_over == 1
@@ -140,3 +140,44 @@ def test_ensure_database_writes_and_imports_samples_once(tmp_path):
     assert db_snapshot(Store(db)) == before
     offices = queries.offices(Store(db))
     assert {"KPU Kota Banjarmasin", "KPU Kota Pasuruan"} <= set(offices["satker"])
+
+
+# --------------------------------------------------------------------------------- several plans in one file
+
+def test_each_plan_of_a_file_gets_its_own_outcome_and_version(tmp_path):
+    """Two years of one office in one workbook: two outcomes from one source, each its own version;
+    the same bytes again are a duplicate per plan (same file, office and year); a changed file makes
+    each plan a new version."""
+    from rbdash.demo import bundles
+    path = tmp_path / "renaksi_2024_2025.xlsx"
+    bundles.two_years(path, "KPU Kota Malang", (2024, 2025), 3, families=("checks", "outline"))
+    store = Store(tmp_path / "r.duckdb")
+    outs = list(importing.import_sources(store, [path], "uji"))
+    assert [(o.source, o.status, o.satker, o.year, o.version) for o in outs] == [
+        (path, Status.NEW, "KPU Kota Malang", 2024, 1), (path, Status.NEW, "KPU Kota Malang", 2025, 1)]
+    outs = list(importing.import_sources(store, [path], "uji"))
+    assert [(o.status, o.year, o.version) for o in outs] == [(Status.DUPLICATE, 2024, 1), (Status.DUPLICATE, 2025, 1)]
+    changed = tmp_path / "renaksi_revisi.xlsx"
+    bundles.two_years(changed, "KPU Kota Malang", (2024, 2025), 4, families=("checks", "outline"))
+    outs = list(importing.import_sources(store, [changed], "uji"))
+    assert [(o.status, o.year, o.version) for o in outs] == [(Status.VERSION, 2024, 2), (Status.VERSION, 2025, 2)]
+    versions = store.query_df("SELECT year, version, source_name FROM plan_versions ORDER BY year, version")
+    assert versions.values.tolist() == [[2024, 1, path.name], [2024, 2, changed.name],
+                                        [2025, 1, path.name], [2025, 2, changed.name]]
+
+
+def test_a_province_operator_imports_its_offices_of_a_compilation_and_is_refused_another(tmp_path):
+    """Each plan is stored or refused alone: the office of another province is refused by name, the
+    province's own offices are stored."""
+    from rbdash.demo import bundles
+    path = tmp_path / "kompilasi_jatim.xlsx"
+    offices = ["KPU Kota Malang", "KPU Kota Bandung", "KPU Kabupaten Jember"]
+    bundles.compilation(path, "Jawa Timur", 2025, 5, offices=offices, families=("sections", "text", "outline"))
+    store = Store(tmp_path / "r.duckdb")
+    store.add_user("jatim", "rahasia-123", "province", actor="cli", province="Jawa Timur")
+    user = store.authenticate("jatim", "rahasia-123")
+    outs = list(importing.import_sources(store, [path], user))
+    assert [(o.satker, o.status) for o in outs] == [("KPU Kota Malang", Status.NEW), ("KPU Kota Bandung", Status.REFUSED),
+                                                   ("KPU Kabupaten Jember", Status.NEW)]
+    assert outs[1].error.message_id == "jatim (operator provinsi Jawa Timur) tidak berwenang mengubah data KPU Kota Bandung"
+    assert set(queries.offices(store)["satker"]) == {"KPU Kota Malang", "KPU Kabupaten Jember"}

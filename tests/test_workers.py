@@ -8,7 +8,7 @@ import sys
 import time
 
 from conftest import ROOT, plan_rows
-from rbdash.excel import parse_workbook
+from rbdash.excel import parse_plans
 from rbdash.workers import ParserPool, parse_one
 
 ROWS = plan_rows([(("1", "Manajemen Perubahan", "Penyusunan", "Rapat", "Notula"), {3: "√", 4: "√"})])
@@ -25,7 +25,7 @@ def _alive(pid):
 
 def test_plan_from_a_worker_equals_the_in_process_plan(make_wb):
     path = make_wb(ROWS)
-    assert parse_one(path) == parse_workbook(path)
+    assert parse_one(path) == parse_plans(path)
 
 
 def test_results_come_back_in_input_order_with_errors_in_place(make_wb, tmp_path):
@@ -36,10 +36,10 @@ def test_results_come_back_in_input_order_with_errors_in_place(make_wb, tmp_path
     with ParserPool(workers=2) as pool:
         results = list(pool.parse(items))
     assert [r[0] for r in results] == items
-    assert [r[1].satker if r[1] else None for r in results] == [
+    assert [r[1][0].satker if r[1] else None for r in results] == [
         "KPU Kota Satu", "KPU Kota Dua", None, "KPU Kota Tiga"]
     assert results[2][2].code == "truncated"
-    assert results[1][1].source_name == "unggahan.xlsx"
+    assert results[1][1][0].source_name == "unggahan.xlsx"
 
 
 def test_a_hung_worker_is_killed_at_the_time_limit(make_wb, monkeypatch):
@@ -53,7 +53,7 @@ def test_a_hung_worker_is_killed_at_the_time_limit(make_wb, monkeypatch):
     assert time.monotonic() - start < 10
     assert p1 is None and str(e1).startswith("the file is too large or damaged to read safely "
                                              "(reading took longer than 1.5 s)")
-    assert p2.satker == "KPU Kota Sesudah" and e2 is None
+    assert p2[0].satker == "KPU Kota Sesudah" and e2 is None
 
 
 def test_workers_exit_when_their_parent_is_killed(tmp_path):

@@ -68,7 +68,7 @@ from rbdash.demo.content import (
 )
 
 
-__all__ = ["ALL_FAMILIES", "DATE_HEADERS", "ENGLISH_MONTHS", "FAMILIES", "LONG_MONTHS", "NEUTRAL", "NEW_FAMILIES",
+__all__ = ["ALL_FAMILIES", "add_plan_sheet", "DATE_HEADERS", "ENGLISH_MONTHS", "FAMILIES", "LONG_MONTHS", "NEUTRAL", "NEW_FAMILIES",
            "ROMAN", "SYMBOLS", "TEXT_HEADERS", "UNREADABLE", "catalogue", "compare", "file_suffix", "generate",
            "office_names", "resolve_variation", "save", "schedule_phrase", "write_samples"]
 
@@ -171,17 +171,7 @@ def generate(path, family: str, satker: str, year: int, seed: int, *, variation:
         raise ValueError(f"family {family!r} is written as .xls; got {path.name!r}")
     if xls and lay.schedule == "startend":
         raise ValueError("startend shades by conditional formatting, which .xls cannot hold")
-    rng = random.Random(f"{family}:{satker}:{year}:{seed}")
-    realised = lay.schedule in ("monev", "pairs")
-    as_of = int(var["as_of_month"]) if realised else None
-    mark_fill = rng.choice(MARK_FILLS[var["fill"]])
-    if lay.schedule == "dates":
-        var["_date_fmt"] = rng.choice(("dd/mm/yyyy", "d mmmm yyyy", "dd-mmm-yy"))
-    ctx = Ctx(rng, satker, styled_satker(satker, var["satker_style"]), year, var, lay, as_of, mark_fill)
-    # An office named only in a signature or Unit Kerja line is not in the activity texts either.
-    named = satker if var["satker_place"] == "title" else "Satker"
-    acts = _plan(rng, named, year, float(var["coverage"]), per_indicator=lay.per_indicator,
-                 pack_sep=lay.pack_sep, contiguous=lay.schedule == "startend", as_of=as_of, shape=lay.shape)
+    rng, ctx, acts, as_of, mark_fill = _office_plan(family, satker, year, seed, var)
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -218,6 +208,37 @@ def generate(path, family: str, satker: str, year: int, seed: int, *, variation:
     records.sort(key=lambda x: (order[x["sheet"]], x["row"]))
     return {"file": path.name, "satker": satker, "year": year, "layout": family, "as_of_month": as_of,
             "records": records}
+
+
+def _office_plan(family: str, satker: str, year: int, seed: int, var: dict):
+    """(rng, writer context, activities, as-of month, mark fill) of one office's plan of `family`."""
+    lay = LAYOUTS[family]
+    rng = random.Random(f"{family}:{satker}:{year}:{seed}")
+    realised = lay.schedule in ("monev", "pairs")
+    as_of = int(var["as_of_month"]) if realised else None
+    mark_fill = rng.choice(MARK_FILLS[var["fill"]])
+    if lay.schedule == "dates":
+        var["_date_fmt"] = rng.choice(("dd/mm/yyyy", "d mmmm yyyy", "dd-mmm-yy"))
+    ctx = Ctx(rng, satker, styled_satker(satker, var["satker_style"]), year, var, lay, as_of, mark_fill)
+    # An office named only in a signature or Unit Kerja line is not in the activity texts either.
+    named = satker if var["satker_place"] == "title" else "Satker"
+    acts = _plan(rng, named, year, float(var["coverage"]), per_indicator=lay.per_indicator,
+                 pack_sep=lay.pack_sep, contiguous=lay.schedule == "startend", as_of=as_of, shape=lay.shape)
+    return rng, ctx, acts, as_of, mark_fill
+
+
+def add_plan_sheet(wb, family: str, satker: str, year: int, seed: int, *, variation: dict | None = None,
+                   sheet_name: str | None = None) -> list[dict]:
+    """Write one office's plan of `family` as a new sheet of the openpyxl workbook `wb` (files holding
+    several plans: rbdash.demo.bundles); return its truth records.  Hidden and recap sheets of the
+    variation are not written (a bundle adds its own)."""
+    if family == "multisheet":
+        raise ValueError("a multisheet plan takes a workbook of its own")
+    var = resolve_variation(family, seed, variation)
+    _, ctx, acts, _, _ = _office_plan(family, satker, year, seed, var)
+    ws = wb.create_sheet(sheet_name or _sheet_name(LAYOUTS[family], ctx, 0))
+    _fill_sheet(ws, ctx, acts)
+    return ctx.records
 
 
 SAMPLES = (

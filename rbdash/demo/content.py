@@ -352,3 +352,10 @@ def _area_label(area_no: int, naming: str) -> str:
     return catalogue()["areas"][area_no - 1]["name"]
 
 
+
+
+def plan_content(rng: random.Random, satker: str, year: int, *, shape: str | None = None,
+                 coverage: float = 1.0) -> list[Act]:
+    """A plan's catalogue content for writers other than the table writer (rbdash.demo.outline): one
+    row per sub-kegiatan, its indicators packed on lines."""
+    return _plan(rng, satker, year, coverage, per_indicator=False, pack_sep="\n", as_of=None, shape=shape)

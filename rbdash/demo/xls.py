@@ -45,7 +45,7 @@ def _save_xls(wb: Workbook, path: Path) -> None:
     def style_of(cell):
         fill = cell.fill if cell.fill is not None and cell.fill.fill_type == "solid" else None
         key = (cell.font.name, bool(cell.font.bold), colour(fill.fgColor) if fill else None, cell.number_format,
-               bool(cell.alignment.wrap_text))
+               bool(cell.alignment.wrap_text), int(cell.alignment.indent or 0))
         st = styles.get(key)
         if st is None:
             st = xlwt.XFStyle()
@@ -63,6 +63,7 @@ def _save_xls(wb: Workbook, path: Path) -> None:
             st.num_format_str = key[3] or "General"
             if key[4]:
                 st.alignment.wrap = 1
+            st.alignment.inde = min(15, key[5])  # an outline's levels (Excel's "Increase Indent")
             styles[key] = st
         return st
 

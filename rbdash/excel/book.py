@@ -25,16 +25,24 @@ class Styles(Protocol):
 
     def fonts_for(self, sheet: str, first_row: int, last_row: int, cols) -> dict: ...
 
+    def indents_for(self, sheet: str, first_row: int, last_row: int, cols) -> dict:
+        """{row: {col: indent level}} (Excel's "Increase Indent"): an outline's levels in one column."""
+        ...
+
     def close(self) -> None: ...
 
 
 class NoStyles:
-    """For containers that carry no fills or fonts of their own."""
+    """For containers that carry no fills, fonts or indents of their own (a reader whose container
+    has some of them may subclass this and answer those)."""
 
     def fills_for(self, sheet, first_row, last_row, cols):
         return {}
 
     def fonts_for(self, sheet, first_row, last_row, cols):
+        return {}
+
+    def indents_for(self, sheet, first_row, last_row, cols):
         return {}
 
     def close(self):

@@ -27,7 +27,7 @@ import re
 from xml.etree.ElementTree import ParseError
 
 from rbdash.errors import NoPlanFound, UnreadableFile
-from rbdash.excel.book import Book, Sheet
+from rbdash.excel.book import Book, NoStyles, Sheet
 from rbdash.excel.decree import decree_texts, join_office_lines
 from rbdash.excel.extent import MAX_COLS, MAX_ROWS
 from rbdash.excel.sheet import OFFICIAL
@@ -66,7 +66,7 @@ def _local(el):
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-class _Styles:
+class _Styles(NoStyles):
     """Fills and fonts per sheet, collected while the tables were read: {sheet: {row: {col: value}}}."""
 
     def __init__(self):

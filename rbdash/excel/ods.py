@@ -18,7 +18,7 @@ import re
 
 from rbdash.errors import UnreadableFile
 from rbdash.excel import extent
-from rbdash.excel.book import Book, Sheet
+from rbdash.excel.book import Book, NoStyles, Sheet
 from rbdash.excel.container import DAMAGED, detail_of
 
 _NS = {
@@ -361,7 +361,7 @@ def _inline(el, styles, style):
     return "".join(out)
 
 
-class OdsStyles:
+class OdsStyles(NoStyles):
     """Fills and fonts of an .ods: a cell's style (else its row's, else its column's default cell
     style) resolved through parent styles to the family default; a text style around all of a
     cell's text gives its font (a symbol inserted in Wingdings inside a Calibri cell)."""

@@ -1,6 +1,7 @@
 """Walking one sheet's plan table: activities, hierarchy context, sections, legends, signatures."""
 
 import re
+from typing import NamedTuple
 
 from rbdash import areas
 from rbdash.excel import when
@@ -17,7 +18,7 @@ from rbdash.excel.cells import (
 )
 from rbdash.excel.grid import is_grid_header
 from rbdash.excel.styles import _is_white
-from rbdash.excel.table import TEXT_ROLES, _numbering_row
+from rbdash.excel.table import TEXT_ROLES, _numbering_row, settle_program
 from rbdash.model import Activity, make_warning
 from rbdash.text import fold
 
@@ -33,6 +34,38 @@ OFFICIAL = re.compile(r"^\s*(?:a\.?\s?n\.?\s+|plh\.?\s+|plt\.?\s+)?(?:sekretaris
 # a totals row (its numbers are counts, never ticks) and the notes block that ends a table
 TOTAL = re.compile(r"^\s*(jumlah|total|sub\s*-?\s*total|grand\s+total|jml\.?|rekapitulasi)\b\s*:?", re.I)
 NOTES = re.compile(r"^\s*(catatan|keterangan|ket|note|notes|nb)\s*[:.]?\s*$|^\s*catatan\s*:", re.I)
+# The numbering of a row in an outline column, as (class, depth), smaller = higher in the outline:
+# roman I./II. and capital A./B. (areas), 1. / 1.1. (kegiatan, deeper with each group), a. (sub-kegiatan)
+_OUTLINE = ((re.compile(r"^[IVX]{1,4}[.)]\s*(?=\S)"), lambda m: (0, 0)),
+            (re.compile(r"^[A-H][.)]\s*(?=\S)"), lambda m: (0, 1)),
+            (re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.\s*(?=[^\d\s])|^(\d{1,2}(?:\.\d{1,2})+)\s+(?=\S)"),
+             lambda m: (1, (m.group(1) or m.group(2)).count(".") + 1)),
+            (re.compile(r"^[a-z][.)]\s+(?=\S)"), lambda m: (2, 0)))
+INDENT_SPACES = 3  # one indent step of a cell ("Increase Indent") is about three leading spaces
+
+
+def outline_number(text):
+    """(class, depth) of a row's numbering in an outline column, or None when it has none."""
+    for rx, key in _OUTLINE:
+        m = rx.match(text)
+        if m:
+            return key(m)
+    return None
+
+
+class _Line(NamedTuple):
+    """A row of an outline column: its numbering (see outline_number), indentation in spaces, whether
+    it carries a schedule, its text, and the first character of its numbering ("a" restarts a level)."""
+    key: tuple | None
+    indent: int
+    scheduled: bool
+    text: str
+    mark: str
+
+
+def _mode(values):
+    values = [v for v in values if v is not None]
+    return max(set(values), key=lambda v: (values.count(v), v)) if values else None
 
 
 class _SheetParser:
@@ -44,9 +77,76 @@ class _SheetParser:
         self.where = sheet.where  # (sheet, row) a user finds the row at
         self.sheet_area, self.year = sheet_area, year
         self.spans = {(r1, c1): c2 for (r1, c1), (r2, c2) in sheet.merges if c2 > c1 and r1 >= table.data_start}
+        if "program" in table.roles:
+            self.t = settle_program(table, sheet_area is not None or self._has_sections())
+        self.outline = {}  # row -> (level, text) when the hierarchy lives in one column
         self.footer = []  # texts of the signature block, where the office may be named
         self.kind_col = self._find_kind_col()
         self.has_real = self.kind_col is not None or any(k == "real" for _, k in table.grid.values())
+
+    def _has_sections(self):
+        """Whether area section rows stand in the table (areas shown outside its columns)."""
+        return any(self._section_area(row, None) for row in self.rows[self.t.data_start:self.t.data_start + 400])
+
+    def _outline(self, body, marks, unread):
+        """The hierarchy of a table that keeps it in one column: area rows ("I. MANAJEMEN
+        PERUBAHAN", "A. …"), kegiatan rows ("1. …") and the sub-kegiatan rows under them ("a. …",
+        with the indicators and the schedule), told apart by their numbering or, without one, by
+        their indentation (leading spaces or the cell's indent); the numbering may stand in the NO
+        column instead.  A row without a schedule above the scheduled rows' level is a heading, and
+        so is an unnumbered one whose next row restarts the lettering ("a."): an area when it is at
+        the top of two heading levels (or numbered I./A.) and names one, otherwise a kegiatan.
+        {row: (level, text)}; {} for a table that is not such an outline (the other rows keep the
+        walk's usual reading)."""
+        cols = [self.t.roles[k] for k in ("area", "kegiatan", "sub_kegiatan") if k in self.t.roles]
+        if len(cols) != 1:
+            return {}
+        col = cols[0]
+        found = [(r, self.rows[r][col]) for r in body if col < len(self.rows[r]) and _text(self.rows[r][col])
+                 and not (self._is_header_like(self.rows[r]) or self._is_legend(self.rows[r]))]
+        if not found or all(marks[r][0] or marks[r][1] or r in unread for r, _ in found):
+            return {}
+        cell_indents = self.styles.indents_for(self.name, found[0][0], found[-1][0], {col})
+        lines = {}
+        for r, raw in found:
+            text, no = _text(raw), _text(self.cell(self.rows[r], "no"))
+            numbered = text if outline_number(text) else no.rstrip(".)") + ". x" if no else ""
+            lead = len(raw) - len(raw.lstrip()) if isinstance(raw, str) else 0
+            lines[r] = _Line(outline_number(numbered), (cell_indents.get(r, {}).get(col) or 0) * INDENT_SPACES + lead,
+                             bool(marks[r][0] or marks[r][1]) or r in unread, text, numbered[:1])
+        leaves = [x for x in lines.values() if x.scheduled]
+        if not leaves:
+            return {}
+        leaf_key, leaf_indent = _mode([x.key for x in leaves]), _mode([x.indent for x in leaves])
+        heads, order = {}, list(lines)
+        for k, (r, x) in enumerate(lines.items()):
+            if x.scheduled or _text(self.cell(self.rows[r], "indikator")):
+                continue
+            if x.key is not None and leaf_key is not None:
+                higher = x.key < leaf_key
+            else:
+                after = lines[order[k + 1]] if k + 1 < len(order) else None
+                restarts = (after is not None and after.scheduled and leaf_key == (2, 0) == after.key
+                            and after.mark == "a" and self._section_area(self.rows[r], None) is None)
+                higher = x.indent < leaf_indent or (x.key is not None and x.key[0] < 2) or restarts
+            if higher:
+                heads[r] = x.key or (-1, x.indent)
+        if not heads:
+            return {}
+        top, two_levels = min(heads.values()), len(set(heads.values())) > 1
+        out = {}
+        for r, key in heads.items():
+            text = lines[r].text
+            area = areas.match_area(strip_numbering(text), strict=True) \
+                if (key == top and two_levels) or key[0] == 0 else None
+            out[r] = ("area", area) if area else ("kegiatan", text)
+        kegiatan_heads = any(level == "kegiatan" for level, _ in out.values())
+        for r, x in lines.items():
+            if r not in out:
+                above = x.key is not None and leaf_key is not None and x.key < leaf_key
+                own = not kegiatan_heads and x.key is not None and x.key[0] == 1  # "1." rows are the kegiatan
+                out[r] = ("kegiatan" if x.scheduled and (above or own) else "sub", x.text)
+        return out
 
     def _find_kind_col(self):
         if "kind" in self.t.roles:
@@ -127,6 +227,7 @@ class _SheetParser:
                 if months is None:
                     unread.add(r)
                 marks[r] = (months or set(), set())
+        self.outline = self._outline(body, marks, unread)
         return self._walk(body, marks, unread)
 
     def _fill_marks(self, first, last):
@@ -219,12 +320,20 @@ class _SheetParser:
                     current.realized_months = sorted(set(current.realized_months) | planned | realized)
                 continue
             txt = {role: _text(self.cell(row, role)) for role in TEXT_ROLES}
-            if not (planned or realized):
+            level, label = self.outline.get(r, (None, None))
+            if level == "area":
+                ctx.update(area=label, area_src="section", kegiatan=None, sub=None)
+                current = None
+                continue
+            if not (planned or realized) and level != "kegiatan":
                 a = self._section_area(row, ctx["area"])
                 if a:
                     ctx.update(area=a, area_src="section", kegiatan=None, sub=None)
                     current = None
                     continue
+            if level:  # the outline column's text is the level its place in the outline says
+                txt.update(area=None, kegiatan=None, sub_kegiatan=None)
+                txt["kegiatan" if level == "kegiatan" else "sub_kegiatan"] = label
             if txt["area"]:
                 a = areas.match_area(txt["area"])
                 if a and a != ctx["area"]:

@@ -49,6 +49,13 @@ def _is_white(rgb):
     return rgb is None or all(int(rgb[i:i + 2], 16) >= 0xF8 for i in (0, 2, 4))
 
 
+def _int(text):
+    try:
+        return max(0, int(text or 0))
+    except ValueError:
+        return 0
+
+
 def _col_index(letters):
     n = 0
     for ch in letters:
@@ -74,7 +81,7 @@ class _Styles:
         theme = next((n for n in sorted(names) if n.startswith("xl/theme/")), None)
         self.theme = _theme_colors(self.zf.read(theme)) if theme else []
         self.indexed = _default_indexed()
-        self.xf_fill, self.xf_font = [], []
+        self.xf_fill, self.xf_font, self.xf_indent = [], [], []
         self.fills, self.font_names = [], []
         if "xl/styles.xml" in names:
             root = ET.fromstring(self.zf.read("xl/styles.xml"))
@@ -89,6 +96,8 @@ class _Styles:
             for xf in root.findall("m:cellXfs/m:xf", _NS):
                 self.xf_fill.append(int(xf.get("fillId", 0)))
                 self.xf_font.append(int(xf.get("fontId", 0)))
+                align = xf.find("m:alignment", _NS)
+                self.xf_indent.append(_int(align.get("indent")) if align is not None else 0)
         wb = ET.fromstring(self.zf.read("xl/workbook.xml"))
         rels = ET.fromstring(self.zf.read("xl/_rels/workbook.xml.rels"))
         targets = {r.get("Id"): r.get("Target") for r in rels.findall("rel:Relationship", _NS)}
@@ -126,6 +135,13 @@ class _Styles:
     def fonts_for(self, sheet, first_row, last_row, cols):
         """{row: {col: font name or None}} for 0-based rows first..last and the given 0-based columns."""
         return self._read(sheet, first_row, last_row, cols, self._font_of)
+
+    def indents_for(self, sheet, first_row, last_row, cols):
+        """{row: {col: indent level}} for 0-based rows first..last and the given 0-based columns."""
+        return self._read(sheet, first_row, last_row, cols, self._indent_of)
+
+    def _indent_of(self, xf):
+        return self.xf_indent[xf] if xf < len(self.xf_indent) else 0
 
     def _fill_of(self, xf):
         return self.fills[self.xf_fill[xf]] if xf < len(self.xf_fill) and self.xf_fill[xf] < len(self.fills) \

@@ -2,12 +2,15 @@
 weeks or quarters; MULAI/SELESAI dates; or a free-text WAKTU column)."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rbdash.excel import grid as grids
 from rbdash.excel.cells import _kind_word
 from rbdash.text import fold
 
+# The header words of every layout, in one table: (role, words).  Earlier rules are stronger: when two
+# columns claim a role (INDIKATOR and OUTPUT in one header), the stronger words win wherever the columns
+# stand; between equals the leftmost.  PROGRAM is settled per table by ``settle_program``.
 ROLE_RULES = [
     ("no", re.compile(r"^(no|no\.|nomor|nmr|#)$")),
     ("ket", re.compile(r"^ket\b|keterangan|catatan")),
@@ -22,21 +25,52 @@ ROLE_RULES = [
     ("evidence", re.compile(r"bukti|link|tautan|evidence|data\s+dukung|dokumen\s+pendukung")),
     ("kind", re.compile(r"^(jenis|t\s*/\s*r|rencana\s*/\s*realisasi|status|uraian)$")),
     ("sub_kegiatan", re.compile(r"sub\s*-?\s*kegiatan|rencana\s+aksi|^aksi\b|uraian\s+kegiatan|tahapan|langkah")),
-    ("indikator", re.compile(r"indikator|output|keluaran|ukuran\s+keberhasilan")),
-    ("area", re.compile(r"^area|area\s+perubahan|^program")),
+    ("indikator", re.compile(r"indikator|ukuran\s+keberhasilan")),
+    ("indikator", re.compile(r"output|keluaran")),
+    ("program", re.compile(r"^program")),
+    ("area", re.compile(r"^area|area\s+perubahan")),
     ("kegiatan", re.compile(r"kegiatan")),
 ]
 TEXT_ROLES = ("area", "kegiatan", "sub_kegiatan", "indikator")
 
 
-def _role_of(text):
+def _rule_of(text):
+    """(strength, role) of a header text (lower strength is stronger), or None."""
     t = fold(text, "%/")
     if not t or len(t.split()) > 6:
         return None
-    for role, rx in ROLE_RULES:
+    for strength, (role, rx) in enumerate(ROLE_RULES):
         if rx.search(t):
-            return role
+            return strength, role
     return None
+
+
+def _assign(cells):
+    """{role: col} of header cells ((col, text) in reading order): one role per column, each role to
+    the column its strongest words name (the first of equals)."""
+    best = {}
+    for c, v in cells:
+        found = _rule_of(v) if isinstance(v, str) else None
+        if found and (found[1] not in best or found[0] < best[found[1]][0]):
+            best[found[1]] = (found[0], c)
+    roles = {}
+    for role, (_, c) in sorted(best.items(), key=lambda kv: kv[1]):
+        if c not in roles.values():
+            roles[role] = c
+    return roles
+
+
+def settle_program(table: "Table", areas_elsewhere: bool) -> "Table":
+    """PROGRAM is the kegiatan level when the file shows its areas elsewhere (an AREA column, area
+    section rows, the sheet's own area) and has no KEGIATAN column; otherwise it is the area level
+    (the Pasuruan seed's PROGRAM KEGIATAN beside KEGIATAN)."""
+    if "program" not in table.roles:
+        return table
+    roles = dict(table.roles)
+    c = roles.pop("program")
+    elsewhere = areas_elsewhere or "area" in roles
+    roles.setdefault("kegiatan" if elsewhere and "kegiatan" not in roles else "area", c)
+    return replace(table, roles=roles)
 
 
 def _numbering_row(row):
@@ -81,12 +115,7 @@ def find_table(rows: list[list], start: int = 0, limit: int = 80, merges=()) -> 
     n = len(rows)
     for r in range(start, min(n, start + limit)):
         row = rows[r]
-        roles = {}
-        for c, v in enumerate(row):
-            if isinstance(v, str):
-                role = _role_of(v)
-                if role and role not in roles:
-                    roles[role] = c
+        roles = _assign(enumerate(row))
         if len(roles) < 2 or not ({"kegiatan", "sub_kegiatan", "indikator"} & roles.keys()):
             continue
         mrow, months = _grid_header(rows, r, merges)
@@ -113,21 +142,12 @@ def find_table(rows: list[list], start: int = 0, limit: int = 80, merges=()) -> 
             else:
                 grid = {c: (m, "plan") for c, m in months.items()}
         # roles named in any header-block row (multi-row headers), month columns excluded
-        full = {}
-        for k in range(r, last + 1):
-            for c, v in enumerate(rows[k]):
-                if c in grid or not isinstance(v, str):
-                    continue
-                role = _role_of(v)
-                if role and role not in full and c not in full.values():
-                    full[role] = c
+        full = _assign((c, v) for k in range(r, last + 1) for c, v in enumerate(rows[k]) if c not in grid)
         for role, c in roles.items():
-            if c not in grid:
+            if c not in grid and c not in full.values():
                 full.setdefault(role, c)
         if grid or {"start", "end"} <= full.keys():
             full.pop("when", None)  # "JADWAL PELAKSANAAN" over a grid is the grid's title
-        if "program" in fold(rows[r][full["area"]] if "area" in full else "", "%/") and "kegiatan" not in full:
-            full["kegiatan"] = full.pop("area")
         data_start = last + 1
         while data_start < n and _numbering_row(rows[data_start]):
             data_start += 1

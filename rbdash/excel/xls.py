@@ -253,11 +253,17 @@ class XlsStyles:
     def _font(self, xf):
         return self.book.font_list[xf.font_index].name if xf.font_index < len(self.book.font_list) else None
 
+    def _indent(self, xf):
+        return xf.alignment.indent_level if xf.alignment is not None else 0
+
     def fills_for(self, sheet, first_row, last_row, cols):
         return self._read(sheet, first_row, last_row, cols, self._fill)
 
     def fonts_for(self, sheet, first_row, last_row, cols):
         return self._read(sheet, first_row, last_row, cols, self._font)
+
+    def indents_for(self, sheet, first_row, last_row, cols):
+        return self._read(sheet, first_row, last_row, cols, self._indent)
 
     def close(self):
         if self.book is not None:
