@@ -174,8 +174,8 @@ def test_a_province_operator_imports_its_offices_of_a_compilation_and_is_refused
     offices = ["KPU Kota Malang", "KPU Kota Bandung", "KPU Kabupaten Jember"]
     bundles.compilation(path, "Jawa Timur", 2025, 5, offices=offices, families=("sections", "text", "outline"))
     store = Store(tmp_path / "r.duckdb")
-    store.add_user("jatim", "rahasia-123", "province", actor="cli", province="Jawa Timur")
-    user = store.authenticate("jatim", "rahasia-123")
+    store.add_user("jatim", "jeruk-manis-42", "province", actor="cli", province="Jawa Timur")
+    user = store.authenticate("jatim", "jeruk-manis-42")
     outs = list(importing.import_sources(store, [path], user))
     assert [(o.satker, o.status) for o in outs] == [("KPU Kota Malang", Status.NEW), ("KPU Kota Bandung", Status.REFUSED),
                                                    ("KPU Kabupaten Jember", Status.NEW)]

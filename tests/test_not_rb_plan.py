@@ -15,7 +15,7 @@ from rbdash import demo
 from rbdash.cli import main
 from rbdash.demo import workplan
 from rbdash.errors import NoPlanFound
-from rbdash.excel import parse_workbook, rb_plan
+from rbdash.excel import WORKBOOK_SUFFIXES, parse_plans, parse_workbook, rb_plan
 from rbdash.model import make_warning
 from rbdash.store import Store
 from test_app import start, texts
@@ -79,11 +79,13 @@ def test_no_generated_rb_plan_trips_the_rule(tmp_path, family):
 
 @pytest.mark.skipif(not HAVE_SHARED, reason=NO_SHARED)
 def test_no_fixture_plan_trips_the_rule():
-    files = sorted(p for d in ("plans", "plans2", "plans3") for p in (SHARED / "fixtures" / d).glob("*.xls*"))
-    assert len(files) >= 20
+    files = sorted(p for d in ("plans", "plans2", "plans3") for p in (SHARED / "fixtures" / d).glob("*.*")
+                   if p.suffix in WORKBOOK_SUFFIXES)
+    assert len(files) >= 30
     for path in files:
-        plan = _as_if_named_by_file_name(parse_workbook(path))
-        assert rb_plan(plan) is plan, path.name
+        for plan in parse_plans(path):
+            plan = _as_if_named_by_file_name(plan)
+            assert rb_plan(plan) is plan, path.name
 
 
 # --- the upload page ---------------------------------------------------------------------------------
