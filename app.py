@@ -13,7 +13,7 @@ import os
 import streamlit as st
 
 from pages import _auth, _filters
-from pages._ui import LOADER, url_params
+from pages._ui import LOADER
 from rbdash import queries
 from rbdash.errors import RbdashError
 from rbdash.samples import SAMPLES_DIR, ensure_database
@@ -68,14 +68,11 @@ def main():
         st.stop()
     office_rows = load_offices(store, queries.cache_key(store))
     page = st.navigation(PAGES, position="top")
-    deep_link = st.session_state.pop("_deep_link", None)
-    if deep_link:  # see pages/_ui.py: a first request that bypassed app.py
-        st.switch_page(deep_link, query_params=url_params())
     st.session_state.store = store
     st.session_state.offices = office_rows
     st.session_state.view = _filters.sidebar(office_rows)
     st.session_state.user = _auth.sidebar_user(store, queries.cache_key(store))
-    st.session_state._app_ran = True  # pages/_ui.context(): this run went through app.py
+    st.session_state._app_ran = True  # pages/_ui.context(): this run went through app.py (else it reruns)
     page.run()
     _filters.end_run(page.url_path)
 

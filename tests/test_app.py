@@ -111,18 +111,40 @@ def test_impor_page_on_empty_db_shows_uploader(empty_db):
         set(at.file_uploader[0].allowed_type) >= {"xlsx", "xlsm"}
 
 
-def test_cold_deep_link_goes_through_app(sample_db, monkeypatch):
-    """Without the warm-server patch a page first runs alone; it must come back with the sidebar."""
+def cold(monkeypatch):
+    """AppTest without the warm-server patch: every run starts like the first request of a fresh
+    process (Streamlit's legacy pages-directory mode, because of the pages/ folder)."""
     from streamlit.runtime.pages_manager import PagesManager
     import streamlit.testing.v1.app_test as app_test
     monkeypatch.setattr(app_test, "PagesManager", PagesManager)
-    at = AppTest.from_file(APP, default_timeout=30)
+    return AppTest.from_file(APP, default_timeout=30)
+
+
+def test_cold_deep_link_goes_through_app(sample_db, monkeypatch):
+    """Issue 18.1: a page asked for first comes with the sidebar and the URL's filters, and a widget
+    changed on a cold run is kept (a bounce through app.py used to drop it)."""
+    at = cold(monkeypatch)
     at.query_params.update(tahun="2022", fokus="KPU Kota Pasuruan")
     at.switch_page("pages/gantt.py").run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Gantt rencana aksi"]
     assert at.selectbox(key="f_year").value == 2022
     assert at.selectbox(key="fokus").value == "KPU Kota Pasuruan"
+    at.selectbox(key="fokus").set_value("KPU Kota Banjarmasin").run()
+    assert not at.exception
+    assert at.selectbox(key="fokus").value == "KPU Kota Banjarmasin"
+    assert "KPU Kota Banjarmasin" in at.subheader[0].value
+
+
+@pytest.mark.parametrize("module", ["pages/_ui.py", "pages/_filters.py"])
+def test_cold_private_module_is_never_a_page(sample_db, monkeypatch, module):
+    """A first request for /ui or /filters (the legacy mode makes every file of pages/ a page) opens
+    the app's default page with its sidebar, as on a warm server, instead of running the module."""
+    at = cold(monkeypatch)
+    at.switch_page(module).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Rencana Aksi Reformasi Birokrasi"]
+    assert at.selectbox(key="f_year").value == 2023
 
 
 # --------------------------------------------------------------------------------- filters
