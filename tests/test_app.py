@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_fixtures import (APP, BOLD, PAGES, XSS, empty_db, make_plan, sample_db,  # noqa: F401 (fixtures)
+from app_fixtures import (APP, BOLD, FORMULAS, PAGES, XSS, empty_db, make_plan, sample_db,  # noqa: F401 (fixtures)
                           sample_db_file, warm_server)
 from conftest import SAMPLES, needs_soffice
 from rbdash import queries, schedule
@@ -506,6 +506,74 @@ def test_perbandingan_view_is_kept_in_the_link(sample_db):
     assert at.query_params["tampilan"] == "rank"
     again = start("pages/perbandingan.py", tampilan="rank")
     assert again.radio(key="tampilan").value == "rank"
+
+
+# --------------------------------------------------------------------------------- formulas (issue 18.3)
+
+FORMULA_OFFICE = FORMULAS[1]   # an office name as odd as a workbook's title can make it
+
+
+@pytest.fixture
+def formula_db(tmp_path, monkeypatch):
+    db = tmp_path / "formula.duckdb"
+    store = Store(db)
+    store.import_plan(make_plan("KPU Kota Gamma", 2024, [
+        (1, FORMULAS[0], FORMULAS[1], [1, 2, 3], [1]), (2, "- Penyusunan SOP", FORMULAS[4], [2], [2])],
+        has_realization=True, as_of=3, source="=evil.xlsx"), actor="+budi")
+    store.import_plan(make_plan(FORMULA_OFFICE, 2024, [(1, FORMULAS[2], FORMULAS[3], [1], [1])],
+                                has_realization=True, as_of=3))
+    store.close()
+    monkeypatch.setenv("RBDASH_DB", str(db))
+    monkeypatch.setenv("RBDASH_SAMPLES", str(tmp_path / "no-samples"))
+    return db
+
+
+def formula_cells(at):
+    """Text cells starting like a formula in what the page's grids would download as CSV."""
+    frames = [d.value for d in at.dataframe] + [e.value for e in at.data_editor]
+    return [v for f in frames for col in f.columns for v in f[col]
+            if isinstance(v, str) and v.startswith(("=", "+", "-", "@", "\t", "\r"))]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_grid_downloads_a_formula(formula_db, page):
+    """Every table on every page holds neutralised text, which is what its own CSV download writes."""
+    at = start(page, tahun="2024", fokus="KPU Kota Gamma")
+    if page in ("pages/beranda.py", "pages/perbandingan.py"):
+        at.session_state["belum_buka"] = True  # who has not submitted: the imported names, as written
+        at.run()
+    assert (at.dataframe or at.data_editor) or page == "pages/impor.py"
+    assert formula_cells(at) == []
+
+
+def test_grids_show_formula_text_as_written(formula_db):
+    """The values are neutralised; the cells show the workbook's text."""
+    at = start("pages/gantt.py", tahun="2024", fokus="KPU Kota Gamma")
+    values = [t for v, _, _ in grids(at) for t in v["Kegiatan / indikator"]]
+    shown = [t for _, s, _ in grids(at) for t in s["Kegiatan / indikator"]]
+    indent = "\u2003\u2003"   # an indikator row starts with its indent: no spreadsheet reads a formula there
+    assert values == ["'" + FORMULAS[0], indent + FORMULAS[1], "'- Penyusunan SOP", indent + FORMULAS[4]]
+    assert shown == [FORMULAS[0], indent + FORMULAS[1], "- Penyusunan SOP", indent + FORMULAS[4]]
+    at.switch_page("pages/progres.py").run()
+    editor = at.data_editor[0]
+    assert editor.value["Indikator"].tolist() == ["'" + FORMULAS[1], "'" + FORMULAS[4]]
+    styler = pa.ipc.open_stream(editor.proto.arrow_data.styler.display_values).read_pandas()
+    assert styler["Indikator"].tolist() == [FORMULAS[1], FORMULAS[4]]
+
+
+def test_progress_saves_beside_neutralised_columns(formula_db):
+    """The editor's read-only columns are neutralised, its typed columns are not: a note starting with
+    '=' is stored as typed, the workbook's text is unchanged."""
+    at = start("pages/progres.py", tahun="2024", fokus="KPU Kota Gamma")
+    at.text_input(key="petugas").input("Budi").run()
+    key = at.data_editor[0].key
+    at.session_state[key] = {"edited_rows": {0: {"Feb": "✓", "Catatan": "=1+1 sudah"}}, "added_rows": [],
+                             "deleted_rows": []}
+    at.button(key="simpan_progres").click().run()
+    assert not at.exception and any("1 kegiatan tersimpan" in s.value for s in at.success)
+    acts = queries.plan_activities(Store(formula_db), "KPU Kota Gamma", 2024)
+    assert acts["indikator"].tolist() == [FORMULAS[1], FORMULAS[4]] and acts["note"].iloc[0] == "=1+1 sudah"
+    assert acts["realized_mask"].iloc[0] == 0b11
 
 
 # --------------------------------------------------------------------------------- issue 13.4 / 13.6
