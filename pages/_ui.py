@@ -45,6 +45,18 @@ def start(title, office=False):
     return store, key, view, satker
 
 
+STORE_DOWN = ("Data tidak dapat dimuat: {reason}. Halaman ini tampil kembali begitu basis data dapat dipakai lagi; "
+              "muat ulang sebentar lagi.")
+
+
+def store_unavailable(where, exc):
+    """The one message of a run whose database failed (a StoreError from any read or write the page
+    did not handle itself): what happened and what to do, in Indonesian, never a traceback or a
+    server path.  Nothing failed is cached (Streamlit keeps no exception, and the Store is cached
+    only once it opened), so the next run tries again."""
+    where.error(STORE_DOWN.format(reason=exc.message_id), icon=":material/database:")
+
+
 def url_params():
     """The query string as {key: [values]} (repeated keys kept), for st.switch_page."""
     return {k: st.query_params.get_all(k) for k in st.query_params}

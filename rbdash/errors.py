@@ -74,16 +74,19 @@ MESSAGES = {
                 "tahun rencana tidak ditemukan di judul; tambahkan misalnya 'TAHUN 2024' pada judul"),
     "db_busy": ("the database is busy (another import is writing); try again in a moment",
                 "basis data sedang dipakai proses lain (impor berjalan); coba lagi sebentar lagi"),
+    # Indonesian: what the app's visitors read -- no server path or address (the admin has the CLI's line)
     "db_url": ("'{path}' is not a database rbdash can use: give a DuckDB file path or a postgresql:// URL",
-               "'{path}' bukan basis data yang dapat dipakai rbdash: berikan path file DuckDB atau URL postgresql://"),
+               "RBDASH_DB bukan basis data yang dapat dipakai rbdash; admin perlu memberikan path file DuckDB atau "
+               "URL postgresql://"),
     "db_url_bad": ("'{path}' is not a valid PostgreSQL URL (postgresql://user:password@host:port/database)",
-                   "'{path}' bukan URL PostgreSQL yang sah (postgresql://pengguna:sandi@host:port/basisdata)"),
+                   "RBDASH_DB bukan URL PostgreSQL yang sah; admin perlu memperbaikinya "
+                   "(postgresql://pengguna:sandi@host:port/basisdata)"),
     "db_no_driver": ("PostgreSQL needs the psycopg package: install requirements.txt",
                      "PostgreSQL memerlukan paket psycopg: pasang requirements.txt"),
     "db_unreachable": ("cannot reach the PostgreSQL database {path} ({detail}); check the address, the password "
                        "and that the server is running",
-                       "server basis data PostgreSQL {path} tidak dapat dihubungi ({detail}); periksa alamat, "
-                       "kata sandi, dan apakah server berjalan"),
+                       "server basis data PostgreSQL tidak dapat dihubungi ({detail}); admin perlu memeriksa "
+                       "alamat, kata sandi, dan apakah server berjalan"),
     "copy_not_empty": ("'{path}' already holds data; migrate into an empty database",
                        "'{path}' sudah berisi data; pindahkan ke basis data yang kosong"),
     "copy_schema": ("the two databases are at different schema versions ({source} and {target}); update rbdash",
@@ -91,11 +94,11 @@ MESSAGES = {
     "duckdb_only": ("'{command}' works on a DuckDB file; on PostgreSQL use the server's own tools ({tool})",
                     "'{command}' hanya untuk file DuckDB; di PostgreSQL gunakan alat server ({tool})"),
     "db_path": ("cannot use '{path}' as the database file ({detail})",
-                "'{path}' tidak dapat dipakai sebagai file basis data ({detail})"),
+                "file basis data tidak dapat dipakai ({detail}); admin perlu memeriksa RBDASH_DB dan izin foldernya"),
     "db_not_duckdb": ("'{path}' exists but is not a DuckDB database; choose another file",
-                      "'{path}' sudah ada tetapi bukan basis data DuckDB; pilih file lain"),
+                      "file basis data bukan basis data DuckDB; admin perlu memilih file lain (RBDASH_DB)"),
     "db_unreadable": ("the database file cannot be read ({detail}); restore it from a backup",
-                      "file basis data tidak dapat dibaca; pulihkan dari cadangan"),
+                      "file basis data rusak atau tidak dapat dibaca; admin perlu memulihkannya dari cadangan"),
     "db_error": ("the database refused the operation ({detail})",
                  "basis data menolak operasi ini; coba lagi, dan laporkan bila terulang"),
     "write_conflict": ("someone else saved the same data at the same moment; reload and redo your edit",

@@ -16,10 +16,11 @@ from streamlit.testing.v1 import AppTest
 
 from app_fixtures import (APP, BOLD, FORMULAS, PAGES, XSS, empty_db, make_plan, sample_db,  # noqa: F401 (fixtures)
                           sample_db_file, warm_server)
-from conftest import SAMPLES, needs_soffice
+from conftest import SAMPLES, damage_blocks, needs_soffice
 from rbdash import queries, schedule
 from rbdash.areas import area_label
 from rbdash.charts import LABEL, NO_DATA_COLOR, fmt_pct, rate_hex
+from rbdash.errors import StoreError
 from rbdash.grids import GANTT_MARKS
 from rbdash.store import Store
 
@@ -574,6 +575,48 @@ def test_progress_saves_beside_neutralised_columns(formula_db):
     acts = queries.plan_activities(Store(formula_db), "KPU Kota Gamma", 2024)
     assert acts["indikator"].tolist() == [FORMULAS[1], FORMULAS[4]] and acts["note"].iloc[0] == "=1+1 sudah"
     assert acts["realized_mask"].iloc[0] == 0b11
+
+
+# --------------------------------------------------------------------------------- the database down (issue 18.5)
+
+COMES_BACK = "Halaman ini tampil kembali begitu basis data dapat dipakai lagi; muat ulang sebentar lagi."
+DAMAGED = ("Data tidak dapat dimuat: file basis data rusak atau tidak dapat dibaca; admin perlu memulihkannya dari "
+           "cadangan. " + COMES_BACK)
+
+
+def test_a_damaged_database_file_is_one_message_on_every_page_then_the_app_recovers(sample_db):
+    """The file is damaged in its data blocks while the app runs (its store open and cached): every
+    page says so in one Indonesian line, no traceback, no path; restored from a backup, every page
+    works again without a restart."""
+    at = start()
+    good = damage_blocks(sample_db)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert [e.value for e in at.error] == [DAMAGED], page
+    sample_db.write_bytes(good)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception and not at.error and at.title, page
+
+
+def test_a_store_error_inside_a_page_is_the_same_one_message(sample_db, monkeypatch):
+    """A read failing halfway through a page (not in app.py) is the same one line, shown above what
+    the page drew; the next run tries again."""
+    import streamlit as st
+
+    def down(*args, **kwargs):
+        raise StoreError("db_error", detail="Corrupt block at /srv/rbdash/data/rbdash.duckdb")
+
+    st.cache_data.clear()
+    real = queries.plan_activities
+    monkeypatch.setattr(queries, "plan_activities", down)
+    at = start("pages/gantt.py", tahun="2023", fokus="KPU Kabupaten Tapin")
+    assert [e.value for e in at.error] == [
+        "Data tidak dapat dimuat: basis data menolak operasi ini; coba lagi, dan laporkan bila terulang. " + COMES_BACK]
+    monkeypatch.setattr(queries, "plan_activities", real)
+    at.run()
+    assert not at.exception and not at.error and grids(at)
 
 
 # --------------------------------------------------------------------------------- issue 13.4 / 13.6
