@@ -6,6 +6,9 @@ created from the sample workbooks in data/samples/ on first start; or a postgres
 Every run: the shared filters are restored and read from the URL (pages/_filters.py), the sidebar
 is drawn, the chosen page runs with the resulting ``queries.View`` and ``Store`` in session state
 (see pages/_ui.py), and the filters are written back into the URL so a copied link reproduces it.
+A database that cannot be used (a wrong RBDASH_DB, a server that is down, a damaged file) is one
+message on whatever page, wherever in the run it shows; nothing failed is cached, so the next run
+tries again and the page comes back by itself.
 """
 
 import os
@@ -13,9 +16,9 @@ import os
 import streamlit as st
 
 from pages import _auth, _filters
-from pages._ui import LOADER, url_params
+from pages._ui import LOADER, store_unavailable
 from rbdash import queries
-from rbdash.errors import RbdashError
+from rbdash.errors import StoreError
 from rbdash.samples import SAMPLES_DIR, ensure_database
 from rbdash.store import Store, default_db_path
 
@@ -61,22 +64,20 @@ def load_offices(_store, key):
 
 def main():
     _filters.begin_run()
+    page = st.navigation(PAGES, position="top")
+    notice = st.empty()  # where a store that cannot be used is said, above whatever the page drew
     try:
         store = get_store(str(default_db_path()))
-    except RbdashError as exc:  # a wrong RBDASH_DB, a server that is down: said once, retried on the next run
-        st.error(exc.message_id, icon=":material/database:")
-        st.stop()
-    office_rows = load_offices(store, queries.cache_key(store))
-    page = st.navigation(PAGES, position="top")
-    deep_link = st.session_state.pop("_deep_link", None)
-    if deep_link:  # see pages/_ui.py: a first request that bypassed app.py
-        st.switch_page(deep_link, query_params=url_params())
-    st.session_state.store = store
-    st.session_state.offices = office_rows
-    st.session_state.view = _filters.sidebar(office_rows)
-    st.session_state.user = _auth.sidebar_user(store, queries.cache_key(store))
-    st.session_state._app_ran = True  # pages/_ui.context(): this run went through app.py
-    page.run()
+        office_rows = load_offices(store, queries.cache_key(store))
+        st.session_state.store = store
+        st.session_state.offices = office_rows
+        st.session_state.view = _filters.sidebar(office_rows)
+        st.session_state.user = _auth.sidebar_user(store, queries.cache_key(store))
+        st.session_state._app_ran = True  # pages/_ui.context(): this run went through app.py (else it reruns)
+        page.run()
+    except StoreError as exc:
+        store_unavailable(notice, exc)
+        return
     _filters.end_run(page.url_path)
 
 

@@ -108,3 +108,8 @@ def _login_form(store):
 
 def current_user() -> User:
     return st.session_state.get("user") or User.anonymous()
+
+
+if __name__ == "__main__":  # run as a page: only the legacy mode does that
+    from pages._ui import leave_legacy_mode
+    leave_legacy_mode()

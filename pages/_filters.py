@@ -20,6 +20,7 @@ from typing import Callable
 
 import streamlit as st
 
+from pages._ui import leave_legacy_mode
 from rbdash import queries
 from rbdash.areas import AREAS, area_label
 from rbdash.schedule import MONTHS
@@ -163,3 +164,7 @@ def sidebar(office_rows):
     satkers = tuple(selected) if selected else (tuple(names) if province != ALL_PROVINCES else None)
     return queries.View(year=s.f_year, satkers=satkers, areas=tuple(sorted(s.f_area)) or None,
                         as_of=int(s.f_as_of), province=province if province not in (ALL_PROVINCES, NO_PROVINCE) else None)
+
+
+if __name__ == "__main__":  # run as a page: only the legacy mode does that
+    leave_legacy_mode()

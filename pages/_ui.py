@@ -1,10 +1,8 @@
 """Widgets shared by several pages (app.py routes explicitly, so this file is never a page)."""
 
-import sys
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from rbdash import grids, queries, submission
 from rbdash.schedule import MONTHS
@@ -17,10 +15,10 @@ def md(text):
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$:" else ch for ch in str(text))
 
 
-def context(depth=1):
-    """(store, cache key, view) as prepared by app.py for this run (``depth``: frames up to the page)."""
-    if not st.session_state.pop("_app_ran", False):
-        _enter_through_app(sys._getframe(depth).f_globals.get("__file__"))
+def context():
+    """(store, cache key, view) as prepared by app.py for this run."""
+    if not st.session_state.pop("_app_ran", False):  # app.py marks each run it makes
+        leave_legacy_mode()
     store = st.session_state.store
     return store, queries.cache_key(store), st.session_state.view
 
@@ -31,7 +29,7 @@ def start(title, office=False):
     Returns (store, cache key, view, satker) — satker only with ``office`` — or None when an empty
     state was drawn and the page has nothing more to show.
     """
-    store, key, view = context(depth=2)
+    store, key, view = context()
     st.title(title)
     if view.year is None:
         empty_state()
@@ -47,21 +45,37 @@ def start(title, office=False):
     return store, key, view, satker
 
 
+STORE_DOWN = ("Data tidak dapat dimuat: {reason}. Halaman ini tampil kembali begitu basis data dapat dipakai lagi; "
+              "muat ulang sebentar lagi.")
+
+
+def store_unavailable(where, exc):
+    """The one message of a run whose database failed (a StoreError from any read or write the page
+    did not handle itself): what happened and what to do, in Indonesian, never a traceback or a
+    server path.  Nothing failed is cached (Streamlit keeps no exception, and the Store is cached
+    only once it opened), so the next run tries again."""
+    where.error(STORE_DOWN.format(reason=exc.message_id), icon=":material/database:")
+
+
 def url_params():
     """The query string as {key: [values]} (repeated keys kept), for st.switch_page."""
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
-def _enter_through_app(page_file):
-    """Run app.py first, then come back to this page with the same query string.
+def leave_legacy_mode():
+    """Run this request again through app.py, and leave Streamlit's legacy pages-directory mode.
 
-    Because this folder is called pages/, Streamlit starts in its legacy pages-directory mode and,
-    until app.py's st.navigation has run once in the process, runs a deep link such as /gantt as
-    a standalone script: without the sidebar, store and filters (AppTest does so on every run).
-    app.py marks each run it makes (``_app_ran``) and picks up ``_deep_link``.
+    A folder named pages/ beside app.py starts each Streamlit process in that mode, until
+    st.navigation has run once (streamlit/runtime/pages_manager.py): the first request of a fresh
+    process runs the file of pages/ it names alone -- without app.py's sidebar, store and filters,
+    and for /ui, /auth or /filters an internal module.  Such a run switches the mode off for the
+    whole process and reruns at once: the same page (a file's legacy page and app.py's st.Page of it
+    share their url path, hence their hash; anything else falls back to Beranda) with the same query
+    string and widget values.  The mode's own list of the files in pages/ is never drawn:
+    .streamlit/config.toml hides it (client.showSidebarNavigation).
     """
-    st.session_state._deep_link = f"pages/{Path(page_file).name}" if page_file else None
-    st.switch_page("app.py", query_params=url_params())
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def switch_to(page, **state):
@@ -136,10 +150,16 @@ def not_submitted(store, key, view):
                                       format_func=lambda s: f"{submission.STATUS_TEXT[s]} ({counts[s]})",
                                       default=None, label_visibility="collapsed")
         rows = df if choice is None else df[df["status"] == choice]
-        st.dataframe(pd.DataFrame({
+        table(pd.DataFrame({
             "Satker": rows["satker"], "Provinsi": rows["province"].fillna("–"),
             "Status": rows["status"].map(submission.STATUS_TEXT),
             "Nama di workbook": rows["imported_as"].fillna("")}), hide_index=True, width="stretch", height=320)
+
+
+def table(data, **kwargs):
+    """st.dataframe of a DataFrame or an rbdash.grids Styler, through grids.downloadable: the grid's
+    own "Download as CSV" never writes text a spreadsheet would evaluate; the cells show it as written."""
+    return st.dataframe(grids.downloadable(data), **kwargs)
 
 
 def show_grid(styler, n_rows, key, pick=False):
@@ -150,7 +170,7 @@ def show_grid(styler, n_rows, key, pick=False):
     columns = styler.data.columns.tolist()
     first = columns[0]
     order = [first, *(["Total"] if "Total" in columns else []), *[c for c in columns[1:] if c != "Total"]]
-    event = st.dataframe(styler, hide_index=True, width="stretch", height=grids.grid_height(n_rows), key=key,
+    event = table(styler, hide_index=True, width="stretch", height=grids.grid_height(n_rows), key=key,
                          placeholder=grids.PLACEHOLDER, column_order=order,
                          column_config={first: st.column_config.Column(pinned=True, width=ROW_LABEL_WIDTH.get(first))},
                          on_select="rerun" if pick else "ignore", selection_mode="single-row")
@@ -181,3 +201,7 @@ def presentation_toggle():
     if on:
         st.html(PRESENTATION_CSS)
     return bool(on)
+
+
+if __name__ == "__main__":  # run as a page: only the legacy mode does that
+    leave_legacy_mode()

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._ui import LOADER, not_submitted, show_grid, start
+from pages._ui import LOADER, not_submitted, show_grid, start, table
 from rbdash import queries
 from rbdash.areas import area_label
 from rbdash.charts import completion_cells, fmt_datetime, fmt_int, fmt_pct
@@ -54,7 +54,7 @@ def render():
             if lag.empty:
                 st.success("Tidak ada satker di bawah median.")
             else:
-                st.dataframe(pd.DataFrame({
+                table(pd.DataFrame({
                     "Satker": lag["satker"], "Capaian": [fmt_pct(r) for r in lag["rate"]],
                     "Terealisasi": [f"{fmt_int(r)} dari {fmt_int(p)}" for r, p in zip(lag["realized"], lag["planned"])],
                     "Dilaporkan": [queries.reporting_text(r, d).removeprefix("dilaporkan ")
@@ -77,7 +77,7 @@ def render():
     left, right = st.columns(2)
     with left:
         st.subheader("Rencana per tahun")
-        st.dataframe(data["per_year"].rename(columns={"tahun": "Tahun", "satker": "Satker", "kegiatan": "Kegiatan",
+        table(data["per_year"].rename(columns={"tahun": "Tahun", "satker": "Satker", "kegiatan": "Kegiatan",
                                                       "dengan_realisasi": "Dengan realisasi"}),
                      hide_index=True, width="stretch")
     with right:

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from pages._filters import LEVELS
-from pages._ui import LOADER, empty_state, office_options, show_grid, start, switch_to
+from pages._ui import LOADER, empty_state, office_options, show_grid, start, switch_to, table
 from rbdash import queries
 from rbdash.areas import SHORT, area_label
 from rbdash.charts import area_column
@@ -80,10 +80,10 @@ def render():
                "kegiatan di rencana ada di tabel di bawahnya.")
     show_grid(styler, n, "cakupan_heatmap")
     with st.expander("Tabel jumlah kegiatan per area"):
-        table = cov.pivot(index="satker", columns="area_no", values="activities")
-        table.columns = [f"{n}. {SHORT[n]}" for n in table.columns]
-        table["Total"] = table.sum(axis=1)
-        st.dataframe(table.reset_index().rename(columns={"satker": "Satker"}), hide_index=True, width="stretch")
+        counts = cov.pivot(index="satker", columns="area_no", values="activities")
+        counts.columns = [f"{n}. {SHORT[n]}" for n in counts.columns]
+        counts["Total"] = counts.sum(axis=1)
+        table(counts.reset_index().rename(columns={"satker": "Satker"}), hide_index=True, width="stretch")
     st.subheader("Kegiatan standar yang belum ada di rencana")
     present = set(cov["satker"])
     options = [s for s in office_options(view) if s in present]
@@ -94,7 +94,7 @@ def render():
     if missing.empty:
         st.success("Semua kegiatan standar pada area terpilih sudah tercakup.")
     else:
-        st.dataframe(pd.DataFrame({"Area": [area_label(n) for n in missing["area_no"]], "Kode": missing["kode"],
+        table(pd.DataFrame({"Area": [area_label(n) for n in missing["area_no"]], "Kode": missing["kode"],
                                    "Kegiatan standar": missing["kegiatan"]}), hide_index=True, width="stretch")
 
 

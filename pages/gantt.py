@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from pages._ui import LOADER, empty_state, md, start
+from pages._ui import LOADER, empty_state, md, start, table
 from rbdash import grids, queries
 from rbdash.areas import area_label
 from rbdash.charts import fmt_datetime, fmt_int, fmt_pct
@@ -37,7 +37,7 @@ def show(styler, key):
     config = {grids.LABEL: st.column_config.Column(pinned=True, width=LABEL_PX),
               grids.SOURCE: st.column_config.Column(width="medium")}
     config.update({m: st.column_config.Column(width=MONTH_PX, alignment="center") for m in MONTHS})
-    st.dataframe(styler, hide_index=True, width="stretch", height=grids.grid_height(len(styler.data)), key=key,
+    table(styler, hide_index=True, width="stretch", height=grids.grid_height(len(styler.data)), key=key,
                  column_config=config)
 
 
@@ -78,7 +78,7 @@ def render():
             with box:
                 show(styler, key=f"gantt_{no}")
     with st.expander("Tabel kegiatan"):
-        st.dataframe(pd.DataFrame({
+        table(pd.DataFrame({
             "Area": acts["area_no"], "Kegiatan": acts["kegiatan"], "Sub kegiatan": acts["sub_kegiatan"],
             "Indikator": acts["indikator"],
             "Jadwal": acts["planned_mask"].map(mask_text),

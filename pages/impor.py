@@ -8,7 +8,7 @@ import streamlit as st
 
 from pages._filters import ALL_PROVINCES
 from pages._auth import current_user
-from pages._ui import context, md, switch_to
+from pages._ui import context, md, switch_to, table
 from rbdash import importing, regions
 from rbdash.errors import PermissionDenied
 from rbdash.excel import MAX_FILE_MB
@@ -56,20 +56,22 @@ def show_preview(parsed, k, frames, status, version):
         if plan.has_realization:
             st.caption(f"Berisi realisasi s.d. bulan ke-{plan.as_of_month or '?'}.")
         left, right = st.columns([1, 2])
-        left.dataframe(frames["per_area"], hide_index=True, width="stretch",
-                       column_config={"kegiatan": st.column_config.NumberColumn("kegiatan", width="small")})
+        with left:
+            table(frames["per_area"], hide_index=True, width="stretch",
+                  column_config={"kegiatan": st.column_config.NumberColumn("kegiatan", width="small")})
         if len(frames["warnings"]):
             right.warning(f"{len(frames['warnings'])} peringatan (tidak menghentikan impor):")
-            right.dataframe(frames["warnings"], hide_index=True, width="stretch")
+            with right:
+                table(frames["warnings"], hide_index=True, width="stretch")
         else:
             right.success("Tidak ada peringatan.")
         st.caption("Baris pertama yang terbaca (lembar dan nomor baris di file asli):")
-        st.dataframe(frames["head"], hide_index=True, width="stretch")
+        table(frames["head"], hide_index=True, width="stretch")
 
 
 def show_results(results):
     st.subheader("Hasil impor")
-    st.dataframe(pd.DataFrame({
+    table(pd.DataFrame({
         "File": [r["file"] for r in results], "Hasil": [r["label"] for r in results],
         "Satker": [r["satker"] or "" for r in results], "Tahun": [str(r["year"] or "") for r in results],
         "Keterangan": [r["detail"] for r in results]}), hide_index=True, width="stretch")

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from pages._filters import LEVELS
-from pages._ui import LOADER, empty_state, not_submitted, presentation_toggle, show_grid, start, switch_to
+from pages._ui import LOADER, empty_state, not_submitted, presentation_toggle, show_grid, start, switch_to, table
 from rbdash import queries, report
 from rbdash.areas import AREAS
 from rbdash.schedule import MONTHS
@@ -99,7 +99,7 @@ def render_trend(store, key, view):
     show(trend_chart(store, key, view), "trend_chart", key, view)
     df = load_trend(store, key, view)
     shown = df[df["month"] <= view.as_of]
-    st.dataframe(pd.DataFrame({
+    table(pd.DataFrame({
         "Bulan": [MONTHS[m - 1] for m in shown["month"]],
         "Rencana": shown["planned"].astype(int), "Terealisasi": shown["realized"],
         "Capaian bulan itu": shown["rate"] * 100,
@@ -284,7 +284,7 @@ def render_provinces(store, key, view, shown):
     if shown == "trend":
         render_trend(store, key, view)
     elif shown == "rank":
-        st.dataframe(province_table(rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
+        table(province_table(rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
                      placeholder=NO_DATA)
     else:
         show_heatmap(store, key, view, st.session_state.offices, "provinsi", shown)
@@ -305,7 +305,7 @@ def render_offices(store, key, view, shown, reporting, data):
     elif shown_rank.empty:
         st.info(f"Tidak ada satker dengan {queries.REPORTING[reporting].lower()} untuk filter ini.")
     elif shown == "rank":
-        st.dataframe(ranking_table(shown_rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
+        table(ranking_table(shown_rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
                      placeholder=NO_DATA)
     else:
         show_heatmap(store, key, view, offices, "satker", shown, reporting)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages._ui import LOADER, empty_state, md, start
 from pages._auth import current_user
-from rbdash import queries, regions, validate
+from rbdash import grids, queries, regions, validate
 from rbdash.areas import SHORT
 from rbdash.charts import truncate
 from rbdash.schedule import MONTHS
@@ -119,7 +119,9 @@ def render():
                                                       help="Alamat lengkap http:// atau https://"),
         queries.NOTE: st.column_config.TextColumn(queries.NOTE, width=90, max_chars=validate.NOTE_MAX),
     })
-    edited = st.data_editor(snap["frame"], key=editor_key, num_rows="fixed", hide_index=True, column_order=COLUMN_ORDER,
+    # the read-only columns as rbdash.grids shows any table (no formula in the editor's own CSV download);
+    # the links and notes stay as typed: they are what is being edited
+    edited = st.data_editor(grids.downloadable(snap["frame"], TEXT_COLUMNS), key=editor_key, num_rows="fixed", hide_index=True, column_order=COLUMN_ORDER,
                             disabled=list(TEXT_COLUMNS), column_config=column_config, width="stretch", placeholder="",
                             height=min(38 + 35 * len(snap["frame"]), 640))
     for line in link_problems(snap["frame"], edited):

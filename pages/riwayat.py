@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from pages._auth import current_user
-from pages._ui import LOADER, md, start
+from pages._ui import LOADER, md, start, table
 from rbdash import history, regions
 from rbdash.charts import fmt_datetime
 from rbdash.errors import RbdashError
@@ -48,11 +48,11 @@ def render():
     if changes.empty:
         st.info("Belum ada perubahan yang tercatat untuk filter ini.", icon=":material/info:")
     else:
-        table = pd.DataFrame({
+        changes_table = pd.DataFrame({
             "Waktu": [fmt_datetime(t) for t in changes["logged_at"]], "Oleh": changes["actor"],
             "Jenis": changes["action"].map(history.ACTIONS), "Versi": changes["version"].astype("Int64"),
             "Kegiatan": changes["kegiatan"].fillna(""), "Sebelum": changes["before"], "Sesudah": changes["after"]})
-        picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
+        picked = table(changes_table, hide_index=True, width="stretch", on_select="rerun",
                               selection_mode="single-row", key="riwayat_tabel")
         rows = picked.selection.rows if picked else []
         if rows and changes["undoable"].iloc[rows[0]]:
@@ -67,7 +67,7 @@ def render():
             st.caption("Pilih satu baris progres untuk membatalkannya.")
 
     st.subheader("Versi rencana", anchor=False)
-    st.dataframe(pd.DataFrame({
+    table(pd.DataFrame({
         "Versi": versions["version"], "Aktif": ["ya" if c else "" for c in versions["current"]],
         "Diimpor": [fmt_datetime(t) for t in versions["imported_at"]], "Oleh": versions["imported_by"],
         "File": versions["source_name"], "Kegiatan": versions["activity_count"]}), hide_index=True, width="stretch")

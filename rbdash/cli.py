@@ -32,7 +32,18 @@ def actor() -> str:
     return f"cli:{name}"
 
 
-@click.group()
+class Commands(click.Group):
+    """The command group: a named error no command caught itself (a database that is down or
+    damaged, met halfway through a command) is still one line and exit 2, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except RbdashError as exc:
+            fail(str(exc))
+
+
+@click.group(cls=Commands)
 def main():
     """rbdash: RB action plans (Excel) into DuckDB or PostgreSQL."""
 

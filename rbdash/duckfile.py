@@ -63,7 +63,8 @@ def translate(exc: BaseException) -> Exception:
         return ConflictError("write_conflict")
     if isinstance(exc, duckdb.ConstraintException):
         return ConflictError("write_conflict")
-    if isinstance(exc, (duckdb.IOException, duckdb.SerializationException)) or "not a valid DuckDB" in text:
+    if isinstance(exc, (duckdb.IOException, duckdb.SerializationException)) or any(
+            s in text for s in ("not a valid DuckDB", "Corrupt database file")):  # a damaged block: checksum
         return StoreError("db_unreadable", detail=text)
     return StoreError("db_error", detail=text)
 

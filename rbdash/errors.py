@@ -122,16 +122,19 @@ MESSAGES = {
                       "file berisi {count} rencana aksi ({plans}), padahal yang diharapkan satu"),
     "db_busy": ("the database is busy (another import is writing); try again in a moment",
                 "basis data sedang dipakai proses lain (impor berjalan); coba lagi sebentar lagi"),
+    # Indonesian: what the app's visitors read -- no server path or address (the admin has the CLI's line)
     "db_url": ("'{path}' is not a database rbdash can use: give a DuckDB file path or a postgresql:// URL",
-               "'{path}' bukan basis data yang dapat dipakai rbdash: berikan path file DuckDB atau URL postgresql://"),
+               "RBDASH_DB bukan basis data yang dapat dipakai rbdash; admin perlu memberikan path file DuckDB atau "
+               "URL postgresql://"),
     "db_url_bad": ("'{path}' is not a valid PostgreSQL URL (postgresql://user:password@host:port/database)",
-                   "'{path}' bukan URL PostgreSQL yang sah (postgresql://pengguna:sandi@host:port/basisdata)"),
+                   "RBDASH_DB bukan URL PostgreSQL yang sah; admin perlu memperbaikinya "
+                   "(postgresql://pengguna:sandi@host:port/basisdata)"),
     "db_no_driver": ("PostgreSQL needs the psycopg package: install requirements.txt",
                      "PostgreSQL memerlukan paket psycopg: pasang requirements.txt"),
     "db_unreachable": ("cannot reach the PostgreSQL database {path} ({detail}); check the address, the password "
                        "and that the server is running",
-                       "server basis data PostgreSQL {path} tidak dapat dihubungi ({detail}); periksa alamat, "
-                       "kata sandi, dan apakah server berjalan"),
+                       "server basis data PostgreSQL tidak dapat dihubungi ({detail}); admin perlu memeriksa "
+                       "alamat, kata sandi, dan apakah server berjalan"),
     "copy_not_empty": ("'{path}' already holds data; migrate into an empty database",
                        "'{path}' sudah berisi data; pindahkan ke basis data yang kosong"),
     "copy_schema": ("the two databases are at different schema versions ({source} and {target}); update rbdash",
@@ -139,17 +142,18 @@ MESSAGES = {
     "duckdb_only": ("'{command}' works on a DuckDB file; on PostgreSQL use the server's own tools ({tool})",
                     "'{command}' hanya untuk file DuckDB; di PostgreSQL gunakan alat server ({tool})"),
     "db_path": ("cannot use '{path}' as the database file ({detail})",
-                "'{path}' tidak dapat dipakai sebagai file basis data (periksa izin dan lokasi file)"),
+                "file basis data tidak dapat dipakai (periksa izin dan lokasi file); admin perlu memeriksa RBDASH_DB"),
     "db_not_file": ("'{path}' is not a regular file (a device, a pipe or a socket); give a DuckDB file path",
-                    "'{path}' bukan file biasa (perangkat, pipe atau socket); berikan path file DuckDB"),
+                    "file basis data bukan file biasa (perangkat, pipe atau socket); admin perlu memberikan path "
+                    "file DuckDB (RBDASH_DB)"),
     "db_empty_file": ("'{path}' is an empty file (0 bytes), not a DuckDB database; remove it to create a new "
                       "database there, or choose another file",
-                      "'{path}' file kosong (0 byte), bukan basis data DuckDB; hapus file itu agar basis data baru "
-                      "dibuat di sana, atau pilih file lain"),
+                      "file basis data kosong (0 byte), bukan basis data DuckDB; admin perlu menghapusnya agar basis "
+                      "data baru dibuat di sana, atau memilih file lain (RBDASH_DB)"),
     "db_not_duckdb": ("'{path}' exists but is not a DuckDB database; choose another file",
-                      "'{path}' sudah ada tetapi bukan basis data DuckDB; pilih file lain"),
+                      "file basis data bukan basis data DuckDB; admin perlu memilih file lain (RBDASH_DB)"),
     "db_unreadable": ("the database file cannot be read ({detail}); restore it from a backup",
-                      "file basis data tidak dapat dibaca; pulihkan dari cadangan"),
+                      "file basis data rusak atau tidak dapat dibaca; admin perlu memulihkannya dari cadangan"),
     "db_error": ("the database refused the operation ({detail})",
                  "basis data menolak operasi ini; coba lagi, dan laporkan bila terulang"),
     "write_conflict": ("someone else saved the same data at the same moment; reload and redo your edit",

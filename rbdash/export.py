@@ -4,6 +4,8 @@ deck as PDF (no streamlit).
 Workbooks leave the app and get opened in Excel, so every text cell is neutralised against formula
 injection (a value starting with = + - @ tab or CR gets a leading apostrophe) and rates are written
 as numbers with a percent format and a static heatmap fill, which survives any spreadsheet program.
+The tables on the pages are neutralised the same way (``safe_frame``, through rbdash.grids): the
+browser grid can download them as CSV.
 """
 
 import io
@@ -38,6 +40,23 @@ def safe_text(value):
     """Text that a spreadsheet will never evaluate: formula-like values get a leading apostrophe."""
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def safe_frame(df, columns=None):
+    """``df`` with every text cell a spreadsheet would evaluate neutralised by safe_text (a copy), or
+    ``df`` itself when there is none: what the app's tables hold is also what the browser grid's own
+    "Download as CSV" writes (issue 18.3).  ``columns``: only these (default: all)."""
+    out = None
+    for i, name in enumerate(df.columns):
+        col = df.iloc[:, i]
+        if (columns is not None and name not in columns) or not (
+                col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
+            continue
+        safe = col.map(lambda v: safe_text(v) if isinstance(v, str) else v, na_action="ignore")
+        if not safe.equals(col):
+            out = df.copy() if out is None else out
+            out.iloc[:, i] = safe
+    return df if out is None else out
 
 
 def rate_color(rate):

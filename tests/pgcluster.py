@@ -54,12 +54,19 @@ class Cluster:
         self._lock, self._n = threading.Lock(), 0
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
                   "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
-        opts = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=300"
+        self._opts = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=300"
         if not durable:
-            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", opts, "-l", str(self.log), "-w",
-                  "-t", "60", "start")
+            self._opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        self.resume()
         self.admin("CREATE DATABASE rbdash_test")
+
+    def pause(self):
+        """Stop the server and keep its data: a database server that went down (``resume`` brings it back)."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self):
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", self._opts, "-l", str(self.log), "-w",
+                  "-t", "60", "start")
 
     def _run(self, *cmd):
         p = subprocess.run([*self._as, *cmd], capture_output=True, text=True)

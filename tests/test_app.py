@@ -14,12 +14,13 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_fixtures import (APP, BOLD, PAGES, XSS, empty_db, make_plan, sample_db,  # noqa: F401 (fixtures)
+from app_fixtures import (APP, BOLD, FORMULAS, PAGES, XSS, empty_db, make_plan, sample_db,  # noqa: F401 (fixtures)
                           sample_db_file, warm_server)
-from conftest import SAMPLES, needs_soffice
+from conftest import SAMPLES, damage_blocks, needs_soffice
 from rbdash import queries, schedule
 from rbdash.areas import area_label
 from rbdash.charts import LABEL, NO_DATA_COLOR, fmt_pct, rate_hex
+from rbdash.errors import StoreError
 from rbdash.grids import GANTT_MARKS
 from rbdash.store import Store
 
@@ -110,18 +111,40 @@ def test_impor_page_on_empty_db_shows_uploader(empty_db):
     assert {t.lstrip(".") for t in at.file_uploader[0].allowed_type} >= {"xlsx", "xlsm", "xls", "docx"}
 
 
-def test_cold_deep_link_goes_through_app(sample_db, monkeypatch):
-    """Without the warm-server patch a page first runs alone; it must come back with the sidebar."""
+def cold(monkeypatch):
+    """AppTest without the warm-server patch: every run starts like the first request of a fresh
+    process (Streamlit's legacy pages-directory mode, because of the pages/ folder)."""
     from streamlit.runtime.pages_manager import PagesManager
     import streamlit.testing.v1.app_test as app_test
     monkeypatch.setattr(app_test, "PagesManager", PagesManager)
-    at = AppTest.from_file(APP, default_timeout=30)
+    return AppTest.from_file(APP, default_timeout=30)
+
+
+def test_cold_deep_link_goes_through_app(sample_db, monkeypatch):
+    """Issue 18.1: a page asked for first comes with the sidebar and the URL's filters, and a widget
+    changed on a cold run is kept (a bounce through app.py used to drop it)."""
+    at = cold(monkeypatch)
     at.query_params.update(tahun="2022", fokus="KPU Kota Pasuruan")
     at.switch_page("pages/gantt.py").run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Gantt rencana aksi"]
     assert at.selectbox(key="f_year").value == 2022
     assert at.selectbox(key="fokus").value == "KPU Kota Pasuruan"
+    at.selectbox(key="fokus").set_value("KPU Kota Banjarmasin").run()
+    assert not at.exception
+    assert at.selectbox(key="fokus").value == "KPU Kota Banjarmasin"
+    assert "KPU Kota Banjarmasin" in at.subheader[0].value
+
+
+@pytest.mark.parametrize("module", ["pages/_ui.py", "pages/_filters.py", "pages/_auth.py"])
+def test_cold_private_module_is_never_a_page(sample_db, monkeypatch, module):
+    """A first request for /ui, /filters or /auth (the legacy mode makes every file of pages/ a page) opens
+    the app's default page with its sidebar, as on a warm server, instead of running the module."""
+    at = cold(monkeypatch)
+    at.switch_page(module).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Rencana Aksi Reformasi Birokrasi"]
+    assert at.selectbox(key="f_year").value == 2023
 
 
 # --------------------------------------------------------------------------------- filters
@@ -483,6 +506,116 @@ def test_perbandingan_view_is_kept_in_the_link(sample_db):
     assert at.query_params["tampilan"] == "rank"
     again = start("pages/perbandingan.py", tampilan="rank")
     assert again.radio(key="tampilan").value == "rank"
+
+
+# --------------------------------------------------------------------------------- formulas (issue 18.3)
+
+FORMULA_OFFICE = FORMULAS[1]   # an office name as odd as a workbook's title can make it
+
+
+@pytest.fixture
+def formula_db(tmp_path, monkeypatch):
+    db = tmp_path / "formula.duckdb"
+    store = Store(db)
+    store.import_plan(make_plan("KPU Kota Gamma", 2024, [
+        (1, FORMULAS[0], FORMULAS[1], [1, 2, 3], [1]), (2, "- Penyusunan SOP", FORMULAS[4], [2], [2])],
+        has_realization=True, as_of=3, source="=evil.xlsx"), actor="+budi")
+    store.import_plan(make_plan(FORMULA_OFFICE, 2024, [(1, FORMULAS[2], FORMULAS[3], [1], [1])],
+                                has_realization=True, as_of=3))
+    store.close()
+    monkeypatch.setenv("RBDASH_DB", str(db))
+    monkeypatch.setenv("RBDASH_SAMPLES", str(tmp_path / "no-samples"))
+    return db
+
+
+def formula_cells(at):
+    """Text cells starting like a formula in what the page's grids would download as CSV."""
+    frames = [d.value for d in at.dataframe] + [e.value for e in at.data_editor]
+    return [v for f in frames for col in f.columns for v in f[col]
+            if isinstance(v, str) and v.startswith(("=", "+", "-", "@", "\t", "\r"))]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_grid_downloads_a_formula(formula_db, page):
+    """Every table on every page holds neutralised text, which is what its own CSV download writes."""
+    at = start(page, tahun="2024", fokus="KPU Kota Gamma")
+    if page in ("pages/beranda.py", "pages/perbandingan.py"):
+        at.session_state["belum_buka"] = True  # who has not submitted: the imported names, as written
+        at.run()
+    assert (at.dataframe or at.data_editor) or page == "pages/impor.py"
+    assert formula_cells(at) == []
+
+
+def test_grids_show_formula_text_as_written(formula_db):
+    """The values are neutralised; the cells show the workbook's text."""
+    at = start("pages/gantt.py", tahun="2024", fokus="KPU Kota Gamma")
+    values = [t for v, _, _ in grids(at) for t in v["Kegiatan / indikator"]]
+    shown = [t for _, s, _ in grids(at) for t in s["Kegiatan / indikator"]]
+    indent = "\u2003\u2003"   # an indikator row starts with its indent: no spreadsheet reads a formula there
+    assert values == ["'" + FORMULAS[0], indent + FORMULAS[1], "'- Penyusunan SOP", indent + FORMULAS[4]]
+    assert shown == [FORMULAS[0], indent + FORMULAS[1], "- Penyusunan SOP", indent + FORMULAS[4]]
+    at.switch_page("pages/progres.py").run()
+    editor = at.data_editor[0]
+    assert editor.value["Indikator"].tolist() == ["'" + FORMULAS[1], "'" + FORMULAS[4]]
+    styler = pa.ipc.open_stream(editor.proto.arrow_data.styler.display_values).read_pandas()
+    assert styler["Indikator"].tolist() == [FORMULAS[1], FORMULAS[4]]
+
+
+def test_progress_saves_beside_neutralised_columns(formula_db):
+    """The editor's read-only columns are neutralised, its typed columns are not: a note starting with
+    '=' is stored as typed, the workbook's text is unchanged."""
+    at = start("pages/progres.py", tahun="2024", fokus="KPU Kota Gamma")
+    at.text_input(key="petugas").input("Budi").run()
+    key = at.data_editor[0].key
+    at.session_state[key] = {"edited_rows": {0: {"Feb": "✓", "Catatan": "=1+1 sudah"}}, "added_rows": [],
+                             "deleted_rows": []}
+    at.button(key="simpan_progres").click().run()
+    assert not at.exception and any("1 kegiatan tersimpan" in s.value for s in at.success)
+    acts = queries.plan_activities(Store(formula_db), "KPU Kota Gamma", 2024)
+    assert acts["indikator"].tolist() == [FORMULAS[1], FORMULAS[4]] and acts["note"].iloc[0] == "=1+1 sudah"
+    assert acts["realized_mask"].iloc[0] == 0b11
+
+
+# --------------------------------------------------------------------------------- the database down (issue 18.5)
+
+COMES_BACK = "Halaman ini tampil kembali begitu basis data dapat dipakai lagi; muat ulang sebentar lagi."
+DAMAGED = ("Data tidak dapat dimuat: file basis data rusak atau tidak dapat dibaca; admin perlu memulihkannya dari "
+           "cadangan. " + COMES_BACK)
+
+
+def test_a_damaged_database_file_is_one_message_on_every_page_then_the_app_recovers(sample_db):
+    """The file is damaged in its data blocks while the app runs (its store open and cached): every
+    page says so in one Indonesian line, no traceback, no path; restored from a backup, every page
+    works again without a restart."""
+    at = start()
+    good = damage_blocks(sample_db)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert [e.value for e in at.error] == [DAMAGED], page
+    sample_db.write_bytes(good)
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception and not at.error and at.title, page
+
+
+def test_a_store_error_inside_a_page_is_the_same_one_message(sample_db, monkeypatch):
+    """A read failing halfway through a page (not in app.py) is the same one line, shown above what
+    the page drew; the next run tries again."""
+    import streamlit as st
+
+    def down(*args, **kwargs):
+        raise StoreError("db_error", detail="Corrupt block at /srv/rbdash/data/rbdash.duckdb")
+
+    st.cache_data.clear()
+    real = queries.plan_activities
+    monkeypatch.setattr(queries, "plan_activities", down)
+    at = start("pages/gantt.py", tahun="2023", fokus="KPU Kabupaten Tapin")
+    assert [e.value for e in at.error] == [
+        "Data tidak dapat dimuat: basis data menolak operasi ini; coba lagi, dan laporkan bila terulang. " + COMES_BACK]
+    monkeypatch.setattr(queries, "plan_activities", real)
+    at.run()
+    assert not at.exception and not at.error and grids(at)
 
 
 # --------------------------------------------------------------------------------- issue 13.4 / 13.6

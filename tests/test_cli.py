@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, SAMPLES, db_snapshot, plan_rows, sample_truth
+from conftest import ROOT, SAMPLES, damage_blocks, db_snapshot, plan_rows, sample_truth
 
 PY = sys.executable
 
@@ -424,3 +424,45 @@ def test_the_same_commands_give_the_same_answers_on_postgresql(tmp_path, pg_clus
     p = rbdash("backup", "--db", url, tmp_path / "cadangan", check=2)
     assert p.stderr == "error: 'backup' works on a DuckDB file; on PostgreSQL use the server's own tools (pg_dump -Fc)\n"
     assert not (tmp_path / "cadangan").exists()
+
+
+@pytest.fixture(scope="module")
+def damaged_db(tmp_path_factory):
+    """The sample plans in a DuckDB file damaged in its data blocks (headers intact), and its bytes."""
+    db = tmp_path_factory.mktemp("damaged") / "rusak.duckdb"
+    rbdash("import", "--db", db, SAMPLES, check=0)
+    damage_blocks(db)
+    return db, db.read_bytes()
+
+
+@pytest.mark.parametrize("command", [
+    ["completion", "--as-of", "9"], ["missing", "--year", "2023"], ["user", "list"],
+    ["report", "--year", "2023", "--as-of", "9", "--no-images", "--out", "{tmp}/rapat.pptx"],
+    ["import", str(SAMPLES / "kpu_kota_pasuruan_2022.xlsx")]])
+def test_a_damaged_database_file_is_one_line_and_exit_2(damaged_db, tmp_path, command):
+    """Issue 18.5: every command on a file damaged in its data blocks says so in one line (what, and
+    restore from a backup), exit 2, no traceback; the file is left as it was."""
+    db, damaged = damaged_db
+    p = rbdash(*[a.format(tmp=tmp_path) for a in command], "--db", db)
+    assert (p.returncode, p.stdout) == (2, "")
+    assert p.stderr.startswith("error: the database file cannot be read (Corrupt database file: ")
+    assert p.stderr.endswith("); restore it from a backup\n") and p.stderr.count("\n") == 1
+    assert db.read_bytes() == damaged and list(tmp_path.iterdir()) == []
+
+
+def test_a_store_error_no_command_caught_is_one_line(tmp_path, monkeypatch):
+    """A database failing halfway through a command that does not catch it (here: the accounts query)
+    is still one line and exit 2 (rbdash.cli.Commands), never a traceback."""
+    from click.testing import CliRunner
+    from rbdash.cli import main
+    from rbdash.errors import StoreError
+    from rbdash.store import Store
+
+    def down(self):
+        raise StoreError("db_unreadable", detail="Corrupt database file: checksum")
+    Store(tmp_path / "r.duckdb").close()
+    monkeypatch.setattr(Store, "users", down)
+    res = CliRunner().invoke(main, ["user", "list", "--db", str(tmp_path / "r.duckdb")])
+    assert res.exit_code == 2 and res.exception is not None and isinstance(res.exception, SystemExit)
+    assert res.output == "error: the database file cannot be read (Corrupt database file: checksum); " \
+                         "restore it from a backup\n"

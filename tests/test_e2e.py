@@ -1,11 +1,18 @@
 """End to end in a real browser: upload a workbook on Impor, open its Gantt, read the comparison
 grid's values out of the browser and check them against the database."""
 
+import csv
+import io
+import shutil
+from pathlib import Path
+
 import pytest
 
+from app_fixtures import FORMULAS, make_plan, sample_db_file  # noqa: F401 (fixture)
 from conftest import NEW_OFFICE, sample_truth
-from e2e_fixtures import (ARTIFACTS, app_url, browser, grid_rows, needs_chromium, page,  # noqa: F401
+from e2e_fixtures import (ARTIFACTS, Server, app_url, browser, grid_rows, needs_chromium, page,  # noqa: F401
                           rows_of_every_grid, wait_idle)
+from rbdash.store import Store
 
 pytestmark = needs_chromium
 
@@ -74,3 +81,42 @@ def test_an_upload_that_kills_its_reader_leaves_the_app_serving(app_url, page, t
     page.goto(f"{url}/perbandingan?tahun=2023")
     wait_idle(page, "Perbandingan antar satker")
     assert len(grid_rows(page)) > 1  # the next request is served as usual
+
+
+def download_csv(page, nth=0):
+    """The ``nth`` grid's own "Download as CSV" (its toolbar, shown on hover), as the browser saves it."""
+    box = page.locator('[data-testid="stElementContainer"]', has=page.locator('[data-testid="stDataFrame"]')).nth(nth)
+    box.scroll_into_view_if_needed()
+    box.hover()
+    with page.expect_download() as download:
+        box.get_by_role("button", name="Download as CSV").click()
+    return list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig"))))
+
+
+def test_grid_csv_download_writes_no_formula(sample_db_file, tmp_path, page):
+    """Issue 18.3: workbook text such as =cmd|' /C calc'!A0 or =HYPERLINK(...) reaches the grids; what
+    their own "Download as CSV" writes is neutralised (a leading apostrophe), for the coloured month
+    grid and for a plain table alike, while the page shows the text as written (test_app)."""
+    db = tmp_path / "formula.duckdb"
+    shutil.copy(sample_db_file, db)
+    store = Store(db)
+    store.import_plan(make_plan("KPU Kota Gamma", 2024, [(1, FORMULAS[0], FORMULAS[1], [1, 2], [1])],
+                                has_realization=True, as_of=3), actor="test")
+    store.close()
+    server = Server(RBDASH_DB=str(db), RBDASH_SAMPLES=str(tmp_path / "no-samples")).wait()
+    try:
+        # headless Chromium cannot show the save dialog of the File System API: the grid then falls back to
+        # an ordinary download, which Playwright receives
+        page.add_init_script("delete window.showSaveFilePicker")
+        page.goto(f"{server.url}/gantt?tahun=2024&fokus=KPU+Kota+Gamma")
+        wait_idle(page, "Gantt rencana aksi")
+        month_grid = download_csv(page, 0)
+        assert month_grid[0][0] == "Kegiatan / indikator"
+        assert [r[0].strip("\u2003") for r in month_grid[1:]] == ["'" + FORMULAS[0], FORMULAS[1]]  # indented
+        page.get_by_text("Tabel kegiatan").click()
+        table = download_csv(page, 1)
+        assert table[1][table[0].index("Kegiatan")] == "'" + FORMULAS[0]
+        assert table[1][table[0].index("Indikator")] == "'" + FORMULAS[1]
+        page.screenshot(path=ARTIFACTS / "gantt_formula_text.png", full_page=True)
+    finally:
+        server.stop()

@@ -3,9 +3,12 @@ after "Buka Gantt" the top bar used to open Progres on the first office of the l
 could be recorded against the wrong office)."""
 
 import re
+import shutil
 from urllib.parse import quote_plus, unquote_plus
 
-from e2e_fixtures import ARTIFACTS, app_url, browser, choose, needs_chromium, page, wait_idle  # noqa: F401
+from app_fixtures import sample_db_file  # noqa: F401 (fixture)
+from e2e_fixtures import (ARTIFACTS, Server, app_url, browser, choose, needs_chromium, page,  # noqa: F401
+                          wait_idle)
 
 pytestmark = needs_chromium
 TARGET = "KPU Kabupaten Hulu Sungai Selatan"   # not the first office of the sample list
@@ -74,3 +77,58 @@ def test_browser_back_shows_the_office_of_each_entry(app_url, page):
         if page.get_by_role("heading", name="Gantt rencana aksi").count():
             break
     assert "/gantt" in page.url and TARGET in office_heading(page)
+
+
+# every navigation link and page title the browser ever draws, however briefly (a MutationObserver
+# installed before the app's own scripts run)
+RECORD_NAV = """
+window.__links = new Set(); window.__titles = new Set();
+new MutationObserver(() => {
+  document.querySelectorAll('[data-testid="stSidebarNav"] a, [data-testid="stSidebarNavLink"], '
+                            + '[data-testid="stTopNavLink"]').forEach(a => {
+    const label = a.cloneNode(true);   // the link's text without its icon's ligature name
+    label.querySelectorAll('[data-testid="stIconMaterial"]').forEach(i => i.remove());
+    window.__links.add(label.textContent.trim());
+  });
+  document.querySelectorAll('h1').forEach(h => window.__titles.add(h.textContent.trim()));
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+PAGE_TITLES = {"Beranda", "Impor", "Gantt", "Cakupan Area", "Perbandingan", "Progres", "Riwayat"}
+
+
+def back_to(page, heading, office, steps=3):
+    """The browser's back button until ``heading`` shows (a page switch and the address the page then
+    writes are two entries), every entry on the way showing ``office``."""
+    for _ in range(steps):
+        page.go_back()
+        wait_idle(page)
+        assert office in office_heading(page)
+        if page.get_by_role("heading", name=heading).count():
+            return assert_focus(page, heading, office)
+    raise AssertionError(f"{heading} not reached by going back {steps} times: {page.url}")
+
+
+def test_first_request_of_a_fresh_server_is_a_deep_link(sample_db_file, tmp_path, page):
+    """Issue 18.1: the very first request after a restart is a shared link to one office's Gantt.  The
+    pages/ folder used to start Streamlit in its legacy mode: the sidebar listed the internal modules
+    (app, auth, filters, ui ...), the page stayed blank or bounced through Beranda, and the office
+    could change on the next click.  Now it opens like on a warm server, and stays on that office."""
+    db = tmp_path / "cold.duckdb"
+    shutil.copy(sample_db_file, db)
+    server = Server(RBDASH_DB=str(db), RBDASH_SAMPLES=str(tmp_path / "no-samples")).wait()  # no page served yet
+    try:
+        page.add_init_script(RECORD_NAV)
+        page.goto(f"{server.url}/gantt?tahun=2023&fokus={quote_plus(TARGET)}")
+        assert_focus(page, "Gantt rencana aksi", TARGET)
+        assert page.evaluate("Array.from(window.__titles)") == ["Gantt rencana aksi"]  # never another page first
+        top_bar(page, "Progres")
+        assert_focus(page, "Progres realisasi", TARGET)
+        top_bar(page, "Gantt")
+        assert_focus(page, "Gantt rencana aksi", TARGET)
+        back_to(page, "Progres realisasi", TARGET)
+        back_to(page, "Gantt rencana aksi", TARGET)
+        page.screenshot(path=ARTIFACTS / "nav_cold_deep_link.png")
+        links = set(page.evaluate("Array.from(window.__links)"))
+        assert links == PAGE_TITLES, links   # the app's own top bar only, never the pages/ folder's files
+    finally:
+        server.stop()

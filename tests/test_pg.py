@@ -14,6 +14,7 @@ from conftest import ROOT
 from rbdash import queries, regions
 from rbdash.errors import ConflictError, StoreError
 from rbdash.store import Store
+from rbdash.store import pg
 from rbdash.store.pg import pyformat, redact, translate
 
 
@@ -193,8 +194,64 @@ def test_an_unreachable_server_is_one_indonesian_message_in_the_app(monkeypatch)
     monkeypatch.setenv("RBDASH_DB", "postgresql://rb:rahasia@127.0.0.1:1/rbdash")
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
-    assert [e.value for e in at.error] == ["server basis data PostgreSQL 127.0.0.1:1/rbdash tidak dapat dihubungi "
-                                           "(Connection refused); periksa alamat, kata sandi, dan apakah server berjalan"]
+    assert [e.value for e in at.error] == [UNREACHABLE.format(detail="Connection refused")]
+
+
+UNREACHABLE = ("Data tidak dapat dimuat: server basis data PostgreSQL tidak dapat dihubungi ({detail}); admin perlu "
+               "memeriksa alamat, kata sandi, dan apakah server berjalan. Halaman ini tampil kembali begitu basis data "
+               "dapat dipakai lagi; muat ulang sebentar lagi.")
+
+
+@pytest.fixture(scope="module")
+def own_cluster():
+    """A cluster of this module's own, to stop and start again (the shared one serves the other tests)."""
+    from conftest import start_cluster
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.mark.usefixtures("warm_server")
+def test_a_server_that_goes_down_is_one_message_on_every_page_then_the_app_recovers(own_cluster, monkeypatch):
+    """Issue 18.5: the server stops while the app runs (its store open, cached, connections pooled): every
+    page says so in one Indonesian line, no traceback; the CLI in one English line, exit 2.  Started
+    again, every page works on the next run, without restarting the app."""
+    from test_app import start
+    from app_fixtures import PAGES
+    url = own_cluster.fresh_database()
+    store = Store(url)
+    store.import_plan(make_plan(SATKER, 2024, [(1, "K1", "I1", [1, 2], [1])], has_realization=True, as_of=2), "budi")
+    store.close()
+    monkeypatch.setenv("RBDASH_DB", url)
+    at = start(tahun="2024", fokus=SATKER)
+    own_cluster.pause()
+    try:
+        for i, page in enumerate(PAGES):
+            at.switch_page(page).run()
+            assert not at.exception, page
+            errors = [e.value for e in at.error]
+            if i == 0:   # the pooled connection learns first that the server went away, in libpq's words
+                assert len(errors) == 1 and errors[0].startswith(UNREACHABLE.split("{")[0]), errors
+            else:        # then nobody listens any more
+                assert errors == [UNREACHABLE.format(detail="Connection refused")], page
+        cli = subprocess.run([sys.executable, "-m", "rbdash", "completion", "--as-of", "2", "--db", url],
+                             capture_output=True, text=True, cwd=ROOT, timeout=120)
+        host = url.split("@")[1]
+        assert (cli.returncode, cli.stdout) == (2, "")
+        assert cli.stderr == (f"error: cannot reach the PostgreSQL database {host} (Connection refused); check the "
+                              "address, the password and that the server is running\n")
+    finally:
+        own_cluster.resume()
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception and not at.error and at.title, page
+    # restarted between two runs, so no run saw it down: the pooled connections are dead without knowing
+    # it; one idle for longer than pg.CHECK_IDLE_AFTER (2 s; here: any) is checked before use
+    monkeypatch.setattr(pg, "CHECK_IDLE_AFTER", 0.0)
+    own_cluster.pause()
+    own_cluster.resume()
+    at.run()
+    assert not at.exception and not at.error and at.title
 
 
 def test_migrate_store_round_trip_keeps_every_row(pg_cluster, tmp_path):

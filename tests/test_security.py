@@ -78,3 +78,25 @@ def test_the_scan_finds_interpolation():
 def test_no_html_rendering_of_text(path):
     """User text is never rendered as HTML: unsafe_allow_html is not used at all."""
     assert "unsafe_allow_html" not in path.read_text(encoding="utf-8")
+
+
+def _grid_calls(tree):
+    """(function name, first argument) of every .dataframe(...) / .data_editor(...) call."""
+    return [(node.func.attr, ast.unparse(node.args[0]) if node.args else "")
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("dataframe", "data_editor")]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")) + [ROOT / "app.py"],
+                         ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_grid_goes_through_downloadable(path):
+    """Issue 18.3: a grid's own "Download as CSV" writes the values it was given, so every table
+    reaches st.dataframe / st.data_editor through rbdash.grids.downloadable (pages/_ui.table does)."""
+    calls = _grid_calls(ast.parse(path.read_text(encoding="utf-8")))
+    assert all(arg.startswith("grids.downloadable(") for _, arg in calls), calls
+
+
+def test_the_grid_scan_finds_calls():
+    assert _grid_calls(ast.parse("st.dataframe(df)\nleft.data_editor(grids.downloadable(f))")) == [
+        ("dataframe", "df"), ("data_editor", "grids.downloadable(f)")]

@@ -26,6 +26,7 @@ import functools
 import os
 import re
 import threading
+import time
 from contextlib import contextmanager, nullcontext
 
 import numpy as np
@@ -46,6 +47,7 @@ SCHEMES = ("postgresql", "postgres")
 WRITE_LOCK_KEY = 0x7262_6461_7368  # "rbdash": pg_advisory_xact_lock key shared by every writer
 CONNECT_TIMEOUT = 5
 IDLE_CONNECTIONS = 4
+CHECK_IDLE_AFTER = 2.0  # seconds: an idle connection older than this is pinged before use (~0.1 ms on a LAN)
 
 # OIDs of the column types whose pandas dtype matters (as DuckDB's .df() gives them)
 _INT4, _INT8, _INT2, _BOOL = 23, 20, 21, 16
@@ -253,9 +255,15 @@ class PgBackend:
         with self._lock:
             if self._pid != os.getpid():   # a forked child never reuses its parent's sockets
                 self._idle, self._pid = [], os.getpid()
-            if self._idle:
-                return self._idle.pop()
-        return self._connect()
+            con, since = self._idle.pop() if self._idle else (None, None)
+        if con is not None and time.monotonic() - since > CHECK_IDLE_AFTER:
+            try:   # the server may have restarted meanwhile: its socket is dead although nothing says so yet
+                con.execute("SELECT 1").fetchall()
+            except psycopg.Error:
+                con.raw.close()
+                self.close()  # the other idle ones went with it
+                con = None
+        return con if con is not None else self._connect()
 
     def _put(self, con):
         raw = con.raw
@@ -264,7 +272,7 @@ class PgBackend:
             return
         with self._lock:
             if len(self._idle) < IDLE_CONNECTIONS and self._pid == os.getpid():
-                self._idle.append(con)
+                self._idle.append((con, time.monotonic()))
                 return
         raw.close()
 
@@ -273,8 +281,13 @@ class PgBackend:
         con = self._get()
         try:
             yield con
-        except psycopg.Error as exc:
-            raise translate(exc, self.url) from None
+        except (psycopg.Error, StoreError) as exc:  # a transaction has translated its error already
+            err = translate(exc, self.url) if isinstance(exc, psycopg.Error) else exc
+            if err.code == "db_unreachable":
+                self.close()  # the server went away: the idle connections are dead too; the next use connects anew
+            if err is exc:
+                raise
+            raise err from None
         finally:
             self._put(con)
 
@@ -299,7 +312,7 @@ class PgBackend:
     def close(self):
         with self._lock:
             idle, self._idle = self._idle, []
-        for con in idle:
+        for con, _ in idle:
             con.raw.close()
 
     # dialect
