@@ -19,6 +19,7 @@ ALLOWED = {
     "', '.join((str(i + 1) for i in range(len(select))))": "metrics: GROUP BY positions 1..n of the fixed select list",
     "sql": "metrics.trend: the query _completion_sql builds (its own interpolations are checked here)",
     "window": "metrics.trend: an OVER clause of column names from the fixed GROUPS table",
+    "', '.join('?' * len(keys))": "users: one ? placeholder per key (the values go as parameters)",
 }
 
 
