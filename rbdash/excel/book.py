@@ -82,7 +82,10 @@ def open_book(data: bytes, name: str) -> Book:
     found = check_container(data)
     if found.kind in ("xlsx", "xls"):
         return open_spreadsheet(data, found.parts)
-    raise UnreadableFile({"pdf": "pdf"}.get(found.kind, "plain_zip"))
+    if found.kind == "pdf":
+        from rbdash.excel.pdf import open_pdf
+        return open_pdf(data)
+    raise UnreadableFile("plain_zip")
 
 
 def open_spreadsheet(data, parts):
