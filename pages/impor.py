@@ -87,10 +87,11 @@ def render():
         st.info("Anda belum masuk atau masuk sebagai pemantau: hanya dapat melihat. Masuk dengan akun operator "
                 "di panel samping untuk mengimpor rencana aksi.", icon=":material/lock:")
         return
-    st.caption("Unggah satu atau beberapa workbook Excel (.xlsx, .xlsm atau .xls). Periksa hasil bacaan, "
-               "lalu konfirmasi.")
+    st.caption("Unggah satu atau beberapa rencana aksi: workbook Excel (.xlsx, .xlsm atau .xls), atau keputusan "
+               "(SK) berbentuk PDF dengan tabel lampirannya (.pdf dari Word/LibreOffice, bukan hasil pindaian). "
+               "Periksa hasil bacaan, lalu konfirmasi.")
     generation = st.session_state.setdefault("upload_generation", 0)
-    files = st.file_uploader("Workbook rencana aksi", type=["xlsx", "xlsm", "xls"], accept_multiple_files=True,
+    files = st.file_uploader("Workbook rencana aksi", type=["xlsx", "xlsm", "xls", "pdf"], accept_multiple_files=True,
                              key=f"upload_{generation}",
                              help=f"Seret file ke sini atau klik untuk memilih. Batas {MAX_FILE_MB} MB per file.")
     if not files:

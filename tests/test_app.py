@@ -107,8 +107,8 @@ def test_page_renders_on_empty_db(empty_db, page):
 def test_impor_page_on_empty_db_shows_uploader(empty_db):
     at = start("pages/impor.py")
     assert at.file_uploader[0].accept_multiple_files
-    assert set(at.file_uploader[0].allowed_type) >= {".xlsx", ".xlsm"} or \
-        set(at.file_uploader[0].allowed_type) >= {"xlsx", "xlsm"}
+    assert {t.lstrip(".") for t in at.file_uploader[0].allowed_type} >= {"xlsx", "xlsm", "xls", "pdf"}
+    assert any("PDF" in c.value and "bukan hasil pindaian" in c.value for c in at.caption)
 
 
 def test_cold_deep_link_goes_through_app(sample_db, monkeypatch):

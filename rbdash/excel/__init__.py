@@ -32,12 +32,12 @@ from rbdash.excel.table import find_table
 from rbdash.model import Activity, PlanWarning, Plan, make_warning  # noqa: F401 - re-exported
 
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".pdf")
 
 
 def workbook_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and .xlsx/.xlsm/.xls files under folders named (recursively, sorted; Excel's ~$
-    lock files skipped)."""
+    """Files named, and plan files (WORKBOOK_SUFFIXES) under folders named (recursively, sorted;
+    Excel's ~$ lock files skipped)."""
     for p in map(Path, paths):
         if p.is_dir():
             yield from sorted(q for q in p.rglob("*") if q.is_file() and q.suffix.lower() in WORKBOOK_SUFFIXES

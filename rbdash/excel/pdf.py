@@ -27,6 +27,7 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rbdash.errors import UnreadableFile
 from rbdash.excel.book import Book, Sheet
@@ -108,44 +109,49 @@ def _read(pdf):
 
 def _check_streams(doc):
     """pdfminer reads a damaged compressed stream as empty or cut short, silently: every Flate stream
-    is inflated strictly first (output discarded), so a damaged file is refused, never read with text
-    missing."""
-    from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFStream
+    (after the text encodings that may wrap it) is inflated strictly first, output discarded, so a
+    damaged file is refused, never read with text missing."""
+    from pdfminer.ascii85 import ascii85decode, asciihexdecode
+    from pdfminer.pdftypes import LITERALS_ASCII85_DECODE, LITERALS_ASCIIHEX_DECODE, LITERALS_FLATE_DECODE, PDFStream
 
+    wrappers = {**dict.fromkeys(LITERALS_ASCII85_DECODE, ascii85decode),
+                **dict.fromkeys(LITERALS_ASCIIHEX_DECODE, asciihexdecode)}
     budget = MAX_UNPACKED_MB * 1024 * 1024
-    seen = set()
-    for xref in doc.xrefs:
-        for objid in xref.get_objids():
-            if objid in seen:
-                continue
-            seen.add(objid)
-            try:
-                obj = doc.getobj(objid)
-            except Exception:  # a dangling xref entry: pdfminer skips it when reading too
-                continue
-            if not isinstance(obj, PDFStream) or obj.rawdata is None:
-                continue
-            filters = obj.get_filters()
-            if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
-                continue
-            raw = obj.rawdata
-            if obj.decipher:
-                raw = obj.decipher(obj.objid, obj.genno, raw, obj.attrs)
-            inflate = zlib.decompressobj()
-            try:
-                view, out = memoryview(raw), 0
-                for i in range(0, len(raw), 1 << 20):
-                    out += len(inflate.decompress(view[i:i + (1 << 20)], budget))
-                    while inflate.unconsumed_tail and out < budget:
-                        out += len(inflate.decompress(inflate.unconsumed_tail, budget))
-                    if out >= budget:
-                        raise UnreadableFile("unsafe_file")
-                out += len(inflate.flush())
-                if not inflate.eof:
-                    raise zlib.error("incomplete or truncated stream")
-            except zlib.error as exc:
-                raise UnreadableFile("pdf_damaged", detail=f"object {objid}: {exc}") from None
-            budget -= out
+    for objid in {objid for xref in doc.xrefs for objid in xref.get_objids()}:
+        try:
+            obj = doc.getobj(objid)
+        except Exception:  # a dangling xref entry: pdfminer skips it when reading too
+            continue
+        if not isinstance(obj, PDFStream) or obj.rawdata is None:
+            continue
+        filters = [f for f, _ in obj.get_filters()]
+        flate = next((i for i, f in enumerate(filters) if f in LITERALS_FLATE_DECODE), None)
+        if flate is None or any(f not in wrappers for f in filters[:flate]):
+            continue
+        data = obj.rawdata
+        if obj.decipher:
+            data = obj.decipher(obj.objid, obj.genno, data, obj.attrs)
+        try:
+            for f in filters[:flate]:
+                data = wrappers[f](data)
+            budget -= _inflated(data, budget)
+        except (zlib.error, ValueError) as exc:
+            raise UnreadableFile("pdf_damaged", detail=f"object {objid}: {exc}") from None
+
+
+def _inflated(data, budget):
+    """Bytes ``data`` inflates to, checked to the end; refused past ``budget``."""
+    inflate, out, step = zlib.decompressobj(), 0, 1 << 20
+    for i in range(0, len(data), step):
+        out += len(inflate.decompress(data[i:i + step], budget - out + 1))
+        while inflate.unconsumed_tail and out <= budget:
+            out += len(inflate.decompress(inflate.unconsumed_tail, budget - out + 1))
+        if out > budget:
+            raise UnreadableFile("unsafe_file")
+    out += len(inflate.flush())
+    if not inflate.eof:
+        raise zlib.error("incomplete or truncated stream")
+    return out
 
 
 # ------------------------------------------------------------------------------------------ one page
@@ -298,6 +304,7 @@ def _decoded(ch):
     return ch
 
 
+@lru_cache(maxsize=256)
 def _font_family(name):
     """'ABCDEF+Wingdings-Regular' -> 'Wingdings', 'Wingdings2' -> 'Wingdings 2': the names the
     symbol-tick rules use; other fonts by their base name."""
@@ -346,8 +353,8 @@ def _finish_cell(cell):
         first = line.split(" ", 1)[0]
         if _ITEM.match(line) or prev_x1 + space + width < right - space:
             text += "\n" + line
-        elif prev.endswith("-") and prev[-2:-1].isalpha() and first[:1].islower():
-            text += line  # "perundang-" / "undangan": a compound broken at its hyphen
+        elif prev.endswith("/") or (prev.endswith("-") and prev[-2:-1].isalpha()):
+            text += line  # "perundang-" / "undangan", "Organisasi/" / "Kelembagaan": broken after the sign
         else:
             text += " " + line
     text = text.strip()
