@@ -130,8 +130,15 @@ def _refused(data):
     return exc.value
 
 
-def test_scanned_pdf_is_refused_as_a_scan():
-    e = _refused(_canvas(_scan))
+def _stamped_scan(c, i):
+    _scan(c, i)
+    c.setFont("Helvetica", 7)
+    c.drawString(40, 20, "Dipindai dengan CamScanner")
+
+
+@pytest.mark.parametrize("draw", [_scan, _stamped_scan], ids=["image only", "scanner stamp as text"])
+def test_scanned_pdf_is_refused_as_a_scan(draw):
+    e = _refused(_canvas(draw, pages=2))
     assert str(e) == ("the PDF has no text layer; this looks like a scan: upload the original Word/Excel file "
                       "(scans are not read: no OCR)")
     assert e.message_id == ("PDF tidak memiliki lapisan teks; tampaknya hasil pindaian (scan): unggah file "

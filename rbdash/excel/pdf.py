@@ -40,7 +40,7 @@ _TOL = 2.0           # points: edges closer than this are one rule
 _THIN = 2.0          # a filled rectangle thinner than this is a drawn rule (a border), not a cell fill
 _COVER = 0.5         # a cell is filled when fills cover at least this share of it
 _TABLES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-_WORDS = {"x_tolerance": 1.5, "y_tolerance": 3}
+_WORDS = {"x_tolerance_ratio": 0.15, "y_tolerance": 3}  # a gap of 0.15 em parts words (fonts space ~0.25 em)
 # a line starting like this begins a new item of a list, never the rest of the line above
 _ITEM = re.compile(r"^\s*(?:\(?\d{1,2}(?:\.\d{1,2})*[.)]|\(?[a-zA-Z][.)]|[ivxIVX]{1,4}[.)]|[-•●▪–])\s")
 _CID = re.compile(r"^\(cid:(\d+)\)$")
@@ -53,7 +53,7 @@ def open_pdf(data: bytes) -> Book:
     from pdfminer.pdfdocument import PDFEncryptionError
 
     if b"%%EOF" not in data[-2048:]:
-        raise UnreadableFile("pdf_damaged", detail="no end-of-file marker: the file is cut short")
+        raise UnreadableFile("pdf_damaged", detail="no %%EOF at its end")
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfplumber wraps every pdfminer error in its own exception
@@ -77,18 +77,24 @@ def _detail(exc):
 
 
 def _read(pdf):
+    declared = _declared_pages(pdf.doc)  # before pdfplumber makes an object of every page
+    if declared > MAX_PAGES:
+        raise UnreadableFile("pdf_too_many_pages", pages=declared, limit=MAX_PAGES)
     pages = pdf.pages
     if len(pages) > MAX_PAGES:
         raise UnreadableFile("pdf_too_many_pages", pages=len(pages), limit=MAX_PAGES)
     _check_streams(pdf.doc)
-    grids, lines, chars = [], [], 0
+    grids, lines, chars, pictured = [], [], 0, 0
     for n, page in enumerate(pages, 1):
         page_grids, outside, count = _read_page(page, n)
         grids.extend(page_grids)
         lines.extend(line[0] for line in _lines(outside))
         chars += count
+        pictured += any((i["x1"] - i["x0"]) * (i["bottom"] - i["top"]) >= 0.5 * page.width * page.height
+                        for i in page.images)
         page.close()  # pdfplumber keeps each page's objects until closed
-    if not chars:
+    # a scan: no text at all, or pictures of whole pages with a scanner's stamp for text
+    if not chars or (not grids and 2 * pictured >= len(pages) and chars < 100 * len(pages)):
         raise UnreadableFile("pdf_scanned")
     if not grids:
         raise UnreadableFile("pdf_no_table")
@@ -105,6 +111,14 @@ def _read(pdf):
     sheets = [b.sheet() for b in builders]
     styles = PdfStyles({b.name: b.fills for b in builders}, {b.name: b.fonts for b in builders})
     return Book(sheets, styles, texts=texts, footers=footers)
+
+
+def _declared_pages(doc):
+    """The page count the document's page tree declares (0 when it says none)."""
+    from pdfminer.pdftypes import resolve1
+
+    count = resolve1(resolve1(doc.catalog.get("Pages")) or {}).get("Count") if doc.catalog else None
+    return count if isinstance(count, int) else 0
 
 
 def _check_streams(doc):
@@ -198,7 +212,8 @@ class _Grid:
 def _read_page(page, n):
     """(grids, characters outside them, characters on the page) of page ``n``."""
     chars = page.chars
-    fills = [(o["x0"], o["top"], o["x1"], o["bottom"], rgb) for o in page.rects if (rgb := _fill_colour(o))]
+    shapes = page.rects + [o for o in page.curves if _boxlike(o)]
+    fills = [(o["x0"], o["top"], o["x1"], o["bottom"], rgb) for o in shapes if (rgb := _fill_colour(o))]
     found = page.filter(_is_rule).find_tables(_TABLES) if (page.lines or page.rects or page.curves) else []
     grids = [g for t in found if (g := _grid(t.cells, n))]
     outside = []
@@ -220,11 +235,20 @@ def _read_page(page, n):
 
 
 def _is_rule(obj):
-    """What the table finder may take for a rule: everything but a filled, unstroked rectangle wider
-    and taller than a border (a cell's background, perhaps drawn as several stacked pieces)."""
-    if obj.get("object_type") != "rect":
+    """What the table finder may take for a rule: everything but a filled, unstroked shape wider and
+    taller than a border (a cell's background, perhaps drawn as several stacked pieces)."""
+    if obj.get("object_type") not in ("rect", "curve"):
         return True
     return bool(obj.get("stroke")) or min(obj["width"], obj["height"]) < _THIN
+
+
+def _boxlike(curve):
+    """A path drawn as a rectangle (every point on its bounding box), as some writers draw a cell's
+    background."""
+    pts = curve.get("pts") or []
+    on_edge = [min(abs(x - curve["x0"]), abs(x - curve["x1"])) < 0.5 or
+               min(abs(y - curve["top"]), abs(y - curve["bottom"])) < 0.5 for x, y in pts]
+    return 4 <= len(pts) <= 6 and all(on_edge)
 
 
 def _fill_colour(obj):
@@ -350,7 +374,6 @@ def _finish_cell(cell):
     space = max(1.0, 0.25 * max(ch["size"] for ch in chars))
     text = lines[0][0]
     for (prev, _, prev_x1, _), (line, _, _, width) in zip(lines, lines[1:]):
-        first = line.split(" ", 1)[0]
         if _ITEM.match(line) or prev_x1 + space + width < right - space:
             text += "\n" + line
         elif prev.endswith("/") or (prev.endswith("-") and prev[-2:-1].isalpha()):
@@ -431,11 +454,11 @@ def _items(text):
 
 
 def _lists_lines(text):
-    """Whether a cell is a numbered list from its first line: 1), 2), … (or a., b., …) each at the
-    start of a line."""
-    numbers = [_item_no(line) for line in text.split("\n")]
-    numbers = [n for n in numbers if n is not None]
-    return len(numbers) >= 2 and numbers == list(range(1, len(numbers) + 1)) and _item_no(text) == 1
+    """Whether a cell is a numbered list from its first line: 1), 2), … (or a., b., …), each item at
+    the start of a line and no other item marker in it."""
+    items = _items(text)
+    return (len(items) >= 2 and [n for _, n in items] == list(range(1, len(items) + 1))
+            and all(at == 0 or text[at - 1] == "\n" for at, _ in items))
 
 
 def _joined(text, more):
@@ -564,11 +587,13 @@ class _SheetBuilder:
 
     def _next_item(self, above, text, c):
         """Whether ``text``, a list item at the top of a page, goes on with a list in the cell above
-        rather than beginning a new row.  It must be that list's next item; and when the cell above
-        is a single item from its start ("c. …", "d. …" here) the column numbers its rows, unless
-        its cells hold numbered lists."""
+        rather than beginning a new row.  It must be that list's next item (or its first, under a
+        lead-in ending in ":"); and when the cell above is a single item from its start ("c. …",
+        "d. …" here) the column numbers its rows, unless its cells hold numbered lists."""
         items = _items(above)
-        if not items or items[-1][1] + 1 != _item_no(text):
+        if not items:  # "Terselenggaranya:" announces a list the cell above has not begun
+            return above.rstrip().endswith(":") and _item_no(text) == 1
+        if items[-1][1] + 1 != _item_no(text):
             return False
         if len(items) >= 2 or above[:items[0][0]].strip():
             return True
