@@ -102,11 +102,12 @@ def render():
                 "di panel samping untuk mengimpor rencana aksi.", icon=":material/lock:")
         return
     st.caption("Unggah satu atau beberapa rencana aksi: workbook Excel (.xlsx, .xlsm atau .xls), "
-               "LibreOffice Calc (.ods) atau dokumen Word (.docx: keputusan dengan tabel rencana aksi di "
-               "lampirannya). Yang dibaca: isi sel, sel gabungan, warna latar sel, tanda centang (juga huruf "
-               "Wingdings), hasil rumus yang tersimpan, dan tanggal. Periksa hasil bacaan, lalu konfirmasi.")
+               "LibreOffice Calc (.ods), atau keputusan (SK) dengan tabel rencana aksi di lampirannya sebagai "
+               "dokumen Word (.docx) atau PDF (.pdf dari Word/LibreOffice, bukan hasil pindaian). Yang dibaca: "
+               "isi sel, sel gabungan, warna latar sel, tanda centang (juga huruf Wingdings), hasil rumus yang "
+               "tersimpan, dan tanggal. Periksa hasil bacaan, lalu konfirmasi.")
     generation = st.session_state.setdefault("upload_generation", 0)
-    files = st.file_uploader("File rencana aksi", type=["xlsx", "xlsm", "xls", "ods", "docx"],
+    files = st.file_uploader("File rencana aksi", type=["xlsx", "xlsm", "xls", "ods", "docx", "pdf"],
                              accept_multiple_files=True, key=f"upload_{generation}",
                              help=f"Seret file ke sini atau klik untuk memilih. Batas {MAX_FILE_MB} MB per file.")
     if not files:

@@ -12,8 +12,24 @@ MESSAGES = {
                   "ukuran file {size_mb:.1f} MB melebihi batas {limit_mb} MB"),
     "picture": ("this is a {kind} picture renamed to .xlsx, not a workbook",
                 "file ini gambar {kind} yang diberi nama .xlsx, bukan workbook Excel"),
-    "pdf": ("this is a PDF document, not a workbook; upload the original .xlsx",
-            "file ini dokumen PDF, bukan workbook Excel; unggah file .xlsx aslinya"),
+    "pdf_damaged": ("the PDF is damaged or cut short ({detail}); copy or download it again, or upload the original "
+                    "Word/Excel file",
+                    "file PDF rusak atau terpotong; salin atau unduh ulang, atau unggah file Word/Excel aslinya"),
+    "pdf_encrypted": ("the PDF is password-protected; upload it without the password, or the original Word/Excel file",
+                      "PDF dikunci kata sandi; unggah PDF tanpa kata sandi, atau file Word/Excel aslinya"),
+    "pdf_scanned": ("the PDF has no text layer; this looks like a scan: upload the original Word/Excel file "
+                    "(scans are not read: no OCR)",
+                    "PDF tidak memiliki lapisan teks; tampaknya hasil pindaian (scan): unggah file Word/Excel aslinya "
+                    "(hasil pindaian tidak dibaca)"),
+    "pdf_no_table": ("the PDF has text but no ruled table, so no plan table (KEGIATAN/INDIKATOR and 12 months) was "
+                     "found; upload the decree with its LAMPIRAN table, or the original Word/Excel file",
+                     "PDF berisi teks tetapi tanpa tabel bergaris, sehingga tabel rencana aksi (KEGIATAN/INDIKATOR dan "
+                     "12 bulan) tidak ditemukan; unggah keputusan beserta tabel LAMPIRAN-nya, atau file Word/Excel "
+                     "aslinya"),
+    "pdf_too_many_pages": ("the PDF has {pages} pages, above the limit of {limit} for a plan decree; upload only the "
+                           "decree with its LAMPIRAN",
+                           "PDF berisi {pages} halaman, melebihi batas {limit} halaman untuk keputusan rencana aksi; "
+                           "unggah keputusan beserta LAMPIRAN-nya saja"),
     "encrypted": ("the file is password-protected; open it in Excel or Word, remove the password "
                   "(File > Info > Protect Workbook or Protect Document) and save again",
                   "file dikunci kata sandi; buka di Excel atau Word, hapus kata sandi "

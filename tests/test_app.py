@@ -108,7 +108,8 @@ def test_page_renders_on_empty_db(empty_db, page):
 def test_impor_page_on_empty_db_shows_uploader(empty_db):
     at = start("pages/impor.py")
     assert at.file_uploader[0].accept_multiple_files
-    assert {t.lstrip(".") for t in at.file_uploader[0].allowed_type} >= {"xlsx", "xlsm", "xls", "docx"}
+    assert {t.lstrip(".") for t in at.file_uploader[0].allowed_type} >= {"xlsx", "xlsm", "xls", "ods", "docx", "pdf"}
+    assert any("PDF" in c.value and "bukan hasil pindaian" in c.value for c in at.caption)
 
 
 def cold(monkeypatch):
@@ -366,6 +367,34 @@ def test_upload_previews_and_imports_good_files_and_refuses_bad_one(empty_db):
     assert any("sudah pernah diimpor (akan dilewati)" in m.value for m in at.markdown)
     button = at.button(key="confirm_import")
     assert button.disabled and button.label == "Tidak ada rencana baru untuk diimpor"
+
+
+def test_upload_reads_a_decree_pdf_and_refuses_a_scan(empty_db):
+    """A decree printed to PDF is previewed like a workbook (rows at their page); a scan is refused in
+    one Indonesian line."""
+    import io
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+    from rbdash.demo.pdf import decree_pdf
+    decree, truth = decree_pdf("KPU Kabupaten Poso", 2025, 2, variation={"coverage": 0.6, "marks": "fill"})
+    buf = io.BytesIO()
+    scan = canvas.Canvas(buf)
+    scan.drawImage(ImageReader(Image.new("L", (200, 280), 190)), 40, 40, 500, 700)
+    scan.save()
+    at = start("pages/impor.py")
+    at.file_uploader[0].set_value([("sk_poso.pdf", decree, "application/pdf"),
+                                   ("pindaian.pdf", buf.getvalue(), "application/pdf")])
+    at.run()
+    assert not at.exception
+    assert any("KPU Kabupaten Poso" in m.value and "tahun **2025**" in m.value and
+               f"**{len(truth['records'])}** kegiatan" in m.value for m in at.markdown)
+    assert [e.value.replace("\\", "") for e in at.error] == [  # shown markdown-escaped
+        "pindaian.pdf: PDF tidak memiliki lapisan teks; tampaknya hasil pindaian (scan): unggah file Word/Excel "
+        "aslinya (hasil pindaian tidak dibaca)"]
+    head = at.dataframe[-1].value
+    first = truth["records"][0]
+    assert (head["lembar"].iloc[0], head["baris"].iloc[0]) == (first["sheet"], first["row"])
 
 
 # --------------------------------------------------------------------------------- progress

@@ -36,7 +36,7 @@ from rbdash.model import Activity, PlanWarning, Plan, make_warning  # noqa: F401
 from rbdash.text import fold
 
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".docx")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".docx", ".pdf")
 
 
 def workbook_files(paths: Iterable[str | Path]) -> Iterator[Path]:

@@ -98,7 +98,10 @@ def open_book(data: bytes, name: str) -> Book:
     if found.kind == "docx":
         from rbdash.excel.docx import open_docx
         return open_docx(found)
-    raise UnreadableFile({"pdf": "pdf"}.get(found.kind, "plain_zip"))
+    if found.kind == "pdf":
+        from rbdash.excel.pdf import open_pdf
+        return open_pdf(data)
+    raise UnreadableFile("plain_zip")
 
 
 def open_spreadsheet(data, parts):

@@ -210,9 +210,10 @@ class _SheetParser:
                 break
         sign = next((r for r in range(last, len(rows)) if self._is_signature(rows[r])), len(rows))
         self.footer = [v.strip() for row in rows[sign:] for v in row if isinstance(v, str) and OFFICIAL.match(v)]
-        # a JUMLAH row's counts are not marks (they must not hide a schedule drawn in colour), nor a row
+        # a JUMLAH row's counts are not marks (they must not hide a schedule drawn in colour), nor a row;
+        # nor are the month numbers and column numbers of a header block repeated at a page break
         totals = {r for r in range(t.data_start, last) if self._is_total(rows[r])}
-        body = [r for r in range(t.data_start, last) if r not in totals]
+        body = [r for r in range(t.data_start, last) if r not in totals and not self._is_header_like(rows[r])]
         unread = set()
         ticks = self._symbol_ticks(t.data_start, last) if t.grid else frozenset()
         if t.schedule == "grid":
