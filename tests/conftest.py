@@ -2,6 +2,7 @@
 workbooks when ../shared is there, a tiny workbook builder for quirks, temp stores."""
 
 import atexit
+import functools
 import json
 import os
 import shutil
@@ -24,9 +25,12 @@ SCORE_TOOL = SHARED / "tools" / "score_parse.py"
 HAVE_SHARED = SCORE_TOOL.is_file() and PLANS.is_dir()
 
 
-def _generated():
+@functools.cache
+def generated() -> tuple[Path, Path]:
     """The app's sample workbooks (one per family, each with NAME.truth.json) and, apart, one more
-    office that is not among them (an upload that is new to a sample database)."""
+    office that is not among them (an upload that is new to a sample database): written on first
+    use, once per process (each pytest-xdist worker writes its own), so a module that never uses
+    them (tests/test_schedule.py) does not wait for them."""
     from rbdash import demo
     root = Path(tempfile.mkdtemp(prefix="rbdash-tests-"))
     atexit.register(shutil.rmtree, root, True)
@@ -37,7 +41,47 @@ def _generated():
     return root / "samples", extra
 
 
-SAMPLES, NEW_OFFICE = _generated()
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    """The folder of generated sample workbooks (see ``generated``)."""
+    return generated()[0]
+
+
+@pytest.fixture(scope="session")
+def new_office() -> Path:
+    """A generated workbook of an office that is not among the samples."""
+    return generated()[1]
+
+
+class LazyPath(os.PathLike):
+    """A path whose file is generated when first used: ``SAMPLES / name``, ``SAMPLES.glob(...)``,
+    ``str()``, ``open()``, subprocess arguments.  For the names imported at module level
+    (``from conftest import SAMPLES``); importing them generates nothing, so collecting a module
+    costs no workbooks.  Tests may as well take the ``samples`` / ``new_office`` fixtures."""
+
+    def __init__(self, which: int):
+        self._which = which
+
+    def path(self) -> Path:
+        return generated()[self._which]
+
+    def __fspath__(self):
+        return str(self.path())
+
+    def __str__(self):
+        return str(self.path())
+
+    def __truediv__(self, other):
+        return self.path() / other
+
+    def __getattr__(self, name):  # glob, with_suffix, read_bytes ...
+        return getattr(self.path(), name)
+
+    def __repr__(self):
+        return f"LazyPath({self._which})"
+
+
+SAMPLES, NEW_OFFICE = LazyPath(0), LazyPath(1)
 
 
 @pytest.hookimpl(optionalhook=True)  # pytest-xdist may be absent or disabled (-p no:xdist)
@@ -159,14 +203,14 @@ def pg_cluster():
 
 
 @pytest.fixture(scope="module")
-def sample_pg(pg_cluster):
+def sample_pg(pg_cluster, samples):
     """The sample plans (as the first start loads them into a DuckDB file) in a fresh PostgreSQL
     database of their own for each test module."""
     from rbdash import importing
     from rbdash.store import Store
     url = pg_cluster.fresh()
     store = Store(url)
-    outcomes = list(importing.import_sources(store, importing.find_files([SAMPLES]), "sampel"))
+    outcomes = list(importing.import_sources(store, importing.find_files([samples]), "sampel"))
     assert outcomes and all(o.status.value == "new" for o in outcomes)
     store.close()
     return url
