@@ -1,18 +1,30 @@
-"""Command line: parse, import, completion, missing, report, users, backup.  Thin wrappers; every failure is
-one line and exit 2."""
+"""Command line: parse, import, completion, missing, report, user, backup, restore, migrate-store.
+
+Thin wrappers over the core (sqlite-utils style): each command reads its options, calls one core
+function and prints.  Every failure is one line on stderr, ``error: <what>``, and exit code 2:
+commands raise ``CliError`` for their own checks, and a named error of the core (``RbdashError``)
+is turned into one at the edge (``Commands``), so no command catches it itself.  Choices come from
+the core (roles from rbdash.accounts, ``--by`` groups from rbdash.metrics).  The reference is
+docs/cli.md (tests/test_docs.py checks it against these commands).
+"""
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
+from rbdash.accounts import ROLES
 from rbdash.errors import RbdashError
+from rbdash.metrics import GROUPS
 
 
-def fail(message):
-    click.echo(f"error: {message}", err=True)
-    sys.exit(2)
+class CliError(click.ClickException):
+    """A command that cannot go on: ``error: <message>`` on stderr, one line, exit code 2."""
+
+    exit_code = 2
+
+    def show(self, file=None):
+        click.echo(f"error: {self.format_message()}", err=True, file=file)
 
 
 def actor() -> str:
@@ -33,19 +45,48 @@ def actor() -> str:
 
 
 class Commands(click.Group):
-    """The command group: a named error no command caught itself (a database that is down or
-    damaged, met halfway through a command) is still one line and exit 2, never a traceback."""
+    """The command group: the edge where a named error of the core (a refused input, a database
+    that is busy, down or damaged, met anywhere in a command) becomes one ``error:`` line and exit
+    code 2, never a traceback."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except RbdashError as exc:
-            fail(str(exc))
+            raise CliError(str(exc)) from exc
+
+
+DB_OPTION = click.option(
+    "--db", type=click.Path(dir_okay=False), default=None,
+    help="DuckDB file or postgresql://user:password@host:port/db URL (default: $RBDASH_DB or data/rbdash.duckdb).")
+
+
+def open_store(db, create=True):
+    """The Store for --db (default $RBDASH_DB or data/rbdash.duckdb).  ``create=False``: a missing
+    DuckDB file is an error, not created.  A store that cannot be opened is a CliError here, not a
+    named error: ``import`` opens it lazily inside the import service, which would otherwise take
+    that error for one plan's refusal."""
+    from rbdash.store import Store, check_db_path, default_db_path
+    try:
+        path = check_db_path(db or default_db_path())
+        if not create and isinstance(path, Path) and not path.exists():
+            raise CliError(f"{path}: no such database")
+        return Store(path)
+    except RbdashError as exc:
+        raise CliError(str(exc)) from exc
 
 
 @click.group(cls=Commands)
 def main():
-    """rbdash: RB action plans (Excel) into DuckDB or PostgreSQL."""
+    """rbdash: RB action plans (Excel, OpenDocument, Word or PDF) into DuckDB or PostgreSQL.
+
+    Every command that takes --db reads $RBDASH_DB when it is not given.  A failure is one line
+    on stderr (error: ...) and exit code 2.
+
+    \b
+    Example:
+      python -m rbdash import plans/ && python -m rbdash completion --as-of 9 --year 2023
+    """
 
 
 @main.command()
@@ -53,20 +94,24 @@ def main():
               help="Print one JSON object (a JSON array of them for a file holding several plans).")
 @click.argument("file", type=click.Path(dir_okay=False))
 def parse(as_json, file):
-    """Parse one workbook and show what was read (in a worker process with a memory cap).
+    """Parse one file (.xlsx, .xlsm, .xls, .ods, .docx, .pdf) and show what was read, storing nothing.
 
-    A file may hold several plans (one per office and year: sheets for two years, a province's
-    compilation with a sheet per office); each is shown.
+    It is parsed in a worker process with a memory cap and a time limit.  A file may hold several
+    plans (one per office and year: sheets for two years, a province's compilation with a sheet per
+    office); each is shown: its activities count and warnings, or with --json its activities with
+    their sheet and row.  A file that cannot be read is one error line (exit code 2).
 
-    Example: python -m rbdash parse --json data/samples/kpu_kota_banjarmasin_2022.xlsx
+    \b
+    Example:
+      python -m rbdash parse --json data/samples/kpu_kota_banjarmasin_2022.xlsx
     """
     from rbdash.workers import parse_one
     if not Path(file).is_file():
-        fail(f"{file}: no such file")
+        raise CliError(f"{file}: no such file")
     try:
         plans = parse_one(Path(file))
-    except RbdashError as exc:
-        fail(f"{file}: {exc}")
+    except RbdashError as exc:  # the file named first: the same line as import's refusal
+        raise CliError(f"{file}: {exc}") from exc
     if as_json:
         out = [plan.to_dict() for plan in plans]
         click.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False))
@@ -78,37 +123,28 @@ def parse(as_json, file):
             click.echo(f"  warning {issue.type} {where} {issue.message}")
 
 
-def open_store(db, create=True):
-    """The Store for --db (default $RBDASH_DB or data/rbdash.duckdb); one line and exit 2 if it
-    cannot be used.  ``create=False``: a missing database is an error, not created."""
-    from rbdash.store import Store, check_db_path, default_db_path
-    try:
-        path = check_db_path(db or default_db_path())
-        if not create and isinstance(path, Path) and not path.exists():
-            fail(f"{path}: no such database")
-        return Store(path)
-    except RbdashError as exc:
-        fail(str(exc))
-
-
 @main.command("import")
-@click.option("--db", type=click.Path(dir_okay=False), default=None,
-              help="DuckDB file or postgresql://user:password@host:port/db URL (default: $RBDASH_DB or data/rbdash.duckdb).")
+@DB_OPTION
 @click.argument("paths", nargs=-1, required=True)
 def import_(db, paths):
-    """Import workbooks (directories recursively); each plan a file holds is stored or refused on its own.
+    """Import plan files, and the plan files under folders (recursively).
 
-    Example: python -m rbdash import --db data/rbdash.duckdb plans/kalsel/
-    Prints one line per plan on stdout (ok / skipped: duplicate / refused: reason; one refusal line
-    for a file that cannot be read).  Exit code 0 when every plan was imported or was a duplicate,
-    2 when any file or plan was refused.
+    Each plan a file holds (one per office and year) is stored or refused on its own, with its own
+    line on stdout: ok (a new plan, or a new version of a changed one, realisation carried over),
+    skipped: duplicate (the same bytes were imported before for that office and year) or refused:
+    <reason>; a file that cannot be read is one refused line.  Plans are stored in batches of up to
+    25 per transaction; a batch that fails as a whole is stored again plan by plan, so one bad plan
+    never takes another with it, and importing the same files again is safe.  No database file is
+    created by an import that stores nothing.  Exit code 0 when every plan was imported or was a
+    duplicate, 2 when any file or plan was refused.
+
+    \b
+    Example:
+      python -m rbdash import --db data/rbdash.duckdb plans/kalsel/
     """
     from rbdash import importing
     from rbdash.store import check_db_path, default_db_path
-    try:
-        location = check_db_path(db or default_db_path())  # refuse a bad --db before reading any file
-    except RbdashError as exc:
-        fail(str(exc))
+    location = check_db_path(db or default_db_path())  # refuse a bad --db before reading any file
     # a DuckDB file is created only when a first plan is stored; a server is reached (or not) at once
     store = (lambda: open_store(db)) if isinstance(location, Path) else open_store(db)
     refused = 0
@@ -125,30 +161,33 @@ def import_(db, paths):
             click.echo(f"{path}: ok: {out.satker} {out.year} version {out.version}, "
                        f"{out.activities} activities, {out.warnings} warnings{extra}")
     if refused:
-        sys.exit(2)
+        raise click.exceptions.Exit(2)
 
 
 @main.command()
-@click.option("--db", type=click.Path(dir_okay=False), default=None,
-              help="DuckDB file or postgresql://user:password@host:port/db URL (default: $RBDASH_DB or data/rbdash.duckdb).")
+@DB_OPTION
 @click.option("--as-of", "as_of", type=click.IntRange(1, 12), required=True, help="Count months 1..M.")
 @click.option("--year", type=int, default=None, help="Plan year (default: all years).")
-@click.option("--by", "by", type=click.Choice(["satker", "province", "area", "month"]), multiple=True,
+@click.option("--by", "by", type=click.Choice(list(GROUPS)), multiple=True,
               help="Group key; repeat for several (default: satker). 'province' pools each province's KPU "
                    "Provinsi and kabupaten/kota and adds offices / offices_with_data.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
 def completion(db, as_of, year, by, as_json):
     """Realised-on-schedule rate up to month M over each satker's latest plan version.
 
-    Example: python -m rbdash completion --as-of 9 --year 2023 --by satker --by area --json
-             python -m rbdash completion --as-of 9 --year 2023 --by province --json
+    rate = sum |planned and realised in months 1..M| / sum |planned in months 1..M|, per group.  An
+    office without any realisation data has realized and rate null ("no data"), never 0%, and is left
+    out of the area and month aggregates.  Prints "KEYS: realized/planned rate" per group, or with
+    --json a list of {KEYS, planned, realized, rate} (with offices and offices_with_data for --by
+    province).
+
+    \b
+    Examples:
+      python -m rbdash completion --as-of 9 --year 2023 --by satker --by area --json
+      python -m rbdash completion --as-of 9 --year 2023 --by province --json
     """
     from rbdash.metrics import completion as compute
-    store = open_store(db, create=False)
-    try:
-        df = compute(store, as_of, year=year, by=by or ("satker",))
-    except RbdashError as exc:
-        fail(str(exc))
+    df = compute(open_store(db, create=False), as_of, year=year, by=by or ("satker",))
     measures = ("has_data", "planned", "realized", "rate", "due", "reported", "offices", "offices_with_data")
     rows = []
     for rec in df.to_dict("records"):
@@ -176,15 +215,8 @@ def completion(db, as_of, year, by, as_json):
         click.echo(f"{keys}: {row['realized'] if row['realized'] is not None else '-'}/{row['planned']} {rate}{offices}")
 
 
-# --------------------------------------------------------------------------------- accounts
-
-DB_OPTION = click.option("--db", type=click.Path(dir_okay=False), default=None,
-                         help="DuckDB file or postgresql://user:password@host:port/db URL (default: $RBDASH_DB or data/rbdash.duckdb).")
-
-
 @main.command()
-@click.option("--db", type=click.Path(dir_okay=False), default=None,
-              help="DuckDB file or postgresql://user:password@host:port/db URL (default: $RBDASH_DB or data/rbdash.duckdb).")
+@DB_OPTION
 @click.option("--year", type=int, required=True, help="Plan year.")
 @click.option("--province", default=None, help="Only this province's offices, e.g. 'Jawa Timur'.")
 @click.option("--as-of", "as_of", type=click.IntRange(1, 12), default=12, show_default=True,
@@ -195,16 +227,14 @@ def missing(db, year, province, as_of, as_json):
     without any realisation reported by month M (no_realisation); imported names that match no
     official office are listed as unmatched.
 
-    Example: python -m rbdash missing --year 2024 --province "Jawa Timur" --json
+    \b
+    Example:
+      python -m rbdash missing --year 2024 --province "Jawa Timur" --json
     """
     from rbdash import regions, submission
     if province is not None and province not in regions.regions():
-        fail(f"'{province}' is not a province of the official list")
-    store = open_store(db, create=False)
-    try:
-        df = submission.missing(store, year, province=province, as_of=as_of)
-    except RbdashError as exc:
-        fail(str(exc))
+        raise CliError(f"'{province}' is not a province of the official list")
+    df = submission.missing(open_store(db, create=False), year, province=province, as_of=as_of)
     rows = [{"satker": r["satker"], "province": r["province"], "status": r["status"],
              **({"imported_as": r["imported_as"]} if isinstance(r["imported_as"], str) else {})}
             for r in df.to_dict("records")]
@@ -233,24 +263,23 @@ def report(db, year, as_of, province, offices, no_images, out):
     """Write the meeting deck (PowerPoint or PDF, Bahasa Indonesia): title, summary figures, completion
     heatmap, trend, laggards, who has not submitted, one Gantt slide per --office.  Prints the slide titles.
 
-    Example: python -m rbdash report --year 2023 --as-of 9 --province "Kalimantan Selatan" --office "KPU Kota Banjarbaru" --out rapat.pptx
+    \b
+    Example:
+      python -m rbdash report --year 2023 --as-of 9 --province "Kalimantan Selatan" --office "KPU Kota Banjarbaru" --out rapat.pptx
     """
     from rbdash import export
     from rbdash import report as deck
     target = Path(out)
     kind = target.suffix.lower()
     if kind not in (".pptx", ".pdf"):
-        fail(f"{out}: the deck is written as .pptx or .pdf")
+        raise CliError(f"{out}: the deck is written as .pptx or .pdf")
     if not target.parent.is_dir():
-        fail(f"{target.parent}: no such folder")
+        raise CliError(f"{target.parent}: no such folder")
     store = open_store(db, create=False)
-    try:
-        data = deck.deck_bytes(store, year, as_of, province=province, offices=offices, images=not no_images)
-        titles = deck.slide_titles(data)
-        if kind == ".pdf":
-            data = export.deck_pdf(data)
-    except RbdashError as exc:
-        fail(str(exc))
+    data = deck.deck_bytes(store, year, as_of, province=province, offices=offices, images=not no_images)
+    titles = deck.slide_titles(data)
+    if kind == ".pdf":
+        data = export.deck_pdf(data)
     target.write_bytes(data)
     for i, title in enumerate(titles, start=1):
         click.echo(f"{i:3d}  {title}")
@@ -270,26 +299,31 @@ def user():
     """Accounts: who may import and edit which offices (roles admin, province, office, viewer).
 
     These commands need no login: the CLI acts as an admin, recorded in the audit trail as
-    cli:<operating-system user>.  Passwords: at least 10 characters, not common, not the user name."""
+    cli:<operating-system user>.  Passwords: at least 10 characters, not common, not the user name.
+
+    \b
+    Example:
+      python -m rbdash user add admin --role admin
+    """
 
 
 @user.command("add")
 @DB_OPTION
-@click.option("--role", type=click.Choice(["admin", "province", "office", "viewer"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True,
+              help="What the account may do: admin (everything, accounts), province (its province's offices), "
+                   "office (its own office), viewer (read only).")
 @click.option("--satker", default=None, help="The office of an 'office' account, e.g. 'KPU Kota Malang'.")
 @click.option("--province", default=None, help="The province of a 'province' account, e.g. 'Jawa Timur'.")
 @click.argument("username")
 def user_add(db, role, satker, province, username):
     """Create an account; the password comes from a prompt or $RBDASH_PASSWORD.
 
-    Example: python -m rbdash user add admin --role admin
-    Example: python -m rbdash user add malang --role office --satker "KPU Kota Malang"
+    \b
+    Examples:
+      python -m rbdash user add admin --role admin
+      python -m rbdash user add malang --role office --satker "KPU Kota Malang"
     """
-    store = open_store(db)
-    try:
-        created = store.add_user(username, _password(), role, actor=actor(), satker=satker, province=province)
-    except RbdashError as exc:
-        fail(str(exc))
+    created = open_store(db).add_user(username, _password(), role, actor=actor(), satker=satker, province=province)
     click.echo(f"added {created.username}: {created.role}"
                f"{' ' + (created.satker or created.province) if created.satker or created.province else ''}")
 
@@ -300,7 +334,9 @@ def user_add(db, role, satker, province, username):
 def user_list(db, as_json):
     """List the accounts (never their passwords).
 
-    Example: python -m rbdash user list --json
+    \b
+    Example:
+      python -m rbdash user list --json
     """
     rows = open_store(db, create=False).users()
     if as_json:
@@ -311,14 +347,6 @@ def user_list(db, as_json):
         click.echo(f"{r['username']}\t{r['role']}\t{scope}\t{'active' if r['active'] else 'disabled'}")
 
 
-def _user_change(db, username, change):
-    store = open_store(db, create=False)
-    try:
-        change(store)
-    except RbdashError as exc:
-        fail(str(exc))
-
-
 @user.command("disable")
 @DB_OPTION
 @click.argument("username")
@@ -326,9 +354,11 @@ def user_disable(db, username):
     """Disable an account (it can no longer log in; its history stays).  The last active admin cannot be
     disabled: add or enable another admin first.
 
-    Example: python -m rbdash user disable malang
+    \b
+    Example:
+      python -m rbdash user disable malang
     """
-    _user_change(db, username, lambda store: store.set_active(username, False, actor()))
+    open_store(db, create=False).set_active(username, False, actor())
     click.echo(f"disabled {username}")
 
 
@@ -338,9 +368,11 @@ def user_disable(db, username):
 def user_enable(db, username):
     """Enable a disabled account again.
 
-    Example: python -m rbdash user enable malang
+    \b
+    Example:
+      python -m rbdash user enable malang
     """
-    _user_change(db, username, lambda store: store.set_active(username, True, actor()))
+    open_store(db, create=False).set_active(username, True, actor())
     click.echo(f"enabled {username}")
 
 
@@ -350,9 +382,11 @@ def user_enable(db, username):
 def user_passwd(db, username):
     """Set a new password (from a prompt or $RBDASH_PASSWORD).
 
-    Example: RBDASH_PASSWORD=... python -m rbdash user passwd malang
+    \b
+    Example:
+      RBDASH_PASSWORD=... python -m rbdash user passwd malang
     """
-    _user_change(db, username, lambda store: store.set_password(username, _password(), actor()))
+    open_store(db, create=False).set_password(username, _password(), actor())
     click.echo(f"password changed for {username}")
 
 
@@ -365,14 +399,13 @@ def backup(db, out):
     """Write a consistent snapshot of the database into the new folder OUT (works while the app runs), signed
     with the backup key (RBDASH_BACKUP_KEY, else rbdash-backup.key beside the database, made by the first backup).
 
-    Example: python -m rbdash backup --db data/rbdash.duckdb backups/2026-11-25
+    \b
+    Example:
+      python -m rbdash backup --db data/rbdash.duckdb backups/2026-11-25
     """
     from rbdash.store import backup as snapshot
     store = open_store(db, create=False)
-    try:
-        manifest = snapshot.backup(store, out)
-    except RbdashError as exc:
-        fail(str(exc))
+    manifest = snapshot.backup(store, out)
     rows = ", ".join(f"{t} {v['rows']}" for t, v in manifest["tables"].items())
     click.echo(f"backup written to {out}: {rows}")
     click.echo(f"signed with the backup key in {snapshot.key_source(store.path)}: keep a copy apart from the "
@@ -387,14 +420,13 @@ def restore(db, replace, source):
     """Rebuild the database from a backup folder: its signature (the backup key: RBDASH_BACKUP_KEY, else
     rbdash-backup.key beside the database), every file and every table are checked before it is used.
 
-    Example: python -m rbdash restore backups/2026-11-25 --db data/rbdash.duckdb
+    \b
+    Example:
+      python -m rbdash restore backups/2026-11-25 --db data/rbdash.duckdb
     """
     from rbdash.store import backup as snapshot
     from rbdash.store import default_db_path
-    try:
-        manifest = snapshot.restore(source, db or default_db_path(), replace=replace)
-    except RbdashError as exc:
-        fail(str(exc))
+    manifest = snapshot.restore(source, db or default_db_path(), replace=replace)
     click.echo(f"restored {db or default_db_path()} from {source} made {manifest['created_at']} "
                f"({sum(v['rows'] for v in manifest['tables'].values())} rows; signature, files and tables checked)")
 
@@ -406,20 +438,16 @@ def migrate_store(source, target):
     """Copy every table of one store into an empty one (e.g. an embedded DuckDB file into PostgreSQL) in one
     transaction, then compare both table by table (row counts and checksums).
 
-    Example: python -m rbdash migrate-store --from data/rbdash.duckdb --to postgresql://rb:...@db:5432/rbdash
+    \b
+    Example:
+      python -m rbdash migrate-store --from data/rbdash.duckdb --to postgresql://rb:...@db:5432/rbdash
     """
     from rbdash.store import backup as snapshot
     from rbdash.store import check_db_path
-    try:
-        path = check_db_path(source)
-        if isinstance(path, Path) and not path.exists():
-            fail(f"{path}: no such database")
-    except RbdashError as exc:
-        fail(str(exc))
+    path = check_db_path(source)
+    if isinstance(path, Path) and not path.exists():
+        raise CliError(f"{path}: no such database")
     src, dst = open_store(source, create=False), open_store(target)
-    try:
-        digests = snapshot.copy_store(src, dst)
-    except RbdashError as exc:
-        fail(str(exc))
+    digests = snapshot.copy_store(src, dst)
     rows = ", ".join(f"{t} {v['rows']}" for t, v in digests.items())
     click.echo(f"copied {src.path} to {dst.path}: {rows}; every table checked")
