@@ -118,7 +118,6 @@ class DuckFile:
         self._root = None
         self._claim = None              # descriptor of <file>.lock, flock-ed while the file is open
         self._users = 0
-        self.opens = 0                  # how often the file was opened (for tests and benchmarks)
 
     @contextmanager
     def cursor(self, busy_timeout: float = 20.0):
@@ -138,7 +137,6 @@ class DuckFile:
                 if self._root is None and self._take_claim():
                     try:
                         self._root = duckdb.connect(self.path)
-                        self.opens += 1
                     except duckdb.Error as exc:
                         self._drop_claim()
                         if not is_lock_error(exc):
@@ -202,7 +200,3 @@ class DuckFile:
                 return None
             with open(self.path, "rb") as fh:
                 return fh.read(n)
-
-    @property
-    def is_open(self) -> bool:
-        return self._root is not None

@@ -2,7 +2,7 @@
 loaded once from rbdash/data/regions.json, and the matching of satker names to it.
 
 Workbooks spell offices in many ways ("KPU Kab. Banjar", "KOMISI PEMILIHAN UMUM KOTA ADM. JAKARTA
-PUSAT"); ``official_name`` maps such a spelling to the list's name, so a province's roll-up and
+PUSAT"); ``office`` maps such a spelling to the list's office, so a province's roll-up and
 its "not submitted" list find every office, and an office that matches nothing is visible as such.
 """
 
@@ -67,11 +67,6 @@ def _by_key() -> dict:
 def office(name) -> Office | None:
     """The official office a satker name denotes (any common spelling), or None."""
     return _by_key().get(_key(name)) if name else None
-
-
-def official_name(name) -> str | None:
-    found = office(name)
-    return found.name if found else None
 
 
 def province_of(name) -> str | None:

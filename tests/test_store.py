@@ -106,14 +106,14 @@ def test_failed_import_rolls_back_everything(store, monkeypatch):
     before = db_snapshot(store)
 
     written = []
-    real_insert = Store._insert
+    real_insert = Store.insert_rows
 
     def insert(self, con, table, rows):
         if table == "audit_log":  # the last insert: satker, plan_versions, activities, progress are in
             raise RuntimeError("disk full")
         written.append(table)
         real_insert(self, con, table, rows)
-    monkeypatch.setattr(Store, "_insert", insert)
+    monkeypatch.setattr(Store, "insert_rows", insert)
     with pytest.raises(RuntimeError):
         store.import_plans([parse_workbook(SAMPLES / f) for f in ("kpu_kabupaten_banjar_2023.xlsx",
                                                                   "kpu_provinsi_kalimantan_selatan_2023.xlsx")])
@@ -252,3 +252,22 @@ def test_hostile_evidence_links_from_a_workbook_are_never_stored(store):
     with store.connect() as con:
         stored = [r[0] for r in con.execute("SELECT evidence_url FROM progress ORDER BY activity_id").fetchall()]
     assert stored == [None, None, "https://drive.go.id/b"]
+
+
+def test_both_backends_implement_one_interface_with_the_same_signatures():
+    """The Store never asks which backend it has (issue 20.5): the DuckDB file's and PostgreSQL's
+    implement every method of store.base.Backend with its parameters (``data_version`` once took a
+    connection on one and an optional one on the other)."""
+    import inspect
+    from rbdash.store.base import Backend
+    from rbdash.store.duck import DuckBackend
+    from rbdash.store.pg import PgBackend
+
+    def params(fn):
+        return [(p.name, p.kind, p.default) for p in inspect.signature(fn).parameters.values()]
+    methods = sorted(Backend.__abstractmethods__)
+    assert {"cursor", "transaction", "insert", "data_version"} <= set(methods)
+    for cls in (DuckBackend, PgBackend):
+        assert Backend in cls.__mro__ and not cls.__abstractmethods__
+        assert {name: params(getattr(cls, name)) for name in methods} == \
+            {name: params(getattr(Backend, name)) for name in methods}, cls.__name__

@@ -55,7 +55,7 @@ TRANSIENT = ("login_failures",)
 
 class Store(PlansMixin, ProgressMixin, UsersMixin):
     """The database (a DuckDB file or a PostgreSQL server) plus the discipline to use it from several
-    threads and processes."""
+    threads and processes.  Implements ``base.StoreCore`` for its mixins over a ``base.Backend``."""
 
     def __init__(self, path=DEFAULT_DB, busy_timeout=20.0, schema_version=None):
         """``schema_version``: migrate only that far (a restore loads an older backup's tables into
@@ -113,7 +113,7 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
             finally:
                 self._local.con = self._local.ids = None
 
-    def _ids(self, con, table, n=1):
+    def next_id(self, con, table, n=1):
         """First of ``n`` fresh ids.  Writers are serialised (DuckDB: the file lock across processes
         and the file's write lock within one; PostgreSQL: an advisory lock held by each write
         transaction), so max(id) + 1 is safe and a block of ids is contiguous.  The counters are
@@ -144,7 +144,7 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
             finally:
                 self._local.ids = saved
 
-    def _insert(self, con, table, arrow_table) -> None:
+    def insert_rows(self, con, table, arrow_table) -> None:
         """Bulk insert an Arrow table whose columns are the table's, in order."""
         self._backend.insert(con, table, arrow_table)
 
@@ -154,10 +154,7 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
 
     def data_version(self) -> str:
         """Changes whenever the stored data changes: the cache key for readers."""
-        if self._backend.kind == "duckdb":
-            return self._backend.data_version()
-        with self.connect() as con:
-            return self._backend.data_version(con)
+        return self._backend.data_version()
 
     # -- schema ---------------------------------------------------------------------------------
     def migrate(self, until=None) -> None:
@@ -182,14 +179,15 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
             return one(con, "SELECT max(version) FROM migrations")[0]
 
     # -- audit and counts -------------------------------------------------------------------------
-    def _audit(self, con, user, action, satker, year, pv_id, activity_id, detail):
+    def audit(self, con, user, action, satker, year, pv_id, activity_id, detail) -> None:
+        """Record one change in the audit trail, in the caller's transaction."""
         run(con, "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            list(self._audit_row(con, user, action, satker, year, pv_id, activity_id, detail).values()))
+            list(self.audit_row(con, user, action, satker, year, pv_id, activity_id, detail).values()))
 
-    def _audit_row(self, con, user, action, satker, year, pv_id, activity_id, detail, when=None) -> dict:
-        """One audit_log row, by column in the table's order (inserted alone by ``_audit``, or with
+    def audit_row(self, con, user, action, satker, year, pv_id, activity_id, detail, when=None) -> dict:
+        """One audit_log row, by column in the table's order (inserted alone by ``audit``, or with
         others in one insert by a batch import)."""
-        return {"id": self._ids(con, "audit_log"), "logged_at": when or _now(), "actor": user.username,
+        return {"id": self.next_id(con, "audit_log"), "logged_at": when or _now(), "actor": user.username,
                 "action": action, "satker": satker, "year": year, "plan_version_id": pv_id,
                 "activity_id": activity_id, "detail": json.dumps(detail, ensure_ascii=False, default=str)}
 

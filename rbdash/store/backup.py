@@ -315,7 +315,7 @@ def _load(store, source, version, data) -> None:
         con.execute("DELETE FROM migrations").fetchall()  # the same migrations, with their original dates
         for table, rows in fitted.items():
             try:
-                store._insert(con, table, rows)
+                store.insert_rows(con, table, rows)
             except duckdb.Error as exc:
                 raise StoreError("backup_table", file=f"{table}.parquet", path=str(source), table=table,
                                  detail=str(exc).strip().splitlines()[0][:160]) from None
@@ -366,7 +366,7 @@ def copy_store(source, target) -> dict:
             names = [d[0] for d in res.description]
             rows = res.fetchall()
             if rows:
-                target._insert(dst, table, pa.table({n: list(col) for n, col in zip(names, zip(*rows))}))
+                target.insert_rows(dst, table, pa.table({n: list(col) for n, col in zip(names, zip(*rows))}))
     want, got = table_digests(source), table_digests(target)
     if want != got:
         bad = sorted(t for t in want if want[t] != got.get(t))

@@ -7,9 +7,10 @@ from pathlib import Path
 import duckdb
 
 from rbdash.duckfile import DuckFile, translate, wal_path
+from rbdash.store.base import Backend
 
 
-class DuckBackend:
+class DuckBackend(Backend):
     kind = "duckdb"
     ids_outlive_transactions = True    # a session holds the file: nobody else can write meanwhile
 
@@ -17,10 +18,6 @@ class DuckBackend:
         self.path = path
         self._db = DuckFile.of(path)
         self.write_lock = self._db.write_lock
-
-    @property
-    def opens(self):
-        return self._db.opens
 
     @contextmanager
     def cursor(self, busy_timeout=20.0):
@@ -64,7 +61,7 @@ class DuckBackend:
         arrow_rows = arrow_table  # noqa: F841 - read by DuckDB's replacement scan
         con.execute(f"INSERT INTO {table} SELECT * FROM arrow_rows").fetchall()
 
-    def data_version(self, con=None) -> str:
+    def data_version(self) -> str:
         """A stat of the database files: changes with every commit, costs no query."""
         parts = []
         for p in (self.path, wal_path(self.path)):
@@ -74,6 +71,3 @@ class DuckBackend:
             except FileNotFoundError:
                 parts.append(None)
         return str(parts)
-
-    def errors(self):
-        return duckdb.Error

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from rbdash.errors import ConflictError, StoreError
+from rbdash.store.base import Backend
 from rbdash.store.common import redact, where  # noqa: F401 - messages name the server, never the password
 
 try:
@@ -43,7 +44,6 @@ try:
 except ImportError:  # pragma: no cover - psycopg is in requirements.txt
     psycopg = None
 
-SCHEMES = ("postgresql", "postgres")
 WRITE_LOCK_KEY = 0x7262_6461_7368  # "rbdash": pg_advisory_xact_lock key shared by every writer
 CONNECT_TIMEOUT = 5
 IDLE_CONNECTIONS = 4
@@ -225,7 +225,7 @@ def _connect_detail(text):
 
 # --------------------------------------------------------------------------------- the backend
 
-class PgBackend:
+class PgBackend(Backend):
     """One PostgreSQL database; a few idle connections kept per process (a connection costs ~20 ms)."""
 
     kind = "postgresql"
@@ -236,7 +236,6 @@ class PgBackend:
         self.url = check_url(url)
         self.path = redact(self.url)   # what the store shows and keys caches with
         self._idle, self._lock, self._pid = [], threading.Lock(), os.getpid()
-        self.opens = 0
 
     # connections
     def _connect(self):
@@ -248,7 +247,6 @@ class PgBackend:
         for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64):
             raw.adapters.register_dumper(t, IntDumper)
         raw.adapters.register_dumper(np.bool_, BoolDumper)
-        self.opens += 1
         return Connection(raw)
 
     def _get(self):
@@ -328,9 +326,9 @@ class PgBackend:
     def insert(self, con, table, arrow_table):
         con.copy_rows(table, zip(*(c.to_pylist() for c in arrow_table.columns)))
 
-    def data_version(self, con) -> str:
-        row = con.execute("SELECT (SELECT max(id) FROM audit_log), (SELECT max(version) FROM migrations)").fetchone()
+    def data_version(self) -> str:
+        """The newest audit entry (every write is audited) and the schema version: one index lookup."""
+        with self.cursor() as con:
+            row = con.execute("SELECT (SELECT max(id) FROM audit_log), (SELECT max(version) FROM migrations)"
+                              ).fetchone()
         return f"{row[0]}:{row[1]}"
-
-    def errors(self):
-        return psycopg.Error

@@ -10,11 +10,12 @@ from rbdash.accounts import User
 from rbdash.errors import RbdashError, ValidationError
 from rbdash.model import Plan
 from rbdash.schedule import months_to_mask
+from rbdash.store.base import StoreCore
 from rbdash.store.common import as_user, now, one, run
 from rbdash.text import fold
 
 
-class PlansMixin:
+class PlansMixin(StoreCore):
     def plan_status(self, satker: str, year: int, sha256: str, con=None) -> tuple:
         """What importing this plan would do: ("new" | "version" | "duplicate", latest version or
         None).  The Impor preview asks here; the import decides with the same ``_decide``."""
@@ -66,24 +67,24 @@ class PlansMixin:
                                     "version": prev_version})
                     continue
                 if sid is None:
-                    sid = self._ids(con, "satker")
+                    sid = self.next_id(con, "satker")
                     level, province = regions.level_and_province(plan.satker)
                     satkers[plan.satker] = (sid, province)
                     rows.add("satker", id=sid, name=plan.satker, level=level, province=province)
-                version, pv_id, when = (prev_version or 0) + 1, self._ids(con, "plan_versions"), now()
+                version, pv_id, when = (prev_version or 0) + 1, self.next_id(con, "plan_versions"), now()
                 rows.add("plan_versions", id=pv_id, satker_id=sid, year=plan.year, version=version,
                          source_name=plan.source_name, sha256=plan.sha256, imported_at=when,
                          imported_by=user.username, as_of_month=plan.as_of_month,
                          has_realization=plan.has_realization, activity_count=len(plan.activities),
                          warnings_json=json.dumps([i.to_dict() for i in plan.warnings], ensure_ascii=False))
-                acts, prog = _activity_rows(plan, pv_id, self._ids(con, "activities", len(plan.activities)))
+                acts, prog = _activity_rows(plan, pv_id, self.next_id(con, "activities", len(plan.activities)))
                 carried = _carry_over(old.get(prev_id, {}), acts, prog)
                 rows.extend("activities", acts)
                 for k, (mask, ev, cap) in enumerate(zip(prog["realized_mask"], prog["evidence_url"], prog["capaian"])):
                     if mask or ev or cap is not None or plan.has_realization:
                         rows.add("progress", **{c: v[k] for c, v in prog.items()}, source="import", revision=1,
                                  updated_at=when, updated_by=user.username)
-                rows.add("audit_log", **self._audit_row(
+                rows.add("audit_log", **self.audit_row(
                     con, user, "import", plan.satker, plan.year, pv_id, None,
                     {"file": plan.source_name, "sha256": plan.sha256, "version": version,
                      "previous_version": prev_version, "activities": len(plan.activities),
@@ -92,7 +93,7 @@ class PlansMixin:
                                 "plan_version_id": pv_id, "activities": len(plan.activities),
                                 "carried_over": carried})
             for table, arrow_table in rows.tables():
-                self._insert(con, table, arrow_table)
+                self.insert_rows(con, table, arrow_table)
             return results
 
     def _realisation(self, con, pv_ids) -> dict:
@@ -126,9 +127,9 @@ class PlansMixin:
                                             ORDER BY version DESC LIMIT 1""", [sid, year])
             if latest == version:
                 raise ValidationError("already_current", version=version)
-            new_id, new_version, when = self._ids(con, "plan_versions"), latest + 1, now()
+            new_id, new_version, when = self.next_id(con, "plan_versions"), latest + 1, now()
             n = one(con, "SELECT count(*) FROM activities WHERE plan_version_id = ?", [old_id])[0]
-            first = self._ids(con, "activities", n)
+            first = self.next_id(con, "activities", n)
             run(con, """INSERT INTO plan_versions
                         SELECT ?, satker_id, year, ?, source_name, sha256, ?, ?, as_of_month, has_realization,
                                activity_count, warnings_json FROM plan_versions WHERE id = ?""",
@@ -150,7 +151,7 @@ class PlansMixin:
                         JOIN progress p ON p.activity_id = o.id
                         WHERE n.plan_version_id = ? GROUP BY n.id""",
                 [when, user.username, old_id, latest_id, new_id])
-            self._audit(con, user, "restore_version", satker, year, new_id, None,
+            self.audit(con, user, "restore_version", satker, year, new_id, None,
                         {"restored_version": version, "previous_version": latest, "version": new_version,
                          "activities": n})
             return new_version

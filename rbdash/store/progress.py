@@ -8,10 +8,11 @@ from rbdash import validate
 from rbdash.accounts import User
 from rbdash.errors import ConflictError, ValidationError
 from rbdash.schedule import MONTHS, mask_to_months, months_to_mask
+from rbdash.store.base import StoreCore
 from rbdash.store.common import as_user, now, one, run
 
 
-class ProgressMixin:
+class ProgressMixin(StoreCore):
     def save_progress(self, activity_id: int, realized_months, evidence_url: str | None, note: str | None,
                       expected_revision: int, actor: User | str) -> int:
         """Save one activity's realisation; refuse if someone saved it since ``expected_revision``
@@ -71,7 +72,7 @@ class ProgressMixin:
                  expected_revision])
         before = {"realized_months": mask_to_months(cur[3]) if cur else [],
                   "evidence_url": cur[4] if cur else None, "note": cur[5] if cur else None}
-        self._audit(con, user, action, satker, year, pv_id, activity_id, {**extra, "before": before, "after": values})
+        self.audit(con, user, action, satker, year, pv_id, activity_id, {**extra, "before": before, "after": values})
         return current_rev + 1
 
 

@@ -9,6 +9,7 @@ import re
 from rbdash import accounts, regions
 from rbdash.accounts import ROLES, User
 from rbdash.errors import PermissionDenied, ValidationError
+from rbdash.store.base import StoreCore
 from rbdash.store.common import as_user, now, one, run
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,39}")
@@ -16,7 +17,7 @@ _COUNT_FIRST = "INSERT INTO login_failures (failures, last_failed_at, locked_unt
 _COUNT_AGAIN = "UPDATE login_failures SET failures = ?, last_failed_at = ?, locked_until = ? WHERE subject = ?"
 
 
-class UsersMixin:
+class UsersMixin(StoreCore):
     def accounts_enabled(self) -> bool:
         """True once any account exists: from then on visitors who have not logged in are viewers.
         Accounts are never deleted and the last active admin cannot be disabled, so open mode never
@@ -39,9 +40,9 @@ class UsersMixin:
                 raise ValidationError("user_exists", username=username)
             when = now()
             run(con, "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, TRUE, ?, ?)",
-                [self._ids(con, "users"), username, accounts.hash_password(password), role, province, satker,
+                [self.next_id(con, "users"), username, accounts.hash_password(password), role, province, satker,
                  when, when])
-            self._audit(con, user, "account", satker, None, None, None,
+            self.audit(con, user, "account", satker, None, None, None,
                         {"user": username, "change": "add", "role": role, "province": province})
         return User(username, role, province, satker)
 
@@ -78,7 +79,7 @@ class UsersMixin:
                 raise ValidationError("last_admin", username=username)
             if change in ("password", "enable"):
                 run(con, "DELETE FROM login_failures WHERE subject = ?", [_name_key(username)])
-            self._audit(con, user, "account", None, None, None, None, {"user": username, "change": change})
+            self.audit(con, user, "account", None, None, None, None, {"user": username, "change": change})
 
     def authenticate(self, username, password, client: str | None = None) -> User:
         """The active account for these credentials, else PermissionDenied: "login_failed" -- the
