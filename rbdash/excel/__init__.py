@@ -22,15 +22,9 @@ from rbdash import areas, validate
 from rbdash.errors import NoPlanFound
 from rbdash.excel.book import Book, Sheet, open_book  # noqa: F401 - the container readers' interface
 from rbdash.excel.cells import month_of, split_packed, strip_numbering  # noqa: F401 - public helpers
-from rbdash.excel.container import MAX_FILE_MB, MAX_UNPACKED_MB, _short, check_container  # noqa: F401
+from rbdash.excel.container import MAX_FILE_MB, MAX_UNPACKED_MB, check_container  # noqa: F401
 from rbdash.excel.office import find_as_of, find_satker, find_year, sheet_satker, signature_satker
-from rbdash.excel.sheet import (
-    RECAP_SHEET,
-    _infer_areas,
-    _sheet_area,
-    _SheetParser,
-    _title_texts,
-)
+from rbdash.excel.sheet import RECAP_SHEET, SheetParser, area_of_sheet, infer_areas, title_texts
 from rbdash.excel.table import find_table
 from rbdash.model import Activity, PlanWarning, Plan, make_warning  # noqa: F401 - re-exported
 from rbdash.text import fold
@@ -130,16 +124,16 @@ def parse_book(book: Book, name: str, sha256: str, *, allow_non_rb: bool = False
         visible += 1
         rows = sh.rows
         table = find_table(rows, merges=sh.merges)
-        title_texts = _title_texts(rows, table.header_row if table else min(len(rows), 8))
+        sheet_titles = title_texts(rows, table.header_row if table else min(len(rows), 8))
         if table is None:
             if rows and not RECAP_SHEET.search(sh.name):
                 early.append(make_warning("not_a_plan_sheet", sh.name))
             continue
-        titles.extend(title_texts)
+        titles.extend(sheet_titles)
         if RECAP_SHEET.search(sh.name) and not _plan_like(rows, table):
             early.append(make_warning("recap_sheet", sh.name))
             continue
-        sheets.append(_PlanSheet(sh, table, title_texts))
+        sheets.append(_PlanSheet(sh, table, sheet_titles))
     if not visible:
         raise NoPlanFound("no_sheets")
     stem = Path(name).stem.replace("_", " ")
@@ -150,13 +144,13 @@ def parse_book(book: Book, name: str, sha256: str, *, allow_non_rb: bool = False
         default_year = find_year([stem])
     for s, year in zip(sheets, _inherit(own_years, default_year)):
         s.year = year
-        parser = _SheetParser(s.sheet, s.table, book.styles, s.warnings, _sheet_area(s.sheet.name, s.titles), year)
+        parser = SheetParser(s.sheet, s.table, book.styles, s.warnings, area_of_sheet(s.sheet.name, s.titles), year)
         s.activities, s.footer, s.has_real = parser.parse(), parser.footer, parser.has_real
         if not s.activities:
             empty_table = empty_table or s.sheet.where(s.table.header_row)
             early.extend(s.warnings)  # a sheet without activities is no plan's: its warnings are the file's
             continue
-        _infer_areas(s.sheet.name, s.activities, s.warnings)
+        infer_areas(s.sheet.name, s.activities, s.warnings)
     sheets = [s for s in sheets if s.activities and not _repeats_others(s, sheets, early)]
     if not sheets:
         if empty_table:

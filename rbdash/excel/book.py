@@ -14,7 +14,7 @@ from typing import Protocol
 
 from rbdash.errors import UnreadableFile
 from rbdash.excel import extent
-from rbdash.excel.container import _short, check_container
+from rbdash.excel.container import detail_of, check_container
 
 
 class Styles(Protocol):
@@ -107,12 +107,12 @@ def open_book(data: bytes, name: str) -> Book:
 def open_spreadsheet(data, parts):
     """An .xlsx/.xlsm (``parts`` = its worksheet XML by path): cells far from the plan trimmed
     away (``extent``), values from python-calamine, fills and fonts from the package XML."""
-    from rbdash.excel.styles import _Styles
+    from rbdash.excel.styles import PackageStyles
 
     readable, strays = extent.trim(data, parts)
     warnings = [o.warning(sheet) for sheet, o in strays.items()]
     sheets, names = read_calamine(readable, "unreadable")
-    return Book(sheets, _Styles(data), warnings, names=names)
+    return Book(sheets, PackageStyles(data), warnings, names=names)
 
 
 def read_calamine(data, damaged):
@@ -150,8 +150,8 @@ def calamine_errors(code):
     except pc.PasswordError:
         raise UnreadableFile("encrypted") from None
     except Exception as exc:
-        raise UnreadableFile(code, detail=_short(exc)) from None
+        raise UnreadableFile(code, detail=detail_of(exc)) from None
     except BaseException as exc:
         if type(exc).__name__ != "PanicException":
             raise  # KeyboardInterrupt, SystemExit
-        raise UnreadableFile(code, detail=_short(exc)) from None
+        raise UnreadableFile(code, detail=detail_of(exc)) from None

@@ -27,7 +27,7 @@ _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zA-Z][.)]|\(?[a-z
 _PACKED = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[).]\s+")
 
 
-def _text(v):
+def cell_text(v):
     """Cell value as clean display text, or None."""
     if v is None or v == "":
         return None
@@ -40,7 +40,7 @@ def _text(v):
     return s or None
 
 
-def _is_mark(v):
+def is_mark(v):
     if v is None or v == "" or isinstance(v, bool) and not v:
         return False
     if isinstance(v, bool):
@@ -124,7 +124,7 @@ def split_packed(s):
     return parts
 
 
-def _kind_word(v):
+def kind_word(v):
     s = fold(v, "%/").replace(".", "") if v not in (None, "") else ""
     if s in PLAN_WORDS:
         return "plan"
@@ -133,7 +133,7 @@ def _kind_word(v):
     return None
 
 
-def _number(v):
+def cell_number(v):
     """A finite number (capaian %), or None: 'inf' and 'nan' are text, not figures."""
     if v in (None, "") or isinstance(v, bool):
         return None

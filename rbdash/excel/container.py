@@ -14,7 +14,7 @@ MAX_FILE_MB = 25
 MAX_UNPACKED_MB = 400
 
 # What a damaged package raises from zipfile, zlib or the XML parser.
-_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, ET_ParseError)
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, ET_ParseError)
 
 
 @dataclass
@@ -71,8 +71,8 @@ def check_container(data) -> Container:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except _DAMAGED as exc:
-        raise UnreadableFile("truncated", detail=_short(exc)) from None
+    except DAMAGED as exc:
+        raise UnreadableFile("truncated", detail=detail_of(exc)) from None
     unpacked = sum(i.file_size for i in infos)
     if unpacked > MAX_UNPACKED_MB * 1024 * 1024:
         raise UnreadableFile("zip_bomb", size_mb=unpacked / 1048576, limit_mb=MAX_UNPACKED_MB)
@@ -109,7 +109,7 @@ def _ole(data):
     except UnreadableFile:
         raise
     except Exception as exc:  # olefile raises OSError, ValueError, struct.error... for a damaged file
-        raise UnreadableFile("xls_damaged", detail=_short(exc)) from None
+        raise UnreadableFile("xls_damaged", detail=detail_of(exc)) from None
     return Container("xls", stream=stream)
 
 
@@ -123,7 +123,7 @@ def _zip_kind(zf, pkg):
     if "content.xml" in pkg.members and "mimetype" in pkg.members:
         try:
             mime = zf.read(pkg.name("mimetype"))[:100].strip()
-        except _DAMAGED:
+        except DAMAGED:
             return None, None
         if mime == ODS_MIME:
             return "ods", "content.xml"
@@ -157,8 +157,8 @@ def _verified(zf, info, keep):
                     tail = chunk[-24:]
                 if keep:
                     chunks.append(chunk)
-    except (*_DAMAGED, RuntimeError) as exc:  # RuntimeError: an encrypted member
-        raise UnreadableFile("truncated", detail=_short(exc)) from None
+    except (*DAMAGED, RuntimeError) as exc:  # RuntimeError: an encrypted member
+        raise UnreadableFile("truncated", detail=detail_of(exc)) from None
     return b"".join(chunks) if keep else None
 
 
@@ -189,11 +189,6 @@ def _text_kind(data):
     return None
 
 
-def _short(exc):
+def detail_of(exc):
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:120]
-
-
-# Public names for the container readers of other modules (excel/ods.py, ...).
-DAMAGED = _DAMAGED
-detail_of = _short

@@ -139,14 +139,14 @@ def sheet_names(zf):
     """{worksheet part path: sheet name} from the workbook and its relationships."""
     from defusedxml import ElementTree as ET
 
-    from rbdash.excel.container import _DAMAGED
+    from rbdash.excel.container import DAMAGED
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
           "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
     rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     try:
         wb = ET.fromstring(zf.read("xl/workbook.xml"))
         rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, *_DAMAGED):  # the reader refuses a broken workbook part with its own message
+    except (KeyError, *DAMAGED):  # the reader refuses a broken workbook part with its own message
         return {}
     targets = {r.get("Id"): (r.get("Target") or "").lstrip("/") for r in rels.findall("rel:Relationship", ns)}
     out = {}

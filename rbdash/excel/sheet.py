@@ -6,19 +6,19 @@ from typing import NamedTuple
 from rbdash import areas
 from rbdash.excel import when
 from rbdash.excel.cells import (
-    _is_mark,
-    _kind_word,
-    _number,
-    _text,
+    cell_number,
+    cell_text,
+    is_mark,
     is_symbol_tick,
+    kind_word,
     month_of,
     split_packed,
     strip_numbering,
     symbol_char,
 )
 from rbdash.excel.grid import is_grid_header
-from rbdash.excel.styles import _is_white
-from rbdash.excel.table import TEXT_ROLES, _numbering_row, settle_program
+from rbdash.excel.styles import is_white
+from rbdash.excel.table import TEXT_ROLES, numbering_row, settle_program
 from rbdash.model import Activity, make_warning
 from rbdash.text import fold
 
@@ -68,7 +68,7 @@ def _mode(values):
     return max(set(values), key=lambda v: (values.count(v), v)) if values else None
 
 
-class _SheetParser:
+class SheetParser:
     """One sheet's table walked row by row; ``year`` is the plan's (dates and text are read in it),
     the sheet's merged ranges mark every month a bar merged over months covers."""
 
@@ -102,14 +102,14 @@ class _SheetParser:
         if len(cols) != 1:
             return {}
         col = cols[0]
-        found = [(r, self.rows[r][col]) for r in body if col < len(self.rows[r]) and _text(self.rows[r][col])
+        found = [(r, self.rows[r][col]) for r in body if col < len(self.rows[r]) and cell_text(self.rows[r][col])
                  and not (self._is_header_like(self.rows[r]) or self._is_legend(self.rows[r]))]
         if not found or all(marks[r][0] or marks[r][1] or r in unread for r, _ in found):
             return {}
         cell_indents = self.styles.indents_for(self.name, found[0][0], found[-1][0], {col})
         lines = {}
         for r, raw in found:
-            text, no = _text(raw), _text(self.cell(self.rows[r], "no"))
+            text, no = cell_text(raw), cell_text(self.cell(self.rows[r], "no"))
             numbered = text if outline_number(text) else no.rstrip(".)") + ". x" if no else ""
             lead = len(raw) - len(raw.lstrip()) if isinstance(raw, str) else 0
             lines[r] = _Line(outline_number(numbered), (cell_indents.get(r, {}).get(col) or 0) * INDENT_SPACES + lead,
@@ -120,7 +120,7 @@ class _SheetParser:
         leaf_key, leaf_indent = _mode([x.key for x in leaves]), _mode([x.indent for x in leaves])
         heads, order = {}, list(lines)
         for k, (r, x) in enumerate(lines.items()):
-            if x.scheduled or _text(self.cell(self.rows[r], "indikator")):
+            if x.scheduled or cell_text(self.cell(self.rows[r], "indikator")):
                 continue
             if x.key is not None and leaf_key is not None:
                 higher = x.key < leaf_key
@@ -156,7 +156,7 @@ class _SheetParser:
             for c, v in enumerate(row):
                 if c in self.t.grid or not isinstance(v, str):
                     continue
-                k = _kind_word(v)
+                k = kind_word(v)
                 if k and len(v.strip()) > 1:
                     counts.setdefault(c, set()).add(k)
         for c, kinds in counts.items():
@@ -186,7 +186,7 @@ class _SheetParser:
         planned, realized = set(), set()
         n = len(row)
         for c, (months, kind) in self.t.grid.items():
-            if c < n and row[c] is not None and (_is_mark(row[c]) or (r, c) in ticks):
+            if c < n and row[c] is not None and (is_mark(row[c]) or (r, c) in ticks):
                 (planned if kind == "plan" else realized).update(self._spread(r, c, months))
         return planned, realized
 
@@ -243,14 +243,14 @@ class _SheetParser:
             planned, realized = set(), set()
             for c, (months, kind) in self.t.grid.items():
                 rgb = row_fills.get(c)
-                if rgb and not _is_white(rgb) and rgb not in base_set:
+                if rgb and not is_white(rgb) and rgb not in base_set:
                     (planned if kind == "plan" else realized).update(self._spread(r, c, months))
             out[r] = (planned, realized)
         return out
 
     def _is_notes(self, row):
         """A 'Catatan:' line under the table: what follows are notes, not activities."""
-        if any(_text(self.cell(row, role)) for role in ("sub_kegiatan", "indikator")):
+        if any(cell_text(self.cell(row, role)) for role in ("sub_kegiatan", "indikator")):
             return False
         return any(isinstance(v, str) and NOTES.match(v) for v in row)
 
@@ -258,10 +258,10 @@ class _SheetParser:
         """A JUMLAH/TOTAL row: its per-month numbers are counts, not ticks."""
         texts = [v for c, v in enumerate(row) if isinstance(v, str) and v.strip() and c not in self.t.grid]
         return bool(texts) and TOTAL.match(texts[0]) is not None and not any(
-            _text(self.cell(row, role)) for role in ("sub_kegiatan", "indikator"))
+            cell_text(self.cell(row, role)) for role in ("sub_kegiatan", "indikator"))
 
     def _is_signature(self, row):
-        if any(_text(self.cell(row, role)) for role in ("kegiatan", "sub_kegiatan", "indikator")):
+        if any(cell_text(self.cell(row, role)) for role in ("kegiatan", "sub_kegiatan", "indikator")):
             return False
         return any(isinstance(v, str) and SIGNATURE.match(v) for v in row)
 
@@ -273,10 +273,10 @@ class _SheetParser:
             return True
         if any(isinstance(self.cell(row, role), str) for role in TEXT_ROLES):
             return False  # a data row: no need for the costlier month/numbering checks
-        return _numbering_row(row) or is_grid_header(row)
+        return numbering_row(row) or is_grid_header(row)
 
     def _is_legend(self, row):
-        if _text(self.cell(row, "indikator")):
+        if cell_text(self.cell(row, "indikator")):
             return False
         ket = self.t.roles.get("ket")
         return any(isinstance(v, str) and LEGEND.search(v) for c, v in enumerate(row) if c != ket
@@ -284,13 +284,13 @@ class _SheetParser:
 
     def _section_area(self, row, ctx_area):
         """Area number when the row is a free-standing area section heading."""
-        texts = [(c, _text(v)) for c, v in enumerate(row) if _text(v) and c not in self.t.grid]
+        texts = [(c, cell_text(v)) for c, v in enumerate(row) if cell_text(v) and c not in self.t.grid]
         no_col = self.t.roles.get("no")
         body = [s for c, s in texts if c != no_col]
         if len(body) != 1:
             return None
         label = body[0]
-        no = _text(row[no_col]) if no_col is not None and no_col < len(row) else None
+        no = cell_text(row[no_col]) if no_col is not None and no_col < len(row) else None
         if no and re.fullmatch(r"[IVX]{1,4}\.?", no.strip()):
             label = f"{no.strip().rstrip('.')}. {label}"
         a = areas.match_area(label, strict=True)
@@ -315,12 +315,12 @@ class _SheetParser:
             planned, realized = marks.get(r, (set(), set()))
             if self._is_header_like(row) or self._is_legend(row):
                 continue
-            kind = _kind_word(row[self.kind_col]) if self.kind_col is not None and self.kind_col < len(row) else None
+            kind = kind_word(row[self.kind_col]) if self.kind_col is not None and self.kind_col < len(row) else None
             if kind == "real":
                 if current is not None:
                     current.realized_months = sorted(set(current.realized_months) | planned | realized)
                 continue
-            txt = {role: _text(self.cell(row, role)) for role in TEXT_ROLES}
+            txt = {role: cell_text(self.cell(row, role)) for role in TEXT_ROLES}
             level, label = self.outline.get(r, (None, None))
             if level == "area":
                 ctx.update(area=label, area_src="section", kegiatan=None, sub=None)
@@ -359,8 +359,8 @@ class _SheetParser:
                 sheet=sheet, row=row_no, area_no=ctx["area"], kegiatan=ctx["kegiatan"],
                 sub_kegiatan=ctx["sub"], indikator=split_packed(txt["indikator"]),
                 planned_months=sorted(planned), realized_months=sorted(realized),
-                keterangan=_text(self.cell(row, "ket")), pic=_text(self.cell(row, "pic")),
-                evidence=_text(self.cell(row, "evidence")), capaian=_number(self.cell(row, "capaian")),
+                keterangan=cell_text(self.cell(row, "ket")), pic=cell_text(self.cell(row, "pic")),
+                evidence=cell_text(self.cell(row, "evidence")), capaian=cell_number(self.cell(row, "capaian")),
                 area_source=ctx["area_src"] if ctx["area"] else None)
             acts.append(current)
         return acts
@@ -391,7 +391,7 @@ class _SheetParser:
             if ind:
                 self.warnings.append(make_warning("no_schedule", *self.where(r)))
             return None
-        ket = _text(self.cell(row, "ket"))
+        ket = cell_text(self.cell(row, "ket"))
         if ket and current is not None:
             current.keterangan = f"{current.keterangan}\n{ket}" if current.keterangan else ket
             return current
@@ -405,14 +405,14 @@ class _SheetParser:
         if ds or de:
             months = when.date_months(ds or de, de or ds, self.year or (ds or de).year)
             if not months:
-                self._warn("dates_outside_year", r, "start", value=f"{_text(sv)} - {_text(ev)}")
+                self._warn("dates_outside_year", r, "start", value=f"{cell_text(sv)} - {cell_text(ev)}")
                 return None
             return months
         s, e = month_of(sv), month_of(ev)
         bad = False
         for v, m, role in ((sv, s, "start"), (ev, e, "end")):
             if v not in (None, "") and m is None:
-                self._warn("bad_month", r, role, value=_text(v))
+                self._warn("bad_month", r, role, value=cell_text(v))
                 bad = True
         if s is None and e is None:
             return None if bad else set()
@@ -425,7 +425,7 @@ class _SheetParser:
 
     def _text_months(self, row, r):
         """The WAKTU PELAKSANAAN text read as months; None (and a located warning) when unreadable."""
-        text = _text(self.cell(row, "when"))
+        text = cell_text(self.cell(row, "when"))
         if text is None:
             return set()
         months = when.text_months(text, self.year)
@@ -438,14 +438,14 @@ class _SheetParser:
         self.warnings.append(make_warning(code, *self.where(r), None if col is None else col + 1, **params))
 
 
-def _title_texts(rows, upto):
+def title_texts(rows, upto):
     out = []
     for row in rows[:upto]:
         out.extend(v.strip() for v in row if isinstance(v, str) and v.strip())
     return out
 
 
-def _sheet_area(sheet, titles):
+def area_of_sheet(sheet, titles):
     for t in titles:
         if re.match(r"\s*area\b", t, re.I):
             a = areas.match_area(re.sub(r"^\s*area(\s+perubahan)?\s*[:\-]?\s*", "", t, flags=re.I), strict=True)
@@ -454,7 +454,7 @@ def _sheet_area(sheet, titles):
     return areas.match_area(sheet, strict=True)
 
 
-def _infer_areas(sheet, acts, warnings):
+def infer_areas(sheet, acts, warnings):
     missing = [a for a in acts if a.area_no is None]
     for a in missing:
         a.area_no, _, _ = areas.classify(a.kegiatan, a.sub_kegiatan, a.indikator_text())

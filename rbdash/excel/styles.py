@@ -7,7 +7,7 @@ import re
 import zipfile
 
 from rbdash.errors import UnreadableFile
-from rbdash.excel.container import _DAMAGED, _short
+from rbdash.excel.container import DAMAGED, detail_of
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -45,7 +45,7 @@ def _tint(rgb, tint):
     return "".join(f"{round(x * 255):02X}" for x in (r, g, b))
 
 
-def _is_white(rgb):
+def is_white(rgb):
     return rgb is None or all(int(rgb[i:i + 2], 16) >= 0xF8 for i in (0, 2, 4))
 
 
@@ -63,7 +63,7 @@ def _col_index(letters):
     return n - 1
 
 
-class _Styles:
+class PackageStyles:
     """Cell fill colours read straight from the package XML, only for sheets that draw their
     schedule in colour.  (openpyxl would take ~150 ms per workbook plus ~0.5 s to import; this
     reads styles.xml, the theme and one sheet in a few ms.)  Theme colours + tint and indexed
@@ -156,8 +156,8 @@ class _Styles:
             if self.zf is None:
                 self._load()
             return self._cells(sheet, first_row, last_row, cols, pick)
-        except _DAMAGED as exc:  # calamine read the values, but the styles or the sheet XML are broken
-            raise UnreadableFile("truncated", detail=_short(exc)) from None
+        except DAMAGED as exc:  # calamine read the values, but the styles or the sheet XML are broken
+            raise UnreadableFile("truncated", detail=detail_of(exc)) from None
 
     def _cells(self, sheet, first_row, last_row, cols, pick):
         path = self.sheet_paths.get(sheet)

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rbdash.excel import grid as grids
-from rbdash.excel.cells import _kind_word
+from rbdash.excel.cells import kind_word
 from rbdash.text import fold
 
 # The header words of every layout, in one table: (role, words).  Earlier rules are stronger: when two
@@ -73,7 +73,7 @@ def settle_program(table: "Table", areas_elsewhere: bool) -> "Table":
     return replace(table, roles=roles)
 
 
-def _numbering_row(row):
+def numbering_row(row):
     vals = [v for v in row if v not in (None, "")]
     if len(vals) < 4:
         return False
@@ -125,7 +125,7 @@ def find_table(rows: list[list], start: int = 0, limit: int = 80, merges=()) -> 
         grid = {}
         if months:
             tr = rows[mrow + 1] if mrow + 1 < n else []
-            kinds = {c: _kind_word(v) for c, v in enumerate(tr) if _kind_word(v)}
+            kinds = {c: kind_word(v) for c, v in enumerate(tr) if kind_word(v)}
             weeks = grids.week_row(tr, months) if len(months) >= 12 else None
             month_cols = sorted(months)
             if kinds and set(kinds.values()) == {"plan", "real"}:
@@ -149,7 +149,7 @@ def find_table(rows: list[list], start: int = 0, limit: int = 80, merges=()) -> 
         if grid or {"start", "end"} <= full.keys():
             full.pop("when", None)  # "JADWAL PELAKSANAAN" over a grid is the grid's title
         data_start = last + 1
-        while data_start < n and _numbering_row(rows[data_start]):
+        while data_start < n and numbering_row(rows[data_start]):
             data_start += 1
         signature = {fold(rows[k][c], "%/") for k in range(r, last + 1) for c in full.values()
                      if c < len(rows[k]) and isinstance(rows[k][c], str) and rows[k][c].strip()}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rbdash.errors import UnreadableFile
 from rbdash.excel import extent
-from rbdash.excel.container import _short
+from rbdash.excel.container import detail_of
 
 # calamine is given a workbook only when no sheet's grid (A1 to its farthest cell, or what its
 # DIMENSIONS record claims) exceeds this many cells: at ~140 bytes a cell (calamine's grid plus the
@@ -158,7 +158,7 @@ def _xlrd_book(stream):
         return xlrd.open_workbook(file_contents=stream, formatting_info=True, on_demand=True, ragged_rows=True,
                                   logfile=_QUIET)
     except Exception as exc:  # xlrd raises its own errors (and assertions) for every damage kind
-        raise UnreadableFile("xls_damaged", detail=_short(exc)) from None
+        raise UnreadableFile("xls_damaged", detail=detail_of(exc)) from None
 
 
 def _xlrd_sheet(book, index, bounds, scanned):
@@ -183,7 +183,7 @@ def _xlrd_sheet(book, index, bounds, scanned):
                   if r1 < max_row and c1 < max_col]
         book.unload_sheet(index)
     except Exception as exc:
-        raise UnreadableFile("xls_damaged", detail=_short(exc)) from None
+        raise UnreadableFile("xls_damaged", detail=detail_of(exc)) from None
     return Sheet(sh.name, rows, merges)
 
 
@@ -217,7 +217,7 @@ _QUIET = _Quiet()
 
 
 class XlsStyles:
-    """The .xls counterpart of ``styles._Styles``: same two questions, answered by xlrd from the
+    """The .xls counterpart of ``styles.PackageStyles``: same two questions, answered by xlrd from the
     workbook stream (opened only when a sheet needs colours or fonts, unless the values were read
     with xlrd already)."""
 
@@ -231,7 +231,7 @@ class XlsStyles:
         try:
             return self.book.sheet_by_name(name)
         except Exception as exc:  # xlrd raises its own errors for every damage kind
-            raise UnreadableFile("xls_damaged", detail=_short(exc)) from None
+            raise UnreadableFile("xls_damaged", detail=detail_of(exc)) from None
 
     def _read(self, sheet, first_row, last_row, cols, pick):
         sh = self._sheet(sheet)
