@@ -44,13 +44,13 @@ from rbdash.demo.content import (
     TEXT_HEADERS,
     VARIATION_KEYS,
     WEEK_LABELS,
-    _area_label,
-    _office_names,
-    _plan,
+    all_office_names,
+    draw_plan,
+    styled_area,
     styled_satker,
 )
 from rbdash.demo.layouts import LAYOUTS, Layout
-from rbdash.demo.writer import Ctx, MARK_FILLS, _area_sheet_name, _fill_sheet, _recap, _sheet_name
+from rbdash.demo.writer import MARK_FILLS, Ctx, area_sheet_name, fill_sheet, plan_sheet_name, write_recap
 from rbdash.demo.xls import save
 
 # the public face of rbdash.demo (tests, benchmarks, samples), re-exported from its modules
@@ -181,27 +181,28 @@ def generate(path, family: str, satker: str, year: int, seed: int, *, variation:
                      f"2. Beri tanda {var['mark']} pada bulan pelaksanaan."):
             ws.append([line])
         for n in sorted({a.area_no for a in acts}):
-            ws = wb.create_sheet(_area_sheet_name(n, var["area_names"]))
-            _fill_sheet(ws, ctx, [a for a in acts if a.area_no == n], _area_label(n, var["area_names"]))
+            ws = wb.create_sheet(area_sheet_name(n, var["area_names"]))
+            fill_sheet(ws, ctx, [a for a in acts if a.area_no == n], styled_area(n, var["area_names"]))
     else:
-        ws = wb.create_sheet(_sheet_name(lay, ctx, 0 if rng.random() < 0.6 else rng.randrange(len(lay.sheet_names))))
-        _fill_sheet(ws, ctx, acts)
+        pick = 0 if rng.random() < 0.6 else rng.randrange(len(lay.sheet_names))
+        ws = wb.create_sheet(plan_sheet_name(lay, ctx, pick))
+        fill_sheet(ws, ctx, acts)
     records = ctx.records
 
     if var["hidden_sheet"]:
-        others = [n for n in _office_names()[:100] if n != satker]
+        others = [n for n in all_office_names()[:100] if n != satker]
         other = others[rng.randrange(len(others))]
         octx = Ctx(rng, other, styled_satker(other, "kpu"), year - 1, var, lay, as_of, mark_fill,
                    styles=ctx.styles)
-        oacts = _plan(rng, other, year - 1, 0.6, per_indicator=lay.per_indicator, pack_sep=lay.pack_sep,
+        oacts = draw_plan(rng, other, year - 1, 0.6, per_indicator=lay.per_indicator, pack_sep=lay.pack_sep,
                       contiguous=lay.schedule == "startend", as_of=as_of, shape=lay.shape)
         if family == "multisheet":
             oacts = [a for a in oacts if a.area_no == oacts[0].area_no]
         hidden = wb.create_sheet(rng.choice(("Template", "Contoh", "Lama", "Sheet2")))
-        _fill_sheet(hidden, octx, oacts, _area_label(oacts[0].area_no, var["area_names"]))
+        fill_sheet(hidden, octx, oacts, styled_area(oacts[0].area_no, var["area_names"]))
         hidden.sheet_state = "hidden"
     if var["recap_sheet"]:
-        _recap(wb, acts, var["area_names"], 1 if family == "multisheet" else rng.choice((0, len(wb.sheetnames))))
+        write_recap(wb, acts, var["area_names"], 1 if family == "multisheet" else rng.choice((0, len(wb.sheetnames))))
 
     save(wb, path)
     order = {name: i for i, name in enumerate(wb.sheetnames)}
@@ -222,7 +223,7 @@ def _office_plan(family: str, satker: str, year: int, seed: int, var: dict):
     ctx = Ctx(rng, satker, styled_satker(satker, var["satker_style"]), year, var, lay, as_of, mark_fill)
     # An office named only in a signature or Unit Kerja line is not in the activity texts either.
     named = satker if var["satker_place"] == "title" else "Satker"
-    acts = _plan(rng, named, year, float(var["coverage"]), per_indicator=lay.per_indicator,
+    acts = draw_plan(rng, named, year, float(var["coverage"]), per_indicator=lay.per_indicator,
                  pack_sep=lay.pack_sep, contiguous=lay.schedule == "startend", as_of=as_of, shape=lay.shape)
     return rng, ctx, acts, as_of, mark_fill
 
@@ -236,8 +237,8 @@ def add_plan_sheet(wb, family: str, satker: str, year: int, seed: int, *, variat
         raise ValueError("a multisheet plan takes a workbook of its own")
     var = resolve_variation(family, seed, variation)
     _, ctx, acts, _, _ = _office_plan(family, satker, year, seed, var)
-    ws = wb.create_sheet(sheet_name or _sheet_name(LAYOUTS[family], ctx, 0))
-    _fill_sheet(ws, ctx, acts)
+    ws = wb.create_sheet(sheet_name or plan_sheet_name(LAYOUTS[family], ctx, 0))
+    fill_sheet(ws, ctx, acts)
     return ctx.records
 
 

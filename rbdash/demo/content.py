@@ -106,12 +106,12 @@ DETAIL_LINES = (
 )
 CHAIRS = ("RAHMAT HIDAYAT", "SITI NURHALIZA", "AHMAD FAUZI", "DEWI LESTARI", "MUHAMMAD RIDWAN", "NAMA KETUA")
 
-_SEAT = {"Banjar": "Martapura", "Kalimantan Selatan": "Banjarbaru", "Tanah Laut": "Pelaihari", "Tapin": "Rantau"}
+SEATS = {"Banjar": "Martapura", "Kalimantan Selatan": "Banjarbaru", "Tanah Laut": "Pelaihari", "Tapin": "Rantau"}
 MIN_OFFICES = 600
 
 
 @lru_cache(maxsize=1)
-def _office_names() -> tuple[str, ...]:
+def all_office_names() -> tuple[str, ...]:
     names: list[str] = []
     for prov, units in regions().items():
         names.append(f"KPU Provinsi {prov}")
@@ -127,17 +127,17 @@ def _office_names() -> tuple[str, ...]:
 
 def office_names() -> list[str]:
     """Real KPU satker names (38 provinces, their kabupaten/kota), padded with synthetic ones."""
-    return list(_office_names())
+    return list(all_office_names())
 
 
-def _split_satker(satker: str) -> tuple[str, str]:
+def split_satker(satker: str) -> tuple[str, str]:
     m = re.match(r"KPU (Provinsi|Kabupaten|Kota) (.+)$", satker)
     return (m.group(1), m.group(2)) if m else ("", satker.removeprefix("KPU ").strip())
 
 
 def styled_satker(satker: str, style: str) -> str:
     """The office as a title block writes it ('KPU KOTA X', 'KOMISI PEMILIHAN UMUM KOTA X', 'KPU Kab. X')."""
-    kind, place = _split_satker(satker)
+    kind, place = split_satker(satker)
     if style == "komisi":
         return f"KOMISI PEMILIHAN UMUM {kind} {place}".upper()
     if style == "abbrev":
@@ -166,7 +166,7 @@ class Act:
     rows: list[Row]
 
 
-def _letter(i: int) -> str:
+def letter_of(i: int) -> str:
     return "abcdefghijklmnopqrstuvwxyz"[(i - 1) % 26]
 
 
@@ -223,7 +223,7 @@ def _shaped(rng: random.Random, shape: str) -> list[int]:
     return _schedule(rng)
 
 
-def _runs(months: list[int]) -> list[tuple[int, int]]:
+def month_runs(months: list[int]) -> list[tuple[int, int]]:
     out: list[list[int]] = []
     for m in sorted(months):
         if out and out[-1][1] == m - 1:
@@ -238,7 +238,7 @@ def schedule_phrase(rng: random.Random, months: list[int], year: int) -> str:
     Semester I = Jan-Jun), in one of the forms offices write."""
     ms = sorted(months)
     names = rng.choice((LONG_MONTHS, LONG_MONTHS, SHORT_MONTHS))  # SHORT has 'Agt'
-    runs = _runs(ms)
+    runs = month_runs(ms)
     qs = [q for q in range(1, 5) if set(_quarter_months([q])) <= set(ms)]
     opts: list[str] = []
     if ms == list(range(1, 13)):
@@ -293,7 +293,7 @@ def _pack(items: list[str], sep: str) -> str:
     return sep.join(out)
 
 
-def _plan(rng: random.Random, satker: str, year: int, coverage: float, *, per_indicator: bool,
+def draw_plan(rng: random.Random, satker: str, year: int, coverage: float, *, per_indicator: bool,
           pack_sep: str, contiguous: bool = False, as_of: int | None, shape: str | None = None) -> list[Act]:
     """A random subset of the catalogue, office name filled in, with schedules (and realisation).
 
@@ -333,7 +333,7 @@ def _plan(rng: random.Random, satker: str, year: int, coverage: float, *, per_in
                     rows = []
                     for i, it in enumerate(items, 1):
                         sched = base if (i == 1 or rng.random() < 0.7) else draw()
-                        rows.append(Row(f"{_letter(i)}. {it}" if len(items) > 1 else it, it, sched))
+                        rows.append(Row(f"{letter_of(i)}. {it}" if len(items) > 1 else it, it, sched))
                 else:
                     packed = _pack(items, pack_sep)
                     rows = [Row(packed, packed.replace("\n", " "), base)]
@@ -344,7 +344,7 @@ def _plan(rng: random.Random, satker: str, year: int, coverage: float, *, per_in
     return acts
 
 
-def _area_label(area_no: int, naming: str) -> str:
+def styled_area(area_no: int, naming: str) -> str:
     if naming == "seed":
         return SEED_AREAS[area_no - 1]
     if naming == "deregulasi" and area_no == 2:
@@ -358,4 +358,4 @@ def plan_content(rng: random.Random, satker: str, year: int, *, shape: str | Non
                  coverage: float = 1.0) -> list[Act]:
     """A plan's catalogue content for writers other than the table writer (rbdash.demo.outline): one
     row per sub-kegiatan, its indicators packed on lines."""
-    return _plan(rng, satker, year, coverage, per_indicator=False, pack_sep="\n", as_of=None, shape=shape)
+    return draw_plan(rng, satker, year, coverage, per_indicator=False, pack_sep="\n", as_of=None, shape=shape)

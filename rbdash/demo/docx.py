@@ -6,7 +6,7 @@ MEMUTUSKAN, KESATU …, the signature; then LAMPIRAN and the plan table NO | ARE
 SUB KEGIATAN | INDIKATOR KEBERHASILAN | 12 months | KET: area and kegiatan cells merged vertically, the
 months title spanning its 12 columns, header rows repeated on every page, an optional column-number
 row, ticks, Wingdings ticks or shaded cells, several indicators as paragraphs of one cell.  The plan
-is demo's (``content._plan``); python-docx writes the document, and the few things it has no API
+is demo's (``content.draw_plan``); python-docx writes the document, and the few things it has no API
 for (merges, shading, symbols, repeated header rows) are set in its XML.
 
 ``generate_decree`` returns the truth in the fixtures' format (../shared/fixtures/plans3:
@@ -26,10 +26,10 @@ from rbdash.demo.content import (
     LONG_MONTHS,
     PICS,
     SHORT_MONTHS,
-    _area_label,
-    _letter,
-    _plan,
-    _split_satker,
+    draw_plan,
+    letter_of,
+    split_satker,
+    styled_area,
     styled_satker,
 )
 from rbdash.demo.xls import FIXED_TIME
@@ -111,7 +111,7 @@ def generate_decree(path, satker: str, year: int, seed: int, *, variation: dict 
 
     var = resolve_decree(seed, variation)
     rng = random.Random(f"docx:{satker}:{year}:{seed}")
-    acts = _plan(rng, satker, year, float(var["coverage"]), per_indicator=var["indicator_rows"], pack_sep="\n",
+    acts = draw_plan(rng, satker, year, float(var["coverage"]), per_indicator=var["indicator_rows"], pack_sep="\n",
                  as_of=None)
     office = styled_satker(satker, var["satker_style"])
     doc = Document()
@@ -119,8 +119,8 @@ def generate_decree(path, satker: str, year: int, seed: int, *, variation: dict 
     doc.styles["Normal"].font.size = Pt(10)
     if var["letterhead"]:
         header = doc.sections[0].header
-        header.paragraphs[0].text = f"KOMISI PEMILIHAN UMUM {' '.join(_split_satker(satker)).upper()}"
-        header.add_paragraph(f"Jalan Pemilu Nomor {rng.randint(1, 99)}, {_split_satker(satker)[1]}")
+        header.paragraphs[0].text = f"KOMISI PEMILIHAN UMUM {' '.join(split_satker(satker)).upper()}"
+        header.add_paragraph(f"Jalan Pemilu Nomor {rng.randint(1, 99)}, {split_satker(satker)[1]}")
     if var["document"] == "decree":
         _decree_text(doc, rng, var, satker, office, year)
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -171,7 +171,7 @@ def _lines(doc, lines, *, bold=False):
 def _decree_text(doc, rng, var, satker, office, year):
     """Heading, considerations (citing other years, KPU RI, last year's plan) and the decision."""
     split = var["split_office"]
-    place = _split_satker(satker)[1]
+    place = split_satker(satker)[1]
     kpu = "Komisi Pemilihan Umum" if var["satker_style"] == "komisi" else "KPU"
     _lines(doc, [*_office_lines(f"KEPUTUSAN {office}", split), f"NOMOR {_number(rng, year)}", "", "TENTANG", "",
                  "RENCANA AKSI REFORMASI BIROKRASI", *([] if split else [f"DI LINGKUNGAN {office}"]),
@@ -216,7 +216,7 @@ def _signature(doc, rng, var, office, satker):
 
 
 def _signature_lines(doc, rng, var, office, satker, *, as_table):
-    city = _split_satker(satker)[1]
+    city = split_satker(satker)[1]
     lines = [f"Ditetapkan di {city}", f"pada tanggal {rng.randint(2, 28)} Januari", "",
              *_office_lines(f"KETUA {office},", var["split_office"]), "", "ttd.", "", rng.choice(CHAIRS)]
     if not as_table:
@@ -252,10 +252,10 @@ def _plan_table(doc, rng, var, acts):
         new_keg = new_area or prev.keg_code != act.keg_code
         new_sub = prev is None or prev is not act
         _merged(cells[0], str(act.area_no), new_area)
-        _merged(cells[1], f"{act.area_no}. {_area_label(act.area_no, 'canonical')}", new_area)
+        _merged(cells[1], f"{act.area_no}. {styled_area(act.area_no, 'canonical')}", new_area)
         _merged(cells[2], f"{act.keg_code}. {act.kegiatan}", new_keg)
         # a merge cut by the split goes on as 'continue' cells with nothing above them, as Word leaves it
-        _merged(cells[3], f"{_letter(act.sub_no)}. {act.sub}", new_sub)
+        _merged(cells[3], f"{letter_of(act.sub_no)}. {act.sub}", new_sub)
         _paragraphs(cells[4], row.text.split("\n"))
         for m in row.planned:
             _mark(cells[4 + m], var, fill)

@@ -82,7 +82,7 @@ def _t_startend(c: "Ctx", _a) -> list[str]:
     return [f"JADWAL RENCANA AKSI REFORMASI BIROKRASI {c.styled} TAHUN {c.year}"]
 
 
-def _t_generic(c: "Ctx", _a) -> list[str]:
+def generic_title(c: "Ctx", _a) -> list[str]:
     """Issue 6 families: the office in the title, or (satker_place) only in a Unit Kerja line or the signature."""
     place = c.var["satker_place"]
     if place == "title":
@@ -110,11 +110,11 @@ _GRID = _COMMON | {"grid_mark"}
 
 def _new(family: str, sheets: tuple[str, ...], schedule_cols: tuple, schedule: str, *, varies=frozenset(),
          **kw) -> Layout:
-    """An issue 6 family: the common hierarchy columns, its schedule columns, KET; title via _t_generic."""
+    """An issue 6 family: the common hierarchy columns, its schedule columns, KET; title via generic_title."""
     kw.setdefault("grouped_header", True)
     kw.setdefault("merge_header", True)
     kw.setdefault("fmt_sub", "{letter}. {name}")
-    return Layout(family, sheets, _t_generic, _HIER + schedule_cols + (("ket", "KET"),), "first", schedule,
+    return Layout(family, sheets, generic_title, _HIER + schedule_cols + (("ket", "KET"),), "first", schedule,
                   varies=frozenset(varies), widths=_W_TEXT, **kw)
 
 

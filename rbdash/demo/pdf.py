@@ -23,7 +23,7 @@ import random
 import re
 from dataclasses import dataclass
 
-from rbdash.demo.content import CHAIRS, LONG_MONTHS, SHORT_MONTHS, _area_label, _plan, styled_satker
+from rbdash.demo.content import CHAIRS, LONG_MONTHS, SHORT_MONTHS, draw_plan, styled_area, styled_satker
 
 MARK_KINDS = ("tick", "symbol", "dingbat", "letter", "fill")
 PAGE_SIZES = {"a4": (595.28, 841.89), "f4": (609.45, 935.43)}  # portrait (width, height), points
@@ -341,7 +341,7 @@ def decree_pdf(satker: str, year: int, seed: int, *, variation: dict | None = No
     StandardEncryption (a password, or only restrictions)."""
     var = resolve_variation(seed, variation)
     rng = random.Random(f"pdf:{satker}:{year}:{seed}")
-    acts = _plan(rng, satker, year, float(var["coverage"]), per_indicator=bool(var["per_indicator"]),
+    acts = draw_plan(rng, satker, year, float(var["coverage"]), per_indicator=bool(var["per_indicator"]),
                  pack_sep="\n", as_of=None)
     doc = _Doc(var, rng, encrypt)
     heading, body, signature, annex, title = _decree_text(satker, year, rng, var["satker_style"])
@@ -380,7 +380,7 @@ def _table(doc, acts, y, var):
             texts = {"sub": f"{'abcdefghijklmnopqrstuvwxyz'[(act.sub_no - 1) % 26]}. {act.sub}" if j == 0 else None,
                      "indikator": row.text}
             if j == 0 and first_in_area:
-                texts.update(no=str(act.area_no), area=f"{act.area_no}. {_area_label(act.area_no, 'seed')}")
+                texts.update(no=str(act.area_no), area=f"{act.area_no}. {styled_area(act.area_no, 'seed')}")
             if j == 0 and first_in_keg:
                 texts["kegiatan"] = f"{act.keg_code}. {act.kegiatan}"
             runs = {"no": act.area_no, "area": act.area_no, "kegiatan": act.keg_code, "sub": (act.keg_code, act.sub_no)}

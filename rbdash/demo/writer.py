@@ -23,23 +23,23 @@ from rbdash.demo.content import (
     NOTES,
     PICS,
     ROMAN,
+    SEATS,
     SHORT_MONTHS,
     SIGNERS,
     SYMBOLS,
     TEXT_HEADERS,
     UNREADABLE,
-    _SEAT,
-    _area_label,
-    _letter,
-    _runs,
-    _split_satker,
+    letter_of,
+    month_runs,
     schedule_phrase,
+    split_satker,
+    styled_area,
     styled_satker,
 )
 from openpyxl import Workbook
 
 from rbdash.demo.content import Act, Row
-from rbdash.demo.layouts import Layout, _t_generic
+from rbdash.demo.layouts import Layout, generic_title
 
 
 # Style objects are created once: openpyxl de-duplicates them, creating them per cell is the slow part.
@@ -292,12 +292,12 @@ def _write_table(sh: _Sheet, c: Ctx, acts: list[Act], r: int, sheet_title: str) 
         if lay.repeat_header and on_page >= page_size:
             r = _header(sh, c, cols, r + 1)
             on_page = 0
-        area_label = lay.fmt_area.format(n=act.area_no, name=_area_label(act.area_no, var["area_names"]))
+        area_label = lay.fmt_area.format(n=act.area_no, name=styled_area(act.area_no, var["area_names"]))
         keg_label = lay.fmt_keg.format(code=act.keg_code, k=act.keg_no, name=act.kegiatan)
-        sub_label = lay.fmt_sub.format(letter=_letter(act.sub_no), s=act.sub_no, name=act.sub)
+        sub_label = lay.fmt_sub.format(letter=letter_of(act.sub_no), s=act.sub_no, name=act.sub)
         if hierarchy == "sections":
             if new_area:
-                label = _area_label(act.area_no, var["area_names"]).upper()
+                label = styled_area(act.area_no, var["area_names"]).upper()
                 sh.put(r, pos["no"], ROMAN[act.area_no - 1], font=BOLD, fill=GREY)
                 sh.put(r, pos["kegiatan"], label, font=BOLD, fill=GREY)
                 sh.merge(r, pos["kegiatan"], r, cols.last)
@@ -428,7 +428,7 @@ def _write_schedule(sh: _Sheet, c: Ctx, cols: _Cols, r: int, row: Row, mark, mar
         if var["symbol_decoy"] and free and c.rng.random() < 0.3:  # the same letter as text: no tick
             sh.put(r, cols.month(c.rng.choice(free)), char, font=CALIBRI)
     elif sched == "bars":
-        for a, b in _runs(row.planned):
+        for a, b in month_runs(row.planned):
             c1, c2 = cols.month(a), cols.month(b)
             sh.merge(r, c1, r, c2)
             for col in range(c1, c2 + 1) if var["bar_fill"] == "all" else (c1,):
@@ -549,16 +549,16 @@ def _signature(sh: _Sheet, c: Ctx, cols: _Cols, r: int) -> int:
         col = cols.month(c.lay.signature_month or 7)
     else:
         col = max(1, cols.last - 2)
-    _, place = _split_satker(c.satker)
+    _, place = split_satker(c.satker)
     month = c.rng.randint(1, 2) if c.as_of is None else min(12, c.as_of + 1)
     if c.var.get("satker_place") == "signature":
         role = c.rng.choice(("SEKRETARIS", "SEKRETARIS", "KETUA"))
-        lines = [f"{_SEAT.get(place, place)}, {c.rng.randint(1, 28)} {LONG_MONTHS[month - 1]} {c.year}",
+        lines = [f"{SEATS.get(place, place)}, {c.rng.randint(1, 28)} {LONG_MONTHS[month - 1]} {c.year}",
                  f"{role} {styled_satker(c.satker, 'kpu')},", None, "ttd", None, c.rng.choice(SIGNERS),
                  f"NIP. 19{c.rng.randint(60, 89)}{c.rng.randint(1, 12):02d}{c.rng.randint(1, 28):02d}"
                  f" {c.rng.randint(1990, 2015)}{c.rng.randint(1, 12):02d} {c.rng.randint(1, 2)} 00{c.rng.randint(1, 9)}"]
     else:
-        lines = [f"Ditetapkan di {_SEAT.get(place, place)}",
+        lines = [f"Ditetapkan di {SEATS.get(place, place)}",
                  f"pada tanggal {c.rng.randint(1, 28)} {LONG_MONTHS[month - 1]} {c.year}",
                  f"KETUA {styled_satker(c.satker, 'kpu')},", None, "ttd", None, c.rng.choice(CHAIRS)]
     for i, line in enumerate(lines):
@@ -574,14 +574,14 @@ def _notes(sh: _Sheet, r: int) -> int:
     return r + len(NOTES) + 1
 
 
-def _fill_sheet(ws, c: Ctx, acts: list[Act], area: str | None = None) -> None:
+def fill_sheet(ws, c: Ctx, acts: list[Act], area: str | None = None) -> None:
     """Title block, table, notes, legend and signature of one sheet."""
     lay = c.lay
     dr, dc = c.var["offset"]
     sh = _Sheet(ws, dr, dc, c.styles)
     cols = _Cols(c)
     r = 1
-    title = lay.title if c.var.get("satker_place", "title") == "title" else _t_generic
+    title = lay.title if c.var.get("satker_place", "title") == "title" else generic_title
     for line in title(c, area):
         sh.put(r, 1, line, font=BOLD, align=CENTER if lay.title_merge else None)
         if lay.title_merge:
@@ -599,18 +599,18 @@ def _fill_sheet(ws, c: Ctx, acts: list[Act], area: str | None = None) -> None:
             ws.column_dimensions[sh.col(cols.pos[key])].width = width
 
 
-def _sheet_name(lay: Layout, c: Ctx, pick: int) -> str:
+def plan_sheet_name(lay: Layout, c: Ctx, pick: int) -> str:
     if c.var.get("sheet_name"):
         return c.var["sheet_name"]
     q = math.ceil((c.as_of or 12) / 3)
     return lay.sheet_names[pick].format(year=c.year, q=q)
 
 
-def _area_sheet_name(area_no: int, naming: str) -> str:
-    return f"{area_no}. {_area_label(area_no, naming)}".replace("/", "-")[:31]
+def area_sheet_name(area_no: int, naming: str) -> str:
+    return f"{area_no}. {styled_area(area_no, naming)}".replace("/", "-")[:31]
 
 
-def _recap(wb: Workbook, acts: list[Act], naming: str, index: int) -> None:
+def write_recap(wb: Workbook, acts: list[Act], naming: str, index: int) -> None:
     """A summary sheet with numbers only: must never be read as a plan."""
     ws = wb.create_sheet("Rekap", index)
     ws.append(["REKAPITULASI RENCANA AKSI PER AREA PERUBAHAN"])
@@ -621,7 +621,7 @@ def _recap(wb: Workbook, acts: list[Act], naming: str, index: int) -> None:
         mine = [a for a in acts if a.area_no == n]
         row = [len({a.keg_code for a in mine}), len(mine), sum(len(a.rows) for a in mine)]
         tot = [x + y for x, y in zip(tot, row)]
-        ws.append([n, _area_label(n, naming), *row])
+        ws.append([n, styled_area(n, naming), *row])
     ws.append([None, "JUMLAH", *tot])
 
 
