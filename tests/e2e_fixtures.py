@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -72,38 +73,71 @@ def browser():
 def page(browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    ctx.add_init_script(WATCH_JS)
     pg = ctx.new_page()
     pg.set_default_timeout(30_000)
     yield pg
     ctx.close()
 
 
-def wait_idle(page, heading=None):
-    """Wait for the page's heading, then for Streamlit's running indicator to go away."""
-    page.wait_for_selector('[data-testid="stApp"]')
+# What the waits below look at, kept by the page itself (installed before the app's scripts by
+# add_init_script, or by the first wait on a page made elsewhere): how many script runs have started
+# (Streamlit's data-test-script-state on stApp turning "running"), when the document last changed,
+# and which document this is (a full reload starts a new count).
+WATCH_JS = """
+if (!window.__rb) {
+  window.__rb = {runs: 0, changed: performance.now(), doc: Math.random()};
+  new MutationObserver(records => {
+    window.__rb.changed = performance.now();
+    for (const r of records)
+      if (r.type === 'attributes' && r.attributeName === 'data-test-script-state'
+          && r.target.getAttribute('data-test-script-state') === 'running') window.__rb.runs++;
+  }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+}
+"""
+IDLE_JS = """(quiet) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+      && app.getAttribute('data-test-script-state') === 'notRunning'
+      && !document.querySelector('[data-testid="stStatusWidget"]')
+      && performance.now() - window.__rb.changed > quiet;
+}"""
+QUIET_MS = 250   # the document unchanged this long after the run: a rerun the run asked for has begun by then
+
+
+def _watched(page):
+    """The page's run count and document (installing the watch on a page made without it)."""
+    return page.evaluate(f"() => {{ {WATCH_JS}; return [window.__rb.runs, window.__rb.doc]; }}")
+
+
+def wait_idle(page, heading=None, timeout=60_000):
+    """Wait until the app has finished its runs: connected, no script running (Streamlit's own
+    attribute, and no running indicator), ``heading`` shown, and the document unchanged for
+    QUIET_MS -- so a rerun a run asked for (st.rerun, a page switch) is waited for as well.  After
+    an action, wrap it in ``rerun(page)`` instead: that also waits for the run the action starts."""
+    _watched(page)
     if heading:
-        page.get_by_role("heading", name=heading).wait_for()
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(300)
+        page.get_by_role("heading", name=heading).wait_for(timeout=timeout)
+    page.wait_for_function(IDLE_JS, arg=QUIET_MS, timeout=timeout)
 
 
-def choose(page, box, option, attempts=5):
-    """Pick ``option`` in a selectbox.  A rerun that lands after the page went idle (seen under load)
-    redraws the widget and closes its list: open it again rather than wait out the default timeout."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-    for attempt in range(attempts):
-        box.click()
-        item = page.get_by_role("option", name=option)
-        try:
-            item.wait_for(timeout=5_000)
-            item.click(timeout=5_000)
-            return
-        except PlaywrightTimeout:
-            if attempt == attempts - 1:
-                raise
-            page.keyboard.press("Escape")
-            wait_idle(page)
+@contextmanager
+def rerun(page, heading=None, timeout=60_000):
+    """``with rerun(page): button.click()`` -- wait for the run the action starts (a run begun after
+    it, or a new document), then for the app to be idle (``wait_idle``)."""
+    runs, doc = _watched(page)
+    yield
+    page.wait_for_function("([runs, doc]) => !window.__rb || window.__rb.doc !== doc || window.__rb.runs > runs",
+                           arg=[runs, doc], timeout=timeout)
+    wait_idle(page, heading, timeout)
+
+
+def choose(page, box, option):
+    """Pick ``option`` in a selectbox and wait for the run the choice starts."""
+    box.click()
+    item = page.get_by_role("option", name=option)
+    with rerun(page):
+        item.click()
 
 
 def grid_rows(page, nth=0, min_rows=1):

@@ -9,7 +9,8 @@ from urllib.parse import urlparse
 import openpyxl
 import pytest
 
-from e2e_fixtures import ARTIFACTS, app_url, browser, grid_rows, needs_chromium, pick_row, wait_idle  # noqa: F401
+from e2e_fixtures import (ARTIFACTS, WATCH_JS, app_url, browser, grid_rows, needs_chromium, pick_row,  # noqa: F401
+                          rerun, wait_idle)
 
 pytestmark = needs_chromium
 SHOTS = ARTIFACTS / "1366"
@@ -26,6 +27,7 @@ UPSTREAM_404 = re.compile(r"/[a-z]+/_stcore/(health|host-config)$")
 def projector(browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     ctx = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    ctx.add_init_script(WATCH_JS)
     pg = ctx.new_page()
     pg.set_default_timeout(30_000)
     log = {"external": [], "failed": [], "errors": [], "404": []}
@@ -52,7 +54,6 @@ def test_every_page_at_1366_offline_with_screenshots(app_url, projector):
         if i:
             top_bar(page, link)
             wait_idle(page, heading)
-        page.wait_for_timeout(500)
         page.screenshot(path=SHOTS / f"{i + 1:02d}_{link.lower().replace(' ', '_')}.png")
         # less empty space above the title (issue 13.8): the title starts right under the top bar
         top = page.evaluate("() => document.querySelector('h1').getBoundingClientRect().top")
@@ -103,7 +104,7 @@ def test_progres_grid_fits_1366(app_url, projector):
     wait_idle(page, "Progres realisasi")
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for()
-    page.wait_for_timeout(500)
+    wait_idle(page)   # the grid has taken its final size (the document unchanged since)
     box = grid.bounding_box()
     assert box["x"] + box["width"] <= 1366
     overflow = page.evaluate("""() => { const s = document.querySelector('[data-testid="stDataFrame"] .dvn-scroller');
@@ -206,8 +207,8 @@ def test_presentation_view_full_width_large_text_kept_in_the_link(app_url, proje
     wait_idle(page, "Perbandingan antar satker")
     # the sidebar is drawn first, then collapsed by the view: wait for that (it failed once under load)
     page.locator('section[data-testid="stSidebar"]').wait_for(state="hidden", timeout=15_000)
-    page.get_by_text("Presentasi", exact=True).click()
-    wait_idle(page)
+    with rerun(page):
+        page.get_by_text("Presentasi", exact=True).click()
     page.wait_for_function("() => !location.search.includes('presentasi')")
     # the sidebar comes back a moment after the rerun (this failed once under load): wait for it
     page.locator('section[data-testid="stSidebar"]').wait_for(state="visible", timeout=15_000)

@@ -34,7 +34,6 @@ def test_buka_gantt_then_top_bar_keeps_the_office(app_url, page):
     page.goto(f"{url}/perbandingan?tahun=2023")
     wait_idle(page, "Perbandingan antar satker")
     choose(page, page.locator('[data-testid="stSelectbox"]').filter(has_text="Satker").last, TARGET)
-    wait_idle(page)
     page.get_by_role("button", name="Buka Gantt").click()
     assert_focus(page, "Gantt rencana aksi", TARGET)
     top_bar(page, "Progres")
@@ -70,7 +69,7 @@ def test_browser_back_shows_the_office_of_each_entry(app_url, page):
     for _ in range(4):
         page.go_back()
         wait_idle(page)
-        page.wait_for_timeout(500)
+        shown_as_named(page)
         shown = office_heading(page)
         fokus = re.search(r"fokus=([^&]+)", page.url)
         assert fokus and unquote_plus(fokus.group(1)) in shown, (page.url, shown)
@@ -96,12 +95,31 @@ new MutationObserver(() => {
 PAGE_TITLES = {"Beranda", "Impor", "Gantt", "Cakupan Area", "Perbandingan", "Progres", "Riwayat"}
 
 
+# the page's office heading names the office of the address's fokus (the page has drawn the entry the
+# browser went back to: going back changes the address at once, the page a run later)
+SHOWN_AS_NAMED = """() => {
+  const fokus = new URLSearchParams(location.search).get('fokus');
+  return !!fokus && Array.from(document.querySelectorAll('h3'))
+    .some(h => /· tahun \\d{4}/.test(h.textContent) && h.textContent.includes(fokus));
+}"""
+
+
+def shown_as_named(page, timeout=15_000):
+    """Wait until the page shows the office its address names (the asserts then say what differs)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    try:
+        page.wait_for_function(SHOWN_AS_NAMED, timeout=timeout)
+    except PlaywrightTimeout:
+        pass
+
+
 def back_to(page, heading, office, steps=3):
     """The browser's back button until ``heading`` shows (a page switch and the address the page then
     writes are two entries), every entry on the way showing ``office``."""
     for _ in range(steps):
         page.go_back()
         wait_idle(page)
+        shown_as_named(page)
         assert office in office_heading(page)
         if page.get_by_role("heading", name=heading).count():
             return assert_focus(page, heading, office)

@@ -9,7 +9,7 @@ Skipped with the reason when PostgreSQL or Debian chromium is not installed; wit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from e2e_fixtures import ARTIFACTS, CHROMIUM, Server, browser, needs_chromium, wait_idle  # noqa: F401
+from e2e_fixtures import ARTIFACTS, CHROMIUM, Server, browser, needs_chromium, rerun, wait_idle  # noqa: F401
 from rbdash import queries
 from rbdash.store import Store
 
@@ -55,8 +55,8 @@ def open_progres(page, server, office, name=None):
     if name:   # open mode: the audit trail's name, asked in the sidebar before saving
         box = page.get_by_role("textbox", name="Nama petugas")
         box.fill(name)
-        box.press("Enter")
-        wait_idle(page)
+        with rerun(page):
+            box.press("Enter")
 
 
 def note_cell(page, row=0):
@@ -88,17 +88,17 @@ def edit_note(page, text, row=0):
         except PlaywrightTimeout:
             continue
         editor.fill(text)
-        page.keyboard.press("Enter")
-        page.wait_for_function(f"""() => {{ const c = document.querySelector('{cell}');
-                                          return c && c.textContent === {text!r}; }}""", timeout=15_000)
-        wait_idle(page)
+        with rerun(page):
+            page.keyboard.press("Enter")
+            page.wait_for_function(f"""() => {{ const c = document.querySelector('{cell}');
+                                              return c && c.textContent === {text!r}; }}""", timeout=15_000)
         return
     raise AssertionError(f"could not open the Catatan cell of row {row} for editing")
 
 
 def save(page):
-    page.get_by_role("button", name="Simpan").click()
-    wait_idle(page)
+    with rerun(page):
+        page.get_by_role("button", name="Simpan").click()
 
 
 def expect_text(page, text, shot):
