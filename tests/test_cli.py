@@ -472,3 +472,16 @@ def test_a_store_error_no_command_caught_is_one_line(tmp_path, monkeypatch):
     assert res.exit_code == 2 and res.exception is not None and isinstance(res.exception, SystemExit)
     assert res.output == "error: the database file cannot be read (Corrupt database file: checksum); " \
                          "restore it from a backup\n"
+
+
+def test_import_help_says_what_an_import_does():
+    """Issue 20.4: the help is true to the behaviour -- an outcome per plan, and the batch size the
+    import service uses (it once said 'one transaction per file')."""
+    from click.testing import CliRunner
+    from rbdash import importing
+    from rbdash.cli import main
+    text = " ".join(CliRunner().invoke(main, ["import", "--help"]).output.split())
+    assert f"batches of up to {importing.BATCH} per transaction" in text
+    assert "Each plan a file holds (one per office and year) is stored or refused on its own" in text
+    assert all(outcome in text for outcome in ("ok (", "skipped: duplicate", "refused: <reason>"))
+    assert "transaction per file" not in text
