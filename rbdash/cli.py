@@ -8,14 +8,13 @@ the core (roles from rbdash.accounts, ``--by`` groups from rbdash.metrics).  The
 docs/cli.md (tests/test_docs.py checks it against these commands).
 """
 
+import importlib
 import json
 from pathlib import Path
 
 import click
 
-from rbdash.accounts import ROLES
 from rbdash.errors import RbdashError
-from rbdash.metrics import GROUPS
 
 
 class CliError(click.ClickException):
@@ -54,6 +53,24 @@ class Commands(click.Group):
             return super().invoke(ctx)
         except RbdashError as exc:
             raise CliError(str(exc)) from exc
+
+
+class CoreChoice(click.Choice):
+    """A choice whose values the core defines (``"module:NAME"``), read when click first needs them:
+    the core's modules load pandas and argon2, which ``--help`` and ``parse`` need not wait for."""
+
+    def __init__(self, source: str):
+        self.source = source
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple:
+        module, name = self.source.split(":")
+        return tuple(getattr(importlib.import_module(module), name))
+
+    @choices.setter
+    def choices(self, _):  # click.Choice.__init__ assigns its values; these are the core's
+        pass
 
 
 DB_OPTION = click.option(
@@ -168,7 +185,7 @@ def import_(db, paths):
 @DB_OPTION
 @click.option("--as-of", "as_of", type=click.IntRange(1, 12), required=True, help="Count months 1..M.")
 @click.option("--year", type=int, default=None, help="Plan year (default: all years).")
-@click.option("--by", "by", type=click.Choice(list(GROUPS)), multiple=True,
+@click.option("--by", "by", type=CoreChoice("rbdash.metrics:GROUPS"), multiple=True,
               help="Group key; repeat for several (default: satker). 'province' pools each province's KPU "
                    "Provinsi and kabupaten/kota and adds offices / offices_with_data.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
@@ -309,7 +326,7 @@ def user():
 
 @user.command("add")
 @DB_OPTION
-@click.option("--role", type=click.Choice(ROLES), required=True,
+@click.option("--role", type=CoreChoice("rbdash.accounts:ROLES"), required=True,
               help="What the account may do: admin (everything, accounts), province (its province's offices), "
                    "office (its own office), viewer (read only).")
 @click.option("--satker", default=None, help="The office of an 'office' account, e.g. 'KPU Kota Malang'.")
