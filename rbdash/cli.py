@@ -149,7 +149,9 @@ def import_(db, paths):
     Each plan a file holds (one per office and year) is stored or refused on its own, with its own
     line on stdout: ok (a new plan, or a new version of a changed one, realisation carried over),
     skipped: duplicate (the same bytes were imported before for that office and year) or refused:
-    <reason>; a file that cannot be read is one refused line.  Plans are stored in batches of up to
+    <reason>; a file that cannot be read is one refused line.  A PDF or Word document with no plan
+    table that was found in a folder (evidence kept beside the plans) is "skipped: not a plan";
+    named itself, it is refused.  Plans are stored in batches of up to
     25 per transaction; a batch that fails as a whole is stored again plan by plan, so one bad plan
     never takes another with it, and importing the same files again is safe.  No database file is
     created by an import that stores nothing.  Exit code 0 when every plan was imported or was a
@@ -166,9 +168,12 @@ def import_(db, paths):
     store = (lambda: open_store(db)) if isinstance(location, Path) else open_store(db)
     refused = 0
     files = importing.find_files(paths)
+    named = {Path(p) for p in paths if not Path(p).is_dir()}
     for out in importing.import_sources(store, files, actor=actor()):
         path = out.source
-        if out.status is importing.Status.REFUSED:
+        if importing.stray_document(out, named):
+            click.echo(f"{path}: skipped: not a plan: {out.error}")
+        elif out.status is importing.Status.REFUSED:
             refused += 1
             click.echo(f"{path}: refused: {out.error}")
         elif out.status is importing.Status.DUPLICATE:

@@ -74,6 +74,19 @@ class Outcome:
         return self.status in (Status.NEW, Status.VERSION)
 
 
+# Refusals saying a document holds no plan table at all.  A folder of plans also holds the evidence
+# beside them (letters and reports as PDF or Word): found by walking a folder, such a document is
+# skipped with a line saying so; named itself (or uploaded), it is refused.
+NOT_A_PLAN = frozenset({"pdf_no_table", "no_plan_table_document"})
+
+
+def stray_document(outcome: "Outcome", named) -> bool:
+    """Whether a refused outcome is a document without a plan table that a folder walk found
+    (``named``: the paths given themselves, not folders)."""
+    return (outcome.status is Status.REFUSED and outcome.error is not None
+            and outcome.error.code in NOT_A_PLAN and Path(str(outcome.source)) not in named)
+
+
 def find_files(paths) -> list[Path]:
     """Files named, and the workbooks under folders named (recursively, sorted)."""
     from rbdash.excel import workbook_files

@@ -493,3 +493,22 @@ def test_the_cli_starts_without_loading_the_core():
     code = "import sys, rbdash.cli; print(sorted(m for m in ('pandas', 'argon2', 'rbdash.metrics') if m in sys.modules))"
     p = subprocess.run([PY, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert p.stdout.strip() == "[]", p.stdout + p.stderr
+
+
+def test_a_folder_import_skips_documents_without_a_plan_table(tmp_path):
+    """Evidence kept beside the plans (a letter as PDF) is skipped with a line when a folder is walked,
+    and refused when named itself."""
+    from reportlab.pdfgen import canvas
+    folder = tmp_path / "kalsel"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "kpu_kabupaten_tapin_2023.xlsx", folder)
+    letter = canvas.Canvas(str(folder / "surat_pengantar.pdf"))
+    letter.drawString(72, 760, "SURAT PENGANTAR KPU KABUPATEN TAPIN TAHUN 2023")
+    letter.save()
+    reason = ("the PDF has text but no ruled table, so no plan table (KEGIATAN/INDIKATOR and 12 months) was found; "
+              "upload the decree with its LAMPIRAN table, or the original Word/Excel file")
+    p = rbdash("import", "--db", tmp_path / "rb.duckdb", folder, check=0)
+    assert p.stdout.splitlines()[1] == f"{folder / 'surat_pengantar.pdf'}: skipped: not a plan: {reason}"
+    assert p.stdout.splitlines()[0].startswith(f"{folder / 'kpu_kabupaten_tapin_2023.xlsx'}: ok: KPU Kabupaten Tapin")
+    p = rbdash("import", "--db", tmp_path / "rb.duckdb", folder / "surat_pengantar.pdf", check=2)
+    assert p.stdout == f"{folder / 'surat_pengantar.pdf'}: refused: {reason}\n"
