@@ -21,13 +21,11 @@ from typing import Callable
 import streamlit as st
 
 from pages._ui import leave_legacy_mode
-from rbdash import queries
-from rbdash.areas import AREAS, area_label
-from rbdash.schedule import MONTHS
+from rbdash import queries, wording
+from rbdash.areas import AREAS
+from rbdash.wording import LEVELS, NO_PROVINCE, area_label
 
 ALL_PROVINCES = "Semua provinsi"  # the province filter's "no filter" choice
-NO_PROVINCE = "(tanpa provinsi)"  # offices whose province is unknown
-LEVELS = {"provinsi": "Per provinsi", "satker": "Per satker"}  # comparison level (issue 7.1)
 
 
 def _int(text):
@@ -139,7 +137,7 @@ def sidebar(office_rows):
     if s.get("f_as_of") not in range(1, 13):
         s.f_as_of = queries.default_as_of(office_rows, s.f_year)
     with st.sidebar:
-        st.selectbox("Tahun", years, key="f_year", placeholder="belum ada data")
+        st.selectbox("Tahun", years, key="f_year", placeholder=wording.NO_DATA)
         if provinces:
             st.selectbox("Provinsi", choices, key="f_province")
         elif len(rows):
@@ -159,7 +157,7 @@ def sidebar(office_rows):
         st.multiselect("Area perubahan", list(AREAS), key="f_area", format_func=area_label, placeholder="Semua area",
                        select_all=False)
         st.select_slider("Kondisi s.d. bulan", options=list(range(1, 13)), key="f_as_of",
-                         format_func=lambda m: MONTHS[m - 1])
+                         format_func=wording.month)
     selected = s.f_satker
     satkers = tuple(selected) if selected else (tuple(names) if province != ALL_PROVINCES else None)
     return queries.View(year=s.f_year, satkers=satkers, areas=tuple(sorted(s.f_area)) or None,

@@ -4,8 +4,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from rbdash import grids, queries, submission
-from rbdash.schedule import MONTHS
+from rbdash import grids, queries, submission, wording
 
 EMPTY = "Belum ada data. Unggah rencana aksi di halaman Impor."
 
@@ -38,7 +37,7 @@ def start(title, office=False):
     if office:
         satker = pick_satker(view)
         if satker is None:
-            empty_state("Tidak ada satker untuk filter ini.")
+            empty_state(wording.NO_OFFICE_FOR_FILTER)
             return None
         # the office in focus, impossible to miss: progress is recorded against it
         st.subheader(f":material/apartment: {md(satker)} · tahun {view.year}", anchor=False)
@@ -131,29 +130,27 @@ def not_submitted(store, key, view):
     df = _load_missing(store, key, view.year, view.province, view.as_of)
     counts = submission.summary(df)
     where = f"provinsi {view.province}" if view.province else "seluruh Indonesia"
-    title = (f"Belum mengirim ({where}): {counts['no_plan']} satker belum mengunggah rencana, "
-             f"{counts['no_realisation']} belum melaporkan realisasi")
-    if counts["unmatched"]:
-        title += f", {counts['unmatched']} nama tidak cocok dengan daftar resmi"
+    title = f"Belum mengirim ({where}): " + wording.not_submitted_counts(
+        counts[submission.NO_PLAN], counts[submission.NO_REALISATION], counts[submission.UNMATCHED])
     # lazy (issue 7.6): the list (up to ~550 offices nationally) is sent only once the expander is opened
     box = st.expander(title, icon=":material/assignment_late:", key="belum_buka", on_change="rerun")
     if not box.open:
         return
     with box:
         st.caption(f"Menurut daftar resmi satker KPU (KPU RI, 38 provinsi, 514 kabupaten/kota), tahun {view.year}, "
-                   f"realisasi s.d. {MONTHS[view.as_of - 1]}. Satker yang belum memiliki pekerjaan jatuh tempo "
+                   f"realisasi s.d. {wording.month(view.as_of)}. Satker yang belum memiliki pekerjaan jatuh tempo "
                    "tidak dihitung belum melaporkan.")
         if df.empty:
-            st.success("Semua satker sudah mengirim.")
+            st.success(wording.ALL_SUBMITTED)
             return
         choice = st.segmented_control("Status", list(submission.STATUS_TEXT), key="belum_status",
                                       format_func=lambda s: f"{submission.STATUS_TEXT[s]} ({counts[s]})",
                                       default=None, label_visibility="collapsed")
         rows = df if choice is None else df[df["status"] == choice]
         table(pd.DataFrame({
-            "Satker": rows["satker"], "Provinsi": rows["province"].fillna("–"),
-            "Status": rows["status"].map(submission.STATUS_TEXT),
-            "Nama di workbook": rows["imported_as"].fillna("")}), hide_index=True, width="stretch", height=320)
+            wording.SATKER: rows["satker"], wording.PROVINCE: rows["province"].fillna(wording.DASH),
+            wording.STATUS: rows["status"].map(submission.STATUS_TEXT),
+            wording.NAME_IN_WORKBOOK: rows["imported_as"].fillna("")}), hide_index=True, width="stretch", height=320)
 
 
 def table(data, **kwargs):

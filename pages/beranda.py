@@ -4,11 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from pages._ui import LOADER, not_submitted, show_grid, start, table
-from rbdash import queries
-from rbdash.areas import area_label
-from rbdash.charts import completion_cells, fmt_datetime, fmt_int, fmt_pct
+from rbdash import queries, wording
+from rbdash.charts import completion_cells
 from rbdash.grids import rate_grid
-from rbdash.schedule import month_label
+from rbdash.wording import area_label, date_time, integer, pct
 
 LAGGARDS = 5
 
@@ -28,37 +27,36 @@ def render():
         return
     store, key, view, _ = page
     data = load(store, key, view)
-    month = month_label(view.as_of)
+    month = wording.month(view.as_of)
     rate, with_data, n = queries.overall(data["per_satker"])
     reported, due = queries.reporting(data["per_satker"])
     st.caption(f"Tahun {view.year} · kondisi s.d. {month}")
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Satker", fmt_int(data["overview"]["offices"]))
-    c2.metric("Kegiatan", fmt_int(data["overview"]["activities"]))
-    c3.metric(f"Capaian s.d. {month}", fmt_pct(rate) or "belum ada data",
+    c1.metric(wording.SATKER, integer(data["overview"]["offices"]))
+    c2.metric("Kegiatan", integer(data["overview"]["activities"]))
+    c3.metric(wording.rate_up_to(view.as_of), pct(rate) or wording.NO_DATA,
               help="Bulan-kegiatan terealisasi sesuai jadwal ÷ bulan-kegiatan yang dijadwalkan s.d. bulan "
                    "ini, hanya satker yang sudah melaporkan realisasi.")
-    c4.metric("Satker dengan data realisasi", f"{with_data} dari {n}")
+    c4.metric("Satker dengan data realisasi", wording.of(with_data, n))
     # partial reporting must not read as failure: say how much of the due work the rate rests on
-    c3.caption(queries.reporting_text(reported, due).capitalize())
+    c3.caption(wording.reporting(reported, due).capitalize())
 
     left, right = st.columns(2)
     with left:
         st.subheader("Satker tertinggal")
         lag, median = queries.laggards(queries.ranking(data["per_satker"], st.session_state.offices), LAGGARDS)
         if median is None:
-            st.info("Belum ada satker yang melaporkan realisasi.")
+            st.info(wording.NOBODY_REPORTS.format(what="satker"))
         else:
-            st.caption(f"Satker yang melaporkan realisasi dengan capaian di bawah median ({fmt_pct(median)}); "
+            st.caption(f"Satker yang melaporkan realisasi dengan capaian di bawah median ({pct(median)}); "
                        f"paling rendah dahulu, paling banyak {LAGGARDS}.")
             if lag.empty:
-                st.success("Tidak ada satker di bawah median.")
+                st.success(wording.NOBODY_BELOW.format(what="satker"))
             else:
                 table(pd.DataFrame({
-                    "Satker": lag["satker"], "Capaian": [fmt_pct(r) for r in lag["rate"]],
-                    "Terealisasi": [f"{fmt_int(r)} dari {fmt_int(p)}" for r, p in zip(lag["realized"], lag["planned"])],
-                    "Dilaporkan": [queries.reporting_text(r, d).removeprefix("dilaporkan ")
-                                   for r, d in zip(lag["reported"], lag["due"])],
+                    wording.SATKER: lag["satker"], wording.RATE: [pct(r) for r in lag["rate"]],
+                    wording.REALISED: [wording.of(r, p) for r, p in zip(lag["realized"], lag["planned"])],
+                    wording.REPORTED: [wording.units_of(r, d) for r, d in zip(lag["reported"], lag["due"])],
                 }), hide_index=True, width="stretch")
     with right:
         st.subheader("Capaian per area")
@@ -68,7 +66,7 @@ def render():
             st.info("Belum ada data realisasi untuk filter ini.")
         else:
             labels = [area_label(a) for a in per_area["area_no"]]
-            column = f"Capaian s.d. {month}"
+            column = wording.rate_up_to(view.as_of)
             cells = completion_cells(per_area.assign(area=labels, col=column), "area", "col")
             show_grid(rate_grid(cells, labels, [column], row_name="Area"), len(labels), key="beranda_area")
 
@@ -87,7 +85,7 @@ def render():
             if when is None:
                 st.text(f"{label}: belum ada")
             else:
-                st.text(f"{label}: {fmt_datetime(when)} · {satker or '–'} · oleh {who or '–'}")
+                st.text(f"{label}: {date_time(when)} · {satker or wording.DASH} · oleh {who or wording.DASH}")
 
 
 render()

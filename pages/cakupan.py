@@ -4,11 +4,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from pages._filters import LEVELS
 from pages._ui import LOADER, empty_state, office_options, show_grid, start, switch_to, table
-from rbdash import queries
-from rbdash.areas import SHORT, area_label
-from rbdash.charts import area_column
+from rbdash import queries, wording
+from rbdash.wording import LEVELS, area_label, area_short, area_title
 from rbdash.grids import rate_grid
 
 
@@ -30,7 +28,7 @@ def grid(_store, key, view, _offices):
     cov = load(_store, key, view, _offices)
     cols = sorted(cov["area_no"].unique())
     rows = sorted(cov["satker"].unique())
-    return rate_grid(coverage_cells(cov, "satker"), rows, cols, [area_column(n) for n in cols], digits=0), len(rows)
+    return rate_grid(coverage_cells(cov, "satker"), rows, cols, [area_title(n) for n in cols], digits=0), len(rows)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -39,7 +37,7 @@ def province_grid(_store, key, view):
     cov = queries.province_coverage(_store, view)
     cols = sorted(cov["area_no"].unique())
     rows = list(dict.fromkeys(cov["province"]))
-    return rate_grid(coverage_cells(cov, "province"), rows, cols, [area_column(n) for n in cols],
+    return rate_grid(coverage_cells(cov, "province"), rows, cols, [area_title(n) for n in cols],
                      row_name="Provinsi", digits=0), rows
 
 
@@ -55,7 +53,7 @@ def render():
     store, key, view, _ = page
     cov = load(store, key, view, st.session_state.offices)
     if cov.empty:
-        empty_state("Tidak ada satker untuk filter ini.")
+        empty_state(wording.NO_OFFICE_FOR_FILTER)
         return
     if st.session_state.get("tingkat") not in LEVELS:
         st.session_state.tingkat = "provinsi" if view.province is None and cov["satker"].nunique() > 40 else "satker"
@@ -63,8 +61,7 @@ def render():
                                  label_visibility="collapsed")
     if level == "provinsi":
         styler, provinces = province_grid(store, key, view)
-        st.caption("Persentase kegiatan standar (katalog) yang tercakup rencana aksi, dijumlahkan atas satker "
-                   "provinsi itu (KPU Provinsi dan Kabupaten/Kota) ÷ (jumlah satker × kegiatan standar area).")
+        st.caption(wording.PROVINCE_COVERAGE_CAPTION)
         st.caption("Pilih baris (kotak di kirinya) untuk melihat satker provinsi itu.")
         picked = show_grid(styler, len(provinces), "cakupan_provinsi", pick=True)
         if picked is not None:
@@ -76,12 +73,11 @@ def render():
                 switch_to("pages/cakupan.py", f_province=target, tingkat="satker", f_satker=[])
         return
     styler, n = grid(store, key, view, st.session_state.offices)
-    st.caption("Persentase kegiatan standar (katalog) per area yang tercakup rencana aksi satker; jumlah "
-               "kegiatan di rencana ada di tabel di bawahnya.")
+    st.caption(wording.COVERAGE_CAPTION)
     show_grid(styler, n, "cakupan_heatmap")
     with st.expander("Tabel jumlah kegiatan per area"):
         counts = cov.pivot(index="satker", columns="area_no", values="activities")
-        counts.columns = [f"{n}. {SHORT[n]}" for n in counts.columns]
+        counts.columns = [area_short(n) for n in counts.columns]
         counts["Total"] = counts.sum(axis=1)
         table(counts.reset_index().rename(columns={"satker": "Satker"}), hide_index=True, width="stretch")
     st.subheader("Kegiatan standar yang belum ada di rencana")

@@ -4,10 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from pages._ui import LOADER, empty_state, md, start, table
-from rbdash import grids, queries
-from rbdash.areas import area_label
-from rbdash.charts import fmt_datetime, fmt_int, fmt_pct
-from rbdash.schedule import MONTHS, mask_text, month_label
+from rbdash import grids, queries, wording
+from rbdash.schedule import mask_text
+from rbdash.wording import MONTHS, area_label, date_time, integer, pct
 
 OPEN_ALL_UP_TO = 60  # activities: above this only the first area starts expanded
 
@@ -50,15 +49,15 @@ def render():
     if header is None:
         empty_state(f"Belum ada rencana aksi {md(satker)} untuk tahun {view.year}.")
         return
-    month = month_label(view.as_of)
+    month = wording.month(view.as_of)
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Kegiatan", fmt_int(len(acts)))
-    c2.metric(f"Capaian s.d. {month}", fmt_pct(summary["rate"]) or "–",
+    c1.metric("Kegiatan", integer(len(acts)))
+    c2.metric(wording.rate_up_to(view.as_of), pct(summary["rate"]) or wording.DASH,
               help=None if header["has_data"] else "Belum ada data realisasi.")
-    c3.metric("Bulan-kegiatan terlambat", fmt_int(summary["late"]) if summary["late"] is not None else "–")
+    c3.metric("Bulan-kegiatan terlambat", integer(summary["late"]))
     c4.metric("Versi rencana", header["version"])
-    st.caption(f"Sumber: {md(header['source_name'] or '–')} · diimpor {fmt_datetime(header['imported_at'])} "
-               f"oleh {md(header['imported_by'] or '–')}")
+    st.caption(f"Sumber: {md(header['source_name'] or wording.DASH)} · diimpor {date_time(header['imported_at'])} "
+               f"oleh {md(header['imported_by'] or wording.DASH)}")
     if not header["has_data"]:
         st.info("Satker ini belum melaporkan realisasi: bulan yang sudah lewat ditampilkan sebagai "
                 "direncanakan, bukan terlambat.")
@@ -72,7 +71,7 @@ def render():
     for i, (no, styler) in enumerate(per_area.items()):
         expanded = len(acts) <= OPEN_ALL_UP_TO or i == 0
         # lazy (issue 7.6): a closed area's grid is neither sent nor drawn until it is opened
-        box = st.expander(f"{area_label(no) if no else 'Tanpa area'} · {counts[no]} kegiatan", expanded=expanded,
+        box = st.expander(f"{area_label(no)} · {wording.activities(counts[no])}", expanded=expanded,
                           key=f"gantt_area_{no}", on_change="rerun")
         if box.open:
             with box:

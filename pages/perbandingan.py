@@ -3,19 +3,17 @@
 import pandas as pd
 import streamlit as st
 
-from pages._filters import LEVELS
 from pages._ui import LOADER, empty_state, not_submitted, presentation_toggle, show_grid, start, switch_to, table
-from rbdash import queries, report
+from rbdash import queries, report, wording
 from rbdash.areas import AREAS
-from rbdash.schedule import MONTHS
-from rbdash.charts import area_column, completion_cells, enlarged, rate_heatmap, trend_figure
+from rbdash.charts import completion_cells, enlarged, rate_heatmap, trend_figure
 from rbdash.errors import ExportError, RbdashError
 from rbdash.export import comparison_workbook, deck_pdf, figure_png
 from rbdash.grids import rate_grid
+from rbdash.wording import LEVELS, MONTHS, NO_DATA, area_title
 
 TOTAL = "total"
 VIEWS = {"area": "Per area", "month": "Per bulan", "rank": "Peringkat", "trend": "Tren"}
-NO_DATA = "belum ada data"
 PROVINCE_LEVEL_ABOVE = 40  # offices: above this the page opens on provinces (a 550-row grid helps nobody)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,12 +37,6 @@ def load_provinces(_store, key, view):
             "per_month": queries.province_completion(_store, view, by=("month",))}
 
 
-TITLES = {("satker", "area"): "Capaian per area s.d. {month} {year}",
-          ("satker", "month"): "Capaian per bulan {year} (Total = s.d. {month})",
-          ("provinsi", "area"): "Capaian per provinsi dan area s.d. {month} {year}",
-          ("provinsi", "month"): "Capaian per provinsi per bulan {year} (Total = s.d. {month})"}
-
-
 def heatmap(_store, key, view, _offices, level, which, reporting):
     """(cells, rows, columns, column titles, title) of one comparison heatmap with a Total column, for
     the grid on screen and the figure of the PNG and presentation view alike.  ``level``: "satker"
@@ -56,13 +48,14 @@ def heatmap(_store, key, view, _offices, level, which, reporting):
         data, row_key = load_provinces(_store, key, view), "province"
         rows, per_row = data["rank"]["province"].tolist(), data["rank"]
     if which == "area":
-        areas = {no: area_column(no) for no in (view.areas or AREAS)}
-        col_key, cols, titles = "area_no", [*areas, TOTAL], [*areas.values(), "Total"]
+        areas = {no: area_title(no) for no in (view.areas or AREAS)}
+        col_key, cols, titles = "area_no", [*areas, TOTAL], [*areas.values(), wording.TOTAL]
     else:
-        col_key, cols, titles = "month", [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], "Total"]
+        col_key, cols, titles = "month", [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], wording.TOTAL]
     cells = pd.concat([completion_cells(data[f"per_{which}"], row_key, col_key),
                        completion_cells(per_row.assign(col=TOTAL), row_key, "col")])
-    return cells, rows, cols, titles, TITLES[level, which].format(month=MONTHS[view.as_of - 1], year=view.year)
+    return cells, rows, cols, titles, wording.HEATMAP_TITLES[level, which].format(
+        month=wording.month(view.as_of), year=view.year)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -94,7 +87,7 @@ def trend_chart(_store, key, view):
 def render_trend(store, key, view):
     """Issue 7.3: are we catching up month by month?  The selection's S-curve and monthly rates."""
     st.caption("Kurva S: bulan-kegiatan yang direncanakan dan yang terealisasi sesuai jadwal, dijumlahkan dari "
-               f"Januari; realisasi dari file monev dan dari halaman Progres, s.d. {MONTHS[view.as_of - 1]}. "
+               f"Januari; realisasi dari file monev dan dari halaman Progres, s.d. {wording.month(view.as_of)}. "
                "Pilih provinsi atau satu satker di panel kiri untuk melihat trennya.")
     show(trend_chart(store, key, view), "trend_chart", key, view)
     df = load_trend(store, key, view)
@@ -150,8 +143,7 @@ def province_table(rank):
         "Peringkat": rank["rank"], "Provinsi": rank["province"],
         "Capaian": rate.where(rank["has_data"].to_numpy(dtype=bool)),
         "Satker": rank["offices"].astype(int), "Dengan data": rank["offices_with_data"].astype(int),
-        "Dilaporkan": [queries.reporting_text(r, d).removeprefix("dilaporkan ") for r, d in
-                       zip(rank["reported"], rank["due"])],
+        "Dilaporkan": [wording.units_of(r, d) for r, d in zip(rank["reported"], rank["due"])],
         "Pelaporan": (rank["reported"] / rank["due"].where(rank["due"] > 0) * 100)})
 
 
@@ -216,12 +208,11 @@ def ranking_table(rank):
     rate = pd.to_numeric(rank["rate"], errors="coerce") * 100
     return pd.DataFrame({
         "Peringkat": rank["rank"], "Satker": rank["satker"],
-        "Provinsi": rank["province"].fillna("tanpa provinsi"),
+        "Provinsi": rank["province"].fillna(wording.NO_PROVINCE),
         "Capaian": rate.where(rank["has_data"].to_numpy(dtype=bool)),
         "Terealisasi": pd.to_numeric(rank["realized"], errors="coerce"),
         "Jatuh tempo": rank["planned"].astype(int),
-        "Dilaporkan": [queries.reporting_text(r, d).removeprefix("dilaporkan ") for r, d in
-                       zip(rank["reported"], rank["due"])],
+        "Dilaporkan": [wording.units_of(r, d) for r, d in zip(rank["reported"], rank["due"])],
         "Pelaporan": (rank["reported"] / rank["due"].where(rank["due"] > 0) * 100)})
 
 
@@ -330,11 +321,11 @@ def render():
     data = load(store, key, view, st.session_state.offices)
     rank = data["rank"]
     if rank.empty:
-        empty_state("Tidak ada satker untuk filter ini.")
+        empty_state(wording.NO_OFFICE_FOR_FILTER)
         return
     reported, due = queries.reporting(data["per_satker"])
-    st.caption(f"Capaian = bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan, s.d. "
-               f"{MONTHS[view.as_of - 1]} {view.year}; {queries.reporting_text(reported, due)}. "
+    st.caption(f"{wording.RATE} = {wording.DEFINITION}, s.d. "
+               f"{wording.month(view.as_of)} {view.year}; {wording.reporting(reported, due)}. "
                "Abu-abu = belum melaporkan realisasi (bukan 0%); abu-abu muda = tidak ada yang dijadwalkan.")
     c1, c2, c3, c4 = st.columns([2.4, 3.4, 2, 1.6], vertical_alignment="center")
     with c4:

@@ -12,7 +12,7 @@ from pages._auth import current_user
 from rbdash import grids, queries, regions, validate
 from rbdash.areas import SHORT
 from rbdash.charts import truncate
-from rbdash.schedule import MONTHS
+from rbdash.wording import MONTHS
 from rbdash.errors import RbdashError
 
 TEXT_COLUMNS = ("Area", "Kegiatan", "Indikator", "Jadwal", "Sumber")

@@ -7,7 +7,7 @@ import streamlit as st
 from pages._auth import current_user
 from pages._ui import LOADER, md, start, table
 from rbdash import history, regions
-from rbdash.charts import fmt_datetime
+from rbdash.wording import date_time
 from rbdash.errors import RbdashError
 
 
@@ -49,7 +49,7 @@ def render():
         st.info("Belum ada perubahan yang tercatat untuk filter ini.", icon=":material/info:")
     else:
         changes_table = pd.DataFrame({
-            "Waktu": [fmt_datetime(t) for t in changes["logged_at"]], "Oleh": changes["actor"],
+            "Waktu": [date_time(t) for t in changes["logged_at"]], "Oleh": changes["actor"],
             "Jenis": changes["action"].map(history.ACTIONS), "Versi": changes["version"].astype("Int64"),
             "Kegiatan": changes["kegiatan"].fillna(""), "Sebelum": changes["before"], "Sesudah": changes["after"]})
         picked = table(changes_table, hide_index=True, width="stretch", on_select="rerun",
@@ -69,7 +69,7 @@ def render():
     st.subheader("Versi rencana", anchor=False)
     table(pd.DataFrame({
         "Versi": versions["version"], "Aktif": ["ya" if c else "" for c in versions["current"]],
-        "Diimpor": [fmt_datetime(t) for t in versions["imported_at"]], "Oleh": versions["imported_by"],
+        "Diimpor": [date_time(t) for t in versions["imported_at"]], "Oleh": versions["imported_by"],
         "File": versions["source_name"], "Kegiatan": versions["activity_count"]}), hide_index=True, width="stretch")
     older = [int(v) for v, c in zip(versions["version"], versions["current"]) if not c]
     if older:

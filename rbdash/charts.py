@@ -13,18 +13,16 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rbdash.areas import SHORT
-from rbdash.schedule import DONE, LATE, MONTHS, NONE, OUTSIDE, PLANNED, cell_states
-
-NO_DATA_TEXT = "belum ada data"
-NOT_SCHEDULED_TEXT = "–"
+from rbdash import wording
+from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED, cell_states
+from rbdash.wording import MONTHS
 
 # Gantt cell states (rbdash.schedule) with their colour and legend label.
 GANTT_STATES = {
-    PLANNED: ("#9ECAE1", "Direncanakan"),
-    DONE: ("#2CA02C", "Terealisasi"),
-    LATE: ("#D62728", "Terlambat"),
-    OUTSIDE: ("#9467BD", "Terealisasi di luar jadwal"),
+    PLANNED: ("#9ECAE1", wording.PLANNED_LABEL),
+    DONE: ("#2CA02C", wording.DONE_LABEL),
+    LATE: ("#D62728", wording.LATE_LABEL),
+    OUTSIDE: ("#9467BD", wording.OUTSIDE_LABEL),
 }
 # Completion/coverage heatmaps: red (0%) to green (100%); grey cells for offices without data.
 RATE_SCALE = [[0.0, "#D73027"], [0.25, "#FC8D59"], [0.5, "#FEE08B"], [0.75, "#91CF60"], [1.0, "#1A9850"]]
@@ -63,48 +61,6 @@ def truncate(text, width):
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def fmt_pct(rate, digits=1):
-    """0.875 -> '87,5%' (Indonesian decimal comma); None/NaN -> ''."""
-    if rate is None or pd.isna(rate):
-        return ""
-    return f"{rate * 100:.{digits}f}%".replace(".", ",")
-
-
-def fmt_int(n):
-    """12345 -> '12.345' (Indonesian thousands separator)."""
-    if n is None or pd.isna(n):
-        return "–"
-    return f"{int(n):,}".replace(",", ".")
-
-
-# heatmap column titles that fit a 1366 px projector at 14 px: nine columns of ~75 px
-_COLUMN_TITLES = {1: "Manajemen\nPerubahan", 2: "Deregu-\nlasi", 3: "Organi-\nsasi", 4: "Tata\nLaksana",
-                  5: "SDM\nAparatur", 6: "Akunta-\nbilitas", 7: "Penga-\nwasan", 8: "Pelayanan\nPublik"}
-
-
-def area_column(no):
-    """Narrow area title for heatmap columns: the number, then the short name on lines below."""
-    return f"{no}\n" + _COLUMN_TITLES.get(no) if no in _COLUMN_TITLES else f"{no}\n{SHORT[no]}"
-
-
-def office_label(name):
-    """A heatmap row label: 'KPU Kabupaten Banjar' -> 'Kab. Banjar', 'KPU Kota X' -> 'Kota X',
-    'KPU Provinsi X' -> 'Prov. X' (every row is a KPU office; the hover keeps the full name)."""
-    text = str(name)
-    for prefix, short in (("KPU Kabupaten ", "Kab. "), ("KPU Kota ", "Kota "), ("KPU Provinsi ", "Prov. ")):
-        if text.startswith(prefix):
-            return short + text[len(prefix):]
-    return text
-
-
-def fmt_datetime(ts):
-    """'23 Nov 2025 18:52' with Indonesian month abbreviations; '' when missing."""
-    if ts is None or pd.isna(ts):
-        return ""
-    ts = pd.Timestamp(ts)
-    return f"{ts.day} {MONTHS[ts.month - 1]} {ts.year} {ts:%H:%M}"
-
-
 def rate_hex(rate):
     """'#RRGGBB' of a rate 0..1 (clipped) on RATE_SCALE, interpolated linearly in RGB between its stops
     as plotly draws the heatmaps: the one colour of a rate in grids, workbooks and slides."""
@@ -120,10 +76,10 @@ def rate_hex(rate):
 def rate_text(rate, has_data, planned):
     """Cell text of a completion heatmap: '87,5%', 'belum ada data' or '–' (nothing due yet)."""
     if not has_data:
-        return NO_DATA_TEXT
+        return wording.NO_DATA
     if not planned or rate is None or pd.isna(rate):
-        return NOT_SCHEDULED_TEXT
-    return fmt_pct(rate)
+        return wording.NOTHING_DUE
+    return wording.pct(rate)
 
 
 def enlarged(fig, size=20):
@@ -178,15 +134,15 @@ def heat_matrix(cells, rows, cols):
     whole = (state != "value").all(axis=1) & (state == "no_data").any(axis=1) if state.size else np.zeros(0, bool)
     state[whole] = "no_data"
     value = np.where(state == "value", value, np.nan)
-    text = grid.get("text", pd.Series(index=grid.index, dtype=object)).fillna(NOT_SCHEDULED_TEXT).astype(str) \
+    text = grid.get("text", pd.Series(index=grid.index, dtype=object)).fillna(wording.NOTHING_DUE).astype(str) \
         .to_numpy().reshape(shape)
-    text[whole] = NO_DATA_TEXT
+    text[whole] = wording.NO_DATA
     hover = grid.get("hover", pd.Series(index=grid.index, dtype=object)).fillna("").astype(str).to_numpy() \
         .reshape(shape)
     return HeatMatrix(value, state, text, hover, whole)
 
 
-def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name="Capaian"):
+def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name=wording.RATE):
     """Row × column heatmap of rates (0..1) on a fixed 0-100% scale, value written in each cell
     (up to ``TEXT_ROWS_MAX`` rows; above, colour and hover only).
 
@@ -205,7 +161,7 @@ def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name="Cap
     text = np.vectorize(_lines, otypes=[object])(raw_text) if raw_text.size else raw_text.astype(object)
     if shape[1] >= 3:
         text[whole] = ""
-        text[whole, shape[1] // 2] = esc(NO_DATA_TEXT)
+        text[whole, shape[1] // 2] = esc(wording.NO_DATA)
     row_esc = [esc(r) for r in rows]
     col_hover = [esc(" ".join(c.replace("-\n", "").split())) for c in col_labels]
     hover = np.array([[f"<b>{row_esc[i]}</b><br>{col_hover[j]}: {esc(' '.join(raw_text[i, j].split()))}"
@@ -242,7 +198,7 @@ def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name="Cap
         margin=dict(l=10, r=10, t=top, b=10), plot_bgcolor="white",
         xaxis=dict(tickvals=x, ticktext=[_lines(c) for c in col_labels], side="top", tickangle=0,
                    showgrid=False, zeroline=False, fixedrange=True, tickfont=LABEL),
-        yaxis=dict(tickvals=y, ticktext=[esc(truncate(office_label(r), 36)) for r in rows], autorange="reversed",
+        yaxis=dict(tickvals=y, ticktext=[esc(truncate(wording.office_label(r), 36)) for r in rows], autorange="reversed",
                    showgrid=False, zeroline=False, automargin=True, fixedrange=True,
                    tickfont=LABEL if row_h >= 24 else dict(size=11, color=INK)),
     )
@@ -259,10 +215,10 @@ def completion_cells(df, row_key, col_key):
     out["state"] = np.where(~has, "no_data", np.where((planned > 0) & ~np.isnan(rate), "value", "none"))
     out["text"] = [rate_text(r, h, p) for r, h, p in zip(rate, has, planned)]
     realized = pd.to_numeric(df["realized"], errors="coerce").to_numpy(dtype=float)
-    out["hover"] = [f"{fmt_int(r)} dari {fmt_int(p)} bulan-kegiatan terealisasi" if h and p else ""
+    out["hover"] = [wording.realised_of(r, p) if h and p else ""
                     for r, p, h in zip(realized, planned, has)]
     if "due" in df and "reported" in df:  # reporting coverage next to the rate (issue 13.6)
-        extra = [f"dilaporkan {fmt_int(r)} dari {fmt_int(d)} bulan-kegiatan" if d else ""
+        extra = [wording.reporting(r, d) if d else ""
                  for r, d in zip(df["reported"].to_numpy(), df["due"].to_numpy())]
         out["hover"] = [f"{h}\n{e}".strip("\n") if e else h for h, e in zip(out["hover"], extra)]
     return out
@@ -285,42 +241,41 @@ def trend_figure(df, as_of, title=None):
     x = [MONTHS[m - 1] for m in months]
     has_data = bool(df["has_data"].any()) if len(df) else False
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, row_heights=[0.62, 0.38],
-                        subplot_titles=("Bulan-kegiatan kumulatif: rencana dan realisasi",
-                                        "Capaian per bulan dan kumulatif"))
+                        subplot_titles=(wording.TREND_CUMULATIVE, wording.TREND_RATES))
     planned_cum = df["planned_cum"].astype(int).tolist()
     fig.add_trace(go.Scatter(
-        x=x, y=planned_cum, mode="lines+markers", name="Rencana (kumulatif)",
+        x=x, y=planned_cum, mode="lines+markers", name=wording.PLANNED_CUM,
         line=dict(color=PLANNED_COLOR, width=3, dash="dash"), marker=dict(size=8),
-        customdata=[fmt_int(v) for v in planned_cum],
+        customdata=[wording.integer(v) for v in planned_cum],
         hovertemplate="%{x}: %{customdata} bulan-kegiatan direncanakan<extra></extra>"), row=1, col=1)
     shown = df[df["month"] <= int(as_of)]
     if has_data:
         realised = pd.to_numeric(shown["realized_cum"], errors="coerce")
         fig.add_trace(go.Scatter(
-            x=x[:len(shown)], y=realised.tolist(), mode="lines+markers", name="Realisasi (kumulatif)",
+            x=x[:len(shown)], y=realised.tolist(), mode="lines+markers", name=wording.REALISED_CUM,
             line=dict(color=REALISED_COLOR, width=4), marker=dict(size=10),
-            customdata=[f"{fmt_int(r)} dari {fmt_int(p)} ({fmt_pct(c)})" for r, p, c in
+            customdata=[f"{wording.of(r, p)} ({wording.pct(c)})" for r, p, c in
                         zip(realised, shown["planned_cum"], shown["rate_cum"])],
             hovertemplate="%{x}: %{customdata} terealisasi<extra></extra>"), row=1, col=1)
         rate = pd.to_numeric(shown["rate"], errors="coerce") * 100
         fig.add_trace(go.Bar(
-            x=x[:len(shown)], y=rate.fillna(0).tolist(), name="Capaian bulan itu",
+            x=x[:len(shown)], y=rate.fillna(0).tolist(), name=wording.RATE_OF_MONTH,
             marker=dict(color=rate.fillna(0).tolist(), colorscale=RATE_SCALE, cmin=0, cmax=100),
-            text=[fmt_pct(r, 0) if p else NOT_SCHEDULED_TEXT for r, p in
+            text=[wording.pct(r, 0) if p else wording.NOTHING_DUE for r, p in
                   zip(pd.to_numeric(shown["rate"], errors="coerce"), shown["planned"])],
             textposition="inside", insidetextanchor="start", textfont=LABEL, constraintext="none",
-            customdata=[f"{fmt_int(r)} dari {fmt_int(p)} bulan-kegiatan" for r, p in
+            customdata=[wording.units_of(r, p) for r, p in
                         zip(pd.to_numeric(shown["realized"], errors="coerce"), shown["planned"])],
             hovertemplate="%{x}: %{text} (%{customdata})<extra></extra>"), row=2, col=1)
         cum = pd.to_numeric(shown["rate_cum"], errors="coerce") * 100
         fig.add_trace(go.Scatter(
-            x=x[:len(shown)], y=cum.tolist(), mode="lines+markers", name="Capaian kumulatif",
+            x=x[:len(shown)], y=cum.tolist(), mode="lines+markers", name=wording.RATE_CUM,
             line=dict(color=INK, width=3), marker=dict(size=8),
-            customdata=[fmt_pct(c / 100) for c in cum],
+            customdata=[wording.pct(c / 100) for c in cum],
             hovertemplate="s.d. %{x}: %{customdata}<extra></extra>"), row=2, col=1)
     else:
         fig.add_annotation(x=MONTHS[int(as_of) - 1], y=50, xref="x2", yref="y2",
-                           text=NO_DATA_TEXT, showarrow=False, font=dict(size=18, color=INK))
+                           text=wording.NO_DATA, showarrow=False, font=dict(size=18, color=INK))
     if x:  # between the as-of month and the next (category positions are 0-based)
         fig.add_vline(x=int(as_of) - 0.5, line=dict(color=INK, width=2, dash="dot"))
     fig.update_layout(
@@ -366,7 +321,7 @@ def gantt_rows(acts):
         if s and s != ind and (rec["_area"], k, s) != last_s:
             last_s = (rec["_area"], k, s)
             out.append({"kind": "sub", "label": s, "kegiatan": k, "sub_kegiatan": s})
-        out.append({**rec, "kind": "act", "label": ind or s or k or "(tanpa uraian)"})
+        out.append({**rec, "kind": "act", "label": ind or s or k or wording.NO_DESCRIPTION})
     return pd.DataFrame(out).drop(columns=["_area", "_k", "_s"], errors="ignore")
 
 
@@ -406,7 +361,7 @@ def gantt_figure(acts, as_of, has_data=True, title=None, label_width=48):
             base.append(f"Bukti dukung: {esc(truncate(rec['evidence_url'], 90))}")
         if rec.get("note") and not pd.isna(rec["note"]):
             base.append(f"Catatan: {esc_wrap(rec['note'])}")
-        base.append(f"Sumber: lembar {esc(rec['sheet'])} baris {int(rec['row'])}")
+        base.append(f"Sumber: {esc(wording.source_row(rec['sheet'], rec['row']))}")
         row_hover[i] = "<br>".join(base)
         for m in range(12):
             if not np.isnan(z[i, m]):

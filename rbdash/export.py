@@ -22,9 +22,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from rbdash.areas import SHORT
-from rbdash.schedule import MONTHS
-from rbdash.charts import NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, rate_hex
+from rbdash import wording
+from rbdash.charts import NO_DATA_COLOR, NOT_SCHEDULED_COLOR, rate_hex
 from rbdash.errors import ExportError
 
 CHROMIUM = "/usr/bin/chromium"
@@ -99,7 +98,7 @@ def write_sheet(ws, title, df, rate_cols=(), subtitle=None, widths=None):
             if col in rate_set:
                 cell.alignment = Alignment(horizontal="center")
                 if missing:
-                    cell.value = NO_DATA_TEXT if not has_data[i] else "–"
+                    cell.value = wording.NO_DATA if not has_data[i] else wording.NOTHING_DUE
                     cell.fill = _fill("FF" + (NO_DATA_COLOR if not has_data[i] else NOT_SCHEDULED_COLOR)[1:])
                     cell.font = Font(italic=True, color="FF555555")
                 else:
@@ -210,10 +209,10 @@ def comparison_workbook(ranking, per_area, per_month, year, as_of, area_nos, not
 
     ``ranking`` as from queries.ranking (best first); ``area_nos`` the area columns to show.
     """
-    month = MONTHS[as_of - 1]
-    subtitle = f"Tahun {year}, kondisi s.d. {month}" + (f" · {note}" if note else "")
-    by_area = _wide(per_area, "area_no", {no: f"{no}. {SHORT[no]}" for no in area_nos}, ranking)
-    by_month = _wide(per_month, "month", {m: MONTHS[m - 1] for m in range(1, as_of + 1)}, ranking)
+    month = wording.month(as_of)
+    subtitle = wording.year_as_of(year, as_of) + (f" · {note}" if note else "")
+    by_area = _wide(per_area, "area_no", {no: wording.area_short(no) for no in area_nos}, ranking)
+    by_month = _wide(per_month, "month", {m: wording.month(m) for m in range(1, as_of + 1)}, ranking)
     rank = pd.DataFrame({
         "Peringkat": _ints(ranking["rank"]),
         "Satker": ranking["satker"], "Provinsi": ranking["province"],

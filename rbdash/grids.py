@@ -21,15 +21,16 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 from plotly.colors import hex_to_rgb
 
-from rbdash.charts import (GANTT_STATES, INK, NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, NOT_SCHEDULED_TEXT,
-                           fmt_pct, gantt_rows, heat_matrix, rate_hex)
+from rbdash import wording
+from rbdash.charts import GANTT_STATES, INK, NO_DATA_COLOR, NOT_SCHEDULED_COLOR, gantt_rows, heat_matrix, rate_hex
 from rbdash.export import safe_frame, safe_text
-from rbdash.schedule import DONE, LATE, MONTHS, NONE, OUTSIDE, PLANNED, cell_states
+from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED, cell_states
+from rbdash.wording import MONTHS
 
 WHITE = "#FFFFFF"
 ROW_PX = 35  # st.dataframe's default row height
 MAX_HEIGHT_PX = 720  # taller grids scroll (550 offices) instead of pushing the page down
-PLACEHOLDER = NOT_SCHEDULED_TEXT  # what the grid shows in a cell without a rate (st.dataframe placeholder)
+PLACEHOLDER = wording.NOTHING_DUE  # what the grid shows in a cell without a rate (st.dataframe placeholder)
 NOTE = "Keterangan"
 
 
@@ -135,7 +136,7 @@ def rate_grid(cells, rows, cols, col_labels=None, row_name="Satker", digits=1):
     data = pd.DataFrame(m.value * 100, columns=labels)
     data.insert(0, row_name, [str(r) for r in rows])
     if m.whole.any():
-        data[NOTE] = np.where(m.whole, NO_DATA_TEXT, "")
+        data[NOTE] = np.where(m.whole, wording.NO_DATA, "")
     flat = m.value.ravel()
     colours = np.full(flat.shape, NOT_SCHEDULED_COLOR, dtype=object)
     has = ~np.isnan(flat)
@@ -144,7 +145,7 @@ def rate_grid(cells, rows, cols, col_labels=None, row_name="Satker", digits=1):
     css = np.array([_CSS[c] for c in colours], dtype=object).reshape(m.value.shape)
     styles = pd.DataFrame(css, columns=labels).reindex(columns=data.columns, fill_value="")
     styler = safe_frame(data).style.apply(lambda _: styles, axis=None)
-    styler.format(lambda v: fmt_pct(v / 100, digits), subset=labels, na_rep=PLACEHOLDER)
+    styler.format(lambda v: wording.pct(v / 100, digits), subset=labels, na_rep=PLACEHOLDER)
     return _as_written(styler, data).hide(axis="index")
 
 
@@ -178,7 +179,7 @@ def gantt_grid(acts, as_of, has_data=True):
     for m, month in enumerate(MONTHS):
         data[month] = marks[:, m]
     # the row first: a narrow column cuts the end of a long sheet name, not the row number
-    data[SOURCE] = [f"baris {int(rec['row'])} · {rec['sheet']}" if kind == "act" else ""
+    data[SOURCE] = [wording.row_source(rec["sheet"], rec["row"]) if kind == "act" else ""
                     for kind, rec in zip(rows["kind"], rows.to_dict("records"))]
     heading = np.where(is_act, "", f"background-color: {HEADING_COLOR}").astype(object)
     css = np.repeat(heading[:, None], len(data.columns), axis=1)

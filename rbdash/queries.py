@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rbdash import areas, metrics, schedule
-from rbdash.schedule import MONTHS
+from rbdash import areas, metrics, schedule, wording
+from rbdash.wording import MONTHS
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def completion(store, view: View, by=("satker",)) -> pd.DataFrame:
                               areas_=view.areas)
 
 
-NO_PROVINCE_LABEL = "(tanpa provinsi)"
+NO_PROVINCE_LABEL = wording.NO_PROVINCE
 
 
 def province_completion(store, view: View, by=()) -> pd.DataFrame:
@@ -125,10 +125,10 @@ def scope_label(view: View) -> str:
     if view.satkers is not None and len(view.satkers) == 1:
         return view.satkers[0]
     if view.province and view.satkers is not None:
-        return f"Provinsi {view.province}"
+        return wording.province_office(view.province)
     if view.satkers is not None:
-        return f"{len(view.satkers)} satker terpilih"
-    return "Nasional"
+        return wording.SELECTED.format(n=len(view.satkers))
+    return wording.NATIONAL
 
 
 def province_ranking(per_province):
@@ -168,13 +168,7 @@ def reporting(df):
     return int(df["reported"].sum()), int(df["due"].sum())
 
 
-def reporting_text(reported, due):
-    """'dilaporkan 3 dari 140 bulan-kegiatan' (Indonesian thousands separators)."""
-    fmt = lambda n: f"{int(n):,}".replace(",", ".")  # noqa: E731
-    return f"dilaporkan {fmt(reported)} dari {fmt(due)} bulan-kegiatan"
-
-
-REPORTING = {"semua": "Semua satker", "lengkap": "Pelaporan lengkap", "belum": "Pelaporan belum lengkap"}
+REPORTING = wording.REPORTING_CHOICES
 
 
 def filter_reporting(df, which):
@@ -293,7 +287,7 @@ def office_summary(store, satker: str, year: int, as_of: int, area_nos=None) -> 
 MONTH_COLUMNS = MONTHS
 EVIDENCE, NOTE = "Bukti dukung", "Catatan"
 # month cells of the Progres editor: the planned months are visible where one ticks (issue 13.2)
-DONE_MARK, PLANNED_MARK = "✓", "○"
+DONE_MARK, PLANNED_MARK = wording.DONE_MARK, wording.PLANNED_MARK
 PLAN = "_plan"  # hidden column: the planned mask, to redraw the marks after a save
 
 
@@ -319,7 +313,7 @@ def progress_frame(acts):
         "Area": acts["area_no"].astype("Int64").to_numpy(), "Kegiatan": acts["kegiatan"].to_numpy(),
         "Indikator": acts["indikator"].fillna(acts["sub_kegiatan"]).to_numpy(),
         "Jadwal": [schedule.mask_text(m) for m in acts["planned_mask"]],
-        "Sumber": [f"lembar {s} baris {r}" for s, r in zip(acts["sheet"], acts["row"])],
+        "Sumber": [wording.source_row(s, r) for s, r in zip(acts["sheet"], acts["row"])],
     }, index=pd.Index(acts["id"].to_numpy(), name="id"))
     for m, name in enumerate(MONTH_COLUMNS):
         df[name] = marks[:, m]

@@ -30,13 +30,12 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from rbdash import charts, export, queries, regions, submission
+from rbdash import charts, export, queries, regions, submission, wording
 from rbdash.areas import AREAS
 from rbdash.errors import ExportError, RbdashError, ValidationError
-from rbdash.schedule import LATE, MONTHS, cell_states
+from rbdash.schedule import LATE, cell_states
+from rbdash.wording import MONTHS
 
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember")
 ROWS_PER_SLIDE = 15
 LAGGARDS = 10
 MAX_OFFICES = 30  # office slides in one deck
@@ -48,11 +47,6 @@ HEADER = RGBColor(0x1F, 0x3A, 0x5F)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 TITLE_PT, BODY_PT, TABLE_PT = 32, 20, 16
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-
-
-def long_date(day: dt.date) -> str:
-    """28 November 2026."""
-    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
 
 
 # --------------------------------------------------------------------------------- the data
@@ -246,27 +240,27 @@ def _title_slide(prs, data, today):
     scope = "Nasional: 38 provinsi" if data["national"] else f"Provinsi {data['scope']}"
     _text(slide, MARGIN, Inches(3.3), WIDE - 2 * MARGIN, Inches(2.5), [
         (f"Evaluasi capaian · {scope}", 28, False, INK),
-        (f"Kondisi s.d. {BULAN[view.as_of - 1]} {view.year}", 28, True, INK),
-        (f"Dibuat {long_date(today)}", 20, False, MUTED)])
+        (f"Kondisi s.d. {wording.month_long(view.as_of)} {view.year}", 28, True, INK),
+        (f"Dibuat {wording.long_date(today)}", 20, False, MUTED)])
 
 
 def _summary_slide(prs, data):
     view = data["view"]
     month = MONTHS[view.as_of - 1]
-    slide = _slide(prs, f"Ringkasan: {data['scope']}", f"Tahun {view.year}, kondisi s.d. {BULAN[view.as_of - 1]}")
+    slide = _slide(prs, f"Ringkasan: {data['scope']}", wording.year_as_of(view.year, view.as_of, long=True))
     rate, with_data, n = queries.overall(data["per_satker"])
     reported, due = queries.reporting(data["per_satker"])
     counts = submission.summary(data["missing"])
     tiles = [
-        (charts.fmt_pct(rate) or charts.NO_DATA_TEXT, f"Capaian s.d. {month}",
-         "bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan (satker dengan data)"),
-        (f"{charts.fmt_int(n)} dari {charts.fmt_int(data['official'])}", "Satker dengan rencana aksi",
+        (wording.pct(rate) or wording.NO_DATA, wording.rate_up_to(view.as_of),
+         f"{wording.DEFINITION} (satker dengan data)"),
+        (wording.of(n, data['official']), "Satker dengan rencana aksi",
          "dibandingkan daftar resmi satker KPU"),
-        (f"{charts.fmt_int(with_data)} dari {charts.fmt_int(n)}", "Satker dengan data realisasi", ""),
-        (f"{charts.fmt_pct(reported / due, 0) if due else '–'}", "Pelaporan",
-         queries.reporting_text(reported, due)),
-        (charts.fmt_int(counts[submission.NO_PLAN]), "Belum mengunggah rencana", "satker dalam daftar resmi"),
-        (charts.fmt_int(counts[submission.NO_REALISATION]), "Belum melaporkan realisasi",
+        (wording.of(with_data, n), "Satker dengan data realisasi", ""),
+        (wording.pct(reported / due, 0) if due else wording.DASH, wording.REPORTING,
+         wording.reporting(reported, due)),
+        (wording.integer(counts[submission.NO_PLAN]), "Belum mengunggah rencana", "satker dalam daftar resmi"),
+        (wording.integer(counts[submission.NO_REALISATION]), "Belum melaporkan realisasi",
          f"punya rencana, belum ada realisasi s.d. {month}"),
     ]
     w, h = (WIDE - 2 * MARGIN) / 3, Inches(2.7)
@@ -283,13 +277,13 @@ def _heatmap_slides(prs, data):
     rank = data["grid_rank"]
     area = data["grid_area"]
     areas_ = list(view.areas or AREAS)
-    cols = [charts.area_column(no) for no in areas_]  # number, then the short name on narrow lines
+    cols = [wording.area_title(no) for no in areas_]  # number, then the short name on narrow lines
     for i, part in enumerate(_chunks(rank)):
         names = part[key].tolist()
         cells = area[area[key].isin(names)].set_index([key, "area_no"])
         values, fills = [], []
         for rec in part.to_dict("records"):
-            row, fill = [charts.office_label(rec[key])], [None]
+            row, fill = [wording.office_label(rec[key])], [None]
             for no in areas_:
                 c = cells.loc[(rec[key], no)] if (rec[key], no) in cells.index else None
                 row.append(_rate_cell(c))
@@ -301,19 +295,18 @@ def _heatmap_slides(prs, data):
         first = "Provinsi" if data["national"] else "Satker"
         df = pd.DataFrame(values, columns=[first, *cols, "Total"])
         slide = _slide(prs, _numbered(f"Capaian per {level} dan area s.d. {month}", i, len(_chunks(rank))),
-                       "Capaian = bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan; abu-abu = belum "
-                       "ada data realisasi (bukan 0%); urut dari capaian tertinggi")
+                       wording.HEATMAP_CAPTION)
         table = _table(slide, df, widths=[2.2] + [1.15] * len(cols) + [1.1], fills=pd.DataFrame(fills), size=14)
         for i, rec in enumerate(part.to_dict("records"), start=1):
             if not bool(rec["has_data"]) and len(cols) > 1:  # the words once per row, as the heatmap does
                 first = table.cell(i, 1)
                 first.merge(table.cell(i, len(cols) + 1))
-                _cell(first, charts.NO_DATA_TEXT, 14, fill=_rgb("FF" + charts.NO_DATA_COLOR[1:]))
+                _cell(first, wording.NO_DATA, 14, fill=_rgb("FF" + charts.NO_DATA_COLOR[1:]))
 
 
 def _rate_cell(rec):
     if rec is None:
-        return charts.NOT_SCHEDULED_TEXT
+        return wording.NOTHING_DUE
     return charts.rate_text(rec["rate"], bool(rec["has_data"]), rec["planned"])
 
 
@@ -341,10 +334,10 @@ def _trend_slide(prs, data, images):
     shown = df[df["month"] <= view.as_of]
     _table(slide, pd.DataFrame({
         "Bulan": [MONTHS[m - 1] for m in shown["month"]],
-        "Rencana kumulatif": [charts.fmt_int(v) for v in shown["planned_cum"]],
-        "Realisasi kumulatif": [charts.fmt_int(v) for v in shown["realized_cum"]],
-        "Capaian bulan itu": [charts.fmt_pct(v) for v in shown["rate"]],
-        "Capaian kumulatif": [charts.fmt_pct(v) for v in shown["rate_cum"]]}))
+        "Rencana kumulatif": [wording.integer(v) for v in shown["planned_cum"]],
+        "Realisasi kumulatif": [wording.integer(v) for v in shown["realized_cum"]],
+        "Capaian bulan itu": [wording.pct(v) for v in shown["rate"]],
+        "Capaian kumulatif": [wording.pct(v) for v in shown["rate_cum"]]}))
 
 
 def _laggard_slides(prs, data):
@@ -355,16 +348,16 @@ def _laggard_slides(prs, data):
             _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), f"Belum ada {what} yang melaporkan realisasi.")
             continue
         slide = _slide(prs, title, f"{what.capitalize()} dengan data realisasi yang capaiannya di bawah median "
-                                   f"({charts.fmt_pct(median)}); paling rendah dahulu, paling banyak {LAGGARDS}")
+                                   f"({wording.pct(median)}); paling rendah dahulu, paling banyak {LAGGARDS}")
         if lag.empty:
             _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), f"Tidak ada {what} di bawah median.")
             continue
         df = pd.DataFrame({
             what.capitalize(): lag["name"],
             **({} if what == "provinsi" else {"Provinsi": lag["province"].fillna("–")}),
-            "Capaian": [charts.fmt_pct(r) for r in lag["rate"]],
-            "Terealisasi": [f"{charts.fmt_int(r)} dari {charts.fmt_int(p)}" for r, p in zip(lag["realized"], lag["planned"])],
-            "Dilaporkan": [queries.reporting_text(r, d).removeprefix("dilaporkan ") for r, d in
+            "Capaian": [wording.pct(r) for r in lag["rate"]],
+            "Terealisasi": [wording.of(r, p) for r, p in zip(lag["realized"], lag["planned"])],
+            "Dilaporkan": [wording.units_of(r, d) for r, d in
                            zip(lag["reported"], lag["due"])]})
         lead = 2 if what == "satker" else 1  # name (and province) before the rate column
         _table(slide, df, widths=[3, 2, 1.2, 1.8, 3] if what == "satker" else [3, 1.2, 1.8, 3],
@@ -376,14 +369,12 @@ def _missing_slides(prs, data):
     counts = submission.summary(data["missing"])
     table = _missing_table(data)
     parts = _chunks(table)
-    note = (f"{counts[submission.NO_PLAN]} satker belum mengunggah rencana, {counts[submission.NO_REALISATION]} "
-            f"belum melaporkan realisasi s.d. {MONTHS[view.as_of - 1]}"
-            + (f", {counts[submission.UNMATCHED]} nama tidak cocok dengan daftar resmi" if counts[submission.UNMATCHED]
-               else "") + " (daftar resmi satker KPU)")
+    note = wording.not_submitted_counts(counts[submission.NO_PLAN], counts[submission.NO_REALISATION],
+                                        counts[submission.UNMATCHED], up_to=view.as_of) + " (daftar resmi satker KPU)"
     for i, part in enumerate(parts):
         slide = _slide(prs, _numbered("Belum mengirim", i, len(parts)), note)
         if table.empty:
-            _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), "Semua satker sudah mengirim.")
+            _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.ALL_SUBMITTED)
             continue
         _table(slide, part, widths=[4, 2, 2] if data["national"] else [3.8, 4.4, 3], size=16)
 
@@ -391,16 +382,15 @@ def _missing_slides(prs, data):
 def _office_slides(prs, data, store, images):
     view = data["view"]
     for name in data["offices"][:MAX_OFFICES]:
-        slide = _slide(prs, f"Gantt: {name}", f"Tahun {view.year}, kondisi s.d. {BULAN[view.as_of - 1]}")
+        slide = _slide(prs, f"Gantt: {name}", wording.year_as_of(view.year, view.as_of, long=True))
         s = queries.office_summary(store, name, view.year, view.as_of)
         header = queries.plan_header(store, name, view.year)
-        lines = [(charts.fmt_pct(s["rate"]) or charts.NO_DATA_TEXT, 40, True, INK),
-                 (f"Capaian s.d. {MONTHS[view.as_of - 1]}", 20, True, INK),
-                 (f"{charts.fmt_int(s['realized'])} dari {charts.fmt_int(s['planned'])} bulan-kegiatan "
-                  "terealisasi sesuai jadwal", 18, False, INK)]
+        lines = [(wording.pct(s["rate"]) or wording.NO_DATA, 40, True, INK),
+                 (wording.rate_up_to(view.as_of), 20, True, INK),
+                 (f"{wording.units_of(s['realized'], s['planned'])} terealisasi sesuai jadwal", 18, False, INK)]
         if s["late"] is not None:
-            lines.append((f"{charts.fmt_int(s['late'])} bulan-kegiatan terlambat", 18, False, INK))
-        lines.append((f"{charts.fmt_int(header['activity_count'] if header else 0)} kegiatan dalam rencana", 18,
+            lines.append((f"{wording.integer(s['late'])} {wording.UNIT} {wording.LATE_LABEL.lower()}", 18, False, INK))
+        lines.append((f"{wording.integer(header['activity_count'] if header else 0)} kegiatan dalam rencana", 18,
                       False, MUTED))
         acts = queries.plan_activities(store, name, view.year)
         has_data = bool(header and header["has_data"])

@@ -17,7 +17,7 @@ Completion up to M = done / due, pooled over activities (and offices with data).
 import numpy as np
 import pandas as pd
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+from rbdash.wording import MONTHS
 
 # Cell states of an activity-month (z values of the Gantt heatmap).
 NONE, PLANNED, DONE, LATE, OUTSIDE = 0, 1, 2, 3, 4
@@ -60,10 +60,6 @@ def cell_states(planned_masks, realized_masks, as_of: int, has_data: bool = True
     states[(p == 1) & (r == 1)] = DONE
     states[(p == 0) & (r == 1)] = OUTSIDE
     return states
-
-
-def month_label(m) -> str:
-    return MONTHS[int(m) - 1]
 
 
 def months_text(months) -> str:

@@ -8,11 +8,11 @@ recorded on the Progres page; an office with nothing due yet by the as-of month 
 
 import pandas as pd
 
-from rbdash import metrics, regions
+from rbdash import metrics, regions, wording
 
 NO_PLAN, NO_REALISATION, UNMATCHED = "no_plan", "no_realisation", "unmatched"
-STATUS_TEXT = {NO_PLAN: "belum mengunggah rencana aksi", NO_REALISATION: "belum melaporkan realisasi",
-               UNMATCHED: "nama tidak cocok dengan daftar resmi"}
+STATUS_TEXT = {NO_PLAN: wording.NO_PLAN_TEXT, NO_REALISATION: wording.NO_REALISATION_TEXT,
+               UNMATCHED: wording.UNMATCHED_TEXT}
 COLUMNS = ["satker", "province", "level", "status", "imported_as"]
 
 

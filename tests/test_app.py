@@ -18,8 +18,8 @@ from app_fixtures import (APP, BOLD, FORMULAS, PAGES, XSS, empty_db, make_plan, 
                           sample_db_file, warm_server)
 from conftest import SAMPLES, damage_blocks, needs_soffice
 from rbdash import queries, schedule
-from rbdash.areas import area_label
-from rbdash.charts import LABEL, NO_DATA_COLOR, fmt_pct, rate_hex
+from rbdash.charts import LABEL, NO_DATA_COLOR, rate_hex
+from rbdash.wording import area_label, pct as fmt_pct
 from rbdash.errors import StoreError
 from rbdash.grids import GANTT_MARKS
 from rbdash.store import Store

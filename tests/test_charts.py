@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rbdash import charts
+from rbdash import charts, wording
 from rbdash.schedule import DONE, LATE, OUTSIDE, PLANNED
 
 
@@ -22,9 +22,9 @@ def acts_frame(rows):
 
 
 def test_formats_are_indonesian():
-    assert charts.fmt_pct(0.875) == "87,5%"
-    assert charts.fmt_pct(1) == "100,0%" and charts.fmt_pct(None) == "" and charts.fmt_pct(float("nan")) == ""
-    assert charts.fmt_int(12345) == "12.345"
+    assert wording.pct(0.875) == "87,5%"
+    assert wording.pct(1) == "100,0%" and wording.pct(None) == "" and wording.pct(float("nan")) == ""
+    assert wording.integer(12345) == "12.345"
     assert charts.rate_text(None, False, 5) == "belum ada data"
     assert charts.rate_text(float("nan"), True, 0) == "–"
 
@@ -165,10 +165,10 @@ def test_trend_figure_s_curve_and_rates():
     df = trend_frame()
     fig = charts.trend_figure(df, 3, title="<b>KPU</b> Kota X")
     plan, real, bars, cum = fig.data
-    assert list(plan.y) == df["planned_cum"].tolist() and list(plan.x) == list(charts.MONTHS)
+    assert list(plan.y) == df["planned_cum"].tolist() and list(plan.x) == list(wording.MONTHS)
     assert list(real.y) == df["realized_cum"].head(3).tolist()  # realised only up to the as-of month
     assert list(bars.y) == pytest.approx((df["rate"].head(3) * 100).tolist())
-    assert list(bars.text) == [charts.fmt_pct(r, 0) for r in df["rate"].head(3)]
+    assert list(bars.text) == [wording.pct(r, 0) for r in df["rate"].head(3)]
     assert list(cum.y) == pytest.approx((df["rate_cum"].head(3) * 100).tolist())
     assert fig.layout.title.text == "&lt;b&gt;KPU&lt;/b&gt; Kota X"
     assert fig.layout.shapes[0].x0 == 2.5  # between Mar and Apr
@@ -181,4 +181,4 @@ def test_trend_figure_s_curve_and_rates():
 def test_trend_figure_without_data_shows_the_plan_and_says_so():
     fig = charts.trend_figure(trend_frame(has_data=False), 3)
     assert [t.name for t in fig.data] == ["Rencana (kumulatif)"]
-    assert any(a.text == charts.NO_DATA_TEXT for a in fig.layout.annotations)
+    assert any(a.text == wording.NO_DATA for a in fig.layout.annotations)

@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 import pytest
 
 from rbdash import export
-from rbdash.charts import NO_DATA_COLOR, NO_DATA_TEXT
+from rbdash.charts import NO_DATA_COLOR
+from rbdash.wording import NO_DATA as NO_DATA_TEXT
 
 INJECTIONS = ["=HYPERLINK(\"http://evil\",\"klik\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\r=1"]
 

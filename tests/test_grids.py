@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from plotly.colors import hex_to_rgb, sample_colorscale, unlabel_rgb
 
-from rbdash import charts, grids
+from rbdash import charts, grids, wording
 from rbdash.schedule import DONE, LATE, MONTHS, OUTSIDE, PLANNED, cell_states
 from test_charts import acts_frame
 
@@ -43,7 +43,7 @@ ROWS = ["KPU Kota A", "KPU Kota <b>B</b>", "KPU Kota C"]
 
 
 def test_rate_grid_numbers_texts_and_states():
-    styler = grids.rate_grid(CELLS, ROWS, [1, 2, "total"], [charts.area_column(1), charts.area_column(2), "Total"])
+    styler = grids.rate_grid(CELLS, ROWS, [1, 2, "total"], [wording.area_title(1), wording.area_title(2), "Total"])
     data = styler.data
     assert list(data.columns) == ["Satker", "1 Manajemen Perubahan", "2 Deregulasi", "Total", "Keterangan"]
     assert data["Satker"].tolist() == ROWS  # user text kept as it is: a grid cell is text, not markup

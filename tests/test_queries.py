@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from app_fixtures import XSS, make_plan, small_store  # noqa: F401 (fixtures)
-from rbdash import queries
+from rbdash import queries, wording
 from rbdash.queries import View
 
 
@@ -143,7 +143,7 @@ def test_reporting_counts_due_work_of_every_office_and_what_is_reported(small_st
     gamma = rows["KPU Kota Gamma"]
     assert (gamma["reported"], gamma["due"], gamma["realized"], gamma["planned"]) == (3, 3, 1, 3)
     assert queries.reporting(queries.completion(small_store, view())) == (10, 10)
-    assert queries.reporting_text(3, 1400) == "dilaporkan 3 dari 1.400 bulan-kegiatan"
+    assert wording.reporting(3, 1400) == "dilaporkan 3 dari 1.400 bulan-kegiatan"
 
 
 def test_filter_reporting_and_laggards_below_the_median(small_store):

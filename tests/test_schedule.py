@@ -3,7 +3,7 @@
 import pytest
 
 from app_fixtures import make_plan, small_store  # noqa: F401 (fixtures)
-from rbdash import charts, metrics, queries, schedule
+from rbdash import charts, metrics, queries, schedule, wording
 from rbdash.queries import View
 from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED
 
@@ -22,7 +22,7 @@ def test_masks_round_trip(months, value):
 def test_month_texts_are_indonesian():
     assert schedule.months_text([1, 2, 3, 6, 8, 9]) == "Jan–Mar, Jun, Agu–Sep"
     assert schedule.months_text([]) == "" and schedule.mask_text(mask(12)) == "Des"
-    assert schedule.MONTHS[4] == "Mei" and schedule.MONTHS[7] == "Agu" and schedule.month_label(12) == "Des"
+    assert schedule.MONTHS[4] == "Mei" and schedule.MONTHS[7] == "Agu" and wording.month(12) == "Des"
     assert schedule.mask_to_months(None) == []
 
 
@@ -62,7 +62,7 @@ def test_gantt_summary_heatmap_and_completion_agree(small_store, satker, area_no
         assert summary["realized"] == (states == DONE)[:, :as_of].sum() == cli.loc[satker, "realized"]
         assert summary["late"] == (states == LATE).sum()
         assert summary["rate"] == pytest.approx(cli.loc[satker, "rate"]) == pytest.approx(heat.loc[satker, "value"])
-        assert heat.loc[satker, "text"] == charts.fmt_pct(summary["rate"])
+        assert heat.loc[satker, "text"] == wording.pct(summary["rate"])
     else:
         assert summary["rate"] is None and heat.loc[satker, "text"] == "belum ada data"
         assert (states == LATE).sum() == 0
