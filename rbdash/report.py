@@ -52,23 +52,28 @@ PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presen
 # --------------------------------------------------------------------------------- the data
 
 def _view(store, year, as_of, province, offices):
-    """The View of the deck and the offices with a plan (queries.offices rows of the year)."""
+    """(the View of the deck, the offices with a plan (queries.offices rows of the year), the offices
+    asked for by their stored names).  A province and an office may be given in any spelling of
+    their name (regions.key: 'kalimantan selatan', 'KPU Kab. Tapin')."""
     if not 1 <= int(as_of) <= 12:
         raise ValueError("as_of must be 1-12")
     rows = queries.offices(store)
     rows = rows[rows["year"] == int(year)]
     if province is not None:
-        if province not in regions.regions():
+        if regions.province(province) is None:
             raise ValidationError("unknown_province", name=province)
+        province = regions.province(province)
         rows = rows[rows["province"] == province]
     if rows.empty:
         raise ValidationError("no_plans", year=year, scope=province or "Indonesia")
-    known = set(rows["satker"])
+    known = {regions.key(name): name for name in rows["satker"]}
+    named = []
     for name in offices:
-        if name not in known:
+        if regions.key(name) not in known:
             raise ValidationError("unknown_satker", name=name, year=year)
+        named.append(known[regions.key(name)])
     satkers = tuple(rows["satker"]) if province is not None else None
-    return queries.View(year=int(year), satkers=satkers, areas=None, as_of=int(as_of), province=province), rows
+    return queries.View(year=int(year), satkers=satkers, areas=None, as_of=int(as_of), province=province), rows, named
 
 
 def _chunks(df, n=ROWS_PER_SLIDE):
@@ -81,8 +86,9 @@ def _numbered(title, i, n):
 
 def collect(store, year, as_of, province=None, offices=()):
     """Everything the deck shows, as frames: the one place the deck reads the database."""
-    view, rows = _view(store, year, as_of, province, list(offices))
+    view, rows, offices = _view(store, year, as_of, province, list(offices))
     national = province is None
+    province = view.province
     per_satker = queries.completion(store, view, by=("satker",))
     rank = queries.ranking(per_satker, rows)
     data = {"view": view, "national": national, "offices": list(offices), "scope": province or "Nasional",

@@ -20,9 +20,11 @@ def missing(store, year, province=None, as_of=12) -> pd.DataFrame:
     """One row per office that has not submitted (official list order), then the unmatched imports.
 
     ``satker`` is the official name (the imported name for ``unmatched`` rows); ``imported_as`` the
-    name the workbook used when it differs.  ``province`` filters both (an unmatched name's province
-    is guessed from its words, else it is listed only without a province filter).
+    name the workbook used when it differs.  ``province`` (any spelling of an official province,
+    regions.province) filters both (an unmatched name's province is guessed from its words, else it
+    is listed only without a province filter).
     """
+    province = regions.province(province) or province if province is not None else None
     per = metrics.completion(store, as_of, year=year, by=("satker",)) if year is not None else None
     imported = {} if per is None else {r["satker"]: (int(r["reported"]), int(r["due"])) for r in per.to_dict("records")}
     matched, unmatched = {}, []
