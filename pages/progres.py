@@ -12,6 +12,7 @@ from pages._auth import current_user
 from rbdash import grids, queries, regions, validate
 from rbdash.areas import SHORT
 from rbdash.charts import truncate
+from rbdash.schedule import months_to_mask
 from rbdash.wording import MONTHS
 from rbdash.errors import RbdashError
 
@@ -50,8 +51,8 @@ def save(store, snap, edited, actor):
             errors.append(f"{label}: {exc.message_id}")
             continue
         saved += 1
-        for name, mark in zip(MONTHS, queries.month_marks(int(frame.at[act_id, queries.PLAN]),
-                                                          sum(1 << (m - 1) for m in months))):
+        marks = queries.month_marks([frame.at[act_id, queries.PLAN]], [months_to_mask(months)])[0]
+        for name, mark in zip(MONTHS, marks):
             frame.at[act_id, name] = mark
         frame.at[act_id, queries.EVIDENCE], frame.at[act_id, queries.NOTE] = evidence, note
     return saved, errors

@@ -24,14 +24,14 @@ WITH lv AS (
     SELECT lp.id, lp.satker_id, lp.year, lp.has_data, lp.has_realization FROM latest_plans lp JOIN satker s ON s.id = lp.satker_id
     WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
 ), cells AS (
-    SELECT a.id, a.plan_version_id, a.area_no, a.planned_mask & ? AS planned,
-           a.planned_mask & COALESCE(p.realized_mask, 0) & ? AS done,
+    SELECT a.id, a.plan_version_id, a.area_no, {due} AS planned, {done} AS done,
            (lv.has_realization OR p.activity_id IS NOT NULL) AS reported
     FROM activities a JOIN lv ON lv.id = a.plan_version_id
     LEFT JOIN progress p ON p.activity_id = a.id
     WHERE (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
 )
-"""
+""".format(due=schedule.sql_due("a.planned_mask", "?"),
+           done=schedule.sql_done("a.planned_mask", "COALESCE(p.realized_mask, 0)", "?"))
 
 
 def _completion_sql(as_of: int, by, year, satkers, areas_):
@@ -48,9 +48,9 @@ def _completion_sql(as_of: int, by, year, satkers, areas_):
     keys = [c.split(" AS ")[-1].split(".")[-1] for c in select]
     month_join = "CROSS JOIN generate_series(1, 12) m(month)" if "month" in by else ""
     if "month" in by:  # the masks are already cut at as_of: later months count 0 and are dropped
-        planned, done = "((c.planned >> (m.month - 1)) & 1)", "((c.done >> (m.month - 1)) & 1)"
+        planned, done = schedule.sql_in_month("c.planned", "m.month"), schedule.sql_in_month("c.done", "m.month")
     else:
-        planned, done = "bit_count(c.planned)", "bit_count(c.done)"
+        planned, done = schedule.sql_count("c.planned"), schedule.sql_count("c.done")
     sql = _BASE + f"""
     SELECT {', '.join(select)},
            (CASE WHEN bool_or(lv.has_data) THEN sum({planned}) FILTER (WHERE lv.has_data)

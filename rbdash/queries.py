@@ -291,10 +291,10 @@ DONE_MARK, PLANNED_MARK = wording.DONE_MARK, wording.PLANNED_MARK
 PLAN = "_plan"  # hidden column: the planned mask, to redraw the marks after a save
 
 
-def month_marks(planned_mask, realized_mask):
-    """Twelve cell values: '✓' realised, '○' planned and not (yet) realised, '' neither."""
-    return [DONE_MARK if realized_mask >> m & 1 else (PLANNED_MARK if planned_mask >> m & 1 else "")
-            for m in range(12)]
+def month_marks(planned_masks, realized_masks):
+    """n×12 cell values: '✓' realised, '○' planned and not (yet) realised, '' neither."""
+    planned, realized = schedule.mask_bits(planned_masks), schedule.mask_bits(realized_masks)
+    return np.where(realized == 1, DONE_MARK, np.where(planned == 1, PLANNED_MARK, "")).astype(object)
 
 
 def _done(values):
@@ -307,8 +307,7 @@ def progress_frame(acts):
 
     Indexed by activity id, so an edited copy maps back to activities whatever the display order.
     """
-    marks = np.array([month_marks(int(p), int(r)) for p, r in zip(acts["planned_mask"], acts["realized_mask"])],
-                     dtype=object).reshape(len(acts), 12)
+    marks = month_marks(acts["planned_mask"], acts["realized_mask"]).reshape(len(acts), 12)
     df = pd.DataFrame({
         "Area": acts["area_no"].astype("Int64").to_numpy(), "Kegiatan": acts["kegiatan"].to_numpy(),
         "Indikator": acts["indikator"].fillna(acts["sub_kegiatan"]).to_numpy(),

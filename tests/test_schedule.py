@@ -1,5 +1,6 @@
 """The schedule rules: masks, cell states, month texts -- and one set of figures everywhere."""
 
+import numpy as np
 import pytest
 
 from app_fixtures import make_plan, small_store  # noqa: F401 (fixtures)
@@ -66,3 +67,25 @@ def test_gantt_summary_heatmap_and_completion_agree(small_store, satker, area_no
     else:
         assert summary["rate"] is None and heat.loc[satker, "text"] == "belum ada data"
         assert (states == LATE).sum() == 0
+
+
+def test_the_sql_fragments_are_the_numpy_rules():
+    """metrics' SQL takes its mask arithmetic from schedule (sql_*): on every mask it agrees with
+    mask_bits / due_mask, month by month."""
+    import duckdb
+    masks = list(range(4096))
+    planned = [(m * 2654435761) % 4096 for m in masks]  # a second mask per row, scrambled
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT unnest(?::INTEGER[]) AS r, unnest(?::INTEGER[]) AS p", [masks, planned])
+    for as_of in (1, 6, 12):
+        due = schedule.due_mask(as_of)
+        cols = [schedule.sql_count("r"), schedule.sql_due("p", "?"), schedule.sql_count(schedule.sql_done("p", "r", "?")),
+                *[schedule.sql_in_month("r", str(m)) for m in range(1, 13)]]
+        rows = con.execute(f"SELECT {', '.join(cols)} FROM t ORDER BY r", [due, due]).fetchall()
+        bits_r, bits_p = schedule.mask_bits(masks), schedule.mask_bits(planned)
+        months_due = np.arange(1, 13) <= as_of
+        for i, row in enumerate(rows):
+            assert row[0] == bits_r[i].sum()
+            assert schedule.mask_to_months(row[1]) == [m for m in range(1, 13) if bits_p[i, m - 1] and m <= as_of]
+            assert row[2] == (bits_p[i] & bits_r[i] & months_due).sum()
+            assert list(row[3:]) == bits_r[i].tolist()
