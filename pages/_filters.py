@@ -21,7 +21,7 @@ from typing import Callable
 import streamlit as st
 
 from pages._ui import leave_legacy_mode
-from rbdash import queries, wording
+from rbdash import views, wording
 from rbdash.areas import AREAS
 from rbdash.wording import LEVELS, NO_PROVINCE, area_label
 
@@ -66,7 +66,7 @@ FILTERS = (
     Filter("fokus", "fokus", pages=("gantt", "progres", "riwayat")),
     Filter("tampilan", "tampilan", pages=("perbandingan",)),
     Filter("tingkat", "tingkat", parse=lambda t: t if t in LEVELS else None, pages=("perbandingan", "cakupan")),
-    Filter("pelaporan", "pelaporan", parse=lambda t: t if t in queries.REPORTING else None,
+    Filter("pelaporan", "pelaporan", parse=lambda t: t if t in wording.REPORTING_CHOICES else None,
            pages=("perbandingan",), omit=lambda v: v in (None, "", "semua")),
     Filter("presentasi", "presentasi", parse=lambda t: True if t == "1" else None, dump=lambda v: "1",
            pages=("perbandingan",), omit=lambda v: not v),
@@ -135,7 +135,7 @@ def sidebar(office_rows):
     if s.get("f_province") not in choices:
         s.f_province = ALL_PROVINCES
     if s.get("f_as_of") not in range(1, 13):
-        s.f_as_of = queries.default_as_of(office_rows, s.f_year)
+        s.f_as_of = views.default_as_of(office_rows, s.f_year)
     with st.sidebar:
         st.selectbox("Tahun", years, key="f_year", placeholder=wording.NO_DATA)
         if provinces:
@@ -160,7 +160,7 @@ def sidebar(office_rows):
                          format_func=wording.month)
     selected = s.f_satker
     satkers = tuple(selected) if selected else (tuple(names) if province != ALL_PROVINCES else None)
-    return queries.View(year=s.f_year, satkers=satkers, areas=tuple(sorted(s.f_area)) or None,
+    return views.View(year=s.f_year, satkers=satkers, areas=tuple(sorted(s.f_area)) or None,
                         as_of=int(s.f_as_of), province=province if province not in (ALL_PROVINCES, NO_PROVINCE) else None)
 
 

@@ -1,10 +1,9 @@
 """Widgets shared by several pages (app.py routes explicitly, so this file is never a page)."""
 
-import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from rbdash import grids, queries, submission, wording
+from rbdash import grids, submission, views, wording
 
 EMPTY = "Belum ada data. Unggah rencana aksi di halaman Impor."
 
@@ -19,7 +18,7 @@ def context():
     if not st.session_state.pop("_app_ran", False):  # app.py marks each run it makes
         leave_legacy_mode()
     store = st.session_state.store
-    return store, queries.cache_key(store), st.session_state.view
+    return store, views.cache_key(store), st.session_state.view
 
 
 def start(title, office=False):
@@ -120,18 +119,16 @@ LOADER = {"show_spinner": False, "max_entries": 64}
 
 
 @st.cache_data(**LOADER)
-def _load_missing(_store, key, year, province, as_of):
-    return submission.missing(_store, year, province=province, as_of=as_of)
+def load_not_submitted(_store, key, year, province, as_of):
+    """Keyed by what the list depends on (not the offices or areas selected)."""
+    return views.not_submitted(_store, views.View(year=year, satkers=None, areas=None, as_of=as_of, province=province))
 
 
 def not_submitted(store, key, view):
     """Who has not submitted (issue 7.2): official offices of the year (and province) without a plan or
     without realisation by the as-of month, and imported names that match no official office."""
-    df = _load_missing(store, key, view.year, view.province, view.as_of)
-    counts = submission.summary(df)
-    where = f"provinsi {view.province}" if view.province else "seluruh Indonesia"
-    title = f"Belum mengirim ({where}): " + wording.not_submitted_counts(
-        counts[submission.NO_PLAN], counts[submission.NO_REALISATION], counts[submission.UNMATCHED])
+    ns = load_not_submitted(store, key, view.year, view.province, view.as_of)
+    counts, title = ns.counts, ns.title
     # lazy (issue 7.6): the list (up to ~550 offices nationally) is sent only once the expander is opened
     box = st.expander(title, icon=":material/assignment_late:", key="belum_buka", on_change="rerun")
     if not box.open:
@@ -140,17 +137,13 @@ def not_submitted(store, key, view):
         st.caption(f"Menurut daftar resmi satker KPU (KPU RI, 38 provinsi, 514 kabupaten/kota), tahun {view.year}, "
                    f"realisasi s.d. {wording.month(view.as_of)}. Satker yang belum memiliki pekerjaan jatuh tempo "
                    "tidak dihitung belum melaporkan.")
-        if df.empty:
+        if ns.rows.empty:
             st.success(wording.ALL_SUBMITTED)
             return
         choice = st.segmented_control("Status", list(submission.STATUS_TEXT), key="belum_status",
                                       format_func=lambda s: f"{submission.STATUS_TEXT[s]} ({counts[s]})",
                                       default=None, label_visibility="collapsed")
-        rows = df if choice is None else df[df["status"] == choice]
-        table(pd.DataFrame({
-            wording.SATKER: rows["satker"], wording.PROVINCE: rows["province"].fillna(wording.DASH),
-            wording.STATUS: rows["status"].map(submission.STATUS_TEXT),
-            wording.NAME_IN_WORKBOOK: rows["imported_as"].fillna("")}), hide_index=True, width="stretch", height=320)
+        table(grids.not_submitted_table(ns, choice), hide_index=True, width="stretch", height=320)
 
 
 def table(data, **kwargs):

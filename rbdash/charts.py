@@ -6,7 +6,6 @@ browser as ``&lt;b&gt;``.  Builders take plain pandas frames so they can be test
 """
 
 import textwrap
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -14,7 +13,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rbdash import wording
-from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED, cell_states
+from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED
+from rbdash.views.models import NO_DATA, VALUE, GanttView, Heatmap, Trend
 from rbdash.wording import MONTHS
 
 # Gantt cell states (rbdash.schedule) with their colour and legend label.
@@ -73,13 +73,14 @@ def rate_hex(rate):
     return RATE_SCALE[-1][1]
 
 
-def rate_text(rate, has_data, planned):
-    """Cell text of a completion heatmap: '87,5%', 'belum ada data' or '–' (nothing due yet)."""
-    if not has_data:
-        return wording.NO_DATA
-    if not planned or rate is None or pd.isna(rate):
-        return wording.NOTHING_DUE
-    return wording.pct(rate)
+def cell_colour(state, value):
+    """'#RRGGBB' of a heatmap cell: its rate's colour, grey without data, light grey when nothing is
+    due -- the one mapping of a cell's state to a colour (grids, workbooks and slides use it)."""
+    if state == NO_DATA:
+        return NO_DATA_COLOR
+    if state == VALUE:
+        return rate_hex(value)
+    return NOT_SCHEDULED_COLOR
 
 
 def enlarged(fig, size=20):
@@ -112,52 +113,18 @@ def _row_height(n):
     return 40 if n <= 40 else (24 if n <= 120 else 16)
 
 
-class HeatMatrix(NamedTuple):
-    """A heatmap's cells as row × column arrays: ``value`` (0..1, NaN unless state "value"),
-    ``state`` ("value", "no_data", "none"), ``text`` (plain cell text), ``hover`` (extra line) and
-    ``whole`` (rows without data in any cell)."""
-    value: np.ndarray
-    state: np.ndarray
-    text: np.ndarray
-    hover: np.ndarray
-    whole: np.ndarray
+def rate_heatmap(hm: Heatmap):
+    """A Heatmap (rbdash.views) as a plotly figure: rates on a fixed 0-100% scale, the cell's words in
+    each cell (up to ``TEXT_ROWS_MAX`` rows; above, colour and hover only).
 
-
-def heat_matrix(cells, rows, cols):
-    """The one reading of heatmap cells (see ``rate_heatmap``), shared by the plotly figure (images,
-    presentation view) and the coloured data grid (rbdash.grids): same states, texts and greys."""
-    grid = cells.set_index(["row", "col"]).reindex(pd.MultiIndex.from_product([list(rows), list(cols)]))
-    shape = (len(rows), len(cols))
-    value = grid["value"].astype(float).to_numpy().reshape(shape)
-    state = grid["state"].fillna("none").to_numpy().reshape(shape)
-    # An office without data is grey across the row, also where it has nothing scheduled.
-    whole = (state != "value").all(axis=1) & (state == "no_data").any(axis=1) if state.size else np.zeros(0, bool)
-    state[whole] = "no_data"
-    value = np.where(state == "value", value, np.nan)
-    text = grid.get("text", pd.Series(index=grid.index, dtype=object)).fillna(wording.NOTHING_DUE).astype(str) \
-        .to_numpy().reshape(shape)
-    text[whole] = wording.NO_DATA
-    hover = grid.get("hover", pd.Series(index=grid.index, dtype=object)).fillna("").astype(str).to_numpy() \
-        .reshape(shape)
-    return HeatMatrix(value, state, text, hover, whole)
-
-
-def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name=wording.RATE):
-    """Row × column heatmap of rates (0..1) on a fixed 0-100% scale, value written in each cell
-    (up to ``TEXT_ROWS_MAX`` rows; above, colour and hover only).
-
-    ``cells``: long frame with ``row``, ``col``, ``value`` (0..1 or NaN), ``state`` ("value",
-    "no_data" or "none"), ``text`` (cell label, "\n" for a line break) and ``hover`` (extra
-    hover line, plain text).  ``rows``/``cols`` fix the order.  Cells in state "no_data" are grey
-    with "belum ada data", never coloured as 0%; "none" cells (nothing scheduled / not applicable)
-    are light grey.  A row that has no data at all carries the words once, in its middle cell.
+    Cells without data are grey, never coloured as 0%; cells where nothing is due light grey.  A row
+    that has no data at all carries the words once, in its middle cell.
     """
-    rows, cols = list(rows), list(cols)
-    col_labels = [str(c) for c in (col_labels or cols)]
-    m = heat_matrix(cells, rows, cols)
-    shape, state, raw_text, whole, hover_extra = m.value.shape, m.state, m.text, m.whole, m.hover
-    value = m.value * 100
-    grey = np.where(state == "no_data", 0.0, np.where(state == "value", np.nan, 1.0))
+    rows, cols = list(hm.rows), list(hm.columns)
+    col_labels = [str(c.title) for c in cols]
+    shape, state, raw_text, whole, hover_extra = hm.value.shape, hm.state, hm.text, hm.no_data, hm.hover
+    value = hm.value * 100
+    grey = np.where(state == NO_DATA, 0.0, np.where(state == VALUE, np.nan, 1.0))
     text = np.vectorize(_lines, otypes=[object])(raw_text) if raw_text.size else raw_text.astype(object)
     if shape[1] >= 3:
         text[whole] = ""
@@ -184,12 +151,13 @@ def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name=word
                              name="tanpa nilai", **common))
     fig.add_trace(go.Heatmap(z=value, text=np.where(np.isnan(value), "", text) if cell_text else None,
                              customdata=np.where(np.isnan(value), "", hover), zmin=0, zmax=100,
-                             colorscale=RATE_SCALE, name=value_name,
-                             colorbar=dict(title=dict(text=value_name, side="top", font=LABEL), ticksuffix="%",
+                             colorscale=RATE_SCALE, name=hm.legend,
+                             colorbar=dict(title=dict(text=hm.legend, side="top", font=LABEL), ticksuffix="%",
                                            tickfont=dict(size=13, color=INK), tickvals=[0, 25, 50, 75, 100],
                                            len=min(
                                  1.0, 320 / max(320, len(rows) * row_h)), y=1, yanchor="top", thickness=14),
                              **common))
+    title = hm.title
     top = 75 + (32 if title else 0)
     fig.update_layout(
         title=dict(text=esc(title), x=0, xanchor="left", y=1, yanchor="top", yref="container", pad=dict(t=8))
@@ -205,41 +173,22 @@ def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name=word
     return fig
 
 
-def completion_cells(df, row_key, col_key):
-    """Long frame for ``rate_heatmap`` from a completion frame (planned, realized, has_data, rate)."""
-    out = pd.DataFrame({"row": df[row_key].to_numpy(), "col": df[col_key].to_numpy()})
-    has = df["has_data"].fillna(False).astype(bool).to_numpy()
-    planned = df["planned"].fillna(0).to_numpy()
-    rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=float)
-    out["value"] = rate
-    out["state"] = np.where(~has, "no_data", np.where((planned > 0) & ~np.isnan(rate), "value", "none"))
-    out["text"] = [rate_text(r, h, p) for r, h, p in zip(rate, has, planned)]
-    realized = pd.to_numeric(df["realized"], errors="coerce").to_numpy(dtype=float)
-    out["hover"] = [wording.realised_of(r, p) if h and p else ""
-                    for r, p, h in zip(realized, planned, has)]
-    if "due" in df and "reported" in df:  # reporting coverage next to the rate (issue 13.6)
-        extra = [wording.reporting(r, d) if d else ""
-                 for r, d in zip(df["reported"].to_numpy(), df["due"].to_numpy())]
-        out["hover"] = [f"{h}\n{e}".strip("\n") if e else h for h, e in zip(out["hover"], extra)]
-    return out
-
-
 # ------------------------------------------------------------------------------------- trend
 
 PLANNED_COLOR, REALISED_COLOR = "#1F77B4", "#2CA02C"
 
 
-def trend_figure(df, as_of, title=None):
-    """The S-curve and the rate per month of a metrics.trend frame (one group: month rows 1..12).
+def trend_figure(trend: Trend, titled=True):
+    """A Trend (rbdash.views) as the S-curve and the rates per month; ``titled``: with its title
+    (a slide has its own).
 
-    Top: planned vs realised month-kegiatan cumulated (realised up to ``as_of``); bottom: the
+    Top: planned vs realised month-kegiatan cumulated (realised up to the as-of month); bottom: the
     completion rate of each month (bars, red to green) and up to each month (line), 0-100%.  A
     selection without realisation data shows its plan with "belum ada data", never a 0% curve.
     """
-    df = df.sort_values("month").reset_index(drop=True)
-    months = df["month"].astype(int).tolist()
-    x = [MONTHS[m - 1] for m in months]
-    has_data = bool(df["has_data"].any()) if len(df) else False
+    df, as_of, has_data = trend.months, trend.as_of, trend.has_data
+    title = trend.title if titled else None
+    x = df["label"].tolist()
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, row_heights=[0.62, 0.38],
                         subplot_titles=(wording.TREND_CUMULATIVE, wording.TREND_RATES))
     planned_cum = df["planned_cum"].astype(int).tolist()
@@ -247,8 +196,9 @@ def trend_figure(df, as_of, title=None):
         x=x, y=planned_cum, mode="lines+markers", name=wording.PLANNED_CUM,
         line=dict(color=PLANNED_COLOR, width=3, dash="dash"), marker=dict(size=8),
         customdata=[wording.integer(v) for v in planned_cum],
-        hovertemplate="%{x}: %{customdata} bulan-kegiatan direncanakan<extra></extra>"), row=1, col=1)
-    shown = df[df["month"] <= int(as_of)]
+        hovertemplate=f"%{{x}}: %{{customdata}} {wording.UNIT} {wording.PLANNED_LABEL.lower()}<extra></extra>"),
+        row=1, col=1)
+    shown = trend.shown
     if has_data:
         realised = pd.to_numeric(shown["realized_cum"], errors="coerce")
         fig.add_trace(go.Scatter(
@@ -256,13 +206,12 @@ def trend_figure(df, as_of, title=None):
             line=dict(color=REALISED_COLOR, width=4), marker=dict(size=10),
             customdata=[f"{wording.of(r, p)} ({wording.pct(c)})" for r, p, c in
                         zip(realised, shown["planned_cum"], shown["rate_cum"])],
-            hovertemplate="%{x}: %{customdata} terealisasi<extra></extra>"), row=1, col=1)
+            hovertemplate=f"%{{x}}: %{{customdata}} {wording.REALISED.lower()}<extra></extra>"), row=1, col=1)
         rate = pd.to_numeric(shown["rate"], errors="coerce") * 100
         fig.add_trace(go.Bar(
             x=x[:len(shown)], y=rate.fillna(0).tolist(), name=wording.RATE_OF_MONTH,
             marker=dict(color=rate.fillna(0).tolist(), colorscale=RATE_SCALE, cmin=0, cmax=100),
-            text=[wording.pct(r, 0) if p else wording.NOTHING_DUE for r, p in
-                  zip(pd.to_numeric(shown["rate"], errors="coerce"), shown["planned"])],
+            text=shown["bar_text"].tolist(),
             textposition="inside", insidetextanchor="start", textfont=LABEL, constraintext="none",
             customdata=[wording.units_of(r, p) for r, p in
                         zip(pd.to_numeric(shown["realized"], errors="coerce"), shown["planned"])],
@@ -274,7 +223,7 @@ def trend_figure(df, as_of, title=None):
             customdata=[wording.pct(c / 100) for c in cum],
             hovertemplate="s.d. %{x}: %{customdata}<extra></extra>"), row=2, col=1)
     else:
-        fig.add_annotation(x=MONTHS[int(as_of) - 1], y=50, xref="x2", yref="y2",
+        fig.add_annotation(x=wording.month(as_of), y=50, xref="x2", yref="y2",
                            text=wording.NO_DATA, showarrow=False, font=dict(size=18, color=INK))
     if x:  # between the as-of month and the next (category positions are 0-based)
         fig.add_vline(x=int(as_of) - 0.5, line=dict(color=INK, width=2, dash="dot"))
@@ -296,50 +245,13 @@ def trend_figure(df, as_of, title=None):
 
 # ------------------------------------------------------------------------------------- gantt
 
-def gantt_rows(acts):
-    """Order activities area > kegiatan > sub kegiatan (by first appearance) and add heading rows.
-
-    Returns a frame with ``kind`` ("kegiatan", "sub", "act"), ``label`` and, for "act" rows, the
-    activity columns.  Vectorised ordering; the loop only walks one office's rows.
-    """
-    if acts.empty:
-        return acts.assign(kind=[], label=[])
-    a = acts.copy()
-    for c in ("kegiatan", "sub_kegiatan", "indikator"):
-        a[c] = a[c].fillna("").astype(str)
-    a["_area"] = a["area_no"].fillna(99).astype(int)
-    a["_k"] = a.groupby(["_area", "kegiatan"], sort=False)["seq"].transform("min")
-    a["_s"] = a.groupby(["_area", "kegiatan", "sub_kegiatan"], sort=False)["seq"].transform("min")
-    a = a.sort_values(["_area", "_k", "_s", "seq"], kind="stable")
-    out, last_k, last_s = [], None, None
-    for rec in a.to_dict("records"):
-        k, s, ind = rec["kegiatan"], rec["sub_kegiatan"], rec["indikator"]
-        if (rec["_area"], k) != last_k:
-            last_k, last_s = (rec["_area"], k), None
-            if k:
-                out.append({"kind": "kegiatan", "label": k, "kegiatan": k})
-        if s and s != ind and (rec["_area"], k, s) != last_s:
-            last_s = (rec["_area"], k, s)
-            out.append({"kind": "sub", "label": s, "kegiatan": k, "sub_kegiatan": s})
-        out.append({**rec, "kind": "act", "label": ind or s or k or wording.NO_DESCRIPTION})
-    return pd.DataFrame(out).drop(columns=["_area", "_k", "_s"], errors="ignore")
-
-
-def gantt_figure(acts, as_of, has_data=True, title=None, label_width=48):
-    """Month grid of one office's activities.
-
-    ``acts``: id, seq, sheet, row, area_no, kegiatan, sub_kegiatan, indikator, planned_mask,
-    realized_mask, evidence_url, note.  Rows are headings (kegiatan bold, sub kegiatan italic) and
-    activities (indikator); the hover carries the full texts, evidence, note and source row.
-    """
-    rows = gantt_rows(acts)
+def gantt_figure(gantt: GanttView, title=None, label_width=48):
+    """A GanttView (rbdash.views) as a month grid: heading rows (kegiatan bold, sub kegiatan italic)
+    and activities (indikator); the hover carries the full texts, evidence, note and source row."""
+    rows, as_of = gantt.rows, gantt.as_of
     n = len(rows)
+    z = np.where(gantt.states == NONE, np.nan, gantt.states).astype(float) if n else np.full((0, 12), np.nan)
     is_act = (rows["kind"] == "act").to_numpy() if n else np.array([], dtype=bool)
-    z = np.full((n, 12), np.nan)
-    if n and is_act.any():
-        act_rows = rows[is_act]
-        states = cell_states(act_rows["planned_mask"], act_rows["realized_mask"], as_of, has_data)
-        z[is_act] = np.where(states == NONE, np.nan, states)
     hover = np.full((n, 12), "", dtype=object)
     row_hover = np.full(n, "", dtype=object)
     labels = []

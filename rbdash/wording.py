@@ -126,7 +126,11 @@ def reporting(reported, due) -> str:
 PLANNED_LABEL, DONE_LABEL, LATE_LABEL, OUTSIDE_LABEL = (
     "Direncanakan", REALISED, "Terlambat", "Terealisasi di luar jadwal")
 # the Progres editor's month cells: the planned months are visible where one ticks (issue 13.2)
-DONE_MARK, PLANNED_MARK = "✓", "○"
+DONE_MARK, PLANNED_MARK, LATE_MARK = "✓", "○", "✗"
+
+
+KEGIATAN, SUB_KEGIATAN, INDIKATOR = "Kegiatan", "Sub kegiatan", "Indikator"
+EVIDENCE, NOTE, SOURCE = "Bukti dukung", "Catatan", "Sumber"
 
 
 def source_row(sheet, row) -> str:

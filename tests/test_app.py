@@ -17,12 +17,13 @@ from streamlit.testing.v1 import AppTest
 from app_fixtures import (APP, BOLD, FORMULAS, PAGES, XSS, empty_db, make_plan, sample_db,  # noqa: F401 (fixtures)
                           sample_db_file, warm_server)
 from conftest import SAMPLES, damage_blocks, needs_soffice
-from rbdash import queries, schedule
+from rbdash import metrics as core, schedule, views
 from rbdash.charts import LABEL, NO_DATA_COLOR, rate_hex
 from rbdash.wording import area_label, pct as fmt_pct
 from rbdash.errors import StoreError
 from rbdash.grids import GANTT_MARKS
 from rbdash.store import Store
+from rbdash.views.completion import completion
 
 pytestmark = pytest.mark.usefixtures("warm_server")
 
@@ -176,7 +177,7 @@ def test_area_filter_changes_perbandingan_columns(sample_db):
     # a Total column on screen, as in the Excel sheet (issue 13.9)
     assert list(values.columns)[:11] == ["Satker", "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep",
                                          "Total"]
-    per_satker = queries.completion(Store(sample_db), queries.View(2023, None, (2, 5), 9)).set_index("satker")
+    per_satker = completion(Store(sample_db), views.View(2023, None, (2, 5), 9)).set_index("satker")
     row = values.index[values["Satker"] == "KPU Kabupaten Barito Kuala"][0]
     assert values.loc[row, "Total"] == pytest.approx(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
     assert shown.loc[row, "Total"] == fmt_pct(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"])
@@ -218,8 +219,8 @@ def test_gantt_grid_has_every_activity_and_marker(sample_db):
     activities = pd.concat([values[values["Sumber"] != ""] for values, _, _ in shown])
     assert len(activities) == n
     # every activity's months are its schedule's states as of Sep, found by its source row
-    acts = queries.plan_activities(Store(sample_db), satker, 2023).set_index("row")
-    header = queries.plan_header(Store(sample_db), satker, 2023)
+    acts = core.plan_activities(Store(sample_db), satker, 2023).set_index("row")
+    header = core.plan_header(Store(sample_db), satker, 2023)
     rows = activities["Sumber"].str.extract(r"^baris (\d+) · ")[0].astype(int)
     states = schedule.cell_states(acts.loc[rows, "planned_mask"], acts.loc[rows, "realized_mask"], 9,
                                   header["has_data"])
@@ -232,8 +233,8 @@ def test_perbandingan_heatmap_values_and_no_data(sample_db):
     values, shown, css = grids(at)[0]
     rows = values["Satker"].tolist()
     store = Store(sample_db)
-    view = queries.View(year=2023, satkers=None, areas=None, as_of=9)
-    per_satker = queries.completion(store, view).set_index("satker")
+    view = views.View(year=2023, satkers=None, areas=None, as_of=9)
+    per_satker = completion(store, view).set_index("satker")
     i = rows.index("KPU Kabupaten Barito Kuala")
     total = values.columns.get_loc("Total")
     assert values.iloc[i, total] == pytest.approx(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
@@ -318,7 +319,6 @@ def test_excel_failure_is_reported_on_screen(sample_db, monkeypatch):
 def test_cakupan_shows_matrix_and_missing_standard(sample_db):
     at = start("pages/cakupan.py")
     values, shown, _ = grids(at)[0]
-    from rbdash import metrics as core
     cov = core.coverage(Store(sample_db), 2023).set_index(["satker", "area_no"])
     assert len(values) == 7 and list(values.columns)[1] == "1 Manajemen Perubahan"
     first = values["Satker"].iloc[0]
@@ -414,7 +414,7 @@ def edit(at, key, rows):
 
 def test_progress_edit_persists(sample_db):
     at, key, _ = open_progress()
-    first = int(queries.plan_activities(Store(sample_db), "KPU Kabupaten Tapin", 2023)["id"][0])
+    first = int(core.plan_activities(Store(sample_db), "KPU Kabupaten Tapin", 2023)["id"][0])
     edit(at, key, {0: {"Jan": "✓", "Mar": "✓", "Bukti dukung": "https://drive.example.go.id/bukti",
                        "Catatan": "selesai"}})
     assert any("1 kegiatan tersimpan" in s.value for s in at.success)
@@ -454,7 +454,7 @@ def test_progress_invalid_url_is_explained_before_saving(sample_db):
 def test_progress_conflict_never_overwrites(sample_db):
     at, key, _ = open_progress()
     store = Store(sample_db)
-    act = int(queries.plan_activities(store, "KPU Kabupaten Tapin", 2023)["id"][0])
+    act = int(core.plan_activities(store, "KPU Kabupaten Tapin", 2023)["id"][0])
     store.save_progress(act, [2], None, "diisi orang lain", expected_revision=0, actor="Ani")
     edit(at, key, {0: {"Jan": True, "Catatan": "punya saya"}})
     at_ = store.query_df("SELECT updated_at FROM progress WHERE activity_id = ?", [act]).iloc[0, 0]
@@ -600,7 +600,7 @@ def test_progress_saves_beside_neutralised_columns(formula_db):
                              "deleted_rows": []}
     at.button(key="simpan_progres").click().run()
     assert not at.exception and any("1 kegiatan tersimpan" in s.value for s in at.success)
-    acts = queries.plan_activities(Store(formula_db), "KPU Kota Gamma", 2024)
+    acts = core.plan_activities(Store(formula_db), "KPU Kota Gamma", 2024)
     assert acts["indikator"].tolist() == [FORMULAS[1], FORMULAS[4]] and acts["note"].iloc[0] == "=1+1 sudah"
     assert acts["realized_mask"].iloc[0] == 0b11
 
@@ -637,12 +637,12 @@ def test_a_store_error_inside_a_page_is_the_same_one_message(sample_db, monkeypa
         raise StoreError("db_error", detail="Corrupt block at /srv/rbdash/data/rbdash.duckdb")
 
     st.cache_data.clear()
-    real = queries.plan_activities
-    monkeypatch.setattr(queries, "plan_activities", down)
+    real = core.plan_activities
+    monkeypatch.setattr(core, "plan_activities", down)
     at = start("pages/gantt.py", tahun="2023", fokus="KPU Kabupaten Tapin")
     assert [e.value for e in at.error] == [
         "Data tidak dapat dimuat: basis data menolak operasi ini; coba lagi, dan laporkan bila terulang. " + COMES_BACK]
-    monkeypatch.setattr(queries, "plan_activities", real)
+    monkeypatch.setattr(core, "plan_activities", real)
     at.run()
     assert not at.exception and not at.error and grids(at)
 
@@ -652,7 +652,7 @@ def test_a_store_error_inside_a_page_is_the_same_one_message(sample_db, monkeypa
 def test_beranda_laggards_are_below_the_median_and_reporting_is_shown(sample_db):
     store = Store(sample_db)
     at = start()
-    per = queries.completion(store, queries.View(2023, None, None, 9))
+    per = completion(store, views.View(2023, None, None, 9))
     rates = sorted(per.loc[per["has_data"], "rate"])
     median = float(np.median(rates))
     expected = per[per["has_data"] & (per["rate"] < median)].sort_values("rate")["satker"].tolist()[:5]
@@ -681,7 +681,7 @@ def test_beranda_completion_per_area_is_a_coloured_grid_of_the_metric(sample_db)
     at = start()
     assert not charts(at)  # no plotly on the first page: a fresh tab does not wait for plotly.js (issue 7.6)
     values, shown, css = grids(at)[0]
-    per_area = queries.completion(Store(sample_db), queries.View(2023, None, None, 9), by=("area",))
+    per_area = completion(Store(sample_db), views.View(2023, None, None, 9), by=("area",))
     per_area = per_area[per_area["has_data"] & per_area["planned"].gt(0)]
     assert values["Area"].tolist() == [area_label(a) for a in per_area["area_no"]]
     assert values["Capaian s.d. Sep"].tolist() == pytest.approx((per_area["rate"] * 100).tolist())
@@ -691,7 +691,7 @@ def test_beranda_completion_per_area_is_a_coloured_grid_of_the_metric(sample_db)
 
 def test_perbandingan_can_show_only_incomplete_reporting(sample_db):
     at = start("pages/perbandingan.py", tampilan="rank")
-    per = queries.completion(Store(sample_db), queries.View(2023, None, None, 9))
+    per = completion(Store(sample_db), views.View(2023, None, None, 9))
     at.selectbox(key="pelaporan").set_value("belum").run()
     assert at.query_params["pelaporan"] == "belum"
     shown = at.dataframe[0].value
@@ -885,7 +885,7 @@ def test_gantt_sends_a_closed_areas_chart_only_once_it_is_opened(sample_db):
     """Above OPEN_ALL_UP_TO activities only the first area is open; the others' charts are not sent
     (lazy expanders) until opened, and then carry that area's activities."""
     store = Store(sample_db)
-    acts = queries.plan_activities(store, "KPU Kabupaten Barito Kuala", 2023)
+    acts = core.plan_activities(store, "KPU Kabupaten Barito Kuala", 2023)
     areas_ = sorted(acts["area_no"].fillna(0).astype(int).unique())
     assert len(acts) > 60 and len(areas_) > 1
     at = start("pages/gantt.py", tahun="2023", fokus="KPU Kabupaten Barito Kuala")

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from app_fixtures import make_plan, small_store  # noqa: F401 (fixtures)
-from rbdash import charts, metrics, queries, schedule, wording
-from rbdash.queries import View
+from rbdash import metrics, schedule, views, wording
+from rbdash.views import View
 from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED
 
 
@@ -46,26 +46,26 @@ def test_gantt_summary_heatmap_and_completion_agree(small_store, satker, area_no
     """One office's figures are the same whichever page shows them: the Gantt's cells counted,
     the Gantt's summary tiles, the comparison heatmap's cell, and the CLI's completion."""
     as_of = 3
-    acts = queries.plan_activities(small_store, satker, 2024, area_nos)
-    header = queries.plan_header(small_store, satker, 2024)
+    acts = metrics.plan_activities(small_store, satker, 2024, area_nos)
+    header = metrics.plan_header(small_store, satker, 2024)
     states = schedule.cell_states(acts["planned_mask"], acts["realized_mask"], as_of, header["has_data"])
     due = (states[:, :as_of] == DONE).sum() + (states[:, :as_of] == LATE).sum() + \
         (states[:, :as_of] == PLANNED).sum()
-    summary = queries.office_summary(small_store, satker, 2024, as_of, area_nos)
-    heat = charts.completion_cells(queries.completion(small_store, _view(areas=area_nos), by=("satker",)),
-                                   "satker", "satker").set_index("row")
+    summary = views.office_summary(small_store, satker, 2024, as_of, area_nos)
+    hm = views.comparison_heatmap(small_store, _view(areas=area_nos), "satker", "area")
+    total = {name: (hm.value[i, -1], hm.text[i, -1]) for i, name in enumerate(hm.rows)}  # the Total column
     cli = metrics.completion(small_store, as_of, year=2024, areas_=area_nos).set_index("satker")
-    if summary["planned"] == 0:
-        assert due == 0 and satker not in heat.index
+    if summary.planned == 0:
+        assert due == 0 and satker not in total
         return
-    assert summary["planned"] == due == cli.loc[satker, "planned"]
+    assert summary.planned == due == cli.loc[satker, "planned"]
     if header["has_data"]:
-        assert summary["realized"] == (states == DONE)[:, :as_of].sum() == cli.loc[satker, "realized"]
-        assert summary["late"] == (states == LATE).sum()
-        assert summary["rate"] == pytest.approx(cli.loc[satker, "rate"]) == pytest.approx(heat.loc[satker, "value"])
-        assert heat.loc[satker, "text"] == wording.pct(summary["rate"])
+        assert summary.realized == (states == DONE)[:, :as_of].sum() == cli.loc[satker, "realized"]
+        assert summary.late == (states == LATE).sum()
+        assert summary.rate == pytest.approx(cli.loc[satker, "rate"]) == pytest.approx(total[satker][0])
+        assert total[satker][1] == wording.pct(summary.rate)
     else:
-        assert summary["rate"] is None and heat.loc[satker, "text"] == "belum ada data"
+        assert summary.rate is None and total[satker][1] == "belum ada data"
         assert (states == LATE).sum() == 0
 
 
