@@ -6,7 +6,7 @@ import pytest
 from app_fixtures import sample_db, sample_db_file, warm_server  # noqa: F401 (fixtures)
 from conftest import db_snapshot
 from rbdash.store import Store
-from test_app import start
+from app_fixtures import start
 
 pytestmark = pytest.mark.usefixtures("warm_server")
 PASSWORD = "jeruk-manis-42"

@@ -10,7 +10,7 @@ from app_fixtures import empty_db, warm_server  # noqa: F401 (fixtures)
 from rbdash import metrics
 from rbdash.demo import bundles
 from rbdash.store import Store
-from test_app import start
+from app_fixtures import start
 from test_app_accounts import PASSWORD, log_in
 
 pytestmark = pytest.mark.usefixtures("warm_server")

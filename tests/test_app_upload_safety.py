@@ -7,7 +7,7 @@ from app_fixtures import empty_db, warm_server  # noqa: F401 (fixtures)
 from conftest import plan_rows
 from rbdash import metrics
 from rbdash.store import Store
-from test_app import start
+from app_fixtures import start
 
 pytestmark = pytest.mark.usefixtures("warm_server")
 ROWS = plan_rows([(("1", "Manajemen Perubahan", "Penyusunan", "Rapat", "Notula"), {1: "√", 2: "√"})])

@@ -8,7 +8,7 @@ from rbdash import history, metrics
 from rbdash.errors import ConflictError
 from rbdash.schedule import mask_to_months
 from rbdash.store import Store
-from test_app import start
+from app_fixtures import start
 
 SATKER = "KPU Kota Riwayat"
 

@@ -180,7 +180,7 @@ def test_two_writing_processes_lose_nothing_and_never_share_an_id(pg_cluster):
 @pytest.mark.parametrize("page", ["pages/beranda.py", "pages/gantt.py", "pages/cakupan.py", "pages/perbandingan.py",
                                   "pages/progres.py", "pages/riwayat.py", "pages/impor.py"])
 def test_every_page_renders_from_postgresql(sample_pg, monkeypatch, page):
-    from test_app import start
+    from app_fixtures import start
     monkeypatch.setenv("RBDASH_DB", sample_pg)
     at = start(page)
     assert at.title and at.selectbox(key="f_year").value == 2023 and at.select_slider(key="f_as_of").value == 9
@@ -216,7 +216,7 @@ def test_a_server_that_goes_down_is_one_message_on_every_page_then_the_app_recov
     """Issue 18.5: the server stops while the app runs (its store open, cached, connections pooled): every
     page says so in one Indonesian line, no traceback; the CLI in one English line, exit 2.  Started
     again, every page works on the next run, without restarting the app."""
-    from test_app import start
+    from app_fixtures import start
     from app_fixtures import PAGES
     url = own_cluster.fresh_database()
     store = Store(url)
