@@ -137,9 +137,9 @@ def sidebar(office_rows):
     if s.get("f_as_of") not in range(1, 13):
         s.f_as_of = views.default_as_of(office_rows, s.f_year)
     with st.sidebar:
-        st.selectbox("Tahun", years, key="f_year", placeholder=wording.NO_DATA)
+        st.selectbox(wording.YEAR, years, key="f_year", placeholder=wording.NO_DATA)
         if provinces:
-            st.selectbox("Provinsi", choices, key="f_province")
+            st.selectbox(wording.PROVINCE, choices, key="f_province")
         elif len(rows):
             st.caption("Provinsi: satker pada tahun ini belum terpetakan ke provinsi.")
         province = s.f_province
@@ -150,7 +150,7 @@ def sidebar(office_rows):
         names = rows["satker"].tolist()
         province_of = dict(zip(rows["satker"], rows["province"]))
         s.f_satker = [n for n in s.get("f_satker", []) if n in province_of]
-        st.multiselect("Satker", names, key="f_satker", placeholder="Semua satker", select_all=False,
+        st.multiselect(wording.SATKER, names, key="f_satker", placeholder=wording.ALL_OFFICES, select_all=False,
                        help="Kosongkan untuk semua satker; ketik nama atau provinsi untuk mencari.",
                        format_func=lambda n: f"{n} · {province_of[n]}" if isinstance(province_of.get(n), str) else n)
         s.f_area = [a for a in s.get("f_area", []) if a in AREAS]

@@ -110,7 +110,7 @@ def pick_satker(view):
         return None
     if st.session_state.get("fokus") not in options:
         st.session_state.fokus = options[0]
-    return st.selectbox("Satker", options, key="fokus")
+    return st.selectbox(wording.SATKER, options, key="fokus")
 
 
 # Every page loader is keyed by the data version: each write makes a new key, so entries of old
@@ -140,7 +140,7 @@ def not_submitted(store, key, view):
         if ns.rows.empty:
             st.success(wording.ALL_SUBMITTED)
             return
-        choice = st.segmented_control("Status", list(submission.STATUS_TEXT), key="belum_status",
+        choice = st.segmented_control(wording.STATUS, list(submission.STATUS_TEXT), key="belum_status",
                                       format_func=lambda s: f"{submission.STATUS_TEXT[s]} ({counts[s]})",
                                       default=None, label_visibility="collapsed")
         table(grids.not_submitted_table(ns, choice), hide_index=True, width="stretch", height=320)
@@ -159,7 +159,8 @@ def show_grid(styler, n_rows, key, pick=False):
     (the box on its left): returns that row's label, else None."""
     columns = styler.data.columns.tolist()
     first = columns[0]
-    order = [first, *(["Total"] if "Total" in columns else []), *[c for c in columns[1:] if c != "Total"]]
+    total = wording.TOTAL
+    order = [first, *([total] if total in columns else []), *[c for c in columns[1:] if c != total]]
     event = table(styler, hide_index=True, width="stretch", height=grids.grid_height(n_rows), key=key,
                          placeholder=grids.PLACEHOLDER, column_order=order,
                          column_config={first: st.column_config.Column(pinned=True, width=ROW_LABEL_WIDTH.get(first))},
@@ -169,7 +170,7 @@ def show_grid(styler, n_rows, key, pick=False):
 
 
 # the grid sizes columns by the rows it has drawn: a long name further down would be cut
-ROW_LABEL_WIDTH = {"Satker": "large", "Provinsi": "medium"}
+ROW_LABEL_WIDTH = {wording.SATKER: "large", wording.PROVINCE: "medium"}
 
 
 # Presentation view (issue 7.5): constant CSS only -- no user text ever goes through unsafe HTML.

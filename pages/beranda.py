@@ -24,14 +24,14 @@ def render():
     store, key, view, _ = page
     data = load(store, key, view)
     summary = data["summary"]
-    st.caption(f"Tahun {view.year} · kondisi s.d. {wording.month(view.as_of)}")
+    st.caption(f"{wording.YEAR} {view.year} · kondisi s.d. {wording.month(view.as_of)}")
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(wording.SATKER, integer(summary.offices))
-    c2.metric("Kegiatan", integer(summary.activities))
+    c2.metric(wording.KEGIATAN, integer(summary.activities))
     c3.metric(wording.rate_up_to(view.as_of), pct(summary.rate) or wording.NO_DATA,
               help="Bulan-kegiatan terealisasi sesuai jadwal ÷ bulan-kegiatan yang dijadwalkan s.d. bulan "
                    "ini, hanya satker yang sudah melaporkan realisasi.")
-    c4.metric("Satker dengan data realisasi", wording.of(summary.rated, summary.counted))
+    c4.metric(wording.OFFICES_REPORTING, wording.of(summary.rated, summary.counted))
     # partial reporting must not read as failure: say how much of the due work the rate rests on
     c3.caption(wording.reporting(summary.reported, summary.due).capitalize())
 
@@ -43,7 +43,7 @@ def render():
             st.info(wording.NOBODY_REPORTS.format(what="satker"))
         else:
             st.caption(f"Satker yang melaporkan realisasi dengan capaian di bawah median ({pct(lag.median)}); "
-                       f"paling rendah dahulu, paling banyak {LAGGARDS}.")
+                       f"{wording.LAGGARDS_ORDER.format(limit=LAGGARDS)}.")
             if lag.rows.empty:
                 st.success(wording.NOBODY_BELOW.format(what="satker"))
             else:

@@ -56,7 +56,7 @@ def render():
         with st.container(border=True):
             left, right = st.columns([3, 1], vertical_alignment="bottom")
             target = left.selectbox("Lihat satker satu provinsi", list(provinces.rows), key="cakupan_buka_provinsi")
-            if right.button("Lihat satker", icon=":material/zoom_in:", key="cakupan_lihat_provinsi"):
+            if right.button(wording.SEE_OFFICES, icon=":material/zoom_in:", key="cakupan_lihat_provinsi"):
                 switch_to("pages/cakupan.py", f_province=target, tingkat="satker", f_satker=[])
         return
     st.caption(offices.caption)

@@ -52,11 +52,11 @@ def render():
         empty_state(f"Belum ada rencana aksi {md(satker)} untuk tahun {view.year}.")
         return
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Kegiatan", integer(summary.activities))
+    c1.metric(wording.KEGIATAN, integer(summary.activities))
     c2.metric(wording.rate_up_to(view.as_of), pct(summary.rate) or wording.DASH,
               help=None if summary.has_data else "Belum ada data realisasi.")
     c3.metric("Bulan-kegiatan terlambat", integer(summary.late))
-    c4.metric("Versi rencana", summary.version)
+    c4.metric(wording.PLAN_VERSION, summary.version)
     st.caption(f"Sumber: {md(summary.source_name or wording.DASH)} · diimpor {date_time(summary.imported_at)} "
                f"oleh {md(summary.imported_by or wording.DASH)}")
     if not summary.has_data:

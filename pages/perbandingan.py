@@ -13,7 +13,7 @@ from rbdash.export import comparison_workbook, deck_pdf, figure_png
 from rbdash.grids import rate_grid, ranking_table, trend_table
 from rbdash.wording import LEVELS, NO_DATA, REPORTING_CHOICES
 
-VIEWS = {"area": "Per area", "month": "Per bulan", "rank": "Peringkat", "trend": "Tren"}
+VIEWS = {"area": wording.PER_AREA, "month": wording.PER_MONTH, "rank": wording.RANK, "trend": "Tren"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -163,10 +163,10 @@ def deck_export(store, key, view):
 
 RANK_COLUMNS = {
     "Peringkat": st.column_config.NumberColumn("Peringkat", format="%d", width="small"),
-    "Capaian": st.column_config.NumberColumn("Capaian", format="%.1f%%",
+    wording.RATE: st.column_config.NumberColumn(wording.RATE, format="%.1f%%",
                                              help="Bulan-kegiatan terealisasi sesuai jadwal ÷ jatuh tempo"),
-    "Terealisasi": st.column_config.NumberColumn("Terealisasi", format="%d"),
-    "Jatuh tempo": st.column_config.NumberColumn("Jatuh tempo", format="%d",
+    wording.REALISED: st.column_config.NumberColumn(wording.REALISED, format="%d"),
+    wording.DUE: st.column_config.NumberColumn(wording.DUE, format="%d",
                                                  help="Bulan-kegiatan yang dijadwalkan s.d. bulan kondisi"),
     "Pelaporan": st.column_config.ProgressColumn("Pelaporan", format="%.0f%%", min_value=0, max_value=100,
                                                  help="Bagian bulan-kegiatan jatuh tempo yang sudah dilaporkan"),
@@ -225,7 +225,7 @@ def render_provinces(store, key, view, shown):
         st.markdown("**Lihat satker satu provinsi**")
         left, right = st.columns([3, 1], vertical_alignment="bottom")
         target = left.selectbox(wording.PROVINCE, rank.names, key="buka_provinsi")
-        if right.button("Lihat satker", icon=":material/zoom_in:", key="lihat_provinsi"):
+        if right.button(wording.SEE_OFFICES, icon=":material/zoom_in:", key="lihat_provinsi"):
             switch_to("pages/perbandingan.py", f_province=target, tingkat="satker", f_satker=[])
 
 
@@ -246,7 +246,7 @@ def render_offices(store, key, view, shown, reporting, rank):
     with left, st.container(border=True):
         st.markdown("**Buka Gantt satker**")
         target = st.selectbox(wording.SATKER, rank.names, key="buka_satker")
-        if st.button("Buka Gantt", icon=":material/calendar_month:", key="buka_gantt"):
+        if st.button(wording.OPEN_GANTT, icon=":material/calendar_month:", key="buka_gantt"):
             switch_to("pages/gantt.py", fokus=target)
     with right, st.container(border=True):
         exports(store, key, view, reporting)

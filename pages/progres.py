@@ -9,7 +9,7 @@ import streamlit as st
 
 from pages._ui import LOADER, empty_state, md, start
 from pages._auth import current_user
-from rbdash import grids, regions, validate
+from rbdash import grids, regions, validate, wording
 from rbdash.areas import SHORT
 from rbdash.charts import truncate
 from rbdash.errors import RbdashError
@@ -17,10 +17,10 @@ from rbdash.schedule import months_to_mask
 from rbdash.views import progress as editor
 from rbdash.wording import DONE_MARK, MONTHS, PLANNED_MARK
 
-TEXT_COLUMNS = ("Area", "Kegiatan", "Indikator", "Jadwal", "Sumber")
+TEXT_COLUMNS = (wording.AREA, wording.KEGIATAN, wording.INDIKATOR, wording.SCHEDULE, wording.SOURCE)
 # fits 1366 px with the sidebar open: the schedule is read off the month cells (○ planned), so the
 # Jadwal text, Kegiatan and Sumber stay out of the editor (they are in the Gantt's table)
-COLUMN_ORDER = ("Area", "Indikator", *MONTHS, editor.EVIDENCE, editor.NOTE)
+COLUMN_ORDER = (wording.AREA, wording.INDIKATOR, *MONTHS, editor.EVIDENCE, editor.NOTE)
 
 
 @st.cache_data(**LOADER)
@@ -44,7 +44,7 @@ def save(store, snap, edited, actor):
     frame = snap["frame"]
     position = {act_id: i + 1 for i, act_id in enumerate(frame.index)}
     for act_id, months, evidence, note in editor.progress_changes(frame, edited):
-        label = f"Baris {position[act_id]} ({truncate(frame.at[act_id, 'Indikator'], 60)})"
+        label = f"Baris {position[act_id]} ({truncate(frame.at[act_id, wording.INDIKATOR], 60)})"
         try:
             snap["revision"][act_id] = store.save_progress(act_id, months, evidence, note,
                                                            expected_revision=snap["revision"][act_id], actor=actor)
@@ -67,7 +67,7 @@ def link_problems(frame, edited):
         try:
             validate.evidence_url(evidence)
         except RbdashError as exc:
-            out.append(f"Baris {position[act_id]} ({truncate(frame.at[act_id, 'Indikator'], 60)}): "
+            out.append(f"Baris {position[act_id]} ({truncate(frame.at[act_id, wording.INDIKATOR], 60)}): "
                        f"{exc.message_id}. Tautan ini tidak akan disimpan; perbaiki sebelum klik Simpan.")
     return out
 
@@ -110,9 +110,9 @@ def render():
         help=f"{DONE_MARK} terealisasi · {PLANNED_MARK} direncanakan, belum terealisasi · "
              "kosong: tidak direncanakan") for name in MONTHS}
     column_config.update({
-        "Area": st.column_config.NumberColumn("Area", width=36, pinned=True, help=" · ".join(
+        wording.AREA: st.column_config.NumberColumn(wording.AREA, width=36, pinned=True, help=" · ".join(
             f"{n} {s}" for n, s in SHORT.items())),
-        "Indikator": st.column_config.TextColumn("Indikator", width=160, pinned=True,
+        wording.INDIKATOR: st.column_config.TextColumn(wording.INDIKATOR, width=160, pinned=True,
                                                   help="Arahkan kursor untuk teks lengkap; kegiatan dan sumber baris "
                                                        "ada di tabel halaman Gantt"),
         # no browser-side ``validate``: the grid would drop a refused link silently on Enter; the

@@ -7,6 +7,7 @@ import streamlit as st
 from pages._auth import current_user
 from pages._ui import LOADER, md, start, table
 from rbdash import history, regions
+from rbdash import wording
 from rbdash.wording import date_time
 from rbdash.errors import RbdashError
 
@@ -51,7 +52,7 @@ def render():
         changes_table = pd.DataFrame({
             "Waktu": [date_time(t) for t in changes["logged_at"]], "Oleh": changes["actor"],
             "Jenis": changes["action"].map(history.ACTIONS), "Versi": changes["version"].astype("Int64"),
-            "Kegiatan": changes["kegiatan"].fillna(""), "Sebelum": changes["before"], "Sesudah": changes["after"]})
+            wording.KEGIATAN: changes["kegiatan"].fillna(""), "Sebelum": changes["before"], "Sesudah": changes["after"]})
         picked = table(changes_table, hide_index=True, width="stretch", on_select="rerun",
                               selection_mode="single-row", key="riwayat_tabel")
         rows = picked.selection.rows if picked else []
@@ -66,11 +67,11 @@ def render():
         else:
             st.caption("Pilih satu baris progres untuk membatalkannya.")
 
-    st.subheader("Versi rencana", anchor=False)
+    st.subheader(wording.PLAN_VERSION, anchor=False)
     table(pd.DataFrame({
         "Versi": versions["version"], "Aktif": ["ya" if c else "" for c in versions["current"]],
         "Diimpor": [date_time(t) for t in versions["imported_at"]], "Oleh": versions["imported_by"],
-        "File": versions["source_name"], "Kegiatan": versions["activity_count"]}), hide_index=True, width="stretch")
+        "File": versions["source_name"], wording.KEGIATAN: versions["activity_count"]}), hide_index=True, width="stretch")
     older = [int(v) for v, c in zip(versions["version"], versions["current"]) if not c]
     if older:
         col, button = st.columns([1, 2], vertical_alignment="bottom")

@@ -259,21 +259,21 @@ def gantt_figure(gantt: GanttView, title=None, label_width=48):
         short = esc(truncate(rec["label"], label_width))
         if rec["kind"] == "kegiatan":
             labels.append(f"<b>{short}</b>")
-            row_hover[i] = f"<b>Kegiatan</b>: {esc_wrap(rec['label'])}"
+            row_hover[i] = f"<b>{wording.KEGIATAN}</b>: {esc_wrap(rec['label'])}"
             continue
         if rec["kind"] == "sub":
             labels.append(f"<i>\u00a0\u00a0{short}</i>")
-            row_hover[i] = f"<b>Sub kegiatan</b>: {esc_wrap(rec['label'])}"
+            row_hover[i] = f"<b>{wording.SUB_KEGIATAN}</b>: {esc_wrap(rec['label'])}"
             continue
         labels.append("\u00a0\u00a0\u00a0\u00a0" + short)
-        base = [f"<b>Indikator</b>: {esc_wrap(rec['indikator'] or rec['label'])}"]
+        base = [f"<b>{wording.INDIKATOR}</b>: {esc_wrap(rec['indikator'] or rec['label'])}"]
         if rec.get("sub_kegiatan") and rec["sub_kegiatan"] != rec["indikator"]:
-            base.append(f"Sub kegiatan: {esc_wrap(rec['sub_kegiatan'])}")
+            base.append(f"{wording.SUB_KEGIATAN}: {esc_wrap(rec['sub_kegiatan'])}")
         if rec.get("evidence_url") and not pd.isna(rec["evidence_url"]):
-            base.append(f"Bukti dukung: {esc(truncate(rec['evidence_url'], 90))}")
+            base.append(f"{wording.EVIDENCE}: {esc(truncate(rec['evidence_url'], 90))}")
         if rec.get("note") and not pd.isna(rec["note"]):
-            base.append(f"Catatan: {esc_wrap(rec['note'])}")
-        base.append(f"Sumber: {esc(wording.source_row(rec['sheet'], rec['row']))}")
+            base.append(f"{wording.NOTE}: {esc_wrap(rec['note'])}")
+        base.append(f"{wording.SOURCE}: {esc(wording.source_row(rec['sheet'], rec['row']))}")
         row_hover[i] = "<br>".join(base)
         for m in range(12):
             if not np.isnan(z[i, m]):

@@ -219,8 +219,8 @@ def comparison_workbook(rank: Ranking, by_area: Heatmap, by_month: Heatmap, note
         f"Direncanakan s.d. {wording.month(rank.as_of)}": _ints(rows["planned"]),
         wording.REALISED: _ints(rows["realized"]), wording.RATE: rows["rate"]})
     sheets = []
-    for name, title, hm in (("Per area", "Capaian rencana aksi RB per area", by_area),
-                            ("Per bulan", "Capaian rencana aksi RB per bulan", by_month)):
+    for name, title, hm in ((wording.PER_AREA, "Capaian rencana aksi RB per area", by_area),
+                            (wording.PER_MONTH, "Capaian rencana aksi RB per bulan", by_month)):
         df, rate_cols, states = heatmap_sheet(hm)
         sheets.append({"name": name, "title": title, "subtitle": subtitle, "df": df, "rate_cols": rate_cols,
                        "states": states})

@@ -234,7 +234,7 @@ def _summary_slide(prs, data):
          f"{wording.DEFINITION} (satker dengan data)"),
         (wording.of(summary.counted, ns.official), "Satker dengan rencana aksi",
          "dibandingkan daftar resmi satker KPU"),
-        (wording.of(summary.rated, summary.counted), "Satker dengan data realisasi", ""),
+        (wording.of(summary.rated, summary.counted), wording.OFFICES_REPORTING, ""),
         (wording.pct(summary.reporting, 0) or wording.DASH, wording.REPORTING,
          wording.reporting(summary.reported, summary.due)),
         (wording.integer(ns.counts[submission.NO_PLAN]), "Belum mengunggah rencana", "satker dalam daftar resmi"),
@@ -300,7 +300,7 @@ def _laggard_slides(prs, data):
             _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.NOBODY_REPORTS.format(what=what))
             continue
         slide = _slide(prs, title, f"{what.capitalize()} dengan data realisasi yang capaiannya di bawah median "
-                                   f"({wording.pct(lag.median)}); paling rendah dahulu, paling banyak {lag.limit}")
+                                   f"({wording.pct(lag.median)}); {wording.LAGGARDS_ORDER.format(limit=lag.limit)}")
         if lag.rows.empty:
             _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.NOBODY_BELOW.format(what=what))
             continue

@@ -85,6 +85,12 @@ TOTAL = "Total"
 SATKER = "Satker"
 PROVINCE = "Provinsi"
 AREA = "Area"
+YEAR = "Tahun"
+ALL_OFFICES = "Semua satker"
+OFFICES_REPORTING = "Satker dengan data realisasi"
+PLAN_VERSION = "Versi rencana"
+PER_AREA, PER_MONTH = "Per area", "Per bulan"
+OPEN_GANTT, SEE_OFFICES = "Buka Gantt", "Lihat satker"
 REALISED = "Terealisasi"
 REPORTED = "Dilaporkan"
 REPORTING = "Pelaporan"
@@ -129,7 +135,7 @@ PLANNED_LABEL, DONE_LABEL, LATE_LABEL, OUTSIDE_LABEL = (
 DONE_MARK, PLANNED_MARK, LATE_MARK = "✓", "○", "✗"
 
 
-KEGIATAN, SUB_KEGIATAN, INDIKATOR = "Kegiatan", "Sub kegiatan", "Indikator"
+KEGIATAN, SUB_KEGIATAN, INDIKATOR, SCHEDULE = "Kegiatan", "Sub kegiatan", "Indikator", "Jadwal"
 EVIDENCE, NOTE, SOURCE = "Bukti dukung", "Catatan", "Sumber"
 
 
@@ -191,7 +197,7 @@ def province_office(province) -> str:
 # --------------------------------------------------------------------------------- levels and filters
 
 LEVELS = {"provinsi": "Per provinsi", "satker": "Per satker"}  # comparison level (issue 7.1)
-REPORTING_CHOICES = {"semua": "Semua satker", "lengkap": "Pelaporan lengkap", "belum": "Pelaporan belum lengkap"}
+REPORTING_CHOICES = {"semua": ALL_OFFICES, "lengkap": "Pelaporan lengkap", "belum": "Pelaporan belum lengkap"}
 NO_OFFICE_FOR_FILTER = "Tidak ada satker untuk filter ini."
 SELECTED = "{n} satker terpilih"
 
@@ -220,6 +226,7 @@ PLAN_CUM_COLUMN, REALISED_CUM_COLUMN = "Rencana kumulatif", "Realisasi kumulatif
 # --------------------------------------------------------------------------------- laggards
 
 LAGGARDS_TITLE = "{What} di bawah median"
+LAGGARDS_ORDER = "paling rendah dahulu, paling banyak {limit}"
 NOBODY_REPORTS = "Belum ada {what} yang melaporkan realisasi."
 NOBODY_BELOW = "Tidak ada {what} di bawah median."
 

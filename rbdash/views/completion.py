@@ -174,7 +174,7 @@ def filter_reporting(rank: Ranking, which) -> Ranking:
     if which not in ("lengkap", "belum") or rows.empty:
         return rank
     complete = rows["reported"] >= rows["due"]
-    rows = rows[complete if which == "lengkap" else ~complete].reset_index(drop=True)
+    rows = rows[complete if which == "lengkap" else ~complete]
     return Ranking(level=rank.level, year=rank.year, as_of=rank.as_of, rows=rows)
 
 
@@ -186,7 +186,7 @@ def laggards_of(rank: Ranking, limit=5) -> Laggards:
         return Laggards(level=rank.level, median=None, limit=limit, rows=rated)
     median = float(rated["rate"].median())
     below = rated[rated["rate"] < median].sort_values(["rate", "name"], kind="stable")
-    return Laggards(level=rank.level, median=median, limit=limit, rows=below.head(limit).reset_index(drop=True))
+    return Laggards(level=rank.level, median=median, limit=limit, rows=below.head(limit))
 
 
 def laggards(store, view: View, level="satker", limit=5) -> Laggards:

@@ -119,7 +119,7 @@ def plan_table(store, satker, year, area_nos=None) -> pd.DataFrame:
     note and where each stands in its workbook."""
     acts = metrics.plan_activities(store, satker, year, area_nos)
     return pd.DataFrame({
-        wording.AREA: acts["area_no"], "Kegiatan": acts["kegiatan"], "Sub kegiatan": acts["sub_kegiatan"],
-        "Indikator": acts["indikator"], "Jadwal": acts["planned_mask"].map(mask_text),
-        "Realisasi": acts["realized_mask"].map(mask_text), "Bukti dukung": acts["evidence_url"],
-        "Catatan": acts["note"], "Lembar": acts["sheet"], "Baris": acts["row"]})
+        wording.AREA: acts["area_no"], wording.KEGIATAN: acts["kegiatan"], wording.SUB_KEGIATAN: acts["sub_kegiatan"],
+        wording.INDIKATOR: acts["indikator"], wording.SCHEDULE: acts["planned_mask"].map(mask_text),
+        "Realisasi": acts["realized_mask"].map(mask_text), wording.EVIDENCE: acts["evidence_url"],
+        wording.NOTE: acts["note"], "Lembar": acts["sheet"], "Baris": acts["row"]})

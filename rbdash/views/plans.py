@@ -8,7 +8,8 @@ from rbdash import metrics, wording
 def plans_per_year(store) -> pd.DataFrame:
     """Per year: offices with a plan, their activities, offices with realisation data (newest first)."""
     return metrics.plans_per_year(store).rename(columns={
-        "tahun": "Tahun", "satker": wording.SATKER, "kegiatan": "Kegiatan", "dengan_realisasi": "Dengan realisasi"})
+        "tahun": wording.YEAR, "satker": wording.SATKER, "kegiatan": wording.KEGIATAN,
+        "dengan_realisasi": "Dengan realisasi"})
 
 
 FRESHNESS = (("import", "Impor terakhir"), ("progress", "Progres terakhir diperbarui"))

@@ -39,10 +39,10 @@ def progress_frame(acts):
     """
     marks = month_marks(acts["planned_mask"], acts["realized_mask"]).reshape(len(acts), 12)
     df = pd.DataFrame({
-        "Area": acts["area_no"].astype("Int64").to_numpy(), "Kegiatan": acts["kegiatan"].to_numpy(),
-        "Indikator": acts["indikator"].fillna(acts["sub_kegiatan"]).to_numpy(),
-        "Jadwal": [schedule.mask_text(m) for m in acts["planned_mask"]],
-        "Sumber": [wording.source_row(s, r) for s, r in zip(acts["sheet"], acts["row"])],
+        wording.AREA: acts["area_no"].astype("Int64").to_numpy(), wording.KEGIATAN: acts["kegiatan"].to_numpy(),
+        wording.INDIKATOR: acts["indikator"].fillna(acts["sub_kegiatan"]).to_numpy(),
+        wording.SCHEDULE: [schedule.mask_text(m) for m in acts["planned_mask"]],
+        wording.SOURCE: [wording.source_row(s, r) for s, r in zip(acts["sheet"], acts["row"])],
     }, index=pd.Index(acts["id"].to_numpy(), name="id"))
     for m, name in enumerate(MONTH_COLUMNS):
         df[name] = marks[:, m]
