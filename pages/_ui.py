@@ -3,7 +3,8 @@
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from rbdash import grids, submission, views, wording
+from rbdash import grids, regions, submission, views, wording
+from rbdash.errors import PermissionDenied
 
 EMPTY = "Belum ada data. Unggah rencana aksi di halaman Impor."
 
@@ -144,6 +145,16 @@ def not_submitted(store, key, view):
                                       format_func=lambda s: f"{submission.STATUS_TEXT[s]} ({counts[s]})",
                                       default=None, label_visibility="collapsed")
         table(grids.not_submitted_table(ns, choice), hide_index=True, width="stretch", height=320)
+
+
+def write_refusal(user, satker):
+    """Why ``user`` may not change ``satker``'s data, in errors.py's words (the store refuses a write
+    with the same message), or None when it may."""
+    try:
+        user.check_write(satker, regions.level_and_province(satker)[1])
+    except PermissionDenied as exc:
+        return exc.message_id
+    return None
 
 
 def table(data, **kwargs):

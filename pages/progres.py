@@ -7,9 +7,9 @@ revision of that snapshot: if someone saved the same activity meanwhile the stor
 
 import streamlit as st
 
-from pages._ui import LOADER, empty_state, md, start
+from pages._ui import LOADER, empty_state, md, start, write_refusal
 from pages._auth import current_user
-from rbdash import grids, regions, validate, wording
+from rbdash import grids, validate, wording
 from rbdash.areas import SHORT
 from rbdash.charts import truncate
 from rbdash.errors import RbdashError
@@ -129,15 +129,16 @@ def render():
     for line in link_problems(snap["frame"], edited):
         st.error(md(line), icon=":material/link_off:")
     user = current_user()
-    allowed = user.may_write(satker, regions.level_and_province(satker)[1]) and not user.needs_name
+    refusal = write_refusal(user, satker)
+    allowed = refusal is None and not user.needs_name
     left, right = st.columns([1, 4])
     clicked = left.button("Simpan", type="primary", icon=":material/save:", disabled=not allowed, key="simpan_progres")
     right.button("Muat ulang data", icon=":material/refresh:", key="muat_ulang_progres", on_click=reload)
     if user.needs_name:
         st.caption("Isi **Nama petugas** di panel samping untuk dapat menyimpan (dicatat di jejak audit).")
     elif not allowed:
-        st.caption(f":material/lock: {md(user.label)} tidak berwenang mengubah progres {md(satker)}; "
-                   "masuk dengan akun operator satker ini atau provinsinya.")
+        st.caption(f":material/lock: {md(refusal)}" + (".", "; masuk dengan akun operator satker ini atau "
+                                                             "provinsinya.")[user.role != "viewer"])
     if clicked:
         saved, errors = save(store, snap, edited, user)
         if not saved and not errors:

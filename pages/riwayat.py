@@ -5,11 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from pages._auth import current_user
-from pages._ui import LOADER, md, start, table
-from rbdash import history, regions
+from pages._ui import LOADER, md, start, table, write_refusal
+from rbdash import history
 from rbdash import wording
 from rbdash.wording import date_time
-from rbdash.errors import RbdashError
+from rbdash.errors import PermissionDenied, RbdashError
 
 
 @st.cache_data(**LOADER)
@@ -35,7 +35,8 @@ def render():
         return
     store, key, view, satker = page
     user = current_user()
-    may_write = user.may_write(satker, regions.level_and_province(satker)[1]) and not user.needs_name
+    refusal = write_refusal(user, satker)
+    may_write = refusal is None and not user.needs_name
     kind, text = st.session_state.pop("riwayat_msg", (None, None))
     if kind:
         getattr(st, kind)(md(text), icon=":material/check_circle:" if kind == "success" else ":material/block:")
@@ -80,7 +81,8 @@ def render():
             act(f"Versi {chosen} dipulihkan sebagai versi aktif yang baru; realisasi dipertahankan.",
                 lambda: store.restore_version(satker, view.year, chosen, user))
     if not may_write:
-        st.caption(f":material/lock: {md(user.label)} tidak berwenang mengubah data {md(satker)}.")
+        refusal = refusal or PermissionDenied("forbidden_office", user=user.label, satker=satker).message_id
+        st.caption(f":material/lock: {md(refusal)}.")
 
 
 render()

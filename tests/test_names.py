@@ -110,3 +110,17 @@ def test_cli_missing_takes_a_province_in_lower_case(kalsel):
     assert {r["province"] for r in rows} == {"Kalimantan Selatan"}
     assert {"satker": "KPU Kabupaten Tapin", "province": "Kalimantan Selatan", "status": "no_realisation",
             "imported_as": "KPU KAB. TAPIN"} in rows
+
+
+def test_an_office_account_writes_its_office_in_any_spelling():
+    """The account is bound to the official name; a plan stored under a spelling variant of it is the
+    same office (as 'who has not submitted' counts it), another office is not."""
+    from rbdash.accounts import User
+    from rbdash.errors import PermissionDenied
+    tapin = User("tapin", "office", "Kalimantan Selatan", "KPU Kabupaten Tapin")
+    assert tapin.may_write("KPU KAB. TAPIN", "Kalimantan Selatan") and tapin.may_write("KPU Kabupaten Tapin", None)
+    assert not tapin.may_write("KPU Kabupaten Banjar", "Kalimantan Selatan")
+    with pytest.raises(PermissionDenied) as refused:
+        tapin.check_write("KPU Kota Tapin", "Kalimantan Selatan")
+    assert refused.value.message_id == ("tapin (operator satker KPU Kabupaten Tapin) tidak berwenang mengubah data "
+                                        "KPU Kota Tapin")
