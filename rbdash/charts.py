@@ -1,8 +1,10 @@
-"""Plotly figure builders and Indonesian display formats for the dashboard (no streamlit here).
+"""Plotly figures of the models of rbdash.views (Heatmap, Trend, GanttView), and the colours every
+renderer shares (no streamlit here).
 
-Every piece of user text that goes into a figure passes through ``esc``: plotly renders a subset
-of HTML in labels and hover text, so a cell holding ``<b>x</b>`` or ``<script>`` must reach the
-browser as ``&lt;b&gt;``.  Builders take plain pandas frames so they can be tested without a DB.
+A figure only draws its model: the states, values and words of the cells are decided by the
+model, the words come from rbdash.wording.  Every piece of user text that goes into a figure passes
+through ``esc``: plotly renders a subset of HTML in labels and hover text, so a cell holding
+``<b>x</b>`` or ``<script>`` must reach the browser as ``&lt;b&gt;``.
 """
 
 import textwrap

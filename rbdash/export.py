@@ -1,5 +1,5 @@
-"""Meeting exports: the comparison tables as a formatted Excel workbook, charts as PNG, the meeting
-deck as PDF (no streamlit).
+"""Meeting exports: the comparison tables (a views.Ranking and two views.Heatmap) as a formatted Excel
+workbook, charts as PNG, the meeting deck as PDF (no streamlit).
 
 Workbooks leave the app and get opened in Excel, so every text cell is neutralised against formula
 injection (a value starting with = + - @ tab or CR gets a leading apostrophe) and rates are written
