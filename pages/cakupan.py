@@ -44,7 +44,7 @@ def render():
         return
     if st.session_state.get("tingkat") not in LEVELS:
         st.session_state.tingkat = views.opening_level(view, len(offices.rows))
-    level = st.segmented_control("Tingkat", list(LEVELS), format_func=LEVELS.get, key="tingkat", required=True,
+    level = st.segmented_control(wording.LEVEL, list(LEVELS), format_func=LEVELS.get, key="tingkat", required=True,
                                  label_visibility="collapsed")
     if level == "provinsi":
         provinces = load(store, key, view, "provinsi")

@@ -74,7 +74,7 @@ def show_results(results):
     table(pd.DataFrame({
         "File": [r["file"] for r in results], "Hasil": [r["label"] for r in results],
         wording.SATKER: [r["satker"] or "" for r in results], wording.YEAR: [str(r["year"] or "") for r in results],
-        "Keterangan": [r["detail"] for r in results]}), hide_index=True, width="stretch")
+        wording.REMARK: [r["detail"] for r in results]}), hide_index=True, width="stretch")
     for i, r in enumerate(r for r in results if r["imported"]):
         if st.button(f"{wording.OPEN_GANTT} {r['satker']} {r['year']}", icon=":material/calendar_month:", key=f"gantt_{i}"):
             switch_to("pages/gantt.py", fokus=r["satker"], f_year=r["year"], f_satker=[], f_province=ALL_PROVINCES)

@@ -162,13 +162,13 @@ def deck_export(store, key, view):
 
 
 RANK_COLUMNS = {
-    "Peringkat": st.column_config.NumberColumn("Peringkat", format="%d", width="small"),
+    wording.RANK: st.column_config.NumberColumn(wording.RANK, format="%d", width="small"),
     wording.RATE: st.column_config.NumberColumn(wording.RATE, format="%.1f%%",
                                              help="Bulan-kegiatan terealisasi sesuai jadwal ÷ jatuh tempo"),
     wording.REALISED: st.column_config.NumberColumn(wording.REALISED, format="%d"),
     wording.DUE: st.column_config.NumberColumn(wording.DUE, format="%d",
                                                  help="Bulan-kegiatan yang dijadwalkan s.d. bulan kondisi"),
-    "Pelaporan": st.column_config.ProgressColumn("Pelaporan", format="%.0f%%", min_value=0, max_value=100,
+    wording.REPORTING: st.column_config.ProgressColumn(wording.REPORTING, format="%.0f%%", min_value=0, max_value=100,
                                                  help="Bagian bulan-kegiatan jatuh tempo yang sudah dilaporkan"),
 }
 
@@ -207,7 +207,7 @@ def level_choice(view, n_offices):
     """National (provinces) or office level; opens on provinces when a large list is not narrowed."""
     if st.session_state.get("tingkat") not in LEVELS:
         st.session_state.tingkat = views.opening_level(view, n_offices)
-    return st.segmented_control("Tingkat", list(LEVELS), format_func=LEVELS.get, key="tingkat",
+    return st.segmented_control(wording.LEVEL, list(LEVELS), format_func=LEVELS.get, key="tingkat",
                                 required=True, label_visibility="collapsed")
 
 
@@ -280,11 +280,11 @@ def render():
             st.session_state.pelaporan = "semua"
         reporting = st.session_state.pelaporan
         if shown != "trend":  # the trend pools the selection; filtering by reporting does not apply
-            reporting = c3.selectbox("Pelaporan", list(REPORTING_CHOICES), format_func=REPORTING_CHOICES.get,
+            reporting = c3.selectbox(wording.REPORTING, list(REPORTING_CHOICES), format_func=REPORTING_CHOICES.get,
                                      key="pelaporan", label_visibility="collapsed",
                                      help="Pelaporan lengkap = semua bulan-kegiatan jatuh tempo sudah dilaporkan")
         if view.province:
-            st.caption(f"Provinsi {view.province}: KPU Provinsi dan KPU Kabupaten/Kota-nya.")
+            st.caption(f"{wording.province_office(view.province)}: KPU Provinsi dan KPU Kabupaten/Kota-nya.")
         render_offices(store, key, view, shown, reporting, rank)
     if presenting:  # the projector shows the comparison only
         return

@@ -38,13 +38,18 @@ def snapshot(editor_key, acts):
     return snap
 
 
+def row_label(frame, position, act_id):
+    """'Baris 2 (the indikator, cut at 60 characters)': an edited row as the messages name it."""
+    return f"{wording.ROW} {position[act_id]} ({truncate(frame.at[act_id, wording.INDIKATOR], 60)})"
+
+
 def save(store, snap, edited, actor):
     """Save each changed row with the snapshot's revision; returns (saved count, error lines)."""
     saved, errors = 0, []
     frame = snap["frame"]
     position = {act_id: i + 1 for i, act_id in enumerate(frame.index)}
     for act_id, months, evidence, note in editor.progress_changes(frame, edited):
-        label = f"Baris {position[act_id]} ({truncate(frame.at[act_id, wording.INDIKATOR], 60)})"
+        label = row_label(frame, position, act_id)
         try:
             snap["revision"][act_id] = store.save_progress(act_id, months, evidence, note,
                                                            expected_revision=snap["revision"][act_id], actor=actor)
@@ -67,7 +72,7 @@ def link_problems(frame, edited):
         try:
             validate.evidence_url(evidence)
         except RbdashError as exc:
-            out.append(f"Baris {position[act_id]} ({truncate(frame.at[act_id, wording.INDIKATOR], 60)}): "
+            out.append(f"{row_label(frame, position, act_id)}: "
                        f"{exc.message_id}. Tautan ini tidak akan disimpan; perbaiki sebelum klik Simpan.")
     return out
 

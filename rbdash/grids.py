@@ -33,7 +33,7 @@ WHITE = "#FFFFFF"
 ROW_PX = 35  # st.dataframe's default row height
 MAX_HEIGHT_PX = 720  # taller grids scroll (550 offices) instead of pushing the page down
 PLACEHOLDER = wording.NOTHING_DUE  # what the grid shows in a cell without a rate (st.dataframe placeholder)
-NOTE = "Keterangan"
+NOTE = wording.REMARK
 
 
 def _luminance(rgb):

@@ -222,7 +222,7 @@ def _title_slide(prs, data, today):
     title = f"Rencana Aksi Reformasi Birokrasi KPU {view.year}"
     slide.name = title
     _text(slide, MARGIN, Inches(2.0), WIDE - 2 * MARGIN, Inches(1.2), title, size=40, bold=True)
-    scope = "Nasional: 38 provinsi" if data["national"] else f"Provinsi {data['scope']}"
+    scope = f"{wording.NATIONAL}: 38 provinsi" if data["national"] else wording.province_office(data["scope"])
     _text(slide, MARGIN, Inches(3.3), WIDE - 2 * MARGIN, Inches(2.5), [
         (f"Evaluasi capaian · {scope}", 28, False, INK),
         (f"Kondisi s.d. {wording.month_long(view.as_of)} {view.year}", 28, True, INK),

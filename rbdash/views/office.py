@@ -122,4 +122,4 @@ def plan_table(store, satker, year, area_nos=None) -> pd.DataFrame:
         wording.AREA: acts["area_no"], wording.KEGIATAN: acts["kegiatan"], wording.SUB_KEGIATAN: acts["sub_kegiatan"],
         wording.INDIKATOR: acts["indikator"], wording.SCHEDULE: acts["planned_mask"].map(mask_text),
         "Realisasi": acts["realized_mask"].map(mask_text), wording.EVIDENCE: acts["evidence_url"],
-        wording.NOTE: acts["note"], "Lembar": acts["sheet"], "Baris": acts["row"]})
+        wording.NOTE: acts["note"], "Lembar": acts["sheet"], wording.ROW: acts["row"]})
