@@ -79,31 +79,17 @@ NOTHING_DUE = DASH  # a cell where nothing was due yet
 NO_PROVINCE = "(tanpa provinsi)"  # offices that match no official office (and KPU RI)
 NO_AREA = "Tanpa area"
 NO_DESCRIPTION = "(tanpa uraian)"
-RATE = "Capaian"
-COVERAGE = "Cakupan"
-TOTAL = "Total"
-SATKER = "Satker"
-PROVINCE = "Provinsi"
-AREA = "Area"
-YEAR = "Tahun"
-LEVEL = "Tingkat"
-REMARK = "Keterangan"
-ROW = "Baris"
-ALL_OFFICES = "Semua satker"
-OFFICES_REPORTING = "Satker dengan data realisasi"
-PLAN_VERSION = "Versi rencana"
-PER_AREA, PER_MONTH = "Per area", "Per bulan"
-OPEN_GANTT, SEE_OFFICES = "Buka Gantt", "Lihat satker"
-REALISED = "Terealisasi"
-REPORTED = "Dilaporkan"
-REPORTING = "Pelaporan"
-DUE = "Jatuh tempo"
-RANK = "Peringkat"
-MONTH = "Bulan"
-OFFICES_WITH_DATA = "Dengan data"
 DEFINITION = "bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan"
 NATIONAL = "Nasional"
 
+# labels of figures, tables and widgets
+RATE, COVERAGE, TOTAL, REALISED, REPORTED, REPORTING = (
+    "Capaian", "Cakupan", "Total", "Terealisasi", "Dilaporkan", "Pelaporan")
+SATKER, PROVINCE, AREA, YEAR, MONTH, LEVEL = "Satker", "Provinsi", "Area", "Tahun", "Bulan", "Tingkat"
+DUE, RANK, REMARK, ROW, OFFICES_WITH_DATA = "Jatuh tempo", "Peringkat", "Keterangan", "Baris", "Dengan data"
+ALL_OFFICES, OFFICES_REPORTING = "Semua satker", "Satker dengan data realisasi"
+PLAN_VERSION, PER_AREA, PER_MONTH = "Versi rencana", "Per area", "Per bulan"
+OPEN_GANTT, SEE_OFFICES = "Buka Gantt", "Lihat satker"
 
 def rate_up_to(m) -> str:
     """'Capaian s.d. Sep': the completion up to the as-of month."""
@@ -220,10 +206,10 @@ PROVINCE_COVERAGE_CAPTION = ("Persentase kegiatan standar (katalog) yang tercaku
 # --------------------------------------------------------------------------------- the trend
 
 TREND_TITLE = "Tren capaian {year}: {scope}"
-TREND_CUMULATIVE = "Bulan-kegiatan kumulatif: rencana dan realisasi"
-TREND_RATES = "Capaian per bulan dan kumulatif"
-PLANNED_CUM, REALISED_CUM = "Rencana (kumulatif)", "Realisasi (kumulatif)"
-RATE_OF_MONTH, RATE_CUM = "Capaian bulan itu", "Capaian kumulatif"
+TREND_CUMULATIVE, TREND_RATES = "Bulan-kegiatan kumulatif: rencana dan realisasi", "Capaian per bulan dan kumulatif"
+# the curves and bars of the figure, and the columns of the tables
+PLANNED_CUM, REALISED_CUM, RATE_OF_MONTH, RATE_CUM = (
+    "Rencana (kumulatif)", "Realisasi (kumulatif)", "Capaian bulan itu", "Capaian kumulatif")
 PLAN_CUM_COLUMN, REALISED_CUM_COLUMN = "Rencana kumulatif", "Realisasi kumulatif"
 
 # --------------------------------------------------------------------------------- laggards
