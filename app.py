@@ -4,7 +4,7 @@ Run: ``streamlit run app.py`` (database from $RBDASH_DB: a DuckDB file, default 
 created from the sample workbooks in data/samples/ on first start; or a postgresql:// URL).
 
 Every run: the shared filters are restored and read from the URL (pages/_filters.py), the sidebar
-is drawn, the chosen page runs with the resulting ``queries.View`` and ``Store`` in session state
+is drawn, the chosen page runs with the resulting ``views.View`` and ``Store`` in session state
 (see pages/_ui.py), and the filters are written back into the URL so a copied link reproduces it.
 A database that cannot be used (a wrong RBDASH_DB, a server that is down, a damaged file) is one
 message on whatever page, wherever in the run it shows; nothing failed is cached, so the next run
@@ -17,7 +17,7 @@ import streamlit as st
 
 from pages import _auth, _filters
 from pages._ui import LOADER, store_unavailable
-from rbdash import queries
+from rbdash import views
 from rbdash.errors import StoreError
 from rbdash.samples import SAMPLES_DIR, ensure_database
 from rbdash.store import Store, default_db_path
@@ -59,7 +59,7 @@ def get_store(path):
 
 @st.cache_data(**LOADER)
 def load_offices(_store, key):
-    return queries.offices(_store)
+    return views.offices(_store)
 
 
 def main():
@@ -68,11 +68,11 @@ def main():
     notice = st.empty()  # where a store that cannot be used is said, above whatever the page drew
     try:
         store = get_store(str(default_db_path()))
-        office_rows = load_offices(store, queries.cache_key(store))
+        office_rows = load_offices(store, views.cache_key(store))
         st.session_state.store = store
         st.session_state.offices = office_rows
         st.session_state.view = _filters.sidebar(office_rows)
-        st.session_state.user = _auth.sidebar_user(store, queries.cache_key(store))
+        st.session_state.user = _auth.sidebar_user(store, views.cache_key(store))
         st.session_state._app_ran = True  # pages/_ui.context(): this run went through app.py (else it reruns)
         page.run()
     except StoreError as exc:

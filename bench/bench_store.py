@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_import import workbooks  # noqa: E402
-from rbdash import importing, queries  # noqa: E402
+from rbdash import importing, metrics  # noqa: E402
 from rbdash.excel import parse_workbook  # noqa: E402
 from rbdash.store import Store  # noqa: E402
 
@@ -52,15 +52,14 @@ def one_run(store, plans, query_runs, held=False):
 
 def _queries(store, query_runs):
     res = {}
-    offices = queries.offices(store)
+    offices = metrics.offices(store)
     year = int(offices["year"].max())
-    view = queries.View(year=year, satkers=None, areas=None, as_of=9)
     office = offices.loc[offices["year"] == year, "satker"].iloc[len(offices) // 2]
-    res["completion by satker"] = timed(lambda: queries.completion(store, view), query_runs)
-    res["completion by province"] = timed(lambda: queries.province_completion(store, view), query_runs)
-    res["coverage grid"] = timed(lambda: queries.coverage(store, view, offices), query_runs)
-    res["one office's activities"] = timed(lambda: queries.plan_activities(store, office, year), query_runs)
-    res["office list"] = timed(lambda: queries.offices(store), query_runs)
+    res["completion by satker"] = timed(lambda: metrics.completion(store, 9, year=year), query_runs)
+    res["completion by province"] = timed(lambda: metrics.completion(store, 9, year=year, by=("province",)), query_runs)
+    res["coverage grid"] = timed(lambda: metrics.coverage(store, year), query_runs)
+    res["one office's activities"] = timed(lambda: metrics.plan_activities(store, office, year), query_runs)
+    res["office list"] = timed(lambda: metrics.offices(store), query_runs)
     res["data version"] = timed(store.data_version, query_runs * 5)
     res["activities"] = store.counts()["activities"]
     return res

@@ -11,15 +11,16 @@ each with one Store on the URL (as each `streamlit run` replica has one, app.get
 threads (as Streamlit serves each browser session on a thread of the one process).  Each user loops:
 
 1. **Page data**: what a visit of Perbandingan at national level asks the store for, through the pages'
-   own cached loaders (st.cache_data, the real one, keyed by ``queries.cache_key(store)``, the data
+   own cached loaders (st.cache_data, the real one, keyed by ``views.cache_key(store)``, the data
    version, so a hit or a miss costs what it costs in the app): app.py's ``load_offices``,
-   perbandingan's ``load`` and ``load_provinces`` (the page opens on provinces above 40 offices) and
-   pages/_ui's ``_load_missing``.  The functions are taken from the page sources (their defs only),
+   perbandingan's ``load_ranking`` (offices, then provinces: the page opens on provinces above 40
+   offices), ``load_summary`` and ``load_heatmap`` (provinces × areas), and pages/_ui's
+   ``load_not_submitted``.  The functions are taken from the page sources (their defs only),
    not copied.  Timed.  This is the page's **data**, not the browser: no figures, no websocket, no
    rendering (bench/bench_browser.py measures pages in Chromium).
 2. **Save**: pick an activity -- most picks from the user's own slice of the activities, ``--hot-share``
    of them from a small hot set every user shares (to provoke conflicts) -- read its revision through
-   Progres' cached loader (``queries.plan_activities``), think ``--think-ms``, then
+   Progres' cached loader (``views.progress.plan``), think ``--think-ms``, then
    ``Store.save_progress`` with that revision and a note unique to this attempt.  Timed; the outcome
    is an acknowledged save (new revision returned), a ConflictError, or another error.
 
@@ -74,25 +75,26 @@ class Loaders:
         logging.getLogger("streamlit.runtime.caching.cache_data_api").addFilter(
             lambda record: "No runtime found" not in record.getMessage())
         (self.load_offices,) = page_functions("app.py", ["load_offices"])
-        self.load, self.load_provinces = page_functions("pages/perbandingan.py", ["load", "load_provinces"])
+        self.load_ranking, self.load_summary, self.load_heatmap = page_functions(
+            "pages/perbandingan.py", ["load_ranking", "load_summary", "load_heatmap"])
         (self.progres_load,) = page_functions("pages/progres.py", ["load"])
-        from pages._ui import _load_missing
-        self.load_missing = _load_missing
+        from pages._ui import load_not_submitted
+        self.load_missing = load_not_submitted
 
 
 # --------------------------------------------------------------------------------- one replica
 
 def worker(args):
     """One replica: a Store, ``users`` threads; writes its results as JSON to ``args.out``."""
-    from rbdash import queries
+    from rbdash import views
     from rbdash.errors import ConflictError
     from rbdash.store import Store
 
     plan = json.loads(Path(args.plan).read_text())
     store = Store(args.url)
     pages = Loaders()
-    view = queries.View(year=YEAR, satkers=None, areas=None, as_of=AS_OF)
-    queries.cache_key(store)
+    view = views.View(year=YEAR, satkers=None, areas=None, as_of=AS_OF)
+    views.cache_key(store)
     print("ready", flush=True)
     sys.stdin.readline()   # the parent starts every replica at once
     deadline = time.monotonic() + args.seconds
@@ -111,10 +113,12 @@ def worker(args):
             t = time.perf_counter()
             computed.flag = False
             try:
-                key = queries.cache_key(store)   # every rerun takes it (pages/_ui.context)
-                offices = pages.load_offices(store, key)
-                pages.load(store, key, view, offices)
-                pages.load_provinces(store, key, view)
+                key = views.cache_key(store)   # every rerun takes it (pages/_ui.context)
+                pages.load_offices(store, key)
+                pages.load_ranking(store, key, view, "satker")
+                pages.load_summary(store, key, view)
+                pages.load_ranking(store, key, view, "provinsi")
+                pages.load_heatmap(store, key, view, "provinsi", "area", "semua")
                 pages.load_missing(store, key, view.year, view.province, view.as_of)
             except Exception as exc:  # noqa: BLE001 - counted, reported
                 res["errors"].append(f"page: {type(exc).__name__}: {str(exc)[:120]}")
@@ -129,7 +133,7 @@ def worker(args):
             months = sorted(rng.sample(range(1, AS_OF + 1), rng.randint(1, 3)))
             try:
                 # what the Progres editor was opened with (its cached loader), then a person's pause
-                _, rows = pages.progres_load(store, queries.cache_key(store), satker, YEAR, None)
+                _, rows = pages.progres_load(store, views.cache_key(store), satker, YEAR, None)
                 rev = int(rows.loc[rows["id"] == aid, "revision"].iloc[0])
             except Exception as exc:  # noqa: BLE001
                 res["errors"].append(f"read: {type(exc).__name__}: {str(exc)[:120]}")
@@ -148,8 +152,9 @@ def worker(args):
             res["save_s"].append(time.perf_counter() - t)
 
     counted = {"misses": 0}
-    # a cache miss of perbandingan.load runs its body, which calls queries.ranking once: counted here
-    real = queries.ranking
+    # a cache miss of perbandingan's loaders runs views.ranking (load_ranking, and load_heatmap inside
+    # views.comparison_heatmap): each call counted here
+    real = views.ranking
     lock = threading.Lock()
     computed = threading.local()   # this visit computed perbandingan.load itself (a miss)
 
@@ -158,7 +163,7 @@ def worker(args):
         with lock:
             counted["misses"] += 1
         return real(*a, **kw)
-    queries.ranking = counting
+    views.ranking = counting
     threads = [threading.Thread(target=user, args=(u,)) for u in range(args.users)]
     for th in threads:
         th.start()
@@ -173,7 +178,7 @@ def worker(args):
 
 def setup(url, n_offices, seed):
     """Import the samples and ``n_offices`` generated offices; returns (activities [(id, satker)], seconds)."""
-    from rbdash import demo, importing, queries
+    from rbdash import demo, importing, metrics
     from rbdash.store import Store
     tmp = Path(tempfile.mkdtemp(prefix="rbdash-load-"))
     demo.write_samples(tmp / "samples", truth=False)
@@ -189,10 +194,10 @@ def setup(url, n_offices, seed):
     took = time.perf_counter() - t
     bad = [o for o in outcomes if o.status.value != "new"]
     assert not bad, [(str(o.source), o.status.value, o.error and o.error.code) for o in bad][:5]
-    offices = queries.offices(store)
+    offices = metrics.offices(store)
     acts = []
     for satker in offices.loc[offices["year"] == YEAR, "satker"]:
-        rows = queries.plan_activities(store, satker, YEAR)
+        rows = metrics.plan_activities(store, satker, YEAR)
         acts += [[int(i), satker] for i in rows["id"]]
     store.close()
     return acts, len(files), took

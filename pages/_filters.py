@@ -21,13 +21,11 @@ from typing import Callable
 import streamlit as st
 
 from pages._ui import leave_legacy_mode
-from rbdash import queries
-from rbdash.areas import AREAS, area_label
-from rbdash.schedule import MONTHS
+from rbdash import views, wording
+from rbdash.areas import AREAS
+from rbdash.wording import LEVELS, NO_PROVINCE, area_label
 
 ALL_PROVINCES = "Semua provinsi"  # the province filter's "no filter" choice
-NO_PROVINCE = "(tanpa provinsi)"  # offices whose province is unknown
-LEVELS = {"provinsi": "Per provinsi", "satker": "Per satker"}  # comparison level (issue 7.1)
 
 
 def _int(text):
@@ -68,7 +66,7 @@ FILTERS = (
     Filter("fokus", "fokus", pages=("gantt", "progres", "riwayat")),
     Filter("tampilan", "tampilan", pages=("perbandingan",)),
     Filter("tingkat", "tingkat", parse=lambda t: t if t in LEVELS else None, pages=("perbandingan", "cakupan")),
-    Filter("pelaporan", "pelaporan", parse=lambda t: t if t in queries.REPORTING else None,
+    Filter("pelaporan", "pelaporan", parse=lambda t: t if t in wording.REPORTING_CHOICES else None,
            pages=("perbandingan",), omit=lambda v: v in (None, "", "semua")),
     Filter("presentasi", "presentasi", parse=lambda t: True if t == "1" else None, dump=lambda v: "1",
            pages=("perbandingan",), omit=lambda v: not v),
@@ -137,11 +135,11 @@ def sidebar(office_rows):
     if s.get("f_province") not in choices:
         s.f_province = ALL_PROVINCES
     if s.get("f_as_of") not in range(1, 13):
-        s.f_as_of = queries.default_as_of(office_rows, s.f_year)
+        s.f_as_of = views.default_as_of(office_rows, s.f_year)
     with st.sidebar:
-        st.selectbox("Tahun", years, key="f_year", placeholder="belum ada data")
+        st.selectbox(wording.YEAR, years, key="f_year", placeholder=wording.NO_DATA)
         if provinces:
-            st.selectbox("Provinsi", choices, key="f_province")
+            st.selectbox(wording.PROVINCE, choices, key="f_province")
         elif len(rows):
             st.caption("Provinsi: satker pada tahun ini belum terpetakan ke provinsi.")
         province = s.f_province
@@ -152,17 +150,17 @@ def sidebar(office_rows):
         names = rows["satker"].tolist()
         province_of = dict(zip(rows["satker"], rows["province"]))
         s.f_satker = [n for n in s.get("f_satker", []) if n in province_of]
-        st.multiselect("Satker", names, key="f_satker", placeholder="Semua satker", select_all=False,
+        st.multiselect(wording.SATKER, names, key="f_satker", placeholder=wording.ALL_OFFICES, select_all=False,
                        help="Kosongkan untuk semua satker; ketik nama atau provinsi untuk mencari.",
                        format_func=lambda n: f"{n} · {province_of[n]}" if isinstance(province_of.get(n), str) else n)
         s.f_area = [a for a in s.get("f_area", []) if a in AREAS]
         st.multiselect("Area perubahan", list(AREAS), key="f_area", format_func=area_label, placeholder="Semua area",
                        select_all=False)
         st.select_slider("Kondisi s.d. bulan", options=list(range(1, 13)), key="f_as_of",
-                         format_func=lambda m: MONTHS[m - 1])
+                         format_func=wording.month)
     selected = s.f_satker
     satkers = tuple(selected) if selected else (tuple(names) if province != ALL_PROVINCES else None)
-    return queries.View(year=s.f_year, satkers=satkers, areas=tuple(sorted(s.f_area)) or None,
+    return views.View(year=s.f_year, satkers=satkers, areas=tuple(sorted(s.f_area)) or None,
                         as_of=int(s.f_as_of), province=province if province not in (ALL_PROVINCES, NO_PROVINCE) else None)
 
 

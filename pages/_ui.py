@@ -1,11 +1,10 @@
 """Widgets shared by several pages (app.py routes explicitly, so this file is never a page)."""
 
-import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from rbdash import grids, queries, submission
-from rbdash.schedule import MONTHS
+from rbdash import grids, regions, submission, views, wording
+from rbdash.errors import PermissionDenied
 
 EMPTY = "Belum ada data. Unggah rencana aksi di halaman Impor."
 
@@ -20,7 +19,7 @@ def context():
     if not st.session_state.pop("_app_ran", False):  # app.py marks each run it makes
         leave_legacy_mode()
     store = st.session_state.store
-    return store, queries.cache_key(store), st.session_state.view
+    return store, views.cache_key(store), st.session_state.view
 
 
 def start(title, office=False):
@@ -38,7 +37,7 @@ def start(title, office=False):
     if office:
         satker = pick_satker(view)
         if satker is None:
-            empty_state("Tidak ada satker untuk filter ini.")
+            empty_state(wording.NO_OFFICE_FOR_FILTER)
             return None
         # the office in focus, impossible to miss: progress is recorded against it
         st.subheader(f":material/apartment: {md(satker)} · tahun {view.year}", anchor=False)
@@ -112,7 +111,7 @@ def pick_satker(view):
         return None
     if st.session_state.get("fokus") not in options:
         st.session_state.fokus = options[0]
-    return st.selectbox("Satker", options, key="fokus")
+    return st.selectbox(wording.SATKER, options, key="fokus")
 
 
 # Every page loader is keyed by the data version: each write makes a new key, so entries of old
@@ -121,39 +120,41 @@ LOADER = {"show_spinner": False, "max_entries": 64}
 
 
 @st.cache_data(**LOADER)
-def _load_missing(_store, key, year, province, as_of):
-    return submission.missing(_store, year, province=province, as_of=as_of)
+def load_not_submitted(_store, key, year, province, as_of):
+    """Keyed by what the list depends on (not the offices or areas selected)."""
+    return views.not_submitted(_store, views.View(year=year, satkers=None, areas=None, as_of=as_of, province=province))
 
 
 def not_submitted(store, key, view):
     """Who has not submitted (issue 7.2): official offices of the year (and province) without a plan or
     without realisation by the as-of month, and imported names that match no official office."""
-    df = _load_missing(store, key, view.year, view.province, view.as_of)
-    counts = submission.summary(df)
-    where = f"provinsi {view.province}" if view.province else "seluruh Indonesia"
-    title = (f"Belum mengirim ({where}): {counts['no_plan']} satker belum mengunggah rencana, "
-             f"{counts['no_realisation']} belum melaporkan realisasi")
-    if counts["unmatched"]:
-        title += f", {counts['unmatched']} nama tidak cocok dengan daftar resmi"
+    ns = load_not_submitted(store, key, view.year, view.province, view.as_of)
+    counts, title = ns.counts, ns.title
     # lazy (issue 7.6): the list (up to ~550 offices nationally) is sent only once the expander is opened
     box = st.expander(title, icon=":material/assignment_late:", key="belum_buka", on_change="rerun")
     if not box.open:
         return
     with box:
         st.caption(f"Menurut daftar resmi satker KPU (KPU RI, 38 provinsi, 514 kabupaten/kota), tahun {view.year}, "
-                   f"realisasi s.d. {MONTHS[view.as_of - 1]}. Satker yang belum memiliki pekerjaan jatuh tempo "
+                   f"realisasi s.d. {wording.month(view.as_of)}. Satker yang belum memiliki pekerjaan jatuh tempo "
                    "tidak dihitung belum melaporkan.")
-        if df.empty:
-            st.success("Semua satker sudah mengirim.")
+        if ns.rows.empty:
+            st.success(wording.ALL_SUBMITTED)
             return
-        choice = st.segmented_control("Status", list(submission.STATUS_TEXT), key="belum_status",
+        choice = st.segmented_control(wording.STATUS, list(submission.STATUS_TEXT), key="belum_status",
                                       format_func=lambda s: f"{submission.STATUS_TEXT[s]} ({counts[s]})",
                                       default=None, label_visibility="collapsed")
-        rows = df if choice is None else df[df["status"] == choice]
-        table(pd.DataFrame({
-            "Satker": rows["satker"], "Provinsi": rows["province"].fillna("–"),
-            "Status": rows["status"].map(submission.STATUS_TEXT),
-            "Nama di workbook": rows["imported_as"].fillna("")}), hide_index=True, width="stretch", height=320)
+        table(grids.not_submitted_table(ns, choice), hide_index=True, width="stretch", height=320)
+
+
+def write_refusal(user, satker):
+    """Why ``user`` may not change ``satker``'s data, in errors.py's words (the store refuses a write
+    with the same message), or None when it may."""
+    try:
+        user.check_write(satker, regions.level_and_province(satker)[1])
+    except PermissionDenied as exc:
+        return exc.message_id
+    return None
 
 
 def table(data, **kwargs):
@@ -169,7 +170,8 @@ def show_grid(styler, n_rows, key, pick=False):
     (the box on its left): returns that row's label, else None."""
     columns = styler.data.columns.tolist()
     first = columns[0]
-    order = [first, *(["Total"] if "Total" in columns else []), *[c for c in columns[1:] if c != "Total"]]
+    total = wording.TOTAL
+    order = [first, *([total] if total in columns else []), *[c for c in columns[1:] if c != total]]
     event = table(styler, hide_index=True, width="stretch", height=grids.grid_height(n_rows), key=key,
                          placeholder=grids.PLACEHOLDER, column_order=order,
                          column_config={first: st.column_config.Column(pinned=True, width=ROW_LABEL_WIDTH.get(first))},
@@ -179,7 +181,7 @@ def show_grid(styler, n_rows, key, pick=False):
 
 
 # the grid sizes columns by the rows it has drawn: a long name further down would be cut
-ROW_LABEL_WIDTH = {"Satker": "large", "Provinsi": "medium"}
+ROW_LABEL_WIDTH = {wording.SATKER: "large", wording.PROVINCE: "medium"}
 
 
 # Presentation view (issue 7.5): constant CSS only -- no user text ever goes through unsafe HTML.

@@ -1,25 +1,20 @@
 """Beranda: the one-screen summary a newcomer sees first (offices, completion, laggards, freshness)."""
 
-import pandas as pd
 import streamlit as st
 
 from pages._ui import LOADER, not_submitted, show_grid, start, table
-from rbdash import queries
-from rbdash.areas import area_label
-from rbdash.charts import completion_cells, fmt_datetime, fmt_int, fmt_pct
-from rbdash.grids import rate_grid
-from rbdash.schedule import month_label
+from rbdash import grids, views, wording
+from rbdash.wording import integer, pct
 
 LAGGARDS = 5
 
 
 @st.cache_data(**LOADER)
 def load(_store, key, view):
-    """Everything the page shows, from a handful of DuckDB queries."""
-    per_satker = queries.completion(_store, view, by=("satker",))
-    per_area = queries.completion(_store, view, by=("area",))
-    return {"overview": queries.overview(_store, view), "per_satker": per_satker, "per_area": per_area,
-            "per_year": queries.plans_per_year(_store), "fresh": queries.freshness(_store)}
+    """Everything the page shows: one model of rbdash.views per figure."""
+    return {"summary": views.summary(_store, view), "laggards": views.laggards(_store, view, "satker", LAGGARDS),
+            "per_area": views.area_heatmap(_store, view), "per_year": views.plans_per_year(_store),
+            "fresh": views.freshness(_store)}
 
 
 def render():
@@ -28,66 +23,49 @@ def render():
         return
     store, key, view, _ = page
     data = load(store, key, view)
-    month = month_label(view.as_of)
-    rate, with_data, n = queries.overall(data["per_satker"])
-    reported, due = queries.reporting(data["per_satker"])
-    st.caption(f"Tahun {view.year} · kondisi s.d. {month}")
+    summary = data["summary"]
+    st.caption(f"{wording.YEAR} {view.year} · kondisi s.d. {wording.month(view.as_of)}")
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Satker", fmt_int(data["overview"]["offices"]))
-    c2.metric("Kegiatan", fmt_int(data["overview"]["activities"]))
-    c3.metric(f"Capaian s.d. {month}", fmt_pct(rate) or "belum ada data",
+    c1.metric(wording.SATKER, integer(summary.offices))
+    c2.metric(wording.KEGIATAN, integer(summary.activities))
+    c3.metric(wording.rate_up_to(view.as_of), pct(summary.rate) or wording.NO_DATA,
               help="Bulan-kegiatan terealisasi sesuai jadwal ÷ bulan-kegiatan yang dijadwalkan s.d. bulan "
                    "ini, hanya satker yang sudah melaporkan realisasi.")
-    c4.metric("Satker dengan data realisasi", f"{with_data} dari {n}")
+    c4.metric(wording.OFFICES_REPORTING, wording.of(summary.rated, summary.counted))
     # partial reporting must not read as failure: say how much of the due work the rate rests on
-    c3.caption(queries.reporting_text(reported, due).capitalize())
+    c3.caption(wording.reporting(summary.reported, summary.due).capitalize())
 
     left, right = st.columns(2)
     with left:
         st.subheader("Satker tertinggal")
-        lag, median = queries.laggards(queries.ranking(data["per_satker"], st.session_state.offices), LAGGARDS)
-        if median is None:
-            st.info("Belum ada satker yang melaporkan realisasi.")
+        lag = data["laggards"]
+        if lag.median is None:
+            st.info(wording.NOBODY_REPORTS.format(what="satker"))
         else:
-            st.caption(f"Satker yang melaporkan realisasi dengan capaian di bawah median ({fmt_pct(median)}); "
-                       f"paling rendah dahulu, paling banyak {LAGGARDS}.")
-            if lag.empty:
-                st.success("Tidak ada satker di bawah median.")
+            st.caption(f"Satker yang melaporkan realisasi dengan capaian di bawah median ({pct(lag.median)}); "
+                       f"{wording.LAGGARDS_ORDER.format(limit=LAGGARDS)}.")
+            if lag.rows.empty:
+                st.success(wording.NOBODY_BELOW.format(what="satker"))
             else:
-                table(pd.DataFrame({
-                    "Satker": lag["satker"], "Capaian": [fmt_pct(r) for r in lag["rate"]],
-                    "Terealisasi": [f"{fmt_int(r)} dari {fmt_int(p)}" for r, p in zip(lag["realized"], lag["planned"])],
-                    "Dilaporkan": [queries.reporting_text(r, d).removeprefix("dilaporkan ")
-                                   for r, d in zip(lag["reported"], lag["due"])],
-                }), hide_index=True, width="stretch")
+                table(grids.laggard_table(lag), hide_index=True, width="stretch")
     with right:
         st.subheader("Capaian per area")
         per_area = data["per_area"]
-        per_area = per_area[per_area["has_data"] & per_area["planned"].gt(0)]
         if per_area.empty:
             st.info("Belum ada data realisasi untuk filter ini.")
         else:
-            labels = [area_label(a) for a in per_area["area_no"]]
-            column = f"Capaian s.d. {month}"
-            cells = completion_cells(per_area.assign(area=labels, col=column), "area", "col")
-            show_grid(rate_grid(cells, labels, [column], row_name="Area"), len(labels), key="beranda_area")
+            show_grid(grids.rate_grid(per_area), len(per_area.rows), key="beranda_area")
 
     not_submitted(store, key, view)
 
     left, right = st.columns(2)
     with left:
         st.subheader("Rencana per tahun")
-        table(data["per_year"].rename(columns={"tahun": "Tahun", "satker": "Satker", "kegiatan": "Kegiatan",
-                                                      "dengan_realisasi": "Dengan realisasi"}),
-                     hide_index=True, width="stretch")
+        table(data["per_year"], hide_index=True, width="stretch")
     with right:
         st.subheader("Kesegaran data")
-        for action, label in (("import", "Impor terakhir"), ("progress", "Progres terakhir diperbarui")):
-            when, who, satker = data["fresh"].get(action, (None, None, None))
-            if when is None:
-                st.text(f"{label}: belum ada")
-            else:
-                st.text(f"{label}: {fmt_datetime(when)} · {satker or '–'} · oleh {who or '–'}")
+        for line in data["fresh"]:
+            st.text(line)
 
 
 render()

@@ -9,7 +9,7 @@ import streamlit as st
 from pages._filters import ALL_PROVINCES
 from pages._auth import current_user
 from pages._ui import context, md, switch_to, table
-from rbdash import importing, regions
+from rbdash import importing, regions, wording
 from rbdash.errors import PermissionDenied
 from rbdash.excel import MAX_FILE_MB
 from rbdash.importing import Status
@@ -73,10 +73,10 @@ def show_results(results):
     st.subheader("Hasil impor")
     table(pd.DataFrame({
         "File": [r["file"] for r in results], "Hasil": [r["label"] for r in results],
-        "Satker": [r["satker"] or "" for r in results], "Tahun": [str(r["year"] or "") for r in results],
-        "Keterangan": [r["detail"] for r in results]}), hide_index=True, width="stretch")
+        wording.SATKER: [r["satker"] or "" for r in results], wording.YEAR: [str(r["year"] or "") for r in results],
+        wording.REMARK: [r["detail"] for r in results]}), hide_index=True, width="stretch")
     for i, r in enumerate(r for r in results if r["imported"]):
-        if st.button(f"Buka Gantt {r['satker']} {r['year']}", icon=":material/calendar_month:", key=f"gantt_{i}"):
+        if st.button(f"{wording.OPEN_GANTT} {r['satker']} {r['year']}", icon=":material/calendar_month:", key=f"gantt_{i}"):
             switch_to("pages/gantt.py", fokus=r["satker"], f_year=r["year"], f_satker=[], f_province=ALL_PROVINCES)
 
 

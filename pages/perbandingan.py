@@ -1,115 +1,76 @@
-"""Perbandingan: completion across offices (per area, per month), a ranking, exports, open a Gantt."""
+"""Perbandingan: completion across offices (per area, per month), a ranking, exports, open a Gantt.
 
-import pandas as pd
+Every figure is one model of rbdash.views (comparison_heatmap, ranking, trend, summary) on
+rbdash.metrics; this page caches them, picks the renderer (grid, figure, workbook) and lays out."""
+
 import streamlit as st
 
-from pages._filters import LEVELS
 from pages._ui import LOADER, empty_state, not_submitted, presentation_toggle, show_grid, start, switch_to, table
-from rbdash import queries, report
-from rbdash.areas import AREAS
-from rbdash.schedule import MONTHS
-from rbdash.charts import area_column, completion_cells, enlarged, rate_heatmap, trend_figure
+from rbdash import report, views, wording
+from rbdash.charts import enlarged, rate_heatmap, trend_figure
 from rbdash.errors import ExportError, RbdashError
 from rbdash.export import comparison_workbook, deck_pdf, figure_png
-from rbdash.grids import rate_grid
+from rbdash.grids import rate_grid, ranking_table, trend_table
+from rbdash.wording import LEVELS, NO_DATA, REPORTING_CHOICES
 
-TOTAL = "total"
-VIEWS = {"area": "Per area", "month": "Per bulan", "rank": "Peringkat", "trend": "Tren"}
-NO_DATA = "belum ada data"
-PROVINCE_LEVEL_ABOVE = 40  # offices: above this the page opens on provinces (a 550-row grid helps nobody)
+VIEWS = {"area": wording.PER_AREA, "month": wording.PER_MONTH, "rank": wording.RANK, "trend": "Tren"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @st.cache_data(**LOADER)
-def load(_store, key, view, _offices):
-    """Completion per satker / satker×area / satker×month and the ranking."""
-    per_satker = queries.completion(_store, view, by=("satker",))
-    rank = queries.ranking(per_satker, _offices[_offices["year"] == view.year])
-    return {"per_satker": per_satker, "rank": rank,
-            "per_area": queries.completion(_store, view, by=("satker", "area")),
-            "per_month": queries.completion(_store, view, by=("satker", "month"))}
+def load_summary(_store, key, view):
+    return views.summary(_store, view)
 
 
 @st.cache_data(**LOADER)
-def load_provinces(_store, key, view):
-    """Completion per province / province×area / province×month, provinces ranked."""
-    per = queries.province_completion(_store, view)
-    return {"rank": queries.province_ranking(per),
-            "per_area": queries.province_completion(_store, view, by=("area",)),
-            "per_month": queries.province_completion(_store, view, by=("month",))}
+def load_ranking(_store, key, view, level):
+    return views.ranking(_store, view, level)
 
 
-TITLES = {("satker", "area"): "Capaian per area s.d. {month} {year}",
-          ("satker", "month"): "Capaian per bulan {year} (Total = s.d. {month})",
-          ("provinsi", "area"): "Capaian per provinsi dan area s.d. {month} {year}",
-          ("provinsi", "month"): "Capaian per provinsi per bulan {year} (Total = s.d. {month})"}
-
-
-def heatmap(_store, key, view, _offices, level, which, reporting):
-    """(cells, rows, columns, column titles, title) of one comparison heatmap with a Total column, for
-    the grid on screen and the figure of the PNG and presentation view alike.  ``level``: "satker"
-    (the offices shown by their ``reporting``, queries.REPORTING) or "provinsi" (38 rows at most)."""
-    if level == "satker":
-        data, row_key = load(_store, key, view, _offices), "satker"
-        rows, per_row = queries.filter_reporting(data["rank"], reporting)["satker"].tolist(), data["per_satker"]
-    else:
-        data, row_key = load_provinces(_store, key, view), "province"
-        rows, per_row = data["rank"]["province"].tolist(), data["rank"]
-    if which == "area":
-        areas = {no: area_column(no) for no in (view.areas or AREAS)}
-        col_key, cols, titles = "area_no", [*areas, TOTAL], [*areas.values(), "Total"]
-    else:
-        col_key, cols, titles = "month", [*range(1, view.as_of + 1), TOTAL], [*MONTHS[:view.as_of], "Total"]
-    cells = pd.concat([completion_cells(data[f"per_{which}"], row_key, col_key),
-                       completion_cells(per_row.assign(col=TOTAL), row_key, "col")])
-    return cells, rows, cols, titles, TITLES[level, which].format(month=MONTHS[view.as_of - 1], year=view.year)
+@st.cache_data(**LOADER)
+def load_heatmap(_store, key, view, level, which, reporting):
+    """One comparison heatmap with a Total column, for the grid on screen and the figure of the PNG and
+    presentation view alike.  ``level``: "satker" (the offices shown by their ``reporting``) or
+    "provinsi" (38 rows at most)."""
+    return views.comparison_heatmap(_store, view, level, which, reporting)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def figure(_store, key, view, _offices, level, which, reporting="semua"):
+def figure(_store, key, view, level, which, reporting="semua"):
     """One heatmap as a plotly figure (PNG export, presentation view), built on request and shared
     rather than copied: unpickling big figures costs more than the page."""
-    cells, rows, cols, titles, title = heatmap(_store, key, view, _offices, level, which, reporting)
-    return rate_heatmap(cells, rows, cols, titles, title=title)
+    return rate_heatmap(load_heatmap(_store, key, view, level, which, reporting))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def grid(_store, key, view, _offices, level, which, reporting="semua"):
+def grid(_store, key, view, level, which, reporting="semua"):
     """One heatmap as a coloured data grid (rbdash.grids): what the page shows (issue 7.6)."""
-    cells, rows, cols, titles, _ = heatmap(_store, key, view, _offices, level, which, reporting)
-    return rate_grid(cells, rows, cols, titles, row_name="Satker" if level == "satker" else "Provinsi"), len(rows)
+    hm = load_heatmap(_store, key, view, level, which, reporting)
+    return rate_grid(hm), len(hm.rows)
 
 
 @st.cache_data(**LOADER)
 def load_trend(_store, key, view):
-    return queries.trend(_store, view)
+    return views.trend(_store, view)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def trend_chart(_store, key, view):
-    return trend_figure(load_trend(_store, key, view), view.as_of,
-                        title=f"Tren capaian {view.year}: {queries.scope_label(view)}")
+    return trend_figure(load_trend(_store, key, view))
 
 
 def render_trend(store, key, view):
     """Issue 7.3: are we catching up month by month?  The selection's S-curve and monthly rates."""
     st.caption("Kurva S: bulan-kegiatan yang direncanakan dan yang terealisasi sesuai jadwal, dijumlahkan dari "
-               f"Januari; realisasi dari file monev dan dari halaman Progres, s.d. {MONTHS[view.as_of - 1]}. "
+               f"Januari; realisasi dari file monev dan dari halaman Progres, s.d. {wording.month(view.as_of)}. "
                "Pilih provinsi atau satu satker di panel kiri untuk melihat trennya.")
     show(trend_chart(store, key, view), "trend_chart", key, view)
-    df = load_trend(store, key, view)
-    shown = df[df["month"] <= view.as_of]
-    table(pd.DataFrame({
-        "Bulan": [MONTHS[m - 1] for m in shown["month"]],
-        "Rencana": shown["planned"].astype(int), "Terealisasi": shown["realized"],
-        "Capaian bulan itu": shown["rate"] * 100,
-        "Rencana kumulatif": shown["planned_cum"].astype(int), "Realisasi kumulatif": shown["realized_cum"],
-        "Capaian kumulatif": shown["rate_cum"] * 100}), hide_index=True, width="stretch", placeholder=NO_DATA,
-        key="trend_table", column_config={
-            "Terealisasi": st.column_config.NumberColumn(format="%d"),
-            "Realisasi kumulatif": st.column_config.NumberColumn(format="%d"),
-            "Capaian bulan itu": st.column_config.NumberColumn(format="%.1f%%"),
-            "Capaian kumulatif": st.column_config.NumberColumn(format="%.1f%%")})
+    table(trend_table(load_trend(store, key, view)), hide_index=True, width="stretch", placeholder=NO_DATA,
+          key="trend_table", column_config={
+            wording.REALISED: st.column_config.NumberColumn(format="%d"),
+            wording.REALISED_CUM_COLUMN: st.column_config.NumberColumn(format="%d"),
+            wording.RATE_OF_MONTH: st.column_config.NumberColumn(format="%.1f%%"),
+            wording.RATE_CUM: st.column_config.NumberColumn(format="%.1f%%")})
 
 
 PROJECTOR_PX = 20  # chart text in the presentation view
@@ -127,32 +88,21 @@ def show(fig, chart_key, *figure_key):
     st.plotly_chart(fig, key=chart_key, config={"displayModeBar": False}, theme=None)
 
 
-def show_heatmap(store, key, view, offices, level, which, reporting="semua"):
+def show_heatmap(store, key, view, level, which, reporting="semua"):
     """A comparison heatmap: a coloured data grid (fast at any number of rows), or in the presentation
     view the plotly figure with projector-sized text (a room reads its legend and large labels)."""
     chart_key = f"{'prov_' if level == 'provinsi' else ''}heatmap_{which}"
     if st.session_state.get("presentasi"):
-        show(figure(store, key, view, offices, level, which, reporting), chart_key, key, view, reporting)
+        show(figure(store, key, view, level, which, reporting), chart_key, key, view, reporting)
         return
     st.caption("Pilih baris (kotak di kirinya) untuk " + ("melihat satker provinsi itu." if level == "provinsi"
                                                           else "membuka Gantt satker itu."))
-    picked = show_grid(*grid(store, key, view, offices, level, which, reporting), key=f"{chart_key}_grid", pick=True)
+    picked = show_grid(*grid(store, key, view, level, which, reporting), key=f"{chart_key}_grid", pick=True)
     if picked is not None:  # a row chosen: into that province's offices, or that office's Gantt
         if level == "provinsi":
             switch_to("pages/perbandingan.py", f_province=picked, tingkat="satker", f_satker=[])
         else:
             switch_to("pages/gantt.py", fokus=picked)
-
-
-def province_table(rank):
-    rate = pd.to_numeric(rank["rate"], errors="coerce") * 100
-    return pd.DataFrame({
-        "Peringkat": rank["rank"], "Provinsi": rank["province"],
-        "Capaian": rate.where(rank["has_data"].to_numpy(dtype=bool)),
-        "Satker": rank["offices"].astype(int), "Dengan data": rank["offices_with_data"].astype(int),
-        "Dilaporkan": [queries.reporting_text(r, d).removeprefix("dilaporkan ") for r, d in
-                       zip(rank["reported"], rank["due"])],
-        "Pelaporan": (rank["reported"] / rank["due"].where(rank["due"] > 0) * 100)})
 
 
 @st.cache_data(show_spinner="Membuat gambar PNG…", max_entries=8)
@@ -162,13 +112,13 @@ def png(_fig, key, which, view, reporting):
 
 
 @st.cache_data(show_spinner="Membuat file Excel…", max_entries=8)
-def xlsx(_store, key, view, _offices):
+def xlsx(_store, key, view):
     """The comparison workbook's bytes; any failure becomes ExportError (Indonesian on screen)."""
-    data = load(_store, key, view, _offices)
+    rank = load_ranking(_store, key, view, "satker")
+    by_area, by_month = (load_heatmap(_store, key, view, "satker", which, "semua") for which in ("area", "month"))
     try:
-        return comparison_workbook(data["rank"], data["per_area"], data["per_month"], view.year, view.as_of,
-                                   list(view.areas or AREAS),
-                                   note=f"Provinsi {view.province}" if view.province else None)
+        return comparison_workbook(rank, by_area, by_month,
+                                   note=wording.province_office(view.province) if view.province else None)
     except Exception as exc:  # openpyxl or memory: the page says so in Indonesian, no English detail
         raise ExportError("xlsx_failed", detail=type(exc).__name__) from exc
 
@@ -195,7 +145,7 @@ def deck_export(store, key, view):
                    + (f", dan Gantt {len(offices)} satker terpilih." if offices
                       else ". Pilih satker di panel kiri untuk menambah slide Gantt-nya."))
         request = (key, view.year, view.as_of, view.province, offices)
-        name = f"rapat_rb_{view.year}_sd_{MONTHS[view.as_of - 1].lower()}"
+        name = f"rapat_rb_{view.year}_sd_{wording.month(view.as_of).lower()}"
         for column, (kind, label, make, mime, icon) in zip(st.columns(2), (
                 ("pptx", "PowerPoint", pptx, report.PPTX_MIME, ":material/slideshow:"),
                 ("pdf", "PDF", pdf, "application/pdf", ":material/picture_as_pdf:"))):
@@ -211,33 +161,19 @@ def deck_export(store, key, view):
                                            key=f"unduh_{kind}", on_click="ignore", file_name=f"{name}.{kind}")
 
 
-def ranking_table(rank):
-    """The ranking as numbers (sortable; missing values shown as "belum ada data" and sorted last)."""
-    rate = pd.to_numeric(rank["rate"], errors="coerce") * 100
-    return pd.DataFrame({
-        "Peringkat": rank["rank"], "Satker": rank["satker"],
-        "Provinsi": rank["province"].fillna("tanpa provinsi"),
-        "Capaian": rate.where(rank["has_data"].to_numpy(dtype=bool)),
-        "Terealisasi": pd.to_numeric(rank["realized"], errors="coerce"),
-        "Jatuh tempo": rank["planned"].astype(int),
-        "Dilaporkan": [queries.reporting_text(r, d).removeprefix("dilaporkan ") for r, d in
-                       zip(rank["reported"], rank["due"])],
-        "Pelaporan": (rank["reported"] / rank["due"].where(rank["due"] > 0) * 100)})
-
-
 RANK_COLUMNS = {
-    "Peringkat": st.column_config.NumberColumn("Peringkat", format="%d", width="small"),
-    "Capaian": st.column_config.NumberColumn("Capaian", format="%.1f%%",
+    wording.RANK: st.column_config.NumberColumn(wording.RANK, format="%d", width="small"),
+    wording.RATE: st.column_config.NumberColumn(wording.RATE, format="%.1f%%",
                                              help="Bulan-kegiatan terealisasi sesuai jadwal ÷ jatuh tempo"),
-    "Terealisasi": st.column_config.NumberColumn("Terealisasi", format="%d"),
-    "Jatuh tempo": st.column_config.NumberColumn("Jatuh tempo", format="%d",
+    wording.REALISED: st.column_config.NumberColumn(wording.REALISED, format="%d"),
+    wording.DUE: st.column_config.NumberColumn(wording.DUE, format="%d",
                                                  help="Bulan-kegiatan yang dijadwalkan s.d. bulan kondisi"),
-    "Pelaporan": st.column_config.ProgressColumn("Pelaporan", format="%.0f%%", min_value=0, max_value=100,
+    wording.REPORTING: st.column_config.ProgressColumn(wording.REPORTING, format="%.0f%%", min_value=0, max_value=100,
                                                  help="Bagian bulan-kegiatan jatuh tempo yang sudah dilaporkan"),
 }
 
 
-def exports(store, key, view, offices, reporting):
+def exports(store, key, view, reporting):
     """Excel and PNG, each prepared on request into bytes; the download itself does not rerun the
     page (a rerun used to expire the other export's deferred file: issue 13.3)."""
     st.markdown("**Unduh untuk rapat**")
@@ -246,20 +182,20 @@ def exports(store, key, view, offices, reporting):
         st.session_state.xlsx_request = (key, view)
     if st.session_state.get("xlsx_request") == (key, view):
         try:
-            data = xlsx(store, key, view, offices)
+            data = xlsx(store, key, view)
         except ExportError as exc:
             st.error(exc.message_id, icon=":material/warning:")
         else:
             left.download_button("Unduh Excel", data=data, icon=":material/download:", mime=XLSX, key="unduh_excel",
                                  on_click="ignore",
-                                 file_name=f"perbandingan_rb_{view.year}_sd_{MONTHS[view.as_of - 1].lower()}.xlsx")
+                                 file_name=f"perbandingan_rb_{view.year}_sd_{wording.month(view.as_of).lower()}.xlsx")
     which = st.radio("Gambar heatmap", ["area", "month"], horizontal=True, key="png_which",
                      format_func={"area": "per area", "month": "per bulan"}.get)
     if right.button("Siapkan PNG", icon=":material/image:", key="siapkan_png"):
         st.session_state.png_request = (key, which, view, reporting)
     if st.session_state.get("png_request") == (key, which, view, reporting):
         try:
-            image = png(figure(store, key, view, offices, "satker", which, reporting), key, which, view, reporting)
+            image = png(figure(store, key, view, "satker", which, reporting), key, which, view, reporting)
         except ExportError as exc:
             st.error(exc.message_id, icon=":material/warning:")
         else:
@@ -270,56 +206,50 @@ def exports(store, key, view, offices, reporting):
 def level_choice(view, n_offices):
     """National (provinces) or office level; opens on provinces when a large list is not narrowed."""
     if st.session_state.get("tingkat") not in LEVELS:
-        st.session_state.tingkat = "provinsi" if view.province is None and n_offices > PROVINCE_LEVEL_ABOVE \
-            else "satker"
-    return st.segmented_control("Tingkat", list(LEVELS), format_func=LEVELS.get, key="tingkat",
+        st.session_state.tingkat = views.opening_level(view, n_offices)
+    return st.segmented_control(wording.LEVEL, list(LEVELS), format_func=LEVELS.get, key="tingkat",
                                 required=True, label_visibility="collapsed")
 
 
 def render_provinces(store, key, view, shown):
-    data = load_provinces(store, key, view)
-    rank = data["rank"]
+    rank = load_ranking(store, key, view, "provinsi")
     st.caption("Tiap provinsi menggabungkan KPU Provinsi dan KPU Kabupaten/Kota-nya dengan definisi yang sama; "
                "satker tanpa data realisasi tidak dihitung dalam capaian (kolom Dengan data).")
     if shown == "trend":
         render_trend(store, key, view)
     elif shown == "rank":
-        table(province_table(rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
-                     placeholder=NO_DATA)
+        table(ranking_table(rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS, placeholder=NO_DATA)
     else:
-        show_heatmap(store, key, view, st.session_state.offices, "provinsi", shown)
+        show_heatmap(store, key, view, "provinsi", shown)
     with st.container(border=True):
         st.markdown("**Lihat satker satu provinsi**")
         left, right = st.columns([3, 1], vertical_alignment="bottom")
-        target = left.selectbox("Provinsi", rank["province"].tolist(), key="buka_provinsi")
-        if right.button("Lihat satker", icon=":material/zoom_in:", key="lihat_provinsi"):
+        target = left.selectbox(wording.PROVINCE, rank.names, key="buka_provinsi")
+        if right.button(wording.SEE_OFFICES, icon=":material/zoom_in:", key="lihat_provinsi"):
             switch_to("pages/perbandingan.py", f_province=target, tingkat="satker", f_satker=[])
 
 
-def render_offices(store, key, view, shown, reporting, data):
-    rank = data["rank"]
-    offices = st.session_state.offices
-    shown_rank = queries.filter_reporting(rank, reporting)
+def render_offices(store, key, view, shown, reporting, rank):
+    shown_rank = views.filter_reporting(rank, reporting)
     if shown == "trend":
         render_trend(store, key, view)
     elif shown_rank.empty:
-        st.info(f"Tidak ada satker dengan {queries.REPORTING[reporting].lower()} untuk filter ini.")
+        st.info(f"Tidak ada satker dengan {REPORTING_CHOICES[reporting].lower()} untuk filter ini.")
     elif shown == "rank":
-        table(ranking_table(shown_rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS,
-                     placeholder=NO_DATA)
+        table(ranking_table(shown_rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS, placeholder=NO_DATA)
     else:
-        show_heatmap(store, key, view, offices, "satker", shown, reporting)
+        show_heatmap(store, key, view, "satker", shown, reporting)
 
     if st.session_state.get("presentasi"):
         return
     left, right = st.columns(2)
     with left, st.container(border=True):
         st.markdown("**Buka Gantt satker**")
-        target = st.selectbox("Satker", rank["satker"].tolist(), key="buka_satker")
-        if st.button("Buka Gantt", icon=":material/calendar_month:", key="buka_gantt"):
+        target = st.selectbox(wording.SATKER, rank.names, key="buka_satker")
+        if st.button(wording.OPEN_GANTT, icon=":material/calendar_month:", key="buka_gantt"):
             switch_to("pages/gantt.py", fokus=target)
     with right, st.container(border=True):
-        exports(store, key, view, offices, reporting)
+        exports(store, key, view, reporting)
 
 
 def render():
@@ -327,36 +257,35 @@ def render():
     if page is None:
         return
     store, key, view, _ = page
-    data = load(store, key, view, st.session_state.offices)
-    rank = data["rank"]
+    rank = load_ranking(store, key, view, "satker")
     if rank.empty:
-        empty_state("Tidak ada satker untuk filter ini.")
+        empty_state(wording.NO_OFFICE_FOR_FILTER)
         return
-    reported, due = queries.reporting(data["per_satker"])
-    st.caption(f"Capaian = bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan, s.d. "
-               f"{MONTHS[view.as_of - 1]} {view.year}; {queries.reporting_text(reported, due)}. "
+    summary = load_summary(store, key, view)
+    st.caption(f"{wording.RATE} = {wording.DEFINITION}, s.d. "
+               f"{wording.month(view.as_of)} {view.year}; {wording.reporting(summary.reported, summary.due)}. "
                "Abu-abu = belum melaporkan realisasi (bukan 0%); abu-abu muda = tidak ada yang dijadwalkan.")
     c1, c2, c3, c4 = st.columns([2.4, 3.4, 2, 1.6], vertical_alignment="center")
     with c4:
         presenting = presentation_toggle()
     with c1:
-        level = level_choice(view, len(rank))
+        level = level_choice(view, len(rank.rows))
     # One view at a time (not tabs): with 550 offices each heatmap is ~0.5 MB sent on every run.
     shown = c2.radio("Tampilan", list(VIEWS), format_func=VIEWS.get, horizontal=True, key="tampilan",
                      label_visibility="collapsed")
     if level == "provinsi":
         render_provinces(store, key, view, shown)
     else:
-        if st.session_state.get("pelaporan") not in queries.REPORTING:
+        if st.session_state.get("pelaporan") not in REPORTING_CHOICES:
             st.session_state.pelaporan = "semua"
         reporting = st.session_state.pelaporan
         if shown != "trend":  # the trend pools the selection; filtering by reporting does not apply
-            reporting = c3.selectbox("Pelaporan", list(queries.REPORTING), format_func=queries.REPORTING.get,
+            reporting = c3.selectbox(wording.REPORTING, list(REPORTING_CHOICES), format_func=REPORTING_CHOICES.get,
                                      key="pelaporan", label_visibility="collapsed",
                                      help="Pelaporan lengkap = semua bulan-kegiatan jatuh tempo sudah dilaporkan")
         if view.province:
-            st.caption(f"Provinsi {view.province}: KPU Provinsi dan KPU Kabupaten/Kota-nya.")
-        render_offices(store, key, view, shown, reporting, data)
+            st.caption(f"{wording.province_office(view.province)}: KPU Provinsi dan KPU Kabupaten/Kota-nya.")
+        render_offices(store, key, view, shown, reporting, rank)
     if presenting:  # the projector shows the comparison only
         return
     deck_export(store, key, view)

@@ -7,33 +7,40 @@ revision of that snapshot: if someone saved the same activity meanwhile the stor
 
 import streamlit as st
 
-from pages._ui import LOADER, empty_state, md, start
+from pages._ui import LOADER, empty_state, md, start, write_refusal
 from pages._auth import current_user
-from rbdash import grids, queries, regions, validate
+from rbdash import grids, validate, wording
 from rbdash.areas import SHORT
 from rbdash.charts import truncate
-from rbdash.schedule import MONTHS
 from rbdash.errors import RbdashError
+from rbdash.schedule import months_to_mask
+from rbdash.views import progress as editor
+from rbdash.wording import DONE_MARK, MONTHS, PLANNED_MARK
 
-TEXT_COLUMNS = ("Area", "Kegiatan", "Indikator", "Jadwal", "Sumber")
+TEXT_COLUMNS = (wording.AREA, wording.KEGIATAN, wording.INDIKATOR, wording.SCHEDULE, wording.SOURCE)
 # fits 1366 px with the sidebar open: the schedule is read off the month cells (○ planned), so the
 # Jadwal text, Kegiatan and Sumber stay out of the editor (they are in the Gantt's table)
-COLUMN_ORDER = ("Area", "Indikator", *MONTHS, queries.EVIDENCE, queries.NOTE)
+COLUMN_ORDER = (wording.AREA, wording.INDIKATOR, *MONTHS, editor.EVIDENCE, editor.NOTE)
 
 
 @st.cache_data(**LOADER)
 def load(_store, key, satker, year, area_nos):
-    return queries.plan_header(_store, satker, year), queries.plan_activities(_store, satker, year, area_nos)
+    return editor.plan(_store, satker, year, area_nos)
 
 
 def snapshot(editor_key, acts):
     """The table as loaded for this editor (frame + revisions), taken once per editor key."""
     snap = st.session_state.get("prog_snapshot")
     if snap is None or snap["editor"] != editor_key:
-        snap = {"editor": editor_key, "frame": queries.progress_frame(acts),
+        snap = {"editor": editor_key, "frame": editor.progress_frame(acts),
                 "revision": dict(zip(acts["id"].astype(int), acts["revision"].astype(int)))}
         st.session_state.prog_snapshot = snap
     return snap
+
+
+def row_label(frame, position, act_id):
+    """'Baris 2 (the indikator, cut at 60 characters)': an edited row as the messages name it."""
+    return f"{wording.ROW} {position[act_id]} ({truncate(frame.at[act_id, wording.INDIKATOR], 60)})"
 
 
 def save(store, snap, edited, actor):
@@ -41,8 +48,8 @@ def save(store, snap, edited, actor):
     saved, errors = 0, []
     frame = snap["frame"]
     position = {act_id: i + 1 for i, act_id in enumerate(frame.index)}
-    for act_id, months, evidence, note in queries.progress_changes(frame, edited):
-        label = f"Baris {position[act_id]} ({truncate(frame.at[act_id, 'Indikator'], 60)})"
+    for act_id, months, evidence, note in editor.progress_changes(frame, edited):
+        label = row_label(frame, position, act_id)
         try:
             snap["revision"][act_id] = store.save_progress(act_id, months, evidence, note,
                                                            expected_revision=snap["revision"][act_id], actor=actor)
@@ -50,10 +57,10 @@ def save(store, snap, edited, actor):
             errors.append(f"{label}: {exc.message_id}")
             continue
         saved += 1
-        for name, mark in zip(MONTHS, queries.month_marks(int(frame.at[act_id, queries.PLAN]),
-                                                          sum(1 << (m - 1) for m in months))):
+        marks = editor.month_marks([frame.at[act_id, editor.PLAN]], [months_to_mask(months)])[0]
+        for name, mark in zip(MONTHS, marks):
             frame.at[act_id, name] = mark
-        frame.at[act_id, queries.EVIDENCE], frame.at[act_id, queries.NOTE] = evidence, note
+        frame.at[act_id, editor.EVIDENCE], frame.at[act_id, editor.NOTE] = evidence, note
     return saved, errors
 
 
@@ -61,11 +68,11 @@ def link_problems(frame, edited):
     """One line per edited evidence link that may not be stored, with the reason (before saving)."""
     position = {act_id: i + 1 for i, act_id in enumerate(frame.index)}
     out = []
-    for act_id, _, evidence, _ in queries.progress_changes(frame, edited):
+    for act_id, _, evidence, _ in editor.progress_changes(frame, edited):
         try:
             validate.evidence_url(evidence)
         except RbdashError as exc:
-            out.append(f"Baris {position[act_id]} ({truncate(frame.at[act_id, 'Indikator'], 60)}): "
+            out.append(f"{row_label(frame, position, act_id)}: "
                        f"{exc.message_id}. Tautan ini tidak akan disimpan; perbaiki sebelum klik Simpan.")
     return out
 
@@ -100,24 +107,24 @@ def render():
     if stale:
         st.warning(f"{stale} kegiatan telah diubah orang lain sejak tabel ini dibuka. Muat ulang untuk melihat "
                    "data terbaru; menyimpan kegiatan tersebut akan ditolak.", icon=":material/warning:")
-    st.caption(f"{queries.PLANNED_MARK} = bulan yang direncanakan, {queries.DONE_MARK} = terealisasi. Klik dua kali "
-               f"sel bulan lalu pilih {queries.DONE_MARK} (atau kosongkan untuk membatalkan); isi tautan bukti dukung "
+    st.caption(f"{PLANNED_MARK} = bulan yang direncanakan, {DONE_MARK} = terealisasi. Klik dua kali "
+               f"sel bulan lalu pilih {DONE_MARK} (atau kosongkan untuk membatalkan); isi tautan bukti dukung "
                "(http/https) dan catatan, lalu klik Simpan.")
     column_config = {name: st.column_config.SelectboxColumn(
-        name, width=44, options=[queries.DONE_MARK, queries.PLANNED_MARK],
-        help=f"{queries.DONE_MARK} terealisasi · {queries.PLANNED_MARK} direncanakan, belum terealisasi · "
+        name, width=44, options=[DONE_MARK, PLANNED_MARK],
+        help=f"{DONE_MARK} terealisasi · {PLANNED_MARK} direncanakan, belum terealisasi · "
              "kosong: tidak direncanakan") for name in MONTHS}
     column_config.update({
-        "Area": st.column_config.NumberColumn("Area", width=36, pinned=True, help=" · ".join(
+        wording.AREA: st.column_config.NumberColumn(wording.AREA, width=36, pinned=True, help=" · ".join(
             f"{n} {s}" for n, s in SHORT.items())),
-        "Indikator": st.column_config.TextColumn("Indikator", width=160, pinned=True,
+        wording.INDIKATOR: st.column_config.TextColumn(wording.INDIKATOR, width=160, pinned=True,
                                                   help="Arahkan kursor untuk teks lengkap; kegiatan dan sumber baris "
                                                        "ada di tabel halaman Gantt"),
         # no browser-side ``validate``: the grid would drop a refused link silently on Enter; the
         # page checks it below and says why (issue 13.3)
-        queries.EVIDENCE: st.column_config.TextColumn(queries.EVIDENCE, width=90, max_chars=validate.EVIDENCE_URL_MAX,
+        editor.EVIDENCE: st.column_config.TextColumn(editor.EVIDENCE, width=90, max_chars=validate.EVIDENCE_URL_MAX,
                                                       help="Alamat lengkap http:// atau https://"),
-        queries.NOTE: st.column_config.TextColumn(queries.NOTE, width=90, max_chars=validate.NOTE_MAX),
+        editor.NOTE: st.column_config.TextColumn(editor.NOTE, width=90, max_chars=validate.NOTE_MAX),
     })
     # the read-only columns as rbdash.grids shows any table (no formula in the editor's own CSV download);
     # the links and notes stay as typed: they are what is being edited
@@ -127,15 +134,16 @@ def render():
     for line in link_problems(snap["frame"], edited):
         st.error(md(line), icon=":material/link_off:")
     user = current_user()
-    allowed = user.may_write(satker, regions.level_and_province(satker)[1]) and not user.needs_name
+    refusal = write_refusal(user, satker)
+    allowed = refusal is None and not user.needs_name
     left, right = st.columns([1, 4])
     clicked = left.button("Simpan", type="primary", icon=":material/save:", disabled=not allowed, key="simpan_progres")
     right.button("Muat ulang data", icon=":material/refresh:", key="muat_ulang_progres", on_click=reload)
     if user.needs_name:
         st.caption("Isi **Nama petugas** di panel samping untuk dapat menyimpan (dicatat di jejak audit).")
     elif not allowed:
-        st.caption(f":material/lock: {md(user.label)} tidak berwenang mengubah progres {md(satker)}; "
-                   "masuk dengan akun operator satker ini atau provinsinya.")
+        st.caption(f":material/lock: {md(refusal)}" + (".", "; masuk dengan akun operator satker ini atau "
+                                                             "provinsinya.")[user.role != "viewer"])
     if clicked:
         saved, errors = save(store, snap, edited, user)
         if not saved and not errors:

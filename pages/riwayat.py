@@ -5,10 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from pages._auth import current_user
-from pages._ui import LOADER, md, start, table
-from rbdash import history, regions
-from rbdash.charts import fmt_datetime
-from rbdash.errors import RbdashError
+from pages._ui import LOADER, md, start, table, write_refusal
+from rbdash import history
+from rbdash import wording
+from rbdash.wording import date_time
+from rbdash.errors import PermissionDenied, RbdashError
 
 
 @st.cache_data(**LOADER)
@@ -34,7 +35,8 @@ def render():
         return
     store, key, view, satker = page
     user = current_user()
-    may_write = user.may_write(satker, regions.level_and_province(satker)[1]) and not user.needs_name
+    refusal = write_refusal(user, satker)
+    may_write = refusal is None and not user.needs_name
     kind, text = st.session_state.pop("riwayat_msg", (None, None))
     if kind:
         getattr(st, kind)(md(text), icon=":material/check_circle:" if kind == "success" else ":material/block:")
@@ -49,9 +51,9 @@ def render():
         st.info("Belum ada perubahan yang tercatat untuk filter ini.", icon=":material/info:")
     else:
         changes_table = pd.DataFrame({
-            "Waktu": [fmt_datetime(t) for t in changes["logged_at"]], "Oleh": changes["actor"],
+            "Waktu": [date_time(t) for t in changes["logged_at"]], "Oleh": changes["actor"],
             "Jenis": changes["action"].map(history.ACTIONS), "Versi": changes["version"].astype("Int64"),
-            "Kegiatan": changes["kegiatan"].fillna(""), "Sebelum": changes["before"], "Sesudah": changes["after"]})
+            wording.KEGIATAN: changes["kegiatan"].fillna(""), "Sebelum": changes["before"], "Sesudah": changes["after"]})
         picked = table(changes_table, hide_index=True, width="stretch", on_select="rerun",
                               selection_mode="single-row", key="riwayat_tabel")
         rows = picked.selection.rows if picked else []
@@ -66,11 +68,11 @@ def render():
         else:
             st.caption("Pilih satu baris progres untuk membatalkannya.")
 
-    st.subheader("Versi rencana", anchor=False)
+    st.subheader(wording.PLAN_VERSION, anchor=False)
     table(pd.DataFrame({
         "Versi": versions["version"], "Aktif": ["ya" if c else "" for c in versions["current"]],
-        "Diimpor": [fmt_datetime(t) for t in versions["imported_at"]], "Oleh": versions["imported_by"],
-        "File": versions["source_name"], "Kegiatan": versions["activity_count"]}), hide_index=True, width="stretch")
+        "Diimpor": [date_time(t) for t in versions["imported_at"]], "Oleh": versions["imported_by"],
+        "File": versions["source_name"], wording.KEGIATAN: versions["activity_count"]}), hide_index=True, width="stretch")
     older = [int(v) for v, c in zip(versions["version"], versions["current"]) if not c]
     if older:
         col, button = st.columns([1, 2], vertical_alignment="bottom")
@@ -79,7 +81,8 @@ def render():
             act(f"Versi {chosen} dipulihkan sebagai versi aktif yang baru; realisasi dipertahankan.",
                 lambda: store.restore_version(satker, view.year, chosen, user))
     if not may_write:
-        st.caption(f":material/lock: {md(user.label)} tidak berwenang mengubah data {md(satker)}.")
+        refusal = refusal or PermissionDenied("forbidden_office", user=user.label, satker=satker).message_id
+        st.caption(f":material/lock: {md(refusal)}.")
 
 
 render()

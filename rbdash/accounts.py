@@ -28,6 +28,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from rbdash import regions
 from rbdash.errors import PermissionDenied
 
 ROLES = ("admin", "province", "office", "viewer")
@@ -77,8 +78,8 @@ class User:
             return True
         if self.role == "province":
             return bool(self.province) and province == self.province
-        if self.role == "office":
-            return bool(self.satker) and satker == self.satker
+        if self.role == "office":  # the account's office, in any spelling of its name (regions.key)
+            return bool(self.satker) and regions.same_name(satker, self.satker)
         return False
 
     @property

@@ -97,10 +97,6 @@ def _unknown_words(folded):
     return sum(1 for w in folded.split() if w not in _AREA_VOCAB)
 
 
-def area_label(no):
-    return f"{no}. {AREAS[no]}" if no in AREAS else "Tanpa area"
-
-
 # --- catalogue -------------------------------------------------------------------------------
 
 CATALOGUE_PATH = Path(__file__).with_name("data") / "catalogue.json"

@@ -1,30 +1,30 @@
-"""Plotly figure builders and Indonesian display formats for the dashboard (no streamlit here).
+"""Plotly figures of the models of rbdash.views (Heatmap, Trend, GanttView), and the colours every
+renderer shares (no streamlit here).
 
-Every piece of user text that goes into a figure passes through ``esc``: plotly renders a subset
-of HTML in labels and hover text, so a cell holding ``<b>x</b>`` or ``<script>`` must reach the
-browser as ``&lt;b&gt;``.  Builders take plain pandas frames so they can be tested without a DB.
+A figure only draws its model: the states, values and words of the cells are decided by the
+model, the words come from rbdash.wording.  Every piece of user text that goes into a figure passes
+through ``esc``: plotly renders a subset of HTML in labels and hover text, so a cell holding
+``<b>x</b>`` or ``<script>`` must reach the browser as ``&lt;b&gt;``.
 """
 
 import textwrap
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from rbdash.areas import SHORT
-from rbdash.schedule import DONE, LATE, MONTHS, NONE, OUTSIDE, PLANNED, cell_states
-
-NO_DATA_TEXT = "belum ada data"
-NOT_SCHEDULED_TEXT = "–"
+from rbdash import wording
+from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED
+from rbdash.views.models import NO_DATA, VALUE, GanttView, Heatmap, Trend
+from rbdash.wording import MONTHS
 
 # Gantt cell states (rbdash.schedule) with their colour and legend label.
 GANTT_STATES = {
-    PLANNED: ("#9ECAE1", "Direncanakan"),
-    DONE: ("#2CA02C", "Terealisasi"),
-    LATE: ("#D62728", "Terlambat"),
-    OUTSIDE: ("#9467BD", "Terealisasi di luar jadwal"),
+    PLANNED: ("#9ECAE1", wording.PLANNED_LABEL),
+    DONE: ("#2CA02C", wording.DONE_LABEL),
+    LATE: ("#D62728", wording.LATE_LABEL),
+    OUTSIDE: ("#9467BD", wording.OUTSIDE_LABEL),
 }
 # Completion/coverage heatmaps: red (0%) to green (100%); grey cells for offices without data.
 RATE_SCALE = [[0.0, "#D73027"], [0.25, "#FC8D59"], [0.5, "#FEE08B"], [0.75, "#91CF60"], [1.0, "#1A9850"]]
@@ -63,48 +63,6 @@ def truncate(text, width):
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def fmt_pct(rate, digits=1):
-    """0.875 -> '87,5%' (Indonesian decimal comma); None/NaN -> ''."""
-    if rate is None or pd.isna(rate):
-        return ""
-    return f"{rate * 100:.{digits}f}%".replace(".", ",")
-
-
-def fmt_int(n):
-    """12345 -> '12.345' (Indonesian thousands separator)."""
-    if n is None or pd.isna(n):
-        return "–"
-    return f"{int(n):,}".replace(",", ".")
-
-
-# heatmap column titles that fit a 1366 px projector at 14 px: nine columns of ~75 px
-_COLUMN_TITLES = {1: "Manajemen\nPerubahan", 2: "Deregu-\nlasi", 3: "Organi-\nsasi", 4: "Tata\nLaksana",
-                  5: "SDM\nAparatur", 6: "Akunta-\nbilitas", 7: "Penga-\nwasan", 8: "Pelayanan\nPublik"}
-
-
-def area_column(no):
-    """Narrow area title for heatmap columns: the number, then the short name on lines below."""
-    return f"{no}\n" + _COLUMN_TITLES.get(no) if no in _COLUMN_TITLES else f"{no}\n{SHORT[no]}"
-
-
-def office_label(name):
-    """A heatmap row label: 'KPU Kabupaten Banjar' -> 'Kab. Banjar', 'KPU Kota X' -> 'Kota X',
-    'KPU Provinsi X' -> 'Prov. X' (every row is a KPU office; the hover keeps the full name)."""
-    text = str(name)
-    for prefix, short in (("KPU Kabupaten ", "Kab. "), ("KPU Kota ", "Kota "), ("KPU Provinsi ", "Prov. ")):
-        if text.startswith(prefix):
-            return short + text[len(prefix):]
-    return text
-
-
-def fmt_datetime(ts):
-    """'23 Nov 2025 18:52' with Indonesian month abbreviations; '' when missing."""
-    if ts is None or pd.isna(ts):
-        return ""
-    ts = pd.Timestamp(ts)
-    return f"{ts.day} {MONTHS[ts.month - 1]} {ts.year} {ts:%H:%M}"
-
-
 def rate_hex(rate):
     """'#RRGGBB' of a rate 0..1 (clipped) on RATE_SCALE, interpolated linearly in RGB between its stops
     as plotly draws the heatmaps: the one colour of a rate in grids, workbooks and slides."""
@@ -117,13 +75,14 @@ def rate_hex(rate):
     return RATE_SCALE[-1][1]
 
 
-def rate_text(rate, has_data, planned):
-    """Cell text of a completion heatmap: '87,5%', 'belum ada data' or '–' (nothing due yet)."""
-    if not has_data:
-        return NO_DATA_TEXT
-    if not planned or rate is None or pd.isna(rate):
-        return NOT_SCHEDULED_TEXT
-    return fmt_pct(rate)
+def cell_colour(state, value):
+    """'#RRGGBB' of a heatmap cell: its rate's colour, grey without data, light grey when nothing is
+    due -- the one mapping of a cell's state to a colour (grids, workbooks and slides use it)."""
+    if state == NO_DATA:
+        return NO_DATA_COLOR
+    if state == VALUE:
+        return rate_hex(value)
+    return NOT_SCHEDULED_COLOR
 
 
 def enlarged(fig, size=20):
@@ -156,56 +115,22 @@ def _row_height(n):
     return 40 if n <= 40 else (24 if n <= 120 else 16)
 
 
-class HeatMatrix(NamedTuple):
-    """A heatmap's cells as row × column arrays: ``value`` (0..1, NaN unless state "value"),
-    ``state`` ("value", "no_data", "none"), ``text`` (plain cell text), ``hover`` (extra line) and
-    ``whole`` (rows without data in any cell)."""
-    value: np.ndarray
-    state: np.ndarray
-    text: np.ndarray
-    hover: np.ndarray
-    whole: np.ndarray
+def rate_heatmap(hm: Heatmap):
+    """A Heatmap (rbdash.views) as a plotly figure: rates on a fixed 0-100% scale, the cell's words in
+    each cell (up to ``TEXT_ROWS_MAX`` rows; above, colour and hover only).
 
-
-def heat_matrix(cells, rows, cols):
-    """The one reading of heatmap cells (see ``rate_heatmap``), shared by the plotly figure (images,
-    presentation view) and the coloured data grid (rbdash.grids): same states, texts and greys."""
-    grid = cells.set_index(["row", "col"]).reindex(pd.MultiIndex.from_product([list(rows), list(cols)]))
-    shape = (len(rows), len(cols))
-    value = grid["value"].astype(float).to_numpy().reshape(shape)
-    state = grid["state"].fillna("none").to_numpy().reshape(shape)
-    # An office without data is grey across the row, also where it has nothing scheduled.
-    whole = (state != "value").all(axis=1) & (state == "no_data").any(axis=1) if state.size else np.zeros(0, bool)
-    state[whole] = "no_data"
-    value = np.where(state == "value", value, np.nan)
-    text = grid.get("text", pd.Series(index=grid.index, dtype=object)).fillna(NOT_SCHEDULED_TEXT).astype(str) \
-        .to_numpy().reshape(shape)
-    text[whole] = NO_DATA_TEXT
-    hover = grid.get("hover", pd.Series(index=grid.index, dtype=object)).fillna("").astype(str).to_numpy() \
-        .reshape(shape)
-    return HeatMatrix(value, state, text, hover, whole)
-
-
-def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name="Capaian"):
-    """Row × column heatmap of rates (0..1) on a fixed 0-100% scale, value written in each cell
-    (up to ``TEXT_ROWS_MAX`` rows; above, colour and hover only).
-
-    ``cells``: long frame with ``row``, ``col``, ``value`` (0..1 or NaN), ``state`` ("value",
-    "no_data" or "none"), ``text`` (cell label, "\n" for a line break) and ``hover`` (extra
-    hover line, plain text).  ``rows``/``cols`` fix the order.  Cells in state "no_data" are grey
-    with "belum ada data", never coloured as 0%; "none" cells (nothing scheduled / not applicable)
-    are light grey.  A row that has no data at all carries the words once, in its middle cell.
+    Cells without data are grey, never coloured as 0%; cells where nothing is due light grey.  A row
+    that has no data at all carries the words once, in its middle cell.
     """
-    rows, cols = list(rows), list(cols)
-    col_labels = [str(c) for c in (col_labels or cols)]
-    m = heat_matrix(cells, rows, cols)
-    shape, state, raw_text, whole, hover_extra = m.value.shape, m.state, m.text, m.whole, m.hover
-    value = m.value * 100
-    grey = np.where(state == "no_data", 0.0, np.where(state == "value", np.nan, 1.0))
+    rows, cols = list(hm.rows), list(hm.columns)
+    col_labels = [str(c.title) for c in cols]
+    shape, state, raw_text, whole, hover_extra = hm.value.shape, hm.state, hm.text, hm.no_data, hm.hover
+    value = hm.value * 100
+    grey = np.where(state == NO_DATA, 0.0, np.where(state == VALUE, np.nan, 1.0))
     text = np.vectorize(_lines, otypes=[object])(raw_text) if raw_text.size else raw_text.astype(object)
     if shape[1] >= 3:
         text[whole] = ""
-        text[whole, shape[1] // 2] = esc(NO_DATA_TEXT)
+        text[whole, shape[1] // 2] = esc(wording.NO_DATA)
     row_esc = [esc(r) for r in rows]
     col_hover = [esc(" ".join(c.replace("-\n", "").split())) for c in col_labels]
     hover = np.array([[f"<b>{row_esc[i]}</b><br>{col_hover[j]}: {esc(' '.join(raw_text[i, j].split()))}"
@@ -228,12 +153,13 @@ def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name="Cap
                              name="tanpa nilai", **common))
     fig.add_trace(go.Heatmap(z=value, text=np.where(np.isnan(value), "", text) if cell_text else None,
                              customdata=np.where(np.isnan(value), "", hover), zmin=0, zmax=100,
-                             colorscale=RATE_SCALE, name=value_name,
-                             colorbar=dict(title=dict(text=value_name, side="top", font=LABEL), ticksuffix="%",
+                             colorscale=RATE_SCALE, name=hm.legend,
+                             colorbar=dict(title=dict(text=hm.legend, side="top", font=LABEL), ticksuffix="%",
                                            tickfont=dict(size=13, color=INK), tickvals=[0, 25, 50, 75, 100],
                                            len=min(
                                  1.0, 320 / max(320, len(rows) * row_h)), y=1, yanchor="top", thickness=14),
                              **common))
+    title = hm.title
     top = 75 + (32 if title else 0)
     fig.update_layout(
         title=dict(text=esc(title), x=0, xanchor="left", y=1, yanchor="top", yref="container", pad=dict(t=8))
@@ -242,30 +168,11 @@ def rate_heatmap(cells, rows, cols, col_labels=None, title=None, value_name="Cap
         margin=dict(l=10, r=10, t=top, b=10), plot_bgcolor="white",
         xaxis=dict(tickvals=x, ticktext=[_lines(c) for c in col_labels], side="top", tickangle=0,
                    showgrid=False, zeroline=False, fixedrange=True, tickfont=LABEL),
-        yaxis=dict(tickvals=y, ticktext=[esc(truncate(office_label(r), 36)) for r in rows], autorange="reversed",
+        yaxis=dict(tickvals=y, ticktext=[esc(truncate(wording.office_label(r), 36)) for r in rows], autorange="reversed",
                    showgrid=False, zeroline=False, automargin=True, fixedrange=True,
                    tickfont=LABEL if row_h >= 24 else dict(size=11, color=INK)),
     )
     return fig
-
-
-def completion_cells(df, row_key, col_key):
-    """Long frame for ``rate_heatmap`` from a completion frame (planned, realized, has_data, rate)."""
-    out = pd.DataFrame({"row": df[row_key].to_numpy(), "col": df[col_key].to_numpy()})
-    has = df["has_data"].fillna(False).astype(bool).to_numpy()
-    planned = df["planned"].fillna(0).to_numpy()
-    rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=float)
-    out["value"] = rate
-    out["state"] = np.where(~has, "no_data", np.where((planned > 0) & ~np.isnan(rate), "value", "none"))
-    out["text"] = [rate_text(r, h, p) for r, h, p in zip(rate, has, planned)]
-    realized = pd.to_numeric(df["realized"], errors="coerce").to_numpy(dtype=float)
-    out["hover"] = [f"{fmt_int(r)} dari {fmt_int(p)} bulan-kegiatan terealisasi" if h and p else ""
-                    for r, p, h in zip(realized, planned, has)]
-    if "due" in df and "reported" in df:  # reporting coverage next to the rate (issue 13.6)
-        extra = [f"dilaporkan {fmt_int(r)} dari {fmt_int(d)} bulan-kegiatan" if d else ""
-                 for r, d in zip(df["reported"].to_numpy(), df["due"].to_numpy())]
-        out["hover"] = [f"{h}\n{e}".strip("\n") if e else h for h, e in zip(out["hover"], extra)]
-    return out
 
 
 # ------------------------------------------------------------------------------------- trend
@@ -273,54 +180,53 @@ def completion_cells(df, row_key, col_key):
 PLANNED_COLOR, REALISED_COLOR = "#1F77B4", "#2CA02C"
 
 
-def trend_figure(df, as_of, title=None):
-    """The S-curve and the rate per month of a metrics.trend frame (one group: month rows 1..12).
+def trend_figure(trend: Trend, titled=True):
+    """A Trend (rbdash.views) as the S-curve and the rates per month; ``titled``: with its title
+    (a slide has its own).
 
-    Top: planned vs realised month-kegiatan cumulated (realised up to ``as_of``); bottom: the
+    Top: planned vs realised month-kegiatan cumulated (realised up to the as-of month); bottom: the
     completion rate of each month (bars, red to green) and up to each month (line), 0-100%.  A
     selection without realisation data shows its plan with "belum ada data", never a 0% curve.
     """
-    df = df.sort_values("month").reset_index(drop=True)
-    months = df["month"].astype(int).tolist()
-    x = [MONTHS[m - 1] for m in months]
-    has_data = bool(df["has_data"].any()) if len(df) else False
+    df, as_of, has_data = trend.months, trend.as_of, trend.has_data
+    title = trend.title if titled else None
+    x = df["label"].tolist()
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, row_heights=[0.62, 0.38],
-                        subplot_titles=("Bulan-kegiatan kumulatif: rencana dan realisasi",
-                                        "Capaian per bulan dan kumulatif"))
+                        subplot_titles=(wording.TREND_CUMULATIVE, wording.TREND_RATES))
     planned_cum = df["planned_cum"].astype(int).tolist()
     fig.add_trace(go.Scatter(
-        x=x, y=planned_cum, mode="lines+markers", name="Rencana (kumulatif)",
+        x=x, y=planned_cum, mode="lines+markers", name=wording.PLANNED_CUM,
         line=dict(color=PLANNED_COLOR, width=3, dash="dash"), marker=dict(size=8),
-        customdata=[fmt_int(v) for v in planned_cum],
-        hovertemplate="%{x}: %{customdata} bulan-kegiatan direncanakan<extra></extra>"), row=1, col=1)
-    shown = df[df["month"] <= int(as_of)]
+        customdata=[wording.integer(v) for v in planned_cum],
+        hovertemplate=f"%{{x}}: %{{customdata}} {wording.UNIT} {wording.PLANNED_LABEL.lower()}<extra></extra>"),
+        row=1, col=1)
+    shown = trend.shown
     if has_data:
         realised = pd.to_numeric(shown["realized_cum"], errors="coerce")
         fig.add_trace(go.Scatter(
-            x=x[:len(shown)], y=realised.tolist(), mode="lines+markers", name="Realisasi (kumulatif)",
+            x=x[:len(shown)], y=realised.tolist(), mode="lines+markers", name=wording.REALISED_CUM,
             line=dict(color=REALISED_COLOR, width=4), marker=dict(size=10),
-            customdata=[f"{fmt_int(r)} dari {fmt_int(p)} ({fmt_pct(c)})" for r, p, c in
+            customdata=[f"{wording.of(r, p)} ({wording.pct(c)})" for r, p, c in
                         zip(realised, shown["planned_cum"], shown["rate_cum"])],
-            hovertemplate="%{x}: %{customdata} terealisasi<extra></extra>"), row=1, col=1)
+            hovertemplate=f"%{{x}}: %{{customdata}} {wording.REALISED.lower()}<extra></extra>"), row=1, col=1)
         rate = pd.to_numeric(shown["rate"], errors="coerce") * 100
         fig.add_trace(go.Bar(
-            x=x[:len(shown)], y=rate.fillna(0).tolist(), name="Capaian bulan itu",
+            x=x[:len(shown)], y=rate.fillna(0).tolist(), name=wording.RATE_OF_MONTH,
             marker=dict(color=rate.fillna(0).tolist(), colorscale=RATE_SCALE, cmin=0, cmax=100),
-            text=[fmt_pct(r, 0) if p else NOT_SCHEDULED_TEXT for r, p in
-                  zip(pd.to_numeric(shown["rate"], errors="coerce"), shown["planned"])],
+            text=shown["bar_text"].tolist(),
             textposition="inside", insidetextanchor="start", textfont=LABEL, constraintext="none",
-            customdata=[f"{fmt_int(r)} dari {fmt_int(p)} bulan-kegiatan" for r, p in
+            customdata=[wording.units_of(r, p) for r, p in
                         zip(pd.to_numeric(shown["realized"], errors="coerce"), shown["planned"])],
             hovertemplate="%{x}: %{text} (%{customdata})<extra></extra>"), row=2, col=1)
         cum = pd.to_numeric(shown["rate_cum"], errors="coerce") * 100
         fig.add_trace(go.Scatter(
-            x=x[:len(shown)], y=cum.tolist(), mode="lines+markers", name="Capaian kumulatif",
+            x=x[:len(shown)], y=cum.tolist(), mode="lines+markers", name=wording.RATE_CUM,
             line=dict(color=INK, width=3), marker=dict(size=8),
-            customdata=[fmt_pct(c / 100) for c in cum],
+            customdata=[wording.pct(c / 100) for c in cum],
             hovertemplate="s.d. %{x}: %{customdata}<extra></extra>"), row=2, col=1)
     else:
-        fig.add_annotation(x=MONTHS[int(as_of) - 1], y=50, xref="x2", yref="y2",
-                           text=NO_DATA_TEXT, showarrow=False, font=dict(size=18, color=INK))
+        fig.add_annotation(x=wording.month(as_of), y=50, xref="x2", yref="y2",
+                           text=wording.NO_DATA, showarrow=False, font=dict(size=18, color=INK))
     if x:  # between the as-of month and the next (category positions are 0-based)
         fig.add_vline(x=int(as_of) - 0.5, line=dict(color=INK, width=2, dash="dot"))
     fig.update_layout(
@@ -341,50 +247,13 @@ def trend_figure(df, as_of, title=None):
 
 # ------------------------------------------------------------------------------------- gantt
 
-def gantt_rows(acts):
-    """Order activities area > kegiatan > sub kegiatan (by first appearance) and add heading rows.
-
-    Returns a frame with ``kind`` ("kegiatan", "sub", "act"), ``label`` and, for "act" rows, the
-    activity columns.  Vectorised ordering; the loop only walks one office's rows.
-    """
-    if acts.empty:
-        return acts.assign(kind=[], label=[])
-    a = acts.copy()
-    for c in ("kegiatan", "sub_kegiatan", "indikator"):
-        a[c] = a[c].fillna("").astype(str)
-    a["_area"] = a["area_no"].fillna(99).astype(int)
-    a["_k"] = a.groupby(["_area", "kegiatan"], sort=False)["seq"].transform("min")
-    a["_s"] = a.groupby(["_area", "kegiatan", "sub_kegiatan"], sort=False)["seq"].transform("min")
-    a = a.sort_values(["_area", "_k", "_s", "seq"], kind="stable")
-    out, last_k, last_s = [], None, None
-    for rec in a.to_dict("records"):
-        k, s, ind = rec["kegiatan"], rec["sub_kegiatan"], rec["indikator"]
-        if (rec["_area"], k) != last_k:
-            last_k, last_s = (rec["_area"], k), None
-            if k:
-                out.append({"kind": "kegiatan", "label": k, "kegiatan": k})
-        if s and s != ind and (rec["_area"], k, s) != last_s:
-            last_s = (rec["_area"], k, s)
-            out.append({"kind": "sub", "label": s, "kegiatan": k, "sub_kegiatan": s})
-        out.append({**rec, "kind": "act", "label": ind or s or k or "(tanpa uraian)"})
-    return pd.DataFrame(out).drop(columns=["_area", "_k", "_s"], errors="ignore")
-
-
-def gantt_figure(acts, as_of, has_data=True, title=None, label_width=48):
-    """Month grid of one office's activities.
-
-    ``acts``: id, seq, sheet, row, area_no, kegiatan, sub_kegiatan, indikator, planned_mask,
-    realized_mask, evidence_url, note.  Rows are headings (kegiatan bold, sub kegiatan italic) and
-    activities (indikator); the hover carries the full texts, evidence, note and source row.
-    """
-    rows = gantt_rows(acts)
+def gantt_figure(gantt: GanttView, title=None, label_width=48):
+    """A GanttView (rbdash.views) as a month grid: heading rows (kegiatan bold, sub kegiatan italic)
+    and activities (indikator); the hover carries the full texts, evidence, note and source row."""
+    rows, as_of = gantt.rows, gantt.as_of
     n = len(rows)
+    z = np.where(gantt.states == NONE, np.nan, gantt.states).astype(float) if n else np.full((0, 12), np.nan)
     is_act = (rows["kind"] == "act").to_numpy() if n else np.array([], dtype=bool)
-    z = np.full((n, 12), np.nan)
-    if n and is_act.any():
-        act_rows = rows[is_act]
-        states = cell_states(act_rows["planned_mask"], act_rows["realized_mask"], as_of, has_data)
-        z[is_act] = np.where(states == NONE, np.nan, states)
     hover = np.full((n, 12), "", dtype=object)
     row_hover = np.full(n, "", dtype=object)
     labels = []
@@ -392,21 +261,21 @@ def gantt_figure(acts, as_of, has_data=True, title=None, label_width=48):
         short = esc(truncate(rec["label"], label_width))
         if rec["kind"] == "kegiatan":
             labels.append(f"<b>{short}</b>")
-            row_hover[i] = f"<b>Kegiatan</b>: {esc_wrap(rec['label'])}"
+            row_hover[i] = f"<b>{wording.KEGIATAN}</b>: {esc_wrap(rec['label'])}"
             continue
         if rec["kind"] == "sub":
             labels.append(f"<i>\u00a0\u00a0{short}</i>")
-            row_hover[i] = f"<b>Sub kegiatan</b>: {esc_wrap(rec['label'])}"
+            row_hover[i] = f"<b>{wording.SUB_KEGIATAN}</b>: {esc_wrap(rec['label'])}"
             continue
         labels.append("\u00a0\u00a0\u00a0\u00a0" + short)
-        base = [f"<b>Indikator</b>: {esc_wrap(rec['indikator'] or rec['label'])}"]
+        base = [f"<b>{wording.INDIKATOR}</b>: {esc_wrap(rec['indikator'] or rec['label'])}"]
         if rec.get("sub_kegiatan") and rec["sub_kegiatan"] != rec["indikator"]:
-            base.append(f"Sub kegiatan: {esc_wrap(rec['sub_kegiatan'])}")
+            base.append(f"{wording.SUB_KEGIATAN}: {esc_wrap(rec['sub_kegiatan'])}")
         if rec.get("evidence_url") and not pd.isna(rec["evidence_url"]):
-            base.append(f"Bukti dukung: {esc(truncate(rec['evidence_url'], 90))}")
+            base.append(f"{wording.EVIDENCE}: {esc(truncate(rec['evidence_url'], 90))}")
         if rec.get("note") and not pd.isna(rec["note"]):
-            base.append(f"Catatan: {esc_wrap(rec['note'])}")
-        base.append(f"Sumber: lembar {esc(rec['sheet'])} baris {int(rec['row'])}")
+            base.append(f"{wording.NOTE}: {esc_wrap(rec['note'])}")
+        base.append(f"{wording.SOURCE}: {esc(wording.source_row(rec['sheet'], rec['row']))}")
         row_hover[i] = "<br>".join(base)
         for m in range(12):
             if not np.isnan(z[i, m]):

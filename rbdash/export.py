@@ -1,5 +1,5 @@
-"""Meeting exports: the comparison tables as a formatted Excel workbook, charts as PNG, the meeting
-deck as PDF (no streamlit).
+"""Meeting exports: the comparison tables (a views.Ranking and two views.Heatmap) as a formatted Excel
+workbook, charts as PNG, the meeting deck as PDF (no streamlit).
 
 Workbooks leave the app and get opened in Excel, so every text cell is neutralised against formula
 injection (a value starting with = + - @ tab or CR gets a leading apostrophe) and rates are written
@@ -22,9 +22,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from rbdash.areas import SHORT
-from rbdash.schedule import MONTHS
-from rbdash.charts import NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, rate_hex
+from rbdash import wording
+from rbdash.charts import cell_colour, rate_hex
+from rbdash.views.models import NOTHING_DUE, Heatmap, Ranking, cell_text
 from rbdash.errors import ExportError
 
 CHROMIUM = "/usr/bin/chromium"
@@ -68,11 +68,12 @@ def _fill(argb):
     return PatternFill("solid", fgColor=argb)
 
 
-def write_sheet(ws, title, df, rate_cols=(), subtitle=None, widths=None):
+def write_sheet(ws, title, df, rate_cols=(), subtitle=None, widths=None, states=None):
     """One formatted table: title rows, header, values; ``rate_cols`` hold 0..1 rates or NaN.
 
-    In rate columns a NaN in a row whose ``has_data`` (hidden helper column ``_has_data``) is False
-    is written as "belum ada data" on grey, other NaN as "–" (nothing due).
+    ``states``: {rate column: the state of each row's cell} (rbdash.views: VALUE, NO_DATA,
+    NOTHING_DUE).  A cell without a rate is written as its state's words on its state's colour
+    ("belum ada data" on grey, "–" where nothing is due), never as 0%.
     """
     ws.cell(1, 1, safe_text(title)).font = TITLE_FONT
     r0 = 2
@@ -80,14 +81,14 @@ def write_sheet(ws, title, df, rate_cols=(), subtitle=None, widths=None):
         ws.cell(2, 1, safe_text(subtitle)).font = Font(italic=True, color="FF555555")
         r0 = 3
     header_row = r0 + 1
-    has_data = df["_has_data"].to_numpy(dtype=bool) if "_has_data" in df else np.ones(len(df), dtype=bool)
-    cols = [c for c in df.columns if c != "_has_data"]
+    cols = list(df.columns)
     ws.row_dimensions[header_row].height = 32
     for j, col in enumerate(cols, start=1):
         cell = ws.cell(header_row, j, safe_text(col))
         cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     rate_set = set(rate_cols)
+    states = states or {}
     values = df[cols].to_numpy(dtype=object)
     for i in range(len(df)):
         r = header_row + 1 + i
@@ -99,8 +100,9 @@ def write_sheet(ws, title, df, rate_cols=(), subtitle=None, widths=None):
             if col in rate_set:
                 cell.alignment = Alignment(horizontal="center")
                 if missing:
-                    cell.value = NO_DATA_TEXT if not has_data[i] else "–"
-                    cell.fill = _fill("FF" + (NO_DATA_COLOR if not has_data[i] else NOT_SCHEDULED_COLOR)[1:])
+                    state = states[col][i] if col in states else NOTHING_DUE
+                    cell.value = cell_text(state, None)
+                    cell.fill = _fill("FF" + cell_colour(state, None)[1:])
                     cell.font = Font(italic=True, color="FF555555")
                 else:
                     cell.value = float(v)
@@ -127,13 +129,14 @@ def write_sheet(ws, title, df, rate_cols=(), subtitle=None, widths=None):
 
 
 def workbook_bytes(sheets):
-    """Workbook from ``sheets``: list of dicts with name, title, df, and optional rate_cols/subtitle."""
+    """Workbook from ``sheets``: list of dicts with name, title, df, and optional rate_cols/subtitle/
+    widths/states (see write_sheet)."""
     wb = Workbook()
     wb.remove(wb.active)
     for spec in sheets:
         ws = wb.create_sheet(safe_sheet_name(spec["name"]))
         write_sheet(ws, spec["title"], spec["df"], spec.get("rate_cols", ()), spec.get("subtitle"),
-                    spec.get("widths"))
+                    spec.get("widths"), spec.get("states"))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -194,38 +197,33 @@ def _ints(values):
     return [int(v) if pd.notna(v) else None for v in values]
 
 
-def _wide(df, col_key, labels, ranking):
-    """Satker rows (ranking order) × ``col_key`` columns of rates, plus the hidden _has_data flag."""
-    wide = df.pivot(index="satker", columns=col_key, values="rate").reindex(columns=list(labels))
-    wide.columns = [labels[c] for c in wide.columns]
-    out = ranking[["satker", "province"]].rename(columns={"satker": "Satker", "province": "Provinsi"})
-    out = out.join(wide, on="Satker")
-    out["Total"] = ranking["rate"].to_numpy()
-    out["_has_data"] = ranking["has_data"].to_numpy(dtype=bool)
-    return out
+def heatmap_sheet(hm: Heatmap):
+    """(table, rate columns, states) of a Heatmap for write_sheet: its rows (and their provinces)
+    and one rate column per heatmap column, headed by the column's one-line label."""
+    labels = [c.label for c in hm.columns]
+    df = pd.DataFrame({hm.row_name: list(hm.rows)})
+    if hm.provinces is not None:
+        df[wording.PROVINCE] = list(hm.provinces)
+    for j, label in enumerate(labels):
+        df[label] = hm.value[:, j]
+    return df, labels, {label: hm.state[:, j] for j, label in enumerate(labels)}
 
 
-def comparison_workbook(ranking, per_area, per_month, year, as_of, area_nos, note=None):
-    """The Perbandingan tables as one workbook: per area, per month, ranking (heatmap-coloured).
-
-    ``ranking`` as from queries.ranking (best first); ``area_nos`` the area columns to show.
-    """
-    month = MONTHS[as_of - 1]
-    subtitle = f"Tahun {year}, kondisi s.d. {month}" + (f" · {note}" if note else "")
-    by_area = _wide(per_area, "area_no", {no: f"{no}. {SHORT[no]}" for no in area_nos}, ranking)
-    by_month = _wide(per_month, "month", {m: MONTHS[m - 1] for m in range(1, as_of + 1)}, ranking)
-    rank = pd.DataFrame({
-        "Peringkat": _ints(ranking["rank"]),
-        "Satker": ranking["satker"], "Provinsi": ranking["province"],
-        f"Direncanakan s.d. {month}": _ints(ranking["planned"]), "Terealisasi": _ints(ranking["realized"]),
-        "Capaian": ranking["rate"], "_has_data": ranking["has_data"].to_numpy(dtype=bool)})
-    rate_area = [c for c in by_area.columns if c not in ("Satker", "Provinsi", "_has_data")]
-    rate_month = [c for c in by_month.columns if c not in ("Satker", "Provinsi", "_has_data")]
-    return workbook_bytes([
-        {"name": "Per area", "title": "Capaian rencana aksi RB per area", "subtitle": subtitle,
-         "df": by_area, "rate_cols": rate_area},
-        {"name": "Per bulan", "title": "Capaian rencana aksi RB per bulan", "subtitle": subtitle,
-         "df": by_month, "rate_cols": rate_month},
-        {"name": "Peringkat", "title": "Peringkat capaian satker", "subtitle": subtitle, "df": rank,
-         "rate_cols": ["Capaian"]},
-    ])
+def comparison_workbook(rank: Ranking, by_area: Heatmap, by_month: Heatmap, note=None):
+    """The Perbandingan tables as one workbook: per area, per month (rbdash.views' comparison
+    heatmaps, offices in ranking order) and the ranking, heatmap-coloured."""
+    subtitle = wording.year_as_of(rank.year, rank.as_of) + (f" · {note}" if note else "")
+    rows = rank.rows
+    ranking = pd.DataFrame({
+        wording.RANK: _ints(rows["rank"]), wording.SATKER: rows["name"], wording.PROVINCE: rows["province"],
+        f"Direncanakan s.d. {wording.month(rank.as_of)}": _ints(rows["planned"]),
+        wording.REALISED: _ints(rows["realized"]), wording.RATE: rows["rate"]})
+    sheets = []
+    for name, title, hm in ((wording.PER_AREA, "Capaian rencana aksi RB per area", by_area),
+                            (wording.PER_MONTH, "Capaian rencana aksi RB per bulan", by_month)):
+        df, rate_cols, states = heatmap_sheet(hm)
+        sheets.append({"name": name, "title": title, "subtitle": subtitle, "df": df, "rate_cols": rate_cols,
+                       "states": states})
+    sheets.append({"name": wording.RANK, "title": "Peringkat capaian satker", "subtitle": subtitle, "df": ranking,
+                   "rate_cols": [wording.RATE], "states": {wording.RATE: rows["state"].to_numpy()}})
+    return workbook_bytes(sheets)

@@ -5,8 +5,8 @@ A plotly heatmap is drawn cell by cell, its labels measured and placed one by on
 itself takes 1.5-2.3 s to start in a fresh tab on the development machine (bench/RESULTS.md); a
 data grid draws only the rows on screen, so 550 offices cost what 5 do.  The pages show these
 grids; the PNG export, the meeting deck and the presentation view keep the plotly figures of
-rbdash.charts.  Both read the same cells (through ``charts.heat_matrix``, ``charts.gantt_rows`` and
-``schedule.cell_states``) and use the same colours (``charts.rate_hex``, plotly's interpolation to
+rbdash.charts.  Both render the same models of rbdash.views (Heatmap, GanttView: one reading of the
+cells) and use the same colours (``charts.rate_hex``, plotly's interpolation to
 within 1/255), so a cell never reads differently in the grid and in the image.
 
 Returns pandas Stylers (rendered by ``st.dataframe``): values stay numbers, so a column sorts as
@@ -21,16 +21,19 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 from plotly.colors import hex_to_rgb
 
-from rbdash.charts import (GANTT_STATES, INK, NO_DATA_COLOR, NO_DATA_TEXT, NOT_SCHEDULED_COLOR, NOT_SCHEDULED_TEXT,
-                           fmt_pct, gantt_rows, heat_matrix, rate_hex)
+from rbdash import wording
+from rbdash.charts import GANTT_STATES, INK, NO_DATA_COLOR, NOT_SCHEDULED_COLOR, rate_hex
 from rbdash.export import safe_frame, safe_text
-from rbdash.schedule import DONE, LATE, MONTHS, NONE, OUTSIDE, PLANNED, cell_states
+from rbdash.schedule import DONE, LATE, OUTSIDE, PLANNED
+from rbdash.submission import STATUS_TEXT
+from rbdash.views.models import NO_DATA, GanttView, Heatmap, Laggards, NotSubmitted, Ranking, Trend
+from rbdash.wording import MONTHS
 
 WHITE = "#FFFFFF"
 ROW_PX = 35  # st.dataframe's default row height
 MAX_HEIGHT_PX = 720  # taller grids scroll (550 offices) instead of pushing the page down
-PLACEHOLDER = NOT_SCHEDULED_TEXT  # what the grid shows in a cell without a rate (st.dataframe placeholder)
-NOTE = "Keterangan"
+PLACEHOLDER = wording.NOTHING_DUE  # what the grid shows in a cell without a rate (st.dataframe placeholder)
+NOTE = wording.REMARK
 
 
 def _luminance(rgb):
@@ -117,68 +120,64 @@ def grid_height(n_rows):
     return min(MAX_HEIGHT_PX, (n_rows + 1) * ROW_PX + 3)
 
 
-def rate_grid(cells, rows, cols, col_labels=None, row_name="Satker", digits=1):
-    """Row × column rates as a coloured grid: the data grid counterpart of ``charts.rate_heatmap``.
+def rate_grid(hm: Heatmap):
+    """A Heatmap (rbdash.views) as a coloured grid: the data grid counterpart of ``charts.rate_heatmap``.
 
-    ``cells`` as for ``rate_heatmap`` (``row``, ``col``, ``value`` 0..1, ``state``); the grid shows
-    the rate as a percentage with ``digits`` decimals on the heatmap's colours.  A cell without a
-    rate is empty in the data (the grid shows its placeholder, ``PLACEHOLDER``): grey where the
-    office has not reported, light grey where nothing is due.  Rows without any data say so in a
-    last column, ``NOTE`` ("belum ada data"): a grid cannot put text in an empty number cell, and
-    a row must not read as 0%.  The first column, ``row_name``, holds the row labels.
+    The grid shows each rate as a percentage (the heatmap's ``digits``) on the heatmap's colours.  A
+    cell without a rate is empty in the data (the grid shows its placeholder, ``PLACEHOLDER``): grey
+    where the office has not reported, light grey where nothing is due.  Rows without any data say
+    so in a last column, ``NOTE`` ("belum ada data"): a grid cannot put text in an empty number
+    cell, and a row must not read as 0%.  The first column, the heatmap's ``row_name``, holds the
+    row labels.
     """
-    rows, cols = list(rows), list(cols)
-    labels = [_flat(c) for c in (col_labels or cols)]
+    rows, row_name = list(hm.rows), hm.row_name
+    labels = [_flat(c.title) for c in hm.columns]
     if len(set(labels)) != len(labels) or {row_name, NOTE} & set(labels):
         raise ValueError(f"grid column titles must be unique: {labels}")
-    m = heat_matrix(cells, rows, cols)
-    data = pd.DataFrame(m.value * 100, columns=labels)
+    data = pd.DataFrame(hm.value * 100, columns=labels)
     data.insert(0, row_name, [str(r) for r in rows])
-    if m.whole.any():
-        data[NOTE] = np.where(m.whole, NO_DATA_TEXT, "")
-    flat = m.value.ravel()
+    if hm.no_data.any():
+        data[NOTE] = np.where(hm.no_data, wording.NO_DATA, "")
+    flat = hm.value.ravel()
     colours = np.full(flat.shape, NOT_SCHEDULED_COLOR, dtype=object)
     has = ~np.isnan(flat)
     colours[has] = rate_colours(flat[has])
-    colours[m.state.ravel() == "no_data"] = NO_DATA_COLOR
-    css = np.array([_CSS[c] for c in colours], dtype=object).reshape(m.value.shape)
+    colours[hm.state.ravel() == NO_DATA] = NO_DATA_COLOR
+    css = np.array([_CSS[c] for c in colours], dtype=object).reshape(hm.value.shape)
     styles = pd.DataFrame(css, columns=labels).reindex(columns=data.columns, fill_value="")
     styler = safe_frame(data).style.apply(lambda _: styles, axis=None)
-    styler.format(lambda v: fmt_pct(v / 100, digits), subset=labels, na_rep=PLACEHOLDER)
+    styler.format(lambda v: wording.pct(v / 100, hm.digits), subset=labels, na_rep=PLACEHOLDER)
     return _as_written(styler, data).hide(axis="index")
 
 
 # ------------------------------------------------------------------------------------- gantt
 
 # a mark in each scheduled month, so the grid reads without colour too (red/green blindness)
-GANTT_MARKS = {PLANNED: "○", DONE: "✓", LATE: "✗", OUTSIDE: "✓"}
+GANTT_MARKS = {PLANNED: wording.PLANNED_MARK, DONE: wording.DONE_MARK, LATE: wording.LATE_MARK,
+               OUTSIDE: wording.DONE_MARK}
 HEADING_COLOR = "#F3F4F6"  # kegiatan and sub kegiatan rows, as the figure's faint band
 INDENT = "\u2003"  # em space: sub kegiatan and indikator rows sit under their kegiatan
 LABEL = "Kegiatan / indikator"
-SOURCE = "Sumber"
+SOURCE = wording.SOURCE
 
 
-def gantt_grid(acts, as_of, has_data=True):
-    """One office's activities as a month grid: the data grid counterpart of ``charts.gantt_figure``.
+def gantt_grid(gantt: GanttView):
+    """A GanttView (rbdash.views) as a month grid: the data grid counterpart of ``charts.gantt_figure``.
 
-    Rows as the figure's (``charts.gantt_rows``: kegiatan, sub kegiatan, indikator), then a column
-    per month holding the month's mark (GANTT_MARKS) on the state's colour (charts.GANTT_STATES:
-    planned, realised, late, realised outside the schedule; ``schedule.cell_states`` decides, as for
-    every other count of the office), and the row's source in the workbook (sheet and row).
+    Rows as the figure's (kegiatan, sub kegiatan, indikator), then a column per month holding the
+    month's mark (GANTT_MARKS) on the state's colour (charts.GANTT_STATES: planned, realised, late,
+    realised outside the schedule, as the model's states say), and the row's source in the
+    workbook (sheet and row).
     """
-    rows = gantt_rows(acts)
+    rows, states = gantt.rows, gantt.states
     is_act = (rows["kind"] == "act").to_numpy()
-    states = np.full((len(rows), 12), NONE)
-    if is_act.any():
-        act_rows = rows[is_act]
-        states[is_act] = cell_states(act_rows["planned_mask"], act_rows["realized_mask"], as_of, has_data)
     indent = {"kegiatan": "", "sub": INDENT, "act": INDENT * 2}
     data = pd.DataFrame({LABEL: [indent[k] + str(label) for k, label in zip(rows["kind"], rows["label"])]})
     marks = np.vectorize(lambda s: GANTT_MARKS.get(s, ""), otypes=[object])(states)
     for m, month in enumerate(MONTHS):
         data[month] = marks[:, m]
     # the row first: a narrow column cuts the end of a long sheet name, not the row number
-    data[SOURCE] = [f"baris {int(rec['row'])} · {rec['sheet']}" if kind == "act" else ""
+    data[SOURCE] = [wording.row_source(rec["sheet"], rec["row"]) if kind == "act" else ""
                     for kind, rec in zip(rows["kind"], rows.to_dict("records"))]
     heading = np.where(is_act, "", f"background-color: {HEADING_COLOR}").astype(object)
     css = np.repeat(heading[:, None], len(data.columns), axis=1)
@@ -190,3 +189,51 @@ def gantt_grid(acts, as_of, has_data=True):
 
 _GANTT_CSS = {state: f"background-color: {colour}; color: {ink_on(colour)}"
               for state, (colour, _) in GANTT_STATES.items()}
+
+
+# ------------------------------------------------------------------------------------- tables of the models
+
+def ranking_table(rank: Ranking) -> pd.DataFrame:
+    """A Ranking as numbers (sortable; a rate without data is empty, shown by the page's placeholder
+    and sorted last): rank, name (and province or the province's offices), rate, reporting."""
+    rows = rank.rows
+    rate = rows["rate"] * 100
+    reporting = {wording.REPORTED: rows["reported_text"], wording.REPORTING: rows["reporting"] * 100}
+    if rank.level == "satker":
+        return pd.DataFrame({
+            wording.RANK: rows["rank"], wording.SATKER: rows["name"],
+            wording.PROVINCE: rows["province"].fillna(wording.NO_PROVINCE), wording.RATE: rate,
+            wording.REALISED: pd.to_numeric(rows["realized"], errors="coerce"),
+            wording.DUE: rows["planned"].astype(int), **reporting})
+    return pd.DataFrame({
+        wording.RANK: rows["rank"], wording.PROVINCE: rows["name"], wording.RATE: rate,
+        wording.SATKER: rows["offices"].astype(int), wording.OFFICES_WITH_DATA: rows["offices_with_data"].astype(int),
+        **reporting})
+
+
+def laggard_table(lag: Laggards, province=False) -> pd.DataFrame:
+    """Laggards as words: name (and ``province``), rate, realised of due, reported of due."""
+    rows = lag.rows
+    name = wording.SATKER if lag.level == "satker" else wording.PROVINCE
+    return pd.DataFrame({
+        name: rows["name"], **({wording.PROVINCE: rows["province"].fillna(wording.DASH)} if province else {}),
+        wording.RATE: rows["text"], wording.REALISED: [wording.of(r, p) for r, p in zip(rows["realized"], rows["planned"])],
+        wording.REPORTED: rows["reported_text"]})
+
+
+def trend_table(trend: Trend) -> pd.DataFrame:
+    """The trend's months up to the as-of month as numbers: planned, realised, rates, cumulated."""
+    shown = trend.shown
+    return pd.DataFrame({
+        wording.MONTH: shown["label"], "Rencana": shown["planned"].astype(int), wording.REALISED: shown["realized"],
+        wording.RATE_OF_MONTH: shown["rate"] * 100, wording.PLAN_CUM_COLUMN: shown["planned_cum"].astype(int),
+        wording.REALISED_CUM_COLUMN: shown["realized_cum"], wording.RATE_CUM: shown["rate_cum"] * 100})
+
+
+def not_submitted_table(ns: NotSubmitted, status=None, province=True) -> pd.DataFrame:
+    """Who has not submitted (of one ``status``, None: all) as words; ``province``: with its column."""
+    rows = ns.rows if status is None else ns.rows[ns.rows["status"] == status]
+    return pd.DataFrame({
+        wording.SATKER: rows["satker"],
+        **({wording.PROVINCE: rows["province"].fillna(wording.DASH)} if province else {}),
+        wording.STATUS: rows["status"].map(STATUS_TEXT), wording.NAME_IN_WORKBOOK: rows["imported_as"].fillna("")})

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from rbdash.areas import SHORT, area_label
+from rbdash import wording
 from rbdash.errors import RbdashError, StoreError
 from rbdash.model import Plan
 
@@ -220,12 +220,12 @@ def preview_frames(plan: Plan, first: int = 10) -> dict:
     acts = pd.DataFrame({"area_no": [a.area_no for a in plan.activities]})
     per_area = (acts.assign(area_no=acts["area_no"].fillna(0).astype(int))
                 .groupby("area_no").size().rename("kegiatan").reset_index())
-    per_area.insert(0, "area", [f"{n}. {SHORT[n]}" if n in SHORT else "Tanpa area" for n in per_area["area_no"]])
+    per_area.insert(0, "area", [wording.area_short(n) for n in per_area["area_no"]])
     per_area = per_area.drop(columns="area_no")
     warnings = pd.DataFrame([{"lembar": i.sheet or "", "baris": str(i.row or ""), "peringatan": i.message_id}
                            for i in plan.warnings], columns=["lembar", "baris", "peringatan"])
     head = pd.DataFrame([{
-        "lembar": a.sheet, "baris": a.row, "area": area_label(a.area_no), "kegiatan": a.kegiatan or "",
+        "lembar": a.sheet, "baris": a.row, "area": wording.area_label(a.area_no), "kegiatan": a.kegiatan or "",
         "sub kegiatan": a.sub_kegiatan or "", "indikator": a.indikator_text() or "",
         "jadwal": months_text(a.planned_months), "realisasi": months_text(a.realized_months),
     } for a in plan.activities[:first]])

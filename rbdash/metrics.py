@@ -1,4 +1,8 @@
-"""Completion and coverage measures, computed in SQL over the latest plan version per satker.
+"""The read layer: every figure the pages, the workbook, the deck and the CLI show is read here, in
+parameterised SQL over the latest plan version per satker (no streamlit; rbdash.views builds the
+pages' models on these functions).
+
+Completion and coverage measures, computed in SQL:
 
 Completion ("realised on schedule") up to month M:
     Σ |planned ∩ realised ∩ {1..M}|  /  Σ |planned ∩ {1..M}|
@@ -11,35 +15,38 @@ Reporting coverage, shown next to every rate so partial reporting does not read 
 monitoring workbook (the whole plan) or recorded on the Progres page (that activity).
 """
 
+import json
+
 import numpy as np
 import pandas as pd
 
 from rbdash import areas, schedule
 
 GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["m.month"],
-          "province": ["s.province"]}
+          "province": ["s.province"], "all": ["TRUE AS all_rows"]}  # "all": the whole selection, one row
 
 _BASE = """
 WITH lv AS (
     SELECT lp.id, lp.satker_id, lp.year, lp.has_data, lp.has_realization FROM latest_plans lp JOIN satker s ON s.id = lp.satker_id
     WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
 ), cells AS (
-    SELECT a.id, a.plan_version_id, a.area_no, a.planned_mask & ? AS planned,
-           a.planned_mask & COALESCE(p.realized_mask, 0) & ? AS done,
+    SELECT a.id, a.plan_version_id, a.area_no, {due} AS planned, {done} AS done,
            (lv.has_realization OR p.activity_id IS NOT NULL) AS reported
     FROM activities a JOIN lv ON lv.id = a.plan_version_id
     LEFT JOIN progress p ON p.activity_id = a.id
     WHERE (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
 )
-"""
+""".format(due=schedule.sql_due("a.planned_mask", "?"),
+           done=schedule.sql_done("a.planned_mask", "COALESCE(p.realized_mask, 0)", "?"))
 
 
 def _completion_sql(as_of: int, by, year, satkers, areas_):
     """The completion query (SQL, params, key columns) -- the one definition, shared by completion
-    and trend.  Months after ``as_of`` count 0 (the masks are cut at as_of)."""
+    and trend.  Months after ``as_of`` count 0 (the masks are cut at as_of).  ``by`` empty: one row
+    pooling the whole selection."""
     if not 1 <= int(as_of) <= 12:
         raise ValueError("as_of must be 1-12")
-    by = list(by) or ["satker"]
+    by = list(by) or ["all"]
     for g in by:
         if g not in GROUPS:
             raise ValueError(f"unknown group {g!r}")
@@ -48,9 +55,9 @@ def _completion_sql(as_of: int, by, year, satkers, areas_):
     keys = [c.split(" AS ")[-1].split(".")[-1] for c in select]
     month_join = "CROSS JOIN generate_series(1, 12) m(month)" if "month" in by else ""
     if "month" in by:  # the masks are already cut at as_of: later months count 0 and are dropped
-        planned, done = "((c.planned >> (m.month - 1)) & 1)", "((c.done >> (m.month - 1)) & 1)"
+        planned, done = schedule.sql_in_month("c.planned", "m.month"), schedule.sql_in_month("c.done", "m.month")
     else:
-        planned, done = "bit_count(c.planned)", "bit_count(c.done)"
+        planned, done = schedule.sql_count("c.planned"), schedule.sql_count("c.done")
     sql = _BASE + f"""
     SELECT {', '.join(select)},
            (CASE WHEN bool_or(lv.has_data) THEN sum({planned}) FILTER (WHERE lv.has_data)
@@ -85,7 +92,7 @@ def _typed(df):
 def completion(store, as_of: int, year: int | None = None, by=("satker",), satkers=None,
                areas_=None) -> pd.DataFrame:
     """Rows of planned / realized / has_data / rate / due / reported / offices / offices_with_data,
-    grouped by any of satker, area, month, province,
+    grouped by any of satker, area, month, province (``by`` empty: one row, the whole selection),
     for the offices ``satkers`` and areas ``areas_`` (None: all).
 
     A group pools the offices that have realisation data: their due months are the denominator,
@@ -96,6 +103,9 @@ def completion(store, as_of: int, year: int | None = None, by=("satker",), satke
     df = store.query_df(sql, params)
     if "month" in list(by):
         df = df[df["month"] <= int(as_of)]
+    if not list(by):  # one row of the whole selection, also when it holds nothing
+        df = df.drop(columns="all_rows").reindex([0]) if df.empty else df.drop(columns="all_rows")
+        df["offices"] = df["offices"].fillna(0)
     return _typed(df).reset_index(drop=True)
 
 
@@ -146,57 +156,125 @@ def _list(values):
     return None if values is None else list(values)
 
 
-def coverage(store, year=None):
-    """Satker × area: activity counts and share of the catalogue's standard kegiatan covered."""
-    df = store.query_df(
-        """SELECT s.name AS satker, lv.year, a.area_no, count(*) AS activities,
-                  count(DISTINCT a.catalogue_code) AS standard_covered
-           FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
-           JOIN activities a ON a.plan_version_id = lv.id
-           WHERE (? IS NULL OR lv.year = ?) GROUP BY 1, 2, 3 ORDER BY satker, area_no""", [year, year])
-    df["standard_total"] = df["area_no"].map(areas.standard_totals()).fillna(0).astype(int)
-    df["coverage"] = [c / t if t else None for c, t in zip(df["standard_covered"], df["standard_total"])]
-    return df
-
-
-def missing_standard(store, satker, year):
-    """Standard kegiatan (area, code, name) that the satker's latest plan does not cover."""
+def missing_standard(store, satker, year, areas_=None):
+    """Standard kegiatan (area, code, name) of the areas ``areas_`` (None: all) that the satker's
+    latest plan does not cover."""
     have = set(store.query_df(
         """SELECT DISTINCT a.catalogue_code FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
            JOIN activities a ON a.plan_version_id = lv.id
            WHERE s.name = ? AND lv.year = ? AND a.catalogue_code IS NOT NULL""", [satker, year])["catalogue_code"])
-    return [(no, code, name) for no, code, name in areas.standard_kegiatan() if code not in have]
+    return [(no, code, name) for no, code, name in areas.standard_kegiatan()
+            if code not in have and (areas_ is None or no in areas_)]
 
 
-def coverage_by_province(store, year, satkers=None) -> pd.DataFrame:
-    """Province × area coverage, pooled over the province's offices with a plan:
-    Σ standard kegiatan covered / (offices × standard kegiatan of the area).  An office whose plan
-    has nothing in an area counts as covering none of it.  ``province`` is None for offices that
-    match no official office (and KPU RI)."""
+COVERAGE_COLUMNS = ["satker", "province", "area_no", "offices", "activities", "standard_covered", "standard_total",
+                    "coverage"]
+
+
+def coverage(store, year, by="satker", satkers=None, areas_=None) -> pd.DataFrame:
+    """Share of the catalogue's standard kegiatan the latest plans cover, per area: every office with
+    a plan for ``year`` (of ``satkers``, None: all) × every area (``areas_``, None: the 8), an office
+    whose plan has nothing in an area covering none of it.
+
+    ``by="province"`` pools each province's offices: Σ standard kegiatan covered / (offices ×
+    standard kegiatan of the area) -- the same definition, an office being a province of one.
+    ``province`` is None for offices that match no official office (and KPU RI), listed last.
+    Columns: COVERAGE_COLUMNS (``satker`` only by satker)."""
     df = store.query_df(
         """WITH o AS (
-               SELECT lv.id, s.province FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
+               SELECT lv.id, s.name AS satker, s.province FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
                WHERE lv.year = ? AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
-           ), per_office AS (
-               SELECT o.id, o.province, a.area_no, count(*) AS activities,
-                      count(DISTINCT a.catalogue_code) AS standard_covered
-               FROM o JOIN activities a ON a.plan_version_id = o.id WHERE a.area_no IS NOT NULL GROUP BY 1, 2, 3
-           ), n AS (SELECT province, count(*) AS offices FROM o GROUP BY 1)
-           SELECT n.province, p.area_no, n.offices, COALESCE(sum(p.activities), 0)::BIGINT AS activities,
-                  COALESCE(sum(p.standard_covered), 0)::BIGINT AS standard_covered
-           FROM n LEFT JOIN per_office p ON p.province IS NOT DISTINCT FROM n.province
-           GROUP BY 1, 2, 3 ORDER BY n.province NULLS LAST, p.area_no""",
-        [year, _list(satkers), _list(satkers)])
-    totals = areas.standard_totals()
-    grid = []
-    for province, group in df.groupby(df["province"].fillna("\0"), sort=False):
-        offices = int(group["offices"].iloc[0])
-        have = group.dropna(subset=["area_no"]).set_index(group.dropna(subset=["area_no"])["area_no"].astype(int))
-        for no in sorted(totals):
-            covered = int(have.loc[no, "standard_covered"]) if no in have.index else 0
-            grid.append({"province": None if province == "\0" else province, "area_no": no, "offices": offices,
-                         "activities": int(have.loc[no, "activities"]) if no in have.index else 0,
-                         "standard_covered": covered, "standard_total": totals[no] * offices,
-                         "coverage": covered / (totals[no] * offices) if totals[no] and offices else None})
-    return pd.DataFrame(grid, columns=["province", "area_no", "offices", "activities", "standard_covered",
-                                       "standard_total", "coverage"])
+           )
+           SELECT o.satker, o.province, a.area_no, count(a.id) AS activities,
+                  count(DISTINCT a.catalogue_code) AS standard_covered
+           FROM o LEFT JOIN activities a ON a.plan_version_id = o.id AND a.area_no IS NOT NULL
+           GROUP BY 1, 2, 3""", [year, _list(satkers), _list(satkers)])
+    offices = df.drop_duplicates("satker").set_index("satker")["province"].sort_index()
+    area_list = list(areas_) if areas_ is not None else list(areas.AREAS)
+    grid = pd.MultiIndex.from_product([offices.index, area_list], names=["satker", "area_no"])
+    counts = df.dropna(subset=["area_no"]).astype({"area_no": int}).set_index(["satker", "area_no"])
+    df = counts[["activities", "standard_covered"]].reindex(grid, fill_value=0).reset_index()
+    df["province"] = df["satker"].map(offices)
+    df["offices"] = 1
+    if by == "province":
+        df = (df.groupby([df["province"].fillna("\0"), "area_no"], sort=True)
+              .agg(offices=("satker", "nunique"), activities=("activities", "sum"),
+                   standard_covered=("standard_covered", "sum")).reset_index())
+        df["province"] = df["province"].where(df["province"] != "\0", None)
+        df = df.sort_values(["province", "area_no"], na_position="last", kind="stable")
+    elif by != "satker":
+        raise ValueError(f"unknown coverage group {by!r}")
+    df["standard_total"] = df["area_no"].map(areas.standard_totals()).fillna(0).astype(int) * df["offices"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["coverage"] = np.where(df["standard_total"] > 0, df["standard_covered"] / df["standard_total"], np.nan)
+    df = df.astype({"activities": int, "standard_covered": int, "offices": int})
+    columns = COVERAGE_COLUMNS if by == "satker" else COVERAGE_COLUMNS[1:]
+    return df[columns].reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------- plans and offices
+
+def offices(store) -> pd.DataFrame:
+    """Every satker with a plan, per year: year, satker, province, level, as_of_month, has_data."""
+    return store.query_df(
+        """SELECT lv.year, s.name AS satker, s.province, s.level, lv.as_of_month, lv.has_data
+           FROM latest_plans lv JOIN satker s ON s.id = lv.satker_id
+           ORDER BY lv.year DESC, s.province NULLS LAST, s.name""")
+
+
+def overview(store, year, satkers=None, areas_=None) -> dict:
+    """{offices with a plan, their activities} for a year, the offices ``satkers`` and the activities
+    of the areas ``areas_`` (None: all; an office counts even with no activity in those areas)."""
+    row = store.query_df(
+        """SELECT count(DISTINCT lv.satker_id) AS offices, count(a.id) AS activities
+           FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
+           LEFT JOIN activities a ON a.plan_version_id = lv.id
+                AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
+           WHERE lv.year = ? AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))""",
+        [_list(areas_), _list(areas_), year, _list(satkers), _list(satkers)]).iloc[0]
+    return {k: int(row[k]) for k in ("offices", "activities")}
+
+
+def plans_per_year(store) -> pd.DataFrame:
+    """Year, number of offices with a plan, activities, offices with realisation data."""
+    return store.query_df(
+        """SELECT lv.year AS tahun, count(*) AS satker, COALESCE(sum(lv.activity_count), 0)::BIGINT AS kegiatan,
+                  sum(lv.has_data::INT)::BIGINT AS dengan_realisasi
+           FROM latest_plans lv GROUP BY lv.year ORDER BY lv.year DESC""")
+
+
+def freshness(store) -> dict:
+    """Latest import and latest progress edit: {action: (logged_at, actor, satker)}."""
+    df = store.query_df(
+        """SELECT action, logged_at, actor, satker FROM audit_log
+           WHERE id IN (SELECT max(id) FROM audit_log GROUP BY action)""")
+    return {r["action"]: (r["logged_at"], r["actor"], r["satker"]) for r in df.to_dict("records")}
+
+
+def plan_header(store, satker, year) -> dict | None:
+    """The latest plan version of one office/year (its warnings as a list), or None."""
+    df = store.query_df(
+        """SELECT lv.id AS plan_version_id, lv.version, lv.source_name, lv.imported_at, lv.imported_by,
+                  lv.as_of_month, lv.activity_count, lv.warnings_json, lv.has_data
+           FROM latest_plans lv JOIN satker s ON s.id = lv.satker_id WHERE s.name = ? AND lv.year = ?""",
+        [satker, year])
+    if df.empty:
+        return None
+    rec = df.iloc[0].to_dict()
+    rec["warnings"] = json.loads(rec.pop("warnings_json") or "[]")
+    return rec
+
+
+def plan_activities(store, satker, year, area_nos=None) -> pd.DataFrame:
+    """Activities of an office's latest plan with their progress (revision 0 = never saved), of the
+    areas ``area_nos`` (None: all)."""
+    df = store.query_df(
+        """SELECT a.id, a.seq, a.sheet, a."row", a.area_no, a.kegiatan, a.sub_kegiatan, a.indikator,
+                  a.keterangan, a.pic, a.planned_mask, COALESCE(p.realized_mask, 0) AS realized_mask,
+                  p.evidence_url, p.note, COALESCE(p.revision, 0) AS revision, p.updated_at, p.updated_by
+           FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
+           JOIN activities a ON a.plan_version_id = lv.id LEFT JOIN progress p ON p.activity_id = a.id
+           WHERE s.name = ? AND lv.year = ? ORDER BY a.seq""", [satker, year])
+    if area_nos is not None:
+        df = df[df["area_no"].isin(area_nos)].reset_index(drop=True)
+    return df

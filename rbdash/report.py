@@ -17,8 +17,11 @@ Slides, in Bahasa Indonesia with projector-sized text (titles 32 pt, figures 40 
    at provincial level, 15 rows a slide;
 7. one slide per selected office: its figures and its Gantt as an image.
 
-Every text is placed as plain text in a text frame (nothing is interpreted as markup).  ``outline``
-returns the slide titles without drawing anything, so a caller can say what the deck will hold.
+``collect`` gathers the models of rbdash.views (Summary, the comparison Heatmap, Trend, Laggards,
+NotSubmitted, OfficeSummary and GanttView) -- the same ones the pages show -- and the slides only
+draw them.  Every text is placed as plain text in a text frame (nothing is interpreted as markup).
+``outline`` returns the slide titles without drawing anything, so a caller can say what the deck
+will hold.
 """
 
 import datetime as dt
@@ -30,13 +33,9 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from rbdash import charts, export, queries, regions, submission
-from rbdash.areas import AREAS
+from rbdash import charts, export, grids, regions, submission, views, wording
 from rbdash.errors import ExportError, RbdashError, ValidationError
-from rbdash.schedule import LATE, MONTHS, cell_states
 
-BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-         "November", "Desember")
 ROWS_PER_SLIDE = 15
 LAGGARDS = 10
 MAX_OFFICES = 30  # office slides in one deck
@@ -50,35 +49,37 @@ TITLE_PT, BODY_PT, TABLE_PT = 32, 20, 16
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
-def long_date(day: dt.date) -> str:
-    """28 November 2026."""
-    return f"{day.day} {BULAN[day.month - 1]} {day.year}"
-
-
 # --------------------------------------------------------------------------------- the data
 
 def _view(store, year, as_of, province, offices):
-    """The View of the deck and the offices with a plan (queries.offices rows of the year)."""
+    """(the View of the deck, the offices with a plan (views.offices rows of the year), the offices
+    asked for by their stored names).  A province and an office may be given in any spelling of
+    their name (regions.key: 'kalimantan selatan', 'KPU Kab. Tapin')."""
     if not 1 <= int(as_of) <= 12:
         raise ValueError("as_of must be 1-12")
-    rows = queries.offices(store)
+    rows = views.offices(store)
     rows = rows[rows["year"] == int(year)]
     if province is not None:
-        if province not in regions.regions():
+        if regions.province(province) is None:
             raise ValidationError("unknown_province", name=province)
+        province = regions.province(province)
         rows = rows[rows["province"] == province]
     if rows.empty:
         raise ValidationError("no_plans", year=year, scope=province or "Indonesia")
-    known = set(rows["satker"])
+    known = {regions.key(name): name for name in rows["satker"]}
+    named = []
     for name in offices:
-        if name not in known:
+        if regions.key(name) not in known:
             raise ValidationError("unknown_satker", name=name, year=year)
+        named.append(known[regions.key(name)])
     satkers = tuple(rows["satker"]) if province is not None else None
-    return queries.View(year=int(year), satkers=satkers, areas=None, as_of=int(as_of), province=province), rows
+    return views.View(year=int(year), satkers=satkers, areas=None, as_of=int(as_of), province=province), rows, named
 
 
-def _chunks(df, n=ROWS_PER_SLIDE):
-    return [df.iloc[i:i + n] for i in range(0, len(df), n)] or [df]
+def _chunks(rows, n=ROWS_PER_SLIDE):
+    """Slices of ``rows`` (a frame or a sequence), ``n`` a slide; one (empty) slice when there are none."""
+    part = rows.iloc if isinstance(rows, pd.DataFrame) else rows
+    return [part[i:i + n] for i in range(0, len(rows), n)] or [part[0:0]]
 
 
 def _numbered(title, i, n):
@@ -86,77 +87,55 @@ def _numbered(title, i, n):
 
 
 def collect(store, year, as_of, province=None, offices=()):
-    """Everything the deck shows, as frames: the one place the deck reads the database."""
-    view, rows = _view(store, year, as_of, province, list(offices))
-    national = province is None
-    per_satker = queries.completion(store, view, by=("satker",))
-    rank = queries.ranking(per_satker, rows)
-    data = {"view": view, "national": national, "offices": list(offices), "scope": province or "Nasional",
-            "per_satker": per_satker, "rank": rank,
-            "missing": submission.missing(store, view.year, province=province, as_of=view.as_of),
-            "trend": queries.trend(store, view)}
-    if national:
-        per = queries.province_completion(store, view)
-        data["grid_rank"] = queries.province_ranking(per)
-        data["grid_area"] = queries.province_completion(store, view, by=("area",))
-        data["grid_key"] = "province"
-    else:
-        data["grid_rank"] = rank
-        data["grid_area"] = queries.completion(store, view, by=("satker", "area"))
-        data["grid_key"] = "satker"
-    official = [o for o in regions.official_offices() if province is None or o.province == province]
-    data["official"] = len(official)
-    return data
+    """Everything the deck shows, as models of rbdash.views: the one place the deck reads the database."""
+    view, _, offices = _view(store, year, as_of, province, list(offices))
+    national = view.province is None
+    rank = views.ranking(store, view, "satker")
+    laggards = [views.laggards(store, view, "provinsi", LAGGARDS)] if national else []
+    return {"view": view, "national": national, "offices": list(offices), "scope": view.province or wording.NATIONAL,
+            "summary": views.summary(store, view),
+            "heatmap": views.comparison_heatmap(store, view, "provinsi" if national else "satker", "area"),
+            "trend": views.trend(store, view),
+            "laggards": [*laggards, views.laggards_of(rank, LAGGARDS)],
+            "not_submitted": views.not_submitted(store, view),
+            "office_slides": [(views.office_summary(store, name, view.year, view.as_of),
+                               *views.gantt_excerpt(store, name, view.year, view.as_of))
+                              for name in offices[:MAX_OFFICES]]}
 
 
-def _laggard_sets(data):
-    """[(title, frame with a 'name' column)] of the laggard slides."""
-    out = []
-    if data["national"]:
-        prov = data["grid_rank"].rename(columns={"province": "satker"})
-        lag, median = queries.laggards(prov, LAGGARDS)
-        out.append(("Provinsi di bawah median", lag.assign(name=lag["satker"]), median))
-    lag, median = queries.laggards(data["rank"], LAGGARDS)
-    out.append(("Satker di bawah median", lag.assign(name=lag["satker"]), median))
-    return out
+def _laggard_title(lag):
+    what = "provinsi" if lag.level == "provinsi" else "satker"
+    return wording.LAGGARDS_TITLE.format(What=what.capitalize()), what
 
 
 def _missing_table(data):
     """National: per province, how many offices have not uploaded / not reported; provincial: the offices."""
-    df = data["missing"]
+    ns = data["not_submitted"]
     if data["national"]:
-        known = df[df["status"] != submission.UNMATCHED]
-        known = known.assign(province=known["province"].fillna(regions.RI), n=1)  # KPU RI has no province
-        counts = (known.pivot_table(index="province", columns="status", values="n", aggfunc="sum", fill_value=0)
-                  .reindex(columns=[submission.NO_PLAN, submission.NO_REALISATION], fill_value=0))
-        counts = counts.reset_index().rename(columns={"province": "Provinsi"})
-        counts = counts.sort_values([submission.NO_PLAN, submission.NO_REALISATION, "Provinsi"],
-                                    ascending=[False, False, True], kind="stable")
-        table = pd.DataFrame({"Provinsi": counts["Provinsi"],
-                              "Belum mengunggah rencana": counts[submission.NO_PLAN].astype(int),
-                              "Belum melaporkan realisasi": counts[submission.NO_REALISATION].astype(int)})
-        unmatched = df[df["status"] == submission.UNMATCHED]
-        if len(unmatched):
+        per = ns.per_province
+        table = pd.DataFrame({wording.PROVINCE: per["province"],
+                              "Belum mengunggah rencana": per[submission.NO_PLAN],
+                              "Belum melaporkan realisasi": per[submission.NO_REALISATION]})
+        if ns.unmatched:
             table = pd.concat([table, pd.DataFrame({
-                "Provinsi": [f"Nama tidak cocok: {n}" for n in unmatched["satker"]],
+                wording.PROVINCE: [f"Nama tidak cocok: {n}" for n in ns.unmatched],
                 "Belum mengunggah rencana": "", "Belum melaporkan realisasi": ""})], ignore_index=True)
         return table.reset_index(drop=True)
-    return pd.DataFrame({"Satker": df["satker"], "Status": df["status"].map(submission.STATUS_TEXT),
-                         "Nama di workbook": df["imported_as"].fillna("")}).reset_index(drop=True)
+    return grids.not_submitted_table(ns, province=False).reset_index(drop=True)
 
 
 def outline(data):
     """The deck's slide titles, in order (what ``build`` draws)."""
-    view, month = data["view"], MONTHS[data["view"].as_of - 1]
+    view, month = data["view"], wording.month(data["view"].as_of)
     titles = [f"Rencana Aksi Reformasi Birokrasi KPU {view.year}", f"Ringkasan: {data['scope']}"]
     level = "provinsi" if data["national"] else "satker"
-    heat = _chunks(data["grid_rank"])
+    heat = _chunks(data["heatmap"].rows)
     titles += [_numbered(f"Capaian per {level} dan area s.d. {month}", i, len(heat)) for i in range(len(heat))]
-    titles.append(f"Tren capaian {view.year}: {data['scope']}")
-    titles += [title for title, _, _ in _laggard_sets(data)]
+    titles.append(wording.TREND_TITLE.format(year=view.year, scope=data["scope"]))
+    titles += [_laggard_title(lag)[0] for lag in data["laggards"]]
     missing = _chunks(_missing_table(data))
     titles += [_numbered("Belum mengirim", i, len(missing)) for i in range(len(missing))]
-    titles += [f"Gantt: {name}" for name in data["offices"][:MAX_OFFICES]]
+    titles += [f"Gantt: {s.satker}" for s, _, _ in data["office_slides"]]
     return titles
 
 
@@ -243,31 +222,27 @@ def _title_slide(prs, data, today):
     title = f"Rencana Aksi Reformasi Birokrasi KPU {view.year}"
     slide.name = title
     _text(slide, MARGIN, Inches(2.0), WIDE - 2 * MARGIN, Inches(1.2), title, size=40, bold=True)
-    scope = "Nasional: 38 provinsi" if data["national"] else f"Provinsi {data['scope']}"
+    scope = f"{wording.NATIONAL}: 38 provinsi" if data["national"] else wording.province_office(data["scope"])
     _text(slide, MARGIN, Inches(3.3), WIDE - 2 * MARGIN, Inches(2.5), [
         (f"Evaluasi capaian · {scope}", 28, False, INK),
-        (f"Kondisi s.d. {BULAN[view.as_of - 1]} {view.year}", 28, True, INK),
-        (f"Dibuat {long_date(today)}", 20, False, MUTED)])
+        (f"Kondisi s.d. {wording.month_long(view.as_of)} {view.year}", 28, True, INK),
+        (f"Dibuat {wording.long_date(today)}", 20, False, MUTED)])
 
 
 def _summary_slide(prs, data):
-    view = data["view"]
-    month = MONTHS[view.as_of - 1]
-    slide = _slide(prs, f"Ringkasan: {data['scope']}", f"Tahun {view.year}, kondisi s.d. {BULAN[view.as_of - 1]}")
-    rate, with_data, n = queries.overall(data["per_satker"])
-    reported, due = queries.reporting(data["per_satker"])
-    counts = submission.summary(data["missing"])
+    view, summary, ns = data["view"], data["summary"], data["not_submitted"]
+    slide = _slide(prs, f"Ringkasan: {data['scope']}", wording.year_as_of(view.year, view.as_of, long=True))
     tiles = [
-        (charts.fmt_pct(rate) or charts.NO_DATA_TEXT, f"Capaian s.d. {month}",
-         "bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan (satker dengan data)"),
-        (f"{charts.fmt_int(n)} dari {charts.fmt_int(data['official'])}", "Satker dengan rencana aksi",
+        (wording.pct(summary.rate) or wording.NO_DATA, wording.rate_up_to(view.as_of),
+         f"{wording.DEFINITION} (satker dengan data)"),
+        (wording.of(summary.counted, ns.official), "Satker dengan rencana aksi",
          "dibandingkan daftar resmi satker KPU"),
-        (f"{charts.fmt_int(with_data)} dari {charts.fmt_int(n)}", "Satker dengan data realisasi", ""),
-        (f"{charts.fmt_pct(reported / due, 0) if due else '–'}", "Pelaporan",
-         queries.reporting_text(reported, due)),
-        (charts.fmt_int(counts[submission.NO_PLAN]), "Belum mengunggah rencana", "satker dalam daftar resmi"),
-        (charts.fmt_int(counts[submission.NO_REALISATION]), "Belum melaporkan realisasi",
-         f"punya rencana, belum ada realisasi s.d. {month}"),
+        (wording.of(summary.rated, summary.counted), wording.OFFICES_REPORTING, ""),
+        (wording.pct(summary.reporting, 0) or wording.DASH, wording.REPORTING,
+         wording.reporting(summary.reported, summary.due)),
+        (wording.integer(ns.counts[submission.NO_PLAN]), "Belum mengunggah rencana", "satker dalam daftar resmi"),
+        (wording.integer(ns.counts[submission.NO_REALISATION]), "Belum melaporkan realisasi",
+         f"punya rencana, belum ada realisasi s.d. {wording.month(view.as_of)}"),
     ]
     w, h = (WIDE - 2 * MARGIN) / 3, Inches(2.7)
     for k, (value, label, note) in enumerate(tiles):
@@ -276,161 +251,100 @@ def _summary_slide(prs, data):
                                                           (note, 15, False, MUTED)])
 
 
+def _argb(state, value):
+    return "FF" + charts.cell_colour(state, value)[1:]
+
+
 def _heatmap_slides(prs, data):
-    view, key = data["view"], data["grid_key"]
-    month = MONTHS[view.as_of - 1]
+    """The comparison heatmap (a views.Heatmap) as native tables, ROWS_PER_SLIDE rows a slide."""
+    view, hm = data["view"], data["heatmap"]
     level = "provinsi" if data["national"] else "satker"
-    rank = data["grid_rank"]
-    area = data["grid_area"]
-    areas_ = list(view.areas or AREAS)
-    cols = [charts.area_column(no) for no in areas_]  # number, then the short name on narrow lines
-    for i, part in enumerate(_chunks(rank)):
-        names = part[key].tolist()
-        cells = area[area[key].isin(names)].set_index([key, "area_no"])
-        values, fills = [], []
-        for rec in part.to_dict("records"):
-            row, fill = [charts.office_label(rec[key])], [None]
-            for no in areas_:
-                c = cells.loc[(rec[key], no)] if (rec[key], no) in cells.index else None
-                row.append(_rate_cell(c))
-                fill.append(_rate_fill(c))
-            row.append(_rate_cell(rec))
-            fill.append(_rate_fill(rec))
-            values.append(row)
-            fills.append(fill)
-        first = "Provinsi" if data["national"] else "Satker"
-        df = pd.DataFrame(values, columns=[first, *cols, "Total"])
-        slide = _slide(prs, _numbered(f"Capaian per {level} dan area s.d. {month}", i, len(_chunks(rank))),
-                       "Capaian = bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan; abu-abu = belum "
-                       "ada data realisasi (bukan 0%); urut dari capaian tertinggi")
-        table = _table(slide, df, widths=[2.2] + [1.15] * len(cols) + [1.1], fills=pd.DataFrame(fills), size=14)
-        for i, rec in enumerate(part.to_dict("records"), start=1):
-            if not bool(rec["has_data"]) and len(cols) > 1:  # the words once per row, as the heatmap does
-                first = table.cell(i, 1)
-                first.merge(table.cell(i, len(cols) + 1))
-                _cell(first, charts.NO_DATA_TEXT, 14, fill=_rgb("FF" + charts.NO_DATA_COLOR[1:]))
-
-
-def _rate_cell(rec):
-    if rec is None:
-        return charts.NOT_SCHEDULED_TEXT
-    return charts.rate_text(rec["rate"], bool(rec["has_data"]), rec["planned"])
-
-
-def _rate_fill(rec):
-    if rec is None:
-        return "FF" + charts.NOT_SCHEDULED_COLOR[1:]
-    if not bool(rec["has_data"]):
-        return "FF" + charts.NO_DATA_COLOR[1:]
-    if not rec["planned"] or pd.isna(rec["rate"]):
-        return "FF" + charts.NOT_SCHEDULED_COLOR[1:]
-    return export.rate_color(rec["rate"])
+    columns = [c.title for c in hm.columns]  # number, then the short name on narrow lines; Total last
+    parts = _chunks(range(len(hm.rows)))
+    for k, part in enumerate(parts):
+        values = [[wording.office_label(hm.rows[i]), *hm.text[i]] for i in part]
+        fills = [[None, *[_argb(st, v) for st, v in zip(hm.state[i], hm.value[i])]] for i in part]
+        df = pd.DataFrame(values, columns=[hm.row_name, *columns])
+        slide = _slide(prs, _numbered(f"Capaian per {level} dan area s.d. {wording.month(view.as_of)}", k, len(parts)),
+                       hm.caption)
+        table = _table(slide, df, widths=[2.2] + [1.15] * (len(columns) - 1) + [1.1], fills=pd.DataFrame(fills),
+                       size=14)
+        for r, i in enumerate(part, start=1):
+            if hm.no_data[i] and len(columns) > 2:  # the words once per row, as the heatmap does
+                first = table.cell(r, 1)
+                first.merge(table.cell(r, len(columns)))
+                _cell(first, wording.NO_DATA, 14, fill=_rgb(_argb(views.NO_DATA, None)))
 
 
 def _trend_slide(prs, data, images):
-    view = data["view"]
-    slide = _slide(prs, f"Tren capaian {view.year}: {data['scope']}",
+    view, trend = data["view"], data["trend"]
+    slide = _slide(prs, wording.TREND_TITLE.format(year=view.year, scope=data["scope"]),
                    "Bulan-kegiatan rencana dan realisasi dijumlahkan dari Januari (kurva S); capaian tiap bulan "
                    "dan kumulatif")
-    df = data["trend"]
     if images:
-        fig = charts.enlarged(charts.trend_figure(df, view.as_of))
+        fig = charts.enlarged(charts.trend_figure(trend, titled=False))
         _picture(slide, export.figure_png(fig, width=1200, height=640, scale=1.5), MARGIN, Inches(1.45),
                  WIDE - 2 * MARGIN, HIGH - Inches(1.6))
         return
-    shown = df[df["month"] <= view.as_of]
+    shown = trend.shown
     _table(slide, pd.DataFrame({
-        "Bulan": [MONTHS[m - 1] for m in shown["month"]],
-        "Rencana kumulatif": [charts.fmt_int(v) for v in shown["planned_cum"]],
-        "Realisasi kumulatif": [charts.fmt_int(v) for v in shown["realized_cum"]],
-        "Capaian bulan itu": [charts.fmt_pct(v) for v in shown["rate"]],
-        "Capaian kumulatif": [charts.fmt_pct(v) for v in shown["rate_cum"]]}))
+        wording.MONTH: shown["label"],
+        wording.PLAN_CUM_COLUMN: [wording.integer(v) for v in shown["planned_cum"]],
+        wording.REALISED_CUM_COLUMN: [wording.integer(v) for v in shown["realized_cum"]],
+        wording.RATE_OF_MONTH: [wording.pct(v) for v in shown["rate"]],
+        wording.RATE_CUM: [wording.pct(v) for v in shown["rate_cum"]]}))
 
 
 def _laggard_slides(prs, data):
-    for title, lag, median in _laggard_sets(data):
-        what = "provinsi" if title.startswith("Provinsi") else "satker"
-        if median is None:
+    for lag in data["laggards"]:
+        title, what = _laggard_title(lag)
+        if lag.median is None:
             slide = _slide(prs, title)
-            _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), f"Belum ada {what} yang melaporkan realisasi.")
+            _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.NOBODY_REPORTS.format(what=what))
             continue
         slide = _slide(prs, title, f"{what.capitalize()} dengan data realisasi yang capaiannya di bawah median "
-                                   f"({charts.fmt_pct(median)}); paling rendah dahulu, paling banyak {LAGGARDS}")
-        if lag.empty:
-            _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), f"Tidak ada {what} di bawah median.")
+                                   f"({wording.pct(lag.median)}); {wording.LAGGARDS_ORDER.format(limit=lag.limit)}")
+        if lag.rows.empty:
+            _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.NOBODY_BELOW.format(what=what))
             continue
-        df = pd.DataFrame({
-            what.capitalize(): lag["name"],
-            **({} if what == "provinsi" else {"Provinsi": lag["province"].fillna("–")}),
-            "Capaian": [charts.fmt_pct(r) for r in lag["rate"]],
-            "Terealisasi": [f"{charts.fmt_int(r)} dari {charts.fmt_int(p)}" for r, p in zip(lag["realized"], lag["planned"])],
-            "Dilaporkan": [queries.reporting_text(r, d).removeprefix("dilaporkan ") for r, d in
-                           zip(lag["reported"], lag["due"])]})
+        df = grids.laggard_table(lag, province=what == "satker")
         lead = 2 if what == "satker" else 1  # name (and province) before the rate column
         _table(slide, df, widths=[3, 2, 1.2, 1.8, 3] if what == "satker" else [3, 1.2, 1.8, 3],
-               fills=pd.DataFrame([[None] * lead + [export.rate_color(r), None, None] for r in lag["rate"]]), size=18)
+               fills=pd.DataFrame([[None] * lead + [_argb(st, r), None, None]
+                                   for st, r in zip(lag.rows["state"], lag.rows["rate"])]), size=18)
 
 
 def _missing_slides(prs, data):
-    view = data["view"]
-    counts = submission.summary(data["missing"])
+    view, ns = data["view"], data["not_submitted"]
     table = _missing_table(data)
     parts = _chunks(table)
-    note = (f"{counts[submission.NO_PLAN]} satker belum mengunggah rencana, {counts[submission.NO_REALISATION]} "
-            f"belum melaporkan realisasi s.d. {MONTHS[view.as_of - 1]}"
-            + (f", {counts[submission.UNMATCHED]} nama tidak cocok dengan daftar resmi" if counts[submission.UNMATCHED]
-               else "") + " (daftar resmi satker KPU)")
+    note = wording.not_submitted_counts(ns.counts[submission.NO_PLAN], ns.counts[submission.NO_REALISATION],
+                                        ns.counts[submission.UNMATCHED], up_to=view.as_of) + " (daftar resmi satker KPU)"
     for i, part in enumerate(parts):
         slide = _slide(prs, _numbered("Belum mengirim", i, len(parts)), note)
         if table.empty:
-            _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), "Semua satker sudah mengirim.")
+            _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.ALL_SUBMITTED)
             continue
         _table(slide, part, widths=[4, 2, 2] if data["national"] else [3.8, 4.4, 3], size=16)
 
 
-def _office_slides(prs, data, store, images):
+def _office_slides(prs, data, images):
     view = data["view"]
-    for name in data["offices"][:MAX_OFFICES]:
-        slide = _slide(prs, f"Gantt: {name}", f"Tahun {view.year}, kondisi s.d. {BULAN[view.as_of - 1]}")
-        s = queries.office_summary(store, name, view.year, view.as_of)
-        header = queries.plan_header(store, name, view.year)
-        lines = [(charts.fmt_pct(s["rate"]) or charts.NO_DATA_TEXT, 40, True, INK),
-                 (f"Capaian s.d. {MONTHS[view.as_of - 1]}", 20, True, INK),
-                 (f"{charts.fmt_int(s['realized'])} dari {charts.fmt_int(s['planned'])} bulan-kegiatan "
-                  "terealisasi sesuai jadwal", 18, False, INK)]
-        if s["late"] is not None:
-            lines.append((f"{charts.fmt_int(s['late'])} bulan-kegiatan terlambat", 18, False, INK))
-        lines.append((f"{charts.fmt_int(header['activity_count'] if header else 0)} kegiatan dalam rencana", 18,
-                      False, MUTED))
-        acts = queries.plan_activities(store, name, view.year)
-        has_data = bool(header and header["has_data"])
-        shown, what = gantt_rows_for_slide(acts, view.as_of, has_data)
+    for s, gantt, what in data["office_slides"]:
+        slide = _slide(prs, f"Gantt: {s.satker}", wording.year_as_of(view.year, view.as_of, long=True))
+        lines = [(wording.pct(s.rate) or wording.NO_DATA, 40, True, INK),
+                 (wording.rate_up_to(view.as_of), 20, True, INK),
+                 (f"{wording.units_of(s.realized, s.planned)} terealisasi sesuai jadwal", 18, False, INK)]
+        if s.late is not None:
+            lines.append((f"{wording.integer(s.late)} {wording.UNIT} {wording.LATE_LABEL.lower()}", 18, False, INK))
+        lines.append((f"{wording.integer(s.plan_activities)} kegiatan dalam rencana", 18, False, MUTED))
         lines.append((what, 16, False, MUTED))
         _text(slide, MARGIN, Inches(1.5), Inches(3.6), Inches(5.5), lines)
-        if images and len(shown):
-            fig = charts.enlarged(charts.gantt_figure(shown, view.as_of, has_data=has_data, label_width=40), size=16)
+        if images and gantt.activities:
+            fig = charts.enlarged(charts.gantt_figure(gantt, label_width=40), size=16)
             png = export.figure_png(fig, width=1300, scale=1)
             _picture(slide, png, MARGIN + Inches(3.8), Inches(1.45), WIDE - 2 * MARGIN - Inches(3.8),
                      HIGH - Inches(1.55))
-
-
-GANTT_ROWS = 12  # activities on an office's slide: more cannot be read from the back of a room
-
-
-def gantt_rows_for_slide(acts, as_of, has_data):
-    """The activities an office's slide shows, and the sentence saying which: those with a late month
-    (schedule.cell_states, the Gantt's own rule) in plan order, else the first ones of the plan; at
-    most GANTT_ROWS -- the whole Gantt is on the app's Gantt page."""
-    if acts.empty:
-        return acts, "Tidak ada kegiatan."
-    late = (cell_states(acts["planned_mask"], acts["realized_mask"], as_of, has_data) == LATE).any(axis=1)
-    n = len(acts)
-    if late.any():
-        shown = acts[late].head(GANTT_ROWS)
-        return shown, (f"Gantt: {len(shown)} dari {int(late.sum())} kegiatan yang terlambat"
-                       f" (semua {n} kegiatan di halaman Gantt)")
-    shown = acts.head(GANTT_ROWS)
-    return shown, f"Gantt: {len(shown)} kegiatan pertama dari {n} (semua di halaman Gantt)"
 
 
 def build(store, year, as_of, province=None, offices=(), today=None, images=True) -> Presentation:
@@ -445,7 +359,7 @@ def build(store, year, as_of, province=None, offices=(), today=None, images=True
     _trend_slide(prs, data, images)
     _laggard_slides(prs, data)
     _missing_slides(prs, data)
-    _office_slides(prs, data, store, images)
+    _office_slides(prs, data, images)
     return prs
 
 

@@ -1,9 +1,10 @@
 """The schedule rules, one definition each: month sets as bit masks, and the state of a month cell.
 
 A set of months is stored as a 12-bit mask (bit m-1 = month m), so completion is bit arithmetic in
-SQL (rbdash.metrics) and here in numpy over many rows at once.  Every page, chart, export and CLI
-figure reads months and cell states through this module or through metrics' SQL, which implements
-the same definitions:
+SQL (rbdash.metrics builds its queries from the ``sql_*`` fragments here) and here in numpy over many
+rows at once.  No other module does arithmetic on masks: every page, chart, export and CLI figure
+reads months and cell states through this module or through metrics' SQL, which implements the same
+definitions:
 
 - *due* by month M: planned in a month 1..M;
 - *done*: due and realised in that month (realised on schedule);
@@ -17,7 +18,7 @@ Completion up to M = done / due, pooled over activities (and offices with data).
 import numpy as np
 import pandas as pd
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+from rbdash.wording import MONTHS
 
 # Cell states of an activity-month (z values of the Gantt heatmap).
 NONE, PLANNED, DONE, LATE, OUTSIDE = 0, 1, 2, 3, 4
@@ -48,6 +49,28 @@ def due_mask(as_of: int) -> int:
     return (1 << int(as_of)) - 1
 
 
+# --------------------------------------------------------------------------------- the same rules in SQL
+
+def sql_due(planned: str, due: str) -> str:
+    """SQL: the planned months that are due (``due``: a mask, e.g. a parameter of due_mask)."""
+    return f"({planned} & {due})"
+
+
+def sql_done(planned: str, realized: str, due: str) -> str:
+    """SQL: the due months that were realised on schedule."""
+    return f"({planned} & {realized} & {due})"
+
+
+def sql_count(mask: str) -> str:
+    """SQL: the number of months in a mask."""
+    return f"bit_count({mask})"
+
+
+def sql_in_month(mask: str, month: str) -> str:
+    """SQL: 1 when month ``month`` (1..12) is in the mask, else 0."""
+    return f"(({mask} >> ({month} - 1)) & 1)"
+
+
 def cell_states(planned_masks, realized_masks, as_of: int, has_data: bool = True) -> np.ndarray:
     """n×12 matrix of NONE / PLANNED / DONE / LATE / OUTSIDE (see the module docstring)."""
     p = mask_bits(planned_masks)
@@ -60,10 +83,6 @@ def cell_states(planned_masks, realized_masks, as_of: int, has_data: bool = True
     states[(p == 1) & (r == 1)] = DONE
     states[(p == 0) & (r == 1)] = OUTSIDE
     return states
-
-
-def month_label(m) -> str:
-    return MONTHS[int(m) - 1]
 
 
 def months_text(months) -> str:

@@ -8,11 +8,11 @@ recorded on the Progres page; an office with nothing due yet by the as-of month 
 
 import pandas as pd
 
-from rbdash import metrics, regions
+from rbdash import metrics, regions, wording
 
 NO_PLAN, NO_REALISATION, UNMATCHED = "no_plan", "no_realisation", "unmatched"
-STATUS_TEXT = {NO_PLAN: "belum mengunggah rencana aksi", NO_REALISATION: "belum melaporkan realisasi",
-               UNMATCHED: "nama tidak cocok dengan daftar resmi"}
+STATUS_TEXT = {NO_PLAN: wording.NO_PLAN_TEXT, NO_REALISATION: wording.NO_REALISATION_TEXT,
+               UNMATCHED: wording.UNMATCHED_TEXT}
 COLUMNS = ["satker", "province", "level", "status", "imported_as"]
 
 
@@ -20,9 +20,11 @@ def missing(store, year, province=None, as_of=12) -> pd.DataFrame:
     """One row per office that has not submitted (official list order), then the unmatched imports.
 
     ``satker`` is the official name (the imported name for ``unmatched`` rows); ``imported_as`` the
-    name the workbook used when it differs.  ``province`` filters both (an unmatched name's province
-    is guessed from its words, else it is listed only without a province filter).
+    name the workbook used when it differs.  ``province`` (any spelling of an official province,
+    regions.province) filters both (an unmatched name's province is guessed from its words, else it
+    is listed only without a province filter).
     """
+    province = regions.province(province) or province if province is not None else None
     per = metrics.completion(store, as_of, year=year, by=("satker",)) if year is not None else None
     imported = {} if per is None else {r["satker"]: (int(r["reported"]), int(r["due"])) for r in per.to_dict("records")}
     matched, unmatched = {}, []

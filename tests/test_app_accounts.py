@@ -6,7 +6,7 @@ import pytest
 from app_fixtures import sample_db, sample_db_file, warm_server  # noqa: F401 (fixtures)
 from conftest import db_snapshot
 from rbdash.store import Store
-from test_app import start
+from app_fixtures import start
 
 pytestmark = pytest.mark.usefixtures("warm_server")
 PASSWORD = "jeruk-manis-42"
@@ -232,3 +232,22 @@ def test_the_browser_cookie_middleware():
         assert call({"type": "websocket", "scheme": "ws"}) == []
     finally:
         binding.use_secret(None)
+
+
+def test_a_locked_page_says_why_in_the_stores_words(accounts_db):
+    """Progres and Riwayat say why a write is locked with errors.py's message for that user -- the
+    words the store refuses the write with -- instead of a sentence of their own."""
+    def lock(at):
+        return [c.value.replace("\\", "") for c in at.caption if c.value.startswith(":material/lock:")]
+    at = start("pages/progres.py", tahun="2023", fokus=OTHER)  # a visitor: a viewer
+    viewer = f"tamu (pemantau) hanya dapat melihat; masuk dengan akun operator untuk mengubah data {OTHER}"
+    assert lock(at) == [f":material/lock: {viewer}."]
+    at.switch_page("pages/riwayat.py").run()
+    assert lock(at) == [f":material/lock: {viewer}."]
+    log_in(at, "tapin")
+    at.switch_page("pages/riwayat.py").run()
+    at.selectbox(key="fokus").set_value(OTHER).run()
+    office = f"tapin (operator satker {OWN}) tidak berwenang mengubah data {OTHER}"
+    assert lock(at) == [f":material/lock: {office}."]
+    at.switch_page("pages/progres.py").run()
+    assert lock(at) == [f":material/lock: {office}; masuk dengan akun operator satker ini atau provinsinya."]

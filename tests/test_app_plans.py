@@ -7,10 +7,10 @@ import re
 import pytest
 
 from app_fixtures import empty_db, warm_server  # noqa: F401 (fixtures)
-from rbdash import queries
+from rbdash import metrics
 from rbdash.demo import bundles
 from rbdash.store import Store
-from test_app import start
+from app_fixtures import start
 from test_app_accounts import PASSWORD, log_in
 
 pytestmark = pytest.mark.usefixtures("warm_server")
@@ -60,7 +60,7 @@ def test_a_province_account_imports_its_offices_and_is_told_which_it_may_not(com
     assert at.button(key="confirm_import").label == "Impor 2 rencana"
     assert _results(at) == [("KPU Kota Malang", "berhasil"), ("KPU Kota Bandung", "ditolak"),
                             ("KPU Kabupaten Jember", "berhasil")]
-    assert set(queries.offices(Store(db))["satker"]) == {"KPU Kota Malang", "KPU Kabupaten Jember"}
+    assert set(metrics.offices(Store(db))["satker"]) == {"KPU Kota Malang", "KPU Kabupaten Jember"}
 
 
 def test_an_office_account_imports_only_its_own_plan_of_a_compilation(compilation):
@@ -72,4 +72,4 @@ def test_an_office_account_imports_only_its_own_plan_of_a_compilation(compilatio
     assert at.button(key="confirm_import").label == "Impor 1 rencana"
     assert _results(at) == [("KPU Kota Malang", "berhasil"), ("KPU Kota Bandung", "ditolak"),
                             ("KPU Kabupaten Jember", "ditolak")]
-    assert set(queries.offices(Store(db))["satker"]) == {"KPU Kota Malang"}
+    assert set(metrics.offices(Store(db))["satker"]) == {"KPU Kota Malang"}

@@ -5,9 +5,9 @@ import pytest
 
 from app_fixtures import empty_db, warm_server  # noqa: F401 (fixtures)
 from conftest import plan_rows
-from rbdash import queries
+from rbdash import metrics
 from rbdash.store import Store
-from test_app import start
+from app_fixtures import start
 
 pytestmark = pytest.mark.usefixtures("warm_server")
 ROWS = plan_rows([(("1", "Manajemen Perubahan", "Penyusunan", "Rapat", "Notula"), {1: "√", 2: "√"})])
@@ -27,6 +27,6 @@ def test_a_dying_reader_refuses_only_its_file_and_the_app_goes_on(empty_db, make
     assert len(errors) == 1 and errors[0].startswith("blitar")
     assert "file terlalu besar atau rusak untuk dibaca dengan aman" in errors[0]
     at.button(key="confirm_import").click().run()
-    assert set(queries.offices(Store(empty_db))["satker"]) == {"KPU Kota Malang"}
+    assert set(metrics.offices(Store(empty_db))["satker"]) == {"KPU Kota Malang"}
     at.switch_page("pages/beranda.py").run()  # the next request is served
     assert not at.exception and [t.value for t in at.title] == ["Rencana Aksi Reformasi Birokrasi"]

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rbdash import charts
+from rbdash import charts, views, wording
 from rbdash.schedule import DONE, LATE, OUTSIDE, PLANNED
 
 
@@ -22,11 +22,11 @@ def acts_frame(rows):
 
 
 def test_formats_are_indonesian():
-    assert charts.fmt_pct(0.875) == "87,5%"
-    assert charts.fmt_pct(1) == "100,0%" and charts.fmt_pct(None) == "" and charts.fmt_pct(float("nan")) == ""
-    assert charts.fmt_int(12345) == "12.345"
-    assert charts.rate_text(None, False, 5) == "belum ada data"
-    assert charts.rate_text(float("nan"), True, 0) == "–"
+    assert wording.pct(0.875) == "87,5%"
+    assert wording.pct(1) == "100,0%" and wording.pct(None) == "" and wording.pct(float("nan")) == ""
+    assert wording.integer(12345) == "12.345"
+    assert views.cell_text(views.NO_DATA, None) == "belum ada data"
+    assert views.cell_text(views.NOTHING_DUE, float("nan")) == "–" and views.cell_text(views.VALUE, 0.5, 0) == "50%"
 
 
 def test_escape_neutralises_html():
@@ -43,7 +43,7 @@ def test_gantt_figure_rows_cells_and_colours():
         (1, "Kegiatan A", "Sub A", "Indikator 2", [6], [7]),
         (1, "Kegiatan B", None, "Indikator 3", [12], []),
     ])
-    fig = charts.gantt_figure(acts, as_of=3)
+    fig = charts.gantt_figure(views.gantt_of(acts, as_of=3))
     band, grid = fig.data[0], fig.data[1]
     labels = list(fig.layout.yaxis.ticktext)
     # heading rows: kegiatan A, sub A, then its two indikator rows, kegiatan B, its indikator
@@ -72,7 +72,7 @@ def test_gantt_figure_rows_cells_and_colours():
 def test_gantt_figure_height_scales_and_long_labels_truncate():
     rows = [(1 + i % 8, f"Kegiatan {i // 10}", None, "indikator panjang " * 10 + str(i), [1 + i % 12], [])
             for i in range(150)]
-    fig = charts.gantt_figure(acts_frame(rows), as_of=6)
+    fig = charts.gantt_figure(views.gantt_of(acts_frame(rows), as_of=6))
     n = len(fig.layout.yaxis.ticktext)
     assert n >= 150 and fig.layout.height >= 22 * n
     assert max(len(t) for t in fig.layout.yaxis.ticktext) < 90
@@ -87,9 +87,15 @@ def completion_frame():
         "has_data": [True, True, True, True, False, False], "rate": [0.875, None, 0.25, 1.0, None, None]})
 
 
+def heatmap(cells, rows, cols, titles=None, **kw):
+    """A views.Heatmap of hand-made cells (columns keyed ``cols``, titled ``titles``)."""
+    titles = titles or [str(c) for c in cols]
+    return views.heatmap(cells, rows, [views.Column(c, t, t) for c, t in zip(cols, titles)], **kw)
+
+
 def test_rate_heatmap_values_texts_and_no_data_grey():
-    cells = charts.completion_cells(completion_frame(), "satker", "area_no")
-    fig = charts.rate_heatmap(cells, rows=["A", "B", "C"], cols=[1, 2], col_labels=["1\nSatu", "2"])
+    cells = views.completion_cells(completion_frame(), "satker", "area_no")
+    fig = charts.rate_heatmap(heatmap(cells, rows=["A", "B", "C"], cols=[1, 2], titles=["1\nSatu", "2"]))
     grey, rates = fig.data
     z = np.array(rates.z, dtype=float)
     assert z[0, 0] == pytest.approx(87.5) and z[1, 0] == pytest.approx(25) and z[1, 1] == pytest.approx(100)
@@ -108,7 +114,7 @@ def test_rate_heatmap_values_texts_and_no_data_grey():
 def test_rate_heatmap_no_data_row_is_labelled_once_and_escaped():
     cells = pd.DataFrame({"row": ["<b>x</b>"] * 3, "col": [1, 2, 3], "value": [np.nan] * 3,
                           "state": ["no_data"] * 3, "text": ["belum ada data"] * 3, "hover": [""] * 3})
-    fig = charts.rate_heatmap(cells, rows=["<b>x</b>"], cols=[1, 2, 3], title="<i>judul</i>")
+    fig = charts.rate_heatmap(heatmap(cells, rows=["<b>x</b>"], cols=[1, 2, 3], title="<i>judul</i>"))
     assert list(fig.data[0].text[0]) == ["", "belum ada data", ""]
     assert fig.layout.yaxis.ticktext[0] == "&lt;b&gt;x&lt;/b&gt;"
     assert fig.layout.title.text == "&lt;i&gt;judul&lt;/i&gt;"
@@ -118,7 +124,7 @@ def test_rate_heatmap_no_data_row_is_labelled_once_and_escaped():
 def test_rate_heatmap_height_grows_with_rows():
     rows = [f"KPU Kota {i}" for i in range(200)]
     cells = pd.DataFrame({"row": rows, "col": 1, "value": 0.5, "state": "value", "text": "50,0%", "hover": ""})
-    assert charts.rate_heatmap(cells, rows, [1]).layout.height > 200 * 14
+    assert charts.rate_heatmap(heatmap(cells, rows, [1])).layout.height > 200 * 14
 
 
 def _cells(rows, cols):
@@ -129,13 +135,13 @@ def _cells(rows, cols):
 def test_heatmap_labels_are_projector_sized_and_large_grids_carry_no_cell_text():
     """Issue 13.8: labels at least 14 px and dark; issue 7.6: 550 rows with text in every cell is what
     the browser could not draw quickly, so above TEXT_ROWS_MAX the cells carry colour and hover only."""
-    small = charts.rate_heatmap(_cells(["A", "B"], [1, 2]), ["A", "B"], [1, 2], title="t").to_plotly_json()
+    small = charts.rate_heatmap(heatmap(_cells(["A", "B"], [1, 2]), ["A", "B"], [1, 2], title="t")).to_plotly_json()
     for axis in ("xaxis", "yaxis"):
         font = small["layout"][axis]["tickfont"]
         assert font["size"] >= 14 and font["color"] == charts.INK
     assert small["data"][1]["texttemplate"] == "%{text}" and small["data"][1]["textfont"]["size"] >= 14
     rows = [f"KPU Kota {i}" for i in range(charts.TEXT_ROWS_MAX + 1)]
-    big = charts.rate_heatmap(_cells(rows, [1, 2]), rows, [1, 2]).to_plotly_json()
+    big = charts.rate_heatmap(heatmap(_cells(rows, [1, 2]), rows, [1, 2])).to_plotly_json()
     assert all(t.get("text") is None and "texttemplate" not in t for t in big["data"])
     assert all(t["customdata"] is not None for t in big["data"])  # the hover still names office and rate
 
@@ -144,7 +150,7 @@ def test_gantt_labels_are_projector_sized():
     acts = pd.DataFrame({"id": [1], "seq": [1], "sheet": ["S"], "row": [5], "area_no": [1], "kegiatan": ["K"],
                          "sub_kegiatan": [None], "indikator": ["I"], "planned_mask": [0b11], "realized_mask": [1],
                          "evidence_url": [None], "note": [None]})
-    layout = charts.gantt_figure(acts, 2).to_plotly_json()["layout"]
+    layout = charts.gantt_figure(views.gantt_of(acts, 2)).to_plotly_json()["layout"]
     assert layout["yaxis"]["tickfont"]["size"] >= 14 and layout["xaxis"]["tickfont"]["size"] >= 14
     assert layout["legend"]["font"]["size"] >= 14
 
@@ -163,12 +169,12 @@ def trend_frame(as_of=3, has_data=True):
 
 def test_trend_figure_s_curve_and_rates():
     df = trend_frame()
-    fig = charts.trend_figure(df, 3, title="<b>KPU</b> Kota X")
+    fig = charts.trend_figure(views.trend_of(df, 3, title="<b>KPU</b> Kota X"))
     plan, real, bars, cum = fig.data
-    assert list(plan.y) == df["planned_cum"].tolist() and list(plan.x) == list(charts.MONTHS)
+    assert list(plan.y) == df["planned_cum"].tolist() and list(plan.x) == list(wording.MONTHS)
     assert list(real.y) == df["realized_cum"].head(3).tolist()  # realised only up to the as-of month
     assert list(bars.y) == pytest.approx((df["rate"].head(3) * 100).tolist())
-    assert list(bars.text) == [charts.fmt_pct(r, 0) for r in df["rate"].head(3)]
+    assert list(bars.text) == [wording.pct(r, 0) for r in df["rate"].head(3)]
     assert list(cum.y) == pytest.approx((df["rate_cum"].head(3) * 100).tolist())
     assert fig.layout.title.text == "&lt;b&gt;KPU&lt;/b&gt; Kota X"
     assert fig.layout.shapes[0].x0 == 2.5  # between Mar and Apr
@@ -179,6 +185,6 @@ def test_trend_figure_s_curve_and_rates():
 
 
 def test_trend_figure_without_data_shows_the_plan_and_says_so():
-    fig = charts.trend_figure(trend_frame(has_data=False), 3)
+    fig = charts.trend_figure(views.trend_of(trend_frame(has_data=False), 3))
     assert [t.name for t in fig.data] == ["Rencana (kumulatif)"]
-    assert any(a.text == charts.NO_DATA_TEXT for a in fig.layout.annotations)
+    assert any(a.text == wording.NO_DATA for a in fig.layout.annotations)

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from e2e_fixtures import ARTIFACTS, CHROMIUM, Server, browser, needs_chromium, rerun, wait_idle  # noqa: F401
-from rbdash import queries
+from rbdash import metrics
 from rbdash.store import Store
 
 pytestmark = needs_chromium
@@ -113,7 +113,7 @@ def expect_text(page, text, shot):
 def first_activity(url, office):
     store = Store(url)
     try:
-        acts = queries.plan_activities(store, office, YEAR)
+        acts = metrics.plan_activities(store, office, YEAR)
         return int(acts["id"].iloc[0]), int(acts["revision"].iloc[0])
     finally:
         store.close()

@@ -29,7 +29,7 @@ from rbdash.demo.ods import ods_bytes
 from rbdash.errors import UnreadableFile
 from rbdash.excel import WORKBOOK_SUFFIXES, open_book, parse_workbook, workbook_files
 from rbdash.store import Store
-from test_app import start
+from app_fixtures import start
 from test_excel_container import measured_parse, member_data_span, rewrite
 
 ODS_FAMILIES = tuple(f for f in demo.ALL_FAMILIES if LAYOUTS[f].container == "xlsx")

@@ -9,31 +9,36 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from rbdash import export
-from rbdash.charts import NO_DATA_COLOR, NO_DATA_TEXT
+from rbdash import export, views
+from rbdash.charts import NO_DATA_COLOR
+from rbdash.wording import NO_DATA as NO_DATA_TEXT
 
 INJECTIONS = ["=HYPERLINK(\"http://evil\",\"klik\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\r=1"]
 
 
 def ranking():
-    return pd.DataFrame({
-        "satker": ["KPU Kota A", INJECTIONS[0], "KPU Kota C"], "province": ["Kalimantan Selatan", "@x", None],
+    """Three offices best first: A 7 of 8, the injection 1 of 4, C without data."""
+    return views.ranked(pd.DataFrame({
+        "name": ["KPU Kota A", INJECTIONS[0], "KPU Kota C"], "province": ["Kalimantan Selatan", "@x", None],
         "planned": [8, 4, 3], "realized": [7, 1, np.nan], "has_data": [True, True, False],
-        "rate": [0.875, 0.25, np.nan], "rank": pd.array([1, 2, None], dtype="Int64")})
+        "rate": [0.875, 0.25, np.nan], "due": [8, 4, 3], "reported": [8, 4, 0], "offices": 1,
+        "offices_with_data": [1, 1, 0]}), "satker", 2023, 3)
 
 
 def per_key(col, keys):
     rows = []
     for s, rate, has in (("KPU Kota A", 0.875, True), (INJECTIONS[0], 0.25, True), ("KPU Kota C", None, False)):
         for k in keys:
-            rows.append({"satker": s, col: k, "rate": rate, "has_data": has})
+            rows.append({"satker": s, col: k, "rate": rate, "has_data": has, "planned": 8,
+                         "realized": rate * 8 if has else None})
     return pd.DataFrame(rows)
 
 
 @pytest.fixture
 def workbook():
-    data = export.comparison_workbook(ranking(), per_key("area_no", [1, 2]), per_key("month", [1, 2, 3]),
-                                      2023, 3, [1, 2])
+    rank = ranking()
+    data = export.comparison_workbook(rank, views.comparison_of(rank, per_key("area_no", [1, 2]), "area", [1, 2]),
+                                      views.comparison_of(rank, per_key("month", [1, 2, 3]), "month"))
     return openpyxl.load_workbook(io.BytesIO(data))
 
 

@@ -5,16 +5,16 @@ import pandas as pd
 import pytest
 from plotly.colors import hex_to_rgb, sample_colorscale, unlabel_rgb
 
-from rbdash import charts, grids
+from rbdash import charts, grids, views, wording
 from rbdash.schedule import DONE, LATE, MONTHS, OUTSIDE, PLANNED, cell_states
-from test_charts import acts_frame
+from test_charts import acts_frame, heatmap
 
 
 def completion(rows):
-    """rows: (office, column, planned, realized, has_data) -> charts.completion_cells."""
+    """rows: (office, column, planned, realized, has_data) -> views.completion_cells."""
     df = pd.DataFrame(rows, columns=["satker", "col", "planned", "realized", "has_data"])
     df["rate"] = (df["realized"] / df["planned"].where(df["planned"] > 0)).where(df["has_data"])
-    return charts.completion_cells(df, "satker", "col")
+    return views.completion_cells(df, "satker", "col")
 
 
 def shown(styler):
@@ -43,7 +43,7 @@ ROWS = ["KPU Kota A", "KPU Kota <b>B</b>", "KPU Kota C"]
 
 
 def test_rate_grid_numbers_texts_and_states():
-    styler = grids.rate_grid(CELLS, ROWS, [1, 2, "total"], [charts.area_column(1), charts.area_column(2), "Total"])
+    styler = grids.rate_grid(heatmap(CELLS, ROWS, [1, 2, "total"], [wording.area_title(1), wording.area_title(2), "Total"]))
     data = styler.data
     assert list(data.columns) == ["Satker", "1 Manajemen Perubahan", "2 Deregulasi", "Total", "Keterangan"]
     assert data["Satker"].tolist() == ROWS  # user text kept as it is: a grid cell is text, not markup
@@ -60,12 +60,12 @@ def test_rate_grid_numbers_texts_and_states():
 
 
 def test_rate_grid_without_an_office_lacking_data_has_no_note_column():
-    styler = grids.rate_grid(CELLS, ROWS[::2], [1, 2, "total"], ["1", "2", "Total"])
+    styler = grids.rate_grid(heatmap(CELLS, ROWS[::2], [1, 2, "total"], ["1", "2", "Total"]))
     assert list(styler.data.columns) == ["Satker", "1", "2", "Total"]
 
 
 def test_rate_grid_colours_match_the_heatmap_scale():
-    styler = grids.rate_grid(CELLS, ROWS, [1, 2, "total"], ["1", "2", "Total"])
+    styler = grids.rate_grid(heatmap(CELLS, ROWS, [1, 2, "total"], ["1", "2", "Total"]))
     cells = css(styler)
     assert cells[(0, 1)].startswith(f"background-color: {charts.rate_hex(0.75)}")
     assert f"background-color: {charts.NOT_SCHEDULED_COLOR}" in cells[(0, 2)]
@@ -93,10 +93,10 @@ def test_text_colour_is_the_more_legible_of_ink_and_white(colour, ink):
 
 
 def test_grid_and_figure_read_the_cells_the_same_way():
-    """One reading (charts.heat_matrix): the figure's rates and the grid's numbers agree cell by cell."""
-    cols = [1, 2, "total"]
-    fig = charts.rate_heatmap(CELLS, ROWS, cols)
-    styler = grids.rate_grid(CELLS, ROWS, cols, ["1", "2", "Total"])
+    """One reading (views.heatmap): the figure's rates and the grid's numbers agree cell by cell."""
+    hm = heatmap(CELLS, ROWS, [1, 2, "total"], ["1", "2", "Total"])
+    fig = charts.rate_heatmap(hm)
+    styler = grids.rate_grid(hm)
     z = np.array(fig.data[1].z, dtype=float)
     numbers = styler.data.iloc[:, 1:4]
     np.testing.assert_array_equal(np.isnan(z), numbers.isna().to_numpy())
@@ -112,14 +112,14 @@ def test_grid_height_fits_small_grids_and_caps_large_ones():
 
 def test_duplicate_column_titles_are_refused():
     with pytest.raises(ValueError, match="unique"):
-        grids.rate_grid(CELLS, ROWS, [1, 2], ["Satu", "Satu"])
+        grids.rate_grid(heatmap(CELLS, ROWS, [1, 2], ["Satu", "Satu"]))
 
 
 def test_rate_grid_styles_every_cell_of_550_offices():
     """550 offices × 9 columns: every cell styled once (the styles are what the browser receives)."""
     rows = [f"KPU Kabupaten {i}" for i in range(550)]
     cells = completion([(r, c, 4, i % 5, i % 7 != 0) for i, r in enumerate(rows) for c in range(1, 10)])
-    styler = grids.rate_grid(cells, rows, list(range(1, 10)), [str(c) for c in range(1, 10)])
+    styler = grids.rate_grid(heatmap(cells, rows, list(range(1, 10))))
     assert styler.data.shape == (550, 1 + 9 + 1) and len(css(styler)) == 550 * 9  # name, 9 rates, note
 
 
@@ -131,7 +131,7 @@ GANTT = acts_frame([
 
 
 def test_gantt_grid_rows_marks_colours_and_source():
-    styler = grids.gantt_grid(GANTT, as_of=3)
+    styler = grids.gantt_grid(views.gantt_of(GANTT, as_of=3))
     data = styler.data
     assert list(data.columns) == [grids.LABEL, *MONTHS, grids.SOURCE]
     labels = data[grids.LABEL].tolist()
@@ -154,7 +154,7 @@ def test_gantt_grid_rows_marks_colours_and_source():
 
 def test_gantt_grid_marks_are_the_schedules_states():
     """The grid's marks are schedule.cell_states, as every count of the office (no second reading)."""
-    styler = grids.gantt_grid(GANTT, as_of=3, has_data=False)
+    styler = grids.gantt_grid(views.gantt_of(GANTT, as_of=3, has_data=False))
     acts = styler.data[styler.data[grids.SOURCE] != ""]
     states = cell_states(GANTT["planned_mask"], GANTT["realized_mask"], 3, has_data=False)
     expected = np.vectorize(lambda s: grids.GANTT_MARKS.get(s, ""))(states)
@@ -163,7 +163,7 @@ def test_gantt_grid_marks_are_the_schedules_states():
 
 
 def test_gantt_grid_of_no_activities_is_empty():
-    styler = grids.gantt_grid(GANTT.iloc[:0], as_of=3)
+    styler = grids.gantt_grid(views.gantt_of(GANTT.iloc[:0], as_of=3))
     assert styler.data.empty and list(styler.data.columns) == [grids.LABEL, *MONTHS, grids.SOURCE]
 
 
@@ -209,12 +209,12 @@ def test_text_that_reads_the_same_once_neutralised_shows_what_it_holds():
 
 def test_grids_are_built_neutralised_and_show_the_text_as_written():
     acts = acts_frame([(1, FORMULAS[0], None, "- indikator", [1, 2], [1])])
-    gantt = grids.gantt_grid(acts, 3)
+    gantt = grids.gantt_grid(views.gantt_of(acts, 3))
     assert grids.downloadable(gantt) is gantt
     labels = gantt.data[grids.LABEL].tolist()
     assert "'" + FORMULAS[0] in labels and not any(str(t).startswith(("=", "+", "-", "@")) for t in labels)
     assert FORMULAS[0] in shown(gantt)[grids.LABEL].tolist()
     cells = completion([(FORMULAS[1], 1, 2, 1, True), (FORMULAS[1], "total", 2, 1, True)])
-    rates = grids.rate_grid(cells, [FORMULAS[1]], [1, "total"], col_labels=["Area 1", "Total"])
+    rates = grids.rate_grid(heatmap(cells, [FORMULAS[1]], [1, "total"], ["Area 1", "Total"]))
     assert rates.data["Satker"].tolist() == ["'" + FORMULAS[1]]
     assert shown(rates)["Satker"].tolist() == [FORMULAS[1]] and shown(rates)["Total"].tolist() == ["50,0%"]

@@ -4,11 +4,11 @@ restoring an earlier plan version are new audited changes, and nothing is delete
 import pytest
 
 from app_fixtures import make_plan, sample_db, sample_db_file, warm_server  # noqa: F401 (fixtures)
-from rbdash import history, queries
+from rbdash import history, metrics
 from rbdash.errors import ConflictError
 from rbdash.schedule import mask_to_months
 from rbdash.store import Store
-from test_app import start
+from app_fixtures import start
 
 SATKER = "KPU Kota Riwayat"
 
@@ -22,7 +22,7 @@ def office(db_location):
 
 
 def first_id(store):
-    return int(queries.plan_activities(store, SATKER, 2024)["id"][0])
+    return int(metrics.plan_activities(store, SATKER, 2024)["id"][0])
 
 
 def test_revert_puts_back_what_a_change_replaced(office):
@@ -34,7 +34,7 @@ def test_revert_puts_back_what_a_change_replaced(office):
     assert log["before"].iloc[0] == "Jan; bukti: https://bukti.go.id/1; catatan: awal"
     assert log["after"].iloc[0] == "Jan–Feb; catatan: salah ketik"
     office.revert_progress(int(log["id"].iloc[0]), "citra")
-    row = queries.plan_activities(office, SATKER, 2024).iloc[0]
+    row = metrics.plan_activities(office, SATKER, 2024).iloc[0]
     assert (mask_to_months(row["realized_mask"]), row["evidence_url"], row["note"], row["revision"]) == \
         ([1], "https://bukti.go.id/1", "awal", 3)
     log = history.changes(office, SATKER, 2024)
@@ -60,7 +60,7 @@ def test_restore_version_keeps_all_versions_and_realisation(office):
     assert office.restore_version(SATKER, 2024, 1, "citra") == 3
     vers = history.versions(office, SATKER, 2024)
     assert vers["version"].tolist() == [3, 2, 1] and vers["current"].tolist() == [True, False, False]
-    acts = queries.plan_activities(office, SATKER, 2024)
+    acts = metrics.plan_activities(office, SATKER, 2024)
     assert acts["indikator"].tolist() == ["Indikator satu", "Indikator dua"]  # version 1's activities
     assert acts["row"].tolist() == [10, 11]                                 # with their provenance
     assert mask_to_months(acts["realized_mask"].iloc[0]) == [1, 2] and acts["note"].iloc[0] == "dari v1"
@@ -84,8 +84,8 @@ def test_history_filters(office):
 @pytest.mark.usefixtures("warm_server")
 def test_riwayat_page_undoes_a_progress_change(sample_db):
     store = Store(sample_db)
-    aid = int(queries.plan_activities(store, "KPU Kabupaten Tapin", 2023)["id"][0])
-    rev = int(queries.plan_activities(store, "KPU Kabupaten Tapin", 2023)["revision"][0])
+    aid = int(metrics.plan_activities(store, "KPU Kabupaten Tapin", 2023)["id"][0])
+    rev = int(metrics.plan_activities(store, "KPU Kabupaten Tapin", 2023)["revision"][0])
     store.save_progress(aid, [5], None, "keliru", rev, "budi")
     at = start("pages/riwayat.py", tahun="2023", fokus="KPU Kabupaten Tapin")
     at.text_input(key="petugas").input("Siti").run()
@@ -96,6 +96,6 @@ def test_riwayat_page_undoes_a_progress_change(sample_db):
     at.button(key="batalkan").click().run()
     assert not at.exception
     assert any("Perubahan dibatalkan" in s.value for s in at.success)
-    now = queries.plan_activities(store, "KPU Kabupaten Tapin", 2023).iloc[0]
+    now = metrics.plan_activities(store, "KPU Kabupaten Tapin", 2023).iloc[0]
     assert now["note"] != "keliru" and 5 not in mask_to_months(now["realized_mask"])
     assert at.dataframe[0].value["Jenis"].iloc[0] == "pembatalan progres"

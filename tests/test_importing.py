@@ -5,7 +5,7 @@ import pytest
 
 from app_fixtures import make_plan, small_store  # noqa: F401 (fixtures)
 from conftest import db_snapshot, plan_rows
-from rbdash import importing, queries
+from rbdash import importing, metrics
 from rbdash.errors import RbdashError, StoreError, UnreadableFile
 from rbdash.importing import Parsed, Status
 from rbdash.samples import ensure_database
@@ -60,7 +60,7 @@ def test_a_dying_worker_refuses_only_its_file(tmp_path, make_wb, monkeypatch, ma
     assert [o.status for o in outs] == [Status.NEW, Status.NEW, Status.REFUSED, Status.NEW, Status.NEW]
     assert str(outs[2].error) == (f"the file is too large or damaged to read safely ({reason}); open it in Excel, "
                                   "check it and save it again")
-    names = set(queries.offices(store)["satker"])
+    names = set(metrics.offices(store)["satker"])
     assert names == {"KPU Kota Alfa", "KPU Kota Beta", "KPU Kota Delta", "KPU Kota Epsilon"}
 
 
@@ -82,7 +82,7 @@ def test_refused_store_write_rolls_back_and_batch_goes_on(tmp_path, monkeypatch)
     assert [o.status for o in outs] == [Status.NEW, Status.REFUSED, Status.NEW]
     assert outs[1].error.message_id == "basis data menolak operasi ini; coba lagi, dan laporkan bila terulang"
     assert str(outs[1].error) == "the database refused the operation (disk full)"
-    assert set(queries.offices(store)["satker"]) == {"KPU Kota Satu", "KPU Kota Tiga"}
+    assert set(metrics.offices(store)["satker"]) == {"KPU Kota Satu", "KPU Kota Tiga"}
 
 
 def comparable(store):
@@ -138,7 +138,7 @@ def test_ensure_database_writes_and_imports_samples_once(tmp_path):
     before = db_snapshot(Store(db))
     assert ensure_database(db, samples) is None
     assert db_snapshot(Store(db)) == before
-    offices = queries.offices(Store(db))
+    offices = metrics.offices(Store(db))
     assert {"KPU Kota Banjarmasin", "KPU Kota Pasuruan"} <= set(offices["satker"])
 
 
@@ -180,4 +180,4 @@ def test_a_province_operator_imports_its_offices_of_a_compilation_and_is_refused
     assert [(o.satker, o.status) for o in outs] == [("KPU Kota Malang", Status.NEW), ("KPU Kota Bandung", Status.REFUSED),
                                                    ("KPU Kabupaten Jember", Status.NEW)]
     assert outs[1].error.message_id == "jatim (operator provinsi Jawa Timur) tidak berwenang mengubah data KPU Kota Bandung"
-    assert set(queries.offices(store)["satker"]) == {"KPU Kota Malang", "KPU Kabupaten Jember"}
+    assert set(metrics.offices(store)["satker"]) == {"KPU Kota Malang", "KPU Kabupaten Jember"}

@@ -71,14 +71,14 @@ def test_coverage_by_province_pools_the_offices_of_each_province(loaded):
     an office without anything in an area counts as covering none of it."""
     per_office = metrics.coverage(loaded, 2023)
     offices = per_office["satker"].nunique()
-    by_prov = metrics.coverage_by_province(loaded, 2023).set_index("area_no")
+    by_prov = metrics.coverage(loaded, 2023, by="province").set_index("area_no")
     assert set(by_prov["province"]) == {"Kalimantan Selatan"} and (by_prov["offices"] == offices).all()
     totals = areas.standard_totals()
     for no in range(1, 9):
         covered = per_office.loc[per_office["area_no"] == no, "standard_covered"].sum()
         assert by_prov.loc[no, "standard_covered"] == covered
         assert by_prov.loc[no, "coverage"] == pytest.approx(covered / (totals[no] * offices))
-    one = metrics.coverage_by_province(loaded, 2023, satkers=["KPU Kota Banjarbaru"])
+    one = metrics.coverage(loaded, 2023, by="province", satkers=["KPU Kota Banjarbaru"])
     assert (one["offices"] == 1).all()
 
 

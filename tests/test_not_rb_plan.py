@@ -18,7 +18,7 @@ from rbdash.errors import NoPlanFound
 from rbdash.excel import WORKBOOK_SUFFIXES, parse_plans, parse_workbook, rb_plan
 from rbdash.model import make_warning
 from rbdash.store import Store
-from test_app import start, texts
+from app_fixtures import start, texts
 from test_app_accounts import PASSWORD, log_in
 
 NAME = "kpu_kabupaten_tapin_2026.xlsx"

@@ -11,7 +11,7 @@ import pytest
 
 from app_fixtures import make_plan, warm_server  # noqa: F401 (fixture)
 from conftest import ROOT
-from rbdash import queries, regions
+from rbdash import metrics, regions, views
 from rbdash.errors import ConflictError, StoreError
 from rbdash.store import Store
 from rbdash.store import pg
@@ -74,19 +74,19 @@ def test_replicas_see_each_others_writes_and_conflicts(pg_cluster):
     the conflict message, never a silent overwrite."""
     url = pg_cluster.fresh()
     a, b = _office(url), Store(url)
-    key = queries.cache_key(b)
-    acts_b = queries.plan_activities(b, SATKER, 2024)
+    key = views.cache_key(b)
+    acts_b = metrics.plan_activities(b, SATKER, 2024)
     aid, rev = int(acts_b["id"][0]), int(acts_b["revision"][0])
     assert a.save_progress(aid, [1], None, "replika a", rev, "ani") == 1
-    assert queries.cache_key(b) != key
-    assert queries.plan_activities(b, SATKER, 2024)["note"][0] == "replika a"
+    assert views.cache_key(b) != key
+    assert metrics.plan_activities(b, SATKER, 2024)["note"][0] == "replika a"
     with pytest.raises(ConflictError) as exc:
         b.save_progress(aid, [1, 2], None, "replika b", rev, "budi")   # b's editor loaded revision 0
     assert exc.value.code == "conflict" and "ani" in exc.value.message_id
-    key = queries.cache_key(a)
+    key = views.cache_key(a)
     b.import_plan(make_plan("KPU Kota Malang", 2024, [(1, "K", "I", [5], [])]), "budi")
-    assert queries.cache_key(a) != key
-    assert "KPU Kota Malang" in queries.offices(a)["satker"].tolist()
+    assert views.cache_key(a) != key
+    assert "KPU Kota Malang" in metrics.offices(a)["satker"].tolist()
     a.close(), b.close()
 
 
@@ -143,7 +143,7 @@ def test_two_writing_processes_lose_nothing_and_never_share_an_id(pg_cluster):
     url = pg_cluster.fresh()
     seed = Store(url)
     seed.import_plan(make_plan(SATKER, 2024, [(1, f"K{k}", f"I{k}", [1, 2], []) for k in range(24)]), "cli")
-    shared = [int(i) for i in queries.plan_activities(seed, SATKER, 2024)["id"]]
+    shared = [int(i) for i in metrics.plan_activities(seed, SATKER, 2024)["id"]]
     names = [o.name for o in regions.official_offices()][:24]
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, url, json.dumps(names[k::2]), json.dumps(shared), f"w{k}"],
                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -180,7 +180,7 @@ def test_two_writing_processes_lose_nothing_and_never_share_an_id(pg_cluster):
 @pytest.mark.parametrize("page", ["pages/beranda.py", "pages/gantt.py", "pages/cakupan.py", "pages/perbandingan.py",
                                   "pages/progres.py", "pages/riwayat.py", "pages/impor.py"])
 def test_every_page_renders_from_postgresql(sample_pg, monkeypatch, page):
-    from test_app import start
+    from app_fixtures import start
     monkeypatch.setenv("RBDASH_DB", sample_pg)
     at = start(page)
     assert at.title and at.selectbox(key="f_year").value == 2023 and at.select_slider(key="f_as_of").value == 9
@@ -216,7 +216,7 @@ def test_a_server_that_goes_down_is_one_message_on_every_page_then_the_app_recov
     """Issue 18.5: the server stops while the app runs (its store open, cached, connections pooled): every
     page says so in one Indonesian line, no traceback; the CLI in one English line, exit 2.  Started
     again, every page works on the next run, without restarting the app."""
-    from test_app import start
+    from app_fixtures import start
     from app_fixtures import PAGES
     url = own_cluster.fresh_database()
     store = Store(url)
@@ -261,7 +261,7 @@ def test_migrate_store_round_trip_keeps_every_row(pg_cluster, tmp_path):
     from rbdash.store.backup import table_digests
     db, url, back = tmp_path / "asal.duckdb", pg_cluster.fresh(), tmp_path / "kembali.duckdb"
     office = _office(db)
-    aid = int(queries.plan_activities(office, SATKER, 2024)["id"][0])
+    aid = int(metrics.plan_activities(office, SATKER, 2024)["id"][0])
     office.save_progress(aid, [1, 2], "https://bukti.go.id/1", "catatan 'kutip' 100%", 0, "ani")
     office.import_plan(make_plan(SATKER, 2024, [(1, "K1", "I1", [1, 2, 3, 4], []), (3, "K3", "I3", [5], [])]), "budi")
     office.add_user("admin", "jeruk-manis-42", "admin", actor="cli")
@@ -280,7 +280,7 @@ def test_migrate_store_round_trip_keeps_every_row(pg_cluster, tmp_path):
         again.stderr.endswith("already holds data; migrate into an empty database\n")
     moved = Store(url)
     assert moved.authenticate("admin", "jeruk-manis-42").role == "admin"
-    acts = queries.plan_activities(moved, SATKER, 2024)
+    acts = metrics.plan_activities(moved, SATKER, 2024)
     assert acts["note"][0] == "catatan 'kutip' 100%" and int(acts["revision"][0]) == 1
 
 

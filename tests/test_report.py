@@ -3,7 +3,6 @@ figures against hand-computed expectations, the CLI contract (exit 2 and one lin
 
 import datetime as dt
 import io
-import json
 import math
 import subprocess
 import sys
@@ -191,16 +190,16 @@ def test_cli_report_writes_the_deck_and_refuses_bad_input(deck_db, tmp_path):
 def test_office_slide_shows_the_late_activities_first(deck_db):
     """An office's Gantt slide: the activities with a late month (planned, due, not realised) in plan
     order, at most GANTT_ROWS, said so in words; an office without data shows its first activities."""
-    from rbdash import queries
-    acts = queries.plan_activities(deck_db, "KPU Kota Malang", YEAR)
-    shown, what = report.gantt_rows_for_slide(acts, AS_OF, True)
+    from rbdash import metrics, views
+    acts = metrics.plan_activities(deck_db, "KPU Kota Malang", YEAR)
+    shown, what = views.late_first(acts, AS_OF, True)
     # Malang: I0 planned Jan, Feb realised Feb -> Jan late; I1 planned May: nothing due by Mar
     late = [i for i, (_, p, r) in enumerate(next(r for n, _, r in PLANS if n == "KPU Kota Malang"))
             if any(m <= AS_OF and m not in r for m in p)]
     assert shown["indikator"].tolist() == [f"I{i}" for i in late]
     assert what == f"Gantt: {len(late)} dari {len(late)} kegiatan yang terlambat (semua {len(acts)} kegiatan di halaman Gantt)"
-    gresik = queries.plan_activities(deck_db, "KPU KAB. GRESIK", YEAR)
-    shown, what = report.gantt_rows_for_slide(gresik, AS_OF, False)  # no data: nothing is "late"
+    gresik = metrics.plan_activities(deck_db, "KPU KAB. GRESIK", YEAR)
+    shown, what = views.late_first(gresik, AS_OF, False)  # no data: nothing is "late"
     assert len(shown) == len(gresik) and what.startswith(f"Gantt: {len(gresik)} kegiatan pertama")
 
 

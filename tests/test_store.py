@@ -24,7 +24,7 @@ def test_migrations_are_recorded_and_idempotent(db_location):
 def test_migration_4_renames_issues_json_and_keeps_the_warnings(db_location, monkeypatch):
     """A database written before 'warnings' was the one word keeps its plans' warnings after the rename
     (the views over plan_versions are rebuilt with it)."""
-    from rbdash import queries
+    from rbdash import metrics
     path = db_location("old")
     plan = parse_workbook(SAMPLES / "kpu_kota_pasuruan_2022.xlsx")
     plan.warnings.append(make_warning("year_from_filename"))
@@ -33,7 +33,7 @@ def test_migration_4_renames_issues_json_and_keeps_the_warnings(db_location, mon
     monkeypatch.undo()
     s = Store(path)
     assert s.schema_version() == len(store_mod.MIGRATIONS)
-    header = queries.plan_header(s, plan.satker, plan.year)
+    header = metrics.plan_header(s, plan.satker, plan.year)
     assert [w["type"] for w in header["warnings"]] == [w.type for w in plan.warnings]
 
 

@@ -11,13 +11,13 @@ or an array) against such a truth with the shared scorer's rules, pairing plans 
 from __future__ import annotations
 
 import random
-import re
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from rbdash.demo import add_plan_sheet, compare, office_names
+from rbdash.demo.compare import scorer_name
 from rbdash.demo.outline import add_outline_sheet
 from rbdash.demo.xls import save
 from rbdash.regions import regions
@@ -167,6 +167,5 @@ def compare_plans(truth: dict, out) -> tuple:
 
 
 def _plan_key(satker, year):
-    """Office and year as the scorer pairs plans (spellings of KPU and Kab. folded)."""
-    s = (satker or "").casefold().replace("komisi pemilihan umum", "kpu").replace("kab.", "kabupaten")
-    return " ".join(re.sub(r"[^\w]+", " ", s).split()), year
+    """Office and year as the scorer pairs plans (compare.scorer_name)."""
+    return scorer_name(satker), year

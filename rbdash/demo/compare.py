@@ -27,7 +27,9 @@ def _same_text(truth, got) -> bool:
     return not t or t in g or difflib.SequenceMatcher(None, t, g).ratio() >= 0.9
 
 
-def _norm_satker(s) -> str:
+def scorer_name(s) -> str:
+    """An office's name as the shared scorer compares it (KPU and Kab. spellings folded, nothing more:
+    its rules, not rbdash.regions', so a score here is the score there)."""
     s = (s or "").casefold().replace("komisi pemilihan umum", "kpu").replace("kab.", "kabupaten")
     return " ".join(re.sub(r"[^\w]+", " ", s).split())
 
@@ -72,7 +74,7 @@ def compare(truth: dict, out: dict):
         ok += not why
     extra = len(set(got) - {(t["sheet"], t["row"]) for t in truth["records"]})
     meta = []
-    if _norm_satker(out.get("satker")) != _norm_satker(truth["satker"]):
+    if scorer_name(out.get("satker")) != scorer_name(truth["satker"]):
         meta.append(f"satker={out.get('satker')!r}")
     if out.get("year") != truth["year"]:
         meta.append(f"year={out.get('year')!r}")

@@ -52,9 +52,7 @@ def _offices(texts):
             if m.group("ri"):
                 yield "KPU RI"
                 continue
-            level = m.group("level").casefold().rstrip(".")
-            level = {"prov": "Provinsi", "provinsi": "Provinsi", "kab": "Kabupaten",
-                     "kabupaten": "Kabupaten", "kota": "Kota"}[level]
+            level = regions.level_of(m.group("level"))
             name = _clean_name(m.group("name"))
             if name:
                 yield f"KPU {level} {name}"

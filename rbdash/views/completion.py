@@ -1,0 +1,233 @@
+"""Completion figures of a view: the summary, rankings, laggards, the comparison heatmaps and the trend.
+
+Each is built by one function from the filters (``View``) and the store, on metrics.completion /
+metrics.trend (the one definition of completion); ``completion_cells``, ``heatmap``, ``ranked``,
+``laggards_of`` and ``trend_of`` build the same models from frames (no database), for tests.
+"""
+
+import numpy as np
+import pandas as pd
+
+from rbdash import metrics, wording
+from rbdash.areas import AREAS
+from rbdash.views.filters import View, scope_label
+from rbdash.views.models import (NO_DATA, NOTHING_DUE, TOTAL, VALUE, Column, Heatmap, Laggards, Ranking, Summary, Trend,
+                                 cell_text)
+
+LEVEL_KEY = {"satker": "satker", "provinsi": "province"}  # comparison level -> completion group
+GROUP_KEY = {"satker": "satker", "province": "province", "area": "area_no", "month": "month"}  # group -> its column
+COMPLETION_COLUMNS = ["planned", "realized", "has_data", "rate", "due", "reported", "offices", "offices_with_data"]
+
+
+def completion(store, view: View, by=("satker",)) -> pd.DataFrame:
+    """metrics.completion for the view's year, offices, areas and as-of month, grouped by ``by``;
+    offices without a province as '(tanpa provinsi)' when grouped by province."""
+    if view.year is None:
+        return pd.DataFrame(columns=[GROUP_KEY[g] for g in by] + COMPLETION_COLUMNS)
+    df = metrics.completion(store, view.as_of, year=view.year, by=tuple(by), satkers=view.satkers, areas_=view.areas)
+    if "province" in df:
+        df["province"] = df["province"].fillna(wording.NO_PROVINCE)
+    return df
+
+
+# --------------------------------------------------------------------------------- cells and heatmaps
+
+def _states(has_data, planned, rate):
+    has = np.asarray(has_data, dtype=bool)
+    due = np.asarray(planned, dtype=float) > 0
+    return np.where(~has, NO_DATA, np.where(due & ~np.isnan(np.asarray(rate, dtype=float)), VALUE, NOTHING_DUE))
+
+
+def completion_cells(df, row_key, col_key, digits=1) -> pd.DataFrame:
+    """Heatmap cells (row, col, value, state, text, hover) of completion rows (planned, realized,
+    has_data, rate, and due/reported when present): an office without data is NO_DATA, never 0%;
+    nothing due is NOTHING_DUE; the hover says what the rate rests on."""
+    out = pd.DataFrame({"row": df[row_key].to_numpy(), "col": df[col_key].to_numpy()})
+    has = df["has_data"].fillna(False).astype(bool).to_numpy()
+    planned = df["planned"].fillna(0).to_numpy()
+    rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=float)
+    out["value"] = rate
+    out["state"] = _states(has, planned, rate)
+    out["text"] = [cell_text(s, r, digits) for s, r in zip(out["state"], rate)]
+    realized = pd.to_numeric(df["realized"], errors="coerce").to_numpy(dtype=float)
+    out["hover"] = [wording.realised_of(r, p) if h and p else "" for r, p, h in zip(realized, planned, has)]
+    if "due" in df and "reported" in df:  # reporting coverage next to the rate (issue 13.6)
+        extra = [wording.reporting(r, d) if d else "" for r, d in zip(df["reported"].to_numpy(), df["due"].to_numpy())]
+        out["hover"] = [f"{h}\n{e}".strip("\n") if e else h for h, e in zip(out["hover"], extra)]
+    return out
+
+
+def heatmap(cells, rows, columns, *, title=None, row_name=wording.SATKER, legend=wording.RATE, caption="", digits=1,
+            provinces=None) -> Heatmap:
+    """The one reading of heatmap cells: ``cells`` (row, col, value, state, and optionally text and
+    hover) laid out on ``rows`` × ``columns`` (Column); a cell without a row in ``cells`` is NOTHING_DUE,
+    and a row without data in any cell is NO_DATA across, also where nothing is due."""
+    rows, columns = tuple(rows), tuple(columns)
+    keys = [c.key for c in columns]
+    grid = cells.set_index(["row", "col"]).reindex(pd.MultiIndex.from_product([list(rows), keys]))
+    shape = (len(rows), len(columns))
+    value = grid["value"].astype(float).to_numpy().reshape(shape)
+    state = grid["state"].fillna(NOTHING_DUE).to_numpy(dtype=object).reshape(shape)
+    whole = ((state != VALUE).all(axis=1) & (state == NO_DATA).any(axis=1)) if state.size else np.zeros(len(rows), bool)
+    state[whole] = NO_DATA
+    value = np.where(state == VALUE, value, np.nan)
+    if "text" in grid:
+        text = grid["text"].fillna(wording.NOTHING_DUE).astype(str).to_numpy(dtype=object).reshape(shape)
+    else:
+        text = np.array([cell_text(s, v, digits) for s, v in zip(state.ravel(), value.ravel())],
+                        dtype=object).reshape(shape)
+    text[whole] = wording.NO_DATA
+    hover = (grid["hover"].fillna("").astype(str) if "hover" in grid else pd.Series("", index=grid.index)) \
+        .to_numpy(dtype=object).reshape(shape)
+    return Heatmap(title=title, row_name=row_name, rows=rows, columns=columns, value=value, state=state, text=text,
+                   hover=hover, no_data=np.asarray(whole, dtype=bool), legend=legend, caption=caption, digits=digits,
+                   provinces=None if provinces is None else tuple(provinces))
+
+
+def area_columns(area_nos) -> list:
+    return [Column(no, wording.area_title(no), wording.area_short(no)) for no in area_nos]
+
+
+def month_columns(as_of) -> list:
+    return [Column(m, wording.month(m), wording.month(m)) for m in range(1, int(as_of) + 1)]
+
+
+TOTAL_COLUMN = Column(TOTAL, wording.TOTAL, wording.TOTAL)
+
+
+def comparison_heatmap(store, view: View, level="satker", which="area", reporting="semua") -> Heatmap:
+    """Completion per office (``level`` "satker") or province ("provinsi") × area (``which`` "area")
+    or month ("month", up to the as-of month), and a Total column (the ranking's rate); rows in
+    ranking order, offices shown by their ``reporting`` (wording.REPORTING_CHOICES)."""
+    per = completion(store, view, (LEVEL_KEY[level], "area" if which == "area" else "month"))
+    return comparison_of(ranking(store, view, level), per, which, view.areas or AREAS, reporting)
+
+
+def comparison_of(rank: Ranking, per, which="area", area_nos=tuple(AREAS), reporting="semua") -> Heatmap:
+    """The comparison heatmap of a Ranking and its completion rows ``per`` by (satker or province,
+    area_no or month): see ``comparison_heatmap``."""
+    level, key = rank.level, LEVEL_KEY[rank.level]
+    shown = filter_reporting(rank, reporting) if level == "satker" else rank
+    if which == "area":
+        col_key, columns = "area_no", area_columns(area_nos)
+    else:
+        col_key, columns = "month", month_columns(rank.as_of)
+    total = rank.rows.drop(columns=[key], errors="ignore").rename(columns={"name": key}).assign(col=TOTAL)
+    cells = pd.concat([completion_cells(per, key, col_key), completion_cells(total, key, "col")])
+    title = wording.HEATMAP_TITLES[level, which].format(month=wording.month(rank.as_of), year=rank.year)
+    return heatmap(cells, shown.names, [*columns, TOTAL_COLUMN], title=title,
+                   row_name=wording.SATKER if level == "satker" else wording.PROVINCE, caption=wording.HEATMAP_CAPTION,
+                   provinces=shown.rows["province"].tolist())
+
+
+def area_heatmap(store, view: View) -> Heatmap:
+    """Completion per area of the selection up to the as-of month, the areas where offices with data
+    had work due (one column)."""
+    per = completion(store, view, ("area",))
+    per = per[per["has_data"].astype(bool) & per["planned"].gt(0)]
+    labels = [wording.area_label(a) for a in per["area_no"]]
+    column = wording.rate_up_to(view.as_of)
+    cells = completion_cells(per.assign(area=labels, col=column), "area", "col")
+    return heatmap(cells, labels, [Column(column, column, column)], row_name=wording.AREA)
+
+
+# --------------------------------------------------------------------------------- ranking
+
+def ranked(df, level, year, as_of) -> Ranking:
+    """A Ranking of completion rows with a ``name`` (and ``province``) column: best first by rate,
+    those without data last and without a rank (ties by name)."""
+    df = df.copy()
+    df["has_data"] = df["has_data"].fillna(False).astype(bool)
+    df["rate"] = pd.to_numeric(df["rate"], errors="coerce").astype(float)
+    df["_nodata"] = ~df["has_data"]
+    df = df.sort_values(["_nodata", "rate", "name"], ascending=[True, False, True], na_position="last",
+                        kind="stable").drop(columns="_nodata").reset_index(drop=True)
+    rated = df["has_data"].to_numpy(dtype=bool) & df["rate"].notna().to_numpy()
+    df["rank"] = pd.Series(range(1, len(df) + 1), dtype="Int64").where(rated, pd.NA)
+    df["state"] = _states(df["has_data"], df["planned"], df["rate"])
+    df["text"] = [cell_text(s, r) for s, r in zip(df["state"], df["rate"])]
+    due = df["due"].astype(float)
+    df["reporting"] = df["reported"].astype(float) / due.where(due > 0)
+    df["reported_text"] = [wording.units_of(r, d) for r, d in zip(df["reported"], df["due"])]
+    columns = ["rank", "name", "province", "state", "rate", "text", "planned", "realized", "has_data", "due", "reported",
+               "reporting", "reported_text", "offices", "offices_with_data"]
+    return Ranking(level=level, year=year, as_of=as_of, rows=df[columns])
+
+
+def ranking(store, view: View, level="satker") -> Ranking:
+    """Offices (``level`` "satker", each with its province) or provinces ("provinsi": each pooling
+    its KPU Provinsi and kabupaten/kota, metrics' one definition) ranked by completion."""
+    key = LEVEL_KEY[level]
+    df = completion(store, view, (key,)).rename(columns={key: "name"})
+    if level == "satker":
+        offices = metrics.offices(store)
+        offices = offices[offices["year"] == view.year].drop_duplicates("satker")
+        df["province"] = df["name"].map(dict(zip(offices["satker"], offices["province"])))
+    else:
+        df["province"] = df["name"]
+    return ranked(df, level, view.year, view.as_of)
+
+
+def filter_reporting(rank: Ranking, which) -> Ranking:
+    """The rows by reporting: 'lengkap' (everything due reported), 'belum', else all."""
+    rows = rank.rows
+    if which not in ("lengkap", "belum") or rows.empty:
+        return rank
+    complete = rows["reported"] >= rows["due"]
+    rows = rows[complete if which == "lengkap" else ~complete]
+    return Ranking(level=rank.level, year=rank.year, as_of=rank.as_of, rows=rows)
+
+
+def laggards_of(rank: Ranking, limit=5) -> Laggards:
+    """Those with data whose rate is below the median rate of those with data, worst first.  With one
+    reporting office nobody lags; the best is never a laggard."""
+    rated = rank.rows[rank.rows["rank"].notna()]
+    if rated.empty:
+        return Laggards(level=rank.level, median=None, limit=limit, rows=rated)
+    median = float(rated["rate"].median())
+    below = rated[rated["rate"] < median].sort_values(["rate", "name"], kind="stable")
+    return Laggards(level=rank.level, median=median, limit=limit, rows=below.head(limit))
+
+
+def laggards(store, view: View, level="satker", limit=5) -> Laggards:
+    """The offices (or provinces) below the median of the ranking (``laggards_of``)."""
+    return laggards_of(ranking(store, view, level), limit)
+
+
+# --------------------------------------------------------------------------------- summary
+
+def summary(store, view: View) -> Summary:
+    """The selection's figures (Summary): metrics.completion pooled over the whole selection."""
+    if view.year is None:
+        return Summary(None, view.as_of, 0, 0, None, 0, 0, 0, 0, None)
+    pooled = metrics.completion(store, view.as_of, year=view.year, by=(), satkers=view.satkers,
+                                areas_=view.areas).iloc[0]
+    counts = metrics.overview(store, view.year, view.satkers, view.areas)
+    rate = float(pooled["rate"]) if pd.notna(pooled["rate"]) else None
+    reported, due = int(pooled["reported"]), int(pooled["due"])
+    return Summary(year=view.year, as_of=view.as_of, offices=counts["offices"], activities=counts["activities"],
+                   rate=rate, rated=int(pooled["offices_with_data"]), counted=int(pooled["offices"]),
+                   reported=reported, due=due, reporting=reported / due if due else None)
+
+
+# --------------------------------------------------------------------------------- trend
+
+def trend_of(df, as_of, title="", year=None) -> Trend:
+    """A Trend of a metrics.trend frame (one group: month rows 1..12)."""
+    df = df.sort_values("month").reset_index(drop=True)
+    df["month"] = df["month"].astype(int)
+    df["label"] = [wording.month(m) for m in df["month"]]
+    has_data = bool(df["has_data"].any()) if len(df) else False
+    rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=float)
+    due = (df["month"].to_numpy() <= int(as_of)) & (df["planned"].to_numpy() > 0)  # later months: not due yet
+    df["state"] = np.where(due, np.where(has_data, VALUE, NO_DATA), NOTHING_DUE)
+    df["bar_text"] = [cell_text(s, r, 0) for s, r in zip(df["state"], rate)]
+    return Trend(title=title, year=year, as_of=int(as_of), has_data=has_data, months=df)
+
+
+def trend(store, view: View) -> Trend:
+    """The selection's S-curve (metrics.trend): the nation when no office is selected, else the
+    province or offices chosen."""
+    df = metrics.trend(store, view.as_of, view.year, satkers=view.satkers, areas_=view.areas)
+    return trend_of(df, view.as_of, title=wording.TREND_TITLE.format(year=view.year, scope=scope_label(view)),
+                    year=view.year)

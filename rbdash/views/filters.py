@@ -1,0 +1,64 @@
+"""What the shared sidebar selected (``View``), and the choices that follow from it."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from rbdash import metrics, wording
+
+# offices in a view: above this many, Perbandingan and Cakupan open on provinces (a 550-row grid
+# helps nobody)
+PROVINCE_LEVEL_ABOVE = 40
+
+
+@dataclass(frozen=True)
+class View:
+    """What the shared sidebar selected: every page renders from this.
+
+    ``satkers``/``areas`` are None for "all"; ``year`` is None when the database is empty.
+    """
+    year: int | None
+    satkers: tuple | None
+    areas: tuple | None
+    as_of: int
+    province: str | None = None
+
+
+def cache_key(store) -> str:
+    """Cache key of the database contents (path + file stamps): cached readers take it as argument."""
+    return f"{store.path}|{store.data_version()}"
+
+
+def offices(store) -> pd.DataFrame:
+    """The offices with a plan, per year, that the sidebar offers (metrics.offices): year, satker,
+    province, level, as_of_month, has_data."""
+    return metrics.offices(store)
+
+
+def default_as_of(office_rows, year, today=None) -> int:
+    """Latest month the year's monitoring files report; else Des for past years, this month now."""
+    today = today or dt.date.today()
+    reported = pd.to_numeric(office_rows.loc[office_rows["year"] == year, "as_of_month"], errors="coerce").dropna()
+    if len(reported):
+        return int(reported.max())
+    if year is None or year < today.year:
+        return 12
+    return today.month if year == today.year else 1
+
+
+def scope_label(view: View) -> str:
+    """What a view covers, in words: 'Nasional', 'Provinsi Jawa Timur', an office's name, 'n satker'."""
+    if view.satkers is not None and len(view.satkers) == 1:
+        return view.satkers[0]
+    if view.province and view.satkers is not None:
+        return wording.province_office(view.province)
+    if view.satkers is not None:
+        return wording.SELECTED.format(n=len(view.satkers))
+    return wording.NATIONAL
+
+
+def opening_level(view: View, offices: int) -> str:
+    """The level a comparison opens on: provinces ("provinsi") when a large national list of
+    ``offices`` is not narrowed to a province, else the offices ("satker")."""
+    return "provinsi" if view.province is None and offices > PROVINCE_LEVEL_ABOVE else "satker"

@@ -1,0 +1,237 @@
+"""The words the dashboard, the workbook and the meeting deck show about plans and figures, and the
+formatters of numbers, percentages and dates in Indonesian: one catalogue, beside errors.MESSAGES
+(which holds the messages of refusals and failures).
+
+Why one catalogue: the same phrase ("belum ada data", "dilaporkan 3 dari 140 bulan-kegiatan") was
+written in three to seven modules, so a page, a workbook and a slide could say the same figure in
+different words.  A recurring phrase is a constant here; a sentence with figures in it is a function
+here that takes the figures; pages and renderers (rbdash.charts, grids, export, report) take their
+text from it.  One formatter each for a percentage (97,1%), an integer (47.810), a date.  No
+streamlit, no database: plain text in, plain text out (escaping for HTML or markdown is the
+renderer's business).
+"""
+
+import pandas as pd
+
+# --------------------------------------------------------------------------------- months
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+MONTHS_LONG = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+               "November", "Desember")
+
+
+def month(m) -> str:
+    """3 -> 'Mar'."""
+    return MONTHS[int(m) - 1]
+
+
+def month_long(m) -> str:
+    """3 -> 'Maret'."""
+    return MONTHS_LONG[int(m) - 1]
+
+
+# --------------------------------------------------------------------------------- formatters
+
+DASH = "–"  # a missing number in a table
+
+
+def _missing(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
+
+
+def pct(rate, digits=1) -> str:
+    """0.875 -> '87,5%' (Indonesian decimal comma); None/NaN -> ''."""
+    if _missing(rate):
+        return ""
+    return f"{rate * 100:.{digits}f}%".replace(".", ",")
+
+
+def integer(n) -> str:
+    """12345 -> '12.345' (Indonesian thousands separator); None/NaN -> '–'."""
+    if _missing(n):
+        return DASH
+    return f"{int(n):,}".replace(",", ".")
+
+
+def date_time(ts) -> str:
+    """'23 Nov 2025 18:52' with Indonesian month abbreviations; '' when missing."""
+    if _missing(ts):
+        return ""
+    ts = pd.Timestamp(ts)
+    return f"{ts.day} {month(ts.month)} {ts.year} {ts:%H:%M}"
+
+
+def long_date(day) -> str:
+    """28 November 2026."""
+    return f"{day.day} {month_long(day.month)} {day.year}"
+
+
+def of(part, whole) -> str:
+    """'3 dari 1.400'."""
+    return f"{integer(part)} dari {integer(whole)}"
+
+
+# --------------------------------------------------------------------------------- the unit and the measures
+
+UNIT = "bulan-kegiatan"  # an activity in one of its months: what completion counts
+NO_DATA = "belum ada data"  # an office (or group) without realisation data: never 0%
+NOTHING_DUE = DASH  # a cell where nothing was due yet
+NO_PROVINCE = "(tanpa provinsi)"  # offices that match no official office (and KPU RI)
+NO_AREA = "Tanpa area"
+NO_DESCRIPTION = "(tanpa uraian)"
+DEFINITION = "bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan"
+NATIONAL = "Nasional"
+
+# labels of figures, tables and widgets
+RATE, COVERAGE, TOTAL, REALISED, REPORTED, REPORTING = (
+    "Capaian", "Cakupan", "Total", "Terealisasi", "Dilaporkan", "Pelaporan")
+SATKER, PROVINCE, AREA, YEAR, MONTH, LEVEL = "Satker", "Provinsi", "Area", "Tahun", "Bulan", "Tingkat"
+DUE, RANK, REMARK, ROW, OFFICES_WITH_DATA = "Jatuh tempo", "Peringkat", "Keterangan", "Baris", "Dengan data"
+ALL_OFFICES, OFFICES_REPORTING = "Semua satker", "Satker dengan data realisasi"
+PLAN_VERSION, PER_AREA, PER_MONTH = "Versi rencana", "Per area", "Per bulan"
+OPEN_GANTT, SEE_OFFICES = "Buka Gantt", "Lihat satker"
+
+def rate_up_to(m) -> str:
+    """'Capaian s.d. Sep': the completion up to the as-of month."""
+    return f"{RATE} s.d. {month(m)}"
+
+
+def year_as_of(year, m, long=False) -> str:
+    """'Tahun 2023, kondisi s.d. Sep' (or '… s.d. September')."""
+    return f"Tahun {year}, kondisi s.d. {month_long(m) if long else month(m)}"
+
+
+def realised_of(realized, planned) -> str:
+    """'7 dari 8 bulan-kegiatan terealisasi'."""
+    return f"{of(realized, planned)} {UNIT} {REALISED.lower()}"
+
+
+def units_of(part, whole) -> str:
+    """'3 dari 1.400 bulan-kegiatan' (e.g. a Dilaporkan cell)."""
+    return f"{of(part, whole)} {UNIT}"
+
+
+def reporting(reported, due) -> str:
+    """'dilaporkan 3 dari 1.400 bulan-kegiatan': how much of the due work a rate rests on."""
+    return f"{REPORTED.lower()} {units_of(reported, due)}"
+
+
+# --------------------------------------------------------------------------------- schedule states (the Gantt)
+
+PLANNED_LABEL, DONE_LABEL, LATE_LABEL, OUTSIDE_LABEL = (
+    "Direncanakan", REALISED, "Terlambat", "Terealisasi di luar jadwal")
+# the Progres editor's month cells: the planned months are visible where one ticks (issue 13.2)
+DONE_MARK, PLANNED_MARK, LATE_MARK = "✓", "○", "✗"
+
+
+KEGIATAN, SUB_KEGIATAN, INDIKATOR, SCHEDULE = "Kegiatan", "Sub kegiatan", "Indikator", "Jadwal"
+EVIDENCE, NOTE, SOURCE = "Bukti dukung", "Catatan", "Sumber"
+
+
+def source_row(sheet, row) -> str:
+    """'lembar Renaksi baris 7': where an activity stands in its workbook."""
+    return f"lembar {sheet} baris {int(row)}"
+
+
+def row_source(sheet, row) -> str:
+    """'baris 7 · Renaksi': the row first, so a narrow column cuts the sheet's name, not the row."""
+    return f"baris {int(row)} · {sheet}"
+
+
+def activities(n) -> str:
+    """'12 kegiatan'."""
+    return f"{n} kegiatan"
+
+
+# --------------------------------------------------------------------------------- areas and offices
+
+# heatmap column titles that fit a 1366 px projector at 14 px: nine columns of ~75 px
+_AREA_TITLES = {1: "Manajemen\nPerubahan", 2: "Deregu-\nlasi", 3: "Organi-\nsasi", 4: "Tata\nLaksana",
+                5: "SDM\nAparatur", 6: "Akunta-\nbilitas", 7: "Penga-\nwasan", 8: "Pelayanan\nPublik"}
+
+
+def area_label(no) -> str:
+    """'1. Manajemen Perubahan' (the area's full name); 'Tanpa area'."""
+    from rbdash.areas import AREAS
+    return f"{no}. {AREAS[no]}" if no in AREAS else NO_AREA
+
+
+def area_short(no) -> str:
+    """'2. Deregulasi' (the area's short name: table headers, previews); 'Tanpa area'."""
+    from rbdash.areas import SHORT
+    return f"{no}. {SHORT[no]}" if no in SHORT else NO_AREA
+
+
+def area_title(no) -> str:
+    """A narrow heatmap column title: the number, then the short name on lines below."""
+    from rbdash.areas import SHORT
+    return f"{no}\n" + _AREA_TITLES[no] if no in _AREA_TITLES else f"{no}\n{SHORT[no]}"
+
+
+def office_label(name) -> str:
+    """A short row label: 'KPU Kabupaten Banjar' -> 'Kab. Banjar', 'KPU Kota X' -> 'Kota X',
+    'KPU Provinsi X' -> 'Prov. X' (every row is a KPU office; hover and tables keep the full name)."""
+    text = str(name)
+    for prefix, short in (("KPU Kabupaten ", "Kab. "), ("KPU Kota ", "Kota "), ("KPU Provinsi ", "Prov. ")):
+        if text.startswith(prefix):
+            return short + text[len(prefix):]
+    return text
+
+
+def province_office(province) -> str:
+    """'Provinsi Jawa Timur': a province as a scope."""
+    return f"{PROVINCE} {province}"
+
+
+# --------------------------------------------------------------------------------- levels and filters
+
+LEVELS = {"provinsi": "Per provinsi", "satker": "Per satker"}  # comparison level (issue 7.1)
+REPORTING_CHOICES = {"semua": ALL_OFFICES, "lengkap": "Pelaporan lengkap", "belum": "Pelaporan belum lengkap"}
+NO_OFFICE_FOR_FILTER = "Tidak ada satker untuk filter ini."
+SELECTED = "{n} satker terpilih"
+
+# comparison heatmaps: (level, columns) -> title
+HEATMAP_TITLES = {("satker", "area"): "Capaian per area s.d. {month} {year}",
+                  ("satker", "month"): "Capaian per bulan {year} (Total = s.d. {month})",
+                  ("provinsi", "area"): "Capaian per provinsi dan area s.d. {month} {year}",
+                  ("provinsi", "month"): "Capaian per provinsi per bulan {year} (Total = s.d. {month})"}
+HEATMAP_CAPTION = (f"{RATE} = {DEFINITION}; abu-abu = belum ada data realisasi (bukan 0%); "
+                   "urut dari capaian tertinggi")
+COVERAGE_CAPTION = ("Persentase kegiatan standar (katalog) per area yang tercakup rencana aksi satker; jumlah "
+                    "kegiatan di rencana ada di tabel di bawahnya.")
+PROVINCE_COVERAGE_CAPTION = ("Persentase kegiatan standar (katalog) yang tercakup rencana aksi, dijumlahkan atas "
+                             "satker provinsi itu (KPU Provinsi dan Kabupaten/Kota) ÷ (jumlah satker × kegiatan "
+                             "standar area).")
+
+# --------------------------------------------------------------------------------- the trend
+
+TREND_TITLE = "Tren capaian {year}: {scope}"
+TREND_CUMULATIVE, TREND_RATES = "Bulan-kegiatan kumulatif: rencana dan realisasi", "Capaian per bulan dan kumulatif"
+# the curves and bars of the figure, and the columns of the tables
+PLANNED_CUM, REALISED_CUM, RATE_OF_MONTH, RATE_CUM = (
+    "Rencana (kumulatif)", "Realisasi (kumulatif)", "Capaian bulan itu", "Capaian kumulatif")
+PLAN_CUM_COLUMN, REALISED_CUM_COLUMN = "Rencana kumulatif", "Realisasi kumulatif"
+
+# --------------------------------------------------------------------------------- laggards
+
+LAGGARDS_TITLE = "{What} di bawah median"
+LAGGARDS_ORDER = "paling rendah dahulu, paling banyak {limit}"
+NOBODY_REPORTS = "Belum ada {what} yang melaporkan realisasi."
+NOBODY_BELOW = "Tidak ada {what} di bawah median."
+
+# --------------------------------------------------------------------------------- who has not submitted
+
+NO_PLAN_TEXT = "belum mengunggah rencana aksi"
+NO_REALISATION_TEXT = "belum melaporkan realisasi"
+UNMATCHED_TEXT = "nama tidak cocok dengan daftar resmi"
+ALL_SUBMITTED = "Semua satker sudah mengirim."
+NAME_IN_WORKBOOK = "Nama di workbook"
+STATUS = "Status"
+
+
+def not_submitted_counts(no_plan, no_realisation, unmatched, up_to=None) -> str:
+    """'36 satker belum mengunggah rencana, 1 belum melaporkan realisasi[ s.d. Mar][, 2 nama tidak
+    cocok dengan daftar resmi]': the counts of who has not submitted, as one sentence."""
+    text = f"{no_plan} satker belum mengunggah rencana, {no_realisation} {NO_REALISATION_TEXT}"
+    text += f" s.d. {month(up_to)}" if up_to else ""
+    return text + (f", {unmatched} {UNMATCHED_TEXT}" if unmatched else "")

@@ -1,0 +1,40 @@
+"""AppTest of the shared filters across pages: kept on page switches, written to and read from the URL,
+the office in focus kept by the top bar."""
+
+import pytest
+
+from app_fixtures import metrics, sample_db, sample_db_file, start, warm_server  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.usefixtures("warm_server")
+
+
+def test_filters_survive_page_switch_and_go_to_url(sample_db):
+    at = start()
+    at.selectbox(key="f_year").set_value(2022).run()
+    at.multiselect(key="f_area").set_value([3]).run()
+    at.switch_page("pages/cakupan.py").run()
+    assert at.selectbox(key="f_year").value == 2022 and at.multiselect(key="f_area").value == [3]
+    assert at.query_params["tahun"] == "2022" and at.query_params["area"] == "3"
+    assert at.query_params["bulan"] == "9"  # the as-of month is kept across years
+
+
+def test_url_reproduces_view(sample_db):
+    at = start(tahun="2023", satker=["KPU Kota Banjarbaru", "KPU Kabupaten Tapin"], bulan="4", area="1")
+    assert at.multiselect(key="f_satker").value == ["KPU Kota Banjarbaru", "KPU Kabupaten Tapin"]
+    assert at.select_slider(key="f_as_of").value == 4 and at.multiselect(key="f_area").value == [1]
+    assert metrics(at)["Satker"] == "2"
+    assert at.query_params["satker"] == ["KPU Kota Banjarbaru", "KPU Kabupaten Tapin"]
+
+
+@pytest.mark.parametrize("path", ["pages/progres.py", "pages/gantt.py", "pages/beranda.py"])
+def test_office_in_focus_survives_top_bar_navigation(sample_db, path):
+    """After "Buka Gantt" for an office that is not first in the list, moving on through the top bar
+    keeps that office (it used to fall back to the first one: progress against the wrong office)."""
+    at = start("pages/perbandingan.py")
+    at.selectbox(key="buka_satker").set_value("KPU Kabupaten Hulu Sungai Selatan")
+    at.button(key="buka_gantt").click().run()
+    at.switch_page(path).run()
+    at.switch_page("pages/progres.py").run()
+    assert at.selectbox(key="fokus").value == "KPU Kabupaten Hulu Sungai Selatan"
+    assert any("KPU Kabupaten Hulu Sungai Selatan" in h.value for h in at.subheader)
+    assert at.query_params["fokus"] == "KPU Kabupaten Hulu Sungai Selatan"

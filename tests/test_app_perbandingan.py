@@ -1,0 +1,254 @@
+"""AppTest of Perbandingan: the comparison heatmaps, ranking and trend against metrics' figures, levels,
+reporting filter, the exports, the deck and the presentation view."""
+
+import numpy as np
+import pytest
+
+from app_fixtures import (background, charts, decode, grids, meeting_db, sample_db,  # noqa: F401 (fixtures)
+                          sample_db_file, start, warm_server)
+from conftest import needs_soffice
+from rbdash import views
+from rbdash.charts import LABEL, NO_DATA_COLOR, rate_hex
+from rbdash.store import Store
+from rbdash.views.completion import completion
+from rbdash.wording import pct as fmt_pct
+
+pytestmark = pytest.mark.usefixtures("warm_server")
+
+
+def test_area_filter_changes_perbandingan_columns(sample_db):
+    at = start("pages/perbandingan.py")
+    assert not charts(at)  # a coloured grid, not a plotly figure (issue 7.6)
+    values, _, _ = grids(at)[0]
+    assert len(values.columns) == 1 + 9 + 1  # Satker, 8 areas, Total, Keterangan (offices without data)
+    at.multiselect(key="f_area").set_value([2, 5]).run()
+    values, _, _ = grids(at)[0]
+    assert list(values.columns) == ["Satker", "2 Deregulasi", "5 SDM Aparatur", "Total", "Keterangan"]
+    at.radio(key="tampilan").set_value("month").run()
+    values, shown, _ = grids(at)[0]
+    # a Total column on screen, as in the Excel sheet (issue 13.9)
+    assert list(values.columns)[:11] == ["Satker", "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep",
+                                         "Total"]
+    per_satker = completion(Store(sample_db), views.View(2023, None, (2, 5), 9)).set_index("satker")
+    row = values.index[values["Satker"] == "KPU Kabupaten Barito Kuala"][0]
+    assert values.loc[row, "Total"] == pytest.approx(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
+    assert shown.loc[row, "Total"] == fmt_pct(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"])
+
+
+def test_perbandingan_heatmap_values_and_no_data(sample_db):
+    at = start("pages/perbandingan.py")
+    values, shown, css = grids(at)[0]
+    rows = values["Satker"].tolist()
+    store = Store(sample_db)
+    view = views.View(year=2023, satkers=None, areas=None, as_of=9)
+    per_satker = completion(store, view).set_index("satker")
+    i = rows.index("KPU Kabupaten Barito Kuala")
+    total = values.columns.get_loc("Total")
+    assert values.iloc[i, total] == pytest.approx(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
+    assert shown.iloc[i, total] == "44,8%"
+    assert background(css[i, total]) == rate_hex(round(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"], 2))
+    j = rows.index("KPU Kabupaten Tapin")  # no realisation reported: grey, "belum ada data", never 0%
+    assert values.iloc[j, 1:total + 1].isna().all() and set(shown.iloc[j, 1:total + 1]) == {"–"}
+    assert values.loc[j, "Keterangan"] == "belum ada data" and values.loc[i, "Keterangan"] == ""
+    assert {background(css[j, c]) for c in range(1, total + 1)} == {NO_DATA_COLOR}
+    at.radio(key="tampilan").set_value("rank").run()
+    ranking = at.dataframe[0].value
+    # a numeric rate column (sorts as numbers), missing values last, shown as "belum ada data", never None
+    assert ranking["Capaian"].dtype.kind == "f"
+    assert ranking.loc[ranking["Satker"] == "KPU Kabupaten Barito Kuala", "Capaian"].item() == pytest.approx(
+        per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
+    assert np.isnan(ranking.loc[ranking["Satker"] == "KPU Kabupaten Tapin", "Capaian"].item())
+    assert ranking["Capaian"].isna().tolist() == sorted(ranking["Capaian"].isna().tolist())
+    assert at.dataframe[0].proto.placeholder == "belum ada data"
+    assert not ranking["Provinsi"].isna().any()
+    tapin = ranking.set_index("Satker").loc["KPU Kabupaten Tapin"]
+    assert tapin["Dilaporkan"] == f"0 dari {per_satker.loc['KPU Kabupaten Tapin', 'due']} bulan-kegiatan"
+
+
+def test_open_gantt_from_perbandingan_keeps_filters(sample_db):
+    at = start("pages/perbandingan.py")
+    at.select_slider(key="f_as_of").set_value(7).run()
+    at.multiselect(key="f_area").set_value([2]).run()
+    at.text_input(key="petugas").input("Siti").run()
+    at.selectbox(key="buka_satker").set_value("KPU Kabupaten Hulu Sungai Selatan")
+    at.button(key="buka_gantt").click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Gantt rencana aksi"]
+    assert at.selectbox(key="fokus").value == "KPU Kabupaten Hulu Sungai Selatan"
+    # st.switch_page drops widget values; the filters and the officer's name must come back
+    assert at.select_slider(key="f_as_of").value == 7 and at.multiselect(key="f_area").value == [2]
+    assert at.text_input(key="petugas").value == "Siti"
+    assert at.query_params["fokus"] == "KPU Kabupaten Hulu Sungai Selatan" and at.query_params["bulan"] == "7"
+    assert len(at.expander) == 2  # area 2 only, plus the table
+
+
+def test_png_button_reports_failure_in_indonesian(sample_db, monkeypatch):
+    import rbdash.export as export
+
+    def broken(*a, **k):
+        raise export.ExportError("png_failed", detail="uji")
+    monkeypatch.setattr(export, "figure_png", broken)
+    at = start("pages/perbandingan.py")
+    at.button(key="siapkan_png").click().run()
+    assert not at.exception
+    # Indonesian only: no library detail appended (issue 13.7)
+    assert [e.value for e in at.error] == ["gagal membuat gambar PNG; pastikan Chromium terpasang di server, "
+                                           "lalu coba lagi"]
+
+
+def test_png_then_excel_both_download_in_one_session(sample_db, monkeypatch):
+    """Issue 13.3: an Excel export after a PNG export produced nothing (its deferred file had expired).
+    Both are now bytes made on request, and downloading does not rerun the page."""
+    import rbdash.export as export
+    monkeypatch.setattr(export, "figure_png", lambda fig: b"\x89PNG fake")
+    at = start("pages/perbandingan.py")
+    at.button(key="siapkan_png").click().run()
+    at.button(key="siapkan_excel").click().run()
+    assert not at.exception and not at.error
+    for key in ("unduh_png", "unduh_excel"):
+        proto = at.download_button(key=key).proto
+        assert proto.url and not proto.HasField("deferred_file_id") and proto.ignore_rerun, key
+
+
+def test_excel_failure_is_reported_on_screen(sample_db, monkeypatch):
+    import rbdash.export as export
+
+    def broken(*a, **k):
+        raise MemoryError("no memory")
+    monkeypatch.setattr(export, "comparison_workbook", broken)
+    at = start("pages/perbandingan.py")
+    at.button(key="siapkan_excel").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["gagal membuat file Excel; coba lagi, dan laporkan bila terulang"]
+    assert not at.get("download_button") or all(b.key != "unduh_excel" for b in at.get("download_button"))
+
+
+def test_perbandingan_view_is_kept_in_the_link(sample_db):
+    at = start("pages/perbandingan.py")
+    at.radio(key="tampilan").set_value("rank").run()
+    assert at.query_params["tampilan"] == "rank"
+    again = start("pages/perbandingan.py", tampilan="rank")
+    assert again.radio(key="tampilan").value == "rank"
+
+
+def test_perbandingan_can_show_only_incomplete_reporting(sample_db):
+    at = start("pages/perbandingan.py", tampilan="rank")
+    per = completion(Store(sample_db), views.View(2023, None, None, 9))
+    at.selectbox(key="pelaporan").set_value("belum").run()
+    assert at.query_params["pelaporan"] == "belum"
+    shown = at.dataframe[0].value
+    assert sorted(shown["Satker"]) == sorted(per.loc[per["reported"] < per["due"], "satker"])
+    at.radio(key="tampilan").set_value("area").run()
+    assert sorted(grids(at)[0][0]["Satker"]) == sorted(shown["Satker"])
+
+
+def test_national_level_pools_provinces_then_drills_into_one(meeting_db):
+    at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="area")
+    values, shown, _ = grids(at)[0]
+    assert values["Provinsi"].tolist() == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
+    total = values["Total"].tolist()
+    assert total[0] == pytest.approx(100 * 3 / 5) and total[1] == 0 and np.isnan(total[2])  # hand-computed
+    assert shown["Total"].tolist() == ["60,0%", "0,0%", "–"]
+    assert values["Keterangan"].tolist() == ["", "", "belum ada data"]
+    at.radio(key="tampilan").set_value("rank").run()
+    table = at.dataframe[0].value.set_index("Provinsi")
+    assert table.loc["Jawa Timur", ["Satker", "Dengan data"]].tolist() == [3, 2]
+    assert table.loc["Jawa Timur", "Capaian"] == pytest.approx(60.0)
+    # drill into Jawa Timur: its offices, and the link keeps level and province
+    at.radio(key="tampilan").set_value("area").run()
+    at.selectbox(key="buka_provinsi").set_value("Jawa Timur")
+    at.button(key="lihat_provinsi").click().run()
+    assert not at.exception
+    assert at.selectbox(key="f_province").value == "Jawa Timur" and at.session_state["tingkat"] == "satker"
+    assert at.query_params["tingkat"] == "satker" and at.query_params["provinsi"] == "Jawa Timur"
+    rows = grids(at)[0][0]["Satker"].tolist()
+    assert sorted(rows) == sorted(["KPU Provinsi Jawa Timur", "KPU Kota Malang", "KPU KAB. GRESIK"])
+    # a shared link opens the same view
+    again = start("pages/perbandingan.py", tingkat="provinsi")
+    assert again.session_state["tingkat"] == "provinsi"
+
+
+def test_perbandingan_trend_view_for_nation_province_and_office(meeting_db):
+    """The Tren view: kept in the link, the S-curve of the selection computed by metrics.trend's definition
+    (checked against meeting_db's hand-computed plans), the nation at province level, one office when
+    one is selected."""
+    at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="trend")
+    assert at.query_params["tampilan"] == "trend"
+    fig = charts(at)[0]
+    plan, real = fig["data"][0], fig["data"][1]
+    # offices with data: Jatim province [1,2,3] done [1,2]; Malang [1,2] done [2] and [5]; Banjarbaru [3]
+    planned = {1: 2, 2: 2, 3: 2, 5: 1}
+    done = {1: 1, 2: 2, 3: 0}
+    cum = np.cumsum([planned.get(m, 0) for m in range(1, 13)]).tolist()
+    assert decode(plan["y"]).astype(float).tolist() == cum
+    assert decode(real["y"]).astype(float).tolist() == np.cumsum([done[m] for m in (1, 2, 3)]).tolist()
+    assert "Nasional" in fig["layout"]["title"]["text"]
+    table = at.dataframe[0].value
+    assert table["Capaian kumulatif"].tolist() == pytest.approx([50.0, 75.0, 50.0])
+    # one office selected in the sidebar: its own curve
+    at.radio(key="tampilan").set_value("area").run()
+    at.button(key="lihat_provinsi").click().run()  # first province: Jawa Timur, office level
+    at.multiselect(key="f_satker").set_value(["KPU Kota Malang"]).run()
+    at.radio(key="tampilan").set_value("trend").run()
+    assert not at.exception
+    fig = charts(at)[0]
+    assert "KPU Kota Malang" in fig["layout"]["title"]["text"]
+    assert decode(fig["data"][0]["y"]).astype(float).tolist() == np.cumsum(
+        [1 if m in (1, 2, 5) else 0 for m in range(1, 13)]).tolist()
+    assert decode(fig["data"][1]["y"]).astype(float).tolist() == [0, 1, 1]
+
+
+def test_perbandingan_prepares_the_meeting_deck(meeting_db, monkeypatch):
+    import io as _io
+    from pptx import Presentation
+    from rbdash import report
+    real = report.deck_bytes
+    monkeypatch.setattr(report, "deck_bytes", lambda *a, **k: real(*a, **{**k, "images": False}))  # no Chromium here
+    at = start("pages/perbandingan.py", provinsi="Jawa Timur", tingkat="satker")
+    at.multiselect(key="f_satker").set_value(["KPU Kota Malang"]).run()
+    at.button(key="siapkan_pptx").click().run()
+    assert not at.exception and not at.error
+    button = at.get("download_button")[0]
+    assert button.proto.label == "Unduh PowerPoint"
+    expected = report.outline(report.collect(Store(meeting_db), 2024, 3, "Jawa Timur", ["KPU Kota Malang"]))
+    assert expected[-1] == "Gantt: KPU Kota Malang" and expected[1] == "Ringkasan: Jawa Timur"
+    data = report.deck_bytes(Store(meeting_db), 2024, 3, province="Jawa Timur", offices=["KPU Kota Malang"])
+    assert report.slide_titles(data) == expected
+    assert len(Presentation(_io.BytesIO(data)).slides) == len(expected)
+
+
+def test_perbandingan_prepares_the_deck_as_pdf_or_says_why_not(meeting_db, monkeypatch):
+    from rbdash import export, report
+    real = report.deck_bytes
+    monkeypatch.setattr(report, "deck_bytes", lambda *a, **k: real(*a, **{**k, "images": False}))  # no Chromium here
+    which = export.shutil.which
+    monkeypatch.setattr(export.shutil, "which", lambda name: None)  # a server without LibreOffice
+    at = start("pages/perbandingan.py", provinsi="Jawa Timur", tingkat="satker")
+    at.button(key="siapkan_pdf").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["PDF tidak dapat dibuat: LibreOffice belum terpasang di server; "
+                                           "unduh file PowerPoint-nya"]
+    assert not at.get("download_button")
+    monkeypatch.setattr(export.shutil, "which", which)
+    needs_soffice()
+    at.button(key="siapkan_pdf").click().run()  # a failure was not cached: a retry converts
+    assert not at.exception and not at.error
+    button = at.get("download_button")[0]
+    assert button.proto.label == "Unduh PDF"
+
+
+def test_presentation_view_is_kept_in_the_link_and_enlarges_the_chart(meeting_db):
+    """The grid for working; for the projector the heatmap as a figure with projector-sized text."""
+    at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="area")
+    assert grids(at) and not charts(at)
+    at.toggle(key="presentasi").set_value(True).run()
+    assert at.query_params["presentasi"] == "1"
+    big = charts(at)[0]
+    assert not grids(at)
+    assert big["layout"]["yaxis"]["tickfont"]["size"] == 20 > LABEL["size"]
+    assert big["layout"]["yaxis"]["ticktext"] == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
+    assert not [b for b in at.button if b.key == "siapkan_pptx"]  # the projector shows the comparison only
+    again = start("pages/perbandingan.py", presentasi="1")
+    assert again.toggle(key="presentasi").value is True
+    again.toggle(key="presentasi").set_value(False).run()
+    assert "presentasi" not in again.query_params
