@@ -4,10 +4,10 @@ puts back what an earlier one replaced."""
 
 import json
 
-from rbdash import validate
+from rbdash import validate, wording
 from rbdash.accounts import User
 from rbdash.errors import ConflictError, ValidationError
-from rbdash.schedule import MONTHS, mask_to_months, months_to_mask
+from rbdash.schedule import mask_to_months, months_to_mask
 from rbdash.store.base import StoreCore
 from rbdash.store.common import as_user, now, one, run
 
@@ -58,7 +58,7 @@ class ProgressMixin(StoreCore):
             if cur is None:
                 raise ConflictError("conflict_gone", activity_id=activity_id)
             raise ConflictError("conflict", activity_id=activity_id, by=cur[1] or "?", at=str(cur[2])[:19],
-                                at_id=_when(cur[2]))
+                                at_id=wording.date_time(cur[2]) or "?")
         mask, when = months_to_mask(values["realized_months"]), now()
         source = "edit" if action == "progress" else action
         if cur is None:
@@ -74,10 +74,3 @@ class ProgressMixin(StoreCore):
                   "evidence_url": cur[4] if cur else None, "note": cur[5] if cur else None}
         self.audit(con, user, action, satker, year, pv_id, activity_id, {**extra, "before": before, "after": values})
         return current_rev + 1
-
-
-def _when(ts):
-    """'25 Nov 2026 01:16', as the pages write times."""
-    if ts is None:
-        return "?"
-    return f"{ts.day} {MONTHS[ts.month - 1]} {ts.year} {ts:%H:%M}"

@@ -172,7 +172,7 @@ def _scope(role, satker, province):
     if role == "province":
         if not province:
             raise ValidationError("role_needs_province")
-        match = {p.casefold(): p for p in regions.regions()}.get(province.strip().casefold())
+        match = regions.province(province)
         if match is None:
             raise ValidationError("unknown_province", name=province)
         return None, match
