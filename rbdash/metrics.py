@@ -20,59 +20,57 @@ import json
 import numpy as np
 import pandas as pd
 
-from rbdash import areas, schedule
+from rbdash import areas
 
-GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["m.month"],
+GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["c.month"],
           "province": ["s.province"], "all": ["TRUE AS all_rows"]}  # "all": the whole selection, one row
 
-_BASE = """
-WITH lv AS (
-    SELECT lp.id, lp.satker_id, lp.year, lp.has_data, lp.has_realization FROM latest_plans lp JOIN satker s ON s.id = lp.satker_id
+# Read from the counts kept per plan version, area and month (rbdash.store.counts, changed by every
+# write), not from every activity: a national figure sums offices × 9 areas rows (× months when
+# grouped by month).  Up to month M they are the counts through M (``*_cum`` of month M's rows), per
+# month those in the month: the mask arithmetic of rbdash.schedule (bit_count(planned & {1..M}),
+# bit_count(planned & realised & {1..M})) counted ahead.  Summed per office first, then per group:
+# an office counts once in a group (also across years), without a DISTINCT aggregate.
+_PER_OFFICE = """
+WITH per AS (
+    SELECT {select}, lp.satker_id, bool_or(lp.has_data) AS has_data,
+           sum(c.{planned}) AS planned, sum(c.{planned}) FILTER (WHERE lp.has_data) AS planned_with_data,
+           sum(c.{done}) FILTER (WHERE lp.has_data) AS done, sum(c.{reported}) AS reported
+    FROM latest_plans lp JOIN satker s ON s.id = lp.satker_id
+    JOIN month_counts c ON c.plan_version_id = lp.id
     WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
-), cells AS (
-    SELECT a.id, a.plan_version_id, a.area_no, {due} AS planned, {done} AS done,
-           (lv.has_realization OR p.activity_id IS NOT NULL) AS reported
-    FROM activities a JOIN lv ON lv.id = a.plan_version_id
-    LEFT JOIN progress p ON p.activity_id = a.id
-    WHERE (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
+      AND c.month {months} ? AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], c.area_no))
+    GROUP BY {groups}, lp.satker_id
 )
-""".format(due=schedule.sql_due("a.planned_mask", "?"),
-           done=schedule.sql_done("a.planned_mask", "COALESCE(p.realized_mask, 0)", "?"))
+SELECT {keys},
+       (CASE WHEN bool_or(has_data) THEN sum(planned_with_data) ELSE sum(planned) END)::BIGINT AS planned,
+       (CASE WHEN bool_or(has_data) THEN sum(done) END)::BIGINT AS realized,
+       bool_or(has_data) AS has_data, sum(planned)::BIGINT AS due, COALESCE(sum(reported), 0)::BIGINT AS reported,
+       count(*) AS offices, count(*) FILTER (WHERE has_data) AS offices_with_data
+FROM per GROUP BY {keys} ORDER BY {keys}
+"""
+
+
+# by month: each month's own counts up to as_of; else the counts through as_of
+_COUNTS = {True: {"months": "<=", "planned": "planned", "done": "done", "reported": "reported"},
+           False: {"months": "=", "planned": "planned_cum", "done": "done_cum", "reported": "reported_cum"}}
 
 
 def _completion_sql(as_of: int, by, year, satkers, areas_):
     """The completion query (SQL, params, key columns) -- the one definition, shared by completion
-    and trend.  Months after ``as_of`` count 0 (the masks are cut at as_of).  ``by`` empty: one row
-    pooling the whole selection."""
+    and trend.  Months after ``as_of`` are left out.  ``by`` empty: one row pooling the whole
+    selection."""
     if not 1 <= int(as_of) <= 12:
         raise ValueError("as_of must be 1-12")
     by = list(by) or ["all"]
     for g in by:
         if g not in GROUPS:
             raise ValueError(f"unknown group {g!r}")
-    mask = schedule.due_mask(as_of)
     select = [c for g in by for c in GROUPS[g]]
     keys = [c.split(" AS ")[-1].split(".")[-1] for c in select]
-    month_join = "CROSS JOIN generate_series(1, 12) m(month)" if "month" in by else ""
-    if "month" in by:  # the masks are already cut at as_of: later months count 0 and are dropped
-        planned, done = schedule.sql_in_month("c.planned", "m.month"), schedule.sql_in_month("c.done", "m.month")
-    else:
-        planned, done = schedule.sql_count("c.planned"), schedule.sql_count("c.done")
-    sql = _BASE + f"""
-    SELECT {', '.join(select)},
-           (CASE WHEN bool_or(lv.has_data) THEN sum({planned}) FILTER (WHERE lv.has_data)
-                 ELSE sum({planned}) END)::BIGINT AS planned,
-           (CASE WHEN bool_or(lv.has_data) THEN sum({done}) FILTER (WHERE lv.has_data) END)::BIGINT AS realized,
-           bool_or(lv.has_data) AS has_data,
-           sum({planned})::BIGINT AS due,
-           COALESCE(sum({planned}) FILTER (WHERE c.reported), 0)::BIGINT AS reported,
-           count(DISTINCT lv.satker_id) AS offices,
-           count(DISTINCT lv.satker_id) FILTER (WHERE lv.has_data) AS offices_with_data
-    FROM cells c JOIN lv ON lv.id = c.plan_version_id
-    JOIN satker s ON s.id = lv.satker_id {month_join}
-    GROUP BY {', '.join(str(i + 1) for i in range(len(select)))} ORDER BY {', '.join(keys)}
-    """
-    params = [year, year, _list(satkers), _list(satkers), mask, mask, _list(areas_), _list(areas_)]
+    sql = _PER_OFFICE.format(select=", ".join(select), groups=", ".join(str(i + 1) for i in range(len(select))),
+                             keys=", ".join(keys), **_COUNTS["month" in by])
+    params = [year, year, _list(satkers), _list(satkers), int(as_of), _list(areas_), _list(areas_)]
     return sql, params, keys
 
 
@@ -101,8 +99,6 @@ def completion(store, as_of: int, year: int | None = None, by=("satker",), satke
     """
     sql, params, _ = _completion_sql(as_of, by, year, satkers, areas_)
     df = store.query_df(sql, params)
-    if "month" in list(by):
-        df = df[df["month"] <= int(as_of)]
     if not list(by):  # one row of the whole selection, also when it holds nothing
         df = df.drop(columns="all_rows").reindex([0]) if df.empty else df.drop(columns="all_rows")
         df["offices"] = df["offices"].fillna(0)
@@ -226,10 +222,10 @@ def overview(store, year, satkers=None, areas_=None) -> dict:
     """{offices with a plan, their activities} for a year, the offices ``satkers`` and the activities
     of the areas ``areas_`` (None: all; an office counts even with no activity in those areas)."""
     row = store.query_df(
-        """SELECT count(DISTINCT lv.satker_id) AS offices, count(a.id) AS activities
+        """SELECT count(DISTINCT lv.satker_id) AS offices, COALESCE(sum(c.activities), 0)::BIGINT AS activities
            FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
-           LEFT JOIN activities a ON a.plan_version_id = lv.id
-                AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
+           LEFT JOIN area_counts c ON c.plan_version_id = lv.id
+                AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], c.area_no))
            WHERE lv.year = ? AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))""",
         [_list(areas_), _list(areas_), year, _list(satkers), _list(satkers)]).iloc[0]
     return {k: int(row[k]) for k in ("offices", "activities")}

@@ -71,6 +71,11 @@ def sql_in_month(mask: str, month: str) -> str:
     return f"(({mask} >> ({month} - 1)) & 1)"
 
 
+def sql_through(mask: str, month: str) -> str:
+    """SQL: the months 1..``month`` of a mask (``month`` an SQL integer, e.g. a column)."""
+    return f"({mask} & ((1 << {month}) - 1))"
+
+
 def cell_states(planned_masks, realized_masks, as_of: int, has_data: bool = True) -> np.ndarray:
     """n×12 matrix of NONE / PLANNED / DONE / LATE / OUTSIDE (see the module docstring)."""
     p = mask_bits(planned_masks)

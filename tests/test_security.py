@@ -20,6 +20,9 @@ ALLOWED = {
     "sql": "metrics.trend: the query _completion_sql builds (its own interpolations are checked here)",
     "window": "metrics.trend: an OVER clause of column names from the fixed GROUPS table",
     "', '.join('?' * len(keys))": "users: one ? placeholder per key (the values go as parameters)",
+    "_COUNTS['month' in by]": "metrics: the month_counts columns of one of two fixed readings",
+    "_SOME": "store.counts: a fixed condition (the plan version ids go as a parameter)",
+    "_MOVE": "store.counts: a fixed SET list (the masks go as parameters)",
 }
 
 

@@ -40,6 +40,7 @@ from rbdash.duckfile import DuckFile
 from rbdash.errors import StoreError
 from rbdash.store.common import as_user, one, run, where  # noqa: F401 - re-exported
 from rbdash.store.common import now as _now
+from rbdash.store import counts
 from rbdash.store.duck import DuckBackend
 from rbdash.store.plans import PlansMixin
 from rbdash.store.progress import ProgressMixin
@@ -51,6 +52,9 @@ TABLES = ("satker", "plan_versions", "activities", "progress", "audit_log", "use
 # passing state, not data: neither backed up nor copied between stores (a restored or moved database
 # starts with no login waits)
 TRANSIENT = ("login_failures",)
+# derived from the tables above and kept by every write (rbdash.store.counts): neither backed up nor
+# copied, but rebuilt where rows arrive without the writes that keep them (a restore, a copy)
+DERIVED = counts.TABLES
 
 
 class Store(PlansMixin, ProgressMixin, UsersMixin):

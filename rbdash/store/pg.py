@@ -134,10 +134,19 @@ SHIMS = [
     """CREATE OR REPLACE FUNCTION list_contains(anycompatiblearray, anycompatible) RETURNS boolean
        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT $2 = ANY($1)'""",
 ]
-INDEXES = [
-    "CREATE INDEX IF NOT EXISTS activities_plan_version ON activities (plan_version_id)",
-    "CREATE INDEX IF NOT EXISTS audit_log_satker_year ON audit_log (satker, year)",
-]
+# run after a migration on PostgreSQL only, by its version
+INDEXES = {
+    1: ["CREATE INDEX IF NOT EXISTS activities_plan_version ON activities (plan_version_id)",
+        "CREATE INDEX IF NOT EXISTS audit_log_satker_year ON audit_log (satker, year)"],
+    # the counts of one version (a progress write moves them); the newest change of a year, of a year's
+    # plans and of one office's year (the keys the app's caches are read by: Store.version)
+    7: ["CREATE INDEX IF NOT EXISTS month_counts_version ON month_counts (plan_version_id)",
+        "CREATE INDEX IF NOT EXISTS area_counts_version ON area_counts (plan_version_id)",
+        "CREATE INDEX IF NOT EXISTS audit_log_year_id ON audit_log (year, id)",
+        "CREATE INDEX IF NOT EXISTS audit_log_plans ON audit_log (year, id) WHERE action IN ('import', 'restore_version')",
+        "CREATE INDEX IF NOT EXISTS audit_log_satker_year_id ON audit_log (satker, year, id)",
+        "DROP INDEX IF EXISTS audit_log_satker_year"],
+}
 
 
 # --------------------------------------------------------------------------------- results
@@ -321,7 +330,7 @@ class PgBackend(Backend):
         return SHIMS if version == 1 else []
 
     def after_migration(self, version):
-        return INDEXES if version == 1 else []
+        return INDEXES.get(version, [])
 
     def insert(self, con, table, arrow_table):
         con.copy_rows(table, zip(*(c.to_pylist() for c in arrow_table.columns)))

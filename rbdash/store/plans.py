@@ -10,6 +10,7 @@ from rbdash.accounts import User
 from rbdash.errors import RbdashError, ValidationError
 from rbdash.model import Plan
 from rbdash.schedule import months_to_mask
+from rbdash.store import counts
 from rbdash.store.base import StoreCore
 from rbdash.store.common import as_user, now, one, run
 from rbdash.text import fold
@@ -94,6 +95,7 @@ class PlansMixin(StoreCore):
                                 "carried_over": carried})
             for table, arrow_table in rows.tables():
                 self.insert_rows(con, table, arrow_table)
+            counts.rebuild(con, rows.cols["plan_versions"]["id"])
             return results
 
     def _realisation(self, con, pv_ids) -> dict:
@@ -151,6 +153,7 @@ class PlansMixin(StoreCore):
                         JOIN progress p ON p.activity_id = o.id
                         WHERE n.plan_version_id = ? GROUP BY n.id""",
                 [when, user.username, old_id, latest_id, new_id])
+            counts.rebuild(con, [new_id])
             self.audit(con, user, "restore_version", satker, year, new_id, None,
                         {"restored_version": version, "previous_version": latest, "version": new_version,
                          "activities": n})
