@@ -21,7 +21,7 @@ ALLOWED = {
     "window": "metrics.trend: an OVER clause of column names from the fixed GROUPS table",
     "', '.join('?' * len(keys))": "users: one ? placeholder per key (the values go as parameters)",
     "_COUNTS['month' in by]": "metrics: the month_counts columns of one of two fixed readings",
-    "_SOME": "store.counts: a fixed condition (the plan version ids go as a parameter)",
+    "' AND '.join(where)": "store.version: conditions on fixed column names (the values go as parameters)",
     "_MOVE": "store.counts: a fixed SET list (the masks go as parameters)",
 }
 

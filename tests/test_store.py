@@ -5,6 +5,7 @@ import json
 import pytest
 
 from conftest import MONEV, SAMPLES, db_snapshot, sample_truth
+from rbdash import metrics
 from rbdash import store as store_mod
 from rbdash.errors import ConflictError, StoreError, ValidationError
 from rbdash.excel import parse_workbook
@@ -24,7 +25,6 @@ def test_migrations_are_recorded_and_idempotent(db_location):
 def test_migration_4_renames_issues_json_and_keeps_the_warnings(db_location, monkeypatch):
     """A database written before 'warnings' was the one word keeps its plans' warnings after the rename
     (the views over plan_versions are rebuilt with it)."""
-    from rbdash import metrics
     path = db_location("old")
     plan = parse_workbook(SAMPLES / "kpu_kota_pasuruan_2022.xlsx")
     plan.warnings.append(make_warning("year_from_filename"))
@@ -267,8 +267,45 @@ def test_both_backends_implement_one_interface_with_the_same_signatures():
     def params(fn):
         return [(p.name, p.kind, p.default) for p in inspect.signature(fn).parameters.values()]
     methods = sorted(Backend.__abstractmethods__)
-    assert {"cursor", "transaction", "insert", "data_version"} <= set(methods)
+    assert {"cursor", "transaction", "insert", "stamp"} <= set(methods)
     for cls in (DuckBackend, PgBackend):
         assert Backend in cls.__mro__ and not cls.__abstractmethods__
         assert {name: params(getattr(cls, name)) for name in methods} == \
             {name: params(getattr(Backend, name)) for name in methods}, cls.__name__
+
+
+def test_versions_change_with_what_was_written_and_not_with_a_failed_login(store):
+    """Issue 22.2: the cache key's parts change exactly with the writes to their part -- a year's
+    figures with any write of that year, an office's page with its own writes, a year's plans with
+    imports and restored versions -- and a failed login (a write to login_failures, which changes a
+    DuckDB file) changes none of them."""
+    from app_fixtures import make_plan
+    from rbdash import views
+    from rbdash.errors import PermissionDenied
+    a, b = "KPU Kota Alpha", "KPU Kota Beta"
+    for satker, year in ((a, 2024), (b, 2024), (a, 2023)):
+        store.import_plan(make_plan(satker, year, [(1, "K", "I", [1, 2], [])]), "ani")
+    store.add_user("admin", "jeruk-manis-42", "admin", actor="cli")
+
+    def parts():
+        key = views.cache_key(store)
+        return {"all": str(key), "2024": key.year(2024), "2023": key.year(2023), "plans 2024": key.plans(2024),
+                "alpha 2024": key.office(a, 2024), "beta 2024": key.office(b, 2024), "alpha 2023": key.office(a, 2023)}
+
+    def changed(before):
+        now = parts()
+        return sorted(k for k in now if now[k] != before[k])
+    before = parts()
+    with pytest.raises(PermissionDenied):
+        store.authenticate("admin", "salah-sandi-99", client="10.0.0.9")
+    assert changed(before) == []
+    aid = int(metrics.plan_activities(store, a, 2024)["id"][0])
+    before = parts()
+    store.save_progress(aid, [1], None, "sudah", 0, "ani")
+    assert changed(before) == ["2024", "all", "alpha 2024"]
+    before = parts()
+    store.import_plan(make_plan(b, 2024, [(1, "K", "I", [1, 2, 3], [])]), "ani")
+    assert changed(before) == ["2024", "all", "beta 2024", "plans 2024"]
+    before = parts()
+    store.restore_version(b, 2024, 1, "ani")
+    assert changed(before) == ["2024", "all", "beta 2024", "plans 2024"]

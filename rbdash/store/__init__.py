@@ -16,9 +16,10 @@ the project's own (busy, conflict, unreachable, unreadable).
 DuckDB lets one process at a time open a database file.  So nobody holds the file for long: it is
 opened on demand and closed when the last user of this process is done (rbdash.duckfile: one
 instance per file per process, shared by threads), and the running app and the CLI take turns.
-Readers in the app are cached by ``Store.data_version()``, which changes with every commit (a stat
-of the files; on PostgreSQL the newest audit entry), so pages pick up changes made elsewhere
-without a restart.  Every write checks the acting user's role (rbdash.accounts) inside its
+Readers in the app are cached by ``Store.version()`` of what they read -- the newest audited change
+of a year, of one office's year, or of anything (every write is audited) -- so pages pick up changes
+made elsewhere without a restart, and a save in one office keeps the figures of other years and the
+pages of other offices.  Every write checks the acting user's role (rbdash.accounts) inside its
 transaction.
 
 Months are stored as 12-bit masks (bit m-1 = month m, rbdash.schedule): completion rates are then
@@ -67,6 +68,7 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
         location = check_db_path(path)
         self.busy_timeout = busy_timeout
         self._local = threading.local()
+        self._versions = (None, {})  # (backend stamp, {scope: version}) see ``version``
         if isinstance(location, Path):
             self._backend = DuckBackend(location)
             try:
@@ -157,8 +159,40 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
             return con.execute(sql, params or []).df()
 
     def data_version(self) -> str:
-        """Changes whenever the stored data changes: the cache key for readers."""
-        return self._backend.data_version()
+        """Changes whenever the stored data changes (any audited write)."""
+        database, newest = self.version()
+        return f"{database}:{newest}"
+
+    def version(self, year: int | None = None, satker: str | None = None, plans: bool = False) -> tuple[str, int]:
+        """The version of a part of the data: (the database's identity -- when its first migration
+        ran, and its schema version --, the newest audit entry of the writes of ``year`` (None: every
+        year) and of ``satker`` (None: every office), only imports and restored versions when
+        ``plans`` (what plan coverage depends on)).  Every write is audited with its office and year,
+        so it grows exactly when that part changes: readers keyed by it see every write at their next
+        call, and keep their results through writes elsewhere and through failed logins (not audited).
+
+        One index lookup on PostgreSQL; on a DuckDB file answered from memory while its stat is
+        unchanged (a failed login changes the file, not the versions)."""
+        scope = (year, satker, bool(plans))
+        stamp = self._backend.stamp()
+        memo_stamp, memo = self._versions
+        if stamp is not None and stamp == memo_stamp and scope in memo:
+            return memo[scope]
+        where, params = ["TRUE"], []
+        for column, value in (("year", year), ("satker", satker)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if plans:
+            where.append("action IN ('import', 'restore_version')")
+        with self.connect() as con:
+            newest, schema, born = one(con, f"""
+                SELECT (SELECT max(id) FROM audit_log WHERE {' AND '.join(where)}),
+                       (SELECT max(version) FROM migrations), (SELECT min(applied_at) FROM migrations)""", params)
+        value = (f"{born}:{schema}", int(newest or 0))
+        if stamp is not None:
+            self._versions = (stamp, {**(memo if stamp == memo_stamp else {}), scope: value})
+        return value
 
     # -- schema ---------------------------------------------------------------------------------
     def migrate(self, until=None) -> None:

@@ -52,8 +52,9 @@ class Backend(Protocol):
         """Bulk insert an Arrow table whose columns are ``table``'s, in order."""
 
     @abstractmethod
-    def data_version(self) -> str:
-        """Changes whenever the stored data changes: the key the app's readers are cached by."""
+    def stamp(self) -> str | None:
+        """Something that changes with every commit and costs no query (a DuckDB file's stat), or
+        None where there is none (a server): while it stays the same, Store.version answers from memory."""
 
 
 class StoreCore(Protocol):

@@ -31,9 +31,8 @@ LATEST_VERSIONS_ANTI = """CREATE VIEW latest_versions AS
 # "has data" read from the counts kept per version and area (rbdash.store.counts): the same definition
 # without a pass over activities and progress
 LATEST_PLANS_COUNTED = """CREATE VIEW latest_plans AS
-    SELECT lv.*, (lv.has_realization OR EXISTS (
-        SELECT 1 FROM area_counts c WHERE c.plan_version_id = lv.id AND c.recorded > 0)) AS has_data
-    FROM latest_versions lv"""
+    SELECT lv.*, (lv.has_realization OR COALESCE(c.recorded, 0) > 0) AS has_data
+    FROM latest_versions lv LEFT JOIN version_counts c ON c.plan_version_id = lv.id"""
 
 MIGRATIONS = [
     (1, "initial schema", [
