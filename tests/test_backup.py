@@ -127,6 +127,20 @@ def test_restore_waits_for_a_process_that_has_the_database_open(filled, tmp_path
 
 
 
+def test_a_restored_file_is_read_again_by_the_apps_caches(filled, tmp_path):
+    """Issue 22.2: the app's cached figures are kept by the version of what they read (the newest
+    audit entry); a backup's audit log is shorter than the file it replaces, so a restore under a
+    running app must be another version, not an older one its cached results still cover."""
+    from rbdash import views
+    snapshot.backup(filled, tmp_path / "b")
+    aid, rev = filled.query_df("SELECT activity_id, revision FROM progress ORDER BY activity_id DESC LIMIT 1").iloc[0]
+    filled.save_progress(int(aid), [3], None, "sesudah cadangan", int(rev), "ani")
+    before = views.cache_key(filled).year(2024)
+    snapshot.restore(tmp_path / "b", filled.path, replace=True)
+    after = views.cache_key(filled).year(2024)
+    assert after.newest < before.newest and not before.covers(after)
+
+
 # ------------------------------------------------------------------------ trust: what a forged folder cannot do
 
 def refusal(source, db, replace=False) -> str:

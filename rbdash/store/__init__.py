@@ -165,7 +165,8 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
 
     def version(self, year: int | None = None, satker: str | None = None, plans: bool = False) -> tuple[str, int]:
         """The version of a part of the data: (the database's identity -- when its first migration
-        ran, and its schema version --, the newest audit entry of the writes of ``year`` (None: every
+        ran, its schema version and the backend's identity (a DuckDB file's inode: a restored file is
+        another database) --, the newest audit entry of the writes of ``year`` (None: every
         year) and of ``satker`` (None: every office), only imports and restored versions when
         ``plans`` (what plan coverage depends on)).  Every write is audited with its office and year,
         so it grows exactly when that part changes: readers keyed by it see every write at their next
@@ -189,7 +190,7 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
             newest, schema, born = one(con, f"""
                 SELECT (SELECT max(id) FROM audit_log WHERE {' AND '.join(where)}),
                        (SELECT max(version) FROM migrations), (SELECT min(applied_at) FROM migrations)""", params)
-        value = (f"{born}:{schema}", int(newest or 0))
+        value = (f"{born}:{schema}:{self._backend.identity()}", int(newest or 0))
         if stamp is not None:
             self._versions = (stamp, {**(memo if stamp == memo_stamp else {}), scope: value})
         return value

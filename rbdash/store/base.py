@@ -56,6 +56,12 @@ class Backend(Protocol):
         """Something that changes with every commit and costs no query (a DuckDB file's stat), or
         None where there is none (a server): while it stays the same, Store.version answers from memory."""
 
+    @abstractmethod
+    def identity(self) -> str:
+        """What tells this database from another at the same location, beyond its migrations' history
+        (which a backup carries): a DuckDB file's inode (a restore moves another file into place, whose
+        audit log may be shorter), '' on a server (nothing replaces it under a running app)."""
+
 
 class StoreCore(Protocol):
     """What plans.py, progress.py and users.py use of the Store (implemented in rbdash.store.Store)."""

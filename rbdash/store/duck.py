@@ -61,6 +61,13 @@ class DuckBackend(Backend):
         arrow_rows = arrow_table  # noqa: F841 - read by DuckDB's replacement scan
         con.execute(f"INSERT INTO {table} SELECT * FROM arrow_rows").fetchall()
 
+    def identity(self) -> str:
+        """The file's inode: a restored file is another database for the readers' versions."""
+        try:
+            return str(self.path.stat().st_ino)
+        except FileNotFoundError:
+            return ""
+
     def stamp(self) -> str:
         """A stat of the database files (and which file it is: a restore puts another in place):
         changes with every commit of any process, costs no query."""

@@ -344,6 +344,9 @@ class PgBackend(Backend):
     def insert(self, con, table, arrow_table):
         con.copy_rows(table, zip(*(c.to_pylist() for c in arrow_table.columns)))
 
+    def identity(self) -> str:
+        return ""
+
     def stamp(self):
         """None: other replicas commit without a trace here, so the store asks the database."""
         return None
