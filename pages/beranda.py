@@ -2,19 +2,29 @@
 
 import streamlit as st
 
-from pages._ui import LOADER, not_submitted, show_grid, start, table
+from pages._ui import by_anything, by_year, loader, not_submitted, show_grid, start, table
 from rbdash import grids, views, wording
 from rbdash.wording import integer, pct
 
 LAGGARDS = 5
 
 
-@st.cache_data(**LOADER)
-def load(_store, key, view):
-    """Everything the page shows: one model of rbdash.views per figure."""
+@loader(by_year)
+def load_figures(_store, key, view):
+    """The year's figures: one model of rbdash.views per figure."""
     return {"summary": views.summary(_store, view), "laggards": views.laggards(_store, view, "satker", LAGGARDS),
-            "per_area": views.area_heatmap(_store, view), "per_year": views.plans_per_year(_store),
-            "fresh": views.freshness(_store)}
+            "per_area": views.area_heatmap(_store, view)}
+
+
+@loader(by_anything)
+def load_state(_store, key):
+    """Plans per year and the latest changes: read again after any change."""
+    return {"per_year": views.plans_per_year(_store), "fresh": views.freshness(_store)}
+
+
+def load(store, key, view):
+    """Everything the page shows."""
+    return {**load_figures(store, key, view), **load_state(store, key)}
 
 
 def render():

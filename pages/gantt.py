@@ -5,27 +5,27 @@ caches them and lays them out."""
 
 import streamlit as st
 
-from pages._ui import LOADER, empty_state, md, start, table
+from pages._ui import by_office, empty_state, loader, md, start, table
 from rbdash import grids, views, wording
 from rbdash.wording import MONTHS, date_time, integer, pct
 
 OPEN_ALL_UP_TO = 60  # activities: above this only the first area starts expanded
 
 
-@st.cache_data(**LOADER)
+@loader(by_office)
 def load(_store, key, satker, year, as_of, area_nos):
     """The office's plan and figures up to the as-of month (None without a plan)."""
     return views.office_summary(_store, satker, year, as_of, area_nos)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@loader(by_office, resource=True, max_entries=32)
 def month_grids(_store, key, satker, year, as_of, area_nos):
     """(title, activities, grid) per area (rbdash.grids of views.gantt), shared rather than copied."""
     return {no: (g.title, g.activities, grids.gantt_grid(g))
             for no, g in views.gantt(_store, satker, year, as_of, area_nos).items()}
 
 
-@st.cache_data(**LOADER)
+@loader(by_office)
 def load_table(_store, key, satker, year, area_nos):
     return views.plan_table(_store, satker, year, area_nos)
 

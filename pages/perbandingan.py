@@ -5,7 +5,7 @@ rbdash.metrics; this page caches them, picks the renderer (grid, figure, workboo
 
 import streamlit as st
 
-from pages._ui import LOADER, empty_state, not_submitted, presentation_toggle, show_grid, start, switch_to, table
+from pages._ui import by_year, empty_state, loader, not_submitted, presentation_toggle, show_grid, start, switch_to, table
 from rbdash import report, views, wording
 from rbdash.charts import enlarged, rate_heatmap, trend_figure
 from rbdash.errors import ExportError, RbdashError
@@ -17,17 +17,17 @@ VIEWS = {"area": wording.PER_AREA, "month": wording.PER_MONTH, "rank": wording.R
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@st.cache_data(**LOADER)
+@loader(by_year)
 def load_summary(_store, key, view):
     return views.summary(_store, view)
 
 
-@st.cache_data(**LOADER)
+@loader(by_year)
 def load_ranking(_store, key, view, level):
     return views.ranking(_store, view, level)
 
 
-@st.cache_data(**LOADER)
+@loader(by_year)
 def load_heatmap(_store, key, view, level, which, reporting):
     """One comparison heatmap with a Total column, for the grid on screen and the figure of the PNG and
     presentation view alike.  ``level``: "satker" (the offices shown by their ``reporting``) or
@@ -35,26 +35,26 @@ def load_heatmap(_store, key, view, level, which, reporting):
     return views.comparison_heatmap(_store, view, level, which, reporting)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@loader(by_year, resource=True, max_entries=16)
 def figure(_store, key, view, level, which, reporting="semua"):
     """One heatmap as a plotly figure (PNG export, presentation view), built on request and shared
     rather than copied: unpickling big figures costs more than the page."""
     return rate_heatmap(load_heatmap(_store, key, view, level, which, reporting))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@loader(by_year, resource=True, max_entries=16)
 def grid(_store, key, view, level, which, reporting="semua"):
     """One heatmap as a coloured data grid (rbdash.grids): what the page shows (issue 7.6)."""
     hm = load_heatmap(_store, key, view, level, which, reporting)
     return rate_grid(hm), len(hm.rows)
 
 
-@st.cache_data(**LOADER)
+@loader(by_year)
 def load_trend(_store, key, view):
     return views.trend(_store, view)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@loader(by_year, resource=True, max_entries=16)
 def trend_chart(_store, key, view):
     return trend_figure(load_trend(_store, key, view))
 
@@ -105,13 +105,13 @@ def show_heatmap(store, key, view, level, which, reporting="semua"):
             switch_to("pages/gantt.py", fokus=picked)
 
 
-@st.cache_data(show_spinner="Membuat gambar PNG…", max_entries=8)
+@loader(by_year, show_spinner="Membuat gambar PNG…", max_entries=8)
 def png(_fig, key, which, view, reporting):
     """PNG bytes of a heatmap; a failure raises ExportError and is not cached, so a retry retries."""
     return figure_png(_fig)
 
 
-@st.cache_data(show_spinner="Membuat file Excel…", max_entries=8)
+@loader(by_year, show_spinner="Membuat file Excel…", max_entries=8)
 def xlsx(_store, key, view):
     """The comparison workbook's bytes; any failure becomes ExportError (Indonesian on screen)."""
     rank = load_ranking(_store, key, view, "satker")
@@ -123,13 +123,13 @@ def xlsx(_store, key, view):
         raise ExportError("xlsx_failed", detail=type(exc).__name__) from exc
 
 
-@st.cache_data(show_spinner="Membuat file PowerPoint…", max_entries=4)
+@loader(by_year, show_spinner="Membuat file PowerPoint…", max_entries=4)
 def pptx(_store, key, year, as_of, province, offices):
     """The meeting deck's bytes (rbdash.report); failures are ExportError/ValidationError, not cached."""
     return report.deck_bytes(_store, year, as_of, province=province, offices=offices)
 
 
-@st.cache_data(show_spinner="Membuat file PDF…", max_entries=4)
+@loader(by_year, show_spinner="Membuat file PDF…", max_entries=4)
 def pdf(_store, key, year, as_of, province, offices):
     """The same deck as PDF (LibreOffice); ExportError when it is not installed or fails, not cached."""
     return deck_pdf(pptx(_store, key, year, as_of, province, offices))

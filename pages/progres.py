@@ -7,7 +7,7 @@ revision of that snapshot: if someone saved the same activity meanwhile the stor
 
 import streamlit as st
 
-from pages._ui import LOADER, empty_state, md, start, write_refusal
+from pages._ui import by_office, empty_state, loader, md, start, write_refusal
 from pages._auth import current_user
 from rbdash import grids, validate, wording
 from rbdash.areas import SHORT
@@ -23,7 +23,7 @@ TEXT_COLUMNS = (wording.AREA, wording.KEGIATAN, wording.INDIKATOR, wording.SCHED
 COLUMN_ORDER = (wording.AREA, wording.INDIKATOR, *MONTHS, editor.EVIDENCE, editor.NOTE)
 
 
-@st.cache_data(**LOADER)
+@loader(by_office)
 def load(_store, key, satker, year, area_nos):
     return editor.plan(_store, satker, year, area_nos)
 
@@ -152,8 +152,7 @@ def render():
         if not errors:
             reload()  # everything landed: reopen the editor on the fresh data
         st.session_state.prog_result = {"satker": satker, "saved": saved, "errors": errors}
-        st.cache_data.clear()
-        st.rerun()
+        st.rerun()  # the saves are a new version of this office: its loaders read them (pages/_ui.loader)
 
 
 render()

@@ -5,27 +5,27 @@ import pandas as pd
 import streamlit as st
 
 from pages._auth import current_user
-from pages._ui import LOADER, md, start, table, write_refusal
+from pages._ui import by_office, loader, md, start, table, write_refusal
 from rbdash import history
 from rbdash import wording
 from rbdash.wording import date_time
 from rbdash.errors import PermissionDenied, RbdashError
 
 
-@st.cache_data(**LOADER)
+@loader(by_office)
 def load(_store, key, satker, year, actions, actor):
     return history.changes(_store, satker, year, actions, actor), history.versions(_store, satker, year)
 
 
 def act(label, fn):
-    """Run a write, report it in Indonesian, refresh the cached reads."""
+    """Run a write and report it in Indonesian; the next run reads it (a new version of the office:
+    pages/_ui.loader), while other offices' cached pages stay."""
     try:
         fn()
     except RbdashError as exc:
         st.session_state.riwayat_msg = ("error", exc.message_id)
     else:
         st.session_state.riwayat_msg = ("success", label)
-        st.cache_data.clear()
     st.rerun()
 
 
