@@ -221,6 +221,15 @@ def test_program_is_the_area_when_nothing_else_shows_it(tmp_path):
         assert (act.area_no, act.area_source, act.sub_kegiatan) == (1, "column", "Pembentukan Tim RB")
 
 
+@pytest.mark.parametrize("words", ["RINCIAN KEGIATAN", "URAIAN KEGIATAN", "TAHAPAN KEGIATAN", "RENCANA AKSI"])
+def test_the_sub_kegiatan_named_in_other_words_beside_kegiatan(tmp_path, words):
+    """Words offices head the sub-kegiatan column with, next to a KEGIATAN column: neither may take
+    the other's place (RINCIAN KEGIATAN once read as a second KEGIATAN column)."""
+    acts = _table(tmp_path / "w.xlsx", ["NO", "AREA PERUBAHAN", "NAMA KEGIATAN", words, "INDIKATOR KINERJA", *MONTHS],
+                  [[1, "Manajemen Perubahan", "Perencanaan RB", "Pembentukan Tim RB", "SK Tim", "√"]])
+    assert [(a.kegiatan, a.sub_kegiatan, a.indikator) for a in acts] == [("Perencanaan RB", "Pembentukan Tim RB", "SK Tim")]
+
+
 @pytest.mark.parametrize("header", [["OUTPUT", "KEGIATAN", "INDIKATOR KEBERHASILAN", *MONTHS],
                                     ["KEGIATAN", "INDIKATOR KEBERHASILAN", "OUTPUT", *MONTHS]])
 def test_indikator_beats_output_wherever_they_stand(tmp_path, header):
