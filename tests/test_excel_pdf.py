@@ -2,6 +2,7 @@
 surfaces read exactly, with their provenance (page, row); bad PDFs refused with one line; the plans3
 decrees score 1.000 (skipped without ../shared)."""
 
+import difflib
 import io
 import json
 import subprocess
@@ -87,6 +88,41 @@ def test_repeated_numbered_header_does_not_hide_a_schedule_drawn_in_colour(make_
     plan = parse_workbook(make_wb(rows, fills=fills))
     assert [(a.sub_kegiatan, a.planned_months) for a in plan.activities] == [
         ("Pembentukan Tim RB", [3, 4]), ("Deklarasi RB", [12])]
+
+
+# ------------------------------------------------------------------------ printed by LibreOffice
+
+DATA = ROOT / "tests" / "data"
+
+
+def _paired(truth, activities):
+    """The truth with each record placed at the (page, row) of the activity whose sub-kegiatan and
+    indicator read most alike (a PDF has no Word table rows), for demo.compare."""
+    def words(*texts):
+        return " ".join(" ".join(str(t) for t in (x if isinstance(x, list) else [x]) if t) for x in texts).split()
+    records = []
+    for t in truth["records"]:
+        best = max(activities, key=lambda a: difflib.SequenceMatcher(
+            None, words(t["sub_kegiatan"], t["indikator"]), words(a["sub_kegiatan"], a["indikator"])).ratio())
+        records.append({**t, "sheet": best["sheet"], "row": best["row"]})
+    return {**truth, "records": records}
+
+
+def test_a_decree_printed_by_libreoffice_in_narrow_columns_reads_to_its_truth():
+    """A LibreOffice print (tests/data, made by ``bench/unseen.py tests/data --lo-sample``) of a decree
+    annex on portrait A4: words broken inside by narrow columns ("Januari" a letter a line, "1" / "0"),
+    Wingdings checks printed without Wingdings (as OpenSymbol's codes, or as "ü" in a stand-in font;
+    "ü" in the text's own font is no check), a row and a merged sub-kegiatan cell going on at the top
+    of the next page under a row of its own ("b." after "a."), the office in the letterhead above
+    its address."""
+    truth = json.loads((DATA / "lo_decree_portrait.truth.json").read_text(encoding="utf-8"))
+    plan = parse_workbook(DATA / "lo_decree_portrait.pdf")
+    out = json.loads(json.dumps(plan.to_dict()))
+    n = len(truth["records"])
+    assert demo.compare(_paired(truth, out["activities"]), out) == (n, n, 0, {}, [])
+    assert len(out["activities"]) == n == 16
+    months = next(a for a in plan.activities if a.indikator_text().endswith("E-MONEV")).planned_months
+    assert months == [6]  # the check in June; the "ü" in March is in the text's font
 
 
 # ----------------------------------------------------------------------------------- refusals
