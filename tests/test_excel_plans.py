@@ -188,8 +188,11 @@ def test_outline_in_one_column_parses_to_its_truth(tmp_path, numbering, indent, 
     _assert_matches(truth, path)
 
 
-def test_outline_by_cell_indent_in_a_legacy_xls(tmp_path):
-    path = tmp_path / "renaksi.xls"
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_outline_by_cell_indent_in_a_legacy_xls_or_an_ods(tmp_path, suffix):
+    """The levels told by the cells' indent alone, as Excel 97-2003 and OpenDocument (a left margin
+    of the cell's paragraphs, as LibreOffice saves an indent) keep it."""
+    path = tmp_path / f"renaksi{suffix}"
     truth = generate_outline(path, "KPU Kota Medan", 2025, 5, numbering="none", indent="cell", schedule="grid")
     _assert_matches(truth, path)
 
