@@ -125,6 +125,98 @@ def test_a_decree_printed_by_libreoffice_in_narrow_columns_reads_to_its_truth():
     assert months == [6]  # the check in June; the "ü" in March is in the text's font
 
 
+# A plan table over two pages drawn cell by cell, for what happens at a page's top.  A row is
+# {column: lines} (column 0-4 NO..INDIKATOR, 5-16 the months, 17 KET); a column given as
+# (lines, rows) is a cell merged down over that many rows of the page.
+_XS = [40, 55, 120, 200, 300, 400] + [400 + 14 * m for m in range(1, 13)] + [620]
+_HEAD = {0: ["NO"], 1: ["AREA"], 2: ["KEGIATAN"], 3: ["SUB KEGIATAN"], 4: ["INDIKATOR"], 17: ["KET"],
+         **{4 + m: [str(m)] for m in range(1, 13)}}
+
+
+def _cells(c, y, rows):
+    """Draw ``rows`` (see above) from ``y`` down, each row as tall as its longest cell; returns the
+    y below them."""
+    lead, pad, size = 8.4, 2.5, 7
+    heights = [max(len(v[0] if isinstance(v, tuple) else v) for v in row.values()) * lead + 2 * pad for row in rows]
+    tops = [y]
+    for h in heights:
+        tops.append(tops[-1] - h)
+    covered = set()
+    for i, row in enumerate(rows):
+        for col in range(len(_XS) - 1):
+            if (i, col) in covered:
+                continue
+            lines, span = row.get(col, []), 1
+            if isinstance(lines, tuple):
+                lines, span = lines
+            covered |= {(i + k, col) for k in range(span)}
+            x0, x1, top, bottom = _XS[col], _XS[col + 1], tops[i], tops[i + span]
+            c.setLineWidth(0.5)
+            c.rect(x0, bottom, x1 - x0, top - bottom, stroke=1, fill=0)
+            c.setFont("Helvetica", size)
+            for k, line in enumerate(lines):
+                c.drawString(x0 + pad, top - pad - size * 0.85 - k * lead, line)
+    return tops[-1]
+
+
+def _two_pages(first, second):
+    """A decree's annex: the title, then the table's header and ``first`` on page 1, the header
+    repeated and ``second`` on page 2."""
+    def draw(c, i):
+        c.setFont("Helvetica", 10)
+        if i == 0:
+            c.drawString(40, 570, "RENCANA AKSI REFORMASI BIROKRASI KPU KOTA CONTOH TAHUN 2025")
+        _cells(c, _cells(c, 550, [_HEAD]), first if i == 0 else second)
+    return _canvas(draw, pages=2, pagesize=(842, 595))
+
+
+def test_a_list_announced_by_its_cell_goes_on_at_the_next_pages_top():
+    """A sub-kegiatan ending 'Integritas:' and its indicator list cut after '1)': the '1.' of the
+    announced list and '2)' at the next page's top are that row's rest, not a new row."""
+    first = [{0: ["1"], 1: ["1. Manajemen", "Perubahan"], 2: ["1.1. Perencanaan"], 3: ["a. Pembentukan Tim"],
+              4: ["SK Tim RB"], 6: ["√"]},
+             {3: ["b. Penyelenggaraan", "Integritas:"], 4: ["1) Persentase pakta", "integritas"], 8: ["√"]}]
+    second = [{3: ["1. Penandatanganan", "Pakta Integritas"], 4: ["2) Persentase LHKPN"]},
+              {3: ["c. Internalisasi nilai"], 4: ["Nilai tersampaikan"], 10: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second), "keputusan.pdf")
+    got = [(a.sub_kegiatan, a.indikator, a.planned_months) for a in plan.activities]
+    assert got == [("Pembentukan Tim", "SK Tim RB", [2]),
+                   ("Penyelenggaraan Integritas:\n1. Penandatanganan Pakta Integritas",
+                    ["1) Persentase pakta integritas", "2) Persentase LHKPN"], [4]),
+                   ("Internalisasi nilai", "Nilai tersampaikan", [6])]
+    assert not plan.warnings
+
+
+def test_a_note_ending_in_a_conjunction_goes_on_at_the_next_pages_top():
+    """'Kasubag Hukum dan' / 'SDM': a text ending in 'dan' goes on, even with a capital after it."""
+    first = [{0: ["1"], 1: ["1. Manajemen"], 2: ["1.1. Perencanaan"], 3: ["a. Pembentukan Tim"], 4: ["SK Tim RB"],
+              6: ["√"], 17: ["Kasubag", "Hukum dan"]}]
+    second = [{17: ["SDM"]}, {3: ["b. Deklarasi RB"], 4: ["Dokumen deklarasi"], 9: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second), "keputusan.pdf")
+    assert [(a.sub_kegiatan, a.keterangan) for a in plan.activities] == [
+        ("Pembentukan Tim", "Kasubag Hukum dan SDM"), ("Deklarasi RB", None)]
+
+
+def test_a_numbered_columns_text_without_its_number_at_a_pages_top_goes_on_in_the_cell_above():
+    """The sub-kegiatan column numbers its entries (a., b., …): 'Puncak' at the next page's top is the
+    rest of the cell above, merged down over the indicators, while 'b.' with its own check is a new
+    row of that sub-kegiatan."""
+    first = [{0: ["7"], 1: ["7. Pengawasan"], 2: ["7.1. Zona", "Integritas"], 3: [f"{k}. Kegiatan {k}"],
+              4: [f"Dokumen {k}"], 6: ["√"]} for k in "abcde"]
+    for row in first[1:]:
+        for col in (0, 1, 2):
+            row.pop(col)
+    first.append({3: ["f. Pencanaan Zona", "Integritas di KPU", "Kabupaten"], 4: ["a. Piagam", "ditandatangani"],
+                  16: ["√"]})
+    second = [{3: ["Puncak"], 4: ["b. Piagam diunggah"], 15: ["√"]},
+              {3: ["g. Evaluasi ZI"], 4: ["Laporan evaluasi"], 7: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second), "keputusan.pdf")
+    assert [(a.sub_kegiatan, a.indikator, a.planned_months) for a in plan.activities][5:] == [
+        ("Pencanaan Zona Integritas di KPU Kabupaten Puncak", "a. Piagam ditandatangani", [12]),
+        ("Pencanaan Zona Integritas di KPU Kabupaten Puncak", "b. Piagam diunggah", [11]),
+        ("Evaluasi ZI", "Laporan evaluasi", [3])]
+
+
 # ----------------------------------------------------------------------------------- refusals
 
 def _canvas(draw, pages=1, **kw):

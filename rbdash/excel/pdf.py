@@ -562,14 +562,16 @@ class _SheetBuilder:
         # columns whose cells hold numbered lists ("1) …" / "2) …"): there "2)" under "1)" goes on
         self.listing = {cell.c1 for g in pages for cell in g.cells if _lists_lines(str(cell.text))}
         # columns that number their entries ("1.1. …", "a. …"; the header repeated on every page counts
-        # once): there a text without a number at the top of a page is the rest of the cell above
+        # once, a cell's rest in small letters at a page's top not at all): there a text without a
+        # number at the top of a page is the rest of the cell above
         texts = {}
         for g in pages:
             for cell in g.cells:
-                if isinstance(cell.text, str) and len(cell.text) > 3:
+                if isinstance(cell.text, str) and len(cell.text) > 3 and (
+                        not cell.text[:1].islower() or _ITEM.match(cell.text)):
                     texts.setdefault(cell.c1, set()).add(cell.text)
         self.numbered = {c for c, seen in texts.items()
-                         if len(seen) >= 4 and sum(bool(_ITEM.match(t)) for t in seen) >= 0.8 * len(seen)}
+                         if len(seen) >= 4 and sum(bool(_ITEM.match(t)) for t in seen) >= 0.75 * len(seen)}
         for g in pages:
             self.add(g)
 
@@ -672,7 +674,8 @@ class _SheetBuilder:
             return self._next_item(above, text, c), carried
         cut = {c for c, last in self.last.items() if last.own and last.full}
         if set(own) >= cut:  # it writes in every column the row above could go on in
-            return text.lstrip()[:1].islower() or bool(_ITEM.match(above)), carried
+            return (text.lstrip()[:1].islower() or bool(_ITEM.match(above))
+                    or above.split()[-1].casefold() in _SHORT_WORDS), carried  # "Kasubag Hukum dan" / "SDM"
         return True, carried
 
     def _next_item(self, above, text, c):
@@ -682,8 +685,10 @@ class _SheetBuilder:
         "d. …" here) the column numbers its rows, unless that item is a first ("1)", "a.") and the
         column's cells hold numbered lists: a cell's list never begins at "b."."""
         items = _items(above)
-        if not items:  # "Terselenggaranya:" announces a list the cell above has not begun
-            return above.rstrip().endswith(":") and _item_no(text) == 1
+        if above.rstrip().endswith(":"):  # "Terselenggaranya:" announces a list the cell has not begun
+            return _item_no(text) == 1
+        if not items:
+            return False
         if items[-1][1] + 1 != _item_no(text):
             return False
         if len(items) >= 2 or above[:items[0][0]].strip():
