@@ -519,6 +519,8 @@ def main():
                 except Exception:  # noqa: BLE001 - a generator limit, not a parser finding
                     print(f"{name} #{k}: generator failed: {traceback.format_exc(limit=-2)}")
                     continue
+                if rng.random() < 0.5:  # a name that says nothing: the office and year come from the file
+                    path = path.rename(path.with_name(f"renaksi_rb_{name}_{k}{path.suffix}"))
                 truth["note"] = note
                 truth["file"] = path.name
                 made.append((path, truth))
