@@ -159,14 +159,14 @@ def _cells(c, y, rows):
     return tops[-1]
 
 
-def _two_pages(first, second):
+def _two_pages(first, second, repeat=True):
     """A decree's annex: the title, then the table's header and ``first`` on page 1, the header
-    repeated and ``second`` on page 2."""
+    repeated (unless not ``repeat``) and ``second`` on page 2."""
     def draw(c, i):
         c.setFont("Helvetica", 10)
         if i == 0:
             c.drawString(40, 570, "RENCANA AKSI REFORMASI BIROKRASI KPU KOTA CONTOH TAHUN 2025")
-        _cells(c, _cells(c, 550, [_HEAD]), first if i == 0 else second)
+        _cells(c, _cells(c, 550, [_HEAD]) if i == 0 or repeat else 550, first if i == 0 else second)
     return _canvas(draw, pages=2, pagesize=(842, 595))
 
 
@@ -195,6 +195,28 @@ def test_a_note_ending_in_a_conjunction_goes_on_at_the_next_pages_top():
     plan = parse_workbook(_two_pages(first, second), "keputusan.pdf")
     assert [(a.sub_kegiatan, a.keterangan) for a in plan.activities] == [
         ("Pembentukan Tim", "Kasubag Hukum dan SDM"), ("Deklarasi RB", None)]
+
+
+def test_a_cut_indicator_goes_on_with_a_capital_at_the_next_pages_top():
+    """'… di lingkungan KPU Kabupaten' / 'Kepulauan Sangihe': the rest of one cut cell, alone at the
+    top of the next page, goes on whatever its first letter."""
+    first = [{0: ["1"], 1: ["1. Manajemen"], 2: ["1.1. Perencanaan"], 3: ["a. Pembentukan Tim"],
+              4: ["SK Tim di lingkungan KPU", "Kabupaten"], 6: ["√"]}]
+    second = [{4: ["Kepulauan Sangihe"]}, {3: ["b. Deklarasi RB"], 4: ["Dokumen deklarasi"], 9: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second), "keputusan.pdf")
+    assert [(a.indikator, a.planned_months) for a in plan.activities] == [
+        ("SK Tim di lingkungan KPU Kabupaten Kepulauan Sangihe", [2]), ("Dokumen deklarasi", [5])]
+
+
+def test_a_tables_last_row_alone_on_a_page_without_a_repeated_header():
+    """A Word table whose header rows are not repeated, ending with one row on a page of its own:
+    that lone row of cells in the table's columns is its last row, not a box to pass over."""
+    first = [{0: ["1"], 1: ["1. Manajemen"], 2: ["1.1. Perencanaan"], 3: ["a. Pembentukan Tim"], 4: ["SK Tim RB"],
+              6: ["√"]}]
+    second = [{3: ["b. Deklarasi RB"], 4: ["Dokumen deklarasi"], 9: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second, repeat=False), "keputusan.pdf")
+    assert [(a.sheet, a.sub_kegiatan, a.planned_months) for a in plan.activities] == [
+        ("hal. 1", "Pembentukan Tim", [2]), ("hal. 2", "Deklarasi RB", [5])]
 
 
 def test_a_numbered_columns_text_without_its_number_at_a_pages_top_goes_on_in_the_cell_above():

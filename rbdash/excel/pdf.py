@@ -86,7 +86,7 @@ def _read(pdf):
     _check_streams(pdf.doc)
     grids, lines, chars, pictured = [], [], 0, 0
     for n, page in enumerate(pages, 1):
-        page_grids, outside, count = _read_page(page, n)
+        page_grids, outside, count = _read_page(page, n, grids[-1] if grids else None)
         grids.extend(page_grids)
         lines.extend(line[0] for line in _lines(outside))
         chars += count
@@ -210,13 +210,16 @@ class _Grid:
         return None
 
 
-def _read_page(page, n):
-    """(grids, characters outside them, characters on the page) of page ``n``."""
+def _read_page(page, n, before=None):
+    """(grids, characters outside them, characters on the page) of page ``n``; ``before`` is the last
+    table of the pages before (a lone row of cells at the page's top in its columns is its last
+    row: a table without a repeated header ending on a page of its own)."""
     chars = page.chars
     shapes = page.rects + [o for o in page.curves if _boxlike(o)]
     fills = [(o["x0"], o["top"], o["x1"], o["bottom"], rgb) for o in shapes if (rgb := _fill_colour(o))]
     found = page.filter(_is_rule).find_tables(_TABLES) if (page.lines or page.rects or page.curves) else []
     grids = [g for t in found if (g := _grid(t.cells, n))]
+    grids = [g for i, g in enumerate(grids) if g.nrows > 1 or i == 0 and before is not None and _same_columns(before, g)]
     outside = []
     for ch in chars:
         ch = _decoded(ch)
@@ -298,10 +301,10 @@ def _nearest(edges, v):
 
 def _grid(boxes, page):
     """The table's cells on a grid of its distinct column and row edges; None for a lone box or a
-    single line of cells (not a table)."""
+    single column (not a table)."""
     xs = _cluster([x for b in boxes for x in (b[0], b[2])])
     ys = _cluster([y for b in boxes for y in (b[1], b[3])])
-    if len(xs) < 3 or len(ys) < 3:
+    if len(xs) < 3 or len(ys) < 2:
         return None
     cells, owner = [], {}
     for b in sorted(boxes, key=lambda b: (b[1], b[0])):
@@ -649,9 +652,9 @@ class _SheetBuilder:
         Then the first such text decides: a list item ("d.") begins a new row, unless it goes on
         with a numbered list in that cell ("1) … 2) …" above, "3) …" here; "2)" under a lone "1)"
         where the column's cells hold such lists).  Other text goes on with the row above, except
-        when it writes in every column that row could go on in (a one-line row fills all its
-        cells): then only text in lower case, or under a cell that is a list item ("c. …"), goes
-        on.  A row shaded in other cells than the row above is a row of its own: a cut cell's
+        when it writes in every column that row could go on in, more than one (a one-line row fills
+        all its cells): then only text in lower case, under a cell that is a list item ("c. …") or
+        after a word that never ends a text ("dan"), goes on.  A row shaded in other cells than the row above is a row of its own: a cut cell's
         background goes on with it."""
         wrote = {c.c1: c for c in g.cells if c.r1 == r and c.text is not None}
         carried = {c for c, cell in wrote.items() if (last := self.last.get(c)) is not None
@@ -673,7 +676,7 @@ class _SheetBuilder:
         if _ITEM.match(text):
             return self._next_item(above, text, c), carried
         cut = {c for c, last in self.last.items() if last.own and last.full}
-        if set(own) >= cut:  # it writes in every column the row above could go on in
+        if len(own) > 1 and set(own) >= cut:  # it writes in every column the row above could go on in
             return (text.lstrip()[:1].islower() or bool(_ITEM.match(above))
                     or above.split()[-1].casefold() in _SHORT_WORDS), carried  # "Kasubag Hukum dan" / "SDM"
         return True, carried
