@@ -89,10 +89,35 @@ def relabel_months(wb, style, year):
                     row[c].number_format = "mmm"
 
 
-def mutate(path, rng, year, *, ticks=True, months=True):
-    """Ticks and month labels of a generated workbook drawn anew (truth unchanged); a note of what."""
+LIGHT_FILLS = ("FFF2CC", "E2EFDA", "DDEBF7", "FCE4D6", "FFFF99", "CCFFCC", "C6E0B4", "BDD7EE")
+
+
+def lighten_fills(wb, rng):
+    """Every solid fill that is not grey or white becomes one light colour (a pale mark)."""
+    from openpyxl.styles import PatternFill
+    light = rng.choice(LIGHT_FILLS)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                f = cell.fill
+                rgb = f.fgColor.rgb if f is not None and f.fill_type == "solid" and f.fgColor.type == "rgb" else None
+                if f is not None and f.fill_type == "solid" and rgb not in ("FFD9D9D9", "FFFFFFFF", "00000000"):
+                    cell.fill = PatternFill("solid", fgColor="FF" + light)
+    return f"fill={light}"
+
+
+def mutate(path, rng, year, *, ticks=True, months=True, truth=None):
+    """Ticks, month labels, pale fills and the title's office of a generated workbook drawn anew
+    (truth unchanged); a note of what."""
     wb = load_workbook(path)
     note = []
+    if truth and rng.random() < 0.5:
+        first = {}
+        for rec in truth["records"]:
+            first[rec["sheet"]] = min(first.get(rec["sheet"], rec["row"]), rec["row"])
+        note.append(restyle_office(wb, truth["satker"], rng, first))
+    if rng.random() < 0.2:
+        note.append(lighten_fills(wb, rng))
     if ticks and rng.random() < 0.7:
         tick, font = rng.choice(TICKS)
         swap_ticks(wb, tick, font)
@@ -107,8 +132,43 @@ def mutate(path, rng, year, *, ticks=True, months=True):
 
 # --- families -------------------------------------------------------------------------------------------
 
+# names that test the office reader: Jakarta's administrative cities, four-word names, hyphens, "dan"
+HARD = [o for o in OFFICES if "Jakarta" in o or "Seribu" in o or len(o.split()) >= 5 or "-" in o or " dan " in o]
+
+
 def _office(rng, kinds=("Kabupaten", "Kota", "Provinsi")):
-    return rng.choice([o for o in OFFICES if o.split()[1] in kinds])
+    pool = HARD if rng.random() < 0.2 else OFFICES
+    return rng.choice([o for o in pool if o.split()[1] in kinds] or [o for o in OFFICES if o.split()[1] in kinds])
+
+
+def office_forms(satker):
+    """The ways a title writes ``satker`` ('KPU KAB. X', 'Komisi Pemilihan Umum Kota X', 'KPU KOTA
+    ADM. JAKARTA PUSAT' …)."""
+    level, place = satker.split(" ", 2)[1:]
+    short = {"Kabupaten": "KAB.", "Kota": "KOTA", "Provinsi": "PROV."}[level]
+    forms = [f"KPU {level.upper()} {place.upper()}", f"KOMISI PEMILIHAN UMUM {level.upper()} {place.upper()}",
+             f"Komisi Pemilihan Umum {level} {place}", f"KPU {short} {place.upper()}", f"KPU {level} {place}"]
+    if "Jakarta" in place and level == "Kota" or "Seribu" in place:
+        adm = "KOTA" if level == "Kota" else "KABUPATEN"
+        forms += [f"KPU {adm} ADM. {place.upper()}", f"KPU {adm} ADMINISTRASI {place.upper()}"]
+    return forms
+
+
+def restyle_office(wb, satker, rng, first_rows):
+    """The office in the title rows (above the table: ``first_rows`` {sheet: first record row}) written
+    in another form; a note."""
+    from rbdash.demo.content import styled_satker
+    old = sorted({styled_satker(satker, s) for s in ("kpu", "komisi", "abbrev")} | {satker}, key=len, reverse=True)
+    new = rng.choice(office_forms(satker))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(max_row=min(8, first_rows.get(ws.title, 9) - 2)):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    for form in old:
+                        if form in cell.value:
+                            cell.value = cell.value.replace(form, new)
+                            break
+    return f"office={new}"
 
 
 def _slug(satker, year, k, ext):
@@ -125,7 +185,7 @@ def fam_outline(out, k, rng, *, schedule=None):
     truth = generate_outline(path, satker, year, k, numbering=numbering, indent=indent, schedule=schedule,
                              grey=rng.random() < 0.5, indicator_first=rng.random() < 0.6,
                              number_column=rng.random() < 0.3)
-    note = mutate(path, rng, year, months=schedule == "grid") if schedule != "text" else ""
+    note = mutate(path, rng, year, months=schedule == "grid", truth=truth) if schedule != "text" else ""
     return path, truth, f"{numbering}/{indent}/{schedule} {note}"
 
 
@@ -174,7 +234,7 @@ def fam_header_words(out, k, rng):
         truth = demo.generate(path, family, satker, year, k, variation={"mark": "√", "hidden_sheet": False})
     finally:
         LAYOUTS.pop(family)
-    note = mutate(path, rng, year)
+    note = mutate(path, rng, year, truth=truth)
     return path, truth, f"{hierarchy} {' | '.join(w for _, w in columns)} {note}"
 
 
@@ -261,10 +321,10 @@ MORE_CITED = (
 )
 
 
-def shape_docx(path, rng, *, paper=None, portrait=None, size=None, margin=None, cited=None):
-    """Paper, orientation, column widths, font size and a longer Mengingat list as offices set them
-    (python-docx leaves 18 equal columns, which no office prints), drawn from ``rng`` unless given;
-    a note of what."""
+def shape_docx(path, rng, *, paper=None, portrait=None, size=None, margin=None, cited=None, no_column=None):
+    """Paper, orientation, column widths, font size, a longer Mengingat list and a table without its
+    NO column as offices set them (python-docx leaves 18 equal columns, which no office prints),
+    drawn from ``rng`` unless given; a note of what."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.oxml.ns import qn
@@ -284,12 +344,23 @@ def shape_docx(path, rng, *, paper=None, portrait=None, size=None, margin=None, 
     sec = doc.sections[-1]
     avail = sec.page_width - sec.left_margin - sec.right_margin
     size = Pt(size or rng.choice((7, 7.5, 8, 9, 10)))
+    no_column = rng.random() < 0.25 if no_column is None else no_column
     for table in doc.tables:
         if len(table.columns) != 18:
             continue
         table.autofit = False
-        scale = avail / Twips(sum(WIDTHS))
-        widths = [Twips(int(x * scale)) for x in WIDTHS]
+        kept = WIDTHS[1:] if no_column else WIDTHS
+        if no_column:  # the first cell of every row and the first grid column go
+            grid = table._tbl.tblGrid
+            grid.remove(grid.gridCol_lst[0])
+            for tr in table._tbl.tr_lst:
+                tr.remove(tr.tc_lst[0])
+                texts = [tc.xpath("string(.)").strip() for tc in tr.tc_lst]
+                if texts and texts == [str(n) for n in range(2, len(texts) + 2)]:  # the column numbers again
+                    for tc, n in zip(tr.tc_lst, range(1, len(texts) + 1)):
+                        tc.xpath(".//w:t")[0].text = str(n)
+        scale = avail / Twips(sum(kept))
+        widths = [Twips(int(x * scale)) for x in kept]
         for col, width in zip(table.columns, widths):
             col.width = width
         for r in table._tbl.iter(qn("w:r")):
@@ -314,7 +385,7 @@ def shape_docx(path, rng, *, paper=None, portrait=None, size=None, margin=None, 
                 new.add_run(f"\t2{'abcdefgh'[len(items) - 1 - j]}.\t{text}")
             extra = len(items)
     doc.save(path)
-    return f"paper={paper} portrait={portrait} size={size.pt} cited+={extra}"
+    return f"paper={paper} portrait={portrait} size={size.pt} cited+={extra} no_column={no_column}"
 
 
 def lo_sample(out):
@@ -347,7 +418,8 @@ def lo_sample(out):
                     r.append(OxmlElement("w:sym", {qn("w:font"): "Wingdings", qn("w:char"): "F0FC"}))
         doc.save(path)
         truth["records"] = [r for r in truth["records"] if r["row"] <= head + keep]
-        shape_docx(path, random.Random(1), paper="a4", portrait=True, size=8, margin=1134, cited=False)
+        shape_docx(path, random.Random(1), paper="a4", portrait=True, size=8, margin=1134, cited=False,
+                   no_column=False)
         convert([path], "pdf", out)
     truth["file"] = "lo_decree_portrait.pdf"
     (out / "lo_decree_portrait.truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n")
@@ -409,7 +481,7 @@ def fam_ods(out, k, rng):
     satker, year = _office(rng), rng.choice(YEARS)
     path = out / _slug(satker, year, k, ".xlsx")
     truth = demo.generate(path, family, satker, year, k, variation={"hidden_sheet": False})
-    return path, truth, family
+    return path, truth, f"{family} {mutate(path, rng, year, ticks=False, months=False, truth=truth)}"
 
 
 # family -> (producer, LibreOffice conversions of each produced file, keep the original too)
