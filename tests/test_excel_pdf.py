@@ -197,6 +197,26 @@ def test_a_note_ending_in_a_conjunction_goes_on_at_the_next_pages_top():
         ("Pembentukan Tim", "Kasubag Hukum dan SDM"), ("Deklarasi RB", None)]
 
 
+def test_a_merged_numbered_cells_rest_goes_on_though_its_text_ended_above_the_pages_end():
+    """A sub-kegiatan merged down over its indicator rows, cut by the page: LibreOffice may carry its
+    last words to the next page even when its text ended above the row's lowest line."""
+    first = [{0: ["4"], 1: ["4. Tata Laksana"], 2: ["4.1. SPBE"], 3: [f"{k}. Kegiatan {k}"], 4: [f"Dokumen {k}"],
+              6: ["√"]} for k in "abcde"]
+    for row in first[1:]:
+        for col in (0, 1, 2):
+            row.pop(col)
+    first += [{3: (["f. Pemanfaatan aplikasi", "SPBE di KPU"], 2), 4: ["a. Layanan", "Pengaduan", "Publik"], 5: ["√"]},
+              {4: ["b. Layanan JDIH", "dan Informasi", "Hukum"], 5: ["√"]}]
+    second = [{3: ["Kabupaten Bungo"], 4: ["c. Layanan Kepemiluan"], 5: ["√"]},
+              {3: ["g. Evaluasi SPBE"], 4: ["Laporan evaluasi"], 7: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second), "keputusan.pdf")
+    assert [(a.sub_kegiatan, a.indikator_text()) for a in plan.activities][5:] == [
+        ("Pemanfaatan aplikasi SPBE di KPU Kabupaten Bungo", "a. Layanan Pengaduan Publik"),
+        ("Pemanfaatan aplikasi SPBE di KPU Kabupaten Bungo", "b. Layanan JDIH dan Informasi Hukum"),
+        ("Pemanfaatan aplikasi SPBE di KPU Kabupaten Bungo", "c. Layanan Kepemiluan"),
+        ("Evaluasi SPBE", "Laporan evaluasi")]
+
+
 def test_a_cut_indicator_goes_on_with_a_capital_at_the_next_pages_top():
     """'… di lingkungan KPU Kabupaten' / 'Kepulauan Sangihe': the rest of one cut cell, alone at the
     top of the next page, goes on whatever its first letter."""

@@ -645,8 +645,8 @@ class _SheetBuilder:
     def _continues(self, g, r):
         """(whether row ``r`` of page grid ``g``, the first under the repeated header, is the rest of
         the sheet's last row, cut by the page break; the columns where its text is the rest of a cell
-        above whose text ran to the page's end: a cell merged down from rows above, or, in a column
-        that numbers its entries, a text without a number).  Such a rest says nothing about the row:
+        above: a cell merged down from rows above whose text ran to the page's end, or, in a column
+        that numbers its entries, any text without a number).  Such a rest says nothing about the row:
         the other cells decide.  Their text can only
         continue cells whose text runs down to the row's lowest line, never a mark or a number.
         Then the first such text decides: a list item ("d.") begins a new row, unless it goes on
@@ -658,9 +658,10 @@ class _SheetBuilder:
         background goes on with it."""
         wrote = {c.c1: c for c in g.cells if c.r1 == r and c.text is not None}
         carried = {c for c, cell in wrote.items() if (last := self.last.get(c)) is not None
-                   and last.full and not _mark_like(last.text) and (not last.own or c in self.numbered)
-                   and (not _ITEM.match(str(cell.text)) or not last.own and self._next_item(str(last.text),
-                                                                                            str(cell.text), c))}
+                   and not _mark_like(last.text) and (c in self.numbered and not _ITEM.match(str(cell.text))
+                                                      or not last.own and last.full and (
+                                                          not _ITEM.match(str(cell.text))
+                                                          or self._next_item(str(last.text), str(cell.text), c)))}
         shaded = {c: rgb for (rr, c), rgb in g.fills.items() if rr == r}
         if shaded != {c: rgb for (rr, c), rgb in self.fills.items() if rr == self.last_row}:
             return False, carried
