@@ -112,10 +112,12 @@ def mutate(path, rng, year, *, ticks=True, months=True, truth=None):
     wb = load_workbook(path)
     note = []
     if truth and rng.random() < 0.5:
-        first = {}
-        for rec in truth["records"]:
-            first[rec["sheet"]] = min(first.get(rec["sheet"], rec["row"]), rec["row"])
-        note.append(restyle_office(wb, truth["satker"], rng, first))
+        sheets = {}
+        for plan in truth.get("plans") or [truth]:
+            for rec in plan["records"]:
+                at = sheets.get(rec["sheet"], (plan["satker"], rec["row"]))
+                sheets[rec["sheet"]] = (plan["satker"], min(at[1], rec["row"]))
+        note.append(restyle_office(wb, rng, sheets))
     if rng.random() < 0.2:
         note.append(lighten_fills(wb, rng))
     if ticks and rng.random() < 0.7:
@@ -154,21 +156,26 @@ def office_forms(satker):
     return forms
 
 
-def restyle_office(wb, satker, rng, first_rows):
-    """The office in the title rows (above the table: ``first_rows`` {sheet: first record row}) written
-    in another form; a note."""
+def restyle_office(wb, rng, sheets):
+    """The office in each sheet's title rows (above its table: ``sheets`` {sheet: (office, first record
+    row)}) written in another form; a note."""
     from rbdash.demo.content import styled_satker
-    old = sorted({styled_satker(satker, s) for s in ("kpu", "komisi", "abbrev")} | {satker}, key=len, reverse=True)
-    new = rng.choice(office_forms(satker))
+    notes = []
     for ws in wb.worksheets:
-        for row in ws.iter_rows(max_row=min(8, first_rows.get(ws.title, 9) - 2)):
+        if ws.title not in sheets:
+            continue
+        satker, first = sheets[ws.title]
+        old = sorted({styled_satker(satker, s) for s in ("kpu", "komisi", "abbrev")} | {satker}, key=len, reverse=True)
+        new = rng.choice(office_forms(satker))
+        notes.append(new)
+        for row in ws.iter_rows(max_row=min(8, first - 2)):
             for cell in row:
                 if isinstance(cell.value, str):
                     for form in old:
                         if form in cell.value:
                             cell.value = cell.value.replace(form, new)
                             break
-    return f"office={new}"
+    return "office=" + "/".join(dict.fromkeys(notes))
 
 
 def _slug(satker, year, k, ext):
@@ -243,9 +250,10 @@ def fam_formula_grid(out, k, rng):
     file must be saved by LibreOffice for the formulas to carry their results."""
     satker, year = _office(rng), rng.choice(YEARS)
     path = out / _slug(satker, year, k, ".xlsx")
-    dates = rng.random() < 0.3
+    style = rng.choice(("numbers", "numbers", "dates", "names_long"))
+    dates = style == "dates"
     truth = demo.generate(path, "startend", satker, year, k, variation={
-        "month_header": "dates" if dates else "numbers", "hidden_sheet": False, "recap_sheet": False})
+        "month_header": style, "hidden_sheet": False, "recap_sheet": False})
     wb = load_workbook(path)
     ws = wb[truth["records"][0]["sheet"]]
     head = next(r for r in range(1, 40) if any(isinstance(c.value, str) and c.value.strip().upper() in
@@ -259,7 +267,10 @@ def fam_formula_grid(out, k, rng):
     s, e = L(start), L(start + 1)
     for rec in truth["records"]:
         r = rec["row"]
-        lo, hi = (f"MONTH(${s}{r})", f"MONTH(${e}{r})") if dates else (f"${s}{r}", f"${e}{r}")
+        names = "{" + ";".join(f'"{m}"' for m in LONG_MONTHS) + "}"
+        lo, hi = ((f"MONTH(${s}{r})", f"MONTH(${e}{r})") if dates else
+                  (f"MATCH(${s}{r},{names},0)", f"MATCH(${e}{r},{names},0)") if style == "names_long" else
+                  (f"${s}{r}", f"${e}{r}"))
         for m, c in enumerate(grid, 1):
             here = f"COLUMN()-{grid[0] - 1}" if use_col else f"{L(c)}${helper}"
             ws.cell(r, c).value = f'=IF(AND({here}>={lo},{here}<={hi}),"{tick}","")'
@@ -267,7 +278,7 @@ def fam_formula_grid(out, k, rng):
     if rng.random() < 0.5:  # the helper month row kept as the visible month header
         pass
     wb.save(path)
-    return path, truth, f"dates={dates} col={use_col} tick={tick}"
+    return path, truth, f"start/end={style} col={use_col} tick={tick}"
 
 
 def fam_two_years(out, k, rng):
@@ -283,7 +294,8 @@ def fam_two_years(out, k, rng):
         f = rng.choice(bundles.SHEET_FAMILIES)
         families = (f,) * len(years)
     truth = bundles.two_years(path, satker, years, k, families=families, sheet_names=names)
-    return path, truth, f"{years} {families} {names}"
+    note = mutate(path, rng, years[0], months=False, truth=truth)
+    return path, truth, f"{years} {families} {names} {note}"
 
 
 def fam_compilation(out, k, rng):
@@ -299,7 +311,8 @@ def fam_compilation(out, k, rng):
     if kw["sheet_names"] == "numbered" and kw["satker_place"] == "signature":
         kw["satker_place"] = "title"
     truth = bundles.compilation(path, province, year, k, **kw)
-    return path, truth, f"{province} {len(offices)} {kw}"
+    note = mutate(path, rng, year, months=False, truth=truth)
+    return path, truth, f"{province} {len(offices)} {kw} {note}"
 
 
 PAPERS = {"a4": (11906, 16838), "f4": (12189, 18709), "legal": (12240, 20160), "letter": (12240, 15840)}
