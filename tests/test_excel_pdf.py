@@ -133,9 +133,9 @@ _HEAD = {0: ["NO"], 1: ["AREA"], 2: ["KEGIATAN"], 3: ["SUB KEGIATAN"], 4: ["INDI
          **{4 + m: [str(m)] for m in range(1, 13)}}
 
 
-def _cells(c, y, rows):
-    """Draw ``rows`` (see above) from ``y`` down, each row as tall as its longest cell; returns the
-    y below them."""
+def _cells(c, y, rows, xs=_XS):
+    """Draw ``rows`` (see above) from ``y`` down in columns ``xs``, each row as tall as its longest
+    cell; returns the y below them."""
     lead, pad, size = 8.4, 2.5, 7
     heights = [max(len(v[0] if isinstance(v, tuple) else v) for v in row.values()) * lead + 2 * pad for row in rows]
     tops = [y]
@@ -143,14 +143,14 @@ def _cells(c, y, rows):
         tops.append(tops[-1] - h)
     covered = set()
     for i, row in enumerate(rows):
-        for col in range(len(_XS) - 1):
+        for col in range(len(xs) - 1):
             if (i, col) in covered:
                 continue
             lines, span = row.get(col, []), 1
             if isinstance(lines, tuple):
                 lines, span = lines
             covered |= {(i + k, col) for k in range(span)}
-            x0, x1, top, bottom = _XS[col], _XS[col + 1], tops[i], tops[i + span]
+            x0, x1, top, bottom = xs[col], xs[col + 1], tops[i], tops[i + span]
             c.setLineWidth(0.5)
             c.rect(x0, bottom, x1 - x0, top - bottom, stroke=1, fill=0)
             c.setFont("Helvetica", size)
@@ -159,14 +159,15 @@ def _cells(c, y, rows):
     return tops[-1]
 
 
-def _two_pages(first, second, repeat=True):
+def _two_pages(first, second, repeat=True, xs=_XS):
     """A decree's annex: the title, then the table's header and ``first`` on page 1, the header
     repeated (unless not ``repeat``) and ``second`` on page 2."""
     def draw(c, i):
         c.setFont("Helvetica", 10)
         if i == 0:
             c.drawString(40, 570, "RENCANA AKSI REFORMASI BIROKRASI KPU KOTA CONTOH TAHUN 2025")
-        _cells(c, _cells(c, 550, [_HEAD]) if i == 0 or repeat else 550, first if i == 0 else second)
+        top = _cells(c, 550, [_HEAD], xs) if i == 0 or repeat else 550
+        _cells(c, top, first if i == 0 else second, xs)
     return _canvas(draw, pages=2, pagesize=(842, 595))
 
 
@@ -226,6 +227,23 @@ def test_a_cut_indicator_goes_on_with_a_capital_at_the_next_pages_top():
     plan = parse_workbook(_two_pages(first, second), "keputusan.pdf")
     assert [(a.indikator, a.planned_months) for a in plan.activities] == [
         ("SK Tim di lingkungan KPU Kabupaten Kepulauan Sangihe", [2]), ("Dokumen deklarasi", [5])]
+
+
+def test_a_word_broken_by_a_narrow_column_and_by_the_page_is_one_word():
+    """An area column too narrow for 'Kelembagaan': LibreOffice breaks it where the line is full,
+    and here the page breaks there too ('Kelemba' / 'gaan' on the next page): one word again, so
+    the area is read."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    xs = [40, 55, 85] + _XS[3:]  # the area column 30 points wide: 25 for its text
+    word = "Kelembagaan"
+    cut = max(k for k in range(1, len(word)) if 57.5 + stringWidth(word[:k], "Helvetica", 7) <= 82.5)
+    first = [{0: ["1"], 1: ["1."], 2: ["1.1. Perencanaan"], 3: ["a. Pembentukan Tim"], 4: ["SK Tim RB"], 6: ["√"]},
+             {0: ["3"], 1: ["3.", "Tata", word[:cut]], 2: ["3.1. Evaluasi"], 3: ["a. Evaluasi", "organisasi"],
+              4: ["Dokumen", "evaluasi"], 9: ["√"]}]
+    second = [{1: [word[cut:]]}, {3: ["b. Penyesuaian SOTK"], 4: ["Dokumen SOTK"], 10: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second, xs=xs), "keputusan.pdf")
+    assert [(a.area_no, a.sub_kegiatan) for a in plan.activities][1:] == [
+        (3, "Evaluasi organisasi"), (3, "Penyesuaian SOTK")]
 
 
 def test_a_tables_last_row_alone_on_a_page_without_a_repeated_header():

@@ -185,6 +185,8 @@ class _Cell:
     font: str | None = None
     last: float = 0.0     # bottom of its last text line
     height: float = 0.0   # height of that line's characters
+    tail: tuple = ()      # (its last line, where that line ends, where the cell's text must end)
+    lead: tuple = ()      # (its first line, the width of that line's first character)
 
 
 @dataclass
@@ -425,6 +427,7 @@ def _finish_cell(cell):
     cell.font = fonts.most_common(1)[0][0] if fonts else None
     cell.last = max(ch["bottom"] for ch in chars)
     cell.height = max(ch["bottom"] - ch["top"] for ch in chars if ch["bottom"] >= cell.last - 1)
+    cell.tail, cell.lead = (lines[-1][0], lines[-1][2], limit), (lines[0][0], lines[0][4])
 
 
 # words that stand alone: a line that begins with one was wrapped before it, never broken inside a word
@@ -515,12 +518,18 @@ def _lists_lines(text):
             and all(at == 0 or text[at - 1] == "\n" for at, _ in items))
 
 
-def _joined(text, more):
-    """The rest of a cell continued on the next page, joined as a wrapped line would be."""
+def _joined(text, more, tail=(), lead=()):
+    """The rest of a cell continued on the next page, joined as a wrapped line would be: without a
+    space when the page broke a word the cell's width had broken ("Organis" / "asi"; ``tail`` and
+    ``lead`` of the two parts' cells, see _Cell)."""
     if text is None:
         return more
     text, more = str(text), str(more)
-    return f"{text}\n{more}" if _ITEM.match(more) else f"{text} {more}"
+    if _ITEM.match(more):
+        return f"{text}\n{more}"
+    if tail and lead and tail[1] + lead[1] > tail[2] and _broken_word(tail[0], lead[0]):
+        return text + more
+    return f"{text} {more}"
 
 
 @dataclass
@@ -532,6 +541,7 @@ class _Last:
     text: str | None
     full: bool
     own: bool
+    tail: tuple = ()
 
 
 def _same_row(row, head):
@@ -605,10 +615,12 @@ class _SheetBuilder:
             if cell.r1 == skip or (cell.r1 == start and cell.c1 in carried):
                 # the rest of a cut row, or of a cell merged down to the page's end: its text goes on
                 # in the cell it continues
-                pos[i] = self.last[cell.c1].pos if cell.c1 in self.last else (self.last_row, cell.c1)
+                above = self.last.get(cell.c1)
+                pos[i] = above.pos if above else (self.last_row, cell.c1)
                 row, col = pos[i]
                 if cell.text is not None:
-                    self.rows[row][col] = _joined(self.rows[row][col], cell.text)
+                    self.rows[row][col] = _joined(self.rows[row][col], cell.text, above.tail if above else (),
+                                                  cell.lead)
             else:
                 pos[i] = (where[cell.r1], cell.c1)
                 self.rows[pos[i][0]][cell.c1] = cell.text
@@ -630,7 +642,7 @@ class _SheetBuilder:
             if i is not None:
                 cell = g.cells[i]
                 full = cell.text is not None and cell.last >= lowest - 0.5 * cell.height
-                self.last[c] = _Last(pos[i], self.rows[pos[i][0]][pos[i][1]], full, cell.r1 == last)
+                self.last[c] = _Last(pos[i], self.rows[pos[i][0]][pos[i][1]], full, cell.r1 == last, cell.tail)
 
     def _repeated_header(self, keys):
         """How many leading rows of a new page repeat rows of the table's first page (its header)."""
