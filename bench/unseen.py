@@ -499,13 +499,13 @@ def fam_ods(out, k, rng):
 
 # family -> (producer, LibreOffice conversions of each produced file, keep the original too)
 FAMILIES = {
-    "outline": (fam_outline, ("ods", "xls"), True),
-    "header_words": (fam_header_words, ("ods",), True),
+    "outline": (fam_outline, ("ods", "xls", "xlsx"), True),
+    "header_words": (fam_header_words, ("ods", "xlsx"), True),
     "formula_grid": (fam_formula_grid, ("xlsx", "ods", "xls"), False),
     "ods": (fam_ods, ("ods",), False),
     "two_years": (fam_two_years, ("ods",), True),
-    "compilation": (fam_compilation, ("ods", "xls"), True),
-    "docx": (fam_docx, ("pdf",), True),
+    "compilation": (fam_compilation, ("ods", "xls", "xlsx"), True),
+    "docx": (fam_docx, ("pdf", "docx"), True),
     "pdf": (fam_pdf, (), True),
     "weekly_symbols": (fam_weekly_symbols, ("xls",), True),
     "text_extras": (fam_text_extras, ("xls",), True),
@@ -513,7 +513,7 @@ FAMILIES = {
     "dates_ods": (fam_dates, ("ods",), True),
 }
 FILTERS = {"ods": "ods", "xls": "xls:MS Excel 97", "xlsx": "xlsx:Calc MS Excel 2007 XML",
-           "pdf": "pdf"}
+           "pdf": "pdf", "docx": "docx:MS Word 2007 XML"}
 
 
 def convert(files, fmt, outdir):
