@@ -159,14 +159,14 @@ def _cells(c, y, rows, xs=_XS):
     return tops[-1]
 
 
-def _two_pages(first, second, repeat=True, xs=_XS):
-    """A decree's annex: the title, then the table's header and ``first`` on page 1, the header
-    repeated (unless not ``repeat``) and ``second`` on page 2."""
+def _two_pages(first, second, repeat=True, xs=_XS, heads=([_HEAD], [_HEAD])):
+    """A decree's annex: the title, then the table's header rows (``heads`` of each page) and
+    ``first`` on page 1, the header repeated (unless not ``repeat``) and ``second`` on page 2."""
     def draw(c, i):
         c.setFont("Helvetica", 10)
         if i == 0:
             c.drawString(40, 570, "RENCANA AKSI REFORMASI BIROKRASI KPU KOTA CONTOH TAHUN 2025")
-        top = _cells(c, 550, [_HEAD], xs) if i == 0 or repeat else 550
+        top = _cells(c, 550, heads[i], xs) if i == 0 or repeat else 550
         _cells(c, top, first if i == 0 else second, xs)
     return _canvas(draw, pages=2, pagesize=(842, 595))
 
@@ -244,6 +244,20 @@ def test_a_word_broken_by_a_narrow_column_and_by_the_page_is_one_word():
     plan = parse_workbook(_two_pages(first, second, xs=xs), "keputusan.pdf")
     assert [(a.area_no, a.sub_kegiatan) for a in plan.activities][1:] == [
         (3, "Evaluasi organisasi"), (3, "Penyesuaian SOTK")]
+
+
+def test_a_repeated_header_clipped_by_libreoffice_is_still_the_header():
+    """LibreOffice repeats a header row at the first page's height and clips what no longer fits:
+    'KETERA' for 'KETERANGAN', its 'N' showing in the column-number row under it ('N18').  Those
+    rows are the header still, not an activity of column numbers."""
+    numbers = {c: [str(c + 1)] for c in range(18)}
+    heads = ([{**_HEAD, 17: ["KETERANGAN"]}, numbers], [{**_HEAD, 17: ["KETERA"]}, {**numbers, 17: ["N18"]}])
+    first = [{0: ["1"], 1: ["1. Manajemen", "Perubahan"], 2: ["1.1. Perencanaan"], 3: ["a. Pembentukan Tim"],
+              4: ["SK Tim RB"], 6: ["√"]}]
+    second = [{3: ["b. Deklarasi RB"], 4: ["Dokumen deklarasi"], 9: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second, heads=heads), "keputusan.pdf")
+    assert [(a.area_no, a.kegiatan, a.sub_kegiatan, a.planned_months) for a in plan.activities] == [
+        (1, "Perencanaan", "Pembentukan Tim", [2]), (1, "Perencanaan", "Deklarasi RB", [5])]
 
 
 def test_a_tables_last_row_alone_on_a_page_without_a_repeated_header():

@@ -546,9 +546,11 @@ class _Last:
 
 def _same_row(row, head):
     """Whether a page's row repeats a header row: the same texts, each perhaps cut short (a
-    repeated header row keeps the first page's height and clips what no longer fits: "KETERA")."""
-    return len(row) == len(head) and all(a == b or (a and b and len(a) >= 2 and b.startswith(a))
-                                         for a, b in zip(row, head))
+    repeated header row keeps the first page's height and clips what no longer fits: "KETERA"),
+    and the row under it perhaps showing a letter of that clipped text ("N18" under "KETERA")."""
+    return len(row) == len(head) and all(
+        a == b or (a and b and (len(a) >= 2 and b.startswith(a) or a.endswith(b)))
+        for a, b in zip(row, head))
 
 
 def _mark_like(text):
@@ -595,10 +597,14 @@ class _SheetBuilder:
             texts[cell.r1][cell.c1] = cell.text
         keys = [tuple(" ".join(str(t).split()) if t is not None else "" for t in row) for row in texts]
         if not self.head:
-            self.head = keys[:8]
-        skip, start, carried = None, None, set()
+            self.head, self.head_texts = keys[:8], texts[:8]
+        skip, start, carried, copy = None, None, set(), 0
         if self.rows:
-            start = self._repeated_header(keys)
+            start, copy = self._repeated_header(keys)
+            for r in range(start):  # a repeated header row reads as the first page's, whatever it clipped
+                for cell in g.cells:
+                    if cell.r1 == r:
+                        cell.text = self.head_texts[copy + r][cell.c1]
             if start < g.nrows:
                 cut, carried = self._continues(g, start)
                 skip = start if cut else None
@@ -645,13 +651,14 @@ class _SheetBuilder:
                 self.last[c] = _Last(pos[i], self.rows[pos[i][0]][pos[i][1]], full, cell.r1 == last, cell.tail)
 
     def _repeated_header(self, keys):
-        """How many leading rows of a new page repeat rows of the table's first page (its header)."""
-        best = 0
+        """(how many leading rows of a new page repeat rows of the table's first page (its header),
+        the first of those rows on the first page)."""
+        best = (0, 0)
         for j in range(len(self.head)):
             k = 0
             while k < len(keys) and j + k < len(self.head) and _same_row(keys[k], self.head[j + k]) and any(keys[k]):
                 k += 1
-            best = max(best, k)
+            best = max(best, (k, j), key=lambda b: b[0])
         return best
 
     def _continues(self, g, r):
@@ -670,7 +677,7 @@ class _SheetBuilder:
         background goes on with it."""
         wrote = {c.c1: c for c in g.cells if c.r1 == r and c.text is not None}
         carried = {c for c, cell in wrote.items() if (last := self.last.get(c)) is not None
-                   and not _mark_like(last.text) and (c in self.numbered and not _ITEM.match(str(cell.text))
+                   and not _mark_like(last.text) and not _mark_like(cell.text) and (c in self.numbered and not _ITEM.match(str(cell.text))
                                                       or not last.own and last.full and (
                                                           not _ITEM.match(str(cell.text))
                                                           or self._next_item(str(last.text), str(cell.text), c)))}
