@@ -85,8 +85,7 @@ def relabel_months(wb, style, year):
                 if values[c] in (None, ""):
                     continue
                 row[c].value = labels[m - 1]
-                if style == "dates":
-                    row[c].number_format = "mmm"
+                row[c].number_format = "mmm" if style == "dates" else "General"
 
 
 LIGHT_FILLS = ("FFF2CC", "E2EFDA", "DDEBF7", "FCE4D6", "FFFF99", "CCFFCC", "C6E0B4", "BDD7EE")
