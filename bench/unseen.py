@@ -526,8 +526,8 @@ def convert(files, fmt, outdir):
 
 # --- scoring --------------------------------------------------------------------------------------------
 
-def _scorer():
-    spec = importlib.util.spec_from_file_location("score_parse", SCORER)
+def _scorer(path=SCORER):
+    spec = importlib.util.spec_from_file_location("score_parse", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -583,10 +583,11 @@ def main():
     ap.add_argument("--no-lo", action="store_true", help="skip the LibreOffice conversions")
     ap.add_argument("--score-only", action="store_true", help="score the files already in OUT")
     ap.add_argument("--lo-sample", action="store_true", help="write tests/data's LibreOffice decree sample to OUT")
+    ap.add_argument("--scorer", type=Path, default=SCORER, help="../shared/tools/score_parse.py")
     args = ap.parse_args()
     if args.lo_sample:
         return lo_sample(args.out)
-    sp = _scorer()
+    sp = _scorer(args.scorer)
     names = args.families.split(",")
     if not args.score_only:
         lo = shutil.which("soffice") and not args.no_lo
