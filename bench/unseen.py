@@ -37,7 +37,7 @@ from openpyxl.styles import Font  # noqa: E402
 
 from rbdash import demo  # noqa: E402
 from rbdash.demo import bundles  # noqa: E402
-from rbdash.demo.content import ENGLISH_MONTHS, LONG_MONTHS, ROMAN, SHORT_MONTHS  # noqa: E402
+from rbdash.demo.content import ENGLISH_MONTHS, LONG_MONTHS, SHORT_MONTHS  # noqa: E402
 from rbdash.demo.docx import generate_decree  # noqa: E402
 from rbdash.demo.layouts import LAYOUTS  # noqa: E402
 from rbdash.demo.outline import generate_outline  # noqa: E402
