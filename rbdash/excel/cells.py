@@ -20,7 +20,10 @@ MARKS = {"√", "✓", "✔", "☑", "✅", "v", "x", "✗", "✘", "×", "*", "
 # Excel's Insert Symbol writes a letter in a symbol font: these letters are check marks (or crosses,
 # as "x" is above) only in that font; the same letter in a text font is text.
 SYMBOL_TICKS = {"wingdings": set("üþûýÜ"), "wingdings 2": set("PROQS"), "wingdings 3": set(),
-                "webdings": set("a"), "marlett": set("ab"), "symbol": set("Ö")}
+                "webdings": set("a"), "marlett": set("ab"), "symbol": set("Ö"),
+                # LibreOffice prints Wingdings and Symbol characters it has no font for in its own
+                # OpenSymbol, under their codes (a PDF made without those fonts): either font's checks
+                "opensymbol": set("üþûýÜÖ")}
 PLAN_WORDS = {"t", "target", "rencana", "renc", "rcn", "p", "plan", "jadwal"}
 REAL_WORDS = {"r", "realisasi", "real", "rea", "realisasi kegiatan", "capaian"}
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zA-Z][.)]|\(?[a-z0-9]{1,3}\)|[ivx]{1,4}[.)]|[-•])\s+")

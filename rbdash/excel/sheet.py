@@ -28,6 +28,8 @@ LEGEND = re.compile(r"^\s*(keterangan|ket|legenda?|catatan|note)\s*[:.\-]|\s=\s|
 SIGNATURE = re.compile(r"^\s*(ditetapkan|mengetahui|menyetujui|ttd\.?\s*$|nip[\s.:]|dibuat\s+oleh|"
                        r"disusun\s+oleh|plh\.?\s|plt\.?\s|a\.?\s?n\.?\s|salinan\s+sesuai|"
                        r"[A-Z][\w .]+,\s*\d{1,2}\s+\w+\s+20\d\d)", re.I)
+# where and when a plan was signed: a signature's first line, even when it stands in a text column
+SIGNED = re.compile(r"^\s*(ditetapkan\s+di\b|[A-Z][\w .'-]*,\s*\d{1,2}\s+[A-Za-z]+\s+20\d\d\s*$)", re.I)
 # who signs: the office is named after the position ("SEKRETARIS KPU KABUPATEN X,"), never in notes
 OFFICIAL = re.compile(r"^\s*(?:a\.?\s?n\.?\s+|plh\.?\s+|plt\.?\s+)?(?:sekretaris|ketua|kepala|sekretariat|"
                       r"kpu|komisi\s+pemilihan)\b", re.I)
@@ -261,8 +263,11 @@ class SheetParser:
             cell_text(self.cell(row, role)) for role in ("sub_kegiatan", "indikator"))
 
     def _is_signature(self, row):
+        """A signature block's first line.  Under a narrow table it may stand in a text column (the
+        indicator's): then it is the row's only text and says where and when the plan was signed."""
         if any(cell_text(self.cell(row, role)) for role in ("kegiatan", "sub_kegiatan", "indikator")):
-            return False
+            texts = [v for c, v in enumerate(row) if isinstance(v, str) and v.strip() and c not in self.t.grid]
+            return len(texts) == 1 and SIGNED.match(texts[0]) is not None
         return any(isinstance(v, str) and SIGNATURE.match(v) for v in row)
 
     def _is_header_like(self, row):
@@ -286,10 +291,11 @@ class SheetParser:
         """Area number when the row is a free-standing area section heading."""
         texts = [(c, cell_text(v)) for c, v in enumerate(row) if cell_text(v) and c not in self.t.grid]
         no_col = self.t.roles.get("no")
-        body = [s for c, s in texts if c != no_col]
-        if len(body) != 1:
+        body = [(c, s) for c, s in texts if c != no_col]
+        notes = {self.t.roles.get(role) for role in ("ket", "pic", "evidence", "capaian")} - {None}
+        if len(body) != 1 or body[0][0] in notes:  # a note's rest ("SDM" of "Kasubag Hukum dan SDM")
             return None
-        label = body[0]
+        label = body[0][1]
         no = cell_text(row[no_col]) if no_col is not None and no_col < len(row) else None
         if no and re.fullmatch(r"[IVX]{1,4}\.?", no.strip()):
             label = f"{no.strip().rstrip('.')}. {label}"

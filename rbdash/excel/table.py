@@ -24,7 +24,8 @@ ROLE_RULES = [
     ("capaian", re.compile(r"capaian|progres|persentase|^%")),
     ("evidence", re.compile(r"bukti|link|tautan|evidence|data\s+dukung|dokumen\s+pendukung")),
     ("kind", re.compile(r"^(jenis|t\s*/\s*r|rencana\s*/\s*realisasi|status|uraian)$")),
-    ("sub_kegiatan", re.compile(r"sub\s*-?\s*kegiatan|rencana\s+aksi|^aksi\b|uraian\s+kegiatan|tahapan|langkah")),
+    ("sub_kegiatan", re.compile(r"sub\s*-?\s*kegiatan|rencana\s+aksi|^aksi\b|(uraian|rincian)\s+kegiatan|tahapan|"
+                                r"langkah")),
     ("indikator", re.compile(r"indikator|ukuran\s+keberhasilan")),
     ("indikator", re.compile(r"output|keluaran")),
     ("program", re.compile(r"^program")),
