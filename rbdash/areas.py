@@ -58,6 +58,7 @@ def _strip_prefix(text):
     return num, text
 
 
+@lru_cache(maxsize=8192)
 def match_area(text, strict=False, exact=False):
     """Area number for an area label, or None.
 

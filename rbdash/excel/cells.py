@@ -3,6 +3,7 @@
 import datetime as dt
 import math
 import re
+from functools import lru_cache
 
 from rbdash.text import fold
 
@@ -34,6 +35,11 @@ def cell_text(v):
     """Cell value as clean display text, or None."""
     if v is None or v == "":
         return None
+    return _display(v)
+
+
+@lru_cache(maxsize=1 << 16, typed=True)  # the same labels, ticks and numbers fill every plan
+def _display(v):
     if isinstance(v, float):
         v = int(v) if v.is_integer() else v
     if isinstance(v, (dt.datetime, dt.date)):
@@ -50,7 +56,12 @@ def is_mark(v):
         return True
     if isinstance(v, (int, float)):
         return v > 0
-    s = str(v).strip().casefold()
+    return _text_mark(str(v))
+
+
+@lru_cache(maxsize=4096)
+def _text_mark(v):
+    s = v.strip().casefold()
     if not s:
         return False
     if s in MARKS:
@@ -66,6 +77,11 @@ def symbol_char(v):
     fonts are sometimes stored in the private-use area (U+F0xx): its low byte is the letter."""
     if not isinstance(v, str):
         return None
+    return _symbol_of(v)
+
+
+@lru_cache(maxsize=4096)
+def _symbol_of(v):
     s = v.strip()
     if len(s) != 1:
         return None
@@ -127,6 +143,7 @@ def split_packed(s):
     return parts
 
 
+@lru_cache(maxsize=4096, typed=True)
 def kind_word(v):
     s = fold(v, "%/").replace(".", "") if v not in (None, "") else ""
     if s in PLAN_WORDS:
