@@ -29,6 +29,7 @@ PLAN_WORDS = {"t", "target", "rencana", "renc", "rcn", "p", "plan", "jadwal"}
 REAL_WORDS = {"r", "realisasi", "real", "rea", "realisasi kegiatan", "capaian"}
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zA-Z][.)]|\(?[a-z0-9]{1,3}\)|[ivx]{1,4}[.)]|[-•])\s+")
 _PACKED = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[).]\s+")
+_PACKED_HINT = re.compile(r"\d[).]\s")  # found in every text _PACKED matches, and quick to look for
 
 
 def cell_text(v):
@@ -123,7 +124,7 @@ def strip_numbering(s):
 
 def split_packed(s):
     """'1) a 2) b' -> ['1) a', '2) b'] when the numbers run 1, 2, 3...; preamble kept first."""
-    if not s:
+    if not s or not _PACKED_HINT.search(s):
         return s
     found = list(_PACKED.finditer(s))
     seq, start = [], 1

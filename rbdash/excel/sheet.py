@@ -85,6 +85,12 @@ class SheetParser:
         if "program" in table.roles:
             self.t = settle_program(table, sheet_area is not None or self._has_sections())
             self._sections = {}
+        roles = self.t.roles
+        self._role_cols = tuple(roles.values())
+        self._text_cols = tuple(roles[k] for k in TEXT_ROLES if k in roles)
+        self._detail_cols = tuple(roles[k] for k in ("sub_kegiatan", "indikator") if k in roles)
+        self._named_cols = tuple(roles[k] for k in ("kegiatan", "sub_kegiatan", "indikator") if k in roles)
+        self._indikator_cols = tuple(roles[k] for k in ("indikator",) if k in roles)
         self.outline = {}  # row -> (level, text) when the hierarchy lives in one column
         self.footer = []  # texts of the signature block, where the office may be named
         self.kind_col = self._find_kind_col()
@@ -96,12 +102,15 @@ class SheetParser:
                                                                                   self.t.data_start + 400)))
 
     def _filled_cells(self, r):
-        """(cells, texts) of row ``r``: its non-empty cells as (col, value) and those holding text.
-        The rows are mostly empty grid cells, and every test of a row looks at its values only."""
+        """(cells, texts, texts beside the grid) of row ``r``: its non-empty cells as (col, value),
+        those holding text, and the texts (not blank) outside the schedule grid.  The rows are
+        mostly empty grid cells, and every test of a row looks at its values only."""
         found = self._filled.get(r)
         if found is None:
             cells = [(c, v) for c, v in enumerate(self.rows[r]) if v is not None and v != ""]
-            found = self._filled[r] = (cells, [(c, v) for c, v in cells if isinstance(v, str)])
+            texts = [(c, v) for c, v in cells if isinstance(v, str)]
+            grid = self.t.grid
+            found = self._filled[r] = (cells, texts, [v for c, v in texts if c not in grid and v.strip()])
         return found
 
     def _cells(self, r):
@@ -271,27 +280,33 @@ class SheetParser:
             out[r] = (planned, realized)
         return out
 
+    def _any_text(self, r, cols):
+        """Whether row ``r`` has text in any of the columns ``cols``."""
+        row = self.rows[r]
+        n = len(row)
+        for c in cols:
+            if c < n and row[c] is not None and cell_text(row[c]):
+                return True
+        return False
+
     def _is_notes(self, r):
         """A 'Catatan:' line under the table: what follows are notes, not activities."""
-        row = self.rows[r]
-        if any(cell_text(self.cell(row, role)) for role in ("sub_kegiatan", "indikator")):
+        if self._any_text(r, self._detail_cols):
             return False
         return any(NOTES.match(v) for _, v in self._strings(r))
 
     def _texts_beside_grid(self, r):
-        return [v for c, v in self._strings(r) if v.strip() and c not in self.t.grid]
+        return self._filled_cells(r)[2]
 
     def _is_total(self, r):
         """A JUMLAH/TOTAL row: its per-month numbers are counts, not ticks."""
         texts = self._texts_beside_grid(r)
-        return bool(texts) and TOTAL.match(texts[0]) is not None and not any(
-            cell_text(self.cell(self.rows[r], role)) for role in ("sub_kegiatan", "indikator"))
+        return bool(texts) and TOTAL.match(texts[0]) is not None and not self._any_text(r, self._detail_cols)
 
     def _is_signature(self, r):
         """A signature block's first line.  Under a narrow table it may stand in a text column (the
         indicator's): then it is the row's only text and says where and when the plan was signed."""
-        row = self.rows[r]
-        if any(cell_text(self.cell(row, role)) for role in ("kegiatan", "sub_kegiatan", "indikator")):
+        if self._any_text(r, self._named_cols):
             texts = self._texts_beside_grid(r)
             return len(texts) == 1 and SIGNED.match(texts[0]) is not None
         return any(SIGNATURE.match(v) for _, v in self._strings(r))
@@ -300,20 +315,23 @@ class SheetParser:
         """A repeated header block (page-break copy), its month row or its column-number row."""
         found = self._header_rows.get(r)
         if found is None:
-            found = self._header_rows[r] = self._header_like(self.rows[r])
+            found = self._header_rows[r] = self._header_like(r)
         return found
 
-    def _header_like(self, row):
-        texts = [self.cell(row, role) for role in self.t.roles]
-        texts = [v for v in texts if isinstance(v, str)]
+    def _header_like(self, r):
+        row = self.rows[r]
+        n = len(row)
+        texts = [v for c in self._role_cols if c < n and isinstance(v := row[c], str)]
         if len({fold(v, "%/") for v in texts} & self.t.signature) >= 2:
             return True
-        if any(isinstance(self.cell(row, role), str) for role in TEXT_ROLES):
+        if any(c < n and isinstance(row[c], str) for c in self._text_cols):
             return False  # a data row: no need for the costlier month/numbering checks
+        if len(self._cells(r)) < 4:
+            return False  # a numbering, month or quarter row has four labels or more
         return numbering_row(row) or is_grid_header(row)
 
     def _is_legend(self, r):
-        if cell_text(self.cell(self.rows[r], "indikator")):
+        if self._any_text(r, self._indikator_cols):
             return False
         ket = self.t.roles.get("ket")
         return any(LEGEND.search(v) for c, v in self._strings(r) if c != ket and c not in self.t.grid)
