@@ -125,9 +125,10 @@ def sidebar(office_rows):
     """Draw the shared filters (validated against the offices of the chosen year) and return the
     View every page renders from."""
     s = st.session_state
-    years = sorted(office_rows["year"].unique().tolist(), reverse=True)
+    per_year = views.offices_per_year(office_rows)
+    years = list(per_year)
     if s.get("f_year") not in years:
-        s.f_year = years[0] if years else None
+        s.f_year = views.default_year(office_rows)
     rows = office_rows[office_rows["year"] == s.f_year]
     provinces = sorted(rows["province"].dropna().unique().tolist())
     unplaced = rows["province"].isna().any()
@@ -137,7 +138,8 @@ def sidebar(office_rows):
     if s.get("f_as_of") not in range(1, 13):
         s.f_as_of = views.default_as_of(office_rows, s.f_year)
     with st.sidebar:
-        st.selectbox(wording.YEAR, years, key="f_year", placeholder=wording.NO_DATA)
+        st.selectbox(wording.YEAR, years, key="f_year", placeholder=wording.NO_DATA,
+                     format_func=lambda year: wording.year_offices(year, per_year[year]))
         if provinces:
             st.selectbox(wording.PROVINCE, choices, key="f_province")
         elif len(rows):

@@ -91,6 +91,12 @@ ALL_OFFICES, OFFICES_REPORTING = "Semua satker", "Satker dengan data realisasi"
 PLAN_VERSION, PER_AREA, PER_MONTH = "Versi rencana", "Per area", "Per bulan"
 OPEN_GANTT, SEE_OFFICES = "Buka Gantt", "Lihat satker"
 
+def year_offices(year, offices) -> str:
+    """'2024 · 550 satker': a year as the year selector offers it, with the offices it covers (a year
+    only one office has a plan for must not look like the year everyone reports in)."""
+    return f"{year} · {integer(offices)} {SATKER.lower()}"
+
+
 def rate_up_to(m) -> str:
     """'Capaian s.d. Sep': the completion up to the as-of month."""
     return f"{RATE} s.d. {month(m)}"
