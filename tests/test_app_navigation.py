@@ -42,7 +42,7 @@ def test_office_in_focus_survives_top_bar_navigation(sample_db, path):
     assert at.query_params["fokus"] == "KPU Kabupaten Hulu Sungai Selatan"
 
 
-# --- issue 21: the default year ------------------------------------------------------------------------
+# --- issue 21: the default year, and an address from the browser's history is the whole view ----------
 
 def test_the_default_year_is_the_year_most_offices_have_plans_for(sample_db):
     """Issue 21.1: one office importing next year's plan used to move every fresh visitor onto that year
@@ -57,3 +57,22 @@ def test_the_default_year_is_the_year_most_offices_have_plans_for(sample_db):
     year.set_value(2025).run()  # still there to choose
     assert metrics(at)["Satker"] == "1"
 
+
+def test_an_address_from_history_is_the_whole_view(meeting_db):
+    """Issue 21.2: back from a province's offices to the national grid used to keep the province -- a
+    one-row 'Per provinsi' grid nobody had seen.  An address the app wrote (here: the national grid's,
+    as the back button brings it back) is the whole view: what it does not name is the default."""
+    at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="month")
+    national = dict(at.query_params)
+    assert national["tingkat"] == "provinsi" and "provinsi" not in national
+    at.selectbox(key="buka_provinsi").set_value("Jawa Timur")
+    at.button(key="lihat_provinsi").click().run()
+    assert at.query_params["provinsi"] == "Jawa Timur" and at.query_params["tingkat"] == "satker"
+    at.query_params.clear()
+    at.query_params.update(national)
+    at.run()
+    assert not at.exception
+    assert at.session_state["tingkat"] == "provinsi" and at.selectbox(key="f_province").value == "Semua provinsi"
+    assert at.radio(key="tampilan").value == "month"
+    assert grids(at)[0][0]["Provinsi"].tolist() == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
+    assert dict(at.query_params) == national
