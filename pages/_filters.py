@@ -144,6 +144,19 @@ def end_run(page):
     s._url_written = want
 
 
+def address(page, **values):
+    """The query string of a link that opens ``page`` with these filters (by key) and that page's
+    other filters at their defaults: what ``end_run`` writes there, so following it is one history
+    entry (st.page_link's ``query_params``)."""
+    out = {}
+    for f in FILTERS:
+        if f.on(page) and f.key in values:
+            text = f.to_url(values[f.key])
+            if text:
+                out[f.url] = text if f.multi else text[0]
+    return out
+
+
 def _query():
     return {k: st.query_params.get_all(k) for k in st.query_params}
 

@@ -81,6 +81,7 @@ NO_AREA = "Tanpa area"
 NO_DESCRIPTION = "(tanpa uraian)"
 DEFINITION = "bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan"
 NATIONAL = "Nasional"
+NATIONAL_COMPARISON = "Perbandingan nasional"
 
 # labels of figures, tables and widgets
 RATE, COVERAGE, TOTAL, REALISED, REPORTED, REPORTING = (
