@@ -81,6 +81,7 @@ NO_AREA = "Tanpa area"
 NO_DESCRIPTION = "(tanpa uraian)"
 DEFINITION = "bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan"
 NATIONAL = "Nasional"
+NATIONAL_COMPARISON = "Perbandingan nasional"
 
 # labels of figures, tables and widgets
 RATE, COVERAGE, TOTAL, REALISED, REPORTED, REPORTING = (
@@ -90,6 +91,12 @@ DUE, RANK, REMARK, ROW, OFFICES_WITH_DATA = "Jatuh tempo", "Peringkat", "Keteran
 ALL_OFFICES, OFFICES_REPORTING = "Semua satker", "Satker dengan data realisasi"
 PLAN_VERSION, PER_AREA, PER_MONTH = "Versi rencana", "Per area", "Per bulan"
 OPEN_GANTT, SEE_OFFICES = "Buka Gantt", "Lihat satker"
+
+def year_offices(year, offices) -> str:
+    """'2024 · 550 satker': a year as the year selector offers it, with the offices it covers (a year
+    only one office has a plan for must not look like the year everyone reports in)."""
+    return f"{year} · {integer(offices)} {SATKER.lower()}"
+
 
 def rate_up_to(m) -> str:
     """'Capaian s.d. Sep': the completion up to the as-of month."""
