@@ -40,14 +40,18 @@ def show_diff(store, key, satker, year, numbers):
 
 
 def act(label, fn):
-    """Run a write, report it in Indonesian, refresh the cached reads."""
+    """Run a write, report it in Indonesian (``label``, or ``label(result)`` when it is a function),
+    refresh the cached reads; the comparison of versions goes back to the current one against the
+    one before (after a restore: what the restore changed)."""
     try:
-        fn()
+        result = fn()
     except RbdashError as exc:
         st.session_state.riwayat_msg = ("error", exc.message_id)
     else:
-        st.session_state.riwayat_msg = ("success", label)
         st.cache_data.clear()
+        st.session_state.riwayat_msg = ("success", label(result) if callable(label) else label)
+        for picked in ("beda_ke", "beda_dari"):
+            st.session_state.pop(picked, None)
     st.rerun()
 
 
@@ -100,7 +104,8 @@ def render():
         col, button = st.columns([1, 2], vertical_alignment="bottom")
         chosen = col.selectbox("Pulihkan versi", older, key="pulihkan_versi")
         if button.button("Jadikan versi aktif", icon=":material/restore:", disabled=not may_write, key="pulihkan"):
-            act(f"Versi {chosen} dipulihkan sebagai versi aktif yang baru; realisasi dipertahankan.",
+            act(lambda version: f"Versi {chosen} dipulihkan sebagai versi aktif yang baru (versi {version}). "
+                                f"{views.version_diff(store, satker, view.year).summary}",
                 lambda: store.restore_version(satker, view.year, chosen, user))
     if not may_write:
         refusal = refusal or PermissionDenied("forbidden_office", user=user.label, satker=satker).message_id

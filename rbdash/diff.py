@@ -189,9 +189,12 @@ def versions(store, satker, year) -> tuple[str, dict]:
     wanted = regions.key(satker)
     named = [(name, v, pv_id) for name, v, pv_id in rows if name == satker] or \
         [(name, v, pv_id) for name, v, pv_id in rows if regions.key(name) == wanted]
-    if not named or len({name for name, _, _ in named}) > 1:
+    names = sorted({name for name, _, _ in named})
+    if not names:
         raise ValidationError("unknown_satker", name=satker, year=year)
-    return named[0][0], {v: pv_id for _, v, pv_id in named}
+    if len(names) > 1:  # two spellings of one office stored apart (names outside the official list)
+        raise ValidationError("ambiguous_satker", name=satker, year=year, names=", ".join(names))
+    return names[0], {v: pv_id for _, v, pv_id in named}
 
 
 def plan_diff(store, satker, year, from_version=None, to_version=None) -> PlanDiff:

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from rbdash import wording
+from rbdash import diff, wording
+from rbdash.diff import Changes
 from rbdash.errors import RbdashError, StoreError
 from rbdash.model import Plan
 
@@ -56,7 +57,7 @@ class Outcome:
     version: int | None = None
     activities: int = 0
     carried_over: int = 0
-    changes: object = None         # a VERSION's rbdash.diff.Changes against the version before it
+    changes: Changes | None = None  # a VERSION's changes against the version before it (rbdash.diff)
 
     @property
     def changes_text(self) -> str | None:
@@ -180,7 +181,6 @@ def _changes(session, results) -> dict:
     """What each new version of a stored batch changed against the version before it (rbdash.diff),
     read after the commit: versions never change once stored.  The plans are stored whatever
     happens here, so a failure to read leaves the outcomes without the summary, not refused."""
-    from rbdash import diff
     ids = [r["plan_version_id"] for r in results if isinstance(r, dict) and r["status"] == "version"]
     if not ids:
         return {}

@@ -140,6 +140,18 @@ def test_an_unknown_office_year_or_version_is_refused(tmp_path, satker, year, ve
     assert str(exc.value) == message
 
 
+def test_two_stored_spellings_of_one_office_are_named_not_guessed(tmp_path):
+    store = Store(tmp_path / "r.duckdb")
+    for name in ("KPU Kota Contoh", "KPU KOTA CONTOH"):
+        store.import_plans([Plan(satker=name, year=2024, activities=plan(V1, "a").activities, warnings=[],
+                                 source_name="a.xlsx", sha256=name, as_of_month=None, has_realization=False)])
+    with pytest.raises(ValidationError) as exc:
+        diff.plan_diff(store, "kota contoh", 2024, 1, 1)
+    assert str(exc.value) == "'kota contoh' denotes several offices with a plan for 2024 (KPU KOTA CONTOH, " \
+                             "KPU Kota Contoh); give the name as stored"
+    assert diff.plan_diff(store, "KPU KOTA CONTOH", 2024, 1, 1).satker == "KPU KOTA CONTOH"
+
+
 def test_the_sentence_of_changes_in_both_languages():
     one = diff.Changes(3, 4, added=1, changed=1, rescheduled=1)
     assert wording.plan_changes(one) == "1 kegiatan berubah jadwal, 1 ditambah"
@@ -264,7 +276,7 @@ def test_riwayat_shows_the_diff_of_any_two_versions(tmp_path, monkeypatch):
                  "Realisasi tercatat"]].values.tolist() == [
         ["berubah jadwal", "1. Manajemen Perubahan", "Notula rapat", "Jan–Mar", "Jan–Apr", "", ""],
         ["berubah uraian", "2. Deregulasi", "Laporan kajian.", "Apr", "Apr",
-         "Kegiatan: Evaluasi; Sub kegiatan: Kajian; Indikator: Laporan kajian; Keterangan: ", ""],
+         "Kegiatan: Evaluasi; Sub kegiatan: Kajian; Indikator: Laporan kajian; Keterangan: –", ""],
         ["ditambah", "4. Tata Laksana", "Laporan organisasi", "", "Mei", "", ""],
         ["ditambah", "6. Akuntabilitas", "Laporan kinerja tahunan", "", "Jul", "", ""],
         ["ditambah", "8. Pelayanan Publik", "Indeks kepuasan", "", "Sep–Okt", "", ""],
@@ -279,3 +291,12 @@ def test_riwayat_shows_the_diff_of_any_two_versions(tmp_path, monkeypatch):
     texts = [m.value.replace("\\", "") for m in at.markdown]
     assert ("Versi 2 → versi 1: 1 kegiatan berubah jadwal, 1 berubah uraian, 3 ditambah, 3 dihapus") in texts
     assert not at.warning
+    # making version 1 current again says what that changed, and the comparison shows it
+    at.text_input(key="petugas").input("Siti").run()
+    at.selectbox(key="pulihkan_versi").set_value(1)
+    at.button(key="pulihkan").click().run()
+    assert not at.exception
+    assert [m.value.replace("\\", "") for m in at.success] == [
+        "Versi 1 dipulihkan sebagai versi aktif yang baru (versi 3). Versi 2 → versi 3: 1 kegiatan berubah jadwal, "
+        "1 berubah uraian, 3 ditambah, 3 dihapus"]
+    assert (at.selectbox(key="beda_ke").value, at.selectbox(key="beda_dari").value) == (3, 2)

@@ -14,9 +14,10 @@ FIELD_LABELS = {"kegiatan": wording.KEGIATAN, "sub_kegiatan": wording.SUB_KEGIAT
                 "keterangan": wording.REMARK, "pic": "PIC"}
 
 
-def version_diff(store, satker, year, from_version, to_version) -> VersionDiff:
-    """Versions ``from_version`` and ``to_version`` of the office's plan compared: changed activities
-    first (in the newer version's order), then added, then removed."""
+def version_diff(store, satker, year, from_version=None, to_version=None) -> VersionDiff:
+    """Versions ``from_version`` and ``to_version`` of the office's plan compared (by default the
+    current one against the one before): changed activities first (in the newer version's order),
+    then added, then removed."""
     found = diff.plan_diff(store, satker, year, from_version, to_version)
     rows = [_row(", ".join(wording.CHANGE_LABELS[k] for k in c["changes"]), c, c["planned_before"],
                  c["planned_after"], _words_before(c)) for c in found.changed]
@@ -35,7 +36,7 @@ def version_diff(store, satker, year, from_version, to_version) -> VersionDiff:
 
 def _words_before(changed) -> str:
     """'Indikator: indikator tiga; Area: 2. Deregulasi': what a changed activity said before."""
-    parts = [f"{FIELD_LABELS[f]}: {text or ''}" for f, text in changed["text_before"].items()]
+    parts = [f"{FIELD_LABELS[f]}: {text or wording.DASH}" for f, text in changed["text_before"].items()]
     if "area" in changed["changes"]:
         parts.append(f"{wording.AREA}: {wording.area_short(changed['area_before'])}")
     return "; ".join(parts)
