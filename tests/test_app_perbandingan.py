@@ -1,6 +1,8 @@
 """AppTest of Perbandingan: the comparison heatmaps, ranking and trend against metrics' figures, levels,
 reporting filter, the exports, the deck and the presentation view."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -252,3 +254,24 @@ def test_presentation_view_is_kept_in_the_link_and_enlarges_the_chart(meeting_db
     assert again.toggle(key="presentasi").value is True
     again.toggle(key="presentasi").set_value(False).run()
     assert "presentasi" not in again.query_params
+
+
+# issue 21.10: what a caption names is on the screen
+COLUMN_NAMED = re.compile(r"\bkolom ([A-Z][a-z]+(?: [a-z]+)*)")
+
+
+@pytest.mark.parametrize("level", ["provinsi", "satker"])
+def test_captions_name_only_what_the_view_shows(meeting_db, level):
+    """The province heatmap's caption named a 'Dengan data' column the grid does not have (the ranking
+    has it), and every view spoke of grey cells, which only a heatmap has: each column a caption names
+    is a column of a table shown, and grey cells are explained only beside a coloured grid."""
+    at = start("pages/perbandingan.py", tingkat=level)
+    for shown in ("area", "month", "rank", "trend"):
+        at.radio(key="tampilan").set_value(shown).run()
+        columns = {c for table in at.dataframe for c in table.value.columns}
+        for caption in at.caption:
+            for name in COLUMN_NAMED.findall(caption.value):
+                assert name in columns, (shown, caption.value, sorted(columns))
+            if "Abu-abu" in caption.value:
+                assert grids(at), (shown, caption.value)
+        assert any(COLUMN_NAMED.search(c.value) for c in at.caption) == ((level, shown) == ("provinsi", "rank"))
