@@ -91,6 +91,41 @@ def test_replicas_see_each_others_writes_and_conflicts(pg_cluster):
     a.close(), b.close()
 
 
+def test_a_replicas_cached_figures_show_another_replicas_save_at_its_next_run(pg_cluster):
+    """Issue 22.2: a replica keeps its pages' figures by the version of what they read; a save on the
+    other replica is a new version of that office and year, so the next run here reads it -- the
+    office's page and the year's national figure -- while another year's figures stay cached."""
+    from pages._ui import by_office, by_year, loader
+    url = pg_cluster.fresh()
+    a, b = _office(url), Store(url)
+    a.import_plan(make_plan(SATKER, 2023, [(1, "K1", "I1", [1], [])]), "ani")
+    runs = []
+
+    @loader(by_office)
+    def office_page(_store, key, satker, year):
+        runs.append("office")
+        return metrics.plan_activities(_store, satker, year)["note"].tolist()
+
+    @loader(by_year)
+    def national(_store, key, view):
+        runs.append(view.year)
+        return views.summary(_store, view).reported
+
+    def run_on_b():
+        key = views.cache_key(b)   # once per run, as pages/_ui.context
+        view = views.View(year=2024, satkers=None, areas=None, as_of=3)
+        return (office_page(b, key, SATKER, 2024), national(b, key, view),
+                national(b, key, views.View(year=2023, satkers=None, areas=None, as_of=3)))
+    before = run_on_b()
+    assert run_on_b() == before and runs == ["office", 2024, 2023]
+    aid = int(metrics.plan_activities(a, SATKER, 2024)["id"][0])
+    a.save_progress(aid, [1, 2], None, "dari replika a", 0, "ani")
+    notes, reported, _ = run_on_b()
+    assert "dari replika a" in notes and reported > before[1]
+    assert runs[3:] == ["office", 2024]
+    a.close(), b.close()
+
+
 def test_a_dropped_connection_is_one_error_then_the_store_recovers(pg_cluster):
     url = pg_cluster.fresh()
     store = _office(url)
