@@ -32,7 +32,7 @@ def load_heatmap(_store, key, view, level, which, reporting):
     """One comparison heatmap with a Total column, for the grid on screen and the figure of the PNG and
     presentation view alike.  ``level``: "satker" (the offices shown by their ``reporting``) or
     "provinsi" (38 rows at most)."""
-    return views.comparison_heatmap(_store, view, level, which, reporting)
+    return views.comparison_heatmap(_store, view, level, which, reporting, rank=load_ranking(_store, key, view, level))
 
 
 @loader(by_year, resource=True, max_entries=16)

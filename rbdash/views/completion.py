@@ -95,12 +95,13 @@ def month_columns(as_of) -> list:
 TOTAL_COLUMN = Column(TOTAL, wording.TOTAL, wording.TOTAL)
 
 
-def comparison_heatmap(store, view: View, level="satker", which="area", reporting="semua") -> Heatmap:
+def comparison_heatmap(store, view: View, level="satker", which="area", reporting="semua", rank=None) -> Heatmap:
     """Completion per office (``level`` "satker") or province ("provinsi") × area (``which`` "area")
     or month ("month", up to the as-of month), and a Total column (the ranking's rate); rows in
-    ranking order, offices shown by their ``reporting`` (wording.REPORTING_CHOICES)."""
+    ranking order, offices shown by their ``reporting`` (wording.REPORTING_CHOICES).  ``rank``: the
+    view's ``ranking`` at ``level`` when the caller has it already (a page's cached one)."""
     per = completion(store, view, (LEVEL_KEY[level], "area" if which == "area" else "month"))
-    return comparison_of(ranking(store, view, level), per, which, view.areas or AREAS, reporting)
+    return comparison_of(ranking(store, view, level) if rank is None else rank, per, which, view.areas or AREAS, reporting)
 
 
 def comparison_of(rank: Ranking, per, which="area", area_nos=tuple(AREAS), reporting="semua") -> Heatmap:
