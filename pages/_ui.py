@@ -172,9 +172,9 @@ def loader(part, resource=False, **options):
     for a year's figures, ``by_office`` for one office's, ``by_plans`` for a year's plans,
     ``by_anything`` -- so a save in one office keeps the other offices' pages and other years'
     figures.  One computation at a time per arguments, serving every reader who asked before it
-    began (rbdash.latest: while saves arrive, readers of a national figure share its computations
-    instead of each making one).  Results are copies (as st.cache_data), or with ``resource`` one
-    shared object (as st.cache_resource); ``show_spinner``: a text shown while computing;
+    began or whose run began before it did (rbdash.latest: while saves arrive, readers of a
+    national figure share its computations instead of each making one).  Results are copies (as
+    st.cache_data), or with ``resource`` one shared object (as st.cache_resource); ``show_spinner``: a text shown while computing;
     ``max_entries`` (64).  A loader called inside another's gets that one's part, as it is."""
     spinner = options.get("show_spinner") or None
 
@@ -187,14 +187,14 @@ def loader(part, resource=False, **options):
 
         @functools.wraps(fn)
         def load(first, key, *args):
-            need = part(key, *args) if isinstance(key, views.DataKey) else key
+            need, asked = (part(key, *args), key.asked) if isinstance(key, views.DataKey) else (key, None)
 
             def compute():
                 if spinner is None:
                     return fn(first, need, *args)
                 with st.spinner(spinner):
                     return fn(first, need, *args)
-            return kept.get(pickle.dumps((str(getattr(first, "path", "")), args)), need, compute)
+            return kept.get(pickle.dumps((str(getattr(first, "path", "")), args)), need, compute, asked)
         load.clear = kept.clear
         return load
     return decorate

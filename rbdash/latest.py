@@ -9,11 +9,18 @@ who ask meanwhile wait for the next computation, which starts when the running o
 of them (they read their versions before it began).  A reader waits at most about two computations,
 whatever the rate of saves; a reader whose version the kept result already covers does not wait.
 
+A reader may also say when its run began (``asked``, time.monotonic(), taken before it read its
+versions): a computation that began later reads every write acknowledged before that, whatever
+version it was asked for, so the reader takes its result -- kept, or still running -- instead of
+waiting for the next.  A page asks for several figures one after the other within one run, and
+while saves arrive the later ones are mostly computed after the run began.
+
 No streamlit here: pages/_ui.loader puts the pages' loaders on it.
 """
 
 import pickle
 import threading
+import time
 from collections import OrderedDict
 from typing import NamedTuple
 
@@ -32,13 +39,19 @@ class Version(NamedTuple):
 
 
 class _Slot:
-    __slots__ = ("cond", "value", "version", "running", "waiting", "readers")
+    __slots__ = ("cond", "value", "version", "began", "running", "waiting", "readers")
 
     def __init__(self):
         self.cond = threading.Condition()
         self.value = self.version = self.waiting = None
-        self.running = False
-        self.readers = 0   # waiting for the next computation
+        self.began = None     # when the computation of the kept value began (time.monotonic)
+        self.running = None   # when the running computation began, None when none runs
+        self.readers = 0      # waiting for a computation
+
+    def fresh_for(self, need, asked) -> bool:
+        """The kept value does for a reader of version ``need`` whose run began at ``asked``."""
+        return self.version is not None and (
+            self.version.covers(need) or (asked is not None and self.began >= asked))
 
 
 class Latest:
@@ -51,19 +64,21 @@ class Latest:
         self._slots: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key, need: Version, compute):
-        """The result for ``key`` covering ``need``: the kept one if it does, else the result of a
-        computation that began after this call (``compute()``, run by one reader at a time; an
-        exception is raised to that reader and kept by nobody)."""
+    def get(self, key, need: Version, compute, asked: float | None = None):
+        """The result for ``key`` covering ``need``: the kept one if it does (or began after
+        ``asked``, when the reader's run began), else the result of a computation that began after
+        this call -- or after ``asked`` -- (``compute()``, run by one reader at a time; an exception
+        is raised to that reader and kept by nobody)."""
         slot = self._slot(key)
         with slot.cond:
-            while not (slot.version is not None and slot.version.covers(need)):
-                if not slot.running:
-                    slot.running = True
+            while not slot.fresh_for(need, asked):
+                if slot.running is None:
+                    slot.running = began = time.monotonic()
                     covered = _newer(need, slot.waiting)   # everyone waiting asked before this computation
                     slot.waiting = None
                     break
-                slot.waiting = _newer(need, slot.waiting)
+                if asked is None or slot.running < asked:   # the running one may miss this reader's writes
+                    slot.waiting = _newer(need, slot.waiting)
                 slot.readers += 1
                 slot.cond.wait()
                 slot.readers -= 1
@@ -73,14 +88,14 @@ class Latest:
             value = compute()
         except BaseException:
             with slot.cond:
-                slot.running = False
+                slot.running = None
                 slot.cond.notify_all()
             raise
         kept = pickle.dumps(value, pickle.HIGHEST_PROTOCOL) if self.copy else value
         with slot.cond:
-            slot.running = False
-            if slot.version is None or not slot.version.covers(covered):
-                slot.value, slot.version = kept, covered
+            slot.running = None
+            if slot.version is None or slot.began <= began:   # the newest computation's result is kept
+                slot.value, slot.version, slot.began = kept, _newer(covered, slot.version), began
             slot.cond.notify_all()
         return value
 
@@ -99,7 +114,7 @@ class Latest:
             slot = self._slots.get(key)
             if slot is None:
                 slot = self._slots[key] = _Slot()
-                idle = [k for k, s in self._slots.items() if not s.running and k != key]
+                idle = [k for k, s in self._slots.items() if s.running is None and k != key]
                 for k in idle[:max(0, len(self._slots) - self.max_entries)]:
                     del self._slots[k]
             else:

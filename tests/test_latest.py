@@ -96,3 +96,30 @@ def test_at_most_max_entries_are_kept():
     latest.get("c", v(1), lambda: runs.append("c again"))
     latest.get("a", v(1), lambda: runs.append("a again") or "a")
     assert runs == ["a", "b", "c", "a again"]
+
+
+def test_a_computation_begun_after_a_readers_run_began_serves_it():
+    """A reader whose run began before a computation did (its versions read earlier) takes that
+    computation's result, running or kept, even when it asked for a newer version than the
+    computation was started for; a reader whose run began after it waits for a new one."""
+    latest, runs, got = Latest(), [], {}
+    started, go = threading.Event(), threading.Event()
+
+    def slow():
+        runs.append("first")
+        started.set()
+        assert go.wait(10)
+        return "first"
+    before = time.monotonic()            # the second reader's run began: versions read, then a save
+    first = threading.Thread(target=lambda: got.update(a=latest.get("k", v(1), slow, asked=time.monotonic())))
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(target=lambda: got.update(
+        b=latest.get("k", v(2), lambda: runs.append("second") or "second", asked=before)))
+    second.start()
+    until(lambda: latest.waiting("k") == 1)
+    go.set()
+    first.join(10), second.join(10)
+    assert got == {"a": "first", "b": "first"} and runs == ["first"]
+    assert latest.get("k", v(2), lambda: "unused", asked=before) == "first"          # kept: began after
+    assert latest.get("k", v(2), lambda: "third", asked=time.monotonic()) == "third"  # began before: anew

@@ -1,6 +1,7 @@
 """What the shared sidebar selected (``View``), and the choices that follow from it."""
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 import pandas as pd
@@ -32,12 +33,14 @@ class DataKey(str):
     coverage), ``office`` (one office's year), ``everything`` -- each Store.version with the store's
     location, asked at most once per run; as a string, the version of everything.  A save in one
     office keeps the other offices' pages and other years' figures, and a failed login (not audited)
-    keeps everything."""
+    keeps everything.  ``asked``: when the run began (time.monotonic(), before any version was read):
+    a result computed after it holds every write the run must see (rbdash.latest)."""
 
     def __new__(cls, store):
+        asked = time.monotonic()
         everything = _version(store)
         key = super().__new__(cls, str(everything))
-        key._store, key._parts = store, {(None, None, False): everything}
+        key._store, key._parts, key.asked = store, {(None, None, False): everything}, asked
         return key
 
     def _part(self, year, satker=None, plans=False) -> Version:
