@@ -253,7 +253,7 @@ def check_figures(store, rng):
     names = sorted({k[0] for k in OFFICES})
     for by in GROUPINGS:   # every grouping once, then random filters
         same(metrics.completion(store, 6, 2024, by), reference_completion(store, 6, 2024, by), by)
-    for _ in range(12):
+    for _ in range(8):
         by = rng.choice(GROUPINGS)
         args = dict(as_of=rng.choice([1, 3, 9, 12]), year=rng.choice([2023, 2024, None]), by=by,
                     satkers=rng.choice([None, rng.sample(names, 2)]), areas_=rng.choice([None, [1, 3], [2, 8]]))
@@ -279,8 +279,8 @@ def test_kept_counts_equal_the_figures_recomputed_from_scratch(store):
             plans[key] = random_plan(rng, *key)
             store.import_plan(plans[key][1], "uji")
         check_figures(store, rng)
-        for _ in range(3):
-            for _ in range(20):
+        for _ in range(2):
+            for _ in range(25):
                 step(store, rng, plans)
             check_figures(store, rng)
 
