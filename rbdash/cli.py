@@ -359,7 +359,8 @@ def missing(db, year, province, as_of, as_json):
               help="The file to write: .pptx, or .pdf (the same slides, converted by LibreOffice).")
 def report(db, year, as_of, province, offices, no_images, out):
     """Write the meeting deck (PowerPoint or PDF, Bahasa Indonesia): title, summary figures, completion
-    heatmap, trend, laggards, who has not submitted, one Gantt slide per --office.  Prints the slide titles.
+    heatmap, trend, year over year (with plans of more than one year), laggards, who has not submitted, one
+    Gantt slide per --office.  Prints the slide titles.
 
     \b
     Example:
