@@ -110,7 +110,7 @@ def render_years(store, key, view):
         st.error(exc.message_id, icon=":material/warning:")
         return
     st.caption(yoy.areas.caption)
-    if len(yoy.years) < 2:
+    if len(yoy.years) == 1:
         st.info(wording.one_year_only(yoy.years[0]), icon=":material/info:")
     show_grid(*years_grid(store, key, view.province, view.areas, view.as_of, compare), key="yoy_grid")
     table(year_table(yoy), hide_index=True, width="stretch", placeholder=NO_DATA, key="yoy_table",

@@ -304,7 +304,7 @@ def _year_over_year(store, as_of, province, compare, as_json):
         for area in row["areas"]:
             click.echo(f"{row['year']} area {area['area_no']}: {_ratio(area)}")
     if yoy.from_year is None:
-        click.echo("one year only: nothing to compare")
+        click.echo("fewer than two years with plans: nothing to compare")
         return
     for what in ("improved", "fell"):
         click.echo(f"{what} {yoy.from_year} -> {yoy.to_year}: {'' if out[what] else 'none'}".rstrip())

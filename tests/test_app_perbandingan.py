@@ -266,7 +266,7 @@ def test_captions_name_only_what_the_view_shows(meeting_db, level):
     has it), and every view spoke of grey cells, which only a heatmap has: each column a caption names
     is a column of a table shown, and grey cells are explained only beside a coloured grid."""
     at = start("pages/perbandingan.py", tingkat=level)
-    for shown in ("area", "month", "rank", "trend"):
+    for shown in ("area", "month", "rank", "trend", "yoy"):
         at.radio(key="tampilan").set_value(shown).run()
         columns = {c for table in at.dataframe for c in table.value.columns}
         for caption in at.caption:
@@ -275,6 +275,9 @@ def test_captions_name_only_what_the_view_shows(meeting_db, level):
             if "Abu-abu" in caption.value:
                 assert grids(at), (shown, caption.value)
         assert any(COLUMN_NAMED.search(c.value) for c in at.caption) == ((level, shown) == ("provinsi", "rank"))
+    # year over year, last: one year of plans only, said in words (nothing to compare)
+    assert "Baru ada rencana aksi tahun 2024; perbandingan antar tahun tampil setelah rencana aksi tahun lain " \
+           "diunggah." in [i.value for i in at.info]
 
 
 def test_year_over_year_view(sample_db):
