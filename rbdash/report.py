@@ -19,10 +19,10 @@ Slides, in Bahasa Indonesia with projector-sized text (titles 32 pt, figures 40 
 7. one slide per selected office: its figures and its Gantt as an image.
 
 ``collect`` gathers the models of rbdash.views (Summary, the comparison Heatmap, Trend,
-YearOverYear, Laggards, NotSubmitted, OfficeSummary and GanttView) -- the same ones the pages show -- and the slides only
-draw them.  Every text is placed as plain text in a text frame (nothing is interpreted as markup).
-``outline`` returns the slide titles without drawing anything, so a caller can say what the deck
-will hold.
+YearOverYear, Laggards, NotSubmitted, OfficeSummary and GanttView) -- the same ones the pages
+show -- and the slides only draw them.  Every text is placed as plain text in a text frame
+(nothing is interpreted as markup).  ``outline`` returns the slide titles without drawing anything,
+so a caller can say what the deck will hold.
 """
 
 import datetime as dt

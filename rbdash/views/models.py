@@ -209,13 +209,13 @@ class YearOverYear:
     same month ``as_of``, and the offices whose rate changed most between ``from_year`` and
     ``to_year`` (None with fewer than two years).
 
-    X, realized,
-    due, reported, reported_text, offices, offices_with_data.  ``areas``: a Heatmap of years (rows)
-    × areas and a Total column (the year's rate); ``per_area`` its figures: year, area_no, planned,
-    realized, has_data, rate (the areas with activities in the scope that year).  ``changes``: the offices with a rate in both
-    years: satker, province, rate_from, rate_to, change (rate_to - rate_from), text_from, text_to,
-    change_text; ``improved`` / ``fell``: the ``limit`` with the largest rise / fall, largest first
-    (ties by name)."""
+    ``rows``: one per year (ascending): year, state, rate, text (as Ranking's), has_data, planned,
+    realized, due, reported, reported_text, offices, offices_with_data.  ``areas``: a Heatmap of
+    years (rows) × areas and a Total column (the year's rate); ``per_area`` its figures: year,
+    area_no, planned, realized, has_data, rate (the areas with activities in the scope that year).
+    ``changes``: the offices with a rate in both years: satker, province, rate_from, rate_to, change
+    (rate_to - rate_from), text_from, text_to, change_text; ``improved`` / ``fell``: the ``limit``
+    with the largest rise / fall, largest first (ties by name)."""
     scope: str
     province: str | None
     as_of: int

@@ -18,6 +18,9 @@ from rbdash.views.models import YearOverYear
 
 # what `completion --by` offers: metrics' groups, and "year" (this module)
 COMPLETION_GROUPS = (*metrics.GROUPS, "year")
+YEAR_COLUMNS = ["year", "state", "rate", "text", "has_data", "planned", "realized", "due", "reported", "reported_text",
+                "offices", "offices_with_data"]
+AREA_COLUMNS = ["year", "area_no", "planned", "realized", "has_data", "rate"]
 CHANGE_COLUMNS = ["satker", "province", "rate_from", "rate_to", "change", "text_from", "text_to", "change_text"]
 
 
@@ -55,15 +58,13 @@ def year_over_year(store, view: View, compare=None, limit=5) -> YearOverYear:
         frames.append(completion(store, one, ()).assign(year=year))
         per_area.append(completion(store, one, ("area",)).assign(year=year))
     rows = _year_rows(frames)
-    per_area = pd.concat(per_area, ignore_index=True) if per_area else pd.DataFrame(
-        columns=["year", "area_no", "planned", "realized", "has_data", "rate"])
+    per_area = pd.concat(per_area, ignore_index=True) if per_area else pd.DataFrame(columns=AREA_COLUMNS)
     changes = (_changes(store, pair, satkers, view, office_rows) if pair[0] is not None
                else pd.DataFrame(columns=CHANGE_COLUMNS))
     scope = wording.province_office(view.province) if view.province else wording.NATIONAL
     return YearOverYear(scope=scope, province=view.province, as_of=view.as_of, years=tuple(years), rows=rows,
                         areas=_area_heatmap(rows, per_area, view, scope),
-                        per_area=per_area.reindex(columns=["year", "area_no", "planned", "realized", "has_data",
-                                                           "rate"]),
+                        per_area=per_area.reindex(columns=AREA_COLUMNS),
                         from_year=pair[0], to_year=pair[1], changes=changes, limit=limit)
 
 
@@ -82,15 +83,14 @@ def _pair(years, compare, province):
 
 
 def _year_rows(frames) -> pd.DataFrame:
+    """One row per year (YEAR_COLUMNS): the year's completion with its state and words."""
     if not frames:
-        return pd.DataFrame(columns=["year", "state", "rate", "text", "has_data", "planned", "realized", "due", "reported",
-                                     "reported_text", "offices", "offices_with_data"])
+        return pd.DataFrame(columns=YEAR_COLUMNS)
     df = pd.concat(frames, ignore_index=True)
     cells = completion_cells(df.assign(col=0), "year", "col")
     df["state"], df["text"] = cells["state"].to_numpy(), cells["text"].to_numpy()
     df["reported_text"] = [wording.units_of(r, d) for r, d in zip(df["reported"], df["due"])]
-    return df[["year", "state", "rate", "text", "has_data", "planned", "realized", "due", "reported", "reported_text", "offices",
-               "offices_with_data"]]
+    return df[YEAR_COLUMNS]
 
 
 def _area_heatmap(rows, per_area, view, scope):
