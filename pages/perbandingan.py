@@ -7,7 +7,7 @@ import streamlit as st
 
 from pages._ui import LOADER, empty_state, not_submitted, presentation_toggle, show_grid, start, switch_to, table
 from rbdash import report, views, wording
-from rbdash.charts import enlarged, rate_heatmap, trend_figure
+from rbdash.charts import enlarged, rate_heatmap, trend_figure, years_figure
 from rbdash.errors import ExportError, RbdashError
 from rbdash.export import comparison_workbook, deck_pdf, figure_png
 from rbdash.grids import change_table, rate_grid, ranking_table, trend_table, year_table
@@ -89,6 +89,11 @@ def years_grid(_store, key, province, areas, as_of, compare):
     return rate_grid(yoy.areas), len(yoy.rows)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def years_chart(_store, key, province, areas, as_of, compare):
+    return years_figure(load_years(_store, key, province, areas, as_of, compare))
+
+
 YEAR_COLUMNS = {wording.RATE: st.column_config.NumberColumn(wording.RATE, format="%.1f%%"),
                 wording.REALISED: st.column_config.NumberColumn(wording.REALISED, format="%d")}
 
@@ -112,7 +117,9 @@ def render_years(store, key, view):
     st.caption(yoy.areas.caption)
     if len(yoy.years) == 1:
         st.info(wording.one_year_only(yoy.years[0]), icon=":material/info:")
-    show_grid(*years_grid(store, key, view.province, view.areas, view.as_of, compare), key="yoy_grid")
+    request = (key, view.province, view.areas, view.as_of, compare)
+    show(years_chart(store, *request), "yoy_chart", *request)
+    show_grid(*years_grid(store, *request), key="yoy_grid")
     table(year_table(yoy), hide_index=True, width="stretch", placeholder=NO_DATA, key="yoy_table",
           column_config=YEAR_COLUMNS)
     if yoy.from_year is None:

@@ -294,6 +294,9 @@ def test_year_over_year_view(sample_db):
     for i, year in enumerate((2022, 2023)):
         assert values.loc[i, "Total"] == pytest.approx(alone[year]["rate"] * 100)
         assert shown.loc[i, "Total"] == fmt_pct(alone[year]["rate"])
+    bars = charts(at)[0]["data"]  # per area and in total, a bar per year
+    assert [b["name"] for b in bars] == ["2022", "2023"]
+    assert [b["text"][-1] for b in bars] == [fmt_pct(alone[year]["rate"], 0) for year in (2022, 2023)]
     per = {year: completion(store, views.View(year, None, None, 9)).set_index("satker")["rate"].dropna()
            for year in (2022, 2023)}
     change = (per[2023] - per[2022]).dropna()  # the offices with a rate in both years
