@@ -94,10 +94,6 @@ def years_chart(_store, key, province, areas, as_of, compare):
     return years_figure(load_years(_store, key, province, areas, as_of, compare))
 
 
-YEAR_COLUMNS = {wording.RATE: st.column_config.NumberColumn(wording.RATE, format="%.1f%%"),
-                wording.REALISED: st.column_config.NumberColumn(wording.REALISED, format="%d")}
-
-
 def render_years(store, key, view):
     """Issue 23.4: did the nation (or the province) do better than last year?  Each year up to the
     same month, per area, and the offices that improved or fell most between two years."""
@@ -120,20 +116,16 @@ def render_years(store, key, view):
     request = (key, view.province, view.areas, view.as_of, compare)
     show(years_chart(store, *request), "yoy_chart", *request)
     show_grid(*years_grid(store, *request), key="yoy_grid")
-    table(year_table(yoy), hide_index=True, width="stretch", placeholder=NO_DATA, key="yoy_table",
-          column_config=YEAR_COLUMNS)
+    table(year_table(yoy), hide_index=True, width="stretch", key="yoy_table")
     if yoy.from_year is None:
         return
     st.caption(wording.offices_compared(len(yoy.changes), yoy.from_year, yoy.to_year) + ".")
-    for column, (title, rows, name) in zip(st.columns(2), ((wording.IMPROVED, yoy.improved, "yoy_naik"),
-                                                          (wording.FELL, yoy.fell, "yoy_turun"))):
-        with column:
-            st.markdown(f"**{title} {yoy.from_year} → {yoy.to_year}**")
-            if rows.empty:
-                st.caption(wording.NOBODY_CHANGED)
-            else:
-                table(change_table(yoy, rows, province=view.province is None), hide_index=True, width="stretch",
-                      key=name)
+    for title, rows, name in ((wording.IMPROVED, yoy.improved, "yoy_naik"), (wording.FELL, yoy.fell, "yoy_turun")):
+        st.markdown(f"**{title} {yoy.from_year} → {yoy.to_year}**")
+        if rows.empty:
+            st.caption(wording.NOBODY_CHANGED)
+        else:
+            table(change_table(yoy, rows, province=view.province is None), hide_index=True, width="stretch", key=name)
 
 
 PROJECTOR_PX = 20  # chart text in the presentation view

@@ -271,11 +271,12 @@ def years_figure(yoy: YearOverYear):
             customdata=[[name, esc(t)] for name, t in zip(names, hm.text[i])],
             hovertemplate=f"{year} · %{{customdata[0]}}: %{{customdata[1]}}<extra></extra>"))
     fig.update_layout(barmode="group", height=480, font=FONT, plot_bgcolor="white", hovermode="closest",
-                      margin=dict(l=10, r=10, t=60, b=10), bargap=0.25, bargroupgap=0.05,
+                      margin=dict(l=60, r=10, t=60, b=90), bargap=0.25, bargroupgap=0.05,
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left", font=LABEL))
-    fig.update_xaxes(tickfont=LABEL, showgrid=False, fixedrange=True, categoryorder="array", categoryarray=x)
+    fig.update_xaxes(tickfont=LABEL, showgrid=False, fixedrange=True, categoryorder="array", categoryarray=x,
+                     automargin=True)
     fig.update_yaxes(tickfont=LABEL, gridcolor="#E5E7EB", range=[0, 115], tickvals=[0, 25, 50, 75, 100],
-                     ticktext=["0%", "25%", "50%", "75%", "100%"], fixedrange=True)
+                     ticktext=["0%", "25%", "50%", "75%", "100%"], fixedrange=True, automargin=True)
     return fig
 
 

@@ -231,13 +231,15 @@ def trend_table(trend: Trend) -> pd.DataFrame:
 
 
 def year_table(yoy: YearOverYear) -> pd.DataFrame:
-    """Each year's figures as numbers (a rate without data empty): year, rate, realised, due, offices,
-    offices with data, reported."""
+    """Each year's figures as words (Indonesian formats; a handful of rows, nothing to sort): year,
+    rate ('belum ada data' without data), realised, due, offices, offices with data, reported."""
     rows = yoy.rows
     return pd.DataFrame({
-        wording.YEAR: rows["year"].astype(str), wording.RATE: rows["rate"].astype(float) * 100,
-        wording.REALISED: pd.to_numeric(rows["realized"], errors="coerce"), wording.DUE: rows["planned"].astype(int),
-        wording.SATKER: rows["offices"].astype(int), wording.OFFICES_WITH_DATA: rows["offices_with_data"].astype(int),
+        wording.YEAR: rows["year"].astype(str), wording.RATE: rows["text"],
+        wording.REALISED: [wording.integer(v) for v in rows["realized"]],
+        wording.DUE: [wording.integer(v) for v in rows["planned"]],
+        wording.SATKER: [wording.integer(v) for v in rows["offices"]],
+        wording.OFFICES_WITH_DATA: [wording.integer(v) for v in rows["offices_with_data"]],
         wording.REPORTED: rows["reported_text"]})
 
 
