@@ -15,8 +15,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rbdash import wording
+from rbdash.areas import SHORT as AREA_SHORT
 from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED
-from rbdash.views.models import NO_DATA, VALUE, GanttView, Heatmap, Trend
+from rbdash.views.models import NO_DATA, VALUE, GanttView, Heatmap, Trend, YearOverYear
 from rbdash.wording import MONTHS
 
 # Gantt cell states (rbdash.schedule) with their colour and legend label.
@@ -242,6 +243,40 @@ def trend_figure(trend: Trend, titled=True):
                      row=1, col=1)
     fig.update_yaxes(tickfont=LABEL, gridcolor="#E5E7EB", range=[0, 115], tickvals=[0, 25, 50, 75, 100],
                      ticktext=["0%", "25%", "50%", "75%", "100%"], fixedrange=True, row=2, col=1)
+    return fig
+
+
+# ------------------------------------------------------------------------------------- year over year
+
+YEAR_COLORS = ("#C6DBEF", "#9ECAE1", "#6BAED6", "#3182BD", "#08519C")  # older years lighter, the latest darkest
+
+
+def years_figure(yoy: YearOverYear):
+    """A YearOverYear (rbdash.views) as bars: per area and in total (the last group), one bar per year
+    side by side, each with its rate; a year without realisation data has no bars and says so in
+    the legend, never 0%."""
+    hm = yoy.areas
+    x = [_lines(c.title) for c in hm.columns]  # on narrow lines, as the heatmaps' column titles
+    names = [esc(wording.area_short(c.key) if c.key in AREA_SHORT else c.label) for c in hm.columns]
+    colors = YEAR_COLORS[-len(hm.rows):] if len(hm.rows) <= len(YEAR_COLORS) else None
+    fig = go.Figure()
+    for i, year in enumerate(hm.rows):
+        value = np.where(hm.state[i] == VALUE, hm.value[i] * 100, np.nan)
+        has = bool(~np.isnan(value).all())
+        fig.add_trace(go.Bar(
+            x=x, y=value.tolist(), name=esc(year if has else f"{year} ({wording.NO_DATA})"),
+            marker=dict(color=colors[i] if colors else None, line=dict(color=INK, width=0.5)),
+            text=[wording.pct(v / 100, 0) if not np.isnan(v) else "" for v in value], textposition="outside",
+            textfont=LABEL, constraintext="none", cliponaxis=False,
+            customdata=[[name, esc(t)] for name, t in zip(names, hm.text[i])],
+            hovertemplate=f"{year} · %{{customdata[0]}}: %{{customdata[1]}}<extra></extra>"))
+    fig.update_layout(barmode="group", height=480, font=FONT, plot_bgcolor="white", hovermode="closest",
+                      margin=dict(l=60, r=10, t=60, b=90), bargap=0.25, bargroupgap=0.05,
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left", font=LABEL))
+    fig.update_xaxes(tickfont=LABEL, showgrid=False, fixedrange=True, categoryorder="array", categoryarray=x,
+                     automargin=True)
+    fig.update_yaxes(tickfont=LABEL, gridcolor="#E5E7EB", range=[0, 115], tickvals=[0, 25, 50, 75, 100],
+                     ticktext=["0%", "25%", "50%", "75%", "100%"], fixedrange=True, automargin=True)
     return fig
 
 

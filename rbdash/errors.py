@@ -294,6 +294,8 @@ MESSAGES = {
                    "gagal membuat file PDF; coba lagi, atau unduh file PowerPoint-nya"),
     "no_plans": ("there is no plan for {year} ({scope})", "belum ada rencana aksi tahun {year} ({scope})"),
     "unknown_satker": ("'{name}' has no plan for {year}", "'{name}' tidak memiliki rencana aksi tahun {year}"),
+    "same_years": ("compare two different years, not {year} with itself",
+                   "pilih dua tahun yang berbeda, bukan {year} dengan {year}"),
 }
 
 

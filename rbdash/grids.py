@@ -26,7 +26,7 @@ from rbdash.charts import GANTT_STATES, INK, NO_DATA_COLOR, NOT_SCHEDULED_COLOR,
 from rbdash.export import safe_frame, safe_text
 from rbdash.schedule import DONE, LATE, OUTSIDE, PLANNED
 from rbdash.submission import STATUS_TEXT
-from rbdash.views.models import NO_DATA, GanttView, Heatmap, Laggards, NotSubmitted, Ranking, Trend
+from rbdash.views.models import NO_DATA, GanttView, Heatmap, Laggards, NotSubmitted, Ranking, Trend, YearOverYear
 from rbdash.wording import MONTHS
 
 WHITE = "#FFFFFF"
@@ -228,6 +228,29 @@ def trend_table(trend: Trend) -> pd.DataFrame:
         wording.MONTH: shown["label"], "Rencana": shown["planned"].astype(int), wording.REALISED: shown["realized"],
         wording.RATE_OF_MONTH: shown["rate"] * 100, wording.PLAN_CUM_COLUMN: shown["planned_cum"].astype(int),
         wording.REALISED_CUM_COLUMN: shown["realized_cum"], wording.RATE_CUM: shown["rate_cum"] * 100})
+
+
+def year_table(yoy: YearOverYear) -> pd.DataFrame:
+    """Each year's figures as words (Indonesian formats; a handful of rows, nothing to sort): year,
+    rate ('belum ada data' without data), realised, due, offices, offices with data, reported."""
+    rows = yoy.rows
+    return pd.DataFrame({
+        wording.YEAR: rows["year"].astype(str), wording.RATE: rows["text"],
+        wording.REALISED: [wording.integer(v) for v in rows["realized"]],
+        wording.DUE: [wording.integer(v) for v in rows["planned"]],
+        wording.SATKER: [wording.integer(v) for v in rows["offices"]],
+        wording.OFFICES_WITH_DATA: [wording.integer(v) for v in rows["offices_with_data"]],
+        wording.REPORTED: rows["reported_text"]})
+
+
+def change_table(yoy: YearOverYear, rows: pd.DataFrame, province=True) -> pd.DataFrame:
+    """Offices whose rate changed (``yoy.improved`` or ``yoy.fell``) as words: office (and
+    ``province``), the rate in each compared year, the change in points."""
+    return pd.DataFrame({
+        wording.SATKER: rows["satker"],
+        **({wording.PROVINCE: rows["province"].fillna(wording.DASH)} if province else {}),
+        wording.rate_in(yoy.from_year): rows["text_from"], wording.rate_in(yoy.to_year): rows["text_to"],
+        wording.CHANGE: rows["change_text"]})
 
 
 def not_submitted_table(ns: NotSubmitted, status=None, province=True) -> pd.DataFrame:

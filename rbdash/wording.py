@@ -219,6 +219,40 @@ PLANNED_CUM, REALISED_CUM, RATE_OF_MONTH, RATE_CUM = (
     "Rencana (kumulatif)", "Realisasi (kumulatif)", "Capaian bulan itu", "Capaian kumulatif")
 PLAN_CUM_COLUMN, REALISED_CUM_COLUMN = "Rencana kumulatif", "Realisasi kumulatif"
 
+# --------------------------------------------------------------------------------- year over year
+
+YEAR_OVER_YEAR = "Tahun ke tahun"
+YOY_TITLE = "Capaian tahun ke tahun s.d. {month}: {scope}"
+YOY_CAPTION = ("Capaian tiap tahun dihitung s.d. bulan yang sama ({month}), dengan definisi yang sama; "
+               "abu-abu = belum ada data realisasi (bukan 0%)")
+IMPROVED, FELL, CHANGE = "Paling meningkat", "Paling menurun", "Perubahan"
+FROM_YEAR, TO_YEAR = "Dari tahun", "Ke tahun"
+NOBODY_CHANGED = "Tidak ada."
+
+
+def points(delta, digits=1) -> str:
+    """0.042 -> '+4,2 poin': a change of a rate in percentage points; None/NaN -> ''."""
+    if _missing(delta):
+        return ""
+    return f"{delta * 100:+.{digits}f} poin".replace(".", ",")
+
+
+def rate_in(year) -> str:
+    """'Capaian 2023': a year's rate as a column header."""
+    return f"{RATE} {year}"
+
+
+def one_year_only(year) -> str:
+    """Why a year-over-year view has nothing to compare."""
+    return (f"Baru ada rencana aksi tahun {year}; perbandingan antar tahun tampil setelah rencana aksi "
+            "tahun lain diunggah.")
+
+
+def offices_compared(n, from_year, to_year) -> str:
+    """'4 satker punya data realisasi di 2022 dan 2023': whom the improved/fell lists compare."""
+    return f"{integer(n)} {SATKER.lower()} punya data realisasi di {from_year} dan {to_year}"
+
+
 # --------------------------------------------------------------------------------- laggards
 
 LAGGARDS_TITLE = "{What} di bawah median"

@@ -27,7 +27,7 @@ def test_filters_change_beranda_figures(sample_db):
     assert metrics(at)["Capaian s.d. Mar"] != "44,8%"
     at.multiselect(key="f_satker").set_value([]).run()
     at.selectbox(key="f_year").set_value(2022).run()
-    assert metrics(at)["Satker"] == "2" and metrics(at)["Satker dengan data realisasi"] == "0 dari 2"
+    assert metrics(at)["Satker"] == "4" and metrics(at)["Satker dengan data realisasi"] == "2 dari 4"
 
 
 def test_beranda_laggards_are_below_the_median_and_reporting_is_shown(sample_db):

@@ -266,7 +266,7 @@ def test_captions_name_only_what_the_view_shows(meeting_db, level):
     has it), and every view spoke of grey cells, which only a heatmap has: each column a caption names
     is a column of a table shown, and grey cells are explained only beside a coloured grid."""
     at = start("pages/perbandingan.py", tingkat=level)
-    for shown in ("area", "month", "rank", "trend"):
+    for shown in ("area", "month", "rank", "trend", "yoy"):
         at.radio(key="tampilan").set_value(shown).run()
         columns = {c for table in at.dataframe for c in table.value.columns}
         for caption in at.caption:
@@ -275,3 +275,36 @@ def test_captions_name_only_what_the_view_shows(meeting_db, level):
             if "Abu-abu" in caption.value:
                 assert grids(at), (shown, caption.value)
         assert any(COLUMN_NAMED.search(c.value) for c in at.caption) == ((level, shown) == ("provinsi", "rank"))
+    # year over year, last: one year of plans only, said in words (nothing to compare)
+    assert "Baru ada rencana aksi tahun 2024; perbandingan antar tahun tampil setelah rencana aksi tahun lain " \
+           "diunggah." in [i.value for i in at.info]
+
+
+def test_year_over_year_view(sample_db):
+    """Issue 23.4: 'Tahun ke tahun' shows each year up to the same month (the sidebar's), each figure that
+    year's completion computed on its own; the offices that improved or fell most; the same year twice
+    is refused in words."""
+    at = start("pages/perbandingan.py")
+    at.radio(key="tampilan").set_value("yoy").run()
+    assert not at.exception
+    values, shown, _ = grids(at)[0]
+    assert values["Tahun"].tolist() == ["2022", "2023"]
+    store = Store(sample_db)
+    alone = {year: completion(store, views.View(year, None, None, 9), ()).iloc[0] for year in (2022, 2023)}
+    for i, year in enumerate((2022, 2023)):
+        assert values.loc[i, "Total"] == pytest.approx(alone[year]["rate"] * 100)
+        assert shown.loc[i, "Total"] == fmt_pct(alone[year]["rate"])
+    bars = charts(at)[0]["data"]  # per area and in total, a bar per year
+    assert [b["name"] for b in bars] == ["2022", "2023"]
+    assert [b["text"][-1] for b in bars] == [fmt_pct(alone[year]["rate"], 0) for year in (2022, 2023)]
+    per = {year: completion(store, views.View(year, None, None, 9)).set_index("satker")["rate"].dropna()
+           for year in (2022, 2023)}
+    change = (per[2023] - per[2022]).dropna()  # the offices with a rate in both years
+    improved, fell = [t.value for t in at.dataframe if "Perubahan" in t.value.columns]
+    tables = {"yoy_naik": improved, "yoy_turun": fell}
+    assert tables["yoy_naik"]["Satker"].tolist() == change[change > 0].sort_values(ascending=False).index.tolist()
+    assert tables["yoy_turun"]["Satker"].tolist() == change[change < 0].sort_values().index.tolist()
+    assert set(tables["yoy_naik"].columns) == {"Satker", "Provinsi", "Capaian 2022", "Capaian 2023", "Perubahan"}
+    assert not tables["yoy_naik"].empty and not tables["yoy_turun"].empty  # the samples hold both
+    at.selectbox(key="yoy_ke").set_value(2022).run()
+    assert [e.value for e in at.error] == ["pilih dua tahun yang berbeda, bukan 2022 dengan 2022"]

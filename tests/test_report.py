@@ -240,3 +240,27 @@ def test_a_failing_conversion_is_an_export_error(monkeypatch, tmp_path):
     monkeypatch.setattr(export.shutil, "which", lambda name: str(fake))
     with pytest.raises(ExportError, match=r"could not convert the deck to PDF \(soffice exit 1\)"):
         export.deck_pdf(b"not a deck")
+
+
+def test_a_year_over_year_slide_when_the_scope_has_two_years(deck_db):
+    """Issue 23.4: with plans of 2023 too, the provincial deck gains a year-over-year slide after the
+    trend: each year up to the same month (Mar) per area and in total, by hand, and the offices that
+    improved or fell most; a scope with one year has none (the titles of the tests above)."""
+    before = {"KPU Provinsi Jawa Timur": [(1, [1, 2, 3], [1])],    # 1 of 3 (2024: 2 of 3: improved)
+              "KPU Kota Malang": [(2, [1, 2], [1, 2])]}            # 2 of 2 (2024: 1 of 2: fell)
+    for satker, rows in before.items():
+        deck_db.import_plan(make_plan(satker, YEAR - 1, [(a, "K", f"J{i}", p, r) for i, (a, p, r) in enumerate(rows)],
+                                      has_realization=True, as_of=AS_OF), actor="test")
+    prs = Presentation(io.BytesIO(report.deck_bytes(deck_db, YEAR, AS_OF, province="Jawa Timur", images=False)))
+    names = titles(prs)
+    title = "Capaian tahun ke tahun s.d. Mar: Provinsi Jawa Timur"
+    assert names.index(title) == names.index(f"Tren capaian {YEAR}: Jawa Timur") + 1
+    slide = prs.slides[names.index(title)]
+    table = tables(slide)[0]
+    assert [r[0] for r in table] == ["Tahun", str(YEAR - 1), str(YEAR)] and table[0][-1] == "Total"
+    assert table[1][-1] == pct(3 / 5) and table[2][-1] == pct(pooled(["KPU Provinsi Jawa Timur", "KPU Kota Malang"]))
+    assert table[1][1] == pct(1 / 3) and table[1][2] == pct(1.0)  # 2023 per area: 1 (Prov), 2 (Malang)
+    text = "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert f"Paling meningkat {YEAR - 1} → {YEAR}\nProv. Jawa Timur: 33,3% → 66,7% (+33,3 poin)" in text
+    assert f"Paling menurun {YEAR - 1} → {YEAR}\nKota Malang: 100,0% → 50,0% (-50,0 poin)" in text
+    assert_fits(prs)

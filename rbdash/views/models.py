@@ -201,3 +201,39 @@ class VersionDiff:
     summary: str
     rows: pd.DataFrame
     kept: str | None
+
+
+@dataclass(frozen=True, eq=False)
+class YearOverYear:
+    """Completion of the nation or a province (``scope``) in each year present, every year up to the
+    same month ``as_of``, and the offices whose rate changed most between ``from_year`` and
+    ``to_year`` (None with fewer than two years).
+
+    ``rows``: one per year (ascending): year, state, rate, text (as Ranking's), has_data, planned,
+    realized, due, reported, reported_text, offices, offices_with_data.  ``areas``: a Heatmap of
+    years (rows) × areas and a Total column (the year's rate); ``per_area`` its figures: year,
+    area_no, planned, realized, has_data, rate (the areas with activities in the scope that year).
+    ``changes``: the offices with a rate in both years: satker, province, rate_from, rate_to, change
+    (rate_to - rate_from), text_from, text_to, change_text; ``improved`` / ``fell``: the ``limit``
+    with the largest rise / fall, largest first (ties by name)."""
+    scope: str
+    province: str | None
+    as_of: int
+    years: tuple
+    rows: pd.DataFrame
+    areas: Heatmap
+    per_area: pd.DataFrame
+    from_year: int | None
+    to_year: int | None
+    changes: pd.DataFrame
+    limit: int = 5
+
+    @property
+    def improved(self) -> pd.DataFrame:
+        up = self.changes[self.changes["change"] > 0]
+        return up.sort_values(["change", "satker"], ascending=[False, True], kind="stable").head(self.limit)
+
+    @property
+    def fell(self) -> pd.DataFrame:
+        down = self.changes[self.changes["change"] < 0]
+        return down.sort_values(["change", "satker"], kind="stable").head(self.limit)
