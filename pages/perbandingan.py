@@ -5,7 +5,7 @@ rbdash.metrics; this page caches them, picks the renderer (grid, figure, workboo
 
 import streamlit as st
 
-from pages._ui import by_year, empty_state, loader, not_submitted, presentation_toggle, show_grid, start, switch_to, table
+from pages._ui import by_anything, by_year, empty_state, loader, not_submitted, presentation_toggle, show_grid, start, switch_to, table
 from rbdash import report, views, wording
 from rbdash.charts import enlarged, rate_heatmap, trend_figure, years_figure
 from rbdash.errors import ExportError, RbdashError
@@ -75,7 +75,7 @@ def render_trend(store, key, view):
             wording.RATE_CUM: st.column_config.NumberColumn(format="%.1f%%")})
 
 
-@st.cache_data(**LOADER)
+@loader(by_anything)
 def load_years(_store, key, province, areas, as_of, compare):
     """Year over year of the nation or a province (views.year_over_year): the sidebar's year and
     offices play no part."""
@@ -83,13 +83,13 @@ def load_years(_store, key, province, areas, as_of, compare):
                                                    province=province), compare)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@loader(by_anything, resource=True, max_entries=16)
 def years_grid(_store, key, province, areas, as_of, compare):
     yoy = load_years(_store, key, province, areas, as_of, compare)
     return rate_grid(yoy.areas), len(yoy.rows)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@loader(by_anything, resource=True, max_entries=16)
 def years_chart(_store, key, province, areas, as_of, compare):
     return years_figure(load_years(_store, key, province, areas, as_of, compare))
 
@@ -179,13 +179,14 @@ def xlsx(_store, key, view):
         raise ExportError("xlsx_failed", detail=type(exc).__name__) from exc
 
 
-@loader(by_year, show_spinner="Membuat file PowerPoint…", max_entries=4)
+@loader(by_anything, show_spinner="Membuat file PowerPoint…", max_entries=4)
 def pptx(_store, key, year, as_of, province, offices):
-    """The meeting deck's bytes (rbdash.report); failures are ExportError/ValidationError, not cached."""
+    """The meeting deck's bytes (rbdash.report); failures are ExportError/ValidationError, not cached.
+    Kept by any write: its year-over-year slide reads every year."""
     return report.deck_bytes(_store, year, as_of, province=province, offices=offices)
 
 
-@loader(by_year, show_spinner="Membuat file PDF…", max_entries=4)
+@loader(by_anything, show_spinner="Membuat file PDF…", max_entries=4)
 def pdf(_store, key, year, as_of, province, offices):
     """The same deck as PDF (LibreOffice); ExportError when it is not installed or fails, not cached."""
     return deck_pdf(pptx(_store, key, year, as_of, province, offices))
