@@ -66,7 +66,8 @@ def _completion_sql(as_of: int, by, year, satkers, areas_):
     sql = _BASE + f"""
     , per_office AS (
         SELECT {', '.join(select)}, sum({count("c.scheduled")}) AS due, sum({count("c.planned")}) AS planned,
-               sum({count("c.done")}) AS done, max({count("lv.reported_mask")}) AS reported_months
+               sum({count("c.done")}) AS done, max({count("lv.reported_mask")}) AS reported_months,
+               max({schedule.sql_count("lv.reported_mask")}) AS office_months
         FROM cells c JOIN lv ON lv.id = c.plan_version_id
         JOIN satker s ON s.id = lv.satker_id {month_join}
         GROUP BY {', '.join(str(i + 1) for i in range(len(select)))}, lv.satker_id
@@ -80,6 +81,8 @@ def _completion_sql(as_of: int, by, year, satkers, areas_):
            sum(due)::BIGINT AS due,
            sum(planned)::BIGINT AS reported,
            sum(reported_months)::BIGINT AS reported_months,
+           (CASE WHEN bool_or(office_months > 0) THEN sum(due) FILTER (WHERE office_months > 0)
+                 ELSE sum(due) END)::BIGINT AS scheduled,
            count(*) AS offices,
            count(*) FILTER (WHERE reported_months > 0) AS offices_with_data
     FROM per_office GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}
@@ -119,7 +122,7 @@ def completion(store, as_of: int, year: int | None = None, by=("satker",), satke
     if not list(by):  # one row of the whole selection, also when it holds nothing
         df = df.drop(columns="all_rows").reindex([0]) if df.empty else df.drop(columns="all_rows")
         df["offices"] = df["offices"].fillna(0)
-    return _typed(df).reset_index(drop=True)
+    return _typed(df.drop(columns="scheduled")).reset_index(drop=True)
 
 
 TREND_GROUPS = ("satker", "province")
@@ -132,8 +135,9 @@ def trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.
     The monthly rows are ``completion(by=(*by, "month"))`` over the whole year (the same pooling:
     offices without realisation data are left out of the group), cumulated in SQL, so the
     cumulated rate at month m is exactly ``completion(as_of=m)`` of the group (its reported months: a
-    month nobody in the group reported has ``has_data`` False, its plan in ``planned_cum`` -- the
-    plan line -- and nothing in the rate).  Realisation counts
+    month nobody in the group reported has ``has_data`` False and nothing in the rate).  ``planned``
+    and ``planned_cum`` are the plan line: every scheduled month of the offices that reported any
+    month (of all offices when none did), reported or not.  Realisation counts
     only up to ``as_of`` (``realized``, ``realized_cum``, ``rate``, ``rate_cum`` are NaN after it);
     the plan runs to December.  ``by``: () for the whole selection (one office, a province or the
     nation, as chosen by ``satkers``), or ``satker`` / ``province`` for one curve each.  Both kinds
@@ -153,11 +157,12 @@ def trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.
     part = ", ".join(k for k in keys if k != "month")
     window = f"(PARTITION BY {part} ORDER BY month)" if part else "(ORDER BY month)"
     df = store.query_df(
-        f"""SELECT *, sum(planned) OVER {window} AS planned_cum,
+        f"""SELECT *, sum(scheduled) OVER {window} AS planned_cum,
                       sum(CASE WHEN has_data THEN planned ELSE 0 END) OVER {window} AS rated_cum,
                       sum(CASE WHEN month <= ? THEN realized END) OVER {window} AS realized_cum
             FROM ({sql}) t ORDER BY {', '.join(keys)}""", [int(as_of), *params])  # the ? above comes first
     df = _typed(df)
+    df["planned"] = df.pop("scheduled").fillna(0).astype(int)  # the plan line; the rates are over reported months
     later = df["month"] > int(as_of)
     df.loc[later, ["realized", "rate"]] = np.nan
     df["planned_cum"] = df["planned_cum"].fillna(0).astype(int)
