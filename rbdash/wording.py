@@ -161,6 +161,11 @@ def report_sent(m) -> str:
     return f"Laporan bulan {month(m)} dikirim."
 
 
+def report_state(m, sent) -> str:
+    """'Sep: dilaporkan' / 'Sep: belum dilaporkan': a month's report before or after a change (Riwayat)."""
+    return f"{month(m)}: {REPORTED.lower() if sent else NO_DATA}"
+
+
 def reported_so_far(months) -> str:
     """'Bulan yang sudah dilaporkan: Jan–Jun, Sep' ('belum ada' when none)."""
     from rbdash.schedule import months_text
