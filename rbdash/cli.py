@@ -198,13 +198,15 @@ def import_(db, paths):
                    "Provinsi and kabupaten/kota and adds offices / offices_with_data.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
 def completion(db, as_of, year, by, as_json):
-    """Realised-on-schedule rate up to month M over each satker's latest plan version.
+    """Realised-on-schedule rate up to month M over each satker's latest plan version, counted over
+    the months each office has reported (sent on Progres, or implied by a monitoring import).
 
-    rate = sum |planned and realised in months 1..M| / sum |planned in months 1..M|, per group.  An
-    office without any realisation data has realized and rate null ("no data"), never 0%, and is left
-    out of the area and month aggregates.  Prints "KEYS: realized/planned rate" per group, or with
-    --json a list of {KEYS, planned, realized, rate} (with offices and offices_with_data for --by
-    province).
+    rate = sum |planned and realised in reported months 1..M| / sum |planned in reported months 1..M|,
+    per group.  An office that has reported no month up to M has realized and rate null ("no data"),
+    never 0%, and is left out of the area and month aggregates; its unreported months are never late.
+    Prints "KEYS: realized/planned rate" per group, or with --json a list of {KEYS, planned, realized,
+    rate, reported_months} (the months reported up to M, summed over a group's offices; with offices
+    and offices_with_data -- the offices that reported -- for --by province).
 
     \b
     Examples:
@@ -213,7 +215,8 @@ def completion(db, as_of, year, by, as_json):
     """
     from rbdash.metrics import completion as compute
     df = compute(open_store(db, create=False), as_of, year=year, by=by or ("satker",))
-    measures = ("has_data", "planned", "realized", "rate", "due", "reported", "offices", "offices_with_data")
+    measures = ("has_data", "planned", "realized", "rate", "due", "reported", "reported_months", "offices",
+                "offices_with_data")
     rows = []
     for rec in df.to_dict("records"):
         row = {k: None if isinstance(rec[k], float) and rec[k] != rec[k] else rec[k]
@@ -221,7 +224,8 @@ def completion(db, as_of, year, by, as_json):
         row.update(planned=int(rec["planned"]),
                    realized=None if rec["realized"] is None or rec["realized"] != rec["realized"]
                    else int(rec["realized"]),
-                   rate=None if rec["rate"] is None or rec["rate"] != rec["rate"] else round(rec["rate"], 4))
+                   rate=None if rec["rate"] is None or rec["rate"] != rec["rate"] else round(rec["rate"], 4),
+                   reported_months=int(rec["reported_months"]))
         for k in ("area_no", "month"):
             if k in row and row[k] is not None:
                 row[k] = int(row[k])
@@ -233,11 +237,14 @@ def completion(db, as_of, year, by, as_json):
         return
     for row in rows:
         keys = " ".join("(no province)" if k == "province" and row[k] is None else str(row[k]) for k in row
-                        if k not in ("planned", "realized", "rate", "offices", "offices_with_data"))
+                        if k not in ("planned", "realized", "rate", "reported_months", "offices", "offices_with_data"))
         rate = "no data" if row["rate"] is None and row["realized"] is None else \
             (f"{row['rate']:.1%}" if row["rate"] is not None else "-")
-        offices = f" ({row['offices']} offices, {row['offices_with_data']} with data)" if "offices" in row else ""
-        click.echo(f"{keys}: {row['realized'] if row['realized'] is not None else '-'}/{row['planned']} {rate}{offices}")
+        if "offices" in row:
+            basis = f" ({row['offices']} offices, {row['offices_with_data']} reporting)"
+        else:
+            basis = f" ({row['reported_months']} months reported)" if "satker" in row else ""
+        click.echo(f"{keys}: {row['realized'] if row['realized'] is not None else '-'}/{row['planned']} {rate}{basis}")
 
 
 @main.command()
@@ -249,8 +256,9 @@ def completion(db, as_of, year, by, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
 def missing(db, year, province, as_of, as_json):
     """Offices of the official list that have not submitted: no plan for the year (no_plan), or a plan
-    without any realisation reported by month M (no_realisation); imported names that match no
-    official office are listed as unmatched.
+    with work due by month M but no month 1..M reported (no_realisation: neither a monthly report sent
+    nor a monitoring workbook imported -- progress ticked without a report does not count); imported
+    names that match no official office are listed as unmatched.
 
     \b
     Example:
