@@ -166,6 +166,12 @@ def report_state(m, sent) -> str:
     return f"{month(m)}: {REPORTED.lower() if sent else NO_DATA}"
 
 
+def nothing_reported(m) -> str:
+    """What an office that reported no month up to ``m`` shows instead of a rate."""
+    return (f"Satker ini belum melaporkan bulan mana pun s.d. {month(m)}: bulan-bulan itu berwarna abu-abu "
+            f"({NO_DATA}), bukan terlambat, dan belum ada capaian.")
+
+
 def reported_so_far(months) -> str:
     """'Bulan yang sudah dilaporkan: Jan–Jun, Sep' ('belum ada' when none)."""
     from rbdash.schedule import months_text
@@ -243,6 +249,17 @@ HEATMAP_TITLES = {("satker", "area"): "Capaian per area s.d. {month} {year}",
                   ("satker", "month"): "Capaian per bulan {year} (Total = s.d. {month})",
                   ("provinsi", "area"): "Capaian per provinsi dan area s.d. {month} {year}",
                   ("provinsi", "month"): "Capaian per provinsi per bulan {year} (Total = s.d. {month})"}
+RATE_HELP = ("Bulan-kegiatan terealisasi sesuai jadwal ÷ bulan-kegiatan yang dijadwalkan s.d. bulan ini, pada bulan "
+             "yang sudah dilaporkan tiap satker (laporan bulanan atau impor workbook monitoring); bulan yang belum "
+             "dilaporkan tidak dihitung.")
+# Perbandingan's captions: what grey means (rbdash.schedule's "not reported"), how provinces pool
+GREY_CAPTION = (f"Abu-abu = {NO_DATA} (bukan 0%, bukan terlambat: tidak dihitung dalam capaian); abu-abu muda = "
+                "tidak ada yang dijadwalkan.")
+PROVINCES_CAPTION = ("Tiap provinsi menggabungkan KPU Provinsi dan KPU Kabupaten/Kota-nya dengan definisi yang sama; "
+                     "capaian tiap satker dihitung pada bulan yang sudah dilaporkannya, satker yang belum melapor tidak "
+                     "dihitung ({counted}).")
+REPORTED_MONTHS_HELP = ("Capaian satker dihitung hanya pada bulan yang sudah dilaporkannya (laporan bulanan atau impor "
+                        "workbook monitoring); provinsi: satker yang sudah melapor")
 HEATMAP_CAPTION = (f"{RATE} = {DEFINITION}, pada bulan yang sudah dilaporkan tiap satker; abu-abu = {NO_DATA} "
                    "(bukan 0%); urut dari capaian tertinggi")
 COVERAGE_CAPTION = ("Persentase kegiatan standar (katalog) per area yang tercakup rencana aksi satker; jumlah "
