@@ -59,15 +59,16 @@ def _completion_sql(as_of: int, by, year, satkers, areas_):
     select = [c for g in by for c in GROUPS[g]]
     keys = [c.split(" AS ")[-1].split(".")[-1] for c in select]
     month_join = "CROSS JOIN generate_series(1, 12) m(month)" if "month" in by else ""
+    columns = ("c.scheduled", "c.planned", "c.done", "lv.reported_mask")
     if "month" in by:  # the masks are already cut at as_of: later months count 0 and are dropped
-        count = lambda mask_sql: schedule.sql_in_month(mask_sql, "m.month")  # noqa: E731
+        due, planned, done, months = (schedule.sql_in_month(c, "m.month") for c in columns)
     else:
-        count = schedule.sql_count
+        due, planned, done, months = (schedule.sql_count(c) for c in columns)
+    office = schedule.sql_count("lv.reported_mask")  # the office's months, whichever month the row is
     sql = _BASE + f"""
     , per_office AS (
-        SELECT {', '.join(select)}, sum({count("c.scheduled")}) AS due, sum({count("c.planned")}) AS planned,
-               sum({count("c.done")}) AS done, max({count("lv.reported_mask")}) AS reported_months,
-               max({schedule.sql_count("lv.reported_mask")}) AS office_months
+        SELECT {', '.join(select)}, sum({due}) AS due, sum({planned}) AS planned,
+               sum({done}) AS done, max({months}) AS reported_months, max({office}) AS office_months
         FROM cells c JOIN lv ON lv.id = c.plan_version_id
         JOIN satker s ON s.id = lv.satker_id {month_join}
         GROUP BY {', '.join(str(i + 1) for i in range(len(select)))}, lv.satker_id

@@ -49,19 +49,19 @@ def test_perbandingan_heatmap_values_and_no_data(sample_db):
     assert values.iloc[i, total] == pytest.approx(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
     assert shown.iloc[i, total] == "44,8%"
     assert background(css[i, total]) == rate_hex(round(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"], 2))
-    j = rows.index("KPU Kabupaten Tapin")  # no realisation reported: grey, "belum ada data", never 0%
+    j = rows.index("KPU Kabupaten Tapin")  # no realisation reported: grey, "belum dilaporkan", never 0%
     assert values.iloc[j, 1:total + 1].isna().all() and set(shown.iloc[j, 1:total + 1]) == {"–"}
-    assert values.loc[j, "Keterangan"] == "belum ada data" and values.loc[i, "Keterangan"] == ""
+    assert values.loc[j, "Keterangan"] == "belum dilaporkan" and values.loc[i, "Keterangan"] == ""
     assert {background(css[j, c]) for c in range(1, total + 1)} == {NO_DATA_COLOR}
     at.radio(key="tampilan").set_value("rank").run()
     ranking = at.dataframe[0].value
-    # a numeric rate column (sorts as numbers), missing values last, shown as "belum ada data", never None
+    # a numeric rate column (sorts as numbers), missing values last, shown as "belum dilaporkan", never None
     assert ranking["Capaian"].dtype.kind == "f"
     assert ranking.loc[ranking["Satker"] == "KPU Kabupaten Barito Kuala", "Capaian"].item() == pytest.approx(
         per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
     assert np.isnan(ranking.loc[ranking["Satker"] == "KPU Kabupaten Tapin", "Capaian"].item())
     assert ranking["Capaian"].isna().tolist() == sorted(ranking["Capaian"].isna().tolist())
-    assert at.dataframe[0].proto.placeholder == "belum ada data"
+    assert at.dataframe[0].proto.placeholder == "belum dilaporkan"
     assert not ranking["Provinsi"].isna().any()
     tapin = ranking.set_index("Satker").loc["KPU Kabupaten Tapin"]
     assert tapin["Dilaporkan"] == f"0 dari {per_satker.loc['KPU Kabupaten Tapin', 'due']} bulan-kegiatan"
@@ -151,7 +151,7 @@ def test_national_level_pools_provinces_then_drills_into_one(meeting_db):
     total = values["Total"].tolist()
     assert total[0] == pytest.approx(100 * 3 / 5) and total[1] == 0 and np.isnan(total[2])  # hand-computed
     assert shown["Total"].tolist() == ["60,0%", "0,0%", "–"]
-    assert values["Keterangan"].tolist() == ["", "", "belum ada data"]
+    assert values["Keterangan"].tolist() == ["", "", "belum dilaporkan"]
     at.radio(key="tampilan").set_value("rank").run()
     table = at.dataframe[0].value.set_index("Provinsi")
     assert table.loc["Jawa Timur", ["Satker", "Dengan data"]].tolist() == [3, 2]
