@@ -309,8 +309,8 @@ def _laggard_slides(prs, data):
             continue
         df = grids.laggard_table(lag, province=what == "satker")
         lead = 2 if what == "satker" else 1  # name (and province) before the rate column
-        _table(slide, df, widths=[3, 2, 1.2, 1.8, 3] if what == "satker" else [3, 1.2, 1.8, 3],
-               fills=pd.DataFrame([[None] * lead + [_argb(st, r), None, None]
+        _table(slide, df, widths=[3, 2, 1.2, 1.6, 1.6, 2.6] if what == "satker" else [3, 1.2, 1.6, 2.2, 2.6],
+               fills=pd.DataFrame([[None] * lead + [_argb(st, r), None, None, None]
                                    for st, r in zip(lag.rows["state"], lag.rows["rate"])]), size=18)
 
 
