@@ -126,7 +126,7 @@ def rate_grid(hm: Heatmap):
     The grid shows each rate as a percentage (the heatmap's ``digits``) on the heatmap's colours.  A
     cell without a rate is empty in the data (the grid shows its placeholder, ``PLACEHOLDER``): grey
     where the office has not reported, light grey where nothing is due.  Rows without any data say
-    so in a last column, ``NOTE`` ("belum ada data"): a grid cannot put text in an empty number
+    so in a last column, ``NOTE`` (wording.NO_DATA, "belum dilaporkan"): a grid cannot put text in an empty number
     cell, and a row must not read as 0%.  The first column, the heatmap's ``row_name``, holds the
     row labels.
     """

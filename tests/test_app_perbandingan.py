@@ -8,8 +8,8 @@ import pytest
 
 from app_fixtures import (background, charts, decode, grids, meeting_db, sample_db,  # noqa: F401 (fixtures)
                           sample_db_file, start, warm_server)
-from conftest import needs_soffice, truth_completion
-from rbdash import views
+from conftest import needs_soffice, sample_truth, truth_completion
+from rbdash import views, wording
 from rbdash.charts import LABEL, NO_DATA_COLOR, rate_hex
 from rbdash.store import Store
 from rbdash.views.completion import completion
@@ -276,3 +276,22 @@ def test_captions_name_only_what_the_view_shows(meeting_db, level):
             if "Abu-abu" in caption.value:
                 assert grids(at), (shown, caption.value)
         assert any(COLUMN_NAMED.search(c.value) for c in at.caption) == ((level, shown) == ("provinsi", "rank"))
+
+
+def test_perbandingan_greys_unreported_months_and_says_how_many_each_rate_rests_on(sample_db):
+    """Issue 23.1: Barito Kuala's workbook reports Jan..Jun: as of Sep its Jul..Sep cells are grey
+    "belum dilaporkan" (not a red 0%), and the ranking says each office's rate rests on so many months."""
+    reported = sample_truth("kpu_kabupaten_barito_kuala_2023")["as_of_month"]
+    at = start("pages/perbandingan.py", tampilan="month")
+    values, shown, css = grids(at)[0]
+    row = values.index[values["Satker"] == "KPU Kabupaten Barito Kuala"][0]
+    later = [values.columns.get_loc(wording.month(m)) for m in range(reported + 1, 10)]
+    assert later and all(np.isnan(values.iloc[row, c]) for c in later)  # no rate: the grid's placeholder
+    assert {background(css[row, c]) for c in later} == {NO_DATA_COLOR}
+    assert not np.isnan(values.loc[row, "Jan"])
+    assert any(c.value.replace("\\", "").startswith("Abu-abu = belum dilaporkan (bukan 0%, bukan terlambat")
+               for c in at.caption)
+    at.radio(key="tampilan").set_value("rank").run()
+    ranking = at.dataframe[0].value.set_index("Satker")
+    assert ranking.loc["KPU Kabupaten Barito Kuala", "Bulan dilaporkan"] == f"{reported} dari 9 bulan"
+    assert ranking.loc["KPU Kabupaten Tapin", "Bulan dilaporkan"] == "0 dari 9 bulan"
