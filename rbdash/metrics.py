@@ -259,11 +259,12 @@ def overview(store, year, satkers=None, areas_=None) -> dict:
 
 
 def plans_per_year(store) -> pd.DataFrame:
-    """Year, number of offices with a plan, activities, offices with realisation data."""
+    """Year, number of offices with a plan, activities, offices that reported a month of the year."""
     return store.query_df(
         """SELECT lv.year AS tahun, count(*) AS satker, COALESCE(sum(lv.activity_count), 0)::BIGINT AS kegiatan,
-                  sum(lv.has_data::INT)::BIGINT AS dengan_realisasi
-           FROM latest_plans lv GROUP BY lv.year ORDER BY lv.year DESC""")
+                  count(r.mask)::BIGINT AS melapor
+           FROM latest_versions lv LEFT JOIN reported_masks r ON r.satker_id = lv.satker_id AND r.year = lv.year
+           GROUP BY lv.year ORDER BY lv.year DESC""")
 
 
 def freshness(store) -> dict:
