@@ -392,25 +392,31 @@ def test_completion_by_province_pools_offices_with_data(tmp_path):
 def test_completion_and_missing_count_reported_months_not_ticks(tmp_path):
     """Issue 23.1: Gresik's operator ticks its due month but sends no report: still no data, still
     missing; once it reports Jan, it is rated on that month and no longer missing."""
+    from click.testing import CliRunner
+    from rbdash.cli import main
     from rbdash.store import Store
     db = _province_db(tmp_path)
     store = Store(db)
     gresik = int(store.query_df("SELECT a.id FROM activities a WHERE a.indikator = 'I4'").iloc[0, 0])
     store.save_progress(gresik, [1], None, None, 0, "admin")
-    store.close()
+
+    def cli(*args):  # in process: the subprocess start is most of a command's time
+        res = CliRunner().invoke(main, [str(a) for a in args])
+        assert res.exit_code == 0, res.output
+        return res.stdout
 
     def gresik_now():
-        rows = json.loads(rbdash("completion", "--db", db, "--as-of", 3, "--year", 2024, "--json", check=0).stdout)
-        missing = json.loads(rbdash("missing", "--db", db, "--year", 2024, "--province", "Jawa Timur", "--as-of", 3,
-                                    "--json", check=0).stdout)
+        rows = json.loads(cli("completion", "--db", db, "--as-of", 3, "--year", 2024, "--json"))
+        missing = json.loads(cli("missing", "--db", db, "--year", 2024, "--province", "Jawa Timur", "--as-of", 3,
+                                 "--json"))
         return ([r for r in rows if r["satker"] == "KPU KAB. GRESIK"][0],
                 [r["status"] for r in missing if r["satker"] == "KPU Kabupaten Gresik"])
     assert gresik_now() == ({"satker": "KPU KAB. GRESIK", "planned": 1, "realized": None, "rate": None,
                              "reported_months": 0}, ["no_realisation"])
-    Store(db).submit_report("KPU KAB. GRESIK", 2024, 1, "admin")
+    store.submit_report("KPU KAB. GRESIK", 2024, 1, "admin")
     assert gresik_now() == ({"satker": "KPU KAB. GRESIK", "planned": 1, "realized": 1, "rate": 1.0,
                              "reported_months": 1}, [])
-    text = rbdash("completion", "--db", db, "--as-of", 3, "--year", 2024, check=0).stdout
+    text = cli("completion", "--db", db, "--as-of", 3, "--year", 2024)
     assert "KPU KAB. GRESIK: 1/1 100.0% (1 months reported)" in text
     assert "KPU Kota Malang: 1/2 50.0% (3 months reported)" in text
 
