@@ -135,8 +135,8 @@ def area_heatmap(store, view: View) -> Heatmap:
 # --------------------------------------------------------------------------------- ranking
 
 def ranked(df, level, year, as_of) -> Ranking:
-    """A Ranking of completion rows with a ``name`` (and ``province``) column: best first by rate,
-    those without data last and without a rank (ties by name)."""
+    """A Ranking of completion rows (with ``reported_months``) with a ``name`` (and ``province``)
+    column: best first by rate, those without data last and without a rank (ties by name)."""
     df = df.copy()
     df["has_data"] = df["has_data"].fillna(False).astype(bool)
     df["rate"] = pd.to_numeric(df["rate"], errors="coerce").astype(float)
@@ -150,8 +150,6 @@ def ranked(df, level, year, as_of) -> Ranking:
     due = df["due"].astype(float)
     df["reporting"] = df["reported"].astype(float) / due.where(due > 0)
     df["reported_text"] = [wording.units_of(r, d) for r, d in zip(df["reported"], df["due"])]
-    if "reported_months" not in df:  # frames built without it (tests of older shapes): nothing known
-        df["reported_months"] = 0
     df["reported_months"] = df["reported_months"].fillna(0).astype(int)
     # what each rate rests on: an office's months reported, a province's offices reporting
     df["basis_text"] = ([wording.months_reported(n, as_of) for n in df["reported_months"]] if level == "satker" else
