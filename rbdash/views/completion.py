@@ -226,7 +226,8 @@ def trend_of(df, as_of, title="", year=None) -> Trend:
     has_data = bool(df["has_data"].any()) if len(df) else False
     rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=float)
     due = (df["month"].to_numpy() <= int(as_of)) & (df["planned"].to_numpy() > 0)  # later months: not due yet
-    df["state"] = np.where(due, np.where(has_data, VALUE, NO_DATA), NOTHING_DUE)
+    reported = df["has_data"].fillna(False).to_numpy(dtype=bool)  # a month nobody reported: belum dilaporkan
+    df["state"] = np.where(due, np.where(reported, VALUE, NO_DATA), NOTHING_DUE)
     df["bar_text"] = [cell_text(s, r, 0) for s, r in zip(df["state"], rate)]
     return Trend(title=title, year=year, as_of=int(as_of), has_data=has_data, months=df)
 
