@@ -302,7 +302,7 @@ def _laggard_slides(prs, data):
             slide = _slide(prs, title)
             _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.NOBODY_REPORTS.format(what=what))
             continue
-        slide = _slide(prs, title, f"{what.capitalize()} dengan data realisasi yang capaiannya di bawah median "
+        slide = _slide(prs, title, f"{what.capitalize()} yang sudah melapor dengan capaian di bawah median "
                                    f"({wording.pct(lag.median)}); {wording.LAGGARDS_ORDER.format(limit=lag.limit)}")
         if lag.rows.empty:
             _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.NOBODY_BELOW.format(what=what))
