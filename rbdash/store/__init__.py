@@ -39,7 +39,7 @@ import pandas as pd
 
 from rbdash.duckfile import DuckFile
 from rbdash.errors import StoreError
-from rbdash.store.common import as_user, one, run, where  # noqa: F401 - re-exported
+from rbdash.store.common import as_user, is_url, one, run, where  # noqa: F401 - re-exported
 from rbdash.store.common import now as _now
 from rbdash.store.duck import DuckBackend
 from rbdash.store.plans import PlansMixin
@@ -214,7 +214,6 @@ def default_db_path() -> str | Path:
 
 def is_server_url(location) -> bool:
     """True for a postgresql:// (or postgres://) URL: the store then lives on that server."""
-    from rbdash.store.pg import is_url
     return is_url(str(location))
 
 
