@@ -226,6 +226,7 @@ RANK_COLUMNS = {
     wording.REALISED: st.column_config.NumberColumn(wording.REALISED, format="%d"),
     wording.DUE: st.column_config.NumberColumn(wording.DUE, format="%d",
                                                  help="Bulan-kegiatan yang dijadwalkan s.d. bulan kondisi"),
+    wording.REPORTED_MONTHS: st.column_config.TextColumn(wording.REPORTED_MONTHS, help=wording.REPORTED_MONTHS_HELP),
     wording.REPORTING: st.column_config.ProgressColumn(wording.REPORTING, format="%.0f%%", min_value=0, max_value=100,
                                                  help="Bagian bulan-kegiatan jatuh tempo yang sudah dilaporkan"),
 }
@@ -271,9 +272,8 @@ def level_choice(view, n_offices):
 
 # Issue 21.10: a caption names only what the figure below it shows -- the province heatmap has no
 # "Dengan data" column (the ranking has), the trend no provinces, and only a heatmap has grey cells.
-PROVINCES = ("Tiap provinsi menggabungkan KPU Provinsi dan KPU Kabupaten/Kota-nya dengan definisi yang sama; "
-             "satker tanpa data realisasi tidak dihitung dalam capaian ({counted}).")
-GREY = "Abu-abu = belum melaporkan realisasi (bukan 0%); abu-abu muda = tidak ada yang dijadwalkan."
+PROVINCES = wording.PROVINCES_CAPTION
+GREY = wording.GREY_CAPTION
 
 
 def render_provinces(store, key, view, shown):

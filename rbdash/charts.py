@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 
 from rbdash import wording
 from rbdash.areas import SHORT as AREA_SHORT
-from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED
+from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED, UNREPORTED
 from rbdash.views.models import NO_DATA, VALUE, GanttView, Heatmap, Trend, YearOverYear
 from rbdash.wording import MONTHS
 
@@ -26,6 +26,7 @@ GANTT_STATES = {
     DONE: ("#2CA02C", wording.DONE_LABEL),
     LATE: ("#D62728", wording.LATE_LABEL),
     OUTSIDE: ("#9467BD", wording.OUTSIDE_LABEL),
+    UNREPORTED: ("#BDBDBD", wording.UNREPORTED_LABEL),  # grey, as an office without data (NO_DATA_COLOR)
 }
 # Completion/coverage heatmaps: red (0%) to green (100%); grey cells for offices without data.
 RATE_SCALE = [[0.0, "#D73027"], [0.25, "#FC8D59"], [0.5, "#FEE08B"], [0.75, "#91CF60"], [1.0, "#1A9850"]]
@@ -315,10 +316,11 @@ def gantt_figure(gantt: GanttView, title=None, label_width=48):
         for m in range(12):
             if not np.isnan(z[i, m]):
                 hover[i, m] = f"{MONTHS[m]}: <b>{GANTT_STATES[int(z[i, m])][1]}</b><br>{row_hover[i]}"
-    colours = [GANTT_STATES[s][0] for s in (PLANNED, DONE, LATE, OUTSIDE)]
+    order = (PLANNED, DONE, LATE, OUTSIDE, UNREPORTED)  # z = the state: 1..5, one band of the scale each
+    colours = [GANTT_STATES[s][0] for s in order]
     scale = []
     for k, c in enumerate(colours):
-        scale += [[k / 4, c], [(k + 1) / 4, c]]
+        scale += [[k / len(order), c], [(k + 1) / len(order), c]]
     x = list(range(1, 13))
     y = list(range(n))
     # Background: heading rows as a faint band, one cell per row spanning Jan..Des; it carries the row's
@@ -328,7 +330,7 @@ def gantt_figure(gantt: GanttView, title=None, label_width=48):
                                showscale=False, xgap=0, ygap=2, name="baris",
                                customdata=row_hover[:, None] if n else band,
                                hovertemplate="%{customdata}<extra></extra>"))
-    fig.add_trace(go.Heatmap(z=z, x=x, y=y, zmin=0.5, zmax=4.5, colorscale=scale, showscale=False,
+    fig.add_trace(go.Heatmap(z=z, x=x, y=y, zmin=0.5, zmax=len(order) + 0.5, colorscale=scale, showscale=False,
                              xgap=2, ygap=2, customdata=hover, hovertemplate="%{customdata}<extra></extra>",
                              hoverongaps=False, name="jadwal"))
     for state, (colour, label) in GANTT_STATES.items():

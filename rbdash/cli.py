@@ -204,11 +204,13 @@ def import_(db, paths):
 def completion(db, as_of, year, by, province, compare, as_json):
     """Realised-on-schedule rate up to month M over each satker's latest plan version.
 
-    rate = sum |planned and realised in months 1..M| / sum |planned in months 1..M|, per group.  An
-    office without any realisation data has realized and rate null ("no data"), never 0%, and is left
-    out of the area and month aggregates.  Prints "KEYS: realized/planned rate" per group, or with
-    --json a list of {KEYS, planned, realized, rate} (with offices and offices_with_data for --by
-    province).  --by year: the nation (or --province) in every year present, each year up to month
+    Counted over the months each office has reported (sent on Progres, or implied by a monitoring
+    import): rate = sum |planned and realised in reported months 1..M| / sum |planned in reported
+    months 1..M|, per group.  An office that has reported no month up to M has realized and rate null
+    ("no data"), never 0%, and is left out of the area and month aggregates; its unreported months are
+    never late.  Prints "KEYS: realized/planned rate" per group, or with --json a list of {KEYS,
+    planned, realized, rate, reported_months} (with offices and offices_with_data -- the offices that
+    reported -- for --by province).  --by year: the nation (or --province) in every year present, each year up to month
     M, per area, and the offices that improved or fell most between two years.
 
     \b
@@ -235,7 +237,8 @@ def completion(db, as_of, year, by, province, compare, as_json):
         _year_over_year(store, as_of, province, compare, as_json)
         return
     df = compute(store, as_of, year=year, by=by or ("satker",), satkers=scope_offices(store, province))
-    measures = ("has_data", "planned", "realized", "rate", "due", "reported", "offices", "offices_with_data")
+    measures = ("has_data", "planned", "realized", "rate", "due", "reported", "reported_months", "offices",
+                "offices_with_data")
     rows = []
     for rec in df.to_dict("records"):
         row = {k: None if isinstance(rec[k], float) and rec[k] != rec[k] else rec[k]
@@ -252,9 +255,12 @@ def completion(db, as_of, year, by, province, compare, as_json):
         return
     for row in rows:
         keys = " ".join("(no province)" if k == "province" and row[k] is None else str(row[k]) for k in row
-                        if k not in ("planned", "realized", "rate", "offices", "offices_with_data"))
-        offices = f" ({row['offices']} offices, {row['offices_with_data']} with data)" if "offices" in row else ""
-        click.echo(f"{keys}: {_ratio(row)}{offices}")
+                        if k not in ("planned", "realized", "rate", "reported_months", "offices", "offices_with_data"))
+        if "offices" in row:
+            basis = f" ({row['offices']} offices, {row['offices_with_data']} reporting)"
+        else:
+            basis = f" ({row['reported_months']} months reported)" if "satker" in row else ""
+        click.echo(f"{keys}: {_ratio(row)}{basis}")
 
 
 def _missing(value):
@@ -262,9 +268,13 @@ def _missing(value):
 
 
 def _figures(rec) -> dict:
-    """planned, realized and rate of a completion row as JSON values (null: no data)."""
-    return {"planned": int(rec["planned"]), "realized": None if _missing(rec["realized"]) else int(rec["realized"]),
-            "rate": None if _missing(rec["rate"]) else round(float(rec["rate"]), 4)}
+    """planned, realized, rate (and reported_months where the row has it) of a completion row as JSON
+    values (null: no data)."""
+    figures = {"planned": int(rec["planned"]), "realized": None if _missing(rec["realized"]) else int(rec["realized"]),
+               "rate": None if _missing(rec["rate"]) else round(float(rec["rate"]), 4)}
+    if "reported_months" in rec:
+        figures["reported_months"] = int(rec["reported_months"])
+    return figures
 
 
 def _ratio(row) -> str:
@@ -299,7 +309,7 @@ def _year_over_year(store, as_of, province, compare, as_json):
         return
     click.echo(f"{yoy.scope}, as of month {yoy.as_of}")
     for row in years:
-        click.echo(f"{row['year']}: {_ratio(row)} ({row['offices']} offices, {row['offices_with_data']} with data)")
+        click.echo(f"{row['year']}: {_ratio(row)} ({row['offices']} offices, {row['offices_with_data']} reporting)")
     for row in years:
         for area in row["areas"]:
             click.echo(f"{row['year']} area {area['area_no']}: {_ratio(area)}")
@@ -322,8 +332,9 @@ def _year_over_year(store, as_of, province, compare, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
 def missing(db, year, province, as_of, as_json):
     """Offices of the official list that have not submitted: no plan for the year (no_plan), or a plan
-    without any realisation reported by month M (no_realisation); imported names that match no
-    official office are listed as unmatched.
+    with work due by month M but no month 1..M reported (no_realisation: neither a monthly report sent
+    nor a monitoring workbook imported -- progress ticked without a report does not count); imported
+    names that match no official office are listed as unmatched.
 
     \b
     Example:

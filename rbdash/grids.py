@@ -24,7 +24,7 @@ from plotly.colors import hex_to_rgb
 from rbdash import wording
 from rbdash.charts import GANTT_STATES, INK, NO_DATA_COLOR, NOT_SCHEDULED_COLOR, rate_hex
 from rbdash.export import safe_frame, safe_text
-from rbdash.schedule import DONE, LATE, OUTSIDE, PLANNED
+from rbdash.schedule import DONE, LATE, OUTSIDE, PLANNED, UNREPORTED
 from rbdash.submission import STATUS_TEXT
 from rbdash.views.models import NO_DATA, GanttView, Heatmap, Laggards, NotSubmitted, Ranking, Trend, YearOverYear
 from rbdash.wording import MONTHS
@@ -126,7 +126,7 @@ def rate_grid(hm: Heatmap):
     The grid shows each rate as a percentage (the heatmap's ``digits``) on the heatmap's colours.  A
     cell without a rate is empty in the data (the grid shows its placeholder, ``PLACEHOLDER``): grey
     where the office has not reported, light grey where nothing is due.  Rows without any data say
-    so in a last column, ``NOTE`` ("belum ada data"): a grid cannot put text in an empty number
+    so in a last column, ``NOTE`` (wording.NO_DATA, "belum dilaporkan"): a grid cannot put text in an empty number
     cell, and a row must not read as 0%.  The first column, the heatmap's ``row_name``, holds the
     row labels.
     """
@@ -154,7 +154,7 @@ def rate_grid(hm: Heatmap):
 
 # a mark in each scheduled month, so the grid reads without colour too (red/green blindness)
 GANTT_MARKS = {PLANNED: wording.PLANNED_MARK, DONE: wording.DONE_MARK, LATE: wording.LATE_MARK,
-               OUTSIDE: wording.DONE_MARK}
+               OUTSIDE: wording.DONE_MARK, UNREPORTED: wording.UNREPORTED_MARK}
 HEADING_COLOR = "#F3F4F6"  # kegiatan and sub kegiatan rows, as the figure's faint band
 INDENT = "\u2003"  # em space: sub kegiatan and indikator rows sit under their kegiatan
 LABEL = "Kegiatan / indikator"
@@ -204,7 +204,7 @@ def ranking_table(rank: Ranking) -> pd.DataFrame:
             wording.RANK: rows["rank"], wording.SATKER: rows["name"],
             wording.PROVINCE: rows["province"].fillna(wording.NO_PROVINCE), wording.RATE: rate,
             wording.REALISED: pd.to_numeric(rows["realized"], errors="coerce"),
-            wording.DUE: rows["planned"].astype(int), **reporting})
+            wording.DUE: rows["planned"].astype(int), wording.REPORTED_MONTHS: rows["basis_text"], **reporting})
     return pd.DataFrame({
         wording.RANK: rows["rank"], wording.PROVINCE: rows["name"], wording.RATE: rate,
         wording.SATKER: rows["offices"].astype(int), wording.OFFICES_WITH_DATA: rows["offices_with_data"].astype(int),
@@ -212,12 +212,14 @@ def ranking_table(rank: Ranking) -> pd.DataFrame:
 
 
 def laggard_table(lag: Laggards, province=False) -> pd.DataFrame:
-    """Laggards as words: name (and ``province``), rate, realised of due, reported of due."""
+    """Laggards as words: name (and ``province``), rate, realised of due, the months (offices) it rests
+    on, reported of due."""
     rows = lag.rows
     name = wording.SATKER if lag.level == "satker" else wording.PROVINCE
     return pd.DataFrame({
         name: rows["name"], **({wording.PROVINCE: rows["province"].fillna(wording.DASH)} if province else {}),
         wording.RATE: rows["text"], wording.REALISED: [wording.of(r, p) for r, p in zip(rows["realized"], rows["planned"])],
+        (wording.REPORTED_MONTHS if lag.level == "satker" else wording.OFFICES_WITH_DATA): rows["basis_text"],
         wording.REPORTED: rows["reported_text"]})
 
 

@@ -330,15 +330,15 @@ def _laggard_slides(prs, data):
             slide = _slide(prs, title)
             _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.NOBODY_REPORTS.format(what=what))
             continue
-        slide = _slide(prs, title, f"{what.capitalize()} dengan data realisasi yang capaiannya di bawah median "
+        slide = _slide(prs, title, f"{what.capitalize()} yang sudah melapor dengan capaian di bawah median "
                                    f"({wording.pct(lag.median)}); {wording.LAGGARDS_ORDER.format(limit=lag.limit)}")
         if lag.rows.empty:
             _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.NOBODY_BELOW.format(what=what))
             continue
         df = grids.laggard_table(lag, province=what == "satker")
         lead = 2 if what == "satker" else 1  # name (and province) before the rate column
-        _table(slide, df, widths=[3, 2, 1.2, 1.8, 3] if what == "satker" else [3, 1.2, 1.8, 3],
-               fills=pd.DataFrame([[None] * lead + [_argb(st, r), None, None]
+        _table(slide, df, widths=[3, 2, 1.2, 1.6, 1.6, 2.6] if what == "satker" else [3, 1.2, 1.6, 2.2, 2.6],
+               fills=pd.DataFrame([[None] * lead + [_argb(st, r), None, None, None]
                                    for st, r in zip(lag.rows["state"], lag.rows["rate"])]), size=18)
 
 

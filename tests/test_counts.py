@@ -10,9 +10,13 @@ import pandas as pd
 import pytest
 
 from app_fixtures import make_plan
-from rbdash import metrics
+from rbdash import metrics, schedule
 from rbdash.errors import ConflictError, RbdashError
 from rbdash.store import counts
+
+
+def lst(values):
+    return None if values is None else list(values)
 
 # ------------------------------------------------------------------------------ the reference
 
@@ -23,56 +27,78 @@ REFERENCE_PLANS = """
     FROM plan_versions pv
     WHERE pv.version = (SELECT max(version) FROM plan_versions p2 WHERE p2.satker_id = pv.satker_id AND p2.year = pv.year)
 """
+# metrics' completion before the counts: the mask arithmetic over every activity and progress row,
+# each office's months filtered by the months it reported (reported_masks, cut at M)
 REFERENCE_GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["m.month"],
                     "province": ["s.province"], "all": ["TRUE AS all_rows"]}
-REFERENCE_BASE = f"""
+REFERENCE_BASE = """
 WITH lv AS (
-    SELECT lp.id, lp.satker_id, lp.year, lp.has_data, lp.has_realization FROM ({REFERENCE_PLANS}) lp
-    JOIN satker s ON s.id = lp.satker_id
+    SELECT lp.id, lp.satker_id, lp.year, COALESCE(r.mask, 0) & ? AS reported_mask
+    FROM latest_versions lp JOIN satker s ON s.id = lp.satker_id
+    LEFT JOIN reported_masks r ON r.satker_id = lp.satker_id AND r.year = lp.year
     WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
 ), cells AS (
-    SELECT a.id, a.plan_version_id, a.area_no, (a.planned_mask & ?) AS planned,
-           (a.planned_mask & COALESCE(p.realized_mask, 0) & ?) AS done,
-           (lv.has_realization OR p.activity_id IS NOT NULL) AS reported
+    SELECT a.id, a.plan_version_id, a.area_no, {scheduled} AS scheduled, {due} AS planned, {done} AS done
     FROM activities a JOIN lv ON lv.id = a.plan_version_id
     LEFT JOIN progress p ON p.activity_id = a.id
     WHERE (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
 )
-"""
+""".format(scheduled=schedule.sql_due("a.planned_mask", "?"), due=schedule.sql_due("a.planned_mask", "lv.reported_mask"),
+           done=schedule.sql_done("a.planned_mask", "COALESCE(p.realized_mask, 0)", "lv.reported_mask"))
 
 
-def reference_sql(as_of, by, year, satkers, areas_):
-    """metrics' completion query before the counts (bit arithmetic over every activity)."""
+def reference_sql(as_of: int, by, year, satkers, areas_):
+    """The completion query (SQL, params, key columns) -- the one definition, shared by completion
+    and trend.  Months after ``as_of`` count 0 (the masks are cut at as_of).  ``by`` empty: one row
+    pooling the whole selection.  Counted per office first (its reported months), then per group."""
+    if not 1 <= int(as_of) <= 12:
+        raise ValueError("as_of must be 1-12")
     by = list(by) or ["all"]
-    mask = (1 << as_of) - 1
+    for g in by:
+        if g not in REFERENCE_GROUPS:
+            raise ValueError(f"unknown group {g!r}")
+    mask = schedule.due_mask(as_of)
     select = [c for g in by for c in REFERENCE_GROUPS[g]]
     keys = [c.split(" AS ")[-1].split(".")[-1] for c in select]
     month_join = "CROSS JOIN generate_series(1, 12) m(month)" if "month" in by else ""
-    if "month" in by:
-        planned, done = "((c.planned >> (m.month - 1)) & 1)", "((c.done >> (m.month - 1)) & 1)"
+    columns = ("c.scheduled", "c.planned", "c.done", "lv.reported_mask")
+    if "month" in by:  # the masks are already cut at as_of: later months count 0 and are dropped
+        due, planned, done, months = (schedule.sql_in_month(c, "m.month") for c in columns)
     else:
-        planned, done = "bit_count(c.planned)", "bit_count(c.done)"
+        due, planned, done, months = (schedule.sql_count(c) for c in columns)
+    office = schedule.sql_count("lv.reported_mask")  # the office's months, whichever month the row is
     sql = REFERENCE_BASE + f"""
-    SELECT {', '.join(select)},
-           (CASE WHEN bool_or(lv.has_data) THEN sum({planned}) FILTER (WHERE lv.has_data)
-                 ELSE sum({planned}) END)::BIGINT AS planned,
-           (CASE WHEN bool_or(lv.has_data) THEN sum({done}) FILTER (WHERE lv.has_data) END)::BIGINT AS realized,
-           bool_or(lv.has_data) AS has_data,
-           sum({planned})::BIGINT AS due,
-           COALESCE(sum({planned}) FILTER (WHERE c.reported), 0)::BIGINT AS reported,
-           count(DISTINCT lv.satker_id) AS offices,
-           count(DISTINCT lv.satker_id) FILTER (WHERE lv.has_data) AS offices_with_data
-    FROM cells c JOIN lv ON lv.id = c.plan_version_id
-    JOIN satker s ON s.id = lv.satker_id {month_join}
-    GROUP BY {', '.join(str(i + 1) for i in range(len(select)))} ORDER BY {', '.join(keys)}
+    , per_office AS (
+        SELECT {', '.join(select)}, sum({due}) AS due, sum({planned}) AS planned,
+               sum({done}) AS done, max({months}) AS reported_months, max({office}) AS office_months
+        FROM cells c JOIN lv ON lv.id = c.plan_version_id
+        JOIN satker s ON s.id = lv.satker_id {month_join}
+        GROUP BY {', '.join(str(i + 1) for i in range(len(select)))}, lv.satker_id
+    )
+    SELECT {', '.join(keys)},
+           (CASE WHEN bool_or(reported_months > 0) THEN sum(planned) FILTER (WHERE reported_months > 0)
+                 ELSE sum(due) END)::BIGINT AS planned,
+           (CASE WHEN bool_or(reported_months > 0) THEN sum(done) FILTER (WHERE reported_months > 0) END)::BIGINT
+               AS realized,
+           bool_or(reported_months > 0) AS has_data,
+           sum(due)::BIGINT AS due,
+           sum(planned)::BIGINT AS reported,
+           sum(reported_months)::BIGINT AS reported_months,
+           (CASE WHEN bool_or(office_months > 0) THEN sum(due) FILTER (WHERE office_months > 0)
+                 ELSE sum(due) END)::BIGINT AS scheduled,
+           count(*) AS offices,
+           count(*) FILTER (WHERE reported_months > 0) AS offices_with_data
+    FROM per_office GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}
     """
-    lst = (lambda v: None if v is None else list(v))
-    return sql, [year, year, lst(satkers), lst(satkers), mask, mask, lst(areas_), lst(areas_)], keys
+    params = [mask, year, year, lst(satkers), lst(satkers), mask, lst(areas_), lst(areas_)]
+    return sql, params, keys
 
 
 def typed(df):
+    """Completion columns with their types; ``rate`` = realized / planned where there is data."""
     df = df.assign(planned=df["planned"].fillna(0).astype(int), due=df["due"].fillna(0).astype(int),
                    reported=df["reported"].fillna(0).astype(int), offices=df["offices"].astype(int),
+                   reported_months=df["reported_months"].fillna(0).astype(int),
                    offices_with_data=df["offices_with_data"].fillna(0).astype(int),
                    realized=pd.to_numeric(df["realized"], errors="coerce").astype(float),
                    has_data=df["has_data"].fillna(False).astype(bool))
@@ -82,34 +108,71 @@ def typed(df):
     return df
 
 
-def reference_completion(store, as_of, year=None, by=("satker",), satkers=None, areas_=None):
+def reference_completion(store, as_of: int, year: int | None = None, by=("satker",), satkers=None,
+               areas_=None) -> pd.DataFrame:
+    """Rows of planned / realized / has_data / rate / due / reported / offices / offices_with_data,
+    grouped by any of satker, area, month, province (``by`` empty: one row, the whole selection),
+    for the offices ``satkers`` and areas ``areas_`` (None: all).
+
+    A group pools the offices that have realisation data: their due months are the denominator,
+    and offices without data are left out so they do not drag the group down.  A group in which no
+    office has data keeps its due months as ``planned`` with ``realized``/``rate`` None.
+    """
     sql, params, _ = reference_sql(as_of, by, year, satkers, areas_)
     df = store.query_df(sql, params)
     if "month" in list(by):
         df = df[df["month"] <= int(as_of)]
-    if not list(by):
+    if not list(by):  # one row of the whole selection, also when it holds nothing
         df = df.drop(columns="all_rows").reindex([0]) if df.empty else df.drop(columns="all_rows")
         df["offices"] = df["offices"].fillna(0)
-    return typed(df).reset_index(drop=True)
+    return typed(df.drop(columns="scheduled")).reset_index(drop=True)
 
 
-def reference_trend(store, as_of, year, by=(), satkers=None, areas_=None):
+def reference_trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.DataFrame:
+    """Month by month, Jan..Des: planned vs realised month-kegiatan, each month and cumulated (the
+    S-curve), and the completion rate of the month and up to the month.
+
+    The monthly rows are ``completion(by=(*by, "month"))`` over the whole year (the same pooling:
+    offices without realisation data are left out of the group), cumulated in SQL, so the
+    cumulated rate at month m is exactly ``completion(as_of=m)`` of the group (its reported months: a
+    month nobody in the group reported has ``has_data`` False and nothing in the rate).  ``planned``
+    and ``planned_cum`` are the plan line: every scheduled month of the offices that reported any
+    month (of all offices when none did), reported or not.  Realisation counts
+    only up to ``as_of`` (``realized``, ``realized_cum``, ``rate``, ``rate_cum`` are NaN after it);
+    the plan runs to December.  ``by``: () for the whole selection (one office, a province or the
+    nation, as chosen by ``satkers``), or ``satker`` / ``province`` for one curve each.  Both kinds
+    of realisation count: read from a monitoring workbook and recorded on the Progres page (both
+    live in ``progress.realized_mask``).
+
+    Columns: [by keys], month, planned, realized, planned_cum, realized_cum, rate, rate_cum,
+    has_data, due, reported, offices, offices_with_data.
+    """
+    if not 1 <= int(as_of) <= 12:
+        raise ValueError("as_of must be 1-12")
+    by = list(by)
+    for g in by:
+        if g not in metrics.TREND_GROUPS:
+            raise ValueError(f"unknown trend group {g!r}")
     sql, params, keys = reference_sql(12, [*by, "month"], year, satkers, areas_)
     part = ", ".join(k for k in keys if k != "month")
     window = f"(PARTITION BY {part} ORDER BY month)" if part else "(ORDER BY month)"
     df = store.query_df(
-        f"""SELECT *, sum(planned) OVER {window} AS planned_cum,
+        f"""SELECT *, sum(scheduled) OVER {window} AS planned_cum,
+                      sum(CASE WHEN has_data THEN planned ELSE 0 END) OVER {window} AS rated_cum,
                       sum(CASE WHEN month <= ? THEN realized END) OVER {window} AS realized_cum
-            FROM ({sql}) t ORDER BY {', '.join(keys)}""", [int(as_of), *params])
+            FROM ({sql}) t ORDER BY {', '.join(keys)}""", [int(as_of), *params])  # the ? above comes first
     df = typed(df)
+    df["planned"] = df.pop("scheduled").fillna(0).astype(int)  # the plan line; the rates are over reported months
     later = df["month"] > int(as_of)
     df.loc[later, ["realized", "rate"]] = np.nan
     df["planned_cum"] = df["planned_cum"].fillna(0).astype(int)
+    rated_cum = pd.to_numeric(df.pop("rated_cum"), errors="coerce").fillna(0).to_numpy(dtype=float)
     df["realized_cum"] = pd.to_numeric(df["realized_cum"], errors="coerce").astype(float)
-    df.loc[later | ~df["has_data"], "realized_cum"] = np.nan
-    with np.errstate(divide="ignore", invalid="ignore"):
-        df["rate_cum"] = np.where(df["planned_cum"] > 0, df["realized_cum"] / df["planned_cum"], np.nan)
+    df.loc[later, "realized_cum"] = np.nan  # a month nobody reported keeps the sum of the months before
+    with np.errstate(divide="ignore", invalid="ignore"):  # over the reported months: completion(as_of=m)
+        df["rate_cum"] = np.where(rated_cum > 0, df["realized_cum"] / rated_cum, np.nan)
     return df.reset_index(drop=True)
+
 
 
 def reference_overview(store, year, satkers=None, areas_=None):
@@ -186,10 +249,20 @@ def revision(store, aid):
 
 def step(store, rng, plans):
     """One random write; refusals (conflicts, nothing to undo) are part of the history too."""
-    kind = rng.choices(["save", "stale", "revert", "version", "duplicate", "restore", "office"],
-                       [10, 2, 3, 2, 1, 2, 1])[0]
+    kind = rng.choices(["save", "stale", "revert", "version", "duplicate", "restore", "office", "report"],
+                       [10, 2, 3, 2, 1, 2, 1, 3])[0]
     try:
-        if kind in ("save", "stale"):
+        if kind == "report":  # a monthly report sent, or one taken back (issue 23.1: a filter on read)
+            satker, year = rng.choice(sorted(plans))
+            with store.connect() as con:
+                sent = [r[0] for r in con.execute(
+                    "SELECT id FROM audit_log WHERE action = 'report' AND satker = ? AND year = ?",
+                    [satker, year]).fetchall()]
+            if sent and rng.random() < 0.3:
+                store.revert_change(rng.choice(sent), "uji")
+            elif satker != SILENT:
+                store.submit_report(satker, year, rng.randint(1, 12), "uji")
+        elif kind in ("save", "stale"):
             aid = rng.choice(activity_ids(store))
             rev = revision(store, aid) + (1 if kind == "stale" else 0)
             store.save_progress(aid, random_months(rng), None, f"n{rng.randrange(99)}", rev, "uji")

@@ -13,7 +13,7 @@ from pptx import Presentation
 from app_fixtures import make_plan
 from conftest import ROOT, needs_soffice
 from rbdash import regions, report, submission
-from rbdash.schedule import MONTHS
+from rbdash.schedule import ALL_MONTHS, MONTHS
 from rbdash.store import Store
 
 YEAR, AS_OF = 2024, 3
@@ -100,7 +100,7 @@ def test_provincial_deck_slides_titles_and_figures(deck_db):
     assert heat[1][-1] == pct(rate("KPU Provinsi Jawa Timur"))
     # an office without data: one grey cell across the areas and Total, the words once (never 0%)
     cell = [sh for sh in prs.slides[2].shapes if sh.has_table][0].table.cell(3, 1)
-    assert cell.is_merge_origin and cell.span_width == len(heat[0]) - 1 and heat[3][1] == "belum ada data"
+    assert cell.is_merge_origin and cell.span_width == len(heat[0]) - 1 and heat[3][1] == "belum dilaporkan"
     # laggards: below the median of the offices with data (Jatim 2/3, Malang 1/2): Malang
     lag = tables(prs.slides[4])[0]
     assert [r[0] for r in lag[1:]] == ["KPU Kota Malang"]
@@ -192,14 +192,14 @@ def test_office_slide_shows_the_late_activities_first(deck_db):
     order, at most GANTT_ROWS, said so in words; an office without data shows its first activities."""
     from rbdash import metrics, views
     acts = metrics.plan_activities(deck_db, "KPU Kota Malang", YEAR)
-    shown, what = views.late_first(acts, AS_OF, True)
+    shown, what = views.late_first(acts, AS_OF, ALL_MONTHS)
     # Malang: I0 planned Jan, Feb realised Feb -> Jan late; I1 planned May: nothing due by Mar
     late = [i for i, (_, p, r) in enumerate(next(r for n, _, r in PLANS if n == "KPU Kota Malang"))
             if any(m <= AS_OF and m not in r for m in p)]
     assert shown["indikator"].tolist() == [f"I{i}" for i in late]
     assert what == f"Gantt: {len(late)} dari {len(late)} kegiatan yang terlambat (semua {len(acts)} kegiatan di halaman Gantt)"
     gresik = metrics.plan_activities(deck_db, "KPU KAB. GRESIK", YEAR)
-    shown, what = views.late_first(gresik, AS_OF, False)  # no data: nothing is "late"
+    shown, what = views.late_first(gresik, AS_OF, 0)  # nothing reported: nothing is "late"
     assert len(shown) == len(gresik) and what.startswith(f"Gantt: {len(gresik)} kegiatan pertama")
 
 

@@ -122,8 +122,8 @@ def test_cli_completion_by_year(years_db):
     assert out.exit_code == 0, out.output
     lines = out.output.splitlines()
     assert lines[0] == "Nasional, as of month 4"
-    assert "2023: 4/10 40.0% (3 offices, 3 with data)" in lines
-    assert "2024: 6/7 85.7% (4 offices, 3 with data)" in lines
+    assert "2023: 4/10 40.0% (3 offices, 3 reporting)" in lines
+    assert "2024: 6/7 85.7% (4 offices, 3 reporting)" in lines
     assert "2023 area 3: 0/4 0.0%" in lines
     assert "improved 2024 -> 2025: none" in lines and "fell 2024 -> 2025: none" in lines
     out = cli("--db", years_db, "--as-of", 4, "--by", "year", "--province", "jawa timur", "--compare", 2023, 2024,

@@ -72,7 +72,10 @@ class Ranking:
     ``rows``: rank (Int64, <NA> without data), name, province, state (VALUE / NO_DATA / NOTHING_DUE
     of the rate), rate (NaN unless VALUE), text (the rate's words), planned (due month-kegiatan the
     rate counts), realized, has_data, due, reported, reporting (reported ÷ due, NaN when nothing is
-    due), reported_text ('3 dari 4 bulan-kegiatan'), offices, offices_with_data."""
+    due), reported_text ('3 dari 4 bulan-kegiatan'), reported_months (months reported up to
+    ``as_of``; summed over a province's offices), basis_text (what the rate rests on: '6 dari 9 bulan'
+    for an office, '1 dari 6 satker melapor' for a province), offices, offices_with_data (offices
+    that reported a month up to ``as_of``)."""
     level: str
     year: int
     as_of: int
@@ -139,7 +142,8 @@ class Trend:
 class OfficeSummary:
     """One office's plan and figures up to ``as_of`` in the areas shown: its ``activities`` there
     (``plan_activities`` in the whole plan), month-kegiatan ``planned`` (due), ``realized`` on
-    schedule, ``late`` (due and not realised) and ``rate`` -- None where the office has no data."""
+    schedule, ``late`` (due, reported and not realised) and ``rate`` -- None where the office has
+    reported no month up to ``as_of``; ``reported_months`` the months 1..as_of it reported."""
     satker: str
     year: int
     as_of: int
@@ -154,6 +158,7 @@ class OfficeSummary:
     source_name: str | None
     imported_at: object
     imported_by: str | None
+    reported_months: tuple = ()
 
 
 @dataclass(frozen=True, eq=False)
