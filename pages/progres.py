@@ -159,7 +159,6 @@ def monthly_report(store, satker, view, header, user, may_send):
         else:
             st.session_state.prog_report_msg = ("ok", wording.report_sent(month))
             st.session_state.pop("laporan_bulan", None)
-            st.cache_data.clear()
         st.rerun()
 
 
