@@ -127,6 +127,24 @@ def test_a_replicas_cached_figures_show_another_replicas_save_at_its_next_run(pg
     a.close(), b.close()
 
 
+def test_an_import_into_a_fresh_database_gives_the_planner_its_statistics(pg_cluster):
+    """Right after the first import the planner took the tables for empty (autovacuum analyses up to a
+    minute later) and the national figures cost 5x: the import analyses what it grew by much, the
+    kept counts with the plans; a small import into a large table leaves it to autovacuum."""
+    store = _office(pg_cluster.fresh())
+
+    def estimates():
+        with store.connect() as con:
+            return {t: con.execute("SELECT reltuples FROM pg_class WHERE oid = to_regclass(?)", [t]).fetchone()[0]
+                    for t in ("activities", "plan_versions", "month_counts", "version_counts")}
+    assert estimates() == {"activities": 2, "plan_versions": 1, "month_counts": 24, "version_counts": 1}
+    store.import_plan(make_plan("KPU Kota Malang", 2024, [(1, "K", f"I{i}", [5], []) for i in range(40)]), "ani")
+    assert estimates()["activities"] == 42
+    store.import_plan(make_plan("KPU Kota Batu", 2024, [(1, "K", "I", [5], [])]), "ani")
+    assert estimates()["activities"] == 42   # 1 row more than 42: not worth an ANALYZE
+    store.close()
+
+
 def test_a_dropped_connection_is_one_error_then_the_store_recovers(pg_cluster):
     url = pg_cluster.fresh()
     store = _office(url)

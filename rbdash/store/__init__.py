@@ -156,6 +156,10 @@ class Store(PlansMixin, ProgressMixin, ReportsMixin, UsersMixin):
         """Bulk insert an Arrow table whose columns are the table's, in order."""
         self._backend.insert(con, table, arrow_table)
 
+    def grown(self, con, added) -> None:
+        """Tables that just grew by ``added`` rows ({table: rows}): see Backend.grown."""
+        self._backend.grown(con, added)
+
     def query_df(self, sql: str, params: list | None = None) -> pd.DataFrame:
         with self.connect() as con:
             return con.execute(sql, params or []).df()

@@ -57,6 +57,11 @@ class Backend(Protocol):
         None where there is none (a server): while it stays the same, Store.version answers from memory."""
 
     @abstractmethod
+    def grown(self, con, added: dict) -> None:
+        """Tables that just grew by ``added`` rows ({table: rows}) in the transaction of ``con``: the
+        planner's statistics of those that grew by much, brought up to date (PostgreSQL)."""
+
+    @abstractmethod
     def identity(self) -> str:
         """What tells this database from another at the same location, beyond its migrations' history
         (which a backup carries): a DuckDB file's inode (a restore moves another file into place, whose
@@ -89,3 +94,7 @@ class StoreCore(Protocol):
     @abstractmethod
     def insert_rows(self, con, table: str, arrow_table) -> None:
         """Bulk insert an Arrow table whose columns are ``table``'s, in order."""
+
+    @abstractmethod
+    def grown(self, con, added: dict) -> None:
+        """Tables that just grew by ``added`` rows ({table: rows}): see Backend.grown."""

@@ -61,6 +61,9 @@ class DuckBackend(Backend):
         arrow_rows = arrow_table  # noqa: F841 - read by DuckDB's replacement scan
         con.execute(f"INSERT INTO {table} SELECT * FROM arrow_rows").fetchall()
 
+    def grown(self, con, added) -> None:
+        """Nothing: DuckDB keeps its statistics as rows are written."""
+
     def identity(self) -> str:
         """The file's inode: a restored file is another database for the readers' versions."""
         try:

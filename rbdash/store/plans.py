@@ -100,6 +100,7 @@ class PlansMixin(StoreCore):
             for table, arrow_table in rows.tables():
                 self.insert_rows(con, table, arrow_table)
             counts.rebuild(con, rows.cols["plan_versions"]["id"])
+            self.grown(con, {t: len(next(iter(cols.values()), [])) for t, cols in rows.cols.items()})
             return results
 
     def _realisation(self, con, pv_ids) -> dict:
