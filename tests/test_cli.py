@@ -512,3 +512,23 @@ def test_a_folder_import_skips_documents_without_a_plan_table(tmp_path):
     assert p.stdout.splitlines()[0].startswith(f"{folder / 'kpu_kabupaten_tapin_2023.xlsx'}: ok: KPU Kabupaten Tapin")
     p = rbdash("import", "--db", tmp_path / "rb.duckdb", folder / "surat_pengantar.pdf", check=2)
     assert p.stdout == f"{folder / 'surat_pengantar.pdf'}: refused: {reason}\n"
+
+
+def test_rbdash_lang_id_speaks_the_cores_refusals_in_indonesian(tmp_path):
+    """Issue 21.6: the core's messages exist in both languages (errors.MESSAGES); RBDASH_LANG=id prints the
+    Indonesian one, the one the pages show; anything else English.  Still one line and exit code 2."""
+    from click.testing import CliRunner
+    from rbdash.cli import main
+    from rbdash.errors import MESSAGES
+    empty = tmp_path / "kosong.xlsx"
+    empty.write_bytes(b"")
+    for lang, text in (("id", MESSAGES["empty"][1]), ("en", MESSAGES["empty"][0]), ("", MESSAGES["empty"][0])):
+        res = CliRunner(env={"RBDASH_LANG": lang}).invoke(main, ["parse", str(empty)])
+        assert (res.exit_code, res.stderr) == (2, f"error: {empty}: {text}\n"), lang
+    res = CliRunner(env={"RBDASH_LANG": "id"}).invoke(main, ["import", "--db", str(tmp_path / "x.duckdb"), str(empty)])
+    assert f"{empty}: refused: {MESSAGES['empty'][1]}" in res.stdout.splitlines() and res.exit_code == 2
+    rbdash("import", "--db", tmp_path / "x.duckdb", SAMPLES / "kpu_provinsi_kalimantan_selatan_2023.xlsx", check=0)
+    p = subprocess.run([PY, "-m", "rbdash", "report", "--db", tmp_path / "x.duckdb", "--year", "2023", "--as-of", "3",
+                        "--province", "Atlantis", "--out", tmp_path / "r.pptx"], capture_output=True, text=True,
+                       cwd=ROOT, timeout=120, env={**os.environ, "RBDASH_LANG": "id"})
+    assert (p.returncode, p.stderr) == (2, "error: 'Atlantis' bukan provinsi dalam daftar resmi\n")
