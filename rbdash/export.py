@@ -53,7 +53,9 @@ def safe_frame(df, columns=None):
                 col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
             continue
         safe = col.map(lambda v: safe_text(v) if isinstance(v, str) else v, na_action="ignore")
-        if not safe.equals(col):
+        # compared as objects: map() turns an object column of texts into pandas' str dtype, which is
+        # no change of what it holds (a copy then made a neutralised frame look unsafe to downloadable)
+        if not safe.astype(object).equals(col.astype(object)):
             out = df.copy() if out is None else out
             out.iloc[:, i] = safe
     return df if out is None else out
