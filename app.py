@@ -5,7 +5,8 @@ created from the sample workbooks in data/samples/ on first start; or a postgres
 
 Every run: the shared filters are restored and read from the URL (pages/_filters.py), the sidebar
 is drawn, the chosen page runs with the resulting ``views.View`` and ``Store`` in session state
-(see pages/_ui.py), and the filters are written back into the URL so a copied link reproduces it.
+(see pages/_ui.py), and the filters are written back into the URL so a copied link reproduces it
+(one browser history entry per user action, pages/_ui.browser).
 A database that cannot be used (a wrong RBDASH_DB, a server that is down, a damaged file) is one
 message on whatever page, wherever in the run it shows; nothing failed is cached, so the next run
 tries again and the page comes back by itself.
@@ -16,7 +17,7 @@ import os
 import streamlit as st
 
 from pages import _auth, _filters
-from pages._ui import LOADER, store_unavailable
+from pages._ui import LOADER, browser, store_unavailable
 from rbdash import views
 from rbdash.errors import StoreError
 from rbdash.samples import SAMPLES_DIR, ensure_database
@@ -63,8 +64,8 @@ def load_offices(_store, key):
 
 
 def main():
-    _filters.begin_run()
     page = st.navigation(PAGES, position="top")
+    _filters.begin_run(page.url_path)
     notice = st.empty()  # where a store that cannot be used is said, above whatever the page drew
     try:
         store = get_store(str(default_db_path()))
@@ -75,6 +76,7 @@ def main():
         st.session_state.user = _auth.sidebar_user(store, views.cache_key(store))
         st.session_state._app_ran = True  # pages/_ui.context(): this run went through app.py (else it reruns)
         page.run()
+        browser()
     except StoreError as exc:
         store_unavailable(notice, exc)
         return

@@ -11,14 +11,23 @@ instead of the one in focus.  And Streamlit drops widget values on ``st.switch_p
 mirrored in ``_sticky``.
 
 The URL wins only when it changed outside the app (a shared link, the browser's back and forward
-buttons, an edited address): then the filters it names are applied; the ones it does not name keep
-their values (top-bar navigation opens a page without a query string).
+buttons, an edited address).  Then it is the whole view (issue 21.2): the filters it names are
+applied, and this page's filters it does not name go back to their defaults -- going back from a
+province's offices to the national grid must not keep the province.  Only an address without any
+filter keeps every value: the top bar opens a page without a query string.  Going back to such an
+address (the first one of a visit, opened without filters) is the view of the defaults.
+
+A visit's first run leaves the address as it was opened: written there, the app's complete address
+would be a second history entry of the same view (one more press of the back button for nothing).
+The address is written from the next run on, by then as one entry per user action
+(pages/_ui.browser).
 """
 
 from dataclasses import dataclass
 from typing import Callable
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from pages._ui import leave_legacy_mode
 from rbdash import views, wording
@@ -56,6 +65,10 @@ class Filter:
             return []
         return [self.dump(v) for v in value] if self.multi else [self.dump(value)]
 
+    def on(self, page):
+        """Whether the URL of ``page`` (its url path) carries this filter."""
+        return self.url is not None and (self.pages is None or page in self.pages)
+
 
 FILTERS = (
     Filter("f_year", "tahun", parse=_int),
@@ -75,24 +88,28 @@ FILTERS = (
 FILTER_KEYS = {f.key for f in FILTERS}
 
 
-def begin_run():
+def begin_run(page):
     """Before any widget is drawn: sticky values back, a page's requests applied, URL changes read."""
     s = st.session_state
     pending = s.pop("_pending", {})
     sticky = s.get("_sticky", {})
-    from_url = {}
+    from_url, defaults = {}, set()
     current = _query()
     if current != s.get("_url_written"):
-        for f in FILTERS:
-            if f.url and f.url in current:
-                value = f.from_url(st.query_params)
-                if value not in (None, []):
-                    from_url[f.key] = value
+        named = [f for f in FILTERS if f.url and f.url in current]
+        for f in named:
+            value = f.from_url(st.query_params)
+            if value not in (None, []):
+                from_url[f.key] = value
+        if named or _went_back():  # the whole view: what it does not name is the default
+            defaults = {f.key for f in FILTERS if f.on(page) and f.url not in current}
     for f in FILTERS:
         if f.key in pending:
             s[f.key] = pending[f.key]
         elif f.key in from_url:
             s[f.key] = from_url[f.key]
+        elif f.key in defaults:
+            s.pop(f.key, None)
         elif f.key in s:
             s[f.key] = s[f.key]
         elif f.key in sticky:
@@ -102,19 +119,42 @@ def begin_run():
             s[key] = value
 
 
+def _went_back():
+    """Whether the browser's back or forward button started this run (Streamlit's run context says
+    so; not part of its public API, hence read defensively)."""
+    return bool(getattr(get_script_run_ctx(), "is_history_navigation", False))
+
+
 def end_run(page):
-    """After the page: remember the values for the next page, write them into the URL."""
+    """After the page: remember the values for the next page, write them into the URL (not on a
+    visit's first run: see the module's docstring)."""
     s = st.session_state
     s._sticky = {f.key: s[f.key] for f in FILTERS if f.key in s}
+    if "_url_written" not in s:
+        s._url_written = _query()
+        return
     want = {}
     for f in FILTERS:
-        if f.url and (f.pages is None or page in f.pages) and f.key in s:
+        if f.on(page) and f.key in s:
             values = f.to_url(s[f.key])
             if values:
                 want[f.url] = values
     if _query() != want:
         st.query_params.from_dict({k: v if len(v) > 1 else v[0] for k, v in want.items()})
     s._url_written = want
+
+
+def address(page, **values):
+    """The query string of a link that opens ``page`` with these filters (by key) and that page's
+    other filters at their defaults: what ``end_run`` writes there, so following it is one history
+    entry (st.page_link's ``query_params``)."""
+    out = {}
+    for f in FILTERS:
+        if f.on(page) and f.key in values:
+            text = f.to_url(values[f.key])
+            if text:
+                out[f.url] = text if f.multi else text[0]
+    return out
 
 
 def _query():
@@ -125,9 +165,10 @@ def sidebar(office_rows):
     """Draw the shared filters (validated against the offices of the chosen year) and return the
     View every page renders from."""
     s = st.session_state
-    years = sorted(office_rows["year"].unique().tolist(), reverse=True)
+    per_year = views.offices_per_year(office_rows)
+    years = list(per_year)
     if s.get("f_year") not in years:
-        s.f_year = years[0] if years else None
+        s.f_year = views.default_year(office_rows)
     rows = office_rows[office_rows["year"] == s.f_year]
     provinces = sorted(rows["province"].dropna().unique().tolist())
     unplaced = rows["province"].isna().any()
@@ -137,7 +178,8 @@ def sidebar(office_rows):
     if s.get("f_as_of") not in range(1, 13):
         s.f_as_of = views.default_as_of(office_rows, s.f_year)
     with st.sidebar:
-        st.selectbox(wording.YEAR, years, key="f_year", placeholder=wording.NO_DATA)
+        st.selectbox(wording.YEAR, years, key="f_year", placeholder=wording.NO_DATA,
+                     format_func=lambda year: wording.year_offices(year, per_year[year]))
         if provinces:
             st.selectbox(wording.PROVINCE, choices, key="f_province")
         elif len(rows):

@@ -78,13 +78,56 @@ def leave_legacy_mode():
 
 
 def switch_to(page, **state):
-    """Open another page with some filters/widgets set (e.g. fokus, f_year), keeping the URL.
+    """Open a new view: another page, or this page at another level, with some filters/widgets set
+    (e.g. fokus, f_year); it opens at its top (``browser``).
 
     Widgets already drawn in this run cannot be changed any more, so app.py applies ``state``
     at the start of the next run, before drawing them.
     """
     st.session_state._pending = state
+    st.session_state._new_view = st.session_state.get("_views_opened", 0) + 1
     st.switch_page(page, query_params=url_params())
+
+
+# What the browser must do that Streamlit does not offer (issue 21.2, 21.8).  Constant scripts: no
+# text of a user or the data ever goes into them (the only value is a run counter, an integer).
+#
+# One history entry per user action: Streamlit pushes one entry when a run opens another page
+# (with the query string it had) and another when the run then writes the page's filters into the
+# query string (pages/_filters.end_run) -- two entries per step, the first with an address that
+# does not describe the view.  So an entry is pushed only for the first address change after a
+# click or a key press; later changes of the same action replace it (the address then ends up
+# holding the whole view).  Going back and forward (popstate) never pushes: Streamlit replaces then.
+HISTORY_JS = """<script>
+(() => {
+  if (window.rbOneEntryPerAction) return;
+  window.rbOneEntryPerAction = true;
+  let acted = false;
+  for (const kind of ["pointerdown", "keydown"]) window.addEventListener(kind, () => { acted = true; }, true);
+  window.addEventListener("popstate", () => { acted = false; }, true);
+  const push = history.pushState.bind(history), replace = history.replaceState.bind(history);
+  history.pushState = (state, title, url) => {
+    if (!acted) return replace(state, title, url);
+    acted = false;
+    return push(state, title, url);
+  };
+})();
+</script>"""
+# A new view (a drill, "Buka Gantt") opens at its heading: Streamlit keeps the scroll position when
+# a run stays on the same page.  The counter makes each new view's script a new element (run once).
+TO_TOP_JS = """<script data-view="{n}">
+for (const el of [document.querySelector('[data-testid="stMain"]'), document.scrollingElement])
+  if (el) el.scrollTo(0, 0);
+</script>"""
+
+
+def browser():
+    """The scripts above, at the end of every run (a new view's scroll once, after its content)."""
+    n = st.session_state.pop("_new_view", None)
+    if n:
+        st.session_state._views_opened = n
+    body = HISTORY_JS + (TO_TOP_JS.replace("{n}", str(int(n))) if n else "")
+    st.html(body, unsafe_allow_javascript=True)
 
 
 def empty_state(message=EMPTY):

@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from pages._ui import LOADER, not_submitted, show_grid, start, table
+from pages._filters import address
+from pages._ui import LOADER, md, not_submitted, show_grid, start, table
 from rbdash import grids, views, wording
 from rbdash.wording import integer, pct
 
@@ -24,7 +25,15 @@ def render():
     store, key, view, _ = page
     data = load(store, key, view)
     summary = data["summary"]
-    st.caption(f"{wording.YEAR} {view.year} · kondisi s.d. {wording.month(view.as_of)}")
+    scope, way_in = st.columns([3, 1], vertical_alignment="center")
+    scope.caption(f"{md(views.scope_label(view))} · {wording.YEAR} {view.year} · "
+                  f"kondisi s.d. {wording.month(view.as_of)}")
+    # issue 21.8: the way into the national comparison (provinces -> a province's offices -> an
+    # office's Gantt), whatever the sidebar narrowed here
+    way_in.page_link("pages/perbandingan.py", label=wording.NATIONAL_COMPARISON, icon=":material/leaderboard:",
+                     query_params=address("perbandingan", f_year=view.year, f_as_of=view.as_of, tingkat="provinsi"),
+                     help="Capaian per provinsi; pilih provinsi untuk melihat satkernya, lalu satker untuk "
+                          "membuka Gantt-nya.")
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(wording.SATKER, integer(summary.offices))
     c2.metric(wording.KEGIATAN, integer(summary.activities))

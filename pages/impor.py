@@ -88,7 +88,8 @@ def result_row(out):
         detail = f"sama persis dengan versi {out.version} yang sudah ada; dilewati"
     else:
         carried = f", realisasi {out.carried_over} kegiatan dibawa dari versi sebelumnya" if out.carried_over else ""
-        detail = f"versi {out.version}, {out.activities} kegiatan, {out.warnings} peringatan{carried}"
+        counts = f"{out.activities} kegiatan, {out.warnings} peringatan{carried}"
+        detail = f"{out.changes_text}; {counts}" if out.changes_text else f"versi {out.version}, {counts}"
     return {"file": out.source, "label": RESULT[out.status], "satker": out.satker, "year": out.year,
             "detail": detail, "imported": out.imported}
 

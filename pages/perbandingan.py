@@ -84,8 +84,8 @@ def show_heatmap(store, key, view, level, which, reporting="semua"):
     if not n and query:
         st.info(wording.NO_MATCH.format(what="provinsi" if level == "provinsi" else "satker", text=query))
         return
-    st.caption("Pilih baris (kotak di kirinya) untuk " + ("melihat satker provinsi itu." if level == "provinsi"
-                                                          else "membuka Gantt satker itu."))
+    st.caption(f"{GREY} Pilih baris (kotak di kirinya) untuk "
+               + ("melihat satker provinsi itu." if level == "provinsi" else "membuka Gantt satker itu."))
     picked = show_grid(styler, n, key=f"{chart_key}_grid", pick=True, columns=columns)
     if picked is not None:  # a row chosen: into that province's offices, or that office's Gantt
         if level == "provinsi":
@@ -203,10 +203,19 @@ def level_choice(view, n_offices):
                                 required=True, label_visibility="collapsed")
 
 
+# Issue 21.10: a caption names only what the figure below it shows -- the province heatmap has no
+# "Dengan data" column (the ranking has), the trend no provinces, and only a heatmap has grey cells.
+PROVINCES = ("Tiap provinsi menggabungkan KPU Provinsi dan KPU Kabupaten/Kota-nya dengan definisi yang sama; "
+             "satker tanpa data realisasi tidak dihitung dalam capaian ({counted}).")
+GREY = "Abu-abu = belum melaporkan realisasi (bukan 0%); abu-abu muda = tidak ada yang dijadwalkan."
+
+
 def render_provinces(store, key, view, shown):
     rank = load_ranking(store, key, view, "provinsi")
-    st.caption("Tiap provinsi menggabungkan KPU Provinsi dan KPU Kabupaten/Kota-nya dengan definisi yang sama; "
-               "satker tanpa data realisasi tidak dihitung dalam capaian (kolom Dengan data).")
+    if shown != "trend":  # the trend pools the selection: it shows no province
+        counted = (f"kolom {wording.OFFICES_WITH_DATA}: satker yang dihitung" if shown == "rank"
+                   else f"jumlahnya per provinsi: tampilan {wording.RANK}")
+        st.caption(PROVINCES.format(counted=counted))
     if shown == "trend":
         render_trend(store, key, view)
     elif shown == "rank":
@@ -256,8 +265,7 @@ def render():
         return
     summary = load_summary(store, key, view)
     st.caption(f"{wording.RATE} = {wording.DEFINITION}, s.d. "
-               f"{wording.month(view.as_of)} {view.year}; {wording.reporting(summary.reported, summary.due)}. "
-               "Abu-abu = belum melaporkan realisasi (bukan 0%); abu-abu muda = tidak ada yang dijadwalkan.")
+               f"{wording.month(view.as_of)} {view.year}; {wording.reporting(summary.reported, summary.due)}.")
     c1, c2, c3, c4 = st.columns([2.4, 3.4, 2, 1.6], vertical_alignment="center")
     with c4:
         presenting = presentation_toggle()

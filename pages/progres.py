@@ -2,12 +2,14 @@
 
 The editor shows a snapshot taken when it was opened, and each changed row is saved with the
 revision of that snapshot: if someone saved the same activity meanwhile the store refuses
-(ConflictError) instead of silently overwriting their work.
+(ConflictError) instead of silently overwriting their work.  A user who may not change the
+office's progress (a viewer, a visitor once accounts exist, another office's operator) gets no
+editor: the reason, then the same grid read-only.
 """
 
 import streamlit as st
 
-from pages._ui import LOADER, empty_state, md, start, write_refusal
+from pages._ui import LOADER, empty_state, md, start, table, write_refusal
 from pages._auth import current_user
 from rbdash import grids, validate, wording
 from rbdash.areas import SHORT
@@ -82,6 +84,58 @@ def link_problems(frame, edited):
     return out
 
 
+LEGEND = f"{PLANNED_MARK} = bulan yang direncanakan, {DONE_MARK} = terealisasi."
+
+
+def column_config(editable):
+    """The grid's columns, for the editor (``editable``: a month cell is a choice of the marks) or the
+    read-only grid (the same widths and pinning, so both read alike)."""
+    month_help = (f"{DONE_MARK} terealisasi · {PLANNED_MARK} direncanakan, belum terealisasi · "
+                  "kosong: tidak direncanakan")
+    if editable:
+        config = {name: st.column_config.SelectboxColumn(name, width=MONTH_PX, options=[DONE_MARK, PLANNED_MARK],
+                                                         help=month_help) for name in MONTHS}
+    else:
+        config = {name: st.column_config.TextColumn(name, width=MONTH_PX, help=month_help) for name in MONTHS}
+    config.update({
+        wording.AREA: st.column_config.NumberColumn(wording.AREA, width=grids.text_px(wording.AREA), pinned=True,
+                                                    help=" · ".join(f"{n} {s}" for n, s in SHORT.items())),
+        wording.INDIKATOR: st.column_config.TextColumn(wording.INDIKATOR, width=160, pinned=True,
+                                                  help="Arahkan kursor untuk teks lengkap; kegiatan dan sumber baris "
+                                                       "ada di tabel halaman Gantt"),
+        # no browser-side ``validate``: the grid would drop a refused link silently on Enter; the
+        # page checks it below and says why (issue 13.3)
+        editor.EVIDENCE: st.column_config.TextColumn(editor.EVIDENCE, width=grids.text_px(editor.EVIDENCE) + EDIT_ICON_PX,
+                                                      max_chars=validate.EVIDENCE_URL_MAX,
+                                                      help="Alamat lengkap http:// atau https://"),
+        editor.NOTE: st.column_config.TextColumn(editor.NOTE, width=grids.text_px(editor.NOTE) + EDIT_ICON_PX,
+                                                  max_chars=validate.NOTE_MAX),
+    })
+    return config
+
+
+def grid_height(frame):
+    return min(38 + 35 * len(frame), 640)
+
+
+def lock_note(user, refusal):
+    """Why this user may not change this office's progress: errors.py's words (what the store would
+    refuse a save with), and for an operator of another office where to go instead."""
+    return f":material/lock: {md(refusal)}" + (".", "; masuk dengan akun operator satker ini atau "
+                                                    "provinsinya.")[user.role != "viewer"]
+
+
+def read_only(acts, user, refusal):
+    """Issue 21.3: a user who may not change this office's progress (a viewer, a visitor once
+    accounts exist, another office's operator) reads it -- the reason first, then a grid that cannot
+    be ticked, and no Simpan."""
+    st.caption(lock_note(user, refusal))
+    st.caption(LEGEND)
+    frame = editor.progress_frame(acts)
+    table(frame, hide_index=True, column_order=COLUMN_ORDER, column_config=column_config(editable=False),
+          width="stretch", placeholder="", height=grid_height(frame), key="progres_baca")
+
+
 def reload():
     st.session_state.prog_gen = st.session_state.get("prog_gen", 0) + 1
     st.session_state.pop("prog_result", None)
@@ -95,6 +149,11 @@ def render():
     header, acts = load(store, key, satker, view.year, view.areas)
     if header is None or acts.empty:
         empty_state(f"Belum ada kegiatan {md(satker)} untuk tahun {view.year} pada filter ini.")
+        return
+    user = current_user()
+    refusal = write_refusal(user, satker)
+    if refusal:
+        read_only(acts, user, refusal)
         return
     editor_key = f"prog_{header['plan_version_id']}_{view.areas}_{st.session_state.get('prog_gen', 0)}"
     snap = snapshot(editor_key, acts)
@@ -112,46 +171,22 @@ def render():
     if stale:
         st.warning(f"{stale} kegiatan telah diubah orang lain sejak tabel ini dibuka. Muat ulang untuk melihat "
                    "data terbaru; menyimpan kegiatan tersebut akan ditolak.", icon=":material/warning:")
-    st.caption(f"{PLANNED_MARK} = bulan yang direncanakan, {DONE_MARK} = terealisasi. Klik dua kali "
-               f"sel bulan lalu pilih {DONE_MARK} (atau kosongkan untuk membatalkan); isi tautan bukti dukung "
-               "(http/https) dan catatan, lalu klik Simpan.")
-    column_config = {name: st.column_config.SelectboxColumn(
-        name, width=MONTH_PX, options=[DONE_MARK, PLANNED_MARK],
-        help=f"{DONE_MARK} terealisasi · {PLANNED_MARK} direncanakan, belum terealisasi · "
-             "kosong: tidak direncanakan") for name in MONTHS}
-    column_config.update({
-        wording.AREA: st.column_config.NumberColumn(wording.AREA, width=grids.text_px(wording.AREA), pinned=True,
-                                                    help=" · ".join(
-            f"{n} {s}" for n, s in SHORT.items())),
-        wording.INDIKATOR: st.column_config.TextColumn(wording.INDIKATOR, width=160, pinned=True,
-                                                  help="Arahkan kursor untuk teks lengkap; kegiatan dan sumber baris "
-                                                       "ada di tabel halaman Gantt"),
-        # no browser-side ``validate``: the grid would drop a refused link silently on Enter; the
-        # page checks it below and says why (issue 13.3)
-        editor.EVIDENCE: st.column_config.TextColumn(editor.EVIDENCE, width=grids.text_px(editor.EVIDENCE) + EDIT_ICON_PX,
-                                                      max_chars=validate.EVIDENCE_URL_MAX,
-                                                      help="Alamat lengkap http:// atau https://"),
-        editor.NOTE: st.column_config.TextColumn(editor.NOTE, width=grids.text_px(editor.NOTE) + EDIT_ICON_PX,
-                                                  max_chars=validate.NOTE_MAX),
-    })
+    st.caption(f"{LEGEND} Klik dua kali sel bulan lalu pilih {DONE_MARK} (atau kosongkan untuk membatalkan); isi "
+               "tautan bukti dukung (http/https) dan catatan, lalu klik Simpan.")
     # the read-only columns as rbdash.grids shows any table (no formula in the editor's own CSV download);
     # the links and notes stay as typed: they are what is being edited
-    edited = st.data_editor(grids.downloadable(snap["frame"], TEXT_COLUMNS), key=editor_key, num_rows="fixed", hide_index=True, column_order=COLUMN_ORDER,
-                            disabled=list(TEXT_COLUMNS), column_config=column_config, width="stretch", placeholder="",
-                            height=min(38 + 35 * len(snap["frame"]), 640))
+    edited = st.data_editor(grids.downloadable(snap["frame"], TEXT_COLUMNS), key=editor_key, num_rows="fixed",
+                            hide_index=True, column_order=COLUMN_ORDER, disabled=list(TEXT_COLUMNS),
+                            column_config=column_config(editable=True), width="stretch", placeholder="",
+                            height=grid_height(snap["frame"]))
     for line in link_problems(snap["frame"], edited):
         st.error(md(line), icon=":material/link_off:")
-    user = current_user()
-    refusal = write_refusal(user, satker)
-    allowed = refusal is None and not user.needs_name
     left, right = st.columns([1, 4])
-    clicked = left.button("Simpan", type="primary", icon=":material/save:", disabled=not allowed, key="simpan_progres")
+    clicked = left.button("Simpan", type="primary", icon=":material/save:", disabled=user.needs_name,
+                          key="simpan_progres")
     right.button("Muat ulang data", icon=":material/refresh:", key="muat_ulang_progres", on_click=reload)
     if user.needs_name:
         st.caption("Isi **Nama petugas** di panel samping untuk dapat menyimpan (dicatat di jejak audit).")
-    elif not allowed:
-        st.caption(f":material/lock: {md(refusal)}" + (".", "; masuk dengan akun operator satker ini atau "
-                                                             "provinsinya.")[user.role != "viewer"])
     if clicked:
         saved, errors = save(store, snap, edited, user)
         if not saved and not errors:

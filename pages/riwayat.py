@@ -1,13 +1,13 @@
-"""Riwayat: an office's imports, plan versions and progress changes; undo a progress change or make
-an earlier plan version current again (each as a new, audited change: nothing is deleted)."""
+"""Riwayat: an office's imports, plan versions and progress changes; what changed between any two
+versions; undo a progress change or make an earlier plan version current again (each as a new,
+audited change: nothing is deleted)."""
 
 import pandas as pd
 import streamlit as st
 
 from pages._auth import current_user
 from pages._ui import LOADER, md, start, table, write_refusal
-from rbdash import history
-from rbdash import wording
+from rbdash import history, views, wording
 from rbdash.wording import date_time
 from rbdash.errors import PermissionDenied, RbdashError
 
@@ -17,15 +17,41 @@ def load(_store, key, satker, year, actions, actor):
     return history.changes(_store, satker, year, actions, actor), history.versions(_store, satker, year)
 
 
+@st.cache_data(**LOADER)
+def load_diff(_store, key, satker, year, from_version, to_version):
+    return views.version_diff(_store, satker, year, from_version, to_version)
+
+
+def show_diff(store, key, satker, year, numbers):
+    """Two versions picked (by default the one before the current and the current) and what changed."""
+    st.subheader("Perbedaan antarversi", anchor=False)
+    if len(numbers) < 2:
+        st.info("Baru ada satu versi rencana; belum ada yang dapat dibandingkan.", icon=":material/info:")
+        return
+    left, right = st.columns(2)
+    to_version = left.selectbox("Versi", numbers, index=0, key="beda_ke")
+    from_version = right.selectbox("Dibandingkan dengan versi", numbers, index=1, key="beda_dari")
+    found = load_diff(store, key, satker, year, int(from_version), int(to_version))
+    st.markdown(md(found.summary))
+    if found.kept:
+        st.warning(md(found.kept), icon=":material/warning:")
+    if len(found.rows):
+        table(found.rows, hide_index=True, width="stretch", key="beda_tabel")
+
+
 def act(label, fn):
-    """Run a write, report it in Indonesian, refresh the cached reads."""
+    """Run a write, report it in Indonesian (``label``, or ``label(result)`` when it is a function),
+    refresh the cached reads; the comparison of versions goes back to the current one against the
+    one before (after a restore: what the restore changed)."""
     try:
-        fn()
+        result = fn()
     except RbdashError as exc:
         st.session_state.riwayat_msg = ("error", exc.message_id)
     else:
-        st.session_state.riwayat_msg = ("success", label)
         st.cache_data.clear()
+        st.session_state.riwayat_msg = ("success", label(result) if callable(label) else label)
+        for picked in ("beda_ke", "beda_dari"):
+            st.session_state.pop(picked, None)
     st.rerun()
 
 
@@ -78,11 +104,13 @@ def render():
         col, button = st.columns([1, 2], vertical_alignment="bottom")
         chosen = col.selectbox("Pulihkan versi", older, key="pulihkan_versi")
         if button.button("Jadikan versi aktif", icon=":material/restore:", disabled=not may_write, key="pulihkan"):
-            act(f"Versi {chosen} dipulihkan sebagai versi aktif yang baru; realisasi dipertahankan.",
+            act(lambda version: f"Versi {chosen} dipulihkan sebagai versi aktif yang baru (versi {version}). "
+                                f"{views.version_diff(store, satker, view.year).summary}",
                 lambda: store.restore_version(satker, view.year, chosen, user))
     if not may_write:
         refusal = refusal or PermissionDenied("forbidden_office", user=user.label, satker=satker).message_id
         st.caption(f":material/lock: {md(refusal)}.")
+    show_diff(store, key, satker, view.year, [int(v) for v in versions["version"]])
 
 
 render()

@@ -1,4 +1,4 @@
-"""Command line: parse, import, completion, missing, report, user, backup, restore, migrate-store.
+"""Command line: parse, import, completion, missing, report, diff, user, backup, restore, migrate-store.
 
 Thin wrappers over the core (sqlite-utils style): each command reads its options, calls one core
 function and prints.  Every failure is one line on stderr, ``error: <what>``, and exit code 2:
@@ -156,7 +156,8 @@ def import_(db, paths):
     """Import plan files, and the plan files under folders (recursively).
 
     Each plan a file holds (one per office and year) is stored or refused on its own, with its own
-    line on stdout: ok (a new plan, or a new version of a changed one, realisation carried over),
+    line on stdout: ok (a new plan, or a new version of a changed one, realisation carried over,
+    with what changed: see ``diff``),
     skipped: duplicate (the same bytes were imported before for that office and year) or refused:
     <reason>; a file that cannot be read is one refused line.  A PDF or Word document with no plan
     table that was found in a folder (evidence kept beside the plans) is "skipped: not a plan";
@@ -170,7 +171,7 @@ def import_(db, paths):
     Example:
       python -m rbdash import --db data/rbdash.duckdb plans/kalsel/
     """
-    from rbdash import importing
+    from rbdash import importing, wording
     from rbdash.store import check_db_path, default_db_path
     location = check_db_path(db or default_db_path())  # refuse a bad --db before reading any file
     # a DuckDB file is created only when a first plan is stored; a server is reached (or not) at once
@@ -189,6 +190,8 @@ def import_(db, paths):
             click.echo(f"{path}: skipped: duplicate of {out.satker} {out.year} version {out.version}")
         else:
             extra = f", {out.carried_over} carried over" if out.carried_over else ""
+            if out.changes is not None:
+                extra += f"; changes: {wording.plan_changes(out.changes, 'en')}"
             click.echo(f"{path}: ok: {out.satker} {out.year} version {out.version}, "
                        f"{out.activities} activities, {out.warnings} warnings{extra}")
     if refused:
@@ -316,6 +319,71 @@ def report(db, year, as_of, province, offices, no_images, out):
         click.echo(f"{i:3d}  {title}")
     pages = f" ({export.pdf_pages(data)} PDF pages)" if kind == ".pdf" else ""
     click.echo(f"{out}: {len(titles)} slides{pages}")
+
+
+@main.command()
+@DB_OPTION
+@click.option("--satker", required=True, help="The office, in any common spelling, e.g. 'KPU Kota Malang'.")
+@click.option("--year", type=int, required=True, help="Plan year.")
+@click.option("--from", "from_version", type=int, default=None,
+              help="The older version (default: the one before --to).")
+@click.option("--to", "to_version", type=int, default=None, help="The newer version (default: the current one).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def diff(db, satker, year, from_version, to_version, as_json):
+    """What changed between two versions of an office's plan: activities added, removed and changed
+    (schedule, text, area).  By default the current version against the one before.
+
+    Activities are matched across versions as the realisation is carried over on import (area,
+    kegiatan, sub kegiatan and indikator, ignoring case, spacing and punctuation): reworded beyond
+    that, or moved to another area, an activity is removed and added.  A removed activity with
+    realisation recorded is listed with it (it stays on the older version).
+
+    \b
+    Example:
+      python -m rbdash diff --satker "KPU Kota Malang" --year 2024 --json
+    """
+    from rbdash import diff as plans_diff
+    from rbdash import wording
+    found = plans_diff.plan_diff(open_store(db, create=False), satker, year, from_version, to_version)
+    if as_json:
+        click.echo(json.dumps(found.to_dict(), ensure_ascii=False))
+        return
+    click.echo(f"{found.satker} {found.year}, version {found.from_version} -> {found.to_version}: "
+               f"{wording.plan_changes(found.changes, 'en')}")
+    for entry in found.added:
+        click.echo(f"added: {_activity(entry)} | planned {_months(entry['planned'])}")
+    for entry in found.removed:
+        kept = ""
+        if plans_diff.recorded(entry):
+            parts = [f"realised {_months(entry['realised'])}"] + \
+                [f"{what} {entry[key]}" for what, key in (("evidence", "evidence_url"), ("note", "note")) if entry[key]]
+            kept = f" | {', '.join(parts)} (kept on version {found.from_version})"
+        click.echo(f"removed: {_activity(entry)} | planned {_months(entry['planned'])}{kept}")
+    for entry in found.changed:
+        parts = []
+        if "schedule" in entry["changes"]:
+            parts.append(f"schedule {_months(entry['planned_before'])} -> {_months(entry['planned_after'])}")
+        if "area" in entry["changes"]:
+            parts.append(f"area {entry['area_before'] or '-'} -> {entry['area_after'] or '-'}")
+        parts += [f"{name} {_line(entry['text_before'][name])!r} -> {_line(entry['text_after'][name])!r}"
+                  for name in entry["text_before"]]
+        click.echo(f"changed: {_activity(entry)} | {' | '.join(parts)}")
+
+
+def _line(text) -> str:
+    """A cell's text on one line (an indikator may hold several lines)."""
+    return " ".join(str(text).split()) if text is not None else ""
+
+
+def _activity(entry) -> str:
+    """'area 1 | Kegiatan | Sub kegiatan | Indikator': an activity of a diff on one line."""
+    words = [_line(entry[k]) for k in ("kegiatan", "sub_kegiatan", "indikator") if entry[k]]
+    return " | ".join([f"area {entry['area_no'] or '-'}", *words])
+
+
+def _months(months) -> str:
+    """[1, 2, 3] -> '1,2,3'; none -> '-'."""
+    return ",".join(map(str, months)) or "-"
 
 
 def _password(confirm=True):

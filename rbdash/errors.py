@@ -225,6 +225,11 @@ MESSAGES = {
     "unknown_office": ("'{name}' is not an office of the official list", "'{name}' bukan satker dalam daftar resmi"),
     "unknown_province": ("'{name}' is not a province of the official list", "'{name}' bukan provinsi dalam daftar resmi"),
     "unknown_version": ("{satker} {year} has no version {version}", "{satker} {year} tidak memiliki versi {version}"),
+    "ambiguous_satker": ("'{name}' denotes several offices with a plan for {year} ({names}); give the name as stored",
+                         "'{name}' cocok dengan beberapa satker yang memiliki rencana aksi tahun {year} ({names}); "
+                         "tulis namanya persis"),
+    "no_earlier_version": ("{satker} {year} has no version before version {version} to compare it with",
+                           "{satker} {year} tidak memiliki versi sebelum versi {version} untuk dibandingkan"),
     "already_current": ("version {version} is already the current one", "versi {version} sudah menjadi versi aktif"),
     "unknown_change": ("there is no progress change {change} to undo", "tidak ada perubahan progres {change} untuk dibatalkan"),
     "revert_stale": ("the activity was changed again after change {change}; undo the later change first",

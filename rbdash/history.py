@@ -5,7 +5,7 @@ import json
 
 import pandas as pd
 
-from rbdash.schedule import months_text
+from rbdash import wording
 
 ACTIONS = {"import": "impor", "restore_version": "versi dipulihkan", "progress": "progres",
            "revert": "pembatalan progres"}
@@ -44,12 +44,7 @@ def _describe(action, detail, side):
     """A change's before or after as one line of Indonesian text."""
     if action in UNDOABLE:
         values = detail.get(side) or {}
-        parts = [months_text(values.get("realized_months")) or "belum ada realisasi"]
-        if values.get("evidence_url"):
-            parts.append(f"bukti: {values['evidence_url']}")
-        if values.get("note"):
-            parts.append(f"catatan: {values['note']}")
-        return "; ".join(parts)
+        return wording.realisation(values.get("realized_months"), values.get("evidence_url"), values.get("note"))
     if action == "import":
         if side == "before":
             return f"versi {detail['previous_version']}" if detail.get("previous_version") else "belum ada rencana"

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from rbdash import wording
+from rbdash import diff, wording
+from rbdash.diff import Changes
 from rbdash.errors import RbdashError, StoreError
 from rbdash.model import Plan
 
@@ -56,6 +57,12 @@ class Outcome:
     version: int | None = None
     activities: int = 0
     carried_over: int = 0
+    changes: Changes | None = None  # a VERSION's changes against the version before it (rbdash.diff)
+
+    @property
+    def changes_text(self) -> str | None:
+        """'versi 2: 3 kegiatan berubah jadwal, 1 ditambah' for a new version, else None."""
+        return wording.version_changes(self.changes) if self.changes is not None else None
 
     @property
     def satker(self):
@@ -155,6 +162,7 @@ def _store_batch(session, items, actor):
             results = session.store().import_plans(plans, actor=actor)
         except RbdashError:  # rolled back as a whole: each plan again on its own
             results = [_one(session, plan, actor) for plan in plans]
+    changes = _changes(session, results)
     results = iter(results)
     for o in items:
         if o.plan is None:
@@ -165,7 +173,21 @@ def _store_batch(session, items, actor):
             yield Outcome(o.source, Status.REFUSED, plan=o.plan, error=res)
         else:
             yield Outcome(o.source, Status(res["status"]), plan=o.plan, version=res["version"],
-                          activities=res.get("activities", 0), carried_over=res.get("carried_over", 0))
+                          activities=res.get("activities", 0), carried_over=res.get("carried_over", 0),
+                          changes=changes.get(res.get("plan_version_id")) if res["status"] == "version" else None)
+
+
+def _changes(session, results) -> dict:
+    """What each new version of a stored batch changed against the version before it (rbdash.diff),
+    read after the commit: versions never change once stored.  The plans are stored whatever
+    happens here, so a failure to read leaves the outcomes without the summary, not refused."""
+    ids = [r["plan_version_id"] for r in results if isinstance(r, dict) and r["status"] == "version"]
+    if not ids:
+        return {}
+    try:
+        return diff.import_changes(session.store(), ids)
+    except RbdashError:
+        return {}
 
 
 def _one(session, plan, actor):

@@ -81,6 +81,7 @@ NO_AREA = "Tanpa area"
 NO_DESCRIPTION = "(tanpa uraian)"
 DEFINITION = "bulan-kegiatan terealisasi sesuai jadwal ÷ yang dijadwalkan"
 NATIONAL = "Nasional"
+NATIONAL_COMPARISON = "Perbandingan nasional"
 
 # labels of figures, tables and widgets
 RATE, COVERAGE, TOTAL, REALISED, REPORTED, REPORTING = (
@@ -90,6 +91,12 @@ DUE, RANK, REMARK, ROW, OFFICES_WITH_DATA = "Jatuh tempo", "Peringkat", "Keteran
 ALL_OFFICES, OFFICES_REPORTING = "Semua satker", "Satker dengan data realisasi"
 PLAN_VERSION, PER_AREA, PER_MONTH = "Versi rencana", "Per area", "Per bulan"
 OPEN_GANTT, SEE_OFFICES = "Buka Gantt", "Lihat satker"
+
+def year_offices(year, offices) -> str:
+    """'2024 · 550 satker': a year as the year selector offers it, with the offices it covers (a year
+    only one office has a plan for must not look like the year everyone reports in)."""
+    return f"{year} · {integer(offices)} {SATKER.lower()}"
+
 
 def rate_up_to(m) -> str:
     """'Capaian s.d. Sep': the completion up to the as-of month."""
@@ -245,3 +252,62 @@ def not_submitted_counts(no_plan, no_realisation, unmatched, up_to=None) -> str:
     text = f"{no_plan} satker belum mengunggah rencana, {no_realisation} {NO_REALISATION_TEXT}"
     text += f" s.d. {month(up_to)}" if up_to else ""
     return text + (f", {unmatched} {UNMATCHED_TEXT}" if unmatched else "")
+
+
+
+# --------------------------------------------------------------------------------- what a new plan version changed
+
+NO_REALISATION = "belum ada realisasi"
+
+
+def realisation(months, evidence_url=None, note=None) -> str:
+    """'Jan–Feb; bukti: https://…; catatan: awal': realisation recorded on an activity, on one line."""
+    from rbdash.schedule import months_text
+    parts = [months_text(months) or NO_REALISATION]
+    if evidence_url:
+        parts.append(f"bukti: {evidence_url}")
+    if note:
+        parts.append(f"catatan: {note}")
+    return "; ".join(parts)
+
+
+# how an activity differs between two versions (rbdash.diff.KINDS, added, removed), per language: the
+# Impor page and Riwayat say it in Indonesian, the CLI's import line and `diff` in English -- one
+# sentence, so both always give the same counts
+CHANGE_LABELS = {"schedule": "berubah jadwal", "text": "berubah uraian", "area": "berpindah area",
+                 "added": "ditambah", "removed": "dihapus"}
+_LABELS = {"id": CHANGE_LABELS,
+           "en": {"schedule": "rescheduled", "text": "reworded", "area": "moved to another area", "added": "added",
+                  "removed": "removed"}}
+_COUNTED = (("schedule", "rescheduled"), ("text", "reworded"), ("area", "moved"), ("added", "added"),
+            ("removed", "removed"))  # (label, the rbdash.diff.Changes count)
+_UNIT = {"id": ("kegiatan", "kegiatan"), "en": ("activity", "activities")}
+_KEPT = {"id": " (realisasi tercatat pada {n}, tetap tersimpan di versi {v})",
+         "en": " (realisation recorded on {n}, kept on version {v})"}
+_UNCHANGED = {"id": "tidak ada kegiatan yang berubah", "en": "no activity changed"}
+
+
+def plan_changes(changes, lang="id") -> str:
+    """'3 kegiatan berubah jadwal, 1 ditambah, 1 dihapus (realisasi tercatat pada 1, tetap tersimpan
+    di versi 1)' -- in English '3 activities rescheduled, 1 added, 1 removed (realisation recorded
+    on 1, kept on version 1)': what a plan version changed (an rbdash.diff.Changes).  An activity
+    changed in two ways counts in both."""
+    parts = []
+    for label, count in _COUNTED:
+        n = getattr(changes, count)
+        if n:
+            unit = f" {_UNIT[lang][n != 1]}" if not parts else ""
+            parts.append(f"{n}{unit} {_LABELS[lang][label]}")
+    if not parts:
+        return _UNCHANGED[lang]
+    return ", ".join(parts) + (_KEPT[lang].format(n=changes.kept, v=changes.from_version) if changes.kept else "")
+
+
+def version_changes(changes) -> str:
+    """'versi 2: 3 kegiatan berubah jadwal, 1 ditambah': a new version and what it changed."""
+    return f"versi {changes.to_version}: {plan_changes(changes)}"
+
+
+def versions_compared(changes) -> str:
+    """'Versi 1 → versi 2: 3 kegiatan berubah jadwal, 1 ditambah' (Riwayat)."""
+    return f"Versi {changes.from_version} → versi {changes.to_version}: {plan_changes(changes)}"

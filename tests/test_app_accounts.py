@@ -5,6 +5,7 @@ import pytest
 
 from app_fixtures import sample_db, sample_db_file, warm_server  # noqa: F401 (fixtures)
 from conftest import db_snapshot
+from rbdash import metrics as core
 from rbdash.store import Store
 from app_fixtures import start
 
@@ -42,7 +43,41 @@ def test_visitors_are_viewers_once_an_admin_exists(accounts_db):
     assert not at.file_uploader  # no upload for a viewer
     assert any("hanya dapat melihat" in i.value for i in at.info)
     at.switch_page("pages/progres.py").run()
-    assert at.button(key="simpan_progres").disabled
+    assert read_only(at)
+
+
+def read_only(at):
+    """The Progres page's lock note when it shows the office read-only: the reason above a grid that
+    cannot be ticked, and nothing to save with; None when it shows the editor."""
+    if at.data_editor:
+        assert "simpan_progres" in [b.key for b in at.button]
+        return None
+    assert "simpan_progres" not in [b.key for b in at.button] and len(at.dataframe) == 1
+    shown = list(at.main)
+    locks = [e for e in shown if e.type == "caption" and e.value.startswith(":material/lock:")]
+    assert len(locks) == 1 and shown.index(locks[0]) < shown.index(at.dataframe[0])
+    return locks[0].value.replace("\\", "")
+
+
+def test_read_only_users_see_progress_they_cannot_tick(accounts_db):
+    """Issue 21.3: a visitor and a viewer could tick the Progres grid; only a disabled Simpan below a
+    640 px grid said why.  They read the office's progress with the reason above it; the operator of
+    the office still edits it."""
+    Store(accounts_db).add_user("pantau", PASSWORD, "viewer", actor="cli")
+    activities = len(core.plan_activities(Store(accounts_db), OWN, 2023))
+    at = start("pages/progres.py", tahun="2023", fokus=OWN)
+    assert read_only(at) == (f":material/lock: tamu (pemantau) hanya dapat melihat; masuk dengan akun operator untuk "
+                             f"mengubah data {OWN}.")
+    assert len(at.dataframe[0].value) == activities and "Jan" in at.dataframe[0].value
+    log_in(at, "pantau")
+    at.switch_page("pages/progres.py").run()
+    assert read_only(at) == (f":material/lock: pantau (pemantau) hanya dapat melihat; masuk dengan akun operator "
+                             f"untuk mengubah data {OWN}.")
+    at.button(key="logout").click().run()
+    log_in(at, "tapin")
+    at.switch_page("pages/progres.py").run()
+    assert at.selectbox(key="fokus").value == OWN and read_only(at) is None
+    assert not at.button(key="simpan_progres").disabled and len(at.data_editor[0].value) == activities
 
 
 def test_wrong_password_is_refused_in_indonesian(accounts_db):
@@ -65,25 +100,27 @@ def test_office_operator_edits_own_office_only_and_logs_out(accounts_db):
     log = Store(accounts_db).query_df("SELECT actor, satker FROM audit_log WHERE action = 'progress'")
     assert log.values.tolist() == [["tapin", OWN]]  # the account, not a typed name
     at.selectbox(key="fokus").set_value(OTHER).run()
-    assert at.button(key="simpan_progres").disabled
+    assert read_only(at) == (f":material/lock: tapin (operator satker {OWN}) tidak berwenang mengubah data {OTHER}; "
+                             "masuk dengan akun operator satker ini atau provinsinya.")
     at.button(key="logout").click().run()
     assert at.text_input(key="login_name") is not None
 
 
 def test_a_crafted_save_for_another_office_changes_nothing(accounts_db):
-    """The operator opens another office's Progres (Save is disabled) and sends the click anyway, as
-    a crafted request can: nothing is saved.  (Streamlit discards values of disabled widgets; behind
-    it the store refuses any write outside the account's office -- tests/test_accounts.py.)"""
+    """The operator opens another office's Progres (read only: no editor, no Simpan) and sends an edit
+    and a click anyway, as a crafted request can: nothing is saved.  (Streamlit ignores values of
+    widgets the page did not draw; behind it the store refuses any write outside the account's
+    office -- tests/test_accounts.py.)"""
     at = start("pages/beranda.py", tahun="2023")
     log_in(at, "tapin")
     at.switch_page("pages/progres.py").run()
     at.selectbox(key="fokus").set_value(OTHER).run()
-    button = at.button(key="simpan_progres")
-    assert button.disabled
+    assert read_only(at)
     before = db_snapshot(Store(accounts_db))
-    key = at.data_editor[0].key
-    at.session_state[key] = {"edited_rows": {0: {"Jan": "✓"}}, "added_rows": [], "deleted_rows": []}
-    button._value = True  # what a crafted websocket message does: bypasses the browser's disabled button
+    version = core.plan_header(Store(accounts_db), OTHER, 2023)["plan_version_id"]
+    at.session_state[f"prog_{version}_None_0"] = {"edited_rows": {0: {"Jan": "✓"}}, "added_rows": [],
+                                                   "deleted_rows": []}  # the editor the page would draw
+    at.session_state["simpan_progres"] = True
     at.run()
     assert not at.exception and not [s for s in at.success if "tersimpan" in s.value]
     assert db_snapshot(Store(accounts_db)) == before

@@ -1,6 +1,8 @@
 """AppTest of Beranda: its figures follow the filters, laggards below the median, reporting, completion
 per area, who has not submitted."""
 
+from urllib.parse import parse_qs
+
 import numpy as np
 import pytest
 
@@ -89,3 +91,24 @@ def test_not_submitted_list_on_beranda_and_perbandingan(meeting_db):
     assert [e.label for e in at.expander] == [
         f"Belum mengirim (provinsi Jawa Timur): {jatim - 3} satker belum mengunggah rencana, "
         "1 belum melaporkan realisasi"]
+
+
+def test_beranda_leads_into_the_national_comparison(sample_db):
+    """Issue 21.8: nothing on the start page said 'Nasional' or led to the comparison.  Beranda names its
+    scope, and its 'Perbandingan nasional' link opens Perbandingan per province with the sidebar's
+    province and offices cleared (the year and month kept), as one address."""
+    at = start(tahun="2023")
+    assert at.caption[0].value == "Nasional · Tahun 2023 · kondisi s.d. Sep"
+    at.selectbox(key="f_province").set_value("Kalimantan Selatan").run()
+    at.multiselect(key="f_satker").set_value(["KPU Kabupaten Tapin"]).run()
+    assert at.caption[0].value == "KPU Kabupaten Tapin · Tahun 2023 · kondisi s.d. Sep"
+    link = next(link for link in at.page_link if link.value == "Perbandingan nasional")
+    assert link.proto.page == "perbandingan"
+    query = parse_qs(link.proto.query_string)
+    assert query == {"tahun": ["2023"], "bulan": ["9"], "tingkat": ["provinsi"]}
+    at.query_params.clear()  # what following the link does: its address, on its page
+    at.query_params.update({k: v[0] for k, v in query.items()})
+    at.switch_page("pages/perbandingan.py").run()
+    assert not at.exception and [t.value for t in at.title] == ["Perbandingan antar satker"]
+    assert at.session_state["tingkat"] == "provinsi" and at.selectbox(key="f_province").value == "Semua provinsi"
+    assert at.multiselect(key="f_satker").value == [] and grids(at)[0][0]["Provinsi"].tolist() == ["Kalimantan Selatan"]

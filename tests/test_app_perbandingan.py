@@ -2,6 +2,7 @@
 reporting filter, the exports, the deck and the presentation view."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -284,3 +285,24 @@ def test_the_apps_own_order_and_search_keep_offices_without_data_last(sample_db)
     assert grids(at)[0][0]["Satker"].tolist() == ["KPU Kabupaten Tapin"]
     at.text_input(key="heatmap_area_cari").set_value("Atlantis").run()
     assert [i.value for i in at.info] == ["Tidak ada satker yang namanya memuat “Atlantis”."]
+
+
+# issue 21.10: what a caption names is on the screen
+COLUMN_NAMED = re.compile(r"\bkolom ([A-Z][a-z]+(?: [a-z]+)*)")
+
+
+@pytest.mark.parametrize("level", ["provinsi", "satker"])
+def test_captions_name_only_what_the_view_shows(meeting_db, level):
+    """The province heatmap's caption named a 'Dengan data' column the grid does not have (the ranking
+    has it), and every view spoke of grey cells, which only a heatmap has: each column a caption names
+    is a column of a table shown, and grey cells are explained only beside a coloured grid."""
+    at = start("pages/perbandingan.py", tingkat=level)
+    for shown in ("area", "month", "rank", "trend"):
+        at.radio(key="tampilan").set_value(shown).run()
+        columns = {c for table in at.dataframe for c in table.value.columns}
+        for caption in at.caption:
+            for name in COLUMN_NAMED.findall(caption.value):
+                assert name in columns, (shown, caption.value, sorted(columns))
+            if "Abu-abu" in caption.value:
+                assert grids(at), (shown, caption.value)
+        assert any(COLUMN_NAMED.search(c.value) for c in at.caption) == ((level, shown) == ("provinsi", "rank"))

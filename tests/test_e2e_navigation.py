@@ -4,13 +4,14 @@ could be recorded against the wrong office)."""
 
 import re
 import shutil
-from urllib.parse import quote_plus, unquote_plus
+from urllib.parse import parse_qs, quote_plus, unquote_plus
 
 from app_fixtures import sample_db_file  # noqa: F401 (fixture)
-from e2e_fixtures import (ARTIFACTS, Server, app_url, browser, choose, needs_chromium, page,  # noqa: F401
-                          wait_idle)
+from e2e_fixtures import (ARTIFACTS, WATCH_JS, Server, app_url, browser, choose, needs_chromium, page,  # noqa: F401
+                          pick_row, rerun, rows_of_every_grid, wait_idle)
 
 pytestmark = needs_chromium
+SHOTS = ARTIFACTS / "1366"  # screenshots at a meeting projector's size (tests/test_e2e_meeting.py)
 TARGET = "KPU Kabupaten Hulu Sungai Selatan"   # not the first office of the sample list
 OTHER = "KPU Kota Banjarbaru"
 
@@ -66,7 +67,7 @@ def test_browser_back_shows_the_office_of_each_entry(app_url, page):
     choose(page, page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').filter(has_text="Satker").first,
            OTHER)
     assert_focus(page, "Progres realisasi", OTHER)
-    for _ in range(4):
+    for _ in range(2):  # one entry per action (issue 21.2): two presses back to the Gantt
         page.go_back()
         wait_idle(page)
         shown_as_named(page)
@@ -113,9 +114,10 @@ def shown_as_named(page, timeout=15_000):
         pass
 
 
-def back_to(page, heading, office, steps=3):
-    """The browser's back button until ``heading`` shows (a page switch and the address the page then
-    writes are two entries), every entry on the way showing ``office``."""
+def back_to(page, heading, office, steps=1):
+    """The browser's back button until ``heading`` shows -- one press: a page switch is one entry
+    (issue 21.2; it used to be two: the switch and the address the page then wrote) --, every entry
+    on the way showing ``office``."""
     for _ in range(steps):
         page.go_back()
         wait_idle(page)
@@ -150,3 +152,94 @@ def test_first_request_of_a_fresh_server_is_a_deep_link(sample_db_file, tmp_path
         assert links == PAGE_TITLES, links   # the app's own top bar only, never the pages/ folder's files
     finally:
         server.stop()
+
+
+# --- issue 21.2 and 21.8: one history entry per action, back restores each view, a new view at its top ----
+
+# what a view is: the address, what the page writes (headings, captions, labels), the values chosen in
+# the sidebar and on the page, and the rows of its grids
+VIEW_JS = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  return {address: location.pathname + location.search, text: main.innerText,
+          chosen: Array.from(document.querySelectorAll('[data-testid="stSelectbox"] input')).map(i => i.value),
+          tags: Array.from(document.querySelectorAll('[data-testid="stMultiSelect"] [data-baseweb="tag"]'))
+                .map(t => t.textContent),
+          pressed: Array.from(main.querySelectorAll('[role="radio"][aria-checked="true"], input[type="radio"]:checked'))
+                   .map(r => r.textContent || r.value)};
+}"""
+HEADING_BOX = "() => { const r = document.querySelector('h1').getBoundingClientRect(); return [r.top, r.bottom]; }"
+
+
+def view_of(page, rows=None):
+    """The view the page shows, once its grids hold ``rows`` (a view recorded earlier) or, recording
+    it, once they have drawn their rows (the same rows read twice in a row)."""
+    if rows is None:
+        seen = []
+        rows = rows_of_every_grid(page, lambda r: bool(r) and (seen[-1:] == [r] or seen.append(r)))
+    return {**page.evaluate(VIEW_JS), "rows": rows_of_every_grid(page, lambda r: r == rows)}
+
+
+def address(path_and_query):
+    """An address as (path, {name: values}) pairs, to compare regardless of the order of its names."""
+    path, _, query = path_and_query.partition("?")
+    return {(path, name, tuple(values)) for name, values in parse_qs(query).items()}
+
+
+def test_back_button_one_entry_per_action_and_each_view_restored(app_url, browser):
+    """Issue 21.2 and 21.8 at 1366x768: Beranda narrowed to a province -> 'Perbandingan nasional' -> a
+    province's row -> an office's row (its Gantt).  Each action is one history entry (each page used
+    to be pushed twice, and opening the app wrote a second entry of the same view); each press of the
+    back button lands on the previous view exactly -- level, province, office, view choice (one step
+    back used to show a one-row 'Per provinsi' grid nobody had seen).  A drill opens its view at the
+    heading, not where the previous view was scrolled to."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    url, _ = app_url
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    ctx.add_init_script(WATCH_JS)
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{url}/?tahun=2023&provinsi=Kalimantan+Selatan")
+        wait_idle(page, "Rencana Aksi Reformasi Birokrasi")
+        assert page.evaluate("history.length") == 2  # about:blank, and the address opened: once
+        views = [view_of(page)]
+        page.screenshot(path=SHOTS / "nav_1_beranda.png")
+
+        with rerun(page, "Perbandingan antar satker"):
+            page.get_by_role("link", name="Perbandingan nasional").click()
+        views.append(view_of(page))
+        assert "tingkat=provinsi" in page.url and "provinsi=" not in page.url.replace("tingkat=provinsi", "")
+        assert page.evaluate("history.length") == 3
+        page.screenshot(path=SHOTS / "nav_2_nasional.png")
+
+        # scrolled so far that the heading is out of sight, the province's row still in it
+        page.evaluate("""() => { const main = document.querySelector('[data-testid="stMain"]');
+                                 main.scrollTop = document.querySelector('h1').getBoundingClientRect().bottom; }""")
+        assert page.evaluate(HEADING_BOX)[1] <= 0
+        with rerun(page):
+            pick_row(page, 0)
+        page.wait_for_url(lambda u: "provinsi=Kalimantan+Selatan" in u and "tingkat=satker" in u)
+        wait_idle(page)
+        top, bottom = page.evaluate(HEADING_BOX)
+        assert 0 <= top and bottom <= 768, (top, bottom)  # the new view's heading in sight
+        views.append(view_of(page))
+        assert page.evaluate("history.length") == 4
+        page.screenshot(path=SHOTS / "nav_3_satu_provinsi.png")
+
+        offices = [row[0] for row in views[-1]["rows"]]
+        with rerun(page, "Gantt rencana aksi"):
+            pick_row(page, offices.index(TARGET))
+        assert_focus(page, "Gantt rencana aksi", TARGET)
+        assert page.evaluate("history.length") == 5
+
+        for expected in reversed(views):
+            with rerun(page):
+                page.go_back()
+            wait_idle(page)
+            shown = view_of(page, expected["rows"])
+            # the address of the entry; the one opened first now with the defaults it left out (bulan=9)
+            assert address(shown["address"]) >= address(expected["address"])
+            assert {**shown, "address": None} == {**expected, "address": None}
+        assert page.evaluate("history.length") == 5
+    finally:
+        ctx.close()

@@ -5,7 +5,8 @@ browser's cookie is HttpOnly."""
 
 import pytest
 
-from e2e_fixtures import ARTIFACTS, Server, browser, needs_chromium, wait_idle  # noqa: F401 (fixture)
+from app_fixtures import make_plan
+from e2e_fixtures import ARTIFACTS, WATCH_JS, Server, browser, needs_chromium, wait_idle  # noqa: F401 (fixture)
 from rbdash.store import Store
 
 pytestmark = needs_chromium
@@ -35,6 +36,9 @@ def served(tmp_path_factory):
     store = Store(tmp / "sesi.duckdb")
     store.add_user("admin", PASSWORD, "admin", actor="test")
     store.add_user("tapin", PASSWORD, "office", actor="test", satker="KPU Kabupaten Tapin")
+    store.import_plan(make_plan("KPU Kabupaten Tapin", 2024, [
+        (area, f"Kegiatan {area}.{i}", f"Indikator {area}.{i}", [i, i + 3], [i]) for area in range(1, 9)
+        for i in range(1, 4)], has_realization=True, as_of=6), actor="test")
     server = Server(script="serve.py", RBDASH_DB=str(tmp / "sesi.duckdb"), RBDASH_SAMPLES=str(tmp / "none")).wait()
     yield server
     server.stop()
@@ -84,3 +88,25 @@ def test_a_session_id_replayed_from_another_browser_is_logged_out(served, browse
     finally:
         mine.close()
         theirs.close()
+
+
+def test_a_visitor_reads_progress_with_the_reason_in_sight(served, browser):  # noqa: F811
+    """Issue 21.3 at 1366x768: a visitor (accounts exist) opening an office's Progres sees why it cannot
+    change it above the grid, without scrolling, and the grid without Simpan (it used to be an
+    editable grid with a disabled Simpan below 640 px of it)."""
+    (ARTIFACTS / "1366").mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    ctx.add_init_script(WATCH_JS)
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(f"{served.url}/progres?tahun=2024&fokus=KPU+Kabupaten+Tapin")
+        wait_idle(page, "Progres realisasi")
+        note = page.get_by_text("tamu (pemantau) hanya dapat melihat; masuk dengan akun operator untuk mengubah data "
+                                "KPU Kabupaten Tapin.")
+        grid = page.locator('[data-testid="stDataFrame"]')
+        assert note.bounding_box()["y"] + note.bounding_box()["height"] <= min(768, grid.bounding_box()["y"])
+        assert page.get_by_role("button", name="Simpan").count() == 0
+        page.screenshot(path=str(ARTIFACTS / "1366" / "progres_baca.png"))
+    finally:
+        ctx.close()

@@ -152,6 +152,31 @@ def test_repeated_header_blocks_legend_and_signature_are_not_data(make_wb):
     assert got == [(1, [1]), (2, [6])]
 
 
+@pytest.mark.parametrize("first", ["Ditetapkan di Kota Contoh", "Kota Contoh, 2 Januari 2024"])
+def test_a_signature_under_the_indicator_column_ends_the_table(make_wb, first):
+    """In a narrow table the signature block may stand under the indicator column: it is no more
+    indicator text, and it names the office when the title does not."""
+    rows = plan_rows([(TEXTS, {1: "√"})])
+    rows += [[None], [None] * 4 + [first], [None] * 4 + ["KETUA KPU KOTA CONTOH,"], [None] * 4 + ["ttd"],
+             [None] * 4 + ["NAMA KETUA"]]
+    plan = parse_workbook(make_wb(rows, title="RENCANA AKSI REFORMASI BIROKRASI TAHUN 2024"))
+    assert [a.indikator for a in plan.activities] == ["SK Tim RB"]
+    assert plan.satker == "KPU Kota Contoh"
+
+
+def test_a_note_alone_on_its_row_is_no_area_section(make_wb):
+    """'SDM' alone in the KET column (the rest of 'Kasubag Hukum dan SDM') names no area."""
+    rows = plan_rows([(TEXTS, {1: "√"}),
+                      (("2", "7. Penguatan Pengawasan", "7.1. Pengelolaan SPIP", "a. Pelaksanaan SPIP", "Laporan"),
+                       {2: "√"}),
+                      ((None,) * 5, {})])
+    rows[-2][-1] = "Kasubag Hukum dan"
+    rows[-1][-1] = "SDM"
+    rows += plan_rows([((None, None, None, "b. Monev SPIP", "Laporan monev"), {3: "√"})])[2:]
+    assert [(a.area_no, a.sub_kegiatan) for a in acts(make_wb(rows))] == [
+        (1, "Pembentukan Tim Reformasi Birokrasi"), (7, "Pelaksanaan SPIP"), (7, "Monev SPIP")]
+
+
 def test_start_end_months(make_wb):
     header = ["No", "Area Perubahan", "Kegiatan", "Sub Kegiatan", "Indikator", "Mulai", "Selesai"]
     rows = [header,

@@ -50,6 +50,24 @@ def member_data_span(data, name):
     return start, info.compress_size
 
 
+def damaged_copies(data, members, seed, per_member, stored):
+    """Copies of the package with one member's bytes damaged: one flipped bit (deflated) or four
+    replaced letters (stored) at a random place inside each of ``members``, ``per_member`` times."""
+    rng = random.Random(seed)
+    for member in members:
+        start, length = member_data_span(data, member)
+        for _ in range(per_member):
+            b = bytearray(data)
+            pos = start + rng.randrange(length)
+            if stored:
+                b[pos:pos + 4] = bytes(rng.randrange(97, 123) for _ in range(4))
+                if b == data:
+                    continue
+            else:
+                b[pos] ^= 1 << rng.randrange(8)
+            yield member, bytes(b)
+
+
 # --- stray cells far away -------------------------------------------------------------------------
 
 def _stray(ws, where):
@@ -126,22 +144,11 @@ def test_a_damaged_member_is_refused_never_read_with_other_text(base, stored):
     the CRC no longer matches, so the file is refused as damaged — before, 4 of 18 such files were
     imported with altered words ("implementasi" -> "ile.gmentasi")."""
     data = rewrite(base.read_bytes(), lambda n, b: b, stored=stored)
-    rng = random.Random(12)
-    for member in ("xl/worksheets/sheet1.xml", "xl/styles.xml"):
-        start, length = member_data_span(data, member)
-        for _ in range(9):
-            b = bytearray(data)
-            pos = start + rng.randrange(length)
-            if stored:
-                b[pos:pos + 4] = bytes(rng.randrange(97, 123) for _ in range(4))
-                if b == data:
-                    continue
-            else:
-                b[pos] ^= 1 << rng.randrange(8)
-            with pytest.raises(UnreadableFile) as exc:
-                parse_workbook(bytes(b), name="rusak.xlsx")
-            assert exc.value.code == "truncated"
-            assert exc.value.message_id == "file terpotong atau rusak; salin atau unduh ulang file aslinya"
+    for _, damaged in damaged_copies(data, ("xl/worksheets/sheet1.xml", "xl/styles.xml"), 12, 9, stored):
+        with pytest.raises(UnreadableFile) as exc:
+            parse_workbook(damaged, name="rusak.xlsx")
+        assert exc.value.code == "truncated"
+        assert exc.value.message_id == "file terpotong atau rusak; salin atau unduh ulang file aslinya"
 
 
 def test_a_member_that_inflates_beyond_its_declared_size_is_refused(base):

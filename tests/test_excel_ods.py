@@ -30,7 +30,7 @@ from rbdash.errors import UnreadableFile
 from rbdash.excel import WORKBOOK_SUFFIXES, open_book, parse_workbook, workbook_files
 from rbdash.store import Store
 from app_fixtures import start
-from test_excel_container import measured_parse, member_data_span, rewrite
+from test_excel_container import damaged_copies, measured_parse, rewrite
 
 ODS_FAMILIES = tuple(f for f in demo.ALL_FAMILIES if LAYOUTS[f].container == "xlsx")
 # the families whose schedule lives in what .ods stores its own way: fills, fonts, merges, dates
@@ -374,22 +374,11 @@ def test_a_damaged_member_is_refused(base, stored):
     """A flipped bit (compressed) or 4 replaced bytes (stored) in content.xml or styles.xml: the CRC
     no longer matches, the file is refused as damaged, never read with other text."""
     data = rewrite(base.read_bytes(), lambda n, b: b, stored=stored)
-    rng = random.Random(19)
-    for member in ("content.xml", "styles.xml"):
-        start, length = member_data_span(data, member)
-        for _ in range(6):
-            b = bytearray(data)
-            pos = start + rng.randrange(length)
-            if stored:
-                b[pos:pos + 4] = bytes(rng.randrange(97, 123) for _ in range(4))
-                if b == data:
-                    continue
-            else:
-                b[pos] ^= 1 << rng.randrange(8)
-            with pytest.raises(UnreadableFile) as exc:
-                parse_workbook(bytes(b), name="rusak.ods")
-            assert exc.value.code == "truncated", member
-            assert exc.value.message_id == "file terpotong atau rusak; salin atau unduh ulang file aslinya"
+    for member, damaged in damaged_copies(data, ("content.xml", "styles.xml"), 19, 6, stored):
+        with pytest.raises(UnreadableFile) as exc:
+            parse_workbook(damaged, name="rusak.ods")
+        assert exc.value.code == "truncated", member
+        assert exc.value.message_id == "file terpotong atau rusak; salin atau unduh ulang file aslinya"
 
 
 def test_broken_xml_with_a_good_crc_is_refused_in_one_line(base):

@@ -16,6 +16,12 @@ from rbdash.excel.office import find_satker
      "KPU Kabupaten Badung"),
     (["Drs. I Made Suparta, M.Si", "NIP. 19780312 200312 1 004"], None),
     (["Kabupaten Sleman"], None),  # a place name alone is not an office
+    # a PDF heading read as one text: the letterhead's address line follows the name in capitals
+    (["KOMISI PEMILIHAN UMUM KABUPATEN GORONTALO Jalan Pemilu Nomor 40, Gorontalo KEPUTUSAN"],
+     "KPU Kabupaten Gorontalo"),
+    (["KPU KOTA BAU-BAU Jl. Betoambari"], "KPU Kota Bau-bau"),
+    (["KPU Provinsi DKI Jakarta"], "KPU Provinsi DKI Jakarta"),  # capitals inside a name written in mixed case
+    (["KPU KABUPATEN PENUKAL ABAB LEMATANG ILIR"], "KPU Kabupaten Penukal Abab Lematang Ilir"),
 ])
 def test_find_satker(texts, satker):
     assert find_satker(texts) == satker

@@ -2,6 +2,7 @@
 surfaces read exactly, with their provenance (page, row); bad PDFs refused with one line; the plans3
 decrees score 1.000 (skipped without ../shared)."""
 
+import difflib
 import io
 import json
 import subprocess
@@ -87,6 +88,207 @@ def test_repeated_numbered_header_does_not_hide_a_schedule_drawn_in_colour(make_
     plan = parse_workbook(make_wb(rows, fills=fills))
     assert [(a.sub_kegiatan, a.planned_months) for a in plan.activities] == [
         ("Pembentukan Tim RB", [3, 4]), ("Deklarasi RB", [12])]
+
+
+# ------------------------------------------------------------------------ printed by LibreOffice
+
+DATA = ROOT / "tests" / "data"
+
+
+def _paired(truth, activities):
+    """The truth with each record placed at the (page, row) of the activity whose sub-kegiatan and
+    indicator read most alike (a PDF has no Word table rows), for demo.compare."""
+    def words(*texts):
+        return " ".join(" ".join(str(t) for t in (x if isinstance(x, list) else [x]) if t) for x in texts).split()
+    records = []
+    for t in truth["records"]:
+        best = max(activities, key=lambda a: difflib.SequenceMatcher(
+            None, words(t["sub_kegiatan"], t["indikator"]), words(a["sub_kegiatan"], a["indikator"])).ratio())
+        records.append({**t, "sheet": best["sheet"], "row": best["row"]})
+    return {**truth, "records": records}
+
+
+def test_a_decree_printed_by_libreoffice_in_narrow_columns_reads_to_its_truth():
+    """A LibreOffice print (tests/data, made by ``bench/unseen.py tests/data --lo-sample``) of a decree
+    annex on portrait A4: words broken inside by narrow columns ("Januari" a letter a line, "1" / "0"),
+    Wingdings checks printed without Wingdings (as OpenSymbol's codes, or as "ü" in a stand-in font;
+    "ü" in the text's own font is no check), a row and a merged sub-kegiatan cell going on at the top
+    of the next page under a row of its own ("b." after "a."), the office in the letterhead above
+    its address."""
+    truth = json.loads((DATA / "lo_decree_portrait.truth.json").read_text(encoding="utf-8"))
+    plan = parse_workbook(DATA / "lo_decree_portrait.pdf")
+    out = json.loads(json.dumps(plan.to_dict()))
+    n = len(truth["records"])
+    assert demo.compare(_paired(truth, out["activities"]), out) == (n, n, 0, {}, [])
+    assert len(out["activities"]) == n == 16
+    months = next(a for a in plan.activities if a.indikator_text().endswith("E-MONEV")).planned_months
+    assert months == [6]  # the check in June; the "ü" in March is in the text's font
+
+
+# A plan table over two pages drawn cell by cell, for what happens at a page's top.  A row is
+# {column: lines} (column 0-4 NO..INDIKATOR, 5-16 the months, 17 KET); a column given as
+# (lines, rows) is a cell merged down over that many rows of the page.
+_XS = [40, 55, 120, 200, 300, 400] + [400 + 14 * m for m in range(1, 13)] + [620]
+_HEAD = {0: ["NO"], 1: ["AREA"], 2: ["KEGIATAN"], 3: ["SUB KEGIATAN"], 4: ["INDIKATOR"], 17: ["KET"],
+         **{4 + m: [str(m)] for m in range(1, 13)}}
+
+
+def _cells(c, y, rows, xs=_XS):
+    """Draw ``rows`` (see above) from ``y`` down in columns ``xs``, each row as tall as its longest
+    cell; returns the y below them."""
+    lead, pad, size = 8.4, 2.5, 7
+    heights = [max(len(v[0] if isinstance(v, tuple) else v) for v in row.values()) * lead + 2 * pad for row in rows]
+    tops = [y]
+    for h in heights:
+        tops.append(tops[-1] - h)
+    covered = set()
+    for i, row in enumerate(rows):
+        for col in range(len(xs) - 1):
+            if (i, col) in covered:
+                continue
+            lines, span = row.get(col, []), 1
+            if isinstance(lines, tuple):
+                lines, span = lines
+            covered |= {(i + k, col) for k in range(span)}
+            x0, x1, top, bottom = xs[col], xs[col + 1], tops[i], tops[i + span]
+            c.setLineWidth(0.5)
+            c.rect(x0, bottom, x1 - x0, top - bottom, stroke=1, fill=0)
+            c.setFont("Helvetica", size)
+            for k, line in enumerate(lines):
+                c.drawString(x0 + pad, top - pad - size * 0.85 - k * lead, line)
+    return tops[-1]
+
+
+def _two_pages(first, second, repeat=True, xs=_XS, heads=([_HEAD], [_HEAD])):
+    """A decree's annex: the title, then the table's header rows (``heads`` of each page) and
+    ``first`` on page 1, the header repeated (unless not ``repeat``) and ``second`` on page 2."""
+    def draw(c, i):
+        c.setFont("Helvetica", 10)
+        if i == 0:
+            c.drawString(40, 570, "RENCANA AKSI REFORMASI BIROKRASI KPU KOTA CONTOH TAHUN 2025")
+        top = _cells(c, 550, heads[i], xs) if i == 0 or repeat else 550
+        _cells(c, top, first if i == 0 else second, xs)
+    return _canvas(draw, pages=2, pagesize=(842, 595))
+
+
+def test_a_list_announced_by_its_cell_goes_on_at_the_next_pages_top():
+    """A sub-kegiatan ending 'Integritas:' and its indicator list cut after '1)': the '1.' of the
+    announced list and '2)' at the next page's top are that row's rest, not a new row."""
+    first = [{0: ["1"], 1: ["1. Manajemen", "Perubahan"], 2: ["1.1. Perencanaan"], 3: ["a. Pembentukan Tim"],
+              4: ["SK Tim RB"], 6: ["√"]},
+             {3: ["b. Penyelenggaraan", "Integritas:"], 4: ["1) Persentase pakta", "integritas"], 8: ["√"]}]
+    second = [{3: ["1. Penandatanganan", "Pakta Integritas"], 4: ["2) Persentase LHKPN"]},
+              {3: ["c. Internalisasi nilai"], 4: ["Nilai tersampaikan"], 10: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second), "keputusan.pdf")
+    got = [(a.sub_kegiatan, a.indikator, a.planned_months) for a in plan.activities]
+    assert got == [("Pembentukan Tim", "SK Tim RB", [2]),
+                   ("Penyelenggaraan Integritas:\n1. Penandatanganan Pakta Integritas",
+                    ["1) Persentase pakta integritas", "2) Persentase LHKPN"], [4]),
+                   ("Internalisasi nilai", "Nilai tersampaikan", [6])]
+    assert not plan.warnings
+
+
+def test_a_note_ending_in_a_conjunction_goes_on_at_the_next_pages_top():
+    """'Kasubag Hukum dan' / 'SDM': a text ending in 'dan' goes on, even with a capital after it."""
+    first = [{0: ["1"], 1: ["1. Manajemen"], 2: ["1.1. Perencanaan"], 3: ["a. Pembentukan Tim"], 4: ["SK Tim RB"],
+              6: ["√"], 17: ["Kasubag", "Hukum dan"]}]
+    second = [{17: ["SDM"]}, {3: ["b. Deklarasi RB"], 4: ["Dokumen deklarasi"], 9: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second), "keputusan.pdf")
+    assert [(a.sub_kegiatan, a.keterangan) for a in plan.activities] == [
+        ("Pembentukan Tim", "Kasubag Hukum dan SDM"), ("Deklarasi RB", None)]
+
+
+def test_a_merged_numbered_cells_rest_goes_on_though_its_text_ended_above_the_pages_end():
+    """A sub-kegiatan merged down over its indicator rows, cut by the page: LibreOffice may carry its
+    last words to the next page even when its text ended above the row's lowest line."""
+    first = [{0: ["4"], 1: ["4. Tata Laksana"], 2: ["4.1. SPBE"], 3: [f"{k}. Kegiatan {k}"], 4: [f"Dokumen {k}"],
+              6: ["√"]} for k in "abcde"]
+    for row in first[1:]:
+        for col in (0, 1, 2):
+            row.pop(col)
+    first += [{3: (["f. Pemanfaatan aplikasi", "SPBE di KPU"], 2), 4: ["a. Layanan", "Pengaduan", "Publik"], 5: ["√"]},
+              {4: ["b. Layanan JDIH", "dan Informasi", "Hukum"], 5: ["√"]}]
+    second = [{3: ["Kabupaten Bungo"], 4: ["c. Layanan Kepemiluan"], 5: ["√"]},
+              {3: ["g. Evaluasi SPBE"], 4: ["Laporan evaluasi"], 7: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second), "keputusan.pdf")
+    assert [(a.sub_kegiatan, a.indikator_text()) for a in plan.activities][5:] == [
+        ("Pemanfaatan aplikasi SPBE di KPU Kabupaten Bungo", "a. Layanan Pengaduan Publik"),
+        ("Pemanfaatan aplikasi SPBE di KPU Kabupaten Bungo", "b. Layanan JDIH dan Informasi Hukum"),
+        ("Pemanfaatan aplikasi SPBE di KPU Kabupaten Bungo", "c. Layanan Kepemiluan"),
+        ("Evaluasi SPBE", "Laporan evaluasi")]
+
+
+def test_a_cut_indicator_goes_on_with_a_capital_at_the_next_pages_top():
+    """'… di lingkungan KPU Kabupaten' / 'Kepulauan Sangihe': the rest of one cut cell, alone at the
+    top of the next page, goes on whatever its first letter."""
+    first = [{0: ["1"], 1: ["1. Manajemen"], 2: ["1.1. Perencanaan"], 3: ["a. Pembentukan Tim"],
+              4: ["SK Tim di lingkungan KPU", "Kabupaten"], 6: ["√"]}]
+    second = [{4: ["Kepulauan Sangihe"]}, {3: ["b. Deklarasi RB"], 4: ["Dokumen deklarasi"], 9: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second), "keputusan.pdf")
+    assert [(a.indikator, a.planned_months) for a in plan.activities] == [
+        ("SK Tim di lingkungan KPU Kabupaten Kepulauan Sangihe", [2]), ("Dokumen deklarasi", [5])]
+
+
+def test_a_word_broken_by_a_narrow_column_and_by_the_page_is_one_word():
+    """An area column too narrow for 'Kelembagaan': LibreOffice breaks it where the line is full,
+    and here the page breaks there too ('Kelemba' / 'gaan' on the next page): one word again, so
+    the area is read."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    xs = [40, 55, 85] + _XS[3:]  # the area column 30 points wide: 25 for its text
+    word = "Kelembagaan"
+    cut = max(k for k in range(1, len(word)) if 57.5 + stringWidth(word[:k], "Helvetica", 7) <= 82.5)
+    first = [{0: ["1"], 1: ["1."], 2: ["1.1. Perencanaan"], 3: ["a. Pembentukan Tim"], 4: ["SK Tim RB"], 6: ["√"]},
+             {0: ["3"], 1: ["3.", "Tata", word[:cut]], 2: ["3.1. Evaluasi"], 3: ["a. Evaluasi", "organisasi"],
+              4: ["Dokumen", "evaluasi"], 9: ["√"]}]
+    second = [{1: [word[cut:]]}, {3: ["b. Penyesuaian SOTK"], 4: ["Dokumen SOTK"], 10: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second, xs=xs), "keputusan.pdf")
+    assert [(a.area_no, a.sub_kegiatan) for a in plan.activities][1:] == [
+        (3, "Evaluasi organisasi"), (3, "Penyesuaian SOTK")]
+
+
+def test_a_repeated_header_clipped_by_libreoffice_is_still_the_header():
+    """LibreOffice repeats a header row at the first page's height and clips what no longer fits:
+    'KETERA' for 'KETERANGAN', its 'N' showing in the column-number row under it ('N18').  Those
+    rows are the header still, not an activity of column numbers."""
+    numbers = {c: [str(c + 1)] for c in range(18)}
+    heads = ([{**_HEAD, 17: ["KETERANGAN"]}, numbers], [{**_HEAD, 17: ["KETERA"]}, {**numbers, 17: ["N18"]}])
+    first = [{0: ["1"], 1: ["1. Manajemen", "Perubahan"], 2: ["1.1. Perencanaan"], 3: ["a. Pembentukan Tim"],
+              4: ["SK Tim RB"], 6: ["√"]}]
+    second = [{3: ["b. Deklarasi RB"], 4: ["Dokumen deklarasi"], 9: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second, heads=heads), "keputusan.pdf")
+    assert [(a.area_no, a.kegiatan, a.sub_kegiatan, a.planned_months) for a in plan.activities] == [
+        (1, "Perencanaan", "Pembentukan Tim", [2]), (1, "Perencanaan", "Deklarasi RB", [5])]
+
+
+def test_a_tables_last_row_alone_on_a_page_without_a_repeated_header():
+    """A Word table whose header rows are not repeated, ending with one row on a page of its own:
+    that lone row of cells in the table's columns is its last row, not a box to pass over."""
+    first = [{0: ["1"], 1: ["1. Manajemen"], 2: ["1.1. Perencanaan"], 3: ["a. Pembentukan Tim"], 4: ["SK Tim RB"],
+              6: ["√"]}]
+    second = [{3: ["b. Deklarasi RB"], 4: ["Dokumen deklarasi"], 9: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second, repeat=False), "keputusan.pdf")
+    assert [(a.sheet, a.sub_kegiatan, a.planned_months) for a in plan.activities] == [
+        ("hal. 1", "Pembentukan Tim", [2]), ("hal. 2", "Deklarasi RB", [5])]
+
+
+def test_a_numbered_columns_text_without_its_number_at_a_pages_top_goes_on_in_the_cell_above():
+    """The sub-kegiatan column numbers its entries (a., b., …): 'Puncak' at the next page's top is the
+    rest of the cell above, merged down over the indicators, while 'b.' with its own check is a new
+    row of that sub-kegiatan."""
+    first = [{0: ["7"], 1: ["7. Pengawasan"], 2: ["7.1. Zona", "Integritas"], 3: [f"{k}. Kegiatan {k}"],
+              4: [f"Dokumen {k}"], 6: ["√"]} for k in "abcde"]
+    for row in first[1:]:
+        for col in (0, 1, 2):
+            row.pop(col)
+    first.append({3: ["f. Pencanaan Zona", "Integritas di KPU", "Kabupaten"], 4: ["a. Piagam", "ditandatangani"],
+                  16: ["√"]})
+    second = [{3: ["Puncak"], 4: ["b. Piagam diunggah"], 15: ["√"]},
+              {3: ["g. Evaluasi ZI"], 4: ["Laporan evaluasi"], 7: ["√"]}]
+    plan = parse_workbook(_two_pages(first, second), "keputusan.pdf")
+    assert [(a.sub_kegiatan, a.indikator, a.planned_months) for a in plan.activities][5:] == [
+        ("Pencanaan Zona Integritas di KPU Kabupaten Puncak", "a. Piagam ditandatangani", [12]),
+        ("Pencanaan Zona Integritas di KPU Kabupaten Puncak", "b. Piagam diunggah", [11]),
+        ("Evaluasi ZI", "Laporan evaluasi", [3])]
 
 
 # ----------------------------------------------------------------------------------- refusals

@@ -188,8 +188,11 @@ def test_outline_in_one_column_parses_to_its_truth(tmp_path, numbering, indent, 
     _assert_matches(truth, path)
 
 
-def test_outline_by_cell_indent_in_a_legacy_xls(tmp_path):
-    path = tmp_path / "renaksi.xls"
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_outline_by_cell_indent_in_a_legacy_xls_or_an_ods(tmp_path, suffix):
+    """The levels told by the cells' indent alone, as Excel 97-2003 and OpenDocument (a left margin
+    of the cell's paragraphs, as LibreOffice saves an indent) keep it."""
+    path = tmp_path / f"renaksi{suffix}"
     truth = generate_outline(path, "KPU Kota Medan", 2025, 5, numbering="none", indent="cell", schedule="grid")
     _assert_matches(truth, path)
 
@@ -219,6 +222,15 @@ def test_program_is_the_area_when_nothing_else_shows_it(tmp_path):
                "SK Tim", "√"]
         (act,) = _table(tmp_path / "b.xlsx", header, [row])
         assert (act.area_no, act.area_source, act.sub_kegiatan) == (1, "column", "Pembentukan Tim RB")
+
+
+@pytest.mark.parametrize("words", ["RINCIAN KEGIATAN", "URAIAN KEGIATAN", "TAHAPAN KEGIATAN", "RENCANA AKSI"])
+def test_the_sub_kegiatan_named_in_other_words_beside_kegiatan(tmp_path, words):
+    """Words offices head the sub-kegiatan column with, next to a KEGIATAN column: neither may take
+    the other's place (RINCIAN KEGIATAN once read as a second KEGIATAN column)."""
+    acts = _table(tmp_path / "w.xlsx", ["NO", "AREA PERUBAHAN", "NAMA KEGIATAN", words, "INDIKATOR KINERJA", *MONTHS],
+                  [[1, "Manajemen Perubahan", "Perencanaan RB", "Pembentukan Tim RB", "SK Tim", "√"]])
+    assert [(a.kegiatan, a.sub_kegiatan, a.indikator) for a in acts] == [("Perencanaan RB", "Pembentukan Tim RB", "SK Tim")]
 
 
 @pytest.mark.parametrize("header", [["OUTPUT", "KEGIATAN", "INDIKATOR KEBERHASILAN", *MONTHS],

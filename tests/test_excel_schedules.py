@@ -35,13 +35,16 @@ ALL = list(range(1, 13))
     ("Bulan Mei", [5]),
     ("Nov 2024 - Feb 2025", [1, 2]),  # clipped to the plan year
     ("15/03/2025 - 30/06/2025", [3, 4, 5, 6]),
+    ("1 Maret 2025 - 30 Juni 2025", [3, 4, 5, 6]),  # a day before its month's name
+    ("15 Januari s.d. 28 Februari", [1, 2]),
 ])
 def test_text_schedules_read_as_months(text, months):
     assert sorted(when.text_months(text, 2025)) == months
 
 
 @pytest.mark.parametrize("text", ["menyesuaikan", "Juni - Maret", "Desember 2024", "- Mei", "Mei -",
-                                  "Mei - Juni - Juli", "Semester III", "31/02/2025", "", "dan"])
+                                  "Mei - Juni - Juli", "Semester III", "31/02/2025", "", "dan", "2 kali setahun",
+                                  "Setiap Triwulan"])
 def test_unreadable_text_is_never_guessed(text):
     assert when.text_months(text, 2025) is None
 

@@ -2,6 +2,7 @@
 statement must be an identifier from the code, listed below with why), and no user text as HTML."""
 
 import ast
+import inspect
 
 import pytest
 
@@ -79,6 +80,18 @@ def test_the_scan_finds_interpolation():
 def test_no_html_rendering_of_text(path):
     """User text is never rendered as HTML: unsafe_allow_html is not used at all."""
     assert "unsafe_allow_html" not in path.read_text(encoding="utf-8")
+
+
+def test_javascript_runs_only_from_the_apps_constant_scripts():
+    """Issue 21.2/21.8: the app runs scripts of its own in the browser (one history entry per action, a
+    new view at its top): only pages/_ui.browser may, and its scripts are constants with one integer
+    put in -- never a text of a user or of the data."""
+    users = [p.relative_to(ROOT).as_posix() for p in _sources() if "unsafe_allow_javascript" in p.read_text("utf-8")]
+    assert users == ["pages/_ui.py"]
+    from pages import _ui
+    assert "unsafe_allow_javascript=True" in inspect.getsource(_ui.browser)
+    assert inspect.getsource(_ui).count("unsafe_allow_javascript=True") == 1
+    assert "{n}" not in _ui.HISTORY_JS and _ui.TO_TOP_JS.count("{n}") == 1  # the run counter, str(int(n))
 
 
 def _grid_calls(tree):

@@ -114,6 +114,16 @@ def test_default_as_of():
     assert views.default_as_of(rows, 2025, today=dt.date(2025, 5, 1)) == 5
 
 
+def test_default_year_is_the_year_most_offices_have_plans_for():
+    """Issue 21.1: not the latest year any plan names; a tie goes to the later year."""
+    rows = pd.DataFrame({"year": [2024] * 3 + [2025] + [2023] * 3,
+                         "satker": ["A", "B", "C", "A", "A", "B", "C"]})
+    assert views.offices_per_year(rows) == {2025: 1, 2024: 3, 2023: 3}
+    assert views.default_year(rows) == 2024
+    assert views.default_year(rows[rows["year"] != 2024]) == 2023
+    assert views.default_year(rows.iloc[:0]) is None
+
+
 def test_progress_frame_and_changes(small_store):
     acts = metrics.plan_activities(small_store, "KPU Kota Alpha", 2024)
     base = editor.progress_frame(acts)

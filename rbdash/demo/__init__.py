@@ -46,6 +46,7 @@ from rbdash.demo.content import (
     WEEK_LABELS,
     all_office_names,
     draw_plan,
+    given_variation,
     styled_area,
     styled_satker,
 )
@@ -111,10 +112,7 @@ def resolve_variation(family: str, seed: int, variation: dict | None = None) -> 
     """The full variation `generate` uses: given keys kept, the others drawn from the seed."""
     if family not in LAYOUTS:
         raise ValueError(f"unknown family {family!r}; expected one of {ALL_FAMILIES}")
-    given = dict(variation or {})
-    unknown = set(given) - set(VARIATION_KEYS)
-    if unknown:
-        raise ValueError(f"unknown variation keys {sorted(unknown)}; known: {sorted(VARIATION_KEYS)}")
+    given = given_variation(variation, VARIATION_KEYS)
     lay = LAYOUTS[family]
     rng = random.Random(f"variation:{family}:{seed}")
     def pick(default, options, p_default=0.5):

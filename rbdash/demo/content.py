@@ -359,3 +359,13 @@ def plan_content(rng: random.Random, satker: str, year: int, *, shape: str | Non
     """A plan's catalogue content for writers other than the table writer (rbdash.demo.outline): one
     row per sub-kegiatan, its indicators packed on lines."""
     return draw_plan(rng, satker, year, coverage, per_indicator=False, pack_sep="\n", as_of=None, shape=shape)
+
+
+def given_variation(variation: dict | None, known) -> dict:
+    """The variation keys a caller fixed (the others are drawn from the seed); an unknown key is
+    refused by name, so a typo never silently falls back to a drawn value."""
+    given = dict(variation or {})
+    unknown = set(given) - set(known)
+    if unknown:
+        raise ValueError(f"unknown variation keys {sorted(unknown)}; known: {sorted(known)}")
+    return given

@@ -27,6 +27,7 @@ from rbdash.demo.content import (
     PICS,
     SHORT_MONTHS,
     draw_plan,
+    given_variation,
     letter_of,
     split_satker,
     styled_area,
@@ -70,10 +71,7 @@ DOCX_KEYS = {
 
 def resolve_decree(seed: int, variation: dict | None = None) -> dict:
     """The full variation: given keys kept, the others drawn from the seed."""
-    given = dict(variation or {})
-    unknown = set(given) - set(DOCX_KEYS)
-    if unknown:
-        raise ValueError(f"unknown variation keys {sorted(unknown)}; known: {sorted(DOCX_KEYS)}")
+    given = given_variation(variation, DOCX_KEYS)
     rng = random.Random(f"docx-variation:{seed}")
     var = {
         "marks": rng.choice(MARK_KINDS),

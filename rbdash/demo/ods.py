@@ -108,17 +108,19 @@ class _Writer:
         span = None
         if self.symbol_spans and self.faces.get(self.face(font)) and isinstance(cell.value, str):
             span, font = self._span_style(font), "Calibri"
-        key = (rgb, font, bool(cell.font.bold), bool(cell.alignment.wrap_text))
-        if key == (None, "Calibri", False, False):
+        key = (rgb, font, bool(cell.font.bold), bool(cell.alignment.wrap_text), int(cell.alignment.indent or 0))
+        if key == (None, "Calibri", False, False, 0):
             return None, span
         if key not in self.cell_styles:
-            from odf.style import Style, TableCellProperties, TextProperties
+            from odf.style import ParagraphProperties, Style, TableCellProperties, TextProperties
             st = Style(name=f"ce{len(self.cell_styles) + 1}", family="table-cell", parentstylename="Default")
             props = {"backgroundcolor": f"#{rgb}"} if rgb else {}
             if key[3]:
                 props["wrapoption"] = "wrap"
             if props:
                 st.addElement(TableCellProperties(**props))
+            if key[4]:  # a cell's indent, as LibreOffice saves Excel's: its paragraphs' left margin
+                st.addElement(ParagraphProperties(marginleft=f"{0.1457 * key[4]:.4f}in"))
             st.addElement(TextProperties(fontname=self.face(font), **({"fontweight": "bold"} if key[2] else {})))
             self.cell_styles[key] = st
         return self.cell_styles[key].getAttribute("name"), span

@@ -23,7 +23,8 @@ import random
 import re
 from dataclasses import dataclass
 
-from rbdash.demo.content import CHAIRS, LONG_MONTHS, SHORT_MONTHS, draw_plan, styled_area, styled_satker
+from rbdash.demo.content import (CHAIRS, LONG_MONTHS, SHORT_MONTHS, draw_plan, given_variation, styled_area,
+                                  styled_satker)
 
 MARK_KINDS = ("tick", "symbol", "dingbat", "letter", "fill")
 PAGE_SIZES = {"a4": (595.28, 841.89), "f4": (609.45, 935.43)}  # portrait (width, height), points
@@ -52,10 +53,7 @@ _PAD = 2.5
 
 def resolve_variation(seed: int, variation: dict | None = None) -> dict:
     """The variation `decree_pdf` uses: given keys kept, the others drawn from the seed."""
-    given = dict(variation or {})
-    unknown = set(given) - set(VARIATION_KEYS)
-    if unknown:
-        raise ValueError(f"unknown variation keys {sorted(unknown)}; known: {sorted(VARIATION_KEYS)}")
+    given = given_variation(variation, VARIATION_KEYS)
     rng = random.Random(f"pdf-variation:{seed}")
     out = {
         "marks": rng.choice(MARK_KINDS),

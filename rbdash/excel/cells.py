@@ -3,6 +3,7 @@
 import datetime as dt
 import math
 import re
+from functools import lru_cache
 
 from rbdash.text import fold
 
@@ -20,17 +21,26 @@ MARKS = {"√", "✓", "✔", "☑", "✅", "v", "x", "✗", "✘", "×", "*", "
 # Excel's Insert Symbol writes a letter in a symbol font: these letters are check marks (or crosses,
 # as "x" is above) only in that font; the same letter in a text font is text.
 SYMBOL_TICKS = {"wingdings": set("üþûýÜ"), "wingdings 2": set("PROQS"), "wingdings 3": set(),
-                "webdings": set("a"), "marlett": set("ab"), "symbol": set("Ö")}
+                "webdings": set("a"), "marlett": set("ab"), "symbol": set("Ö"),
+                # LibreOffice prints Wingdings and Symbol characters it has no font for in its own
+                # OpenSymbol, under their codes (a PDF made without those fonts): either font's checks
+                "opensymbol": set("üþûýÜÖ")}
 PLAN_WORDS = {"t", "target", "rencana", "renc", "rcn", "p", "plan", "jadwal"}
 REAL_WORDS = {"r", "realisasi", "real", "rea", "realisasi kegiatan", "capaian"}
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zA-Z][.)]|\(?[a-z0-9]{1,3}\)|[ivx]{1,4}[.)]|[-•])\s+")
 _PACKED = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[).]\s+")
+_PACKED_HINT = re.compile(r"\d[).]\s")  # found in every text _PACKED matches, and quick to look for
 
 
 def cell_text(v):
     """Cell value as clean display text, or None."""
     if v is None or v == "":
         return None
+    return _display(v)
+
+
+@lru_cache(maxsize=1 << 16, typed=True)  # the same labels, ticks and numbers fill every plan
+def _display(v):
     if isinstance(v, float):
         v = int(v) if v.is_integer() else v
     if isinstance(v, (dt.datetime, dt.date)):
@@ -47,7 +57,12 @@ def is_mark(v):
         return True
     if isinstance(v, (int, float)):
         return v > 0
-    s = str(v).strip().casefold()
+    return _text_mark(str(v))
+
+
+@lru_cache(maxsize=4096)
+def _text_mark(v):
+    s = v.strip().casefold()
     if not s:
         return False
     if s in MARKS:
@@ -63,6 +78,11 @@ def symbol_char(v):
     fonts are sometimes stored in the private-use area (U+F0xx): its low byte is the letter."""
     if not isinstance(v, str):
         return None
+    return _symbol_of(v)
+
+
+@lru_cache(maxsize=4096)
+def _symbol_of(v):
     s = v.strip()
     if len(s) != 1:
         return None
@@ -104,7 +124,7 @@ def strip_numbering(s):
 
 def split_packed(s):
     """'1) a 2) b' -> ['1) a', '2) b'] when the numbers run 1, 2, 3...; preamble kept first."""
-    if not s:
+    if not s or not _PACKED_HINT.search(s):
         return s
     found = list(_PACKED.finditer(s))
     seq, start = [], 1
@@ -124,6 +144,7 @@ def split_packed(s):
     return parts
 
 
+@lru_cache(maxsize=4096, typed=True)
 def kind_word(v):
     s = fold(v, "%/").replace(".", "") if v not in (None, "") else ""
     if s in PLAN_WORDS:

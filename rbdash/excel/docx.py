@@ -262,21 +262,15 @@ class _Document:
 
     # --- tables --------------------------------------------------------------------------------------
 
-    def _rows(self, tbl):
-        for child in tbl:
+    def _children(self, el, want):
+        """The ``want`` children (w:tr of a table, w:tc of a row), also those wrapped in content
+        controls, custom XML or tracked insertions."""
+        for child in el:
             tag = _local(child)
-            if tag == "tr":
+            if tag == want:
                 yield child
             elif tag in ("sdt", "sdtContent", "customXml", "ins", "moveTo"):
-                yield from self._rows(child)
-
-    def _cells(self, tr):
-        for child in tr:
-            tag = _local(child)
-            if tag == "tc":
-                yield child
-            elif tag in ("sdt", "sdtContent", "customXml", "ins", "moveTo"):
-                yield from self._cells(child)
+                yield from self._children(child, want)
 
     def _int(self, el, default):
         try:
@@ -289,14 +283,14 @@ class _Document:
         continue a vMerge left empty, each merged area recorded as a range from its first cell."""
         t = _Table()
         groups, open_v = [], {}  # [first row, last row, first col, last col]; open vertical merges by column
-        for tr in self._rows(tbl):
+        for tr in self._children(tbl, "tr"):
             r = len(t.rows)
             if r >= MAX_ROWS:
                 break
             tr_pr = tr.find(self.w("trPr"))
             col = min(self._int(tr_pr.find(self.w("gridBefore")) if tr_pr is not None else None, 0), MAX_COLS)
             row = [None] * col
-            for tc in self._cells(tr):
+            for tc in self._children(tr, "tc"):
                 if col >= MAX_COLS:
                     break
                 pr = tc.find(self.w("tcPr"))

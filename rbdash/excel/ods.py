@@ -1,5 +1,5 @@
 """OpenDocument spreadsheets (.ods, as LibreOffice Calc saves them) read into a Book: values (cached
-formula results included), merged cells, hidden sheets, cell backgrounds and fonts.
+formula results included), merged cells, hidden sheets, cell backgrounds, fonts and indents.
 
 One streamed pass over content.xml (after styles.xml, for named and default styles) with the
 standard XML parser through defusedxml; odfpy was not used: it builds a DOM of the whole document
@@ -55,11 +55,15 @@ STYLE, DEFAULT_STYLE, FONT_FACE = _q("style:style"), _q("style:default-style"), 
 S_NAME, S_FAMILY, S_PARENT = _q("style:name"), _q("style:family"), _q("style:parent-style-name")
 CELL_PROPS, TEXT_PROPS, TABLE_PROPS = (_q("style:table-cell-properties"), _q("style:text-properties"),
                                        _q("style:table-properties"))
+PARA_PROPS, MARGIN_LEFT = _q("style:paragraph-properties"), _q("fo:margin-left")
 BACKGROUND, DISPLAY = _q("fo:background-color"), _q("table:display")
 FONT_NAME, FONT_FAMILY, SVG_FAMILY = _q("style:font-name"), _q("fo:font-family"), _q("svg:font-family")
 
 MAX_SPACES = 1000  # one <text:s text:c="..."/> never stands for more spaces than this
 _HEX = re.compile(r"#?([0-9A-Fa-f]{6})")
+_LENGTH = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(in|cm|mm|pt|pc|px)\s*")
+_POINTS = {"in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pt": 1.0, "pc": 12.0, "px": 0.75}
+INDENT_PT = 10.5  # one indent step of a cell (Excel's "Increase Indent", as LibreOffice stores it: 0.1457in)
 _DURATION = re.compile(r"-?PT(\d+)H(\d+)M(\d+)(?:\.\d+)?S")
 
 
@@ -150,6 +154,9 @@ class _Reader:
                     rec["font"] = ("family", child.get(FONT_FAMILY))
             elif child.tag == TABLE_PROPS and child.get(DISPLAY):
                 rec["display"] = child.get(DISPLAY)
+            elif child.tag == PARA_PROPS and child.get(MARGIN_LEFT):
+                m = _LENGTH.fullmatch(child.get(MARGIN_LEFT))
+                rec["indent"] = round(float(m.group(1)) * _POINTS[m.group(2)] / INDENT_PT) if m else 0
         name = el.get(S_NAME) if el.tag == STYLE else None
         self.styles[(el.get(S_FAMILY), name)] = rec
 
@@ -362,9 +369,10 @@ def _inline(el, styles, style):
 
 
 class OdsStyles(NoStyles):
-    """Fills and fonts of an .ods: a cell's style (else its row's, else its column's default cell
-    style) resolved through parent styles to the family default; a text style around all of a
-    cell's text gives its font (a symbol inserted in Wingdings inside a Calibri cell)."""
+    """Fills, fonts and indents of an .ods: a cell's style (else its row's, else its column's default
+    cell style) resolved through parent styles to the family default; a text style around all of a
+    cell's text gives its font (a symbol inserted in Wingdings inside a Calibri cell); the left
+    margin of the cell's paragraphs, in steps of INDENT_PT, its indent (an outline's levels)."""
 
     def __init__(self, styles, fonts, sheets):
         self.styles, self.fonts, self.sheets = styles, fonts, sheets
@@ -429,6 +437,11 @@ class OdsStyles(NoStyles):
     def fonts_for(self, sheet, first_row, last_row, cols):
         """{row: {col: font name or None}} for 0-based rows first..last and the given 0-based columns."""
         return self._read(sheet, first_row, last_row, cols, self._font)
+
+    def indents_for(self, sheet, first_row, last_row, cols):
+        """{row: {col: indent level}} for 0-based rows first..last and the given 0-based columns."""
+        return self._read(sheet, first_row, last_row, cols,
+                          lambda style, _text: self._prop("table-cell", style, "indent") or 0)
 
     def close(self):
         pass

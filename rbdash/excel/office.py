@@ -18,10 +18,15 @@ _PERIOD = re.compile(r"\b20\d\d\s*(?:[-–—/]|s\.?\s?d\.?|sampai(?:\s+dengan)?
 _ASOF = re.compile(r"(?:s\.?\s?d\.?|sampai\s+dengan|hingga|per)\s+(?:bulan\s+)?([a-z]+)", re.I)
 
 
-def _clean_name(name):
+def _clean_name(name, capitals=False):
+    """The office's place name: up to a stop word or a number, and, after a level written in
+    ``capitals`` (KABUPATEN), up to the first word that is not in capitals (a letterhead's
+    "KABUPATEN GORONTALO" before "Jalan Pemilu …" when a heading's lines are read as one)."""
     words = []
     for w in name.split():
         if w.casefold().strip(".,") in _NAME_STOP or re.match(r"\d", w):
+            break
+        if capitals and words and not w.isupper():
             break
         words.append(w.strip(".,"))
     if not words:
@@ -53,7 +58,7 @@ def _offices(texts):
                 yield "KPU RI"
                 continue
             level = regions.level_of(m.group("level"))
-            name = _clean_name(m.group("name"))
+            name = _clean_name(m.group("name"), capitals=m.group("level").isupper())
             if name:
                 yield f"KPU {level} {name}"
 

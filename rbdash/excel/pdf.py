@@ -86,7 +86,7 @@ def _read(pdf):
     _check_streams(pdf.doc)
     grids, lines, chars, pictured = [], [], 0, 0
     for n, page in enumerate(pages, 1):
-        page_grids, outside, count = _read_page(page, n)
+        page_grids, outside, count = _read_page(page, n, grids[-1] if grids else None)
         grids.extend(page_grids)
         lines.extend(line[0] for line in _lines(outside))
         chars += count
@@ -98,6 +98,7 @@ def _read(pdf):
         raise UnreadableFile("pdf_scanned")
     if not grids:
         raise UnreadableFile("pdf_no_table")
+    _lost_symbol_fonts(grids)
     tables = []  # a table's pages: consecutive grids with the same columns
     for g in grids:
         if tables and _same_columns(tables[-1][0], g):
@@ -184,6 +185,8 @@ class _Cell:
     font: str | None = None
     last: float = 0.0     # bottom of its last text line
     height: float = 0.0   # height of that line's characters
+    tail: tuple = ()      # (its last line, where that line ends, where the cell's text must end)
+    lead: tuple = ()      # (its first line, the width of that line's first character)
 
 
 @dataclass
@@ -209,13 +212,16 @@ class _Grid:
         return None
 
 
-def _read_page(page, n):
-    """(grids, characters outside them, characters on the page) of page ``n``."""
+def _read_page(page, n, before=None):
+    """(grids, characters outside them, characters on the page) of page ``n``; ``before`` is the last
+    table of the pages before (a lone row of cells at the page's top in its columns is its last
+    row: a table without a repeated header ending on a page of its own)."""
     chars = page.chars
     shapes = page.rects + [o for o in page.curves if _boxlike(o)]
     fills = [(o["x0"], o["top"], o["x1"], o["bottom"], rgb) for o in shapes if (rgb := _fill_colour(o))]
     found = page.filter(_is_rule).find_tables(_TABLES) if (page.lines or page.rects or page.curves) else []
     grids = [g for t in found if (g := _grid(t.cells, n))]
+    grids = [g for i, g in enumerate(grids) if g.nrows > 1 or i == 0 and before is not None and _same_columns(before, g)]
     outside = []
     for ch in chars:
         ch = _decoded(ch)
@@ -297,10 +303,10 @@ def _nearest(edges, v):
 
 def _grid(boxes, page):
     """The table's cells on a grid of its distinct column and row edges; None for a lone box or a
-    single line of cells (not a table)."""
+    single column (not a table)."""
     xs = _cluster([x for b in boxes for x in (b[0], b[2])])
     ys = _cluster([y for b in boxes for y in (b[1], b[3])])
-    if len(xs) < 3 or len(ys) < 3:
+    if len(xs) < 3 or len(ys) < 2:
         return None
     cells, owner = [], {}
     for b in sorted(boxes, key=lambda b: (b[1], b[0])):
@@ -328,25 +334,53 @@ def _decoded(ch):
     return ch
 
 
+# fonts printed in place of a symbol font the printing machine lacked (URW's Symbol on Linux)
+_STAND_INS = {"standardsymbolsps": "symbol", "standardsyml": "symbol"}
+
+
 @lru_cache(maxsize=256)
 def _font_family(name):
     """'ABCDEF+Wingdings-Regular' -> 'Wingdings', 'Wingdings2' -> 'Wingdings 2': the names the
     symbol-tick rules use; other fonts by their base name."""
     base = re.sub(r"^[A-Z]{6}\+", "", name or "")
     compact = re.sub(r"[^a-z0-9]", "", base.casefold())
+    compact = next((v for k, v in _STAND_INS.items() if compact.startswith(k)), compact)
     for family in sorted(SYMBOL_TICKS, key=len, reverse=True):
         if compact.startswith(family.replace(" ", "")):
             return family.title()
     return re.split(r"[-,]", base)[0] or None
 
 
+def _lost_symbol_fonts(grids):
+    """A Wingdings check printed by a machine without Wingdings comes out as its letter ("ü", "þ")
+    in whatever font stood in for it: a lone such letter in a font that is not the tables' text font
+    is that symbol font's tick (the same letter in the text's own font stays text)."""
+    weight = Counter()
+    for g in grids:
+        for cell in g.cells:
+            if cell.font and cell.text is not None:
+                weight[cell.font] += len(str(cell.text))
+    if not weight:
+        return
+    body = weight.most_common(1)[0][0]
+    for g in grids:
+        for cell in g.cells:
+            if cell.text in _WINGDINGS_TICKS and cell.font not in (body, None) and cell.font not in _SYMBOL_FAMILIES:
+                cell.font = "Wingdings"
+
+
+_WINGDINGS_TICKS = SYMBOL_TICKS["wingdings"]
+_SYMBOL_FAMILIES = {f.title() for f in SYMBOL_TICKS}
+
+
 def _lines(chars):
-    """Text lines of ``chars`` top to bottom: (text, x0, x1, width of its first word) each."""
+    """Text lines of ``chars`` top to bottom: (text, x0, x1, width of its first word, width of its
+    first character) each."""
     if not chars:
         return []
     from pdfplumber.utils import extract_words
 
-    words = sorted(extract_words(chars, **_WORDS), key=lambda w: (round(w["top"]), w["x0"]))
+    words = sorted(extract_words(chars, return_chars=True, **_WORDS), key=lambda w: (round(w["top"]), w["x0"]))
     rows = []
     for w in words:
         if rows and abs(w["top"] - rows[-1][0]) <= max(2.0, 0.4 * (w["bottom"] - w["top"])):
@@ -356,14 +390,18 @@ def _lines(chars):
     out = []
     for _, ws in rows:
         ws.sort(key=lambda w: w["x0"])
-        out.append((" ".join(w["text"] for w in ws), ws[0]["x0"], ws[-1]["x1"], ws[0]["x1"] - ws[0]["x0"]))
+        letter = ws[0]["chars"][0]
+        out.append((" ".join(w["text"] for w in ws), ws[0]["x0"], ws[-1]["x1"], ws[0]["x1"] - ws[0]["x0"],
+                    letter["x1"] - letter["x0"]))
     return out
 
 
 def _finish_cell(cell):
     """Text, font and fullness of a cell from its characters.  A line break is kept where the next
     line begins a list item or its first word would have fitted on the line above (a paragraph
-    ended there); elsewhere the line was wrapped by the page and the words are joined."""
+    ended there); elsewhere the line was wrapped by the page and the words are joined, without a
+    space where a word too long for the cell was broken inside (it fills its line alone: a narrow
+    column's "Menyempur" / "nakan", "J" / "a" / "n", "1" / "0"; see ``_broken_word``)."""
     chars = cell.chars
     if not chars:
         return
@@ -372,11 +410,13 @@ def _finish_cell(cell):
         return
     right = max(line[2] for line in lines)
     space = max(1.0, 0.25 * max(ch["size"] for ch in chars))
+    limit = cell.bbox[2] - max(0.0, min(line[1] for line in lines) - cell.bbox[0])  # the text's right margin
     text = lines[0][0]
-    for (prev, _, prev_x1, _), (line, _, _, width) in zip(lines, lines[1:]):
+    for (prev, _, prev_x1, _, _), (line, _, _, width, letter) in zip(lines, lines[1:]):
         if _ITEM.match(line) or prev_x1 + space + width < right - space:
             text += "\n" + line
-        elif prev.endswith("/") or (prev.endswith("-") and prev[-2:-1].isalpha()):
+        elif prev.endswith("/") or (prev.endswith("-") and prev[-2:-1].isalpha()) or (
+                prev_x1 + letter > limit and _broken_word(prev, line)):
             text += line  # "perundang-" / "undangan", "Organisasi/" / "Kelembagaan": broken after the sign
         else:
             text += " " + line
@@ -387,6 +427,23 @@ def _finish_cell(cell):
     cell.font = fonts.most_common(1)[0][0] if fonts else None
     cell.last = max(ch["bottom"] for ch in chars)
     cell.height = max(ch["bottom"] - ch["top"] for ch in chars if ch["bottom"] >= cell.last - 1)
+    cell.tail, cell.lead = (lines[-1][0], lines[-1][2], limit), (lines[0][0], lines[0][4])
+
+
+# words that stand alone: a line that begins with one was wrapped before it, never broken inside a word
+_SHORT_WORDS = frozenset("dan di ke yang atau serta untuk dari pada dengan dalam oleh bagi terhadap tentang "
+                         "sesuai secara melalui antara setiap".split())
+
+
+def _broken_word(prev, line):
+    """Whether a line that filled the cell to its edge alone (``prev``, one word) and the next line
+    are one word broken by the cell's width rather than two words: not when the next line begins
+    a word that stands alone ("dan", "di", "yang" …) or a capital after small letters ("Pembangunan"
+    / "Zona")."""
+    word = line.split()[0]
+    if " " in prev or not prev[-1:].isalnum() or word.casefold().strip(".,;:") in _SHORT_WORDS:
+        return False
+    return not (prev[-1].islower() and word[0].isupper())
 
 
 def _slot_fills(grid, rects):
@@ -461,12 +518,18 @@ def _lists_lines(text):
             and all(at == 0 or text[at - 1] == "\n" for at, _ in items))
 
 
-def _joined(text, more):
-    """The rest of a cell continued on the next page, joined as a wrapped line would be."""
+def _joined(text, more, tail=(), lead=()):
+    """The rest of a cell continued on the next page, joined as a wrapped line would be: without a
+    space when the page broke a word the cell's width had broken ("Organis" / "asi"; ``tail`` and
+    ``lead`` of the two parts' cells, see _Cell)."""
     if text is None:
         return more
     text, more = str(text), str(more)
-    return f"{text}\n{more}" if _ITEM.match(more) else f"{text} {more}"
+    if _ITEM.match(more):
+        return f"{text}\n{more}"
+    if tail and lead and tail[1] + lead[1] > tail[2] and _broken_word(tail[0], lead[0]):
+        return text + more
+    return f"{text} {more}"
 
 
 @dataclass
@@ -478,6 +541,23 @@ class _Last:
     text: str | None
     full: bool
     own: bool
+    tail: tuple = ()
+
+
+def _same_row(row, head):
+    """Whether a page's row repeats a header row: the same texts, each perhaps cut short (a
+    repeated header row keeps the first page's height and clips what no longer fits: "KETERA"),
+    and the row under it perhaps showing a letter of that clipped text ("N18" under "KETERA")."""
+    return len(row) == len(head) and all(
+        a == b or (a and b and (len(a) >= 2 and b.startswith(a) or a.endswith(b)))
+        for a, b in zip(row, head))
+
+
+def _mark_like(text):
+    """A cell's text that is a mark or a number ("√", "v", "12"), never cut by a page: not a
+    numbering that waits for its text ("3." of "3. Penataan …")."""
+    t = str(text).strip()
+    return len(t) <= 2 and t[-1:] not in ".)"
 
 
 def _same_columns(a, b):
@@ -496,6 +576,17 @@ class _SheetBuilder:
         self.last_row = None
         # columns whose cells hold numbered lists ("1) …" / "2) …"): there "2)" under "1)" goes on
         self.listing = {cell.c1 for g in pages for cell in g.cells if _lists_lines(str(cell.text))}
+        # columns that number their entries ("1.1. …", "a. …"; the header repeated on every page counts
+        # once, a cell's rest in small letters at a page's top not at all): there a text without a
+        # number at the top of a page is the rest of the cell above
+        texts = {}
+        for g in pages:
+            for cell in g.cells:
+                if isinstance(cell.text, str) and len(cell.text) > 3 and (
+                        not cell.text[:1].islower() or _ITEM.match(cell.text)):
+                    texts.setdefault(cell.c1, set()).add(cell.text)
+        self.numbered = {c for c, seen in texts.items()
+                         if len(seen) >= 4 and sum(bool(_ITEM.match(t)) for t in seen) >= 0.75 * len(seen)}
         for g in pages:
             self.add(g)
 
@@ -506,12 +597,17 @@ class _SheetBuilder:
             texts[cell.r1][cell.c1] = cell.text
         keys = [tuple(" ".join(str(t).split()) if t is not None else "" for t in row) for row in texts]
         if not self.head:
-            self.head = keys[:8]
-        skip = None
+            self.head, self.head_texts = keys[:8], texts[:8]
+        skip, start, carried, copy = None, None, set(), 0
         if self.rows:
-            start = self._repeated_header(keys)
-            if start < g.nrows and self._continues(g, start):
-                skip = start
+            start, copy = self._repeated_header(keys)
+            for r in range(start):  # a repeated header row reads as the first page's, whatever it clipped
+                for cell in g.cells:
+                    if cell.r1 == r:
+                        cell.text = self.head_texts[copy + r][cell.c1]
+            if start < g.nrows:
+                cut, carried = self._continues(g, start)
+                skip = start if cut else None
         where = {}   # grid row -> sheet row
         for r in range(g.nrows):
             if r == skip:
@@ -522,11 +618,15 @@ class _SheetBuilder:
             self.origins.append((f"hal. {g.page}", r + 1))
         pos = {}
         for i, cell in enumerate(g.cells):
-            if cell.r1 == skip:  # the rest of a cut row: its text goes on in the cell it continues
-                pos[i] = self.last[cell.c1].pos if cell.c1 in self.last else (self.last_row, cell.c1)
+            if cell.r1 == skip or (cell.r1 == start and cell.c1 in carried):
+                # the rest of a cut row, or of a cell merged down to the page's end: its text goes on
+                # in the cell it continues
+                above = self.last.get(cell.c1)
+                pos[i] = above.pos if above else (self.last_row, cell.c1)
                 row, col = pos[i]
                 if cell.text is not None:
-                    self.rows[row][col] = _joined(self.rows[row][col], cell.text)
+                    self.rows[row][col] = _joined(self.rows[row][col], cell.text, above.tail if above else (),
+                                                  cell.lead)
             else:
                 pos[i] = (where[cell.r1], cell.c1)
                 self.rows[pos[i][0]][cell.c1] = cell.text
@@ -548,56 +648,75 @@ class _SheetBuilder:
             if i is not None:
                 cell = g.cells[i]
                 full = cell.text is not None and cell.last >= lowest - 0.5 * cell.height
-                self.last[c] = _Last(pos[i], self.rows[pos[i][0]][pos[i][1]], full, cell.r1 == last)
+                self.last[c] = _Last(pos[i], self.rows[pos[i][0]][pos[i][1]], full, cell.r1 == last, cell.tail)
 
     def _repeated_header(self, keys):
-        """How many leading rows of a new page repeat rows of the table's first page (its header)."""
-        best = 0
+        """(how many leading rows of a new page repeat rows of the table's first page (its header),
+        the first of those rows on the first page)."""
+        best = (0, 0)
         for j in range(len(self.head)):
             k = 0
-            while k < len(keys) and j + k < len(self.head) and keys[k] == self.head[j + k] and any(keys[k]):
+            while k < len(keys) and j + k < len(self.head) and _same_row(keys[k], self.head[j + k]) and any(keys[k]):
                 k += 1
-            best = max(best, k)
+            best = max(best, (k, j), key=lambda b: b[0])
         return best
 
     def _continues(self, g, r):
-        """Whether row ``r`` of page grid ``g`` (the first under the repeated header) is the rest of
-        the sheet's last row, cut by the page break.  Its text can only continue cells of that row
-        whose text runs down to the row's lowest line, never a mark or a number.  Then its first text
-        decides: a list item ("d.") begins a new row, unless it goes on with a numbered list in that
-        cell ("1) … 2) …" above, "3) …" here; "2)" under a lone "1)" where the column's cells hold
-        such lists).  Other text goes on with the row above, except when it writes in every column
-        that row could go on in (a one-line row fills all its cells): then only text in lower case,
-        or under a cell that is a list item ("c. …"), goes on."""
+        """(whether row ``r`` of page grid ``g``, the first under the repeated header, is the rest of
+        the sheet's last row, cut by the page break; the columns where its text is the rest of a cell
+        above: a cell merged down from rows above whose text ran to the page's end, or, in a column
+        that numbers its entries, any text without a number).  Such a rest says nothing about the row:
+        the other cells decide.  Their text can only
+        continue cells whose text runs down to the row's lowest line, never a mark or a number.
+        Then the first such text decides: a list item ("d.") begins a new row, unless it goes on
+        with a numbered list in that cell ("1) … 2) …" above, "3) …" here; "2)" under a lone "1)"
+        where the column's cells hold such lists).  Other text goes on with the row above, except
+        when it writes in every column that row could go on in, more than one (a one-line row fills
+        all its cells): then only text in lower case, under a cell that is a list item ("c. …") or
+        after a word that never ends a text ("dan"), goes on.  A row shaded in other cells than the row above is a row of its own: a cut cell's
+        background goes on with it."""
         wrote = {c.c1: c for c in g.cells if c.r1 == r and c.text is not None}
-        for c in wrote:
+        carried = {c for c, cell in wrote.items() if (last := self.last.get(c)) is not None
+                   and not _mark_like(last.text) and not _mark_like(cell.text) and (c in self.numbered and not _ITEM.match(str(cell.text))
+                                                      or not last.own and last.full and (
+                                                          not _ITEM.match(str(cell.text))
+                                                          or self._next_item(str(last.text), str(cell.text), c)))}
+        shaded = {c: rgb for (rr, c), rgb in g.fills.items() if rr == r}
+        if shaded != {c: rgb for (rr, c), rgb in self.fills.items() if rr == self.last_row}:
+            return False, carried
+        own = {c: cell for c, cell in wrote.items() if c not in carried}
+        for c in own:
             last = self.last.get(c)
-            if last is None or not last.full or len(str(last.text).strip()) <= 2:
-                return False  # not a cell cut off: it ended sooner, or it holds a mark (√, v, a number)
-        if not wrote:
-            return True
-        c = min(wrote)
-        text, above = str(wrote[c].text), str(self.last[c].text)
+            if last is None or not last.full or _mark_like(last.text):
+                return False, carried  # not a cell cut off: it ended sooner, or it holds a mark (√, v, 1)
+        if not own:
+            return True, carried
+        c = min(own)
+        text, above = str(own[c].text), str(self.last[c].text)
         if _ITEM.match(text):
-            return self._next_item(above, text, c)
+            return self._next_item(above, text, c), carried
         cut = {c for c, last in self.last.items() if last.own and last.full}
-        if set(wrote) >= cut:  # it writes in every column the row above could go on in
-            return text.lstrip()[:1].islower() or bool(_ITEM.match(above))
-        return True
+        if len(own) > 1 and set(own) >= cut:  # it writes in every column the row above could go on in
+            return (text.lstrip()[:1].islower() or bool(_ITEM.match(above))
+                    or above.split()[-1].casefold() in _SHORT_WORDS), carried  # "Kasubag Hukum dan" / "SDM"
+        return True, carried
 
     def _next_item(self, above, text, c):
         """Whether ``text``, a list item at the top of a page, goes on with a list in the cell above
         rather than beginning a new row.  It must be that list's next item (or its first, under a
         lead-in ending in ":"); and when the cell above is a single item from its start ("c. …",
-        "d. …" here) the column numbers its rows, unless its cells hold numbered lists."""
+        "d. …" here) the column numbers its rows, unless that item is a first ("1)", "a.") and the
+        column's cells hold numbered lists: a cell's list never begins at "b."."""
         items = _items(above)
-        if not items:  # "Terselenggaranya:" announces a list the cell above has not begun
-            return above.rstrip().endswith(":") and _item_no(text) == 1
+        if above.rstrip().endswith(":"):  # "Terselenggaranya:" announces a list the cell has not begun
+            return _item_no(text) == 1
+        if not items:
+            return False
         if items[-1][1] + 1 != _item_no(text):
             return False
         if len(items) >= 2 or above[:items[0][0]].strip():
             return True
-        return c in self.listing
+        return items[0][1] == 1 and c in self.listing
 
     def sheet(self):
         return Sheet(self.name, self.rows, self.merges, origins=self.origins)

@@ -3,6 +3,7 @@ weeks or quarters; MULAI/SELESAI dates; or a free-text WAKTU column)."""
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rbdash.excel import grid as grids
 from rbdash.excel.cells import kind_word
@@ -24,7 +25,8 @@ ROLE_RULES = [
     ("capaian", re.compile(r"capaian|progres|persentase|^%")),
     ("evidence", re.compile(r"bukti|link|tautan|evidence|data\s+dukung|dokumen\s+pendukung")),
     ("kind", re.compile(r"^(jenis|t\s*/\s*r|rencana\s*/\s*realisasi|status|uraian)$")),
-    ("sub_kegiatan", re.compile(r"sub\s*-?\s*kegiatan|rencana\s+aksi|^aksi\b|uraian\s+kegiatan|tahapan|langkah")),
+    ("sub_kegiatan", re.compile(r"sub\s*-?\s*kegiatan|rencana\s+aksi|^aksi\b|(uraian|rincian)\s+kegiatan|tahapan|"
+                                r"langkah")),
     ("indikator", re.compile(r"indikator|ukuran\s+keberhasilan")),
     ("indikator", re.compile(r"output|keluaran")),
     ("program", re.compile(r"^program")),
@@ -34,6 +36,7 @@ ROLE_RULES = [
 TEXT_ROLES = ("area", "kegiatan", "sub_kegiatan", "indikator")
 
 
+@lru_cache(maxsize=8192)
 def _rule_of(text):
     """(strength, role) of a header text (lower strength is stronger), or None."""
     t = fold(text, "%/")

@@ -16,6 +16,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _TOKEN = re.compile(r"""
     (?P<all>(?:setiap|tiap|per)\s+bulan|sepanjang\s+tahun|selama\s+(?:1|satu)\s+tahun|bulanan|rutin\s+bulanan)
   | (?P<date>\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4})
+  | (?P<day>\b\d{1,2}(?=\s*[a-z]))
   | (?P<quarter>(?:triwulan|trw|tw|kuartal|q)\s*(?:ke\s*)?[-.]?\s*(?P<qn>iv|iii|ii|i|[1-4])\b)
   | (?P<half>(?:semester|smt|sem)\s*(?:ke\s*)?[-.]?\s*(?P<hn>ii|i|[12])\b)
   | (?P<skip>(?:minggu|pekan)\s*(?:ke)?\s*-?\s*(?:[1-5]|iv|v|iii|ii|i)\b|awal|akhir|pertengahan|tengah
@@ -51,6 +52,11 @@ def _tokens(text, year):
         pos = m.end()
         g = m.lastgroup
         if g in ("space", "skip"):
+            continue
+        if g == "day":  # "1 Maret 2025": a day before its month's name says no more than the month
+            nxt = re.match(r"\s*([a-z]+)", s[pos:])
+            if not nxt or nxt.group(1) not in MONTHS:
+                return None
             continue
         if g == "all":
             out.append(("set", (ALL_YEAR, None)))

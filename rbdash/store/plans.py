@@ -5,14 +5,13 @@ import json
 
 import pyarrow as pa
 
-from rbdash import regions, validate
+from rbdash import diff, regions, validate
 from rbdash.accounts import User
 from rbdash.errors import RbdashError, ValidationError
 from rbdash.model import Plan
 from rbdash.schedule import months_to_mask
 from rbdash.store.base import StoreCore
 from rbdash.store.common import as_user, now, one, run
-from rbdash.text import fold
 
 
 class PlansMixin(StoreCore):
@@ -113,8 +112,9 @@ class PlansMixin(StoreCore):
     def restore_version(self, satker: str, year: int, version: int, actor: User | str) -> dict:
         """Make an earlier plan version current again, as a new version n+1 that copies its
         activities (same sheet and row provenance).  Realisation recorded on that version and on
-        the current one is kept on the matching activities (union of months, the newer evidence
-        and note first), as an import would.  Audited; nothing is deleted."""
+        the current one is kept on the matching activities (equal match keys, as rbdash.diff.matches
+        pairs them; union of months, the newer evidence and note first), as an import would.
+        Audited; nothing is deleted."""
         user = as_user(actor)
         with self.transaction() as con:
             found = one(con, """SELECT pv.id, s.id, s.province FROM plan_versions pv JOIN satker s ON s.id = pv.satker_id
@@ -209,19 +209,18 @@ def _decide(latest, sha256) -> tuple:
 
 def _carry_over(old, acts, prog) -> int:
     """Merge the previous version's realisation (``old``: match key -> mask, evidence, note, capaian)
-    into matching new activities: union of months; evidence, note and capaian kept where the new
-    file has none.  Returns how many activities received some."""
-    carried = 0
-    for i, key in enumerate(acts["match_key"]):
-        if key not in old:
-            continue
-        mask, url, note, cap = old[key]
+    into the new activities that match (rbdash.diff.matches: what the plan diff pairs too): union
+    of months; evidence, note and capaian kept where the new file has none.  Returns how many
+    activities received some."""
+    keys = list(old)
+    pairs = diff.matches(keys, acts["match_key"])
+    for o, i in pairs:
+        mask, url, note, cap = old[keys[o]]
         prog["realized_mask"][i] |= mask or 0
         prog["evidence_url"][i] = prog["evidence_url"][i] or url
         prog["note"][i] = prog["note"][i] or note
         prog["capaian"][i] = prog["capaian"][i] if prog["capaian"][i] is not None else cap
-        carried += 1
-    return carried
+    return len(pairs)
 
 
 class _Rows:
@@ -251,14 +250,7 @@ def _activity_rows(plan, pv_id, first_id):
     n = len(items)
     ids = list(range(first_id, first_id + n))
     inds = [a.indikator_text() for a in items]
-    keys, seen = [], {}
-    for a, ind in zip(items, inds):
-        # the same as fold(f"{area}|{kegiatan}|{sub}|{indikator}"), folded part by part: kegiatan and
-        # sub kegiatan repeat down a plan, so their folds come from fold's cache
-        key = " ".join(filter(None, (fold(str(a.area_no)), fold(str(a.kegiatan)), fold(str(a.sub_kegiatan)),
-                                     fold(str(ind)))))
-        seen[key] = seen.get(key, 0) + 1
-        keys.append(f"{key}#{seen[key]}")
+    keys = diff.match_keys((a.area_no, a.kegiatan, a.sub_kegiatan, ind) for a, ind in zip(items, inds))
     acts = {"id": ids, "plan_version_id": [pv_id] * n, "seq": list(range(n)),
             "sheet": [a.sheet for a in items], "row": [a.row for a in items],
             "area_no": [a.area_no for a in items], "kegiatan": [a.kegiatan for a in items],

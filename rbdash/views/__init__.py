@@ -6,29 +6,31 @@ and lay the models out; rbdash.grids, charts, export and report only render them
                                  -> metrics.completion (SQL)  -> grids.rate_grid / charts.rate_heatmap
 
 Models (rbdash.views.models): Heatmap, Ranking, Laggards, Summary, Trend, OfficeSummary, GanttView,
-NotSubmitted; the progress editor's frame (rbdash.views.progress).
+NotSubmitted, VersionDiff; the progress editor's frame (rbdash.views.progress).
 """
 
 from rbdash.views.completion import (area_heatmap, arrange, comparison_heatmap, comparison_of, completion_cells,
                                      filter_reporting, heatmap, laggards, laggards_of, ranked, ranking, summary, trend,
                                      trend_of)
 from rbdash.views.coverage import activity_counts, coverage_heatmap, missing_standard
-from rbdash.views.filters import (PROVINCE_LEVEL_ABOVE, View, cache_key, default_as_of, offices, opening_level,
-                                  scope_label)
+from rbdash.views.filters import (PROVINCE_LEVEL_ABOVE, View, cache_key, default_as_of, default_year, offices,
+                                  offices_per_year, opening_level, scope_label)
 from rbdash.views.models import (NO_DATA, NOTHING_DUE, TOTAL, VALUE, Column, GanttView, Heatmap, Laggards, NotSubmitted,
-                                 OfficeSummary, Ranking, Summary, Trend, cell_text)
+                                 OfficeSummary, Ranking, Summary, Trend, VersionDiff, cell_text)
 from rbdash.views.office import (GANTT_ROWS, gantt, gantt_excerpt, gantt_of, gantt_rows, late_first, office_summary,
                                  plan_table)
 from rbdash.views.plans import freshness, plans_per_year
 from rbdash.views.submission import not_submitted
+from rbdash.views.versions import version_diff
 
 __all__ = [
-    "View", "cache_key", "offices", "default_as_of", "scope_label", "opening_level", "PROVINCE_LEVEL_ABOVE",
+    "View", "cache_key", "offices", "default_as_of", "default_year", "offices_per_year", "scope_label",
+    "opening_level", "PROVINCE_LEVEL_ABOVE",
     "Column", "Heatmap", "Ranking", "Laggards", "Summary", "Trend", "OfficeSummary", "GanttView", "NotSubmitted",
     "VALUE", "NO_DATA", "NOTHING_DUE", "TOTAL", "cell_text",
     "summary", "ranking", "filter_reporting", "arrange", "laggards", "comparison_heatmap", "area_heatmap", "trend",
     "comparison_of", "completion_cells", "heatmap", "ranked", "laggards_of", "trend_of",
     "coverage_heatmap", "activity_counts", "missing_standard",
     "office_summary", "gantt", "gantt_of", "gantt_rows", "gantt_excerpt", "late_first", "plan_table", "GANTT_ROWS",
-    "not_submitted", "plans_per_year", "freshness",
+    "not_submitted", "plans_per_year", "freshness", "VersionDiff", "version_diff",
 ]

@@ -36,6 +36,21 @@ def offices(store) -> pd.DataFrame:
     return metrics.offices(store)
 
 
+def default_year(office_rows) -> int | None:
+    """The year most offices have a plan for (a tie: the later year); None without any plan.
+
+    Not the latest year any plan names: one office importing next year's plan would otherwise move
+    every visitor onto a year with one office in it (issue 21.1)."""
+    per_year = offices_per_year(office_rows)
+    return max(per_year, key=lambda year: (per_year[year], year)) if per_year else None
+
+
+def offices_per_year(office_rows) -> dict:
+    """{year: offices with a plan for it}, the latest year first (the year selector's order)."""
+    counts = office_rows.groupby("year")["satker"].nunique()
+    return {int(year): int(n) for year, n in sorted(counts.items(), reverse=True)}
+
+
 def default_as_of(office_rows, year, today=None) -> int:
     """Latest month the year's monitoring files report; else Des for past years, this month now."""
     today = today or dt.date.today()

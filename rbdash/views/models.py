@@ -190,3 +190,17 @@ class NotSubmitted:
     title: str
     per_province: pd.DataFrame
     unmatched: list
+
+
+@dataclass(frozen=True, eq=False)
+class VersionDiff:
+    """Two versions of an office's plan compared (rbdash.diff) as Riwayat shows it: ``summary`` the
+    sentence of counts, ``rows`` one row per activity added, removed or changed (columns: Perubahan,
+    Area, Kegiatan, Sub kegiatan, Indikator, Jadwal sebelum, Jadwal sesudah, Realisasi tercatat,
+    Baris; months as month names), ``kept`` the warning about realisation recorded on removed
+    activities (None when there is none)."""
+    from_version: int
+    to_version: int
+    summary: str
+    rows: pd.DataFrame
+    kept: str | None
