@@ -9,6 +9,7 @@ browser grid can download them as CSV.
 """
 
 import io
+import logging
 import os
 import re
 import shutil
@@ -149,10 +150,29 @@ def safe_sheet_name(name):
     return "".join("_" if ch in bad else ch for ch in str(name))[:31] or "Sheet"
 
 
+# kaleido, its browser driver choreographer and Chromium's own stderr (logger "browser_proc") log
+# through Python's logging; without a handler Python prints their warnings and errors with tracebacks
+# (a 'JSONError' the driver recovers from, 'Wait expired' when Chromium does not start) beside the
+# one line that says whether the image was drawn (issue 21.9)
+RENDERER_LOGGERS = ("choreographer", "kaleido", "logistro", "browser_proc", "chrome_wrapper")
+
+
+def quiet_renderer():
+    """Keep the image renderer's log records to themselves: success or failure is said once, by
+    ``figure_png`` (an image, or ExportError)."""
+    for name in RENDERER_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.propagate = False
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+
+
 def figure_png(fig, width=1400, height=None, scale=2):
-    """PNG bytes of a plotly figure via kaleido and the system Chromium; ExportError on failure."""
+    """PNG bytes of a plotly figure via kaleido and the system Chromium; ExportError on failure, the
+    renderer's own log kept quiet (``quiet_renderer``)."""
     if "BROWSER_PATH" not in os.environ and os.path.exists(CHROMIUM):
         os.environ["BROWSER_PATH"] = CHROMIUM
+    quiet_renderer()
     height = height or int(fig.layout.height or 600)
     try:
         png = fig.to_image(format="png", width=width, height=min(height, 8000), scale=scale if height <= 2500 else 1)

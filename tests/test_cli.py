@@ -532,3 +532,27 @@ def test_rbdash_lang_id_speaks_the_cores_refusals_in_indonesian(tmp_path):
                         "--province", "Atlantis", "--out", tmp_path / "r.pptx"], capture_output=True, text=True,
                        cwd=ROOT, timeout=120, env={**os.environ, "RBDASH_LANG": "id"})
     assert (p.returncode, p.stderr) == (2, "error: 'Atlantis' bukan provinsi dalam daftar resmi\n")
+
+
+def test_a_deck_whose_images_fail_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    """Issue 21.9: the renderer failing (Chromium not starting: choreographer logs 'Wait expired, Browser
+    is being closed by watchdog.', then raises) printed its log beside the error line; now one line,
+    exit code 2, and no deck written."""
+    import logging
+
+    import plotly.graph_objects as go
+    from click.testing import CliRunner
+    from rbdash.cli import main
+
+    def fails(*a, **k):
+        logging.getLogger("choreographer.browser_async").warning("Wait expired, Browser is being closed by watchdog.")
+        raise RuntimeError("BrowserFailedError")
+    db, out = tmp_path / "r.duckdb", tmp_path / "rapat.pptx"
+    runner = CliRunner()
+    assert runner.invoke(main, ["import", "--db", str(db), str(SAMPLES / "kpu_kota_banjarbaru_2023.xlsx")]).exit_code == 0
+    monkeypatch.setattr(go.Figure, "to_image", fails)
+    monkeypatch.setattr(logging.root, "handlers", [])  # as in a terminal: no handler (pytest adds its own)
+    res = runner.invoke(main, ["report", "--db", str(db), "--year", "2023", "--as-of", "9", "--out", str(out)])
+    assert (res.exit_code, res.stdout, res.stderr) == (2, "", "error: could not render the PNG (RuntimeError); make "
+                                                              "sure Chromium is installed on the server and retry\n")
+    assert not out.exists()
