@@ -53,6 +53,13 @@ def integer(n) -> str:
     return f"{int(n):,}".replace(",", ".")
 
 
+def decimal(x, digits=1) -> str:
+    """12.34 -> '12,3', 1234.5 -> '1.234,5' (Indonesian separators); None/NaN -> '–'."""
+    if _missing(x):
+        return DASH
+    return f"{float(x):,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def date_time(ts) -> str:
     """'23 Nov 2025 18:52' with Indonesian month abbreviations; '' when missing."""
     if _missing(ts):
