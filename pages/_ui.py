@@ -214,13 +214,17 @@ def table(data, column_config=None, **kwargs):
     return st.dataframe(grids.downloadable(data), column_config=config or None, **kwargs)
 
 
-def show_grid(styler, n_rows, key, pick=False, columns=None):
+def show_grid(styler, n_rows, key, pick=False, columns=None, own_search=False):
     """A coloured grid of rbdash.grids: full width, the row labels first and the Total next to them
     (a projector at 1366 px does not show nine areas and a Total at the end), empty cells empty
     (grids.PLACEHOLDER).  ``columns``: grids.rate_columns, each column's width and help.  Whole up to
     grids.FULL_ROWS rows (the page scrolls, not the grid); in the presentation view as tall as the
     screen, so the grid's own header stays in view while its rows scroll, with larger rows.  With
-    ``pick`` a row can be chosen (the box on its left): returns that row's label, else None."""
+    ``pick`` a row can be chosen (the box on its left): returns that row's label, else None.
+    ``own_search``: the page offers its own order and search (arrange_controls), so the grid's English
+    toolbar (Search, Fullscreen) is hidden (WIDGETS_CSS)."""
+    if own_search:  # key: a code identifier, never user text
+        st.html(NO_TOOLBAR_CSS % key)
     cols = styler.data.columns.tolist()
     first = cols[0]
     total = wording.TOTAL
@@ -247,6 +251,22 @@ def arrange_controls(what, key):
     query = right.text_input(f"{wording.SEARCH_LABEL} {what}", key=f"{key}_cari", help=wording.SEARCH_HELP,
                              placeholder=wording.SEARCH_HELP)
     return order or "tinggi", " ".join(query.split())
+
+
+# Streamlit's own controls speak English, and 1.67 cannot translate them (issue 21.6).  Where the app has
+# its own, the English one is hidden: a grid's column menu ('Sort ascending', 'Pin column' ...; the rows'
+# order is the page's, rows without data last) and, beside the app's own search, the grid's toolbar
+# ('Search', 'Fullscreen'; show_grid); the file uploader's 'Upload' button is 'Pilih file' and its
+# '25MB per file' line gives way to the page's own caption.  Constant CSS only (app.py, every page).
+WIDGETS_CSS = """<style>
+div[data-baseweb="popover"]:has([data-testid="stDataFrameColumnMenu"]) { display: none !important; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"]
+  { display: none; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] span[data-has-shortcut]::after
+  { content: "%s"; }
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+</style>""" % wording.UPLOAD_BUTTON
+NO_TOOLBAR_CSS = "<style>.st-key-%s [data-testid='stElementToolbar'] { display: none; }</style>"
 
 
 PRESENTATION_GRID_PX = 600  # a grid in the presentation view: within 768 px below the top bar, header in view

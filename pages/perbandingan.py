@@ -86,7 +86,7 @@ def show_heatmap(store, key, view, level, which, reporting="semua"):
         return
     st.caption(f"{GREY} Pilih baris (kotak di kirinya) untuk "
                + ("melihat satker provinsi itu." if level == "provinsi" else "membuka Gantt satker itu."))
-    picked = show_grid(styler, n, key=f"{chart_key}_grid", pick=True, columns=columns)
+    picked = show_grid(styler, n, key=f"{chart_key}_grid", pick=True, columns=columns, own_search=True)
     if picked is not None:  # a row chosen: into that province's offices, or that office's Gantt
         if level == "provinsi":
             switch_to("pages/perbandingan.py", f_province=picked, tingkat="satker", f_satker=[])

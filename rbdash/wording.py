@@ -208,6 +208,8 @@ LEVELS = {"provinsi": "Per provinsi", "satker": "Per satker"}  # comparison leve
 # the order of a grid's rows (the app's own: rows without data stay last in either direction, issue 21.7)
 ORDERS = {"tinggi": "Capaian tertinggi", "rendah": "Capaian terendah", "nama": "Nama A–Z"}
 ORDER_LABEL, SEARCH_LABEL = "Urutkan", "Cari"
+UPLOAD_BUTTON = "Pilih file"  # the file uploader's button (Streamlit writes 'Upload')
+UPLOAD_LIMITS = "Seret file ke kotak ini atau klik {button} · batas {mb} MB per file · {types}"
 SEARCH_HELP = "Ketik sebagian nama; baris yang cocok tampil paling atas"
 NO_MATCH = "Tidak ada {what} yang namanya memuat “{text}”."
 REPORTING_CHOICES = {"semua": ALL_OFFICES, "lengkap": "Pelaporan lengkap", "belum": "Pelaporan belum lengkap"}

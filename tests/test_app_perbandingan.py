@@ -306,3 +306,17 @@ def test_captions_name_only_what_the_view_shows(meeting_db, level):
             if "Abu-abu" in caption.value:
                 assert grids(at), (shown, caption.value)
         assert any(COLUMN_NAMED.search(c.value) for c in at.caption) == ((level, shown) == ("provinsi", "rank"))
+
+
+def test_the_grids_english_menu_and_toolbar_give_way_to_the_apps_own(sample_db):
+    """Issue 21.6: a grid's column menu ('Sort ascending…') and, beside the page's own search, its toolbar
+    ('Search', '1 of 1 result', 'Fullscreen') are English and cannot be translated: hidden, the page's own
+    order and search in their place (the grids' 'Download as CSV': .streamlit/config.toml)."""
+    at = start("pages/perbandingan.py", tingkat="satker", tampilan="area")
+    css = " ".join(e.proto.body for e in at.get("html"))
+    assert 'div[data-baseweb="popover"]:has([data-testid="stDataFrameColumnMenu"]) { display: none !important; }' in css
+    assert ".st-key-heatmap_area_grid [data-testid='stElementToolbar'] { display: none; }" in css
+    assert at.segmented_control(key="heatmap_area_urut").value == "tinggi" and at.text_input(key="heatmap_area_cari")
+    import tomllib
+    from conftest import ROOT
+    assert tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["client"]["disableDataExport"] is True
