@@ -45,7 +45,8 @@ YEAR = 2024  # the year bench_import's workbooks are written for
 PAGES = [("beranda", "", "Rencana Aksi Reformasi Birokrasi"), ("impor", "impor", "Impor rencana aksi"),
          ("gantt", "gantt", "Gantt rencana aksi"), ("cakupan", "cakupan", "Cakupan area perubahan"),
          ("perbandingan", "perbandingan", "Perbandingan antar satker"), ("progres", "progres", "Progres realisasi"),
-         ("riwayat", "riwayat", "Riwayat perubahan")]
+         ("riwayat", "riwayat", "Riwayat perubahan"),
+         ("tren", "perbandingan?tampilan=trend", "Perbandingan antar satker")]  # Perbandingan's Tren opened
 NAV_LABELS = {"beranda": "Beranda", "impor": "Impor", "gantt": "Gantt", "cakupan": "Cakupan Area",
               "perbandingan": "Perbandingan", "progres": "Progres", "riwayat": "Riwayat"}
 TARGET_S, TARGET_RATIO = 2.0, 1.5
@@ -161,13 +162,14 @@ def main():
     ap.add_argument("--floor", action="store_true", help="first measure a bare Streamlit page and one with a chart")
     ap.add_argument("--navigate", action="store_true",
                     help="time going to each page by the app's navigation (from Beranda open) instead of a fresh load")
+    ap.add_argument("--code", default=str(ROOT), help="the checkout whose app is served (e.g. the code before a change)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
     floor = measure_floor(args.runs, args.quiet) if args.floor else []
 
     dbs = {"small": database(args.small), "large": database(args.large)}
-    servers = {k: start_server(db) for k, db in dbs.items()}
+    servers = {k: start_server(db, cwd=Path(args.code)) for k, db in dbs.items()}
     pages = [p for p in PAGES if args.pages is None or p[0] in args.pages]
     rows = []
     try:
@@ -180,7 +182,7 @@ def main():
             print(f"{'page':14} {'5: median s':>11} {'550: median s':>13} {'ratio':>6} {'5: KB':>8} {'550: KB':>8}"
                   f"  {'550 runs (s)'}", flush=True)
             for name, path, heading in pages:
-                urls = {k: f"{url}/{path}?tahun={YEAR}" for k, (_, url) in servers.items()}
+                urls = {k: f"{url}/{path}{'&' if '?' in path else '?'}tahun={YEAR}" for k, (_, url) in servers.items()}
                 if args.navigate:
                     def one(k):
                         return navigate(context, servers[k][1], name, heading, args.quiet)
