@@ -75,7 +75,9 @@ def render():
     left, right = st.columns(2)
     with left:
         st.subheader("Rencana per tahun")
-        table(data["per_year"], hide_index=True, width="stretch")
+        per_year = data["per_year"]  # counts written 16.500, not 16500 (issue 21.5); the year as it is
+        table(grids.formatted(per_year, {c: grids.count_text for c in per_year.columns if c != wording.YEAR}),
+              hide_index=True, width="stretch")
     with right:
         st.subheader("Kesegaran data")
         for line in data["fresh"]:

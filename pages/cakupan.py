@@ -7,7 +7,7 @@ import streamlit as st
 
 from pages._ui import LOADER, empty_state, office_options, show_grid, start, switch_to, table
 from rbdash import views, wording
-from rbdash.grids import rate_columns, rate_grid
+from rbdash.grids import count_text, formatted, rate_columns, rate_grid
 from rbdash.wording import LEVELS
 
 
@@ -66,7 +66,9 @@ def render():
     styler, columns = grid(store, key, view, "satker")
     show_grid(styler, len(offices.rows), "cakupan_heatmap", columns=columns)
     with st.expander("Tabel jumlah kegiatan per area"):
-        table(load_counts(store, key, view), hide_index=True, width="stretch")
+        counts = load_counts(store, key, view)  # written the Indonesian way (issue 21.5)
+        table(formatted(counts, {c: count_text for c in counts.columns if c != wording.SATKER},
+                        short=[wording.SATKER]), hide_index=True, width="stretch")
     st.subheader("Kegiatan standar yang belum ada di rencana")
     present = set(offices.rows)
     options = [s for s in office_options(view) if s in present]

@@ -287,11 +287,13 @@ def formatted(df: pd.DataFrame, formats=None, short=()) -> Shown:
     return Shown(styler.hide(axis="index"), widths)
 
 
-def _rate(value):
+def rate_text(value):
+    """A rate of 0-100 as a table cell shows it ('97,1%'); '' without one."""
     return "" if pd.isna(value) else wording.pct(value / 100)
 
 
-def _count(value):
+def count_text(value):
+    """A count as a table cell shows it ('47.810'); '' without one."""
     return "" if pd.isna(value) else wording.integer(value)
 
 
@@ -309,13 +311,13 @@ def ranking_table(rank: Ranking, province=True) -> Shown:
             wording.REALISED: [wording.of(r, p) if h else wording.DASH
                                for r, p, h in zip(rows["realized"], rows["planned"], rows["has_data"])],
             **pairs, wording.REPORTING: rows["reporting"] * 100})
-        return formatted(df, {wording.RANK: _count, wording.RATE: _rate}, short=[wording.SATKER])
+        return formatted(df, {wording.RANK: count_text, wording.RATE: rate_text}, short=[wording.SATKER])
     df = pd.DataFrame({
         wording.RANK: rows["rank"], wording.PROVINCE: rows["name"], wording.RATE: rows["rate"] * 100,
         wording.SATKER: rows["offices"].astype(int), wording.OFFICES_WITH_DATA: rows["offices_with_data"].astype(int),
         **pairs, wording.REPORTING: rows["reporting"] * 100})
-    return formatted(df, {wording.RANK: _count, wording.RATE: _rate, wording.SATKER: _count,
-                          wording.OFFICES_WITH_DATA: _count})
+    return formatted(df, {wording.RANK: count_text, wording.RATE: rate_text, wording.SATKER: count_text,
+                          wording.OFFICES_WITH_DATA: count_text})
 
 
 def laggard_table(lag: Laggards, province=False, compact=False) -> pd.DataFrame:
@@ -340,8 +342,8 @@ def trend_table(trend: Trend) -> Shown:
         wording.MONTH: shown["label"], "Rencana": shown["planned"].astype(int), wording.REALISED: shown["realized"],
         wording.RATE_OF_MONTH: shown["rate"] * 100, wording.PLAN_CUM_COLUMN: shown["planned_cum"].astype(int),
         wording.REALISED_CUM_COLUMN: shown["realized_cum"], wording.RATE_CUM: shown["rate_cum"] * 100})
-    return formatted(df, {"Rencana": _count, wording.REALISED: _count, wording.RATE_OF_MONTH: _rate,
-                          wording.PLAN_CUM_COLUMN: _count, wording.REALISED_CUM_COLUMN: _count, wording.RATE_CUM: _rate})
+    return formatted(df, {"Rencana": count_text, wording.REALISED: count_text, wording.RATE_OF_MONTH: rate_text,
+                          wording.PLAN_CUM_COLUMN: count_text, wording.REALISED_CUM_COLUMN: count_text, wording.RATE_CUM: rate_text})
 
 
 def not_submitted_table(ns: NotSubmitted, status=None, province=True) -> pd.DataFrame:
