@@ -33,6 +33,7 @@ draws), so a caller can say what the deck will hold.
 """
 
 import datetime as dt
+import functools
 import io
 from dataclasses import dataclass, field
 from typing import Callable
@@ -340,19 +341,32 @@ def _draw_table(slide, table: Table, lay: Layout, rows, top):
 
 
 def _cell(cell, text, size, bold=False, italic=False, color=None, fill=None, align=PP_ALIGN.CENTER, indent=0):
-    """One table cell: plain text in FONT; on a fill, ink or white, whichever reads better."""
-    cell.text = text
-    ink = color or (RGBColor.from_string(grids.ink_on(fill)[1:]) if fill else INK)
-    for para in cell.text_frame.paragraphs:
-        para.alignment = align
-        for run in para.runs:
-            run.font.name, run.font.size, run.font.bold, run.font.italic = FONT, Pt(size), bold, italic
-            run.font.color.rgb = ink
-    cell.margin_top = cell.margin_bottom = CELL_Y
-    cell.margin_left = CELL_X + INDENT * indent
-    cell.margin_right = CELL_X
+    """One table cell: plain text in FONT; on a fill, ink or white, whichever reads better.  An empty
+    cell gets only its fill (most of a Gantt's month cells: python-pptx's text, font and margin setters
+    were most of a deck's drawing time, issue 21.9)."""
+    if text:
+        cell.text = text
+        ink = color or (_ink(fill) if fill else INK)
+        for para in cell.text_frame.paragraphs:
+            para.alignment = align
+            for run in para.runs:
+                run.font.name, run.font.size, run.font.bold, run.font.italic = FONT, Pt(size), bold, italic
+                run.font.color.rgb = ink
+        cell.margin_top = cell.margin_bottom = CELL_Y
+        cell.margin_left = CELL_X + INDENT * indent
+        cell.margin_right = CELL_X
     cell.fill.solid()
-    cell.fill.fore_color.rgb = RGBColor.from_string((fill or "#FFFFFF")[1:])
+    cell.fill.fore_color.rgb = _rgb(fill or "#FFFFFF")
+
+
+@functools.lru_cache(maxsize=None)
+def _rgb(colour):
+    return RGBColor.from_string(colour[1:])
+
+
+@functools.lru_cache(maxsize=None)
+def _ink(fill):
+    return _rgb(grids.ink_on(fill))
 
 
 # --------------------------------------------------------------------------------- the slides
@@ -580,7 +594,8 @@ def _picture(slide, png, left, top, max_w, max_h):
 def build(store, year, as_of, province=None, offices=(), today=None, images=True) -> Presentation:
     """The deck as a python-pptx Presentation (see the module docstring).  ``images=False`` puts the
     trend as a table (no Chromium needed)."""
-    data = collect(store, year, as_of, province, offices)
+    with store.connect():  # the file kept open while the deck reads it (each read opened and closed it: ~80 ms)
+        data = collect(store, year, as_of, province, offices)
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDE, HIGH
     for page in _plan(data, today, images):
