@@ -56,7 +56,8 @@ def test_every_page_at_1366_offline_with_screenshots(app_url, projector):
             wait_idle(page, heading)
         # the grids draw after the page has settled: the shot waits for each one's rows (its accessible copy)
         page.wait_for_function("() => Array.from(document.querySelectorAll('[data-testid=\"stDataFrame\"]'))"
-                               ".filter(g => g.getBoundingClientRect().top < innerHeight && g.offsetParent)"
+                               ".filter(g => g.getBoundingClientRect().top < innerHeight && g.checkVisibility({visibilityProperty: true})"
+                               " && g.getBoundingClientRect().height > 0)"
                                ".every(g => g.querySelectorAll('table tr').length > 0)")
         page.screenshot(path=SHOTS / f"{i + 1:02d}_{link.lower().replace(' ', '_')}.png")
         # less empty space above the title (issue 13.8): the title starts right under the top bar
