@@ -38,8 +38,7 @@ def render():
     c1.metric(wording.SATKER, integer(summary.offices))
     c2.metric(wording.KEGIATAN, integer(summary.activities))
     c3.metric(wording.rate_up_to(view.as_of), pct(summary.rate) or wording.NO_DATA,
-              help="Bulan-kegiatan terealisasi sesuai jadwal ÷ bulan-kegiatan yang dijadwalkan s.d. bulan "
-                   "ini, hanya satker yang sudah melaporkan realisasi.")
+              help=wording.RATE_HELP)
     c4.metric(wording.OFFICES_REPORTING, wording.of(summary.rated, summary.counted))
     # partial reporting must not read as failure: say how much of the due work the rate rests on
     c3.caption(wording.reporting(summary.reported, summary.due).capitalize())

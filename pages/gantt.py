@@ -54,19 +54,21 @@ def render():
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(wording.KEGIATAN, integer(summary.activities))
     c2.metric(wording.rate_up_to(view.as_of), pct(summary.rate) or wording.DASH,
-              help=None if summary.has_data else "Belum ada data realisasi.")
+              help=None if summary.has_data else wording.nothing_reported(view.as_of))
     c3.metric("Bulan-kegiatan terlambat", integer(summary.late))
     c4.metric(wording.PLAN_VERSION, summary.version)
     st.caption(f"Sumber: {md(summary.source_name or wording.DASH)} · diimpor {date_time(summary.imported_at)} "
                f"oleh {md(summary.imported_by or wording.DASH)}")
     if not summary.has_data:
-        st.info("Satker ini belum melaporkan realisasi: bulan yang sudah lewat ditampilkan sebagai "
-                "direncanakan, bukan terlambat.")
+        st.info(wording.nothing_reported(view.as_of))
+    else:
+        st.caption(f"{wording.reported_so_far(summary.reported_months)}. {wording.REPORTS_RULE}")
     if not summary.activities:
         st.info("Tidak ada kegiatan untuk area yang dipilih.")
         return
     st.caption(f"{wording.PLANNED_MARK} direncanakan · {wording.DONE_MARK} terealisasi (hijau; ungu = di luar jadwal) · "
-               f"{wording.LATE_MARK} terlambat (merah) · kondisi s.d. {wording.month(view.as_of)}. "
+               f"{wording.LATE_MARK} terlambat (merah) · {wording.UNREPORTED_MARK} {wording.NO_DATA} (abu-abu) · "
+               f"kondisi s.d. {wording.month(view.as_of)}. "
                "Sumber = lembar dan baris di file aslinya; teks lengkap: klik dua kali selnya, atau Tabel kegiatan "
                "di bawah.")
     per_area = month_grids(store, key, satker, view.year, view.as_of, view.areas)

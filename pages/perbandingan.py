@@ -8,13 +8,15 @@ import streamlit as st
 from pages._ui import (LOADER, arrange_controls, empty_state, not_submitted, presentation_toggle, show_grid, start,
                        switch_to, table)
 from rbdash import grids, report, views, wording
-from rbdash.charts import rate_heatmap, trend_specs
+from rbdash.charts import enlarged, rate_heatmap, trend_specs, years_figure
 from rbdash.errors import ExportError, RbdashError
 from rbdash.export import comparison_workbook, deck_pdf, figure_png
-from rbdash.grids import rate_columns, rate_grid, ranking_table, trend_table
+from rbdash.grids import change_table, rate_columns, rate_grid, ranking_table, trend_table, year_table
 from rbdash.wording import LEVELS, REPORTING_CHOICES
 
-VIEWS = {"area": wording.PER_AREA, "month": wording.PER_MONTH, "rank": wording.RANK, "trend": "Tren"}
+VIEWS = {"area": wording.PER_AREA, "month": wording.PER_MONTH, "rank": wording.RANK, "trend": "Tren",
+         "yoy": wording.YEAR_OVER_YEAR}
+POOLED = ("trend", "yoy")  # views of the whole selection: no provinces, no filtering by reporting
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -55,6 +57,73 @@ def grid(_store, key, view, level, which, reporting="semua", order="tinggi", que
 @st.cache_data(**LOADER)
 def load_trend(_store, key, view):
     return views.trend(_store, view)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def projector_copy(_fig, *figure_key):
+    return enlarged(_fig, PROJECTOR_PX)
+
+
+def show(fig, chart_key, *figure_key):
+    """A plotly figure full-width (the year-over-year bars); in the presentation view a cached copy
+    with larger text."""
+    if st.session_state.get("presentasi"):
+        fig = projector_copy(fig, chart_key, *figure_key)
+    st.plotly_chart(fig, key=chart_key, config={"displayModeBar": False}, theme=None)
+
+
+@st.cache_data(**LOADER)
+def load_years(_store, key, province, areas, as_of, compare):
+    """Year over year of the nation or a province (views.year_over_year): the sidebar's year and
+    offices play no part."""
+    return views.year_over_year(_store, views.View(year=None, satkers=None, areas=areas, as_of=as_of,
+                                                   province=province), compare)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def years_grid(_store, key, province, areas, as_of, compare):
+    yoy = load_years(_store, key, province, areas, as_of, compare)
+    return rate_grid(yoy.areas), len(yoy.rows), rate_columns(yoy.areas)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def years_chart(_store, key, province, areas, as_of, compare):
+    return years_figure(load_years(_store, key, province, areas, as_of, compare))
+
+
+def render_years(store, key, view):
+    """Issue 23.4: did the nation (or the province) do better than last year?  Each year up to the
+    same month, per area, and the offices that improved or fell most between two years."""
+    present = views.years_present(store, view.province, st.session_state.offices)
+    compare = None
+    if len(present) > 1:
+        left, right, _ = st.columns([1, 1, 3])
+        if st.session_state.get("yoy_dari") not in present or st.session_state.get("yoy_ke") not in present:
+            st.session_state.yoy_dari, st.session_state.yoy_ke = present[-2], present[-1]
+        compare = (left.selectbox(wording.FROM_YEAR, present, key="yoy_dari"),
+                   right.selectbox(wording.TO_YEAR, present, key="yoy_ke"))
+    try:
+        yoy = load_years(store, key, view.province, view.areas, view.as_of, compare)
+    except RbdashError as exc:  # the same year twice
+        st.error(exc.message_id, icon=":material/warning:")
+        return
+    st.caption(yoy.areas.caption)
+    if len(yoy.years) == 1:
+        st.info(wording.one_year_only(yoy.years[0]), icon=":material/info:")
+    request = (key, view.province, view.areas, view.as_of, compare)
+    show(years_chart(store, *request), "yoy_chart", *request)
+    styler, n, columns = years_grid(store, *request)
+    show_grid(styler, n, key="yoy_grid", columns=columns)
+    table(year_table(yoy), hide_index=True, width="stretch", key="yoy_table")
+    if yoy.from_year is None:
+        return
+    st.caption(wording.offices_compared(len(yoy.changes), yoy.from_year, yoy.to_year) + ".")
+    for title, rows, name in ((wording.IMPROVED, yoy.improved, "yoy_naik"), (wording.FELL, yoy.fell, "yoy_turun")):
+        st.markdown(f"**{title} {yoy.from_year} → {yoy.to_year}**")
+        if rows.empty:
+            st.caption(wording.NOBODY_CHANGED)
+        else:
+            table(change_table(yoy, rows, province=view.province is None), hide_index=True, width="stretch", key=name)
 
 
 PROJECTOR_PX = 20  # chart text in the presentation view
@@ -130,7 +199,8 @@ def deck_export(store, key, view):
     where = f"provinsi {view.province}" if view.province else "nasional"
     with st.container(border=True):
         st.markdown("**Bahan rapat (PowerPoint atau PDF)**")
-        st.caption(f"Slide {where}: ringkasan, heatmap capaian, tren, satker tertinggal, yang belum mengirim"
+        st.caption(f"Slide {where}: ringkasan, heatmap capaian, tren, tahun ke tahun, satker tertinggal, yang belum "
+                   "mengirim"
                    + (f", dan Gantt {len(offices)} satker terpilih." if offices
                       else ". Pilih satker di panel kiri untuk menambah slide Gantt-nya."))
         request = (key, view.year, view.as_of, view.province, offices)
@@ -157,6 +227,7 @@ RANK_COLUMNS = {
                                                                    "jatuh tempo"),
     wording.REALISED: st.column_config.TextColumn(wording.REALISED, help="Bulan-kegiatan terealisasi sesuai jadwal "
                                                                          "dari yang jatuh tempo"),
+    wording.REPORTED_MONTHS: st.column_config.TextColumn(wording.REPORTED_MONTHS, help=wording.REPORTED_MONTHS_HELP),
     wording.REPORTED: st.column_config.TextColumn(wording.REPORTED, help="Bulan-kegiatan jatuh tempo yang sudah "
                                                                          "dilaporkan (terealisasi atau belum)"),
     wording.REPORTING: st.column_config.ProgressColumn(wording.REPORTING, format="%.0f%%", min_value=0, max_value=100,
@@ -205,19 +276,20 @@ def level_choice(view, n_offices):
 
 # Issue 21.10: a caption names only what the figure below it shows -- the province heatmap has no
 # "Dengan data" column (the ranking has), the trend no provinces, and only a heatmap has grey cells.
-PROVINCES = ("Tiap provinsi menggabungkan KPU Provinsi dan KPU Kabupaten/Kota-nya dengan definisi yang sama; "
-             "satker tanpa data realisasi tidak dihitung dalam capaian ({counted}).")
-GREY = "Abu-abu = belum melaporkan realisasi (bukan 0%); abu-abu muda = tidak ada yang dijadwalkan."
+PROVINCES = wording.PROVINCES_CAPTION
+GREY = wording.GREY_CAPTION
 
 
 def render_provinces(store, key, view, shown):
     rank = load_ranking(store, key, view, "provinsi")
-    if shown != "trend":  # the trend pools the selection: it shows no province
+    if shown not in POOLED:  # the trend and year over year pool the selection: they show no province
         counted = (f"kolom {wording.OFFICES_WITH_DATA}: satker yang dihitung" if shown == "rank"
                    else f"jumlahnya per provinsi: tampilan {wording.RANK}")
         st.caption(PROVINCES.format(counted=counted))
     if shown == "trend":
         render_trend(store, key, view)
+    elif shown == "yoy":
+        render_years(store, key, view)
     elif shown == "rank":
         table(ranking_table(rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS, placeholder="")
     else:
@@ -234,6 +306,8 @@ def render_offices(store, key, view, shown, reporting, rank):
     shown_rank = views.filter_reporting(rank, reporting)
     if shown == "trend":
         render_trend(store, key, view)
+    elif shown == "yoy":
+        render_years(store, key, view)
     elif shown_rank.empty:
         st.info(f"Tidak ada satker dengan {REPORTING_CHOICES[reporting].lower()} untuk filter ini.")
     elif shown == "rank":
@@ -280,7 +354,7 @@ def render():
         if st.session_state.get("pelaporan") not in REPORTING_CHOICES:
             st.session_state.pelaporan = "semua"
         reporting = st.session_state.pelaporan
-        if shown != "trend":  # the trend pools the selection; filtering by reporting does not apply
+        if shown not in POOLED:  # the trend and year over year pool the selection: no filtering by reporting
             reporting = c3.selectbox(wording.REPORTING, list(REPORTING_CHOICES), format_func=REPORTING_CHOICES.get,
                                      key="pelaporan", label_visibility="collapsed",
                                      help="Pelaporan lengkap = semua bulan-kegiatan jatuh tempo sudah dilaporkan")

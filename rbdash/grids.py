@@ -30,9 +30,9 @@ from plotly.colors import hex_to_rgb
 from rbdash import measure, wording
 from rbdash.charts import GANTT_STATES, INK, NO_DATA_COLOR, NOT_SCHEDULED_COLOR, rate_hex
 from rbdash.export import safe_frame, safe_text
-from rbdash.schedule import DONE, LATE, OUTSIDE, PLANNED
+from rbdash.schedule import DONE, LATE, OUTSIDE, PLANNED, UNREPORTED
 from rbdash.submission import STATUS_TEXT
-from rbdash.views.models import NO_DATA, VALUE, GanttView, Heatmap, Laggards, NotSubmitted, Ranking, Trend
+from rbdash.views.models import NO_DATA, VALUE, GanttView, Heatmap, Laggards, NotSubmitted, Ranking, Trend, YearOverYear
 from rbdash.wording import MONTHS
 
 WHITE = "#FFFFFF"
@@ -201,7 +201,7 @@ def rate_columns(hm: Heatmap) -> dict:
 
 # a mark in each scheduled month, so the grid reads without colour too (red/green blindness)
 GANTT_MARKS = {PLANNED: wording.PLANNED_MARK, DONE: wording.DONE_MARK, LATE: wording.LATE_MARK,
-               OUTSIDE: wording.DONE_MARK}
+               OUTSIDE: wording.DONE_MARK, UNREPORTED: wording.UNREPORTED_MARK}
 HEADING_COLOR = "#F3F4F6"  # kegiatan and sub kegiatan rows, as the figure's faint band
 INDENT = "\u2003"  # em space: sub kegiatan and indikator rows sit under their kegiatan
 LABEL = "Kegiatan / indikator"
@@ -310,7 +310,7 @@ def ranking_table(rank: Ranking, province=True) -> Shown:
             wording.RATE: rows["rate"] * 100,
             wording.REALISED: [wording.of(r, p) if h else wording.DASH
                                for r, p, h in zip(rows["realized"], rows["planned"], rows["has_data"])],
-            **pairs, wording.REPORTING: rows["reporting"] * 100})
+            wording.REPORTED_MONTHS: rows["basis_text"], **pairs, wording.REPORTING: rows["reporting"] * 100})
         return formatted(df, {wording.RANK: count_text, wording.RATE: rate_text}, short=[wording.SATKER])
     df = pd.DataFrame({
         wording.RANK: rows["rank"], wording.PROVINCE: rows["name"], wording.RATE: rows["rate"] * 100,
@@ -321,8 +321,9 @@ def ranking_table(rank: Ranking, province=True) -> Shown:
 
 
 def laggard_table(lag: Laggards, province=False, compact=False) -> pd.DataFrame:
-    """Laggards as words: name (and ``province``), rate, realised of due, reported of due.  ``compact``
-    (half a page: Beranda): name, rate and reported of due only, without the unit."""
+    """Laggards as words: name (and ``province``), rate, realised of due, the months (offices) it rests
+    on, reported of due.  ``compact`` (half a page: Beranda): name, rate and reported of due only,
+    without the unit."""
     rows = lag.rows
     name = wording.SATKER if lag.level == "satker" else wording.PROVINCE
     if compact:
@@ -331,6 +332,7 @@ def laggard_table(lag: Laggards, province=False, compact=False) -> pd.DataFrame:
     return pd.DataFrame({
         name: rows["name"], **({wording.PROVINCE: rows["province"].fillna(wording.DASH)} if province else {}),
         wording.RATE: rows["text"], wording.REALISED: [wording.of(r, p) for r, p in zip(rows["realized"], rows["planned"])],
+        (wording.REPORTED_MONTHS if lag.level == "satker" else wording.OFFICES_WITH_DATA): rows["basis_text"],
         wording.REPORTED: rows["reported_text"]})
 
 
@@ -344,6 +346,29 @@ def trend_table(trend: Trend) -> Shown:
         wording.REALISED_CUM_COLUMN: shown["realized_cum"], wording.RATE_CUM: shown["rate_cum"] * 100})
     return formatted(df, {"Rencana": count_text, wording.REALISED: count_text, wording.RATE_OF_MONTH: rate_text,
                           wording.PLAN_CUM_COLUMN: count_text, wording.REALISED_CUM_COLUMN: count_text, wording.RATE_CUM: rate_text})
+
+
+def year_table(yoy: YearOverYear) -> pd.DataFrame:
+    """Each year's figures as words (Indonesian formats; a handful of rows, nothing to sort): year,
+    rate ('belum ada data' without data), realised, due, offices, offices with data, reported."""
+    rows = yoy.rows
+    return pd.DataFrame({
+        wording.YEAR: rows["year"].astype(str), wording.RATE: rows["text"],
+        wording.REALISED: [wording.integer(v) for v in rows["realized"]],
+        wording.DUE: [wording.integer(v) for v in rows["planned"]],
+        wording.SATKER: [wording.integer(v) for v in rows["offices"]],
+        wording.OFFICES_WITH_DATA: [wording.integer(v) for v in rows["offices_with_data"]],
+        wording.REPORTED: rows["reported_text"]})
+
+
+def change_table(yoy: YearOverYear, rows: pd.DataFrame, province=True) -> pd.DataFrame:
+    """Offices whose rate changed (``yoy.improved`` or ``yoy.fell``) as words: office (and
+    ``province``), the rate in each compared year, the change in points."""
+    return pd.DataFrame({
+        wording.SATKER: rows["satker"],
+        **({wording.PROVINCE: rows["province"].fillna(wording.DASH)} if province else {}),
+        wording.rate_in(yoy.from_year): rows["text_from"], wording.rate_in(yoy.to_year): rows["text_to"],
+        wording.CHANGE: rows["change_text"]})
 
 
 def not_submitted_table(ns: NotSubmitted, status=None, province=True) -> pd.DataFrame:

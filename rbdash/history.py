@@ -1,5 +1,6 @@
-"""An office's history: every import, plan version and progress change with who, when, before and
-after -- read from the audit trail, for the Riwayat page and its undo buttons."""
+"""An office's history: every import, plan version, progress change and monthly report with who, when,
+before and after -- read from the audit trail, for the Riwayat page and its undo button
+(Store.revert_change)."""
 
 import json
 
@@ -8,8 +9,9 @@ import pandas as pd
 from rbdash import wording
 
 ACTIONS = {"import": "impor", "restore_version": "versi dipulihkan", "progress": "progres",
-           "revert": "pembatalan progres"}
-UNDOABLE = ("progress", "revert")
+           "revert": "pembatalan progres", "report": "laporan bulanan", "unreport": "laporan bulanan ditarik"}
+UNDOABLE = ("progress", "revert", "report", "unreport")
+PROGRESS, REPORTS = ("progress", "revert"), ("report", "unreport")
 
 
 def changes(store, satker: str, year: int, actions=None, actor: str | None = None) -> pd.DataFrame:
@@ -19,7 +21,8 @@ def changes(store, satker: str, year: int, actions=None, actor: str | None = Non
                   COALESCE(a.indikator, a.sub_kegiatan, a.kegiatan) AS kegiatan
            FROM audit_log l LEFT JOIN plan_versions pv ON pv.id = l.plan_version_id
            LEFT JOIN activities a ON a.id = l.activity_id
-           WHERE l.satker = ? AND l.year = ? AND l.action IN ('import', 'restore_version', 'progress', 'revert')
+           WHERE l.satker = ? AND l.year = ?
+             AND l.action IN ('import', 'restore_version', 'progress', 'revert', 'report', 'unreport')
              AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], l.action))
              AND (?::VARCHAR IS NULL OR l.actor = ?)
            ORDER BY l.id DESC""",
@@ -42,7 +45,10 @@ def versions(store, satker: str, year: int) -> pd.DataFrame:
 
 def _describe(action, detail, side):
     """A change's before or after as one line of Indonesian text."""
-    if action in UNDOABLE:
+    if action in REPORTS:  # a report sent ("report") or taken back ("unreport") for one month
+        sent = (action == "report") == (side == "after")
+        return wording.report_state(detail.get("month"), sent)
+    if action in PROGRESS:
         values = detail.get(side) or {}
         return wording.realisation(values.get("realized_months"), values.get("evidence_url"), values.get("note"))
     if action == "import":

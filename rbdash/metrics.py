@@ -4,15 +4,19 @@ pages' models on these functions).
 
 Completion and coverage measures, computed in SQL:
 
-Completion ("realised on schedule") up to month M:
-    Σ |planned ∩ realised ∩ {1..M}|  /  Σ |planned ∩ {1..M}|
-Offices with no realisation data at all are reported with ``rate`` None (not 0%) and left out of
-aggregates by area or month, so one silent office does not drag a province's figure down.
+Completion ("realised on schedule") up to month M, over the months each office has *reported*
+(rbdash.schedule: a month the office has not reported is "belum dilaporkan", in neither side):
+    Σ |planned ∩ realised ∩ reported ∩ {1..M}|  /  Σ |planned ∩ reported ∩ {1..M}|
+An office that has reported no month up to M has no data: ``rate`` None (not 0%), left out of
+aggregates, so one silent office does not drag a province's figure down; ``reported_months`` says
+how many months each rate rests on, ``offices_with_data`` how many offices of a group reported.
 
 Reporting coverage, shown next to every rate so partial reporting does not read as failure:
-``due`` is Σ |planned ∩ {1..M}| over every office of the group (with or without data) and
-``reported`` the part of it belonging to activities whose realisation is known -- read from a
-monitoring workbook (the whole plan) or recorded on the Progres page (that activity).
+``due`` is Σ |planned ∩ {1..M}| over every office of the group (reported or not) and ``reported``
+the part of it in months the office has reported.
+
+The per-office month filter is ``reported_masks`` (the store's monthly_reports: reports sent on
+Progres and the months a monitoring import implies, rbdash.store.reports), cut at M.
 """
 
 import json
@@ -27,23 +31,24 @@ GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["m.mo
 
 _BASE = """
 WITH lv AS (
-    SELECT lp.id, lp.satker_id, lp.year, lp.has_data, lp.has_realization FROM latest_plans lp JOIN satker s ON s.id = lp.satker_id
+    SELECT lp.id, lp.satker_id, lp.year, COALESCE(r.mask, 0) & ? AS reported_mask
+    FROM latest_versions lp JOIN satker s ON s.id = lp.satker_id
+    LEFT JOIN reported_masks r ON r.satker_id = lp.satker_id AND r.year = lp.year
     WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
 ), cells AS (
-    SELECT a.id, a.plan_version_id, a.area_no, {due} AS planned, {done} AS done,
-           (lv.has_realization OR p.activity_id IS NOT NULL) AS reported
+    SELECT a.id, a.plan_version_id, a.area_no, {scheduled} AS scheduled, {due} AS planned, {done} AS done
     FROM activities a JOIN lv ON lv.id = a.plan_version_id
     LEFT JOIN progress p ON p.activity_id = a.id
     WHERE (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
 )
-""".format(due=schedule.sql_due("a.planned_mask", "?"),
-           done=schedule.sql_done("a.planned_mask", "COALESCE(p.realized_mask, 0)", "?"))
+""".format(scheduled=schedule.sql_due("a.planned_mask", "?"), due=schedule.sql_due("a.planned_mask", "lv.reported_mask"),
+           done=schedule.sql_done("a.planned_mask", "COALESCE(p.realized_mask, 0)", "lv.reported_mask"))
 
 
 def _completion_sql(as_of: int, by, year, satkers, areas_):
     """The completion query (SQL, params, key columns) -- the one definition, shared by completion
     and trend.  Months after ``as_of`` count 0 (the masks are cut at as_of).  ``by`` empty: one row
-    pooling the whole selection."""
+    pooling the whole selection.  Counted per office first (its reported months), then per group."""
     if not 1 <= int(as_of) <= 12:
         raise ValueError("as_of must be 1-12")
     by = list(by) or ["all"]
@@ -54,25 +59,36 @@ def _completion_sql(as_of: int, by, year, satkers, areas_):
     select = [c for g in by for c in GROUPS[g]]
     keys = [c.split(" AS ")[-1].split(".")[-1] for c in select]
     month_join = "CROSS JOIN generate_series(1, 12) m(month)" if "month" in by else ""
+    columns = ("c.scheduled", "c.planned", "c.done", "lv.reported_mask")
     if "month" in by:  # the masks are already cut at as_of: later months count 0 and are dropped
-        planned, done = schedule.sql_in_month("c.planned", "m.month"), schedule.sql_in_month("c.done", "m.month")
+        due, planned, done, months = (schedule.sql_in_month(c, "m.month") for c in columns)
     else:
-        planned, done = schedule.sql_count("c.planned"), schedule.sql_count("c.done")
+        due, planned, done, months = (schedule.sql_count(c) for c in columns)
+    office = schedule.sql_count("lv.reported_mask")  # the office's months, whichever month the row is
     sql = _BASE + f"""
-    SELECT {', '.join(select)},
-           (CASE WHEN bool_or(lv.has_data) THEN sum({planned}) FILTER (WHERE lv.has_data)
-                 ELSE sum({planned}) END)::BIGINT AS planned,
-           (CASE WHEN bool_or(lv.has_data) THEN sum({done}) FILTER (WHERE lv.has_data) END)::BIGINT AS realized,
-           bool_or(lv.has_data) AS has_data,
-           sum({planned})::BIGINT AS due,
-           COALESCE(sum({planned}) FILTER (WHERE c.reported), 0)::BIGINT AS reported,
-           count(DISTINCT lv.satker_id) AS offices,
-           count(DISTINCT lv.satker_id) FILTER (WHERE lv.has_data) AS offices_with_data
-    FROM cells c JOIN lv ON lv.id = c.plan_version_id
-    JOIN satker s ON s.id = lv.satker_id {month_join}
-    GROUP BY {', '.join(str(i + 1) for i in range(len(select)))} ORDER BY {', '.join(keys)}
+    , per_office AS (
+        SELECT {', '.join(select)}, sum({due}) AS due, sum({planned}) AS planned,
+               sum({done}) AS done, max({months}) AS reported_months, max({office}) AS office_months
+        FROM cells c JOIN lv ON lv.id = c.plan_version_id
+        JOIN satker s ON s.id = lv.satker_id {month_join}
+        GROUP BY {', '.join(str(i + 1) for i in range(len(select)))}, lv.satker_id
+    )
+    SELECT {', '.join(keys)},
+           (CASE WHEN bool_or(reported_months > 0) THEN sum(planned) FILTER (WHERE reported_months > 0)
+                 ELSE sum(due) END)::BIGINT AS planned,
+           (CASE WHEN bool_or(reported_months > 0) THEN sum(done) FILTER (WHERE reported_months > 0) END)::BIGINT
+               AS realized,
+           bool_or(reported_months > 0) AS has_data,
+           sum(due)::BIGINT AS due,
+           sum(planned)::BIGINT AS reported,
+           sum(reported_months)::BIGINT AS reported_months,
+           (CASE WHEN bool_or(office_months > 0) THEN sum(due) FILTER (WHERE office_months > 0)
+                 ELSE sum(due) END)::BIGINT AS scheduled,
+           count(*) AS offices,
+           count(*) FILTER (WHERE reported_months > 0) AS offices_with_data
+    FROM per_office GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}
     """
-    params = [year, year, _list(satkers), _list(satkers), mask, mask, _list(areas_), _list(areas_)]
+    params = [mask, year, year, _list(satkers), _list(satkers), mask, _list(areas_), _list(areas_)]
     return sql, params, keys
 
 
@@ -80,6 +96,7 @@ def _typed(df):
     """Completion columns with their types; ``rate`` = realized / planned where there is data."""
     df = df.assign(planned=df["planned"].fillna(0).astype(int), due=df["due"].fillna(0).astype(int),
                    reported=df["reported"].fillna(0).astype(int), offices=df["offices"].astype(int),
+                   reported_months=df["reported_months"].fillna(0).astype(int),
                    offices_with_data=df["offices_with_data"].fillna(0).astype(int),
                    realized=pd.to_numeric(df["realized"], errors="coerce").astype(float),
                    has_data=df["has_data"].fillna(False).astype(bool))
@@ -106,7 +123,7 @@ def completion(store, as_of: int, year: int | None = None, by=("satker",), satke
     if not list(by):  # one row of the whole selection, also when it holds nothing
         df = df.drop(columns="all_rows").reindex([0]) if df.empty else df.drop(columns="all_rows")
         df["offices"] = df["offices"].fillna(0)
-    return _typed(df).reset_index(drop=True)
+    return _typed(df.drop(columns="scheduled")).reset_index(drop=True)
 
 
 TREND_GROUPS = ("satker", "province")
@@ -118,7 +135,10 @@ def trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.
 
     The monthly rows are ``completion(by=(*by, "month"))`` over the whole year (the same pooling:
     offices without realisation data are left out of the group), cumulated in SQL, so the
-    cumulated rate at month m is exactly ``completion(as_of=m)`` of the group.  Realisation counts
+    cumulated rate at month m is exactly ``completion(as_of=m)`` of the group (its reported months: a
+    month nobody in the group reported has ``has_data`` False and nothing in the rate).  ``planned``
+    and ``planned_cum`` are the plan line: every scheduled month of the offices that reported any
+    month (of all offices when none did), reported or not.  Realisation counts
     only up to ``as_of`` (``realized``, ``realized_cum``, ``rate``, ``rate_cum`` are NaN after it);
     the plan runs to December.  ``by``: () for the whole selection (one office, a province or the
     nation, as chosen by ``satkers``), or ``satker`` / ``province`` for one curve each.  Both kinds
@@ -138,17 +158,20 @@ def trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.
     part = ", ".join(k for k in keys if k != "month")
     window = f"(PARTITION BY {part} ORDER BY month)" if part else "(ORDER BY month)"
     df = store.query_df(
-        f"""SELECT *, sum(planned) OVER {window} AS planned_cum,
+        f"""SELECT *, sum(scheduled) OVER {window} AS planned_cum,
+                      sum(CASE WHEN has_data THEN planned ELSE 0 END) OVER {window} AS rated_cum,
                       sum(CASE WHEN month <= ? THEN realized END) OVER {window} AS realized_cum
             FROM ({sql}) t ORDER BY {', '.join(keys)}""", [int(as_of), *params])  # the ? above comes first
     df = _typed(df)
+    df["planned"] = df.pop("scheduled").fillna(0).astype(int)  # the plan line; the rates are over reported months
     later = df["month"] > int(as_of)
     df.loc[later, ["realized", "rate"]] = np.nan
     df["planned_cum"] = df["planned_cum"].fillna(0).astype(int)
+    rated_cum = pd.to_numeric(df.pop("rated_cum"), errors="coerce").fillna(0).to_numpy(dtype=float)
     df["realized_cum"] = pd.to_numeric(df["realized_cum"], errors="coerce").astype(float)
-    df.loc[later | ~df["has_data"], "realized_cum"] = np.nan
-    with np.errstate(divide="ignore", invalid="ignore"):
-        df["rate_cum"] = np.where(df["planned_cum"] > 0, df["realized_cum"] / df["planned_cum"], np.nan)
+    df.loc[later, "realized_cum"] = np.nan  # a month nobody reported keeps the sum of the months before
+    with np.errstate(divide="ignore", invalid="ignore"):  # over the reported months: completion(as_of=m)
+        df["rate_cum"] = np.where(rated_cum > 0, df["realized_cum"] / rated_cum, np.nan)
     return df.reset_index(drop=True)
 
 
@@ -236,11 +259,12 @@ def overview(store, year, satkers=None, areas_=None) -> dict:
 
 
 def plans_per_year(store) -> pd.DataFrame:
-    """Year, number of offices with a plan, activities, offices with realisation data."""
+    """Year, number of offices with a plan, activities, offices that reported a month of the year."""
     return store.query_df(
         """SELECT lv.year AS tahun, count(*) AS satker, COALESCE(sum(lv.activity_count), 0)::BIGINT AS kegiatan,
-                  sum(lv.has_data::INT)::BIGINT AS dengan_realisasi
-           FROM latest_plans lv GROUP BY lv.year ORDER BY lv.year DESC""")
+                  count(r.mask)::BIGINT AS melapor
+           FROM latest_versions lv LEFT JOIN reported_masks r ON r.satker_id = lv.satker_id AND r.year = lv.year
+           GROUP BY lv.year ORDER BY lv.year DESC""")
 
 
 def freshness(store) -> dict:
@@ -252,16 +276,21 @@ def freshness(store) -> dict:
 
 
 def plan_header(store, satker, year) -> dict | None:
-    """The latest plan version of one office/year (its warnings as a list), or None."""
+    """The latest plan version of one office/year (its warnings as a list) and ``reported_mask``, the
+    months the office has reported for the year (schedule.cell_states' filter), or None."""
     df = store.query_df(
         """SELECT lv.id AS plan_version_id, lv.version, lv.source_name, lv.imported_at, lv.imported_by,
-                  lv.as_of_month, lv.activity_count, lv.warnings_json, lv.has_data
-           FROM latest_plans lv JOIN satker s ON s.id = lv.satker_id WHERE s.name = ? AND lv.year = ?""",
+                  lv.as_of_month, lv.activity_count, lv.warnings_json, lv.has_data,
+                  COALESCE(r.mask, 0) AS reported_mask
+           FROM latest_plans lv JOIN satker s ON s.id = lv.satker_id
+           LEFT JOIN reported_masks r ON r.satker_id = lv.satker_id AND r.year = lv.year
+           WHERE s.name = ? AND lv.year = ?""",
         [satker, year])
     if df.empty:
         return None
     rec = df.iloc[0].to_dict()
     rec["warnings"] = json.loads(rec.pop("warnings_json") or "[]")
+    rec["reported_mask"] = int(rec["reported_mask"])
     return rec
 
 

@@ -11,7 +11,9 @@ Slides, in Bahasa Indonesia with projector-sized text (titles up to 32 pt, figur
 3. the heatmap of completion per area with a Total column -- provinces at national level, the
    province's offices otherwise -- as native tables coloured on the charts' scale;
 4. the trend (S-curve and monthly rates) as an image (kaleido with the system Chromium, as the PNG
-   export), or as a table without images;
+   export), or as a table without images; year over year when the scope has plans of more than one
+   year: each year up to the same month per area (coloured as the heatmap), and the offices that
+   improved or fell most;
 5. the laggards (below the median, worst first) with their numbers: provinces and offices at
    national level, offices at provincial level;
 6. who has not submitted (rbdash.submission): counts per province at national level, the offices
@@ -25,11 +27,11 @@ the metric-compatible Liberation Sans), and a table continues on the next slide 
 would run past the bottom -- pages by drawn height, not a fixed number of rows.  Captions are
 measured too, so a table starts below its caption.
 
-``collect`` gathers the models of rbdash.views (Summary, the comparison Heatmap, Trend, Laggards,
-NotSubmitted, OfficeSummary and GanttView) -- the same ones the pages show -- and the slides only
-draw them.  Every text is placed as plain text in a text frame (nothing is interpreted as markup).
-``outline`` returns the slide titles without drawing anything (the same plan of pages ``build``
-draws), so a caller can say what the deck will hold.
+``collect`` gathers the models of rbdash.views (Summary, the comparison Heatmap, Trend,
+YearOverYear, Laggards, NotSubmitted, OfficeSummary and GanttView) -- the same ones the pages
+show -- and the slides only draw them.  Every text is placed as plain text in a text frame
+(nothing is interpreted as markup).  ``outline`` returns the slide titles without drawing anything
+(the same plan of pages ``build`` draws), so a caller can say what the deck will hold.
 """
 
 import datetime as dt
@@ -46,7 +48,7 @@ from pptx.util import Emu, Inches, Pt
 
 from rbdash import charts, export, grids, measure, regions, submission, views, wording
 from rbdash.errors import ExportError, RbdashError, ValidationError
-from rbdash.schedule import DONE, LATE, PLANNED
+from rbdash.schedule import DONE, LATE, PLANNED, UNREPORTED
 
 LAGGARDS = 10
 MAX_OFFICES = 30  # offices with Gantt slides in one deck
@@ -119,6 +121,7 @@ def collect(store, year, as_of, province=None, offices=()):
             "summary": views.summary(store, view),
             "heatmap": views.comparison_heatmap(store, view, "provinsi" if national else "satker", "area"),
             "trend": views.trend(store, view),
+            "years": views.year_over_year(store, view),
             "laggards": [*laggards, views.laggards_of(rank, LAGGARDS)],
             "not_submitted": views.not_submitted(store, view),
             "office_slides": [(views.office_summary(store, name, view.year, view.as_of),
@@ -474,6 +477,36 @@ def _trend_pages(data, images):
     return _table_pages(title, caption, table)
 
 
+def _years_pages(data):
+    """Year over year (views.YearOverYear), when there is more than one year: years x areas and the
+    year's Total as a coloured table (laid out as every table), below it the offices that improved
+    and fell most, side by side."""
+    yoy = data["years"]
+    if len(yoy.years) < 2:
+        return []
+    hm = yoy.areas
+    n = len(hm.rows)
+    table = Table(header=[hm.row_name, *[c.label for c in hm.columns]],
+                  cells=[[str(year), *hm.text[i]] for i, year in enumerate(hm.rows)],
+                  fills=[[None, *[charts.cell_colour(st, v) for st, v in zip(hm.state[i], hm.value[i])]]
+                         for i in range(n)], size=14)
+    lay = layout(table)
+    note = wording.offices_compared(len(yoy.changes), yoy.from_year, yoy.to_year)
+    half = CONTENT // 2
+
+    def draw(slide, heading):
+        _draw_table(slide, table, lay, range(n), heading.top)
+        top = heading.top + lay.header_h + sum(lay.heights) + GAP
+        _text(slide, MARGIN, top, CONTENT, Inches(0.4), note, size=CAPTION_PT, color=MUTED)
+        top += _text_height([(note, CAPTION_PT, False, MUTED)], CONTENT) + GAP
+        for k, (title, rows) in enumerate(((wording.IMPROVED, yoy.improved), (wording.FELL, yoy.fell))):
+            lines = [(f"{title} {yoy.from_year} → {yoy.to_year}", 18, True, INK)]
+            lines += [(f"{wording.office_label(r['satker'])}: {r['text_from']} → {r['text_to']} ({r['change_text']})",
+                       16, False, INK) for r in rows.to_dict("records")] or [(wording.NOBODY_CHANGED, 16, False, MUTED)]
+            _text(slide, MARGIN + half * k, top, half - Inches(0.2), HIGH - BOTTOM - top, lines)
+    return [Page(Heading(hm.title, _caption(hm.caption)), draw)]
+
+
 def _laggard_title(lag):
     what = "provinsi" if lag.level == "provinsi" else "satker"
     return wording.LAGGARDS_TITLE.format(What=what.capitalize()), what
@@ -491,7 +524,7 @@ def _laggard_pages(data):
             continue
         df = grids.laggard_table(lag, province=what == "satker")
         lead = 2 if what == "satker" else 1  # name (and province) before the rate column
-        fills = [[None] * lead + [charts.cell_colour(st, r), None, None]
+        fills = [[None] * lead + [charts.cell_colour(st, r)] + [None] * (len(df.columns) - lead - 1)
                  for st, r in zip(lag.rows["state"], lag.rows["rate"])]
         out += _table_pages(title, _laggard_caption(lag, what),
                             Table(header=list(df.columns), cells=df.values.tolist(), fills=fills, size=18))
@@ -499,7 +532,7 @@ def _laggard_pages(data):
 
 
 def _laggard_caption(lag, what):
-    return _caption(f"{what.capitalize()} dengan data realisasi yang capaiannya di bawah median "
+    return _caption(f"{what.capitalize()} yang sudah melapor dengan capaian di bawah median "
                     f"({wording.pct(lag.median)}); {wording.LAGGARDS_ORDER.format(limit=lag.limit)}")
 
 
@@ -548,7 +581,7 @@ def _office_pages(data):
                        wording.realised_of(s.realized, s.planned),
                        f"{wording.integer(s.late)} {wording.LATE_LABEL.lower()}"]
         marks = " · ".join(f"{grids.GANTT_MARKS[k]} {label.lower()}" for k, (_, label) in charts.GANTT_STATES.items()
-                           if k in (PLANNED, DONE, LATE))
+                           if k in (PLANNED, DONE, LATE, UNREPORTED))
         caption = [(" · ".join(figures), 18, True, INK),
                    (f"{wording.year_as_of(view.year, view.as_of, long=True)} · {wording.activities(s.plan_activities)} "
                     f"dalam rencana · {what} · {marks}", CAPTION_PT, False, MUTED)]
@@ -574,7 +607,8 @@ def _office_pages(data):
 def _plan(data, today=None, images=False) -> list:
     """The deck's slides, in order, as Pages (laid out, not drawn)."""
     return [_title_page(data, today or dt.date.today()), _summary_page(data), *_heatmap_pages(data),
-            *_trend_pages(data, images), *_laggard_pages(data), *_missing_pages(data), *_office_pages(data)]
+            *_trend_pages(data, images), *_years_pages(data), *_laggard_pages(data), *_missing_pages(data),
+            *_office_pages(data)]
 
 
 def outline(data):

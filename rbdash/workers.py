@@ -8,7 +8,7 @@ that exceeds the time limit, and a worker that dies turns into a one-line refusa
 while a fresh worker takes the next one.
 
 Workers are plain ``python -m rbdash.workers`` processes talking length-prefixed JSON frames over
-their stdin/stdout (a file's plans cross back as ``Plan.to_dict()`` JSON, never as a pickle of
+their stdin/stdout (a file's plans cross back as ``Plan.to_wire()`` JSON, never as a pickle of
 objects built from an untrusted file).  A worker exits when its stdin closes or its parent disappears, so
 killing an import never leaves workers behind.
 """
@@ -102,7 +102,7 @@ def _parse(header: dict, payload: bytes) -> dict:
         if header.get("path") and not Path(source).is_file():
             raise UnreadableFile("no_such_file")
         plans = parse_plans(source, name=name, allow_non_rb=bool(header.get("allow_non_rb")))
-        return {"ok": True, "plans": [plan.to_dict() for plan in plans]}
+        return {"ok": True, "plans": [plan.to_wire() for plan in plans]}
     except RbdashError as exc:
         return {"ok": False, "error": error_to_dict(exc)}
     except MemoryError:
@@ -316,7 +316,7 @@ def _item(x):
 def _result(header):
     if header.get("ok"):
         from rbdash.model import Plan
-        return [Plan.from_dict(p) for p in header["plans"]], None
+        return [Plan.from_wire(p) for p in header["plans"]], None
     return None, error_from_dict(header["error"])
 
 

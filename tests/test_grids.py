@@ -136,8 +136,8 @@ def test_grid_and_figure_read_the_cells_the_same_way():
     numbers = styler.data.iloc[:, 1:4]
     np.testing.assert_array_equal(np.isnan(z), numbers.isna().to_numpy())
     np.testing.assert_allclose(z[~np.isnan(z)], numbers.to_numpy(dtype=float)[~np.isnan(z)])
-    # the row the figure writes "belum ada data" across is the grid's row without a single rate
-    assert fig.data[0].text[1][1] == "belum ada data" and numbers.iloc[1].isna().all()
+    # the row the figure writes "belum dilaporkan" across is the grid's row without a single rate
+    assert fig.data[0].text[1][1] == "belum dilaporkan" and numbers.iloc[1].isna().all()
 
 
 def test_grid_height_shows_the_provinces_whole_and_caps_large_ones():
@@ -193,12 +193,12 @@ def test_gantt_grid_rows_marks_colours_and_source():
 
 def test_gantt_grid_marks_are_the_schedules_states():
     """The grid's marks are schedule.cell_states, as every count of the office (no second reading)."""
-    styler = grids.gantt_grid(views.gantt_of(GANTT, as_of=3, has_data=False))
+    styler = grids.gantt_grid(views.gantt_of(GANTT, as_of=3, reported=0))
     acts = styler.data[styler.data[grids.SOURCE] != ""]
-    states = cell_states(GANTT["planned_mask"], GANTT["realized_mask"], 3, has_data=False)
+    states = cell_states(GANTT["planned_mask"], GANTT["realized_mask"], 3, reported=0)
     expected = np.vectorize(lambda s: grids.GANTT_MARKS.get(s, ""))(states)
     assert (acts[list(MONTHS)].to_numpy() == expected).all()
-    assert "✗" not in expected  # an office without data has nothing late
+    assert "✗" not in expected and "?" in expected  # nothing reported: nothing late, the due months grey "?"
 
 
 def test_gantt_grid_of_no_activities_is_empty():
@@ -265,7 +265,8 @@ def test_tables_write_numbers_the_indonesian_way_and_keep_them_numbers():
     df = pd.DataFrame({"name": ["KPU Kabupaten Barito Kuala", "KPU Kota Banjarbaru", "KPU Kota Kosong"],
                        "province": ["Kalimantan Selatan"] * 3, "planned": [47810, 3, 2], "realized": [46423, 1, 0],
                        "has_data": [True, True, False], "rate": [46423 / 47810, 1 / 3, np.nan],
-                       "due": [47810, 3, 2], "reported": [47810, 3, 0], "offices": 1, "offices_with_data": 1})
+                       "due": [47810, 3, 2], "reported": [47810, 3, 0], "reported_months": [9, 9, 0], "offices": 1,
+                       "offices_with_data": 1})
     rank = views.ranked(df, "satker", 2024, 9)
     table = grids.ranking_table(rank)
     values, text = table.styler.data, shown(table.styler)

@@ -105,20 +105,33 @@ def month_of(v):
         return None
     if isinstance(v, (int, float)):
         return int(v) if float(v).is_integer() and 1 <= v <= 12 else None
+    return _month_of_text(v) if isinstance(v, str) else _month_of_other(v)
+
+
+def _month_of_other(v):
     s = fold(v, "%/").replace(".", "")
     if s.isdigit():
         n = int(s)
         return n if 1 <= n <= 12 else None
-    m = re.match(r"^(?:bulan\s+)?([a-z]+)(?:\s+\d{2,4})?$", s)
+    m = _MONTH_TEXT.match(s)
     if m and m.group(1) in MONTHS:
         return MONTHS[m.group(1)]
     return None
 
 
+# every cell of a candidate header row is asked; the same month names head every plan
+_month_of_text = lru_cache(maxsize=4096)(_month_of_other)
+_MONTH_TEXT = re.compile(r"^(?:bulan\s+)?([a-z]+)(?:\s+\d{2,4})?$")
+
+
+@lru_cache(maxsize=8192)
 def strip_numbering(s):
+    """The text without its leading numbering ("1.", "a)", "II.", "-"); the text itself when
+    nothing else is left.  (The pattern is anchored: a match at the start, not a search along.)"""
     if not s:
         return s
-    out = _NUMBERING.sub("", s, count=1).strip()
+    m = _NUMBERING.match(s)
+    out = (s[m.end():] if m else s).strip()
     return out or s
 
 

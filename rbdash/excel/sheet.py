@@ -1,6 +1,8 @@
 """Walking one sheet's plan table: activities, hierarchy context, sections, legends, signatures."""
 
 import re
+from itertools import compress, repeat
+from operator import is_not
 from typing import NamedTuple
 
 from rbdash import areas
@@ -81,7 +83,8 @@ class SheetParser:
         self.spans = {(r1, c1): c2 for (r1, c1), (r2, c2) in sheet.merges if c2 > c1 and r1 >= table.data_start}
         # what each row is, worked out once (the walk asks several times): its non-empty cells, and
         # whether it repeats the header or stands as an area section
-        self._filled, self._header_rows, self._sections = {}, {}, {}
+        self._index_rows()
+        self._header_rows, self._sections = {}, {}
         if "program" in table.roles:
             self.t = settle_program(table, sheet_area is not None or self._has_sections())
             self._sections = {}
@@ -101,25 +104,21 @@ class SheetParser:
         return any(self._section_area(r, None) for r in range(self.t.data_start, min(len(self.rows),
                                                                                   self.t.data_start + 400)))
 
-    def _filled_cells(self, r):
-        """(cells, texts, texts beside the grid) of row ``r``: its non-empty cells as (col, value),
-        those holding text, and the texts (not blank) outside the schedule grid.  The rows are
-        mostly empty grid cells, and every test of a row looks at its values only."""
-        found = self._filled.get(r)
-        if found is None:
-            cells = [(c, v) for c, v in enumerate(self.rows[r]) if v is not None and v != ""]
+    def _index_rows(self):
+        """Every row's non-empty cells as (col, value) (``self.cells[r]``), those holding text
+        (``self.strings[r]``) and the texts (not blank) outside the schedule grid
+        (``self.beside[r]``), listed once: the rows are mostly empty grid cells, and every test of
+        a row looks at its values only, many tests at each row."""
+        grid = self.t.grid
+        self.cells, self.strings, self.beside = [], [], []
+        for row in self.rows:
+            cells = list(compress(enumerate(row), map(is_not, row, repeat(None))))
+            if "" in row:
+                cells = [(c, v) for c, v in cells if v != ""]
             texts = [(c, v) for c, v in cells if isinstance(v, str)]
-            grid = self.t.grid
-            found = self._filled[r] = (cells, texts, [v for c, v in texts if c not in grid and v.strip()])
-        return found
-
-    def _cells(self, r):
-        """The non-empty cells of row ``r`` as (col, value)."""
-        return self._filled_cells(r)[0]
-
-    def _strings(self, r):
-        """The non-empty text cells of row ``r`` as (col, text)."""
-        return self._filled_cells(r)[1]
+            self.cells.append(cells)
+            self.strings.append(texts)
+            self.beside.append([(c, v) for c, v in texts if c not in grid and v.strip()])
 
     def _outline(self, body, marks, unread):
         """The hierarchy of a table that keeps it in one column: area rows ("I. MANAJEMEN
@@ -186,9 +185,7 @@ class SheetParser:
             return self.t.roles["kind"]
         counts = {}
         for r in range(self.t.data_start, min(len(self.rows), self.t.data_start + 400)):
-            for c, v in self._strings(r):
-                if c in self.t.grid:
-                    continue
+            for c, v in self.beside[r]:
                 k = kind_word(v)
                 if k and len(v.strip()) > 1:
                     counts.setdefault(c, set()).add(k)
@@ -217,7 +214,7 @@ class SheetParser:
     def value_marks(self, r, ticks=frozenset()):
         planned, realized = set(), set()
         grid = self.t.grid
-        for c, v in self._cells(r):
+        for c, v in self.cells[r]:
             if c in grid and (is_mark(v) or (r, c) in ticks):
                 months, kind = grid[c]
                 (planned if kind == "plan" else realized).update(self._spread(r, c, months))
@@ -225,7 +222,8 @@ class SheetParser:
 
     def _symbol_ticks(self, first, last):
         """Grid cells holding a check glyph in a symbol font (Wingdings "ü", Wingdings 2 "P")."""
-        cells = {(r, c) for r in range(first, last) for c, v in self._strings(r) if c in self.t.grid and symbol_char(v)}
+        grid, strings = self.t.grid, self.strings
+        cells = {(r, c) for r in range(first, last) for c, v in strings[r] if c in grid and symbol_char(v)}
         if not cells:
             return frozenset()
         fonts = self.styles.fonts_for(self.name, min(r for r, _ in cells), max(r for r, _ in cells),
@@ -293,23 +291,20 @@ class SheetParser:
         """A 'Catatan:' line under the table: what follows are notes, not activities."""
         if self._any_text(r, self._detail_cols):
             return False
-        return any(NOTES.match(v) for _, v in self._strings(r))
-
-    def _texts_beside_grid(self, r):
-        return self._filled_cells(r)[2]
+        return any(NOTES.match(v) for _, v in self.strings[r])
 
     def _is_total(self, r):
         """A JUMLAH/TOTAL row: its per-month numbers are counts, not ticks."""
-        texts = self._texts_beside_grid(r)
-        return bool(texts) and TOTAL.match(texts[0]) is not None and not self._any_text(r, self._detail_cols)
+        texts = self.beside[r]
+        return bool(texts) and TOTAL.match(texts[0][1]) is not None and not self._any_text(r, self._detail_cols)
 
     def _is_signature(self, r):
         """A signature block's first line.  Under a narrow table it may stand in a text column (the
         indicator's): then it is the row's only text and says where and when the plan was signed."""
         if self._any_text(r, self._named_cols):
-            texts = self._texts_beside_grid(r)
-            return len(texts) == 1 and SIGNED.match(texts[0]) is not None
-        return any(SIGNATURE.match(v) for _, v in self._strings(r))
+            texts = self.beside[r]
+            return len(texts) == 1 and SIGNED.match(texts[0][1]) is not None
+        return any(SIGNATURE.match(v) for _, v in self.strings[r])
 
     def _is_header_like(self, r):
         """A repeated header block (page-break copy), its month row or its column-number row."""
@@ -326,7 +321,7 @@ class SheetParser:
             return True
         if any(c < n and isinstance(row[c], str) for c in self._text_cols):
             return False  # a data row: no need for the costlier month/numbering checks
-        if len(self._cells(r)) < 4:
+        if len(self.cells[r]) < 4:
             return False  # a numbering, month or quarter row has four labels or more
         return numbering_row(row) or is_grid_header(row)
 
@@ -334,7 +329,7 @@ class SheetParser:
         if self._any_text(r, self._indikator_cols):
             return False
         ket = self.t.roles.get("ket")
-        return any(LEGEND.search(v) for c, v in self._strings(r) if c != ket and c not in self.t.grid)
+        return any(LEGEND.search(v) for c, v in self.beside[r] if c != ket)
 
     def _section_area(self, r, ctx_area):
         """Area number when row ``r`` is a free-standing area section heading."""
@@ -351,7 +346,8 @@ class SheetParser:
     def _section_label(self, r):
         """(area, label, explicit) when row ``r``'s one text names an area, else None; whether it
         stands as a section depends on the area above it (``_section_area``)."""
-        texts = [(c, s) for c, v in self._cells(r) if c not in self.t.grid and (s := cell_text(v))]
+        grid = self.t.grid
+        texts = [(c, s) for c, v in self.cells[r] if c not in grid and (s := cell_text(v))]
         no_col = self.t.roles.get("no")
         body = [(c, s) for c, s in texts if c != no_col]
         notes = {self.t.roles.get(role) for role in ("ket", "pic", "evidence", "capaian")} - {None}
@@ -375,9 +371,11 @@ class SheetParser:
         ctx = {"area": self.sheet_area, "area_src": "sheet" if self.sheet_area else None,
                "kegiatan": None, "sub": None}
         current = None
+        cells, roles = self.cells, self.t.roles
+        text_cols = [(role, roles.get(role)) for role in TEXT_ROLES]
         for r in row_range:
             row = self.rows[r]
-            if not self._cells(r):
+            if not cells[r]:
                 continue
             planned, realized = marks.get(r, (set(), set()))
             if self._is_header_like(r) or self._is_legend(r):
@@ -387,7 +385,8 @@ class SheetParser:
                 if current is not None:
                     current.realized_months = sorted(set(current.realized_months) | planned | realized)
                 continue
-            txt = {role: cell_text(self.cell(row, role)) for role in TEXT_ROLES}
+            n = len(row)
+            txt = {role: cell_text(row[c]) if c is not None and c < n else None for role, c in text_cols}
             level, label = self.outline.get(r, (None, None))
             if level == "area":
                 ctx.update(area=label, area_src="section", kegiatan=None, sub=None)

@@ -4,6 +4,7 @@ history with undo, backup.  One module per concern, composed into ``Store``:
 - ``schema``   the migrations;
 - ``plans``    imports, versions (realisation carried over), restoring an earlier version;
 - ``progress`` progress edits with revisions, reverting one;
+- ``reports``  the months each office has reported (sent on Progres, or implied by a monitoring import);
 - ``users``    accounts (argon2 hashes) and logins;
 - ``backup``   consistent snapshots and restores (embedded DuckDB only).
 
@@ -38,22 +39,23 @@ import pandas as pd
 
 from rbdash.duckfile import DuckFile
 from rbdash.errors import StoreError
-from rbdash.store.common import as_user, one, run, where  # noqa: F401 - re-exported
+from rbdash.store.common import as_user, is_url, one, run, where  # noqa: F401 - re-exported
 from rbdash.store.common import now as _now
 from rbdash.store.duck import DuckBackend
 from rbdash.store.plans import PlansMixin
 from rbdash.store.progress import ProgressMixin
+from rbdash.store.reports import REPORT, WITHDRAW, ReportsMixin
 from rbdash.store.schema import MIGRATIONS
 from rbdash.store.users import UsersMixin
 
 DEFAULT_DB = Path("data") / "rbdash.duckdb"
-TABLES = ("satker", "plan_versions", "activities", "progress", "audit_log", "users")
+TABLES = ("satker", "plan_versions", "activities", "progress", "monthly_reports", "audit_log", "users")
 # passing state, not data: neither backed up nor copied between stores (a restored or moved database
 # starts with no login waits)
 TRANSIENT = ("login_failures",)
 
 
-class Store(PlansMixin, ProgressMixin, UsersMixin):
+class Store(PlansMixin, ProgressMixin, ReportsMixin, UsersMixin):
     """The database (a DuckDB file or a PostgreSQL server) plus the discipline to use it from several
     threads and processes.  Implements ``base.StoreCore`` for its mixins over a ``base.Backend``."""
 
@@ -156,6 +158,15 @@ class Store(PlansMixin, ProgressMixin, UsersMixin):
         """Changes whenever the stored data changes: the cache key for readers."""
         return self._backend.data_version()
 
+    def revert_change(self, audit_id: int, actor) -> int:
+        """Undo the change recorded as audit entry ``audit_id`` (Riwayat's one undo button): a progress
+        change (``revert_progress``) or a monthly report sent or taken back (``revert_report``)."""
+        with self.connect() as con:
+            entry = one(con, "SELECT action FROM audit_log WHERE id = ?", [audit_id])
+        if entry is not None and entry[0] in (REPORT, WITHDRAW):
+            return self.revert_report(audit_id, actor)
+        return self.revert_progress(audit_id, actor)
+
     # -- schema ---------------------------------------------------------------------------------
     def migrate(self, until=None) -> None:
         """Run the migrations not yet run, up to version ``until`` (default: all)."""
@@ -203,7 +214,6 @@ def default_db_path() -> str | Path:
 
 def is_server_url(location) -> bool:
     """True for a postgresql:// (or postgres://) URL: the store then lives on that server."""
-    from rbdash.store.pg import is_url
     return is_url(str(location))
 
 

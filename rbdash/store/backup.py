@@ -187,6 +187,8 @@ def backup(store, out) -> dict:
     files = {}
     with store.transaction() as con:  # one snapshot for the files and their checksums
         version = one(con, "SELECT max(version) FROM migrations")[0]
+        present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        tables = [t for t in tables if t in present]  # a store kept at an older schema has fewer tables
         for table in tables:
             sink = pa.BufferOutputStream()
             pq.write_table(con.sql(f"SELECT * FROM {table}").to_arrow_table(), sink)

@@ -34,7 +34,7 @@ import pandas as pd
 
 from rbdash.errors import ConflictError, StoreError
 from rbdash.store.base import Backend
-from rbdash.store.common import redact, where  # noqa: F401 - messages name the server, never the password
+from rbdash.store.common import is_url, redact, where  # noqa: F401 - messages name the server, never the password
 
 try:
     import psycopg
@@ -53,10 +53,6 @@ CHECK_IDLE_AFTER = 2.0  # seconds: an idle connection older than this is pinged 
 _INT4, _INT8, _INT2, _BOOL = 23, 20, 21, 16
 _FLOATS = (700, 701, 1700)
 _TIMESTAMPS = (1114, 1184)
-
-
-def is_url(text: str) -> bool:
-    return bool(re.match(r"^(postgresql|postgres)://", str(text), re.I))
 
 
 def check_url(url: str) -> str:

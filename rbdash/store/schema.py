@@ -20,6 +20,14 @@ LATEST_PLANS_JOINED = """CREATE VIEW latest_plans AS
         SELECT DISTINCT a.plan_version_id FROM activities a JOIN progress p ON p.activity_id = a.id) d
       ON d.plan_version_id = lv.id"""
 
+# Issue 23.1: the months each office has reported (rbdash.schedule: a month not reported is "belum
+# dilaporkan", never late, and out of both sides of its rate).  One row per office, year and month:
+# sent on Progres ("laporan bulan Sep dikirim", source 'report') or implied by importing a monitoring
+# workbook with realisation up to that month (source 'import').  The backfill gives every stored
+# monitoring import its months, as a new import would (store.reports.implied_months).
+REPORTED_MASKS = """CREATE VIEW reported_masks AS
+    SELECT satker_id, year, bit_or(1 << (month - 1)) AS mask FROM monthly_reports GROUP BY satker_id, year"""
+
 MIGRATIONS = [
     (1, "initial schema", [
         """CREATE TABLE satker (
@@ -65,5 +73,22 @@ MIGRATIONS = [
         """CREATE TABLE login_failures (
             subject VARCHAR PRIMARY KEY, failures INTEGER NOT NULL, last_failed_at TIMESTAMP NOT NULL,
             locked_until TIMESTAMP)""",
+    ]),
+    (9, "monthly reports: the months each office has reported (sent, or implied by a monitoring import)", [
+        """CREATE TABLE monthly_reports (
+            satker_id INTEGER NOT NULL, year INTEGER NOT NULL, month INTEGER NOT NULL,
+            reported_at TIMESTAMP NOT NULL, reported_by VARCHAR, source VARCHAR NOT NULL, plan_version_id INTEGER,
+            PRIMARY KEY (satker_id, year, month))""",
+        # a monitoring import's months: 1..its as-of month, else 1..the last month it records realisation in
+        """INSERT INTO monthly_reports
+           SELECT DISTINCT ON (pv.satker_id, pv.year, m.month)
+                  pv.satker_id, pv.year, m.month, pv.imported_at, pv.imported_by, 'import', pv.id
+           FROM plan_versions pv CROSS JOIN generate_series(1, 12) m(month)
+           WHERE pv.has_realization AND m.month <= COALESCE(pv.as_of_month, (
+               SELECT max(r.month) FROM activities a JOIN progress p ON p.activity_id = a.id
+               CROSS JOIN generate_series(1, 12) r(month)
+               WHERE a.plan_version_id = pv.id AND p.source = 'import' AND ((p.realized_mask >> (r.month - 1)) & 1) = 1))
+           ORDER BY pv.satker_id, pv.year, m.month, pv.imported_at, pv.id""",
+        REPORTED_MASKS,
     ]),
 ]

@@ -20,7 +20,8 @@ from rbdash.views.models import (NO_DATA, NOTHING_DUE, TOTAL, VALUE, Column, Hea
 
 LEVEL_KEY = {"satker": "satker", "provinsi": "province"}  # comparison level -> completion group
 GROUP_KEY = {"satker": "satker", "province": "province", "area": "area_no", "month": "month"}  # group -> its column
-COMPLETION_COLUMNS = ["planned", "realized", "has_data", "rate", "due", "reported", "offices", "offices_with_data"]
+COMPLETION_COLUMNS = ["planned", "realized", "has_data", "rate", "due", "reported", "reported_months", "offices",
+                      "offices_with_data"]
 
 
 def completion(store, view: View, by=("satker",)) -> pd.DataFrame:
@@ -168,8 +169,8 @@ def area_heatmap(store, view: View) -> Heatmap:
 # --------------------------------------------------------------------------------- ranking
 
 def ranked(df, level, year, as_of) -> Ranking:
-    """A Ranking of completion rows with a ``name`` (and ``province``) column: best first by rate,
-    those without data last and without a rank (ties by name)."""
+    """A Ranking of completion rows (with ``reported_months``) with a ``name`` (and ``province``)
+    column: best first by rate, those without data last and without a rank (ties by name)."""
     df = df.copy()
     df["has_data"] = df["has_data"].fillna(False).astype(bool)
     df["rate"] = pd.to_numeric(df["rate"], errors="coerce").astype(float)
@@ -183,8 +184,12 @@ def ranked(df, level, year, as_of) -> Ranking:
     due = df["due"].astype(float)
     df["reporting"] = df["reported"].astype(float) / due.where(due > 0)
     df["reported_text"] = [wording.units_of(r, d) for r, d in zip(df["reported"], df["due"])]
+    df["reported_months"] = df["reported_months"].fillna(0).astype(int)
+    # what each rate rests on: an office's months reported, a province's offices reporting
+    df["basis_text"] = ([wording.months_reported(n, as_of) for n in df["reported_months"]] if level == "satker" else
+                        [wording.offices_reported(k, n) for k, n in zip(df["offices_with_data"], df["offices"])])
     columns = ["rank", "name", "province", "state", "rate", "text", "planned", "realized", "has_data", "due", "reported",
-               "reporting", "reported_text", "offices", "offices_with_data"]
+               "reporting", "reported_text", "reported_months", "basis_text", "offices", "offices_with_data"]
     return Ranking(level=level, year=year, as_of=as_of, rows=df[columns])
 
 
@@ -214,7 +219,8 @@ def filter_reporting(rank: Ranking, which) -> Ranking:
 
 def laggards_of(rank: Ranking, limit=5) -> Laggards:
     """Those with data whose rate is below the median rate of those with data, worst first.  With one
-    reporting office nobody lags; the best is never a laggard."""
+    reporting office nobody lags; the best is never a laggard.  Each rate is over the months that
+    office reported (metrics.completion), so an office is compared on what it reported."""
     rated = rank.rows[rank.rows["rank"].notna()]
     if rated.empty:
         return Laggards(level=rank.level, median=None, limit=limit, rows=rated)
@@ -254,7 +260,8 @@ def trend_of(df, as_of, title="", year=None) -> Trend:
     has_data = bool(df["has_data"].any()) if len(df) else False
     rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=float)
     due = (df["month"].to_numpy() <= int(as_of)) & (df["planned"].to_numpy() > 0)  # later months: not due yet
-    df["state"] = np.where(due, np.where(has_data, VALUE, NO_DATA), NOTHING_DUE)
+    reported = df["has_data"].fillna(False).to_numpy(dtype=bool)  # a month nobody reported: belum dilaporkan
+    df["state"] = np.where(due, np.where(reported, VALUE, NO_DATA), NOTHING_DUE)
     df["bar_text"] = [cell_text(s, r, 0) for s, r in zip(df["state"], rate)]
     return Trend(title=title, year=year, as_of=int(as_of), has_data=has_data, months=df)
 
