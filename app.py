@@ -17,7 +17,7 @@ import os
 import streamlit as st
 
 from pages import _auth, _filters
-from pages._ui import browser, by_anything, loader, store_unavailable
+from pages._ui import WIDGETS_CSS, browser, by_anything, loader, store_unavailable
 from rbdash import views
 from rbdash.errors import StoreError
 from rbdash.samples import SAMPLES_DIR, ensure_database
@@ -75,6 +75,7 @@ def main():
         st.session_state.view = _filters.sidebar(office_rows)
         st.session_state.user = _auth.sidebar_user(store, views.cache_key(store))
         st.session_state._app_ran = True  # pages/_ui.context(): this run went through app.py (else it reruns)
+        st.html(WIDGETS_CSS)  # Streamlit's English controls hidden where the app has its own (issue 21.6)
         page.run()
         browser()
     except StoreError as exc:

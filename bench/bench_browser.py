@@ -48,7 +48,8 @@ YEAR = 2024  # the year bench_import's workbooks are written for
 PAGES = [("beranda", "", "Rencana Aksi Reformasi Birokrasi"), ("impor", "impor", "Impor rencana aksi"),
          ("gantt", "gantt", "Gantt rencana aksi"), ("cakupan", "cakupan", "Cakupan area perubahan"),
          ("perbandingan", "perbandingan", "Perbandingan antar satker"), ("progres", "progres", "Progres realisasi"),
-         ("riwayat", "riwayat", "Riwayat perubahan")]
+         ("riwayat", "riwayat", "Riwayat perubahan"),
+         ("tren", "perbandingan?tampilan=trend", "Perbandingan antar satker")]  # Perbandingan's Tren opened
 NAV_LABELS = {"beranda": "Beranda", "impor": "Impor", "gantt": "Gantt", "cakupan": "Cakupan Area",
               "perbandingan": "Perbandingan", "progres": "Progres", "riwayat": "Riwayat"}
 TARGET_S, TARGET_RATIO = 2.0, 1.5
@@ -167,6 +168,7 @@ def main():
                     help="time going to each page by the app's navigation (from Beranda open) instead of a fresh load")
     ap.add_argument("--history", type=int, nargs="*", default=None, metavar="YEARS",
                     help="compare --large offices with YEARS years of plans each (e.g. 5 10) against one year")
+    ap.add_argument("--code", default=str(ROOT), help="the checkout whose app is served (e.g. the code before a change)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -184,7 +186,7 @@ def main():
             return t < TARGET_S and t / base <= TARGET_RATIO
     labels = list(dbs)
     base = labels[0]
-    servers = {k: start_server(db) for k, db in dbs.items()}
+    servers = {k: start_server(db, cwd=Path(args.code)) for k, db in dbs.items()}
     pages = [p for p in PAGES if args.pages is None or p[0] in args.pages]
     rows = []
     try:
@@ -198,7 +200,7 @@ def main():
                   + " ".join(f"{'ratio ' + k.split()[0]:>10}" for k in labels[1:]) + "  KB " + " / ".join(labels)
                   + f"  runs ({labels[-1]}, s)", flush=True)
             for name, path, heading in pages:
-                urls = {k: f"{url}/{path}?tahun={YEAR}" for k, (_, url) in servers.items()}
+                urls = {k: f"{url}/{path}{'&' if '?' in path else '?'}tahun={YEAR}" for k, (_, url) in servers.items()}
                 if args.navigate:
                     def one(k):
                         return navigate(context, servers[k][1], name, heading, args.quiet)

@@ -259,31 +259,77 @@ def write_refusal(user, satker):
     return None
 
 
-def table(data, **kwargs):
-    """st.dataframe of a DataFrame or an rbdash.grids Styler, through grids.downloadable: the grid's
-    own "Download as CSV" never writes text a spreadsheet would evaluate; the cells show it as written."""
-    return st.dataframe(grids.downloadable(data), **kwargs)
+def table(data, column_config=None, **kwargs):
+    """st.dataframe of a DataFrame, an rbdash.grids Styler or a grids.Shown (its columns as wide as
+    their texts), through grids.downloadable: the grid's own "Download as CSV" never writes text a
+    spreadsheet would evaluate; the cells show it as written."""
+    config = dict(column_config or {})
+    if isinstance(data, grids.Shown):
+        for name, px in data.widths.items():
+            column = config.get(name) or st.column_config.Column()
+            column = dict(column) if isinstance(column, dict) else {"label": column}
+            config[name] = {**column, "width": column.get("width") or px}
+        data = data.styler
+    return st.dataframe(grids.downloadable(data), column_config=config or None, **kwargs)
 
 
-def show_grid(styler, n_rows, key, pick=False):
-    """A coloured grid of rbdash.grids: full width, tall enough for its rows (scrolling beyond), the
-    row labels pinned, the Total next to them (a projector at 1366 px does not show nine areas and
-    a Total at the end), empty cells shown as grids.PLACEHOLDER.  With ``pick`` a row can be chosen
-    (the box on its left): returns that row's label, else None."""
-    columns = styler.data.columns.tolist()
-    first = columns[0]
+def show_grid(styler, n_rows, key, pick=False, columns=None, own_search=False):
+    """A coloured grid of rbdash.grids: full width, the row labels first and the Total next to them
+    (a projector at 1366 px does not show nine areas and a Total at the end), empty cells empty
+    (grids.PLACEHOLDER).  ``columns``: grids.rate_columns, each column's width and help.  Whole up to
+    grids.FULL_ROWS rows (the page scrolls, not the grid); in the presentation view as tall as the
+    screen, so the grid's own header stays in view while its rows scroll, with larger rows.  With
+    ``pick`` a row can be chosen (the box on its left): returns that row's label, else None.
+    ``own_search``: the page offers its own order and search (arrange_controls), so the grid's English
+    toolbar (Search, Fullscreen) is hidden (WIDGETS_CSS)."""
+    if own_search:  # key: a code identifier, never user text
+        st.html(NO_TOOLBAR_CSS % key)
+    cols = styler.data.columns.tolist()
+    first = cols[0]
     total = wording.TOTAL
-    order = [first, *([total] if total in columns else []), *[c for c in columns[1:] if c != total]]
-    event = table(styler, hide_index=True, width="stretch", height=grids.grid_height(n_rows), key=key,
-                         placeholder=grids.PLACEHOLDER, column_order=order,
-                         column_config={first: st.column_config.Column(pinned=True, width=ROW_LABEL_WIDTH.get(first))},
-                         on_select="rerun" if pick else "ignore", selection_mode="single-row")
+    order = [first, *([total] if total in cols else []), *[c for c in cols[1:] if c != total]]
+    config = {name: st.column_config.Column(width=px, help=help_) for name, (px, help_) in (columns or {}).items()}
+    presenting = st.session_state.get("presentasi")
+    height = grids.grid_height(n_rows, PRESENTATION_ROW_PX, PRESENTATION_GRID_PX) if presenting \
+        else grids.grid_height(n_rows)
+    event = table(styler, hide_index=True, width="stretch", height=height, key=key,
+                  placeholder=grids.PLACEHOLDER, column_order=order, column_config=config,
+                  row_height=PRESENTATION_ROW_PX if presenting else None,
+                  on_select="rerun" if pick else "ignore", selection_mode="single-row")
     rows = event.selection.rows if pick else []
     return styler.data.iloc[rows[0], 0] if rows else None
 
 
-# the grid sizes columns by the rows it has drawn: a long name further down would be cut
-ROW_LABEL_WIDTH = {wording.SATKER: "large", wording.PROVINCE: "medium"}
+def arrange_controls(what, key):
+    """The app's own order and search of a grid's rows (wording.ORDERS; rows without data stay last
+    either way), instead of the grid's own, whose English menu puts them first one way and whose
+    search leaves a hit below the fold: returns (order, search text) for views.arrange."""
+    left, right = st.columns([1, 1], vertical_alignment="bottom")
+    order = left.segmented_control(wording.ORDER_LABEL, list(wording.ORDERS), format_func=wording.ORDERS.get,
+                                   default="tinggi", required=True, key=f"{key}_urut")
+    query = right.text_input(f"{wording.SEARCH_LABEL} {what}", key=f"{key}_cari", help=wording.SEARCH_HELP,
+                             placeholder=wording.SEARCH_HELP)
+    return order or "tinggi", " ".join(query.split())
+
+
+# Streamlit's own controls speak English, and 1.67 cannot translate them (issue 21.6).  Where the app has
+# its own, the English one is hidden: a grid's column menu ('Sort ascending', 'Pin column' ...; the rows'
+# order is the page's, rows without data last) and, beside the app's own search, the grid's toolbar
+# ('Search', 'Fullscreen'; show_grid); the file uploader's 'Upload' button is 'Pilih file' and its
+# '25MB per file' line gives way to the page's own caption.  Constant CSS only (app.py, every page).
+WIDGETS_CSS = """<style>
+div[data-baseweb="popover"]:has([data-testid="stDataFrameColumnMenu"]) { display: none !important; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"]
+  { display: none; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] span[data-has-shortcut]::after
+  { content: "%s"; }
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+</style>""" % wording.UPLOAD_BUTTON
+NO_TOOLBAR_CSS = "<style>.st-key-%s [data-testid='stElementToolbar'] { display: none; }</style>"
+
+
+PRESENTATION_GRID_PX = 600  # a grid in the presentation view: within 768 px below the top bar, header in view
+PRESENTATION_ROW_PX = 44  # and its rows, for the larger text
 
 
 # Presentation view (issue 7.5): constant CSS only -- no user text ever goes through unsafe HTML.

@@ -65,21 +65,28 @@ def render():
             if lag.rows.empty:
                 st.success(wording.NOBODY_BELOW.format(what="satker"))
             else:
-                table(grids.laggard_table(lag), hide_index=True, width="stretch")
+                # half a page at 1366 px: the name short, the rate and what it rests on (issue 21.4)
+                table(grids.formatted(grids.laggard_table(lag, compact=True), short=[wording.SATKER]),
+                      hide_index=True, width="stretch",
+                      column_config={wording.REPORTED: st.column_config.TextColumn(
+                          wording.REPORTED, help="Bulan-kegiatan jatuh tempo yang sudah dilaporkan")})
     with right:
         st.subheader("Capaian per area")
         per_area = data["per_area"]
         if per_area.empty:
             st.info("Belum ada data realisasi untuk filter ini.")
         else:
-            show_grid(grids.rate_grid(per_area), len(per_area.rows), key="beranda_area")
+            show_grid(grids.rate_grid(per_area), len(per_area.rows), key="beranda_area",
+                      columns=grids.rate_columns(per_area))
 
     not_submitted(store, key, view)
 
     left, right = st.columns(2)
     with left:
         st.subheader("Rencana per tahun")
-        table(data["per_year"], hide_index=True, width="stretch")
+        per_year = data["per_year"]  # counts written 16.500, not 16500 (issue 21.5); the year as it is
+        table(grids.formatted(per_year, {c: grids.count_text for c in per_year.columns if c != wording.YEAR}),
+              hide_index=True, width="stretch")
     with right:
         st.subheader("Kesegaran data")
         for line in data["fresh"]:

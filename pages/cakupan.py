@@ -7,7 +7,7 @@ import streamlit as st
 
 from pages._ui import by_office, by_plans, empty_state, loader, office_options, show_grid, start, switch_to, table
 from rbdash import views, wording
-from rbdash.grids import rate_grid
+from rbdash.grids import count_text, formatted, rate_columns, rate_grid
 from rbdash.wording import LEVELS
 
 
@@ -19,8 +19,10 @@ def load(_store, key, view, level):
 
 @loader(by_plans, resource=True, max_entries=16)
 def grid(_store, key, view, level):
-    """The coverage heatmap as a coloured data grid (issue 7.6: drawn quickly at any number of rows)."""
-    return rate_grid(load(_store, key, view, level))
+    """The coverage heatmap as a coloured data grid (issue 7.6: drawn quickly at any number of rows),
+    with each column's width and help."""
+    hm = load(_store, key, view, level)
+    return rate_grid(hm), rate_columns(hm)
 
 
 @loader(by_plans)
@@ -50,7 +52,8 @@ def render():
         provinces = load(store, key, view, "provinsi")
         st.caption(provinces.caption)
         st.caption("Pilih baris (kotak di kirinya) untuk melihat satker provinsi itu.")
-        picked = show_grid(grid(store, key, view, "provinsi"), len(provinces.rows), "cakupan_provinsi", pick=True)
+        styler, columns = grid(store, key, view, "provinsi")
+        picked = show_grid(styler, len(provinces.rows), "cakupan_provinsi", pick=True, columns=columns)
         if picked is not None:
             switch_to("pages/cakupan.py", f_province=picked, tingkat="satker", f_satker=[])
         with st.container(border=True):
@@ -60,9 +63,12 @@ def render():
                 switch_to("pages/cakupan.py", f_province=target, tingkat="satker", f_satker=[])
         return
     st.caption(offices.caption)
-    show_grid(grid(store, key, view, "satker"), len(offices.rows), "cakupan_heatmap")
+    styler, columns = grid(store, key, view, "satker")
+    show_grid(styler, len(offices.rows), "cakupan_heatmap", columns=columns)
     with st.expander("Tabel jumlah kegiatan per area"):
-        table(load_counts(store, key, view), hide_index=True, width="stretch")
+        counts = load_counts(store, key, view)  # written the Indonesian way (issue 21.5)
+        table(formatted(counts, {c: count_text for c in counts.columns if c != wording.SATKER},
+                        short=[wording.SATKER]), hide_index=True, width="stretch")
     st.subheader("Kegiatan standar yang belum ada di rencana")
     present = set(offices.rows)
     options = [s for s in office_options(view) if s in present]

@@ -20,8 +20,9 @@ def load(_store, key, satker, year, as_of, area_nos):
 
 @loader(by_office, resource=True, max_entries=32)
 def month_grids(_store, key, satker, year, as_of, area_nos):
-    """(title, activities, grid) per area (rbdash.grids of views.gantt), shared rather than copied."""
-    return {no: (g.title, g.activities, grids.gantt_grid(g))
+    """(title, activities, grid, (column widths, row height)) per area (rbdash.grids of views.gantt),
+    shared rather than copied."""
+    return {no: (g.title, g.activities, grids.gantt_grid(g), grids.gantt_columns(g, grids.PAGE_PX - grids.EXPANDER_PX))
             for no, g in views.gantt(_store, satker, year, as_of, area_nos).items()}
 
 
@@ -30,16 +31,15 @@ def load_table(_store, key, satker, year, area_nos):
     return views.plan_table(_store, satker, year, area_nos)
 
 
-MONTH_PX, LABEL_PX = 40, 300  # twelve months and the labels fit the page's width at 1366 px with the sidebar
-
-
-def show(styler, key):
-    """A month grid: the labels pinned and wide, twelve narrow month columns, the source row last."""
-    config = {grids.LABEL: st.column_config.Column(pinned=True, width=LABEL_PX),
-              grids.SOURCE: st.column_config.Column(width="medium")}
-    config.update({m: st.column_config.Column(width=MONTH_PX, alignment="center") for m in MONTHS})
-    table(styler, hide_index=True, width="stretch", height=grids.grid_height(len(styler.data)), key=key,
-                 column_config=config)
+def show(styler, layout, key):
+    """A month grid at 1366 px with the sidebar: the labels as wide as the page leaves them, wrapped
+    onto up to grids.GANTT_LINES lines (the whole text: a double click on the cell, or the Tabel
+    kegiatan), twelve narrow month columns, the source row last (grids.gantt_columns)."""
+    widths, row_px = layout
+    config = {name: st.column_config.Column(width=px, alignment="center" if name in MONTHS else None)
+              for name, px in widths.items()}
+    table(styler, hide_index=True, width="stretch", height=grids.grid_height(len(styler.data), row_px), key=key,
+          column_config=config, row_height=row_px)
 
 
 def render():
@@ -69,16 +69,17 @@ def render():
     st.caption(f"{wording.PLANNED_MARK} direncanakan · {wording.DONE_MARK} terealisasi (hijau; ungu = di luar jadwal) · "
                f"{wording.LATE_MARK} terlambat (merah) · {wording.UNREPORTED_MARK} {wording.NO_DATA} (abu-abu) · "
                f"kondisi s.d. {wording.month(view.as_of)}. "
-               "Sumber = lembar dan baris di file aslinya.")
+               "Sumber = lembar dan baris di file aslinya; teks lengkap: klik dua kali selnya, atau Tabel kegiatan "
+               "di bawah.")
     per_area = month_grids(store, key, satker, view.year, view.as_of, view.areas)
-    for i, (no, (title, n, styler)) in enumerate(per_area.items()):
+    for i, (no, (title, n, styler, layout)) in enumerate(per_area.items()):
         expanded = summary.activities <= OPEN_ALL_UP_TO or i == 0
         # lazy (issue 7.6): a closed area's grid is neither sent nor drawn until it is opened
         box = st.expander(f"{title} · {wording.activities(n)}", expanded=expanded, key=f"gantt_area_{no}",
                           on_change="rerun")
         if box.open:
             with box:
-                show(styler, key=f"gantt_{no}")
+                show(styler, layout, key=f"gantt_{no}")
     with st.expander("Tabel kegiatan"):
         table(load_table(store, key, satker, view.year, view.areas), hide_index=True, width="stretch")
 

@@ -108,9 +108,12 @@ def render():
                "isi sel, sel gabungan, warna latar sel, tanda centang (juga huruf Wingdings), hasil rumus yang "
                "tersimpan, dan tanggal. Periksa hasil bacaan, lalu konfirmasi.")
     generation = st.session_state.setdefault("upload_generation", 0)
-    files = st.file_uploader("File rencana aksi", type=["xlsx", "xlsm", "xls", "ods", "docx", "pdf"],
-                             accept_multiple_files=True, key=f"upload_{generation}",
+    types = ["xlsx", "xlsm", "xls", "ods", "docx", "pdf"]
+    files = st.file_uploader("File rencana aksi", type=types, accept_multiple_files=True, key=f"upload_{generation}",
                              help=f"Seret file ke sini atau klik untuk memilih. Batas {MAX_FILE_MB} MB per file.")
+    # the uploader's own line ('25MB per file • XLSX, …') is English and hidden (pages/_ui.WIDGETS_CSS)
+    st.caption(wording.UPLOAD_LIMITS.format(button=wording.UPLOAD_BUTTON, mb=MAX_FILE_MB,
+                                            types=", ".join(f".{t}" for t in types)))
     if not files:
         if st.session_state.get("import_results"):  # the batch just imported, until the next upload
             show_results(st.session_state.import_results)

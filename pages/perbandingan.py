@@ -5,13 +5,14 @@ rbdash.metrics; this page caches them, picks the renderer (grid, figure, workboo
 
 import streamlit as st
 
-from pages._ui import by_anything, by_year, empty_state, loader, not_submitted, presentation_toggle, show_grid, start, switch_to, table
-from rbdash import report, views, wording
-from rbdash.charts import enlarged, rate_heatmap, trend_figure, years_figure
+from pages._ui import (arrange_controls, by_anything, by_year, empty_state, loader, not_submitted,
+                       presentation_toggle, show_grid, start, switch_to, table)
+from rbdash import grids, report, views, wording
+from rbdash.charts import enlarged, rate_heatmap, trend_specs, years_figure
 from rbdash.errors import ExportError, RbdashError
 from rbdash.export import comparison_workbook, deck_pdf, figure_png
-from rbdash.grids import change_table, rate_grid, ranking_table, trend_table, year_table
-from rbdash.wording import LEVELS, NO_DATA, REPORTING_CHOICES
+from rbdash.grids import change_table, rate_columns, rate_grid, ranking_table, trend_table, year_table
+from rbdash.wording import LEVELS, REPORTING_CHOICES
 
 VIEWS = {"area": wording.PER_AREA, "month": wording.PER_MONTH, "rank": wording.RANK, "trend": "Tren",
          "yoy": wording.YEAR_OVER_YEAR}
@@ -39,16 +40,18 @@ def load_heatmap(_store, key, view, level, which, reporting):
 
 @loader(by_year, resource=True, max_entries=16)
 def figure(_store, key, view, level, which, reporting="semua"):
-    """One heatmap as a plotly figure (PNG export, presentation view), built on request and shared
-    rather than copied: unpickling big figures costs more than the page."""
+    """One heatmap as a plotly figure (the PNG export), built on request and shared rather than
+    copied: unpickling big figures costs more than the page."""
     return rate_heatmap(load_heatmap(_store, key, view, level, which, reporting))
 
 
 @loader(by_year, resource=True, max_entries=16)
-def grid(_store, key, view, level, which, reporting="semua"):
-    """One heatmap as a coloured data grid (rbdash.grids): what the page shows (issue 7.6)."""
-    hm = load_heatmap(_store, key, view, level, which, reporting)
-    return rate_grid(hm), len(hm.rows)
+def grid(_store, key, view, level, which, reporting="semua", order="tinggi", query=""):
+    """One heatmap as a coloured data grid (rbdash.grids): what the page shows (issue 7.6), its rows
+    in the app's own ``order`` and narrowed to a search ``query`` (views.arrange); with each
+    column's width and help."""
+    hm = views.arrange(load_heatmap(_store, key, view, level, which, reporting), order, query)
+    return rate_grid(hm), len(hm.rows), rate_columns(hm)
 
 
 @loader(by_year)
@@ -56,23 +59,17 @@ def load_trend(_store, key, view):
     return views.trend(_store, view)
 
 
-@loader(by_year, resource=True, max_entries=16)
-def trend_chart(_store, key, view):
-    return trend_figure(load_trend(_store, key, view))
+@st.cache_resource(show_spinner=False, max_entries=8)
+def projector_copy(_fig, *figure_key):
+    return enlarged(_fig, PROJECTOR_PX)
 
 
-def render_trend(store, key, view):
-    """Issue 7.3: are we catching up month by month?  The selection's S-curve and monthly rates."""
-    st.caption("Kurva S: bulan-kegiatan yang direncanakan dan yang terealisasi sesuai jadwal, dijumlahkan dari "
-               f"Januari; realisasi dari file monev dan dari halaman Progres, s.d. {wording.month(view.as_of)}. "
-               "Pilih provinsi atau satu satker di panel kiri untuk melihat trennya.")
-    show(trend_chart(store, key, view), "trend_chart", key, view)
-    table(trend_table(load_trend(store, key, view)), hide_index=True, width="stretch", placeholder=NO_DATA,
-          key="trend_table", column_config={
-            wording.REALISED: st.column_config.NumberColumn(format="%d"),
-            wording.REALISED_CUM_COLUMN: st.column_config.NumberColumn(format="%d"),
-            wording.RATE_OF_MONTH: st.column_config.NumberColumn(format="%.1f%%"),
-            wording.RATE_CUM: st.column_config.NumberColumn(format="%.1f%%")})
+def show(fig, chart_key, *figure_key):
+    """A plotly figure full-width (the year-over-year bars); in the presentation view a cached copy
+    with larger text."""
+    if st.session_state.get("presentasi"):
+        fig = projector_copy(fig, chart_key, *figure_key)
+    st.plotly_chart(fig, key=chart_key, config={"displayModeBar": False}, theme=None)
 
 
 @loader(by_anything)
@@ -86,7 +83,7 @@ def load_years(_store, key, province, areas, as_of, compare):
 @loader(by_anything, resource=True, max_entries=16)
 def years_grid(_store, key, province, areas, as_of, compare):
     yoy = load_years(_store, key, province, areas, as_of, compare)
-    return rate_grid(yoy.areas), len(yoy.rows)
+    return rate_grid(yoy.areas), len(yoy.rows), rate_columns(yoy.areas)
 
 
 @loader(by_anything, resource=True, max_entries=16)
@@ -115,7 +112,8 @@ def render_years(store, key, view):
         st.info(wording.one_year_only(yoy.years[0]), icon=":material/info:")
     request = (key, view.province, view.areas, view.as_of, compare)
     show(years_chart(store, *request), "yoy_chart", *request)
-    show_grid(*years_grid(store, *request), key="yoy_grid")
+    styler, n, columns = years_grid(store, *request)
+    show_grid(styler, n, key="yoy_grid", columns=columns)
     table(year_table(yoy), hide_index=True, width="stretch", key="yoy_table")
     if yoy.from_year is None:
         return
@@ -131,29 +129,33 @@ def render_years(store, key, view):
 PROJECTOR_PX = 20  # chart text in the presentation view
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def projector_copy(_fig, *figure_key):
-    return enlarged(_fig, PROJECTOR_PX)
-
-
-def show(fig, chart_key, *figure_key):
-    """A figure full-width; in the presentation view a cached copy with larger text."""
-    if st.session_state.get("presentasi"):
-        fig = projector_copy(fig, chart_key, *figure_key)
-    st.plotly_chart(fig, key=chart_key, config={"displayModeBar": False}, theme=None)
+def render_trend(store, key, view):
+    """Issue 7.3: are we catching up month by month?  The selection's S-curve and monthly rates, drawn
+    with Vega-Lite (plotly.js took 2 s to start in a tab: issue 21.9), larger in the presentation view."""
+    st.caption("Kurva S: bulan-kegiatan yang direncanakan dan yang terealisasi sesuai jadwal, dijumlahkan dari "
+               f"Januari; realisasi dari file monev dan dari halaman Progres, s.d. {wording.month(view.as_of)}. "
+               "Pilih provinsi atau satu satker di panel kiri untuk melihat trennya.")
+    trend = load_trend(store, key, view)
+    size = PROJECTOR_PX if st.session_state.get("presentasi") else 14
+    for i, spec in enumerate(trend_specs(trend, size)):
+        st.vega_lite_chart(spec=spec, key=f"trend_chart_{i}", width="stretch", theme=None)
+    months = trend_table(trend)
+    table(months, hide_index=True, width="stretch", placeholder="", key="trend_table",
+          height=grids.grid_height(len(months.styler.data)))
 
 
 def show_heatmap(store, key, view, level, which, reporting="semua"):
-    """A comparison heatmap: a coloured data grid (fast at any number of rows), or in the presentation
-    view the plotly figure with projector-sized text (a room reads its legend and large labels)."""
+    """A comparison heatmap as a coloured data grid (fast at any number of rows), its rows in the
+    app's own order and search; in the presentation view as tall as the screen with larger rows."""
     chart_key = f"{'prov_' if level == 'provinsi' else ''}heatmap_{which}"
-    if st.session_state.get("presentasi"):
-        st.caption(GREY)
-        show(figure(store, key, view, level, which, reporting), chart_key, key, view, reporting)
+    order, query = arrange_controls("provinsi" if level == "provinsi" else "satker", chart_key)
+    styler, n, columns = grid(store, key, view, level, which, reporting, order, query)
+    if not n and query:
+        st.info(wording.NO_MATCH.format(what="provinsi" if level == "provinsi" else "satker", text=query))
         return
     st.caption(f"{GREY} Pilih baris (kotak di kirinya) untuk "
                + ("melihat satker provinsi itu." if level == "provinsi" else "membuka Gantt satker itu."))
-    picked = show_grid(*grid(store, key, view, level, which, reporting), key=f"{chart_key}_grid", pick=True)
+    picked = show_grid(styler, n, key=f"{chart_key}_grid", pick=True, columns=columns, own_search=True)
     if picked is not None:  # a row chosen: into that province's offices, or that office's Gantt
         if level == "provinsi":
             switch_to("pages/perbandingan.py", f_province=picked, tingkat="satker", f_satker=[])
@@ -219,16 +221,19 @@ def deck_export(store, key, view):
                                            key=f"unduh_{kind}", on_click="ignore", file_name=f"{name}.{kind}")
 
 
+# the numbers are shown as the Styler writes them (Indonesian: 64,2%, 1.419): no printf formats here,
+# which the grid would write the English way (issue 21.5); widths from the texts (grids.Shown)
 RANK_COLUMNS = {
-    wording.RANK: st.column_config.NumberColumn(wording.RANK, format="%d", width="small"),
-    wording.RATE: st.column_config.NumberColumn(wording.RATE, format="%.1f%%",
-                                             help="Bulan-kegiatan terealisasi sesuai jadwal ÷ jatuh tempo"),
-    wording.REALISED: st.column_config.NumberColumn(wording.REALISED, format="%d"),
-    wording.DUE: st.column_config.NumberColumn(wording.DUE, format="%d",
-                                                 help="Bulan-kegiatan yang dijadwalkan s.d. bulan kondisi"),
+    wording.RATE: st.column_config.NumberColumn(wording.RATE, help="Bulan-kegiatan terealisasi sesuai jadwal ÷ "
+                                                                   "jatuh tempo"),
+    wording.REALISED: st.column_config.TextColumn(wording.REALISED, help="Bulan-kegiatan terealisasi sesuai jadwal "
+                                                                         "dari yang jatuh tempo"),
     wording.REPORTED_MONTHS: st.column_config.TextColumn(wording.REPORTED_MONTHS, help=wording.REPORTED_MONTHS_HELP),
+    wording.REPORTED: st.column_config.TextColumn(wording.REPORTED, help="Bulan-kegiatan jatuh tempo yang sudah "
+                                                                         "dilaporkan (terealisasi atau belum)"),
     wording.REPORTING: st.column_config.ProgressColumn(wording.REPORTING, format="%.0f%%", min_value=0, max_value=100,
-                                                 help="Bagian bulan-kegiatan jatuh tempo yang sudah dilaporkan"),
+                                                       width=90, help="Bagian bulan-kegiatan jatuh tempo yang sudah "
+                                                                      "dilaporkan"),
 }
 
 
@@ -287,7 +292,7 @@ def render_provinces(store, key, view, shown):
     elif shown == "yoy":
         render_years(store, key, view)
     elif shown == "rank":
-        table(ranking_table(rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS, placeholder=NO_DATA)
+        table(ranking_table(rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS, placeholder="")
     else:
         show_heatmap(store, key, view, "provinsi", shown)
     with st.container(border=True):
@@ -307,7 +312,8 @@ def render_offices(store, key, view, shown, reporting, rank):
     elif shown_rank.empty:
         st.info(f"Tidak ada satker dengan {REPORTING_CHOICES[reporting].lower()} untuk filter ini.")
     elif shown == "rank":
-        table(ranking_table(shown_rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS, placeholder=NO_DATA)
+        table(ranking_table(shown_rank, province=view.province is None), hide_index=True, width="stretch",
+              column_config=RANK_COLUMNS, placeholder="")
     else:
         show_heatmap(store, key, view, "satker", shown, reporting)
 

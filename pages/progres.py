@@ -21,9 +21,14 @@ from rbdash.views import progress as editor
 from rbdash.wording import DONE_MARK, MONTHS, PLANNED_MARK
 
 TEXT_COLUMNS = (wording.AREA, wording.KEGIATAN, wording.INDIKATOR, wording.SCHEDULE, wording.SOURCE)
-# fits 1366 px with the sidebar open: the schedule is read off the month cells (○ planned), so the
-# Jadwal text, Kegiatan and Sumber stay out of the editor (they are in the Gantt's table)
+# the schedule is read off the month cells (○ planned), so the Jadwal text, Kegiatan and Sumber stay out of
+# the editor (they are in the Gantt's table)
 COLUMN_ORDER = (wording.AREA, wording.INDIKATOR, *MONTHS, editor.EVIDENCE, editor.NOTE)
+# an editable column's header starts with the grid's pencil icon (18 px and a gap): its three-letter month
+# names ("Jun", "Jul") must fit beside it, not be cut to "Ju" (issue 21.4); at 1366 px with the sidebar the
+# editor then scrolls sideways to Bukti dukung and Catatan, the area and the indikator pinned
+EDIT_ICON_PX = 23
+MONTH_PX = max(grids.text_px(m) for m in MONTHS) + EDIT_ICON_PX
 
 
 @loader(by_office)
@@ -95,19 +100,23 @@ def column_config(editable, unreported=()):
         label, help_ = name, month_help
         if m in unreported:
             label, help_ = f"{name} {wording.UNREPORTED_MARK}", f"{wording.UNREPORTED_LABEL}: {wording.REPORTS_RULE}"
-        config[name] = (st.column_config.SelectboxColumn(label, width=44, options=[DONE_MARK, PLANNED_MARK], help=help_)
-                        if editable else st.column_config.TextColumn(label, width=44, help=help_))
+        width = max(MONTH_PX, grids.text_px(label) + EDIT_ICON_PX)  # the name whole beside the edit icon
+        config[name] = (st.column_config.SelectboxColumn(label, width=width, options=[DONE_MARK, PLANNED_MARK],
+                                                         help=help_)
+                        if editable else st.column_config.TextColumn(label, width=width, help=help_))
     config.update({
-        wording.AREA: st.column_config.NumberColumn(wording.AREA, width=36, pinned=True, help=" · ".join(
-            f"{n} {s}" for n, s in SHORT.items())),
+        wording.AREA: st.column_config.NumberColumn(wording.AREA, width=grids.text_px(wording.AREA), pinned=True,
+                                                    help=" · ".join(f"{n} {s}" for n, s in SHORT.items())),
         wording.INDIKATOR: st.column_config.TextColumn(wording.INDIKATOR, width=160, pinned=True,
                                                   help="Arahkan kursor untuk teks lengkap; kegiatan dan sumber baris "
                                                        "ada di tabel halaman Gantt"),
         # no browser-side ``validate``: the grid would drop a refused link silently on Enter; the
         # page checks it below and says why (issue 13.3)
-        editor.EVIDENCE: st.column_config.TextColumn(editor.EVIDENCE, width=90, max_chars=validate.EVIDENCE_URL_MAX,
+        editor.EVIDENCE: st.column_config.TextColumn(editor.EVIDENCE, width=grids.text_px(editor.EVIDENCE) + EDIT_ICON_PX,
+                                                      max_chars=validate.EVIDENCE_URL_MAX,
                                                       help="Alamat lengkap http:// atau https://"),
-        editor.NOTE: st.column_config.TextColumn(editor.NOTE, width=90, max_chars=validate.NOTE_MAX),
+        editor.NOTE: st.column_config.TextColumn(editor.NOTE, width=grids.text_px(editor.NOTE) + EDIT_ICON_PX,
+                                                  max_chars=validate.NOTE_MAX),
     })
     return config
 

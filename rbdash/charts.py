@@ -1,13 +1,17 @@
-"""Plotly figures of the models of rbdash.views (Heatmap, Trend, GanttView), and the colours every
-renderer shares (no streamlit here).
+"""Figures of the models of rbdash.views: plotly figures of a Heatmap and a Trend (the images of the
+PNG export and the deck), the Trend as a Vega-Lite chart (the page), and the colours every renderer
+shares (no streamlit here).
+
+Why two chart libraries: plotly.js takes 1.5-2.3 s to start in a browser tab, so the page draws the
+trend with Vega-Lite (already part of Streamlit's frontend, a fraction of that: issue 21.9), while the
+images are drawn by plotly through kaleido.  Both draw the same Trend and write numbers the Indonesian
+way (97,1%, 47.810).
 
 A figure only draws its model: the states, values and words of the cells are decided by the
 model, the words come from rbdash.wording.  Every piece of user text that goes into a figure passes
 through ``esc``: plotly renders a subset of HTML in labels and hover text, so a cell holding
 ``<b>x</b>`` or ``<script>`` must reach the browser as ``&lt;b&gt;``.
 """
-
-import textwrap
 
 import numpy as np
 import pandas as pd
@@ -16,9 +20,8 @@ from plotly.subplots import make_subplots
 
 from rbdash import wording
 from rbdash.areas import SHORT as AREA_SHORT
-from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED, UNREPORTED
-from rbdash.views.models import NO_DATA, VALUE, GanttView, Heatmap, Trend, YearOverYear
-from rbdash.wording import MONTHS
+from rbdash.schedule import DONE, LATE, OUTSIDE, PLANNED, UNREPORTED
+from rbdash.views.models import NO_DATA, VALUE, Heatmap, Trend, YearOverYear
 
 # Gantt cell states (rbdash.schedule) with their colour and legend label.
 GANTT_STATES = {
@@ -34,6 +37,8 @@ NO_DATA_COLOR = "#BDBDBD"
 NOT_SCHEDULED_COLOR = "#F0F0F0"
 # projector legibility (issue 13.8): labels at least 14 px, dark, readable from the back of a room
 INK = "#111827"
+# Indonesian numbers in every figure (plotly's decimal and thousands separators): 97,1% and 47.810
+SEPARATORS = ",."
 FONT = dict(family="Source Sans, Source Sans Pro, Arial, sans-serif", size=14, color=INK)
 LABEL = dict(size=14, color=INK)
 # above this many rows a heatmap carries no text in its cells (colour and hover only): 550 offices
@@ -48,16 +53,6 @@ def esc(text):
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return ""
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def esc_wrap(text, width=70, max_lines=8):
-    """Escaped text wrapped into ``<br>``-joined lines (hover boxes otherwise run off screen)."""
-    lines = []
-    for para in str(text or "").splitlines() or [""]:
-        lines.extend(textwrap.wrap(para, width) or [""])
-    if len(lines) > max_lines:
-        lines = lines[:max_lines] + ["…"]
-    return "<br>".join(esc(line) for line in lines)
 
 
 def truncate(text, width):
@@ -166,7 +161,7 @@ def rate_heatmap(hm: Heatmap):
     fig.update_layout(
         title=dict(text=esc(title), x=0, xanchor="left", y=1, yanchor="top", yref="container", pad=dict(t=8))
         if title else None,
-        height=top + 20 + len(rows) * row_h, font=FONT,
+        height=top + 20 + len(rows) * row_h, font=FONT, separators=SEPARATORS,
         margin=dict(l=10, r=10, t=top, b=10), plot_bgcolor="white",
         xaxis=dict(tickvals=x, ticktext=[_lines(c) for c in col_labels], side="top", tickangle=0,
                    showgrid=False, zeroline=False, fixedrange=True, tickfont=LABEL),
@@ -234,17 +229,107 @@ def trend_figure(trend: Trend, titled=True):
     fig.update_layout(
         title=dict(text=esc(title), x=0, xanchor="left", y=1, yanchor="top", yref="container", pad=dict(t=8))
         if title else None,
-        height=560, font=FONT, plot_bgcolor="white", hovermode="closest",
+        height=560, font=FONT, plot_bgcolor="white", hovermode="closest", separators=SEPARATORS,
         margin=dict(l=10, r=10, t=110 if title else 80, b=10),
         legend=dict(orientation="h", yanchor="bottom", y=1.06, x=0, xanchor="left", font=LABEL),
     )
     fig.update_annotations(font=dict(size=14, color=INK))
-    fig.update_xaxes(tickfont=LABEL, showgrid=False, fixedrange=True, categoryorder="array", categoryarray=x)
+    # the axes take the room their labels need (a fixed 10 px margin cut '30.000' to '0k' and the months)
+    fig.update_xaxes(tickfont=LABEL, showgrid=False, fixedrange=True, categoryorder="array", categoryarray=x,
+                     automargin=True)
     fig.update_yaxes(tickfont=LABEL, gridcolor="#E5E7EB", zeroline=False, fixedrange=True, rangemode="tozero",
-                     row=1, col=1)
+                     tickformat=",d", automargin=True, row=1, col=1)
     fig.update_yaxes(tickfont=LABEL, gridcolor="#E5E7EB", range=[0, 115], tickvals=[0, 25, 50, 75, 100],
-                     ticktext=["0%", "25%", "50%", "75%", "100%"], fixedrange=True, row=2, col=1)
+                     ticktext=["0%", "25%", "50%", "75%", "100%"], fixedrange=True, automargin=True, row=2, col=1)
     return fig
+
+
+# Vega-Lite formats numbers by this locale (config.locale): '47.810', '97,1%'
+VEGA_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}}
+
+
+def trend_specs(trend: Trend, size=14):
+    """A Trend (rbdash.views) as two Vega-Lite charts for the page, each as wide as the page: the
+    S-curve (planned dashed, realised up to the as-of month; titled with the trend's title) and the
+    rates (each month's as a bar on the rate's colour with its words inside, the cumulative as a
+    line); a dotted rule after the as-of month.  ``size``: the text size (larger in the presentation
+    view).  Hover texts are the wording catalogue's; numbers written the Indonesian way."""
+    df, as_of = trend.months, int(trend.as_of)
+    rows = []
+    for rec in df.to_dict("records"):
+        shown = rec["month"] <= as_of and trend.has_data
+        realised = rec["realized_cum"] if shown else None
+        rate, rate_cum = (rec["rate"], rec["rate_cum"]) if shown else (None, None)
+        rows.append({
+            "bulan": rec["label"], "rencana": int(rec["planned_cum"]),
+            "realisasi": None if realised is None or pd.isna(realised) else float(realised),
+            "capaian": None if rate is None or pd.isna(rate) else float(rate),
+            "kumulatif": None if rate_cum is None or pd.isna(rate_cum) else float(rate_cum),
+            "warna": rate_hex(rate) if rate is not None and not pd.isna(rate) else NOT_SCHEDULED_COLOR,
+            "teks": rec["bar_text"] if shown else "",
+            "info_rencana": f"{rec['label']}: {wording.integer(rec['planned_cum'])} {wording.UNIT} "
+                            f"{wording.PLANNED_LABEL.lower()}",
+            "info_realisasi": (f"{rec['label']}: {wording.of(realised, rec['planned_cum'])} "
+                               f"({wording.pct(rec['rate_cum'])}) {wording.REALISED.lower()}") if shown else "",
+            "info_bulan": (f"{rec['label']}: {rec['bar_text']} ({wording.units_of(rec['realized'], rec['planned'])})"
+                           if shown else ""),
+            "info_kumulatif": f"s.d. {rec['label']}: {wording.pct(rate_cum)}" if shown else "",
+        })
+    label = {"fontSize": size, "color": INK}
+    x = {"field": "bulan", "type": "ordinal", "sort": list(df["label"]), "title": None,
+         "axis": {"labelAngle": 0, "labelFontSize": size, "labelColor": INK, "ticks": False}}
+    rule = {"mark": {"type": "rule", "strokeDash": [3, 3], "color": INK, "strokeWidth": 2},
+            "encoding": {"x": {**x, "datum": wording.month(as_of), "bandPosition": 1}}}
+    names = [wording.PLANNED_CUM, wording.REALISED_CUM]
+    curve = {"x": {**x, "bandPosition": 0.5},
+             "y": {"field": "nilai", "type": "quantitative", "title": None,
+                   "axis": {"format": ",d", "labelFontSize": size, "labelColor": INK, "tickMinStep": 1}},
+             "color": {"field": "seri", "type": "nominal", "title": None,
+                       "scale": {"domain": names, "range": [PLANNED_COLOR, REALISED_COLOR]},
+                       "legend": {"orient": "top", "labelFontSize": size, "labelColor": INK, "symbolType": "stroke",
+                                  "symbolStrokeWidth": 3, "labelLimit": 400}},
+             "strokeDash": {"field": "seri", "type": "nominal", "legend": None,
+                            "scale": {"domain": names, "range": [[6, 4], [1, 0]]}},
+             "tooltip": {"field": "info", "type": "nominal"}}
+
+    def series(name, field, info, width):
+        return {"transform": [{"filter": f"datum.{field} != null"}, {"calculate": f"'{name}'", "as": "seri"},
+                              {"calculate": f"datum.{field}", "as": "nilai"}, {"calculate": f"datum.{info}", "as": "info"}],
+                "mark": {"type": "line", "point": True, "strokeWidth": width}, "encoding": curve}
+
+    config = {"locale": VEGA_LOCALE, "font": "Source Sans, Source Sans Pro, Arial, sans-serif", "view": {"stroke": None},
+              "axis": {"gridColor": "#E5E7EB", "domainColor": "#9CA3AF"}, "title": {"anchor": "start", **label}}
+    top = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "data": {"values": rows},
+           "width": "container", "height": 280, "config": config,
+           "title": {"text": trend.title or wording.TREND_CUMULATIVE,
+                     "subtitle": wording.TREND_CUMULATIVE if trend.title else None,
+                     "fontSize": size + 4, "subtitleFontSize": size, "subtitleColor": INK},
+           "layer": [series(wording.PLANNED_CUM, "rencana", "info_rencana", 3),
+                     series(wording.REALISED_CUM, "realisasi", "info_realisasi", 4), rule]}
+    rate_y = {"type": "quantitative", "title": None, "scale": {"domain": [0, 1]},
+              "axis": {"format": ".0%", "values": [0, 0.25, 0.5, 0.75, 1], "labelFontSize": size, "labelColor": INK}}
+    layers = [
+        {"transform": [{"filter": "datum.capaian != null"}], "mark": {"type": "bar"},
+         "encoding": {"x": x, "y": {**rate_y, "field": "capaian"}, "color": {"field": "warna", "scale": None},
+                      "tooltip": {"field": "info_bulan"}}},
+        {"transform": [{"filter": "datum.capaian != null"}],
+         "mark": {"type": "text", "baseline": "bottom", "dy": -4, "fontSize": size, "color": INK},
+         "encoding": {"x": x, "y": {"datum": 0, "type": "quantitative", "scale": {"domain": [0, 1]}},
+                      "text": {"field": "teks"}}},
+        {"transform": [{"filter": "datum.kumulatif != null"}],
+         "mark": {"type": "line", "point": {"color": INK}, "color": INK, "strokeWidth": 3},
+         "encoding": {"x": {**x, "bandPosition": 0.5}, "y": {**rate_y, "field": "kumulatif"},
+                      "tooltip": {"field": "info_kumulatif"}}},
+        rule]
+    if not trend.has_data:
+        layers = [{"mark": {"type": "text", "fontSize": size + 4, "color": INK},
+                   "encoding": {"x": {**x, "datum": wording.month(as_of)},
+                                "y": {"datum": 0.5, "type": "quantitative", "scale": {"domain": [0, 1]}},
+                                "text": {"value": wording.NO_DATA}}}, rule]
+    rates = {"$schema": top["$schema"], "data": {"values": rows}, "width": "container", "height": 190, "config": config,
+             "title": {"text": f"{wording.TREND_RATES} (batang: bulan itu; garis: {wording.RATE_CUM.lower()})"},
+             "layer": layers}
+    return top, rates
 
 
 # ------------------------------------------------------------------------------------- year over year
@@ -272,83 +357,11 @@ def years_figure(yoy: YearOverYear):
             customdata=[[name, esc(t)] for name, t in zip(names, hm.text[i])],
             hovertemplate=f"{year} · %{{customdata[0]}}: %{{customdata[1]}}<extra></extra>"))
     fig.update_layout(barmode="group", height=480, font=FONT, plot_bgcolor="white", hovermode="closest",
+                      separators=SEPARATORS,
                       margin=dict(l=60, r=10, t=60, b=90), bargap=0.25, bargroupgap=0.05,
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left", font=LABEL))
     fig.update_xaxes(tickfont=LABEL, showgrid=False, fixedrange=True, categoryorder="array", categoryarray=x,
                      automargin=True)
     fig.update_yaxes(tickfont=LABEL, gridcolor="#E5E7EB", range=[0, 115], tickvals=[0, 25, 50, 75, 100],
                      ticktext=["0%", "25%", "50%", "75%", "100%"], fixedrange=True, automargin=True)
-    return fig
-
-
-# ------------------------------------------------------------------------------------- gantt
-
-def gantt_figure(gantt: GanttView, title=None, label_width=48):
-    """A GanttView (rbdash.views) as a month grid: heading rows (kegiatan bold, sub kegiatan italic)
-    and activities (indikator); the hover carries the full texts, evidence, note and source row."""
-    rows, as_of = gantt.rows, gantt.as_of
-    n = len(rows)
-    z = np.where(gantt.states == NONE, np.nan, gantt.states).astype(float) if n else np.full((0, 12), np.nan)
-    is_act = (rows["kind"] == "act").to_numpy() if n else np.array([], dtype=bool)
-    hover = np.full((n, 12), "", dtype=object)
-    row_hover = np.full(n, "", dtype=object)
-    labels = []
-    for i, rec in enumerate(rows.to_dict("records")):
-        short = esc(truncate(rec["label"], label_width))
-        if rec["kind"] == "kegiatan":
-            labels.append(f"<b>{short}</b>")
-            row_hover[i] = f"<b>{wording.KEGIATAN}</b>: {esc_wrap(rec['label'])}"
-            continue
-        if rec["kind"] == "sub":
-            labels.append(f"<i>\u00a0\u00a0{short}</i>")
-            row_hover[i] = f"<b>{wording.SUB_KEGIATAN}</b>: {esc_wrap(rec['label'])}"
-            continue
-        labels.append("\u00a0\u00a0\u00a0\u00a0" + short)
-        base = [f"<b>{wording.INDIKATOR}</b>: {esc_wrap(rec['indikator'] or rec['label'])}"]
-        if rec.get("sub_kegiatan") and rec["sub_kegiatan"] != rec["indikator"]:
-            base.append(f"{wording.SUB_KEGIATAN}: {esc_wrap(rec['sub_kegiatan'])}")
-        if rec.get("evidence_url") and not pd.isna(rec["evidence_url"]):
-            base.append(f"{wording.EVIDENCE}: {esc(truncate(rec['evidence_url'], 90))}")
-        if rec.get("note") and not pd.isna(rec["note"]):
-            base.append(f"{wording.NOTE}: {esc_wrap(rec['note'])}")
-        base.append(f"{wording.SOURCE}: {esc(wording.source_row(rec['sheet'], rec['row']))}")
-        row_hover[i] = "<br>".join(base)
-        for m in range(12):
-            if not np.isnan(z[i, m]):
-                hover[i, m] = f"{MONTHS[m]}: <b>{GANTT_STATES[int(z[i, m])][1]}</b><br>{row_hover[i]}"
-    order = (PLANNED, DONE, LATE, OUTSIDE, UNREPORTED)  # z = the state: 1..5, one band of the scale each
-    colours = [GANTT_STATES[s][0] for s in order]
-    scale = []
-    for k, c in enumerate(colours):
-        scale += [[k / len(order), c], [(k + 1) / len(order), c]]
-    x = list(range(1, 13))
-    y = list(range(n))
-    # Background: heading rows as a faint band, one cell per row spanning Jan..Des; it carries the row's
-    # hover for the empty months once per row (12 copies per row made the page ~1 MB: issue 7.6).
-    band = np.where(is_act, 0.0, 1.0)[:, None] if n else np.zeros((0, 1))
-    fig = go.Figure(go.Heatmap(z=band, x0=6.5, dx=12, y=y, zmin=0, zmax=1, colorscale=[[0, "#FFFFFF"], [1, "#F3F4F6"]],
-                               showscale=False, xgap=0, ygap=2, name="baris",
-                               customdata=row_hover[:, None] if n else band,
-                               hovertemplate="%{customdata}<extra></extra>"))
-    fig.add_trace(go.Heatmap(z=z, x=x, y=y, zmin=0.5, zmax=len(order) + 0.5, colorscale=scale, showscale=False,
-                             xgap=2, ygap=2, customdata=hover, hovertemplate="%{customdata}<extra></extra>",
-                             hoverongaps=False, name="jadwal"))
-    for state, (colour, label) in GANTT_STATES.items():
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=label, showlegend=True,
-                                 marker=dict(symbol="square", size=13, color=colour), hoverinfo="skip"))
-    fig.add_vline(x=int(as_of) + 0.5, line=dict(color="#111827", width=2, dash="dash"))
-    fig.add_annotation(x=int(as_of) + 0.5, y=0, yref="paper", yanchor="top", showarrow=False,
-                       text=f"s.d. {MONTHS[int(as_of) - 1]}", font=dict(size=13, color=INK))
-    row_h = 26
-    fig.update_layout(
-        title=dict(text=esc(title)) if title else None, font=FONT, height=170 + row_h * max(n, 1),
-        margin=dict(l=10, r=10, t=125 if title else 100, b=30), plot_bgcolor="white",
-        legend=dict(orientation="h", yanchor="top", y=1, x=0, xanchor="left", yref="container",
-                    font=LABEL),
-        xaxis=dict(tickvals=x, ticktext=list(MONTHS), side="top", range=[0.5, 12.5], showgrid=False,
-                   zeroline=False, fixedrange=True, tickfont=LABEL),
-        yaxis=dict(tickvals=y, ticktext=labels, range=[n - 0.5, -0.5], showgrid=False, zeroline=False,
-                   automargin=True, fixedrange=True, tickfont=LABEL),
-        hoverlabel=dict(align="left"),
-    )
     return fig

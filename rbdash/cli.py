@@ -3,13 +3,16 @@
 Thin wrappers over the core (sqlite-utils style): each command reads its options, calls one core
 function and prints.  Every failure is one line on stderr, ``error: <what>``, and exit code 2:
 commands raise ``CliError`` for their own checks, and a named error of the core (``RbdashError``)
-is turned into one at the edge (``Commands``), so no command catches it itself.  Choices come from
-the core (roles from rbdash.accounts, ``--by`` groups from rbdash.metrics and rbdash.views.years).  The reference is
+is turned into one at the edge (``Commands``), so no command catches it itself.  A named error
+speaks the language ``RBDASH_LANG`` chooses (``id``: Indonesian, errors.MESSAGES' second column;
+else English).  Choices come from the core (roles from rbdash.accounts, ``--by`` groups from
+rbdash.metrics and rbdash.views.years).  The reference is
 docs/cli.md (tests/test_docs.py checks it against these commands).
 """
 
 import importlib
 import json
+import os
 from pathlib import Path
 
 import click
@@ -43,6 +46,12 @@ def actor() -> str:
     return f"cli:{name}"
 
 
+def message(exc: RbdashError) -> str:
+    """A named error's message in the language $RBDASH_LANG chooses: ``id`` Indonesian (the message
+    the pages show), anything else English."""
+    return exc.message_id if os.environ.get("RBDASH_LANG", "").strip().lower() == "id" else str(exc)
+
+
 class Commands(click.Group):
     """The command group: the edge where a named error of the core (a refused input, a database
     that is busy, down or damaged, met anywhere in a command) becomes one ``error:`` line and exit
@@ -52,7 +61,7 @@ class Commands(click.Group):
         try:
             return super().invoke(ctx)
         except RbdashError as exc:
-            raise CliError(str(exc)) from exc
+            raise CliError(message(exc)) from exc
 
 
 class CoreChoice(click.Choice):
@@ -90,7 +99,7 @@ def open_store(db, create=True):
             raise CliError(f"{path}: no such database")
         return Store(path)
     except RbdashError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(message(exc)) from exc
 
 
 @click.group(cls=Commands)
@@ -128,7 +137,7 @@ def parse(as_json, file):
     try:
         plans = parse_one(Path(file))
     except RbdashError as exc:  # the file named first: the same line as import's refusal
-        raise CliError(f"{file}: {exc}") from exc
+        raise CliError(f"{file}: {message(exc)}") from exc
     if as_json:
         out = [plan.to_dict() for plan in plans]
         click.echo(json.dumps(out[0] if len(out) == 1 else out, ensure_ascii=False))
@@ -173,10 +182,10 @@ def import_(db, paths):
     for out in importing.import_sources(store, files, actor=actor()):
         path = out.source
         if importing.stray_document(out, named):
-            click.echo(f"{path}: skipped: not a plan: {out.error}")
+            click.echo(f"{path}: skipped: not a plan: {message(out.error)}")
         elif out.status is importing.Status.REFUSED:
             refused += 1
-            click.echo(f"{path}: refused: {out.error}")
+            click.echo(f"{path}: refused: {message(out.error)}")
         elif out.status is importing.Status.DUPLICATE:
             click.echo(f"{path}: skipped: duplicate of {out.satker} {out.year} version {out.version}")
         else:
@@ -365,13 +374,13 @@ def missing(db, year, province, as_of, as_json):
 @click.option("--province", default=None, help="A provincial deck (its offices) instead of the national one.")
 @click.option("--office", "offices", multiple=True, help="An office that gets a Gantt slide; repeat for several.")
 @click.option("--no-images", "no_images", is_flag=True,
-              help="No chart images (the trend as a table, no Gantt pictures): no Chromium needed.")
+              help="No chart image (the trend as a table): no Chromium needed.")
 @click.option("--out", type=click.Path(dir_okay=False), required=True,
               help="The file to write: .pptx, or .pdf (the same slides, converted by LibreOffice).")
 def report(db, year, as_of, province, offices, no_images, out):
     """Write the meeting deck (PowerPoint or PDF, Bahasa Indonesia): title, summary figures, completion
-    heatmap, trend, year over year (with plans of more than one year), laggards, who has not submitted, one
-    Gantt slide per --office.  Prints the slide titles.
+    heatmap, trend, year over year (with plans of more than one year), laggards, who has not submitted, the
+    Gantt of each --office.  Prints the slide titles.
 
     \b
     Example:

@@ -9,7 +9,7 @@ MESSAGES = {
     "empty": ("the file is empty (0 bytes); export the workbook again",
               "file kosong (0 byte); simpan ulang workbook dari Excel lalu unggah lagi"),
     "too_large": ("the file is {size_mb:.1f} MB, above the {limit_mb} MB limit",
-                  "ukuran file {size_mb:.1f} MB melebihi batas {limit_mb} MB"),
+                  "ukuran file {size_mb_id} MB melebihi batas {limit_mb} MB"),
     "picture": ("this is a {kind} picture renamed to .xlsx, not a workbook",
                 "file ini gambar {kind} yang diberi nama .xlsx, bukan workbook Excel"),
     "pdf_damaged": ("the PDF is damaged or cut short ({detail}); copy or download it again, or upload the original "
@@ -86,7 +86,7 @@ MESSAGES = {
     "xml_entities": ("the workbook contains XML entity declarations in {part} (possible XML bomb); refused",
                      "workbook berisi deklarasi entitas XML di {part} (berpotensi berbahaya); ditolak"),
     "zip_bomb": ("the workbook expands to {size_mb:.0f} MB when unpacked (limit {limit_mb} MB); refused",
-                 "workbook mengembang menjadi {size_mb:.0f} MB saat dibuka (batas {limit_mb} MB); ditolak"),
+                 "workbook mengembang menjadi {size_mb_id} MB saat dibuka (batas {limit_mb} MB); ditolak"),
     "unreadable": ("the workbook cannot be read ({detail}); open it in Excel and save it again as .xlsx",
                    "workbook tidak dapat dibaca; buka di Excel lalu simpan ulang sebagai .xlsx"),
     "unsafe_file": ("the file is too large or damaged to read safely (the reader stopped); open it in Excel, check it "

@@ -9,6 +9,7 @@ browser grid can download them as CSV.
 """
 
 import io
+import logging
 import os
 import re
 import shutil
@@ -53,7 +54,9 @@ def safe_frame(df, columns=None):
                 col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
             continue
         safe = col.map(lambda v: safe_text(v) if isinstance(v, str) else v, na_action="ignore")
-        if not safe.equals(col):
+        # compared as objects: map() turns an object column of texts into pandas' str dtype, which is
+        # no change of what it holds (a copy then made a neutralised frame look unsafe to downloadable)
+        if not safe.astype(object).equals(col.astype(object)):
             out = df.copy() if out is None else out
             out.iloc[:, i] = safe
     return df if out is None else out
@@ -147,10 +150,29 @@ def safe_sheet_name(name):
     return "".join("_" if ch in bad else ch for ch in str(name))[:31] or "Sheet"
 
 
+# kaleido, its browser driver choreographer and Chromium's own stderr (logger "browser_proc") log
+# through Python's logging; without a handler Python prints their warnings and errors with tracebacks
+# (a 'JSONError' the driver recovers from, 'Wait expired' when Chromium does not start) beside the
+# one line that says whether the image was drawn (issue 21.9)
+RENDERER_LOGGERS = ("choreographer", "kaleido", "logistro", "browser_proc", "chrome_wrapper")
+
+
+def quiet_renderer():
+    """Keep the image renderer's log records to themselves: success or failure is said once, by
+    ``figure_png`` (an image, or ExportError)."""
+    for name in RENDERER_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.propagate = False
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+
+
 def figure_png(fig, width=1400, height=None, scale=2):
-    """PNG bytes of a plotly figure via kaleido and the system Chromium; ExportError on failure."""
+    """PNG bytes of a plotly figure via kaleido and the system Chromium; ExportError on failure, the
+    renderer's own log kept quiet (``quiet_renderer``)."""
     if "BROWSER_PATH" not in os.environ and os.path.exists(CHROMIUM):
         os.environ["BROWSER_PATH"] = CHROMIUM
+    quiet_renderer()
     height = height or int(fig.layout.height or 600)
     try:
         png = fig.to_image(format="png", width=width, height=min(height, 8000), scale=scale if height <= 2500 else 1)

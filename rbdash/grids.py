@@ -10,30 +10,43 @@ cells) and use the same colours (``charts.rate_hex``, plotly's interpolation to
 within 1/255), so a cell never reads differently in the grid and in the image.
 
 Returns pandas Stylers (rendered by ``st.dataframe``): values stay numbers, so a column sorts as
-numbers, while the cell shows Indonesian text ("87,5%").  Cell text is data, never markup: the
+numbers, while the cell shows Indonesian text ("87,5%", "47.810": issue 21.5).  Column widths come
+from the texts (rbdash.measure), so a header or a name is never cut where the page has the room
+(issue 21.4), and every text is drawn in ink: a grid's pinned column and its empty-cell placeholder
+are drawn faded (4.7:1 and 1.8:1 on the grey), so labels are not pinned and empty cells stay empty
+(issue 21.7).  Cell text is data, never markup: the
 grid draws it on a canvas.  The grid's toolbar downloads the values as CSV, so text a spreadsheet
 would evaluate is neutralised in the values (export.safe_frame) while the cell shows it as written
 (``downloadable``: every table the pages show goes through it, issue 18.3).
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 from plotly.colors import hex_to_rgb
 
-from rbdash import wording
+from rbdash import measure, wording
 from rbdash.charts import GANTT_STATES, INK, NO_DATA_COLOR, NOT_SCHEDULED_COLOR, rate_hex
 from rbdash.export import safe_frame, safe_text
 from rbdash.schedule import DONE, LATE, OUTSIDE, PLANNED, UNREPORTED
 from rbdash.submission import STATUS_TEXT
-from rbdash.views.models import NO_DATA, GanttView, Heatmap, Laggards, NotSubmitted, Ranking, Trend, YearOverYear
+from rbdash.views.models import NO_DATA, VALUE, GanttView, Heatmap, Laggards, NotSubmitted, Ranking, Trend, YearOverYear
 from rbdash.wording import MONTHS
 
 WHITE = "#FFFFFF"
 ROW_PX = 35  # st.dataframe's default row height
+FULL_ROWS = 40  # a grid of up to this many rows is shown whole (38 provinces): no scrolling inside a scrolling page
 MAX_HEIGHT_PX = 720  # taller grids scroll (550 offices) instead of pushing the page down
-PLACEHOLDER = wording.NOTHING_DUE  # what the grid shows in a cell without a rate (st.dataframe placeholder)
-NOTE = wording.REMARK
+# a cell without a rate shows nothing: the grid draws its placeholder faded (1.8:1 on the grey of "no data");
+# the colour says it (grey: no data, light grey: nothing due), and the captions name the colours
+PLACEHOLDER = ""
+FONT_PX, PAD_PX = 14, 18  # the grid's text size, and a cell's padding (8 px each side) with 2 px to spare
+SOURCE_SANS = 0.97  # the grid's Source Sans is at most this wide against measure's widths (Chromium, 14 px)
+PAGE_PX = 900  # a page's content at 1366 px with the sidebar open (905 px: st.dataframe's full width)
+EXPANDER_PX = 34  # an expander's own padding, both sides
+CHECKBOX_PX = 37  # the row-selection column of a grid whose rows can be picked
 
 
 def _luminance(rgb):
@@ -41,6 +54,17 @@ def _luminance(rgb):
     c = np.asarray(rgb, dtype=float) / 255
     c = np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
     return float(c @ [0.2126, 0.7152, 0.0722])
+
+
+def contrast(fg, bg):
+    """WCAG contrast ratio of two '#RRGGBB' colours (1 to 21): text read from the back of a room wants 7."""
+    a, b = sorted((_luminance(hex_to_rgb(fg)), _luminance(hex_to_rgb(bg))), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def text_px(text, bold=False):
+    """Pixels a cell needs for ``text`` in the grid's font: its width and the padding."""
+    return int(measure.width(text, FONT_PX, bold) * SOURCE_SANS + 0.999) + PAD_PX
 
 
 def ink_on(colour):
@@ -97,8 +121,9 @@ def _number_text(value):
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
-def _as_written(styler, original):
-    """``styler`` (of ``safe_frame(original)``) showing the neutralised cells' text as written.
+def _as_written(styler, original, short=()):
+    """``styler`` (of ``safe_frame(original)``) showing the neutralised cells' text as written, and the
+    office names of the ``short`` columns as wording.office_label writes them.
 
     Cells are matched by value, per column; where a neutralised text equals another cell's own text
     (``'=x`` beside ``=x``) both show what they hold, apostrophe included.
@@ -106,48 +131,70 @@ def _as_written(styler, original):
     safe = styler.data
     for i, name in enumerate(original.columns):
         was, now = original.iloc[:, i], safe.iloc[:, i]
-        if now is was or now.equals(was):
+        shorten = wording.office_label if name in short else (lambda v: v)
+        if (now is was or now.equals(was)) and name not in short:
             continue
         texts = {v for v in was if isinstance(v, str)}
         shown = {safe_text(v): v for v in texts if safe_text(v) != v}
         shown = {k: v for k, v in shown.items() if k not in texts}
-        styler.format(lambda v, shown=shown: shown.get(v, v), subset=[name])
+        styler.format(lambda v, shown=shown, shorten=shorten: shorten(shown.get(v, v)), subset=[name])
     return styler
 
 
-def grid_height(n_rows):
-    """Pixels for the header and ``n_rows`` rows, capped (the grid scrolls beyond)."""
-    return min(MAX_HEIGHT_PX, (n_rows + 1) * ROW_PX + 3)
+def grid_height(n_rows, row_px=ROW_PX, most=None):
+    """Pixels for the header and ``n_rows`` rows of ``row_px``: the whole grid up to FULL_ROWS rows (the
+    page scrolls, not the grid), else capped at ``most`` (MAX_HEIGHT_PX: the grid scrolls beyond,
+    its header staying in view)."""
+    whole = ROW_PX + n_rows * row_px + 3
+    if most is None:
+        most = whole if n_rows <= FULL_ROWS else MAX_HEIGHT_PX
+    return min(whole, most)
+
+
+def headers(hm: Heatmap) -> list:
+    """A grid's column headers of a Heatmap's columns: one short line each (Column.short, else the title)."""
+    return [c.short or _flat(c.title) for c in hm.columns]
 
 
 def rate_grid(hm: Heatmap):
     """A Heatmap (rbdash.views) as a coloured grid: the data grid counterpart of ``charts.rate_heatmap``.
 
     The grid shows each rate as a percentage (the heatmap's ``digits``) on the heatmap's colours.  A
-    cell without a rate is empty in the data (the grid shows its placeholder, ``PLACEHOLDER``): grey
-    where the office has not reported, light grey where nothing is due.  Rows without any data say
-    so in a last column, ``NOTE`` (wording.NO_DATA, "belum dilaporkan"): a grid cannot put text in an empty number
-    cell, and a row must not read as 0%.  The first column, the heatmap's ``row_name``, holds the
-    row labels.
+    cell without a rate is empty in the data and on screen (``PLACEHOLDER``): grey where the office
+    has not reported (a whole grey row: nothing reported), light grey where nothing is due -- never
+    0%.  The first column, the heatmap's ``row_name``, holds the row labels as they are (a picked
+    row names its office), shown short ('Kab. Banjar': wording.office_label).
     """
     rows, row_name = list(hm.rows), hm.row_name
-    labels = [_flat(c.title) for c in hm.columns]
-    if len(set(labels)) != len(labels) or {row_name, NOTE} & set(labels):
+    labels = headers(hm)
+    if len(set(labels)) != len(labels) or row_name in labels:
         raise ValueError(f"grid column titles must be unique: {labels}")
     data = pd.DataFrame(hm.value * 100, columns=labels)
     data.insert(0, row_name, [str(r) for r in rows])
-    if hm.no_data.any():
-        data[NOTE] = np.where(hm.no_data, wording.NO_DATA, "")
     flat = hm.value.ravel()
     colours = np.full(flat.shape, NOT_SCHEDULED_COLOR, dtype=object)
     has = ~np.isnan(flat)
     colours[has] = rate_colours(flat[has])
     colours[hm.state.ravel() == NO_DATA] = NO_DATA_COLOR
     css = np.array([_CSS[c] for c in colours], dtype=object).reshape(hm.value.shape)
-    styles = pd.DataFrame(css, columns=labels).reindex(columns=data.columns, fill_value="")
+    styles = pd.DataFrame(css, columns=labels).reindex(columns=data.columns, fill_value=f"color: {INK}")
     styler = safe_frame(data).style.apply(lambda _: styles, axis=None)
     styler.format(lambda v: wording.pct(v / 100, hm.digits), subset=labels, na_rep=PLACEHOLDER)
-    return _as_written(styler, data).hide(axis="index")
+    styler = _as_written(styler, data, short=[row_name])
+    return styler.hide(axis="index")
+
+
+def rate_columns(hm: Heatmap) -> dict:
+    """{column: (width in pixels, help)} of ``rate_grid(hm)``: the labels as wide as the longest shown
+    name, each rate column as its header or its widest rate; an area's full name as its header's help."""
+    shown = [wording.office_label(r) for r in hm.rows]
+    out = {hm.row_name: (max(text_px(t) for t in [hm.row_name, *shown]), None)}
+    rates = hm.text[hm.state == VALUE]  # the other cells show nothing (PLACEHOLDER)
+    widest = max(rates, key=lambda t: measure.width(t, FONT_PX), default="")
+    for c, header in zip(hm.columns, headers(hm)):
+        out[header] = (max(text_px(header), text_px(wording.pct(1.0, hm.digits)), text_px(widest)),
+                       c.label if c.short else None)
+    return out
 
 
 # ------------------------------------------------------------------------------------- gantt
@@ -162,9 +209,9 @@ SOURCE = wording.SOURCE
 
 
 def gantt_grid(gantt: GanttView):
-    """A GanttView (rbdash.views) as a month grid: the data grid counterpart of ``charts.gantt_figure``.
+    """A GanttView (rbdash.views) as a month grid (the deck draws the same rows as a table).
 
-    Rows as the figure's (kegiatan, sub kegiatan, indikator), then a column per month holding the
+    Rows kegiatan, sub kegiatan, indikator (indented), then a column per month holding the
     month's mark (GANTT_MARKS) on the state's colour (charts.GANTT_STATES: planned, realised, late,
     realised outside the schedule, as the model's states say), and the row's source in the
     workbook (sheet and row).
@@ -190,32 +237,98 @@ def gantt_grid(gantt: GanttView):
 _GANTT_CSS = {state: f"background-color: {colour}; color: {ink_on(colour)}"
               for state, (colour, _) in GANTT_STATES.items()}
 
+MONTH_PX = max(text_px(m) for m in MONTHS)  # a month column: its name, or a mark
+SOURCE_PX = 150  # the source column at most (the row comes first: a long sheet name is cut, not the row)
+GANTT_LINES = 4  # a label wraps onto at most this many lines; the whole text: a double click, the Tabel kegiatan
+LINE_PX = 20  # a wrapped line in the grid; st.dataframe wraps text only in rows taller than 64 px
+
+
+def gantt_columns(gantt: GanttView, page_px=PAGE_PX):
+    """({column: pixels}, row height) of ``gantt_grid(gantt)`` on a page ``page_px`` wide: twelve month
+    columns as narrow as their names, the source as its longest text (at most SOURCE_PX), the labels
+    the rest, their rows tall enough for the longest label on up to GANTT_LINES lines."""
+    sources = [wording.row_source(rec["sheet"], rec["row"]) for rec in gantt.rows.to_dict("records")
+               if rec["kind"] == "act"]
+    source = min(SOURCE_PX, max(text_px(t) for t in [SOURCE, *sources]))
+    label = page_px - 12 * MONTH_PX - source
+    room = (label - PAD_PX) / SOURCE_SANS
+    lines = max([1, *(len(measure.wrap(INDENT * {"kegiatan": 0, "sub": 1}.get(k, 2) + str(t), room, FONT_PX))
+                      for k, t in zip(gantt.rows["kind"], gantt.rows["label"]))])
+    lines = min(lines, GANTT_LINES)
+    row_px = ROW_PX if lines == 1 else max(65, LINE_PX * lines + 8)
+    return {LABEL: label, **{m: MONTH_PX for m in MONTHS}, SOURCE: source}, row_px
+
 
 # ------------------------------------------------------------------------------------- tables of the models
 
-def ranking_table(rank: Ranking) -> pd.DataFrame:
-    """A Ranking as numbers (sortable; a rate without data is empty, shown by the page's placeholder
-    and sorted last): rank, name (and province or the province's offices), rate, reporting."""
+@dataclass(frozen=True, eq=False)
+class Shown:
+    """A table as a grid shows it: ``styler`` keeps the numbers (a column sorts as numbers) and shows
+    Indonesian texts (wording's formatters), ``widths`` {column: pixels} fit each column's header and
+    texts.  pages/_ui.table() sets the widths."""
+    styler: Styler
+    widths: dict
+
+
+def formatted(df: pd.DataFrame, formats=None, short=()) -> Shown:
+    """``df`` as a grid shows it: the numeric columns of ``formats`` ({column: formatter of wording})
+    written by their formatter, the ``short`` columns' office names as wording.office_label writes
+    them, every other cell as it is; each column as wide as its header and its widest text."""
+    formats = formats or {}
+    texts = {}
+    for name in df.columns:
+        shorten = wording.office_label if name in short else str
+        write = formats.get(name, lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else v)
+        texts[name] = [shorten(write(v)) for v in df[name]]
+    styler = _as_written(safe_frame(df).style, df, short=short)
+    for name, write in formats.items():
+        styler.format(write, subset=[name])
+    widths = {name: max(text_px(t) for t in [name, *texts[name]]) for name in df.columns}
+    return Shown(styler.hide(axis="index"), widths)
+
+
+def rate_text(value):
+    """A rate of 0-100 as a table cell shows it ('97,1%'); '' without one."""
+    return "" if pd.isna(value) else wording.pct(value / 100)
+
+
+def count_text(value):
+    """A count as a table cell shows it ('47.810'); '' without one."""
+    return "" if pd.isna(value) else wording.integer(value)
+
+
+def ranking_table(rank: Ranking, province=True) -> Shown:
+    """A Ranking as the grid shows it: rank, name (and ``province``, or a province's offices), the rate
+    (a number: sorts as one; empty without data, and sorted last by the ranking), realised of due,
+    reported of due, and the share reported (0-100, for a progress bar)."""
     rows = rank.rows
-    rate = rows["rate"] * 100
-    reporting = {wording.REPORTED: rows["reported_text"], wording.REPORTING: rows["reporting"] * 100}
+    pairs = {wording.REPORTED: [wording.of(r, d) for r, d in zip(rows["reported"], rows["due"])]}
     if rank.level == "satker":
-        return pd.DataFrame({
+        df = pd.DataFrame({
             wording.RANK: rows["rank"], wording.SATKER: rows["name"],
-            wording.PROVINCE: rows["province"].fillna(wording.NO_PROVINCE), wording.RATE: rate,
-            wording.REALISED: pd.to_numeric(rows["realized"], errors="coerce"),
-            wording.DUE: rows["planned"].astype(int), wording.REPORTED_MONTHS: rows["basis_text"], **reporting})
-    return pd.DataFrame({
-        wording.RANK: rows["rank"], wording.PROVINCE: rows["name"], wording.RATE: rate,
+            **({wording.PROVINCE: rows["province"].fillna(wording.NO_PROVINCE)} if province else {}),
+            wording.RATE: rows["rate"] * 100,
+            wording.REALISED: [wording.of(r, p) if h else wording.DASH
+                               for r, p, h in zip(rows["realized"], rows["planned"], rows["has_data"])],
+            wording.REPORTED_MONTHS: rows["basis_text"], **pairs, wording.REPORTING: rows["reporting"] * 100})
+        return formatted(df, {wording.RANK: count_text, wording.RATE: rate_text}, short=[wording.SATKER])
+    df = pd.DataFrame({
+        wording.RANK: rows["rank"], wording.PROVINCE: rows["name"], wording.RATE: rows["rate"] * 100,
         wording.SATKER: rows["offices"].astype(int), wording.OFFICES_WITH_DATA: rows["offices_with_data"].astype(int),
-        **reporting})
+        **pairs, wording.REPORTING: rows["reporting"] * 100})
+    return formatted(df, {wording.RANK: count_text, wording.RATE: rate_text, wording.SATKER: count_text,
+                          wording.OFFICES_WITH_DATA: count_text})
 
 
-def laggard_table(lag: Laggards, province=False) -> pd.DataFrame:
+def laggard_table(lag: Laggards, province=False, compact=False) -> pd.DataFrame:
     """Laggards as words: name (and ``province``), rate, realised of due, the months (offices) it rests
-    on, reported of due."""
+    on, reported of due.  ``compact`` (half a page: Beranda): name, rate and reported of due only,
+    without the unit."""
     rows = lag.rows
     name = wording.SATKER if lag.level == "satker" else wording.PROVINCE
+    if compact:
+        return pd.DataFrame({name: rows["name"], wording.RATE: rows["text"],
+                             wording.REPORTED: [wording.of(r, d) for r, d in zip(rows["reported"], rows["due"])]})
     return pd.DataFrame({
         name: rows["name"], **({wording.PROVINCE: rows["province"].fillna(wording.DASH)} if province else {}),
         wording.RATE: rows["text"], wording.REALISED: [wording.of(r, p) for r, p in zip(rows["realized"], rows["planned"])],
@@ -223,13 +336,16 @@ def laggard_table(lag: Laggards, province=False) -> pd.DataFrame:
         wording.REPORTED: rows["reported_text"]})
 
 
-def trend_table(trend: Trend) -> pd.DataFrame:
-    """The trend's months up to the as-of month as numbers: planned, realised, rates, cumulated."""
+def trend_table(trend: Trend) -> Shown:
+    """The trend's months up to the as-of month: planned, realised, rates, cumulated (numbers, shown
+    the Indonesian way)."""
     shown = trend.shown
-    return pd.DataFrame({
+    df = pd.DataFrame({
         wording.MONTH: shown["label"], "Rencana": shown["planned"].astype(int), wording.REALISED: shown["realized"],
         wording.RATE_OF_MONTH: shown["rate"] * 100, wording.PLAN_CUM_COLUMN: shown["planned_cum"].astype(int),
         wording.REALISED_CUM_COLUMN: shown["realized_cum"], wording.RATE_CUM: shown["rate_cum"] * 100})
+    return formatted(df, {"Rencana": count_text, wording.REALISED: count_text, wording.RATE_OF_MONTH: rate_text,
+                          wording.PLAN_CUM_COLUMN: count_text, wording.REALISED_CUM_COLUMN: count_text, wording.RATE_CUM: rate_text})
 
 
 def year_table(yoy: YearOverYear) -> pd.DataFrame:

@@ -2,31 +2,43 @@
 
     deck_bytes(store, year=2024, as_of=9, province="Jawa Timur", offices=["KPU Kota Malang"])
 
-Slides, in Bahasa Indonesia with projector-sized text (titles 32 pt, figures 40 pt, tables 14-18 pt):
+Slides, in Bahasa Indonesia with projector-sized text (titles up to 32 pt, figures 40 pt, tables
+14-18 pt, never under 14 pt):
 
 1. title: scope, year, as-of month, the date it was made;
 2. summary figures: offices with a plan of the official list, completion (metrics' one definition),
    offices with realisation data, reporting coverage, who has not submitted;
 3. the heatmap of completion per area with a Total column -- provinces at national level, the
-   province's offices otherwise -- as native tables coloured on the charts' scale, 15 rows a slide;
+   province's offices otherwise -- as native tables coloured on the charts' scale;
 4. the trend (S-curve and monthly rates) as an image (kaleido with the system Chromium, as the PNG
-   export); year over year when the scope has plans of more than one year: each year up to the same
-   month per area (coloured as the heatmap), and the offices that improved or fell most;
+   export), or as a table without images; year over year when the scope has plans of more than one
+   year: each year up to the same month per area (coloured as the heatmap), and the offices that
+   improved or fell most;
 5. the laggards (below the median, worst first) with their numbers: provinces and offices at
    national level, offices at provincial level;
 6. who has not submitted (rbdash.submission): counts per province at national level, the offices
-   at provincial level, 15 rows a slide;
-7. one slide per selected office: its figures and its Gantt as an image.
+   at provincial level;
+7. for each selected office its figures and its Gantt as a native table (labels on up to two lines).
+
+Every table is laid out before it is drawn (issue 21.4): each column as wide as its widest word at
+least (headers break between words, never inside one), each row as tall as its wrapped lines
+(rbdash.measure: Arial's widths; every text of the deck is set in Arial, which LibreOffice draws with
+the metric-compatible Liberation Sans), and a table continues on the next slide where the next row
+would run past the bottom -- pages by drawn height, not a fixed number of rows.  Captions are
+measured too, so a table starts below its caption.
 
 ``collect`` gathers the models of rbdash.views (Summary, the comparison Heatmap, Trend,
 YearOverYear, Laggards, NotSubmitted, OfficeSummary and GanttView) -- the same ones the pages
 show -- and the slides only draw them.  Every text is placed as plain text in a text frame
-(nothing is interpreted as markup).  ``outline`` returns the slide titles without drawing anything,
-so a caller can say what the deck will hold.
+(nothing is interpreted as markup).  ``outline`` returns the slide titles without drawing anything
+(the same plan of pages ``build`` draws), so a caller can say what the deck will hold.
 """
 
 import datetime as dt
+import functools
 import io
+from dataclasses import dataclass, field
+from typing import Callable
 
 import pandas as pd
 from pptx import Presentation
@@ -34,20 +46,40 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from rbdash import charts, export, grids, regions, submission, views, wording
+from rbdash import charts, export, grids, measure, regions, submission, views, wording
 from rbdash.errors import ExportError, RbdashError, ValidationError
+from rbdash.schedule import DONE, LATE, PLANNED, UNREPORTED
 
-ROWS_PER_SLIDE = 15
 LAGGARDS = 10
-MAX_OFFICES = 30  # office slides in one deck
+MAX_OFFICES = 30  # offices with Gantt slides in one deck
 WIDE, HIGH = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.45)
+CONTENT = WIDE - 2 * MARGIN
+FONT = "Arial"  # on every text: PowerPoint has it, LibreOffice draws it as Liberation Sans (same widths)
 INK = RGBColor(0x11, 0x18, 0x27)
 MUTED = RGBColor(0x4B, 0x55, 0x63)
 HEADER = RGBColor(0x1F, 0x3A, 0x5F)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
-TITLE_PT, BODY_PT, TABLE_PT = 32, 20, 16
+TITLE_PT, BODY_PT, TABLE_PT, CAPTION_PT, MIN_PT = 32, 20, 16, 14, 14
+TOP = Inches(0.25)          # the title's top
+INSET_X, INSET_Y = Inches(0.1), Inches(0.05)   # a text box's inner margins (PowerPoint's defaults, set)
+CELL_X, CELL_Y = Inches(0.06), Inches(0.04)    # a table cell's inner margins
+INDENT = Inches(0.22)       # a Gantt label per outline level
+GAP = Inches(0.15)          # between a caption and the table under it
+BOTTOM = Inches(0.3)        # kept free under a table
+# LibreOffice lays text out in whole device units: a text of exactly a cell's width may break; every
+# measured width is taken this much wider (tested against the deck's PDF)
+SLACK, SLACK_PT = 1.06, 2
+LABEL_LINES = 2             # a Gantt label: at most two lines, '…' when longer (the app shows it whole)
 PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+
+
+def _pt(emu):
+    return emu / 12700
+
+
+def _lines_height(n, size):
+    return Emu(int(round(n * size * measure.LINE * 12700)))
 
 
 # --------------------------------------------------------------------------------- the data
@@ -77,14 +109,6 @@ def _view(store, year, as_of, province, offices):
     return views.View(year=int(year), satkers=satkers, areas=None, as_of=int(as_of), province=province), rows, named
 
 
-def _chunks(rows, n=ROWS_PER_SLIDE):
-    """Slices of ``rows`` (a frame or a sequence), ``n`` a slide; one (empty) slice when there are none."""
-    part = rows.iloc if isinstance(rows, pd.DataFrame) else rows
-    return [part[i:i + n] for i in range(0, len(rows), n)] or [part[0:0]]
-
-
-def _numbered(title, i, n):
-    return title if n == 1 else f"{title} ({i + 1}/{n})"
 
 
 def collect(store, year, as_of, province=None, offices=()):
@@ -105,51 +129,46 @@ def collect(store, year, as_of, province=None, offices=()):
                               for name in offices[:MAX_OFFICES]]}
 
 
-def _laggard_title(lag):
-    what = "provinsi" if lag.level == "provinsi" else "satker"
-    return wording.LAGGARDS_TITLE.format(What=what.capitalize()), what
+# --------------------------------------------------------------------------------- text and captions
+
+def _caption(lines):
+    """Caption lines as (text, size, bold, colour): a string is one muted 14 pt line."""
+    if not lines:
+        return []
+    return [(lines, CAPTION_PT, False, MUTED)] if isinstance(lines, str) else list(lines)
 
 
-def _missing_table(data):
-    """National: per province, how many offices have not uploaded / not reported; provincial: the offices."""
-    ns = data["not_submitted"]
-    if data["national"]:
-        per = ns.per_province
-        table = pd.DataFrame({wording.PROVINCE: per["province"],
-                              "Belum mengunggah rencana": per[submission.NO_PLAN],
-                              "Belum melaporkan realisasi": per[submission.NO_REALISATION]})
-        if ns.unmatched:
-            table = pd.concat([table, pd.DataFrame({
-                wording.PROVINCE: [f"Nama tidak cocok: {n}" for n in ns.unmatched],
-                "Belum mengunggah rencana": "", "Belum melaporkan realisasi": ""})], ignore_index=True)
-        return table.reset_index(drop=True)
-    return grids.not_submitted_table(ns, province=False).reset_index(drop=True)
+def _text_height(lines, width):
+    """How tall a text box of ``lines`` ((text, size, bold, colour)) is drawn ``width`` wide: its wrapped
+    lines at measure.LINE each, and the box's inner margins."""
+    room = _pt(width - 2 * INSET_X)
+    return sum(_lines_height(len(measure.wrap(text, room, size, bold)), size) for text, size, bold, _ in lines) \
+        + 2 * INSET_Y
 
 
-def outline(data):
-    """The deck's slide titles, in order (what ``build`` draws)."""
-    view, month = data["view"], wording.month(data["view"].as_of)
-    titles = [f"Rencana Aksi Reformasi Birokrasi KPU {view.year}", f"Ringkasan: {data['scope']}"]
-    level = "provinsi" if data["national"] else "satker"
-    heat = _chunks(data["heatmap"].rows)
-    titles += [_numbered(f"Capaian per {level} dan area s.d. {month}", i, len(heat)) for i in range(len(heat))]
-    titles.append(wording.TREND_TITLE.format(year=view.year, scope=data["scope"]))
-    if len(data["years"].years) > 1:
-        titles.append(data["years"].areas.title)
-    titles += [_laggard_title(lag)[0] for lag in data["laggards"]]
-    missing = _chunks(_missing_table(data))
-    titles += [_numbered("Belum mengirim", i, len(missing)) for i in range(len(missing))]
-    titles += [f"Gantt: {s.satker}" for s, _, _ in data["office_slides"]]
-    return titles
+@dataclass
+class Heading:
+    """A slide's title (one line: its size shrinks to fit, down to 24 pt) and caption, and where the
+    content starts: below the caption's measured lines, with a gap."""
+    title: str
+    caption: list
+    title_pt: int = TITLE_PT
 
+    def __post_init__(self):
+        room = _pt(CONTENT - 2 * INSET_X)
+        self.title_pt = measure.fit(self.title, room, TITLE_PT, 24, bold=True)
+        self.title_h = _text_height([(self.title, self.title_pt, True, INK)], CONTENT)
+        self.caption_h = _text_height(self.caption, CONTENT) if self.caption else 0
+        self.top = TOP + self.title_h + self.caption_h + GAP
 
-# --------------------------------------------------------------------------------- drawing helpers
 
 def _text(slide, left, top, width, height, lines, size=BODY_PT, bold=False, color=INK, align=None):
-    """A text box of plain-text lines (str, or (text, size, bold, colour))."""
+    """A text box of plain-text lines (str, or (text, size, bold, colour)), set in FONT."""
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True
+    frame.margin_left = frame.margin_right = INSET_X
+    frame.margin_top = frame.margin_bottom = INSET_Y
     for i, line in enumerate([lines] if isinstance(lines, str) else lines):
         text, sz, bd, col = (line, size, bold, color) if isinstance(line, str) else line
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
@@ -157,85 +176,248 @@ def _text(slide, left, top, width, height, lines, size=BODY_PT, bold=False, colo
             para.alignment = align
         run = para.add_run()
         run.text = str(text)
-        run.font.size, run.font.bold, run.font.color.rgb = Pt(sz), bd, col
+        run.font.name, run.font.size, run.font.bold, run.font.color.rgb = FONT, Pt(sz), bd, col
     return box
 
 
-def _slide(prs, title, subtitle=None):
-    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank: every text placed by us
-    _text(slide, MARGIN, Inches(0.25), WIDE - 2 * MARGIN, Inches(0.8), title, size=TITLE_PT, bold=True)
-    slide.name = title[:250]
-    if subtitle:
-        _text(slide, MARGIN, Inches(0.95), WIDE - 2 * MARGIN, Inches(0.4), subtitle, size=14, color=MUTED)
+def _slide(prs, heading: Heading, drawn=True):
+    """A blank slide with the heading's title and caption drawn (every text placed by us)."""
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    slide.name = heading.title[:250]
+    if not drawn:
+        return slide
+    _text(slide, MARGIN, TOP, CONTENT, heading.title_h, heading.title, size=heading.title_pt, bold=True)
+    if heading.caption:
+        _text(slide, MARGIN, TOP + heading.title_h, CONTENT, heading.caption_h, heading.caption)
     return slide
 
 
-def _rgb(argb):
-    return RGBColor.from_string(argb[-6:])
+# --------------------------------------------------------------------------------- tables
+
+@dataclass
+class Table:
+    """A table as drawn: header, cell texts, and per cell its fill ('#RRGGBB' or None); per row a style
+    ('', 'bold', 'italic'), an indent of its first cell (outline levels) and whether cells 1.. are
+    one merged cell (holding cell 1's text); ``grow``: the columns that take the width left over
+    (all when None); ``same``: columns kept equally wide; ``lines``: the most lines a first-column
+    cell shows (None: all)."""
+    header: list
+    cells: list
+    size: int = TABLE_PT
+    fills: list | None = None
+    styles: list | None = None
+    indents: list | None = None
+    merged: list | None = None
+    grow: list | None = None
+    same: list = field(default_factory=list)
+    lines: int | None = None
+
+    def __post_init__(self):
+        n = len(self.cells)
+        self.cells = [["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in row]
+                      for row in self.cells]
+        self.styles = self.styles or [""] * n
+        self.indents = self.indents or [0] * n
+        self.merged = self.merged or [False] * n
+        self.fills = self.fills or [[None] * len(self.header) for _ in range(n)]
 
 
-def _table(slide, df, top=Inches(1.45), widths=None, fills=None, size=TABLE_PT):
-    """A native table of ``df`` (header row dark); ``fills`` a same-shape frame of ARGB strings or None."""
-    n_rows, n_cols = len(df) + 1, len(df.columns)
-    width = WIDE - 2 * MARGIN
-    row_h = Inches(0.36 if size >= 16 else 0.3)
-    shape = slide.shapes.add_table(n_rows, n_cols, MARGIN, top, width, row_h * n_rows)
-    table = shape.table
-    widths = widths or [1] * n_cols
-    total = sum(widths)
-    for j, w in enumerate(widths):
-        table.columns[j].width = Emu(int(width * w / total))
-    for j, col in enumerate(df.columns):
-        _cell(table.cell(0, j), col, size, bold=True, color=WHITE, fill=HEADER)
-    values = df.to_numpy(dtype=object)
-    for i in range(len(df)):
-        for j in range(n_cols):
-            fill = fills.iat[i, j] if fills is not None else None
-            _cell(table.cell(i + 1, j), values[i, j], size, fill=_rgb(fill) if fill else WHITE,
-                  align=PP_ALIGN.LEFT if j == 0 else PP_ALIGN.CENTER)
-    return table
+@dataclass
+class Layout:
+    """A Table fitted to the slide's width: font size, column widths, header and row heights (EMU),
+    and the first column's texts as drawn (clipped to ``Table.lines``)."""
+    size: int
+    widths: list
+    merged: list
+    indents: list
+    header_h: int = 0
+    heights: list = field(default_factory=list)
+    first: list = field(default_factory=list)
 
 
-def _cell(cell, value, size, bold=False, color=INK, fill=None, align=PP_ALIGN.CENTER):
-    cell.text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-    for para in cell.text_frame.paragraphs:
-        para.alignment = align
-        for run in para.runs:
-            run.font.size, run.font.bold, run.font.color.rgb = Pt(size), bold, color
-    cell.margin_top = cell.margin_bottom = Inches(0.03)
-    cell.margin_left = cell.margin_right = Inches(0.04)
-    if fill is not None:
-        cell.fill.solid()
-        cell.fill.fore_color.rgb = fill
+def _room(layout, i, j):
+    """Points of text width in cell (i, j): its column (or the merged span) less the cell margins and
+    the slack (measure.wrap then breaks lines no later than the slide will)."""
+    w = sum(layout.widths[j:]) if j == 1 and i is not None and layout.merged[i] else layout.widths[j]
+    w -= 2 * CELL_X + (INDENT * layout.indents[i] if (j == 0 and i is not None) else 0)
+    return (_pt(w) - SLACK_PT) / SLACK
 
 
-def _picture(slide, png, left, top, max_w, max_h):
-    """A PNG fitted into the box (aspect kept), centred horizontally."""
-    from PIL import Image
-    w, h = Image.open(io.BytesIO(png)).size
-    scale = min(max_w / w, max_h / h)
-    width, height = int(w * scale), int(h * scale)
-    slide.shapes.add_picture(io.BytesIO(png), left + (max_w - width) // 2, top, width, height)
+def _need(text, size, bold, indent=0, whole=True):
+    """EMU a column needs for ``text`` on one line (``whole``) or for its widest word."""
+    points = (measure.width if whole else measure.widest_word)(text, size, bold)
+    return (points * SLACK + SLACK_PT) * 12700 + 2 * CELL_X + INDENT * indent
+
+
+def layout(table: Table, width=CONTENT) -> Layout:
+    """Column widths, row heights and the first column's texts of ``table`` at the largest font size
+    from ``table.size`` down to MIN_PT at which every column is at least as wide as its widest word
+    (header bold).  Each column gets its full text on one line where the width allows; else the
+    room left after every column's widest word is shared out by how much more each one needs."""
+    ncol = len(table.header)
+    for size in range(table.size, MIN_PT - 1, -1):
+        least, full = [], []
+        for j in range(ncol):
+            texts = [(table.header[j], True, 0)]
+            texts += [(row[j], table.styles[i] == "bold", table.indents[i] if j == 0 else 0)
+                      for i, row in enumerate(table.cells) if not (table.merged[i] and j >= 1)]
+            least.append(max(_need(t, size, b, k, whole=False) for t, b, k in texts))
+            # a header may take several lines: only the cells ask for their whole text on one line
+            full.append(max([least[-1], *(_need(t, size, b, k) for t, b, k in texts[1:])]))
+        for group in [table.same] if table.same else []:
+            for key in (least, full):
+                top = max(key[j] for j in group)
+                for j in group:
+                    key[j] = top
+        if sum(least) <= width or size == MIN_PT:
+            break
+    grow = table.grow if table.grow is not None else list(range(ncol))
+    if sum(full) <= width:
+        widths = list(full)
+        spare, weight = width - sum(full), sum(full[j] for j in grow)
+        for j in grow:
+            widths[j] += spare * full[j] / weight
+    elif sum(least) <= width:
+        need = [f - m for f, m in zip(full, least)]
+        spare = width - sum(least)
+        widths = [m + spare * n / sum(need) for m, n in zip(least, need)]
+    else:  # even the widest words do not fit at MIN_PT: shrink evenly (words may then break)
+        widths = [m * width / sum(least) for m in least]
+    widths = [int(w) for w in widths]
+    widths[-1] += int(width) - sum(widths)
+    out = Layout(size=size, widths=widths, merged=table.merged, indents=table.indents)
+    out.header_h = max(_cell_height(text, _room(out, None, j), size, True) for j, text in enumerate(table.header))
+    for i, row in enumerate(table.cells):
+        first = measure.wrap(row[0], _room(out, i, 0), size, table.styles[i] == "bold")
+        if table.lines:
+            first = measure.clip(first, table.lines, _room(out, i, 0), size, table.styles[i] == "bold")
+        out.first.append(" ".join(first) if table.lines else row[0])
+        heights = [_lines_height(len(first), size) + 2 * CELL_Y]
+        heights += [_cell_height(row[j], _room(out, i, j), size, table.styles[i] == "bold")
+                    for j in range(1, 2 if table.merged[i] else ncol)]
+        out.heights.append(max(heights))
+    return out
+
+
+def _cell_height(text, room, size, bold):
+    return _lines_height(len(measure.wrap(text, room, size, bold)), size) + 2 * CELL_Y
+
+
+def pages(lay: Layout, top) -> list:
+    """The rows of each slide (ranges): as many as fit between ``top`` and the slide's bottom margin
+    under the header, at least one a slide."""
+    room = HIGH - BOTTOM - top - lay.header_h
+    out, start, used = [], 0, 0
+    for i, h in enumerate(lay.heights):
+        if i > start and used + h > room:
+            out.append(range(start, i))
+            start, used = i, 0
+        used += h
+    out.append(range(start, len(lay.heights)))
+    return out
+
+
+def _draw_table(slide, table: Table, lay: Layout, rows, top):
+    """The ``rows`` of ``table`` as a native table at ``top``, sized as ``lay`` says (header row dark)."""
+    rows = list(rows)
+    shape = slide.shapes.add_table(len(rows) + 1, len(table.header), MARGIN, top, sum(lay.widths),
+                                   lay.header_h + sum(lay.heights[i] for i in rows))
+    grid = shape.table
+    for j, w in enumerate(lay.widths):
+        grid.columns[j].width = Emu(w)
+    grid.rows[0].height = Emu(lay.header_h)
+    for j, text in enumerate(table.header):
+        _cell(grid.cell(0, j), text, lay.size, bold=True, color=WHITE, fill="#" + str(HEADER))
+    for r, i in enumerate(rows, start=1):
+        grid.rows[r].height = Emu(lay.heights[i])
+        style = table.styles[i]
+        for j in range(len(table.header)):
+            if table.merged[i] and j > 1:
+                continue
+            text = lay.first[i] if j == 0 else table.cells[i][j]
+            _cell(grid.cell(r, j), text, lay.size, bold=style == "bold", italic=style == "italic",
+                  fill=table.fills[i][j], align=PP_ALIGN.LEFT if j == 0 else PP_ALIGN.CENTER,
+                  indent=table.indents[i] if j == 0 else 0)
+        if table.merged[i] and len(table.header) > 2:
+            grid.cell(r, 1).merge(grid.cell(r, len(table.header) - 1))
+    return grid
+
+
+def _cell(cell, text, size, bold=False, italic=False, color=None, fill=None, align=PP_ALIGN.CENTER, indent=0):
+    """One table cell: plain text in FONT; on a fill, ink or white, whichever reads better.  An empty
+    cell gets only its fill (most of a Gantt's month cells: python-pptx's text, font and margin setters
+    were most of a deck's drawing time, issue 21.9)."""
+    if text:
+        cell.text = text
+        ink = color or (_ink(fill) if fill else INK)
+        for para in cell.text_frame.paragraphs:
+            para.alignment = align
+            for run in para.runs:
+                run.font.name, run.font.size, run.font.bold, run.font.italic = FONT, Pt(size), bold, italic
+                run.font.color.rgb = ink
+        cell.margin_top = cell.margin_bottom = CELL_Y
+        cell.margin_left = CELL_X + INDENT * indent
+        cell.margin_right = CELL_X
+    cell.fill.solid()
+    cell.fill.fore_color.rgb = _rgb(fill or "#FFFFFF")
+
+
+@functools.lru_cache(maxsize=None)
+def _rgb(colour):
+    return RGBColor.from_string(colour[1:])
+
+
+@functools.lru_cache(maxsize=None)
+def _ink(fill):
+    return _rgb(grids.ink_on(fill))
 
 
 # --------------------------------------------------------------------------------- the slides
 
-def _title_slide(prs, data, today):
+@dataclass
+class Page:
+    """One slide of the plan: its heading and what draws the rest (given the slide and the heading)."""
+    heading: Heading
+    draw: Callable
+    plain: bool = False  # the title page: its own layout, no heading drawn
+
+
+def _table_pages(title, caption, table: Table, after=None) -> list:
+    """A table's slides: laid out once, cut where the next row would run past the bottom, titled
+    'title (i/n)' when there are several; ``after(slide, grid, rows)`` finishes each one."""
+    head = Heading(title, _caption(caption))
+    lay = layout(table)
+    parts = pages(lay, head.top)
+    out = []
+    for k, rows in enumerate(parts):
+        def draw(slide, heading, rows=rows):
+            grid = _draw_table(slide, table, lay, rows, heading.top)
+            if after:
+                after(slide, grid, rows)
+        out.append(Page(Heading(_numbered(title, k, len(parts)), head.caption), draw))
+    return out
+
+
+def _numbered(title, i, n):
+    return title if n == 1 else f"{title} ({i + 1}/{n})"
+
+
+def _title_page(data, today):
     view = data["view"]
-    slide = prs.slides.add_slide(prs.slide_layouts[6])
     title = f"Rencana Aksi Reformasi Birokrasi KPU {view.year}"
-    slide.name = title
-    _text(slide, MARGIN, Inches(2.0), WIDE - 2 * MARGIN, Inches(1.2), title, size=40, bold=True)
     scope = f"{wording.NATIONAL}: 38 provinsi" if data["national"] else wording.province_office(data["scope"])
-    _text(slide, MARGIN, Inches(3.3), WIDE - 2 * MARGIN, Inches(2.5), [
-        (f"Evaluasi capaian · {scope}", 28, False, INK),
-        (f"Kondisi s.d. {wording.month_long(view.as_of)} {view.year}", 28, True, INK),
-        (f"Dibuat {wording.long_date(today)}", 20, False, MUTED)])
+
+    def draw(slide, _):
+        _text(slide, MARGIN, Inches(2.0), CONTENT, Inches(1.2), title, size=40, bold=True)
+        _text(slide, MARGIN, Inches(3.3), CONTENT, Inches(2.5), [
+            (f"Evaluasi capaian · {scope}", 28, False, INK),
+            (f"Kondisi s.d. {wording.month_long(view.as_of)} {view.year}", 28, True, INK),
+            (f"Dibuat {wording.long_date(today)}", 20, False, MUTED)])
+    return Page(Heading(title, []), draw, plain=True)
 
 
-def _summary_slide(prs, data):
+def _summary_page(data):
     view, summary, ns = data["view"], data["summary"], data["not_submitted"]
-    slide = _slide(prs, f"Ringkasan: {data['scope']}", wording.year_as_of(view.year, view.as_of, long=True))
     tiles = [
         (wording.pct(summary.rate) or wording.NO_DATA, wording.rate_up_to(view.as_of),
          f"{wording.DEFINITION} (satker dengan data)"),
@@ -248,147 +430,210 @@ def _summary_slide(prs, data):
         (wording.integer(ns.counts[submission.NO_REALISATION]), "Belum melaporkan realisasi",
          f"punya rencana, belum ada realisasi s.d. {wording.month(view.as_of)}"),
     ]
-    w, h = (WIDE - 2 * MARGIN) / 3, Inches(2.7)
-    for k, (value, label, note) in enumerate(tiles):
-        left, top = MARGIN + int(w * (k % 3)), Inches(1.55) + int(h * (k // 3))
-        _text(slide, left, top, int(w) - Inches(0.2), h, [(value, 40, True, INK), (label, 22, True, INK),
-                                                          (note, 15, False, MUTED)])
+
+    def draw(slide, heading):
+        w, h = CONTENT / 3, Inches(2.7)
+        for k, (value, label, note) in enumerate(tiles):
+            left, top = MARGIN + int(w * (k % 3)), heading.top + int(h * (k // 3))
+            box = int(w) - Inches(0.2)
+            size = measure.fit(value, _pt(box - 2 * INSET_X), 40, 24, bold=True)  # a figure on one line
+            _text(slide, left, top, box, h, [(value, size, True, INK), (label, 22, True, INK), (note, 15, False, MUTED)])
+    return Page(Heading(f"Ringkasan: {data['scope']}", _caption(wording.year_as_of(view.year, view.as_of, long=True))),
+                draw)
 
 
-def _argb(state, value):
-    return "FF" + charts.cell_colour(state, value)[1:]
-
-
-def _heatmap_slides(prs, data):
-    """The comparison heatmap (a views.Heatmap) as native tables, ROWS_PER_SLIDE rows a slide."""
+def _heatmap_pages(data):
+    """The comparison heatmap (a views.Heatmap) as native tables: a column per area headed by its
+    label (broken between words), the Total last; a row without data says so once, across."""
     view, hm = data["view"], data["heatmap"]
     level = "provinsi" if data["national"] else "satker"
-    columns = [c.title for c in hm.columns]  # number, then the short name on narrow lines; Total last
-    parts = _chunks(range(len(hm.rows)))
-    for k, part in enumerate(parts):
-        values = [[wording.office_label(hm.rows[i]), *hm.text[i]] for i in part]
-        fills = [[None, *[_argb(st, v) for st, v in zip(hm.state[i], hm.value[i])]] for i in part]
-        df = pd.DataFrame(values, columns=[hm.row_name, *columns])
-        slide = _slide(prs, _numbered(f"Capaian per {level} dan area s.d. {wording.month(view.as_of)}", k, len(parts)),
-                       hm.caption)
-        table = _table(slide, df, widths=[2.2] + [1.15] * (len(columns) - 1) + [1.1], fills=pd.DataFrame(fills),
-                       size=14)
-        for r, i in enumerate(part, start=1):
-            if hm.no_data[i] and len(columns) > 2:  # the words once per row, as the heatmap does
-                first = table.cell(r, 1)
-                first.merge(table.cell(r, len(columns)))
-                _cell(first, wording.NO_DATA, 14, fill=_rgb(_argb(views.NO_DATA, None)))
+    n = len(hm.rows)
+    table = Table(header=[hm.row_name, *[c.label for c in hm.columns]],
+                  cells=[[wording.office_label(hm.rows[i]), *(
+                      [wording.NO_DATA] + [""] * (len(hm.columns) - 1) if hm.no_data[i] else hm.text[i])]
+                         for i in range(n)],
+                  fills=[[None, *[charts.cell_colour(st, v) for st, v in zip(hm.state[i], hm.value[i])]]
+                         for i in range(n)],
+                  merged=[bool(hm.no_data[i]) and len(hm.columns) > 1 for i in range(n)], size=14, grow=[0])
+    return _table_pages(f"Capaian per {level} dan area s.d. {wording.month(view.as_of)}", hm.caption, table)
 
 
-def _trend_slide(prs, data, images):
+def _trend_pages(data, images):
     view, trend = data["view"], data["trend"]
-    slide = _slide(prs, wording.TREND_TITLE.format(year=view.year, scope=data["scope"]),
-                   "Bulan-kegiatan rencana dan realisasi dijumlahkan dari Januari (kurva S); capaian tiap bulan "
-                   "dan kumulatif")
+    title = wording.TREND_TITLE.format(year=view.year, scope=data["scope"])
+    caption = "Bulan-kegiatan rencana dan realisasi dijumlahkan dari Januari (kurva S); capaian tiap bulan dan kumulatif"
     if images:
-        fig = charts.enlarged(charts.trend_figure(trend, titled=False))
-        _picture(slide, export.figure_png(fig, width=1200, height=640, scale=1.5), MARGIN, Inches(1.45),
-                 WIDE - 2 * MARGIN, HIGH - Inches(1.6))
-        return
+        def draw(slide, heading):
+            fig = charts.enlarged(charts.trend_figure(trend, titled=False))
+            _picture(slide, export.figure_png(fig, width=1200, height=640, scale=1.5), MARGIN, heading.top,
+                     CONTENT, HIGH - BOTTOM - heading.top)
+        return [Page(Heading(title, _caption(caption)), draw)]
     shown = trend.shown
-    _table(slide, pd.DataFrame({
-        wording.MONTH: shown["label"],
-        wording.PLAN_CUM_COLUMN: [wording.integer(v) for v in shown["planned_cum"]],
-        wording.REALISED_CUM_COLUMN: [wording.integer(v) for v in shown["realized_cum"]],
-        wording.RATE_OF_MONTH: [wording.pct(v) for v in shown["rate"]],
-        wording.RATE_CUM: [wording.pct(v) for v in shown["rate_cum"]]}))
+    table = Table(header=[wording.MONTH, wording.PLAN_CUM_COLUMN, wording.REALISED_CUM_COLUMN, wording.RATE_OF_MONTH,
+                          wording.RATE_CUM],
+                  cells=[[m, wording.integer(p), wording.integer(r), wording.pct(a), wording.pct(c)] for m, p, r, a, c in
+                         zip(shown["label"], shown["planned_cum"], shown["realized_cum"], shown["rate"],
+                             shown["rate_cum"])])
+    return _table_pages(title, caption, table)
 
 
-def _years_slide(prs, data):
-    """Year over year (views.YearOverYear), when there is more than one year: years × areas and the
-    year's Total as a coloured table, then the offices that improved and fell most, side by side."""
+def _years_pages(data):
+    """Year over year (views.YearOverYear), when there is more than one year: years x areas and the
+    year's Total as a coloured table (laid out as every table), below it the offices that improved
+    and fell most, side by side."""
     yoy = data["years"]
     if len(yoy.years) < 2:
-        return
+        return []
     hm = yoy.areas
-    slide = _slide(prs, hm.title, hm.caption)
-    df = pd.DataFrame([[str(year), *hm.text[i]] for i, year in enumerate(hm.rows)],
-                      columns=[hm.row_name, *[c.title for c in hm.columns]])
-    fills = pd.DataFrame([[None, *[_argb(st, v) for st, v in zip(hm.state[i], hm.value[i])]]
-                          for i in range(len(hm.rows))])
-    _table(slide, df, widths=[1.2] + [1.15] * (len(hm.columns) - 1) + [1.1], fills=fills, size=14)
-    top = Inches(1.6) + Inches(0.3) * (len(hm.rows) + 2) + Inches(0.5)
-    half = (WIDE - 2 * MARGIN) // 2
+    n = len(hm.rows)
+    table = Table(header=[hm.row_name, *[c.label for c in hm.columns]],
+                  cells=[[str(year), *hm.text[i]] for i, year in enumerate(hm.rows)],
+                  fills=[[None, *[charts.cell_colour(st, v) for st, v in zip(hm.state[i], hm.value[i])]]
+                         for i in range(n)], size=14)
+    lay = layout(table)
     note = wording.offices_compared(len(yoy.changes), yoy.from_year, yoy.to_year)
-    _text(slide, MARGIN, top - Inches(0.5), WIDE - 2 * MARGIN, Inches(0.4), note, size=14, color=MUTED)
-    for k, (title, rows) in enumerate(((wording.IMPROVED, yoy.improved), (wording.FELL, yoy.fell))):
-        lines = [(f"{title} {yoy.from_year} → {yoy.to_year}", 18, True, INK)]
-        lines += [(f"{wording.office_label(r['satker'])}: {r['text_from']} → {r['text_to']} ({r['change_text']})",
-                   16, False, INK) for r in rows.to_dict("records")] or [(wording.NOBODY_CHANGED, 16, False, MUTED)]
-        _text(slide, MARGIN + half * k, top, half - Inches(0.2), HIGH - top - Inches(0.2), lines)
+    half = CONTENT // 2
+
+    def draw(slide, heading):
+        _draw_table(slide, table, lay, range(n), heading.top)
+        top = heading.top + lay.header_h + sum(lay.heights) + GAP
+        _text(slide, MARGIN, top, CONTENT, Inches(0.4), note, size=CAPTION_PT, color=MUTED)
+        top += _text_height([(note, CAPTION_PT, False, MUTED)], CONTENT) + GAP
+        for k, (title, rows) in enumerate(((wording.IMPROVED, yoy.improved), (wording.FELL, yoy.fell))):
+            lines = [(f"{title} {yoy.from_year} → {yoy.to_year}", 18, True, INK)]
+            lines += [(f"{wording.office_label(r['satker'])}: {r['text_from']} → {r['text_to']} ({r['change_text']})",
+                       16, False, INK) for r in rows.to_dict("records")] or [(wording.NOBODY_CHANGED, 16, False, MUTED)]
+            _text(slide, MARGIN + half * k, top, half - Inches(0.2), HIGH - BOTTOM - top, lines)
+    return [Page(Heading(hm.title, _caption(hm.caption)), draw)]
 
 
-def _laggard_slides(prs, data):
+def _laggard_title(lag):
+    what = "provinsi" if lag.level == "provinsi" else "satker"
+    return wording.LAGGARDS_TITLE.format(What=what.capitalize()), what
+
+
+def _laggard_pages(data):
+    out = []
     for lag in data["laggards"]:
         title, what = _laggard_title(lag)
-        if lag.median is None:
-            slide = _slide(prs, title)
-            _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.NOBODY_REPORTS.format(what=what))
-            continue
-        slide = _slide(prs, title, f"{what.capitalize()} yang sudah melapor dengan capaian di bawah median "
-                                   f"({wording.pct(lag.median)}); {wording.LAGGARDS_ORDER.format(limit=lag.limit)}")
-        if lag.rows.empty:
-            _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.NOBODY_BELOW.format(what=what))
+        if lag.median is None or lag.rows.empty:
+            sentence = wording.NOBODY_REPORTS if lag.median is None else wording.NOBODY_BELOW
+            caption = [] if lag.median is None else _laggard_caption(lag, what)
+            out.append(Page(Heading(title, caption), lambda slide, heading, s=sentence.format(what=what): _text(
+                slide, MARGIN, heading.top, CONTENT, Inches(1), s)))
             continue
         df = grids.laggard_table(lag, province=what == "satker")
         lead = 2 if what == "satker" else 1  # name (and province) before the rate column
-        _table(slide, df, widths=[3, 2, 1.2, 1.6, 1.6, 2.6] if what == "satker" else [3, 1.2, 1.6, 2.2, 2.6],
-               fills=pd.DataFrame([[None] * lead + [_argb(st, r), None, None, None]
-                                   for st, r in zip(lag.rows["state"], lag.rows["rate"])]), size=18)
+        fills = [[None] * lead + [charts.cell_colour(st, r)] + [None] * (len(df.columns) - lead - 1)
+                 for st, r in zip(lag.rows["state"], lag.rows["rate"])]
+        out += _table_pages(title, _laggard_caption(lag, what),
+                            Table(header=list(df.columns), cells=df.values.tolist(), fills=fills, size=18))
+    return out
 
 
-def _missing_slides(prs, data):
+def _laggard_caption(lag, what):
+    return _caption(f"{what.capitalize()} yang sudah melapor dengan capaian di bawah median "
+                    f"({wording.pct(lag.median)}); {wording.LAGGARDS_ORDER.format(limit=lag.limit)}")
+
+
+def _missing_table(data):
+    """National: per province, how many offices have not uploaded / not reported; provincial: the offices."""
+    ns = data["not_submitted"]
+    if data["national"]:
+        per = ns.per_province
+        table = pd.DataFrame({wording.PROVINCE: per["province"],
+                              "Belum mengunggah rencana": per[submission.NO_PLAN].map(wording.integer),
+                              "Belum melaporkan realisasi": per[submission.NO_REALISATION].map(wording.integer)})
+        if ns.unmatched:
+            table = pd.concat([table, pd.DataFrame({
+                wording.PROVINCE: [f"Nama tidak cocok: {n}" for n in ns.unmatched],
+                "Belum mengunggah rencana": "", "Belum melaporkan realisasi": ""})], ignore_index=True)
+        return table.reset_index(drop=True)
+    return grids.not_submitted_table(ns, province=False).reset_index(drop=True)
+
+
+def _missing_pages(data):
     view, ns = data["view"], data["not_submitted"]
     table = _missing_table(data)
-    parts = _chunks(table)
-    note = wording.not_submitted_counts(ns.counts[submission.NO_PLAN], ns.counts[submission.NO_REALISATION],
-                                        ns.counts[submission.UNMATCHED], up_to=view.as_of) + " (daftar resmi satker KPU)"
-    for i, part in enumerate(parts):
-        slide = _slide(prs, _numbered("Belum mengirim", i, len(parts)), note)
-        if table.empty:
-            _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.ALL_SUBMITTED)
-            continue
-        _table(slide, part, widths=[4, 2, 2] if data["national"] else [3.8, 4.4, 3], size=16)
+    caption = wording.not_submitted_counts(ns.counts[submission.NO_PLAN], ns.counts[submission.NO_REALISATION],
+                                           ns.counts[submission.UNMATCHED], up_to=view.as_of) + " (daftar resmi satker KPU)"
+    if table.empty:
+        return [Page(Heading("Belum mengirim", _caption(caption)), lambda slide, heading: _text(
+            slide, MARGIN, heading.top, CONTENT, Inches(1), wording.ALL_SUBMITTED))]
+    return _table_pages("Belum mengirim", caption, Table(header=list(table.columns), cells=table.values.tolist()))
 
 
-def _office_slides(prs, data, images):
+GANTT_KINDS = {"kegiatan": ("bold", 0), "sub": ("italic", 1), "act": ("", 2)}
+
+
+def _office_pages(data):
+    """Each selected office: its figures as the caption, its Gantt excerpt (views.gantt_excerpt) as a
+    table -- a row per kegiatan, sub kegiatan and indikator (labels on up to two lines), a column per
+    month with the state's mark on its colour (grids.GANTT_MARKS, charts.GANTT_STATES)."""
     view = data["view"]
+    out = []
     for s, gantt, what in data["office_slides"]:
-        slide = _slide(prs, f"Gantt: {s.satker}", wording.year_as_of(view.year, view.as_of, long=True))
-        lines = [(wording.pct(s.rate) or wording.NO_DATA, 40, True, INK),
-                 (wording.rate_up_to(view.as_of), 20, True, INK),
-                 (f"{wording.units_of(s.realized, s.planned)} terealisasi sesuai jadwal", 18, False, INK)]
-        if s.late is not None:
-            lines.append((f"{wording.integer(s.late)} {wording.UNIT} {wording.LATE_LABEL.lower()}", 18, False, INK))
-        lines.append((f"{wording.integer(s.plan_activities)} kegiatan dalam rencana", 18, False, MUTED))
-        lines.append((what, 16, False, MUTED))
-        _text(slide, MARGIN, Inches(1.5), Inches(3.6), Inches(5.5), lines)
-        if images and gantt.activities:
-            fig = charts.enlarged(charts.gantt_figure(gantt, label_width=40), size=16)
-            png = export.figure_png(fig, width=1300, scale=1)
-            _picture(slide, png, MARGIN + Inches(3.8), Inches(1.45), WIDE - 2 * MARGIN - Inches(3.8),
-                     HIGH - Inches(1.55))
+        if s.realized is None:
+            figures = [f"{wording.rate_up_to(view.as_of)}: {wording.NO_DATA}",
+                       f"{wording.integer(s.planned)} {wording.UNIT} {wording.DUE.lower()}"]
+        else:
+            figures = [f"{wording.rate_up_to(view.as_of)}: {wording.pct(s.rate) or wording.DASH}",
+                       wording.realised_of(s.realized, s.planned),
+                       f"{wording.integer(s.late)} {wording.LATE_LABEL.lower()}"]
+        marks = " · ".join(f"{grids.GANTT_MARKS[k]} {label.lower()}" for k, (_, label) in charts.GANTT_STATES.items()
+                           if k in (PLANNED, DONE, LATE, UNREPORTED))
+        caption = [(" · ".join(figures), 18, True, INK),
+                   (f"{wording.year_as_of(view.year, view.as_of, long=True)} · {wording.activities(s.plan_activities)} "
+                    f"dalam rencana · {what} · {marks}", CAPTION_PT, False, MUTED)]
+        rows = gantt.rows
+        if not gantt.activities:
+            out.append(Page(Heading(f"Gantt: {s.satker}", caption), lambda *_: None))
+            continue
+        kinds = [GANTT_KINDS[k] for k in rows["kind"]]
+        states = gantt.states
+        heading_fill = grids.HEADING_COLOR
+        fills = [[heading_fill if kind != "act" else None] * 13 if kind != "act" else
+                 [None, *[charts.GANTT_STATES[st][0] if st in charts.GANTT_STATES else None for st in states[i]]]
+                 for i, kind in enumerate(rows["kind"])]
+        cells = [[label, *[grids.GANTT_MARKS.get(st, "") for st in states[i]]]
+                 for i, label in enumerate(rows["label"])]
+        table = Table(header=[grids.LABEL, *wording.MONTHS], cells=cells, fills=fills, size=14,
+                      styles=[k[0] for k in kinds], indents=[k[1] for k in kinds], grow=[0],
+                      same=list(range(1, 13)), lines=LABEL_LINES)
+        out += _table_pages(f"Gantt: {s.satker}", caption, table)
+    return out
+
+
+def _plan(data, today=None, images=False) -> list:
+    """The deck's slides, in order, as Pages (laid out, not drawn)."""
+    return [_title_page(data, today or dt.date.today()), _summary_page(data), *_heatmap_pages(data),
+            *_trend_pages(data, images), *_years_pages(data), *_laggard_pages(data), *_missing_pages(data),
+            *_office_pages(data)]
+
+
+def outline(data):
+    """The deck's slide titles, in order (what ``build`` draws)."""
+    return [page.heading.title for page in _plan(data)]
+
+
+def _picture(slide, png, left, top, max_w, max_h):
+    """A PNG fitted into the box (aspect kept), centred horizontally."""
+    from PIL import Image
+    w, h = Image.open(io.BytesIO(png)).size
+    scale = min(max_w / w, max_h / h)
+    width, height = int(w * scale), int(h * scale)
+    slide.shapes.add_picture(io.BytesIO(png), left + (max_w - width) // 2, top, width, height)
 
 
 def build(store, year, as_of, province=None, offices=(), today=None, images=True) -> Presentation:
     """The deck as a python-pptx Presentation (see the module docstring).  ``images=False`` puts the
-    trend as a table and leaves the Gantt images out (no Chromium needed)."""
-    data = collect(store, year, as_of, province, offices)
+    trend as a table (no Chromium needed)."""
+    with store.connect():  # the file kept open while the deck reads it (each read opened and closed it: ~80 ms)
+        data = collect(store, year, as_of, province, offices)
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDE, HIGH
-    _title_slide(prs, data, today or dt.date.today())
-    _summary_slide(prs, data)
-    _heatmap_slides(prs, data)
-    _trend_slide(prs, data, images)
-    _years_slide(prs, data)
-    _laggard_slides(prs, data)
-    _missing_slides(prs, data)
-    _office_slides(prs, data, images)
+    for page in _plan(data, today, images):
+        page.draw(_slide(prs, page.heading, drawn=not page.plain), page.heading)
     return prs
 
 

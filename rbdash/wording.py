@@ -53,6 +53,13 @@ def integer(n) -> str:
     return f"{int(n):,}".replace(",", ".")
 
 
+def decimal(x, digits=1) -> str:
+    """12.34 -> '12,3', 1234.5 -> '1.234,5' (Indonesian separators); None/NaN -> '–'."""
+    if _missing(x):
+        return DASH
+    return f"{float(x):,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
 def date_time(ts) -> str:
     """'23 Nov 2025 18:52' with Indonesian month abbreviations; '' when missing."""
     if _missing(ts):
@@ -216,6 +223,11 @@ def area_short(no) -> str:
     return f"{no}. {SHORT[no]}" if no in SHORT else NO_AREA
 
 
+def area_header(no) -> str:
+    """'Area 7': an area as a data grid's column header, which has one short line (the name is its help)."""
+    return f"{AREA} {no}"
+
+
 def area_title(no) -> str:
     """A narrow heatmap column title: the number, then the short name on lines below."""
     from rbdash.areas import SHORT
@@ -240,6 +252,13 @@ def province_office(province) -> str:
 # --------------------------------------------------------------------------------- levels and filters
 
 LEVELS = {"provinsi": "Per provinsi", "satker": "Per satker"}  # comparison level (issue 7.1)
+# the order of a grid's rows (the app's own: rows without data stay last in either direction, issue 21.7)
+ORDERS = {"tinggi": "Capaian tertinggi", "rendah": "Capaian terendah", "nama": "Nama A–Z"}
+ORDER_LABEL, SEARCH_LABEL = "Urutkan", "Cari"
+UPLOAD_BUTTON = "Pilih file"  # the file uploader's button (Streamlit writes 'Upload')
+UPLOAD_LIMITS = "Seret file ke kotak ini atau klik {button} · batas {mb} MB per file · {types}"
+SEARCH_HELP = "Ketik sebagian nama; baris yang cocok tampil paling atas"
+NO_MATCH = "Tidak ada {what} yang namanya memuat “{text}”."
 REPORTING_CHOICES = {"semua": ALL_OFFICES, "lengkap": "Pelaporan lengkap", "belum": "Pelaporan belum lengkap"}
 NO_OFFICE_FOR_FILTER = "Tidak ada satker untuk filter ini."
 SELECTED = "{n} satker terpilih"

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -155,6 +156,19 @@ def decode(value):
 
 def charts(at):
     return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
+
+
+def vega(at):
+    """The page's Vega-Lite charts as specs with their data back inline (Streamlit sends a spec's
+    inline values as an Arrow table beside it), missing values as None."""
+    out = []
+    for e in at.get("vega_lite_chart"):
+        spec = json.loads(e.proto.spec)
+        frame = pa.ipc.open_stream(e.proto.data.data).read_pandas()
+        spec["data"] = {"values": [{k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in r.items()}
+                                   for r in frame.to_dict("records")]}
+        out.append(spec)
+    return out
 
 
 CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")

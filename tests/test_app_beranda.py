@@ -121,3 +121,24 @@ def test_beranda_leads_into_the_national_comparison(sample_db):
     assert not at.exception and [t.value for t in at.title] == ["Perbandingan antar satker"]
     assert at.session_state["tingkat"] == "provinsi" and at.selectbox(key="f_province").value == "Semua provinsi"
     assert at.multiselect(key="f_satker").value == [] and grids(at)[0][0]["Provinsi"].tolist() == ["Kalimantan Selatan"]
+
+
+def test_beranda_and_cakupan_counts_are_written_the_indonesian_way(sample_db, monkeypatch):
+    """Issue 21.5: Beranda's plans per year showed 16500 kegiatan (the grid's own number format) beside
+    16.500 elsewhere; Cakupan's activities per area the same.  The year stays 2023, not 2.023."""
+    import pandas as pd
+    import pyarrow as pa
+    per_year = pd.DataFrame({"Tahun": [2023], "Satker": [550], "Kegiatan": [16500], "Dengan realisasi": [1234]})
+    monkeypatch.setattr(views, "plans_per_year", lambda store: per_year)
+    at = start("pages/beranda.py")
+
+    def shown(table):
+        return pa.ipc.open_stream(table.proto.arrow_data.styler.display_values).read_pandas()
+    table = next(d for d in at.dataframe if "Dengan realisasi" in d.value.columns)
+    assert shown(table).iloc[0].tolist() == ["2023", "550", "16.500", "1.234"]
+    assert table.value["Kegiatan"].tolist() == [16500]  # still a number
+    counts = pd.DataFrame({"Satker": ["KPU Kabupaten Banjar"], "1. Manajemen Perubahan": [1200], "Total": [3400]})
+    monkeypatch.setattr(views, "activity_counts", lambda store, view: counts)
+    at.switch_page("pages/cakupan.py").run()
+    table = next(d for d in at.dataframe if "Total" in d.value.columns and len(d.value.columns) == 3)
+    assert shown(table).iloc[0].tolist() == ["Kab. Banjar", "1.200", "3.400"]

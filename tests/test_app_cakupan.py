@@ -15,7 +15,7 @@ def test_cakupan_shows_matrix_and_missing_standard(sample_db):
     at = start("pages/cakupan.py")
     values, shown, _ = grids(at)[0]
     cov = core.coverage(Store(sample_db), 2023).set_index(["satker", "area_no"])
-    assert len(values) == 7 and list(values.columns)[1] == "1 Manajemen Perubahan"
+    assert len(values) == 7 and list(values.columns)[1] == "Area 1"
     first = values["Satker"].iloc[0]
     assert values.iloc[0, 1] == pytest.approx(100 * cov.loc[(first, 1), "coverage"])
     assert shown.iloc[0, 1] == fmt_pct(cov.loc[(first, 1), "coverage"], 0)

@@ -14,6 +14,12 @@ def test_impor_page_on_empty_db_shows_uploader(empty_db):
     assert at.file_uploader[0].accept_multiple_files
     assert {t.lstrip(".") for t in at.file_uploader[0].allowed_type} >= {"xlsx", "xlsm", "xls", "ods", "docx", "pdf"}
     assert any("PDF" in c.value and "bukan hasil pindaian" in c.value for c in at.caption)
+    # issue 21.6: Streamlit's English 'Upload' and '25MB per file • XLSX, …' give way to Indonesian
+    css = " ".join(e.proto.body for e in at.get("html"))
+    assert '[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }' in css
+    assert 'span[data-has-shortcut]::after\n  { content: "Pilih file"; }' in css
+    assert "Seret file ke kotak ini atau klik Pilih file · batas 25 MB per file · .xlsx, .xlsm, .xls, .ods, .docx, " \
+           ".pdf" in [c.value for c in at.caption]
 
 
 def test_upload_previews_and_imports_good_files_and_refuses_bad_one(empty_db):

@@ -1,13 +1,14 @@
 """AppTest of Perbandingan: the comparison heatmaps, ranking and trend against metrics' figures, levels,
 reporting filter, the exports, the deck and the presentation view."""
 
+import json
 import re
 
 import numpy as np
 import pytest
 
 from app_fixtures import (background, charts, decode, grids, meeting_db, sample_db,  # noqa: F401 (fixtures)
-                          sample_db_file, start, warm_server)
+                          sample_db_file, start, vega, warm_server)
 from conftest import needs_soffice, sample_truth, truth_completion
 from rbdash import views, wording
 from rbdash.charts import LABEL, NO_DATA_COLOR, rate_hex
@@ -22,10 +23,13 @@ def test_area_filter_changes_perbandingan_columns(sample_db):
     at = start("pages/perbandingan.py")
     assert not charts(at)  # a coloured grid, not a plotly figure (issue 7.6)
     values, _, _ = grids(at)[0]
-    assert len(values.columns) == 1 + 9 + 1  # Satker, 8 areas, Total, Keterangan (offices without data)
+    assert len(values.columns) == 1 + 9  # Satker, 8 areas, Total
     at.multiselect(key="f_area").set_value([2, 5]).run()
     values, _, _ = grids(at)[0]
-    assert list(values.columns) == ["Satker", "2 Deregulasi", "5 SDM Aparatur", "Total", "Keterangan"]
+    assert list(values.columns) == ["Satker", "Area 2", "Area 5", "Total"]
+    # one short line a header (the whole grid fits 1366 px: issue 21.4), the area's name its help
+    columns = json.loads(at.dataframe[0].proto.columns)
+    assert columns["Area 2"]["help"] == "2. Deregulasi" and "pinned" not in columns["Satker"]
     at.radio(key="tampilan").set_value("month").run()
     values, shown, _ = grids(at)[0]
     # a Total column on screen, as in the Excel sheet (issue 13.9)
@@ -50,22 +54,21 @@ def test_perbandingan_heatmap_values_and_no_data(sample_db):
     planned, done = truth_completion("kpu_kabupaten_barito_kuala_2023", 9)  # its workbook reports Jan..Jun
     assert shown.iloc[i, total] == fmt_pct(done / planned)
     assert background(css[i, total]) == rate_hex(round(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"], 2))
-    j = rows.index("KPU Kabupaten Tapin")  # no realisation reported: grey, "belum dilaporkan", never 0%
-    assert values.iloc[j, 1:total + 1].isna().all() and set(shown.iloc[j, 1:total + 1]) == {"–"}
-    assert values.loc[j, "Keterangan"] == "belum dilaporkan" and values.loc[i, "Keterangan"] == ""
+    j = rows.index("KPU Kabupaten Tapin")  # no realisation reported: grey and empty, never 0%
+    assert values.iloc[j, 1:total + 1].isna().all() and set(shown.iloc[j, 1:total + 1]) == {""}
     assert {background(css[j, c]) for c in range(1, total + 1)} == {NO_DATA_COLOR}
     at.radio(key="tampilan").set_value("rank").run()
     ranking = at.dataframe[0].value
-    # a numeric rate column (sorts as numbers), missing values last, shown as "belum dilaporkan", never None
+    # a numeric rate column (sorts as numbers), missing values last and empty (a placeholder is drawn faded)
     assert ranking["Capaian"].dtype.kind == "f"
     assert ranking.loc[ranking["Satker"] == "KPU Kabupaten Barito Kuala", "Capaian"].item() == pytest.approx(
         per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
     assert np.isnan(ranking.loc[ranking["Satker"] == "KPU Kabupaten Tapin", "Capaian"].item())
     assert ranking["Capaian"].isna().tolist() == sorted(ranking["Capaian"].isna().tolist())
-    assert at.dataframe[0].proto.placeholder == "belum dilaporkan"
+    assert at.dataframe[0].proto.placeholder == ""
     assert not ranking["Provinsi"].isna().any()
     tapin = ranking.set_index("Satker").loc["KPU Kabupaten Tapin"]
-    assert tapin["Dilaporkan"] == f"0 dari {per_satker.loc['KPU Kabupaten Tapin', 'due']} bulan-kegiatan"
+    assert tapin["Dilaporkan"] == f"0 dari {per_satker.loc['KPU Kabupaten Tapin', 'due']}"
 
 
 def test_open_gantt_from_perbandingan_keeps_filters(sample_db):
@@ -151,8 +154,7 @@ def test_national_level_pools_provinces_then_drills_into_one(meeting_db):
     assert values["Provinsi"].tolist() == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
     total = values["Total"].tolist()
     assert total[0] == pytest.approx(100 * 3 / 5) and total[1] == 0 and np.isnan(total[2])  # hand-computed
-    assert shown["Total"].tolist() == ["60,0%", "0,0%", "–"]
-    assert values["Keterangan"].tolist() == ["", "", "belum dilaporkan"]
+    assert shown["Total"].tolist() == ["60,0%", "0,0%", ""]
     at.radio(key="tampilan").set_value("rank").run()
     table = at.dataframe[0].value.set_index("Provinsi")
     assert table.loc["Jawa Timur", ["Satker", "Melapor"]].tolist() == [3, 2]
@@ -174,18 +176,19 @@ def test_national_level_pools_provinces_then_drills_into_one(meeting_db):
 def test_perbandingan_trend_view_for_nation_province_and_office(meeting_db):
     """The Tren view: kept in the link, the S-curve of the selection computed by metrics.trend's definition
     (checked against meeting_db's hand-computed plans), the nation at province level, one office when
-    one is selected."""
+    one is selected; drawn with Vega-Lite, not plotly (plotly.js took 2 s to start: issue 21.9)."""
     at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="trend")
     assert at.query_params["tampilan"] == "trend"
-    fig = charts(at)[0]
-    plan, real = fig["data"][0], fig["data"][1]
+    assert not charts(at)
+    top, _ = vega(at)
+    rows = top["data"]["values"]
     # offices with data: Jatim province [1,2,3] done [1,2]; Malang [1,2] done [2] and [5]; Banjarbaru [3]
     planned = {1: 2, 2: 2, 3: 2, 5: 1}
     done = {1: 1, 2: 2, 3: 0}
     cum = np.cumsum([planned.get(m, 0) for m in range(1, 13)]).tolist()
-    assert decode(plan["y"]).astype(float).tolist() == cum
-    assert decode(real["y"]).astype(float).tolist() == np.cumsum([done[m] for m in (1, 2, 3)]).tolist()
-    assert "Nasional" in fig["layout"]["title"]["text"]
+    assert [r["rencana"] for r in rows] == cum
+    assert [r["realisasi"] for r in rows][:3] == np.cumsum([done[m] for m in (1, 2, 3)]).tolist()
+    assert "Nasional" in top["title"]["text"]
     table = at.dataframe[0].value
     assert table["Capaian kumulatif"].tolist() == pytest.approx([50.0, 75.0, 50.0])
     # one office selected in the sidebar: its own curve
@@ -194,11 +197,11 @@ def test_perbandingan_trend_view_for_nation_province_and_office(meeting_db):
     at.multiselect(key="f_satker").set_value(["KPU Kota Malang"]).run()
     at.radio(key="tampilan").set_value("trend").run()
     assert not at.exception
-    fig = charts(at)[0]
-    assert "KPU Kota Malang" in fig["layout"]["title"]["text"]
-    assert decode(fig["data"][0]["y"]).astype(float).tolist() == np.cumsum(
+    top, _ = vega(at)
+    assert "KPU Kota Malang" in top["title"]["text"]
+    assert [r["rencana"] for r in top["data"]["values"]] == np.cumsum(
         [1 if m in (1, 2, 5) else 0 for m in range(1, 13)]).tolist()
-    assert decode(fig["data"][1]["y"]).astype(float).tolist() == [0, 1, 1]
+    assert [r["realisasi"] for r in top["data"]["values"]][:3] == [0, 1, 1]
 
 
 def test_perbandingan_prepares_the_meeting_deck(meeting_db, monkeypatch):
@@ -240,21 +243,49 @@ def test_perbandingan_prepares_the_deck_as_pdf_or_says_why_not(meeting_db, monke
     assert button.proto.label == "Unduh PDF"
 
 
-def test_presentation_view_is_kept_in_the_link_and_enlarges_the_chart(meeting_db):
-    """The grid for working; for the projector the heatmap as a figure with projector-sized text."""
+def test_presentation_view_is_kept_in_the_link_and_keeps_the_grid_header_in_view(meeting_db):
+    """The projector's heatmap is the grid, as tall as the screen below the top bar (600 px of 768):
+    its rows scroll inside it under its own header, which a figure taller than the screen scrolled
+    away (issue 21.7); the trend's text is larger there."""
     at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="area")
     assert grids(at) and not charts(at)
     at.toggle(key="presentasi").set_value(True).run()
     assert at.query_params["presentasi"] == "1"
-    big = charts(at)[0]
-    assert not grids(at)
-    assert big["layout"]["yaxis"]["tickfont"]["size"] == 20 > LABEL["size"]
-    assert big["layout"]["yaxis"]["ticktext"] == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
+    assert grids(at) and not charts(at)
+    values, _, _ = grids(at)[0]
+    assert values["Provinsi"].tolist() == ["Jawa Timur", "Kalimantan Selatan", "(tanpa provinsi)"]
+    grid = at.dataframe[0].proto
+    assert grid.row_height == 44  # its height: tests/test_e2e_meeting.py (the browser's 768 px)
     assert not [b for b in at.button if b.key == "siapkan_pptx"]  # the projector shows the comparison only
+    at.radio(key="tampilan").set_value("trend").run()
+    assert vega(at)[0]["layer"][0]["encoding"]["x"]["axis"]["labelFontSize"] == 20
     again = start("pages/perbandingan.py", presentasi="1")
     assert again.toggle(key="presentasi").value is True
     again.toggle(key="presentasi").set_value(False).run()
     assert "presentasi" not in again.query_params
+
+
+def test_the_apps_own_order_and_search_keep_offices_without_data_last(sample_db):
+    """Issue 21.7: the grid's own sort (an English menu) put the offices without data first one way, and
+    its search left a hit below the fold of a 550-row grid.  The page's order keeps them last both ways
+    and its search narrows the rows to the hits, at the top."""
+    at = start("pages/perbandingan.py", tingkat="satker", tampilan="area")
+    values = grids(at)[0][0]
+    has = ~values["Total"].isna()
+    assert has.any() and not has.all()
+    for order, descending in (("tinggi", True), ("rendah", False)):
+        at.segmented_control(key="heatmap_area_urut").set_value(order).run()
+        values = grids(at)[0][0]
+        total = values["Total"]
+        n = int(total.notna().sum())
+        assert total.iloc[n:].isna().all() and total.iloc[:n].notna().all()  # without data: last
+        assert total.iloc[:n].tolist() == sorted(total.iloc[:n], reverse=descending)
+    at.segmented_control(key="heatmap_area_urut").set_value("nama").run()
+    assert grids(at)[0][0]["Satker"].tolist() == sorted(grids(at)[0][0]["Satker"])
+    at.text_input(key="heatmap_area_cari").set_value("  tApIn ").run()
+    assert grids(at)[0][0]["Satker"].tolist() == ["KPU Kabupaten Tapin"]
+    at.text_input(key="heatmap_area_cari").set_value("Atlantis").run()
+    assert [i.value for i in at.info] == ["Tidak ada satker yang namanya memuat “Atlantis”."]
 
 
 # issue 21.10: what a caption names is on the screen
@@ -328,3 +359,17 @@ def test_perbandingan_greys_unreported_months_and_says_how_many_each_rate_rests_
     ranking = at.dataframe[0].value.set_index("Satker")
     assert ranking.loc["KPU Kabupaten Barito Kuala", "Bulan dilaporkan"] == f"{reported} dari 9 bulan"
     assert ranking.loc["KPU Kabupaten Tapin", "Bulan dilaporkan"] == "0 dari 9 bulan"
+
+
+def test_the_grids_english_menu_and_toolbar_give_way_to_the_apps_own(sample_db):
+    """Issue 21.6: a grid's column menu ('Sort ascending…') and, beside the page's own search, its toolbar
+    ('Search', '1 of 1 result', 'Fullscreen') are English and cannot be translated: hidden, the page's own
+    order and search in their place (the grids' 'Download as CSV': .streamlit/config.toml)."""
+    at = start("pages/perbandingan.py", tingkat="satker", tampilan="area")
+    css = " ".join(e.proto.body for e in at.get("html"))
+    assert 'div[data-baseweb="popover"]:has([data-testid="stDataFrameColumnMenu"]) { display: none !important; }' in css
+    assert ".st-key-heatmap_area_grid [data-testid='stElementToolbar'] { display: none; }" in css
+    assert at.segmented_control(key="heatmap_area_urut").value == "tinggi" and at.text_input(key="heatmap_area_cari")
+    import tomllib
+    from conftest import ROOT
+    assert tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["client"]["disableDataExport"] is True

@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 
 from rbdash import charts, views, wording
-from rbdash.schedule import DONE, LATE, OUTSIDE, PLANNED
 
 
 def mask(*months):
@@ -33,51 +32,6 @@ def test_escape_neutralises_html():
     assert charts.esc("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert charts.esc("<b>x</b> & y") == "&lt;b&gt;x&lt;/b&gt; &amp; y"
     assert charts.esc(None) == ""
-    wrapped = charts.esc_wrap("<b>" + "kata " * 40)
-    assert "<b>" not in wrapped.replace("<br>", "") and "&lt;b&gt;" in wrapped
-
-
-def test_gantt_figure_rows_cells_and_colours():
-    acts = acts_frame([
-        (1, "Kegiatan A", "Sub A", "<script>alert(1)</script>", [1, 2, 3], [1]),
-        (1, "Kegiatan A", "Sub A", "Indikator 2", [6], [7]),
-        (1, "Kegiatan B", None, "Indikator 3", [12], []),
-    ])
-    fig = charts.gantt_figure(views.gantt_of(acts, as_of=3))
-    band, grid = fig.data[0], fig.data[1]
-    labels = list(fig.layout.yaxis.ticktext)
-    # heading rows: kegiatan A, sub A, then its two indikator rows, kegiatan B, its indikator
-    assert len(labels) == 6
-    assert labels[0] == "<b>Kegiatan A</b>" and "Sub A" in labels[1] and labels[4] == "<b>Kegiatan B</b>"
-    z = np.array(grid.z, dtype=float)
-    assert z[2, :3].tolist() == [DONE, LATE, LATE]
-    assert z[3, 5] == PLANNED and z[3, 6] == OUTSIDE and z[5, 11] == PLANNED
-    assert np.isnan(z[0]).all() and np.isnan(z[2, 3])
-    assert np.array(band.z)[[0, 1, 4]].min() == 1 and np.array(band.z)[2].max() == 0
-    # discrete colour scale: each state maps to its colour
-    scale = [tuple(s) for s in grid.colorscale]
-    for state, (colour, _) in charts.GANTT_STATES.items():
-        pos = (state - 0.5) / 4  # zmin 0.5, zmax 4.5
-        assert any(lo <= pos + 0.01 and c == colour for lo, c in scale)
-    assert [t.name for t in fig.data[2:]] == [label for _, label in charts.GANTT_STATES.values()]
-    # as-of marker between Mar and Apr
-    assert fig.layout.shapes[0].x0 == 3.5
-    # user text is escaped in labels and hover; the hover names the source row
-    assert "&lt;script&gt;" in labels[2] and "<script>" not in labels[2]
-    hover = grid.customdata[2][1]
-    assert "Terlambat" in hover and "&lt;script&gt;alert(1)&lt;/script&gt;" in hover and "<script>" not in hover
-    assert "lembar Renaksi baris 7" in hover and "https://contoh.go.id/bukti" in hover and "catatan &lt;i&gt;" in hover
-
-
-def test_gantt_figure_height_scales_and_long_labels_truncate():
-    rows = [(1 + i % 8, f"Kegiatan {i // 10}", None, "indikator panjang " * 10 + str(i), [1 + i % 12], [])
-            for i in range(150)]
-    fig = charts.gantt_figure(views.gantt_of(acts_frame(rows), as_of=6))
-    n = len(fig.layout.yaxis.ticktext)
-    assert n >= 150 and fig.layout.height >= 22 * n
-    assert max(len(t) for t in fig.layout.yaxis.ticktext) < 90
-    hover = [row[0] for row in fig.data[0].customdata if row[0].endswith("baris 156")]
-    assert len(hover) == 1 and "panjang 149" in hover[0]  # the full text and its source row in the hover
 
 
 def completion_frame():
@@ -146,15 +100,6 @@ def test_heatmap_labels_are_projector_sized_and_large_grids_carry_no_cell_text()
     assert all(t["customdata"] is not None for t in big["data"])  # the hover still names office and rate
 
 
-def test_gantt_labels_are_projector_sized():
-    acts = pd.DataFrame({"id": [1], "seq": [1], "sheet": ["S"], "row": [5], "area_no": [1], "kegiatan": ["K"],
-                         "sub_kegiatan": [None], "indikator": ["I"], "planned_mask": [0b11], "realized_mask": [1],
-                         "evidence_url": [None], "note": [None]})
-    layout = charts.gantt_figure(views.gantt_of(acts, 2)).to_plotly_json()["layout"]
-    assert layout["yaxis"]["tickfont"]["size"] >= 14 and layout["xaxis"]["tickfont"]["size"] >= 14
-    assert layout["legend"]["font"]["size"] >= 14
-
-
 def trend_frame(as_of=3, has_data=True):
     planned = [2, 3, 2, 0, 1, 1, 0, 0, 0, 0, 0, 1]
     done = [1, 2, 1]
@@ -188,3 +133,34 @@ def test_trend_figure_without_data_shows_the_plan_and_says_so():
     fig = charts.trend_figure(views.trend_of(trend_frame(has_data=False), 3))
     assert [t.name for t in fig.data] == ["Rencana (kumulatif)"]
     assert any(a.text == wording.NO_DATA for a in fig.layout.annotations)
+
+
+def test_trend_figure_keeps_its_axis_labels_whole_and_indonesian():
+    """Issue 21.4/21.5: the axes take the room their labels need (a fixed 10 px margin cut '30.000' to
+    '0k' and the month names), the counts are written 47.810, not 47,810 or 48k."""
+    layout = charts.trend_figure(views.trend_of(trend_frame(), 3)).to_plotly_json()["layout"]
+    assert layout["separators"] == ",."
+    assert all(layout[a]["automargin"] for a in ("xaxis", "xaxis2", "yaxis", "yaxis2"))
+    assert layout["yaxis"]["tickformat"] == ",d"
+
+
+def test_trend_chart_for_the_page_is_vega_lite_in_indonesian():
+    """Issue 21.9: the page draws the trend with Vega-Lite (plotly.js took 2 s to start in a tab), the
+    same Trend: the curves, the bars with their words, the as-of rule, numbers the Indonesian way."""
+    df = trend_frame()
+    top, rates = charts.trend_specs(views.trend_of(df, 3, title="Tren capaian 2024: Nasional"))
+    assert top["title"]["text"] == "Tren capaian 2024: Nasional"
+    assert top["config"]["locale"]["number"]["decimal"] == "," and top["config"]["locale"]["number"]["thousands"] == "."
+    rows = top["data"]["values"]
+    assert [r["rencana"] for r in rows] == df["planned_cum"].tolist()
+    assert [r["realisasi"] for r in rows][:3] == df["realized_cum"].head(3).tolist()
+    assert all(r["realisasi"] is None for r in rows[3:])  # realised only up to the as-of month
+    assert [r["teks"] for r in rows][:3] == [wording.pct(r, 0) for r in df["rate"].head(3)]
+    assert rows[1]["info_realisasi"] == "Feb: 3 dari 5 (60,0%) terealisasi"
+    assert top["layer"][0]["encoding"]["y"]["axis"]["format"] == ",d"
+    assert rates["layer"][0]["encoding"]["y"]["axis"]["format"] == ".0%"
+    assert top["layer"][-1]["encoding"]["x"]["datum"] == "Mar"  # the as-of rule
+    sizes = [top["layer"][0]["encoding"]["x"]["axis"]["labelFontSize"], top["title"]["subtitleFontSize"]]
+    assert min(sizes) >= 14 and charts.trend_specs(views.trend_of(df, 3), 20)[0]["title"]["fontSize"] >= 20
+    _, empty = charts.trend_specs(views.trend_of(trend_frame(has_data=False), 3))
+    assert empty["layer"][0]["encoding"]["text"]["value"] == wording.NO_DATA

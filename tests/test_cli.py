@@ -548,3 +548,47 @@ def test_a_folder_import_skips_documents_without_a_plan_table(tmp_path):
     assert p.stdout.splitlines()[0].startswith(f"{folder / 'kpu_kabupaten_tapin_2023.xlsx'}: ok: KPU Kabupaten Tapin")
     p = rbdash("import", "--db", tmp_path / "rb.duckdb", folder / "surat_pengantar.pdf", check=2)
     assert p.stdout == f"{folder / 'surat_pengantar.pdf'}: refused: {reason}\n"
+
+
+def test_rbdash_lang_id_speaks_the_cores_refusals_in_indonesian(tmp_path):
+    """Issue 21.6: the core's messages exist in both languages (errors.MESSAGES); RBDASH_LANG=id prints the
+    Indonesian one, the one the pages show; anything else English.  Still one line and exit code 2."""
+    from click.testing import CliRunner
+    from rbdash.cli import main
+    from rbdash.errors import MESSAGES
+    empty = tmp_path / "kosong.xlsx"
+    empty.write_bytes(b"")
+    for lang, text in (("id", MESSAGES["empty"][1]), ("en", MESSAGES["empty"][0]), ("", MESSAGES["empty"][0])):
+        res = CliRunner(env={"RBDASH_LANG": lang}).invoke(main, ["parse", str(empty)])
+        assert (res.exit_code, res.stderr) == (2, f"error: {empty}: {text}\n"), lang
+    res = CliRunner(env={"RBDASH_LANG": "id"}).invoke(main, ["import", "--db", str(tmp_path / "x.duckdb"), str(empty)])
+    assert f"{empty}: refused: {MESSAGES['empty'][1]}" in res.stdout.splitlines() and res.exit_code == 2
+    rbdash("import", "--db", tmp_path / "x.duckdb", SAMPLES / "kpu_provinsi_kalimantan_selatan_2023.xlsx", check=0)
+    p = subprocess.run([PY, "-m", "rbdash", "report", "--db", tmp_path / "x.duckdb", "--year", "2023", "--as-of", "3",
+                        "--province", "Atlantis", "--out", tmp_path / "r.pptx"], capture_output=True, text=True,
+                       cwd=ROOT, timeout=120, env={**os.environ, "RBDASH_LANG": "id"})
+    assert (p.returncode, p.stderr) == (2, "error: 'Atlantis' bukan provinsi dalam daftar resmi\n")
+
+
+def test_a_deck_whose_images_fail_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    """Issue 21.9: the renderer failing (Chromium not starting: choreographer logs 'Wait expired, Browser
+    is being closed by watchdog.', then raises) printed its log beside the error line; now one line,
+    exit code 2, and no deck written."""
+    import logging
+
+    import plotly.graph_objects as go
+    from click.testing import CliRunner
+    from rbdash.cli import main
+
+    def fails(*a, **k):
+        logging.getLogger("choreographer.browser_async").warning("Wait expired, Browser is being closed by watchdog.")
+        raise RuntimeError("BrowserFailedError")
+    db, out = tmp_path / "r.duckdb", tmp_path / "rapat.pptx"
+    runner = CliRunner()
+    assert runner.invoke(main, ["import", "--db", str(db), str(SAMPLES / "kpu_kota_banjarbaru_2023.xlsx")]).exit_code == 0
+    monkeypatch.setattr(go.Figure, "to_image", fails)
+    monkeypatch.setattr(logging.root, "handlers", [])  # as in a terminal: no handler (pytest adds its own)
+    res = runner.invoke(main, ["report", "--db", str(db), "--year", "2023", "--as-of", "9", "--out", str(out)])
+    assert (res.exit_code, res.stdout, res.stderr) == (2, "", "error: could not render the PNG (RuntimeError); make "
+                                                              "sure Chromium is installed on the server and retry\n")
+    assert not out.exists()

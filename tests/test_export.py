@@ -106,3 +106,23 @@ def test_png_failure_is_an_indonesian_error(monkeypatch):
     with pytest.raises(export.ExportError) as err:
         export.figure_png(fig)
     assert "gagal membuat gambar PNG" in err.value.message_id
+
+
+def test_the_renderers_own_log_never_reaches_the_terminal(monkeypatch, capsys):
+    """Issue 21.9: kaleido's browser driver logs a message it recovers from (choreographer's 'JSONError
+    decoding message. Ignoring', with its traceback) and Chromium's stderr through Python's logging; with
+    no handler Python printed them, a traceback beside a deck that was written.  An image drawn is
+    only an image, an image that fails only ExportError."""
+    import logging
+
+    def noisy(*a, **k):
+        try:
+            raise ValueError("Expecting value: line 1 column 1")
+        except ValueError:
+            logging.getLogger("choreographer.channels.pipe").exception("JSONError decoding message. Ignoring")
+        logging.getLogger("browser_proc").error("[1206/070000:ERROR:gpu_init.cc] Passthrough is not supported")
+        return b"\x89PNG fake"
+    monkeypatch.setattr(go.Figure, "to_image", noisy)
+    monkeypatch.setattr(logging.root, "handlers", [])  # as in a terminal: no handler (pytest adds its own)
+    assert export.figure_png(go.Figure()) == b"\x89PNG fake"
+    assert capsys.readouterr().err == ""

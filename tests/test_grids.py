@@ -1,5 +1,7 @@
 """Coloured data grids (rbdash.grids): the same cells, states and colours as the plotly figures."""
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -45,23 +47,56 @@ ROWS = ["KPU Kota A", "KPU Kota <b>B</b>", "KPU Kota C"]
 def test_rate_grid_numbers_texts_and_states():
     styler = grids.rate_grid(heatmap(CELLS, ROWS, [1, 2, "total"], [wording.area_title(1), wording.area_title(2), "Total"]))
     data = styler.data
-    assert list(data.columns) == ["Satker", "1 Manajemen Perubahan", "2 Deregulasi", "Total", "Keterangan"]
+    assert list(data.columns) == ["Satker", "1 Manajemen Perubahan", "2 Deregulasi", "Total"]
     assert data["Satker"].tolist() == ROWS  # user text kept as it is: a grid cell is text, not markup
     # numbers, so a column sorts as numbers; empty where there is no rate
     assert data["1 Manajemen Perubahan"].tolist()[::2] == [75.0, 100.0]
     assert [data[c].dtype.kind for c in data.columns[1:4]] == ["f", "f", "f"]
     assert data.iloc[1, 1:4].isna().all() and np.isnan(data.iloc[0, 2])
     text = shown(styler)
-    assert text.iloc[0, 1:].tolist() == ["75,0%", "–", "75,0%", ""]  # nothing due in area 2: "–", not 0%
-    # not reported: empty cells (grey, see the colours test) and the row says so; never 0%
-    assert text.iloc[1, 1:].tolist() == ["–", "–", "–", "belum dilaporkan"]
-    assert text.iloc[2, 1:].tolist() == ["100,0%", "0,0%", "83,3%", ""]
-    assert grids.PLACEHOLDER == "–"  # what st.dataframe shows in an empty cell (pages pass it as placeholder)
+    # nothing due in area 2, and an office that reported nothing: empty cells (light grey, grey: see the
+    # colours test), never 0%; the names short as the figures write them, the value the full name
+    assert text.iloc[0].tolist() == ["Kota A", "75,0%", "", "75,0%"]
+    assert text.iloc[1].tolist() == ["Kota <b>B</b>", "", "", ""]
+    assert text.iloc[2].tolist() == ["Kota C", "100,0%", "0,0%", "83,3%"]
+    assert grids.PLACEHOLDER == ""  # what st.dataframe shows in an empty cell (pages pass it as placeholder)
 
 
-def test_rate_grid_without_an_office_lacking_data_has_no_note_column():
-    styler = grids.rate_grid(heatmap(CELLS, ROWS[::2], [1, 2, "total"], ["1", "2", "Total"]))
-    assert list(styler.data.columns) == ["Satker", "1", "2", "Total"]
+def test_text_in_the_grids_reads_from_the_back_of_a_room():
+    """Issue 21.7: every text a grid draws is at least 7:1 against its background.  Streamlit draws a
+    pinned column and the placeholder of an empty cell faded (row labels at 4.7:1, the "–" of a
+    cell without data at 1.8:1 on its grey): labels are not pinned (tests/test_app_*: column
+    config) and empty cells show nothing."""
+    assert grids.contrast(charts.INK, "#FFFFFF") >= 7
+    faded_label, placeholder = "#70747D", "#888A8F"  # measured in Chromium's screenshots before the fix
+    assert grids.contrast(faded_label, "#FFFFFF") < 7 and grids.contrast(placeholder, charts.NO_DATA_COLOR) < 2
+    styler = grids.rate_grid(heatmap(CELLS, ROWS, [1, 2, "total"], ["1", "2", "Total"]))
+    cells = css(styler)
+    assert all(cells[(i, 0)] == f"color: {charts.INK}" for i in range(3))  # the labels in ink, on white
+    text = shown(styler)
+    for (i, j), style in cells.items():
+        if j and text.iat[i, j]:
+            bg, fg = (dict(p.split(": ") for p in style.split("; "))[k] for k in ("background-color", "color"))
+            assert grids.contrast(fg, bg) >= 4.5, (text.iat[i, j], fg, bg)
+    assert all(text.iat[i, j] == "" for i in range(3) for j in range(1, 4) if np.isnan(styler.data.iat[i, j]))
+
+
+def test_rate_columns_fit_their_texts_and_the_page_at_1366():
+    """Issue 21.4: every column as wide as its header and its widest shown text (areas headed 'Area 7',
+    their names the help), and the widest grid of the country's offices (its longest names, 8 areas
+    and a Total, and the row picker) within a page at 1366 px with the sidebar open."""
+    from rbdash import regions
+    hm = heatmap(CELLS, ROWS, [1, 2, "total"], [wording.area_title(1), wording.area_title(2), "Total"])
+    hm = dataclasses.replace(hm, columns=tuple(views.Column(c.key, c.title, c.label, wording.area_header(c.key))
+                                               if c.key != "total" else c for c in hm.columns))
+    cols = grids.rate_columns(hm)
+    assert list(cols) == ["Satker", "Area 1", "Area 2", "Total"]
+    assert cols["Area 1"][1] == hm.columns[0].label and cols["Total"][1] is None
+    assert all(px >= grids.text_px(t) for t, (px, _) in cols.items())
+    assert cols["Area 1"][0] >= grids.text_px("100,0%")
+    names = [o.name for o in regions.official_offices()]
+    widest = grids.text_px(max((wording.office_label(n) for n in names), key=lambda t: grids.measure.width(t, 14)))
+    assert grids.CHECKBOX_PX + widest + 9 * max(grids.text_px("Area 8"), grids.text_px("100,0%")) <= grids.PAGE_PX
 
 
 def test_rate_grid_colours_match_the_heatmap_scale():
@@ -101,13 +136,17 @@ def test_grid_and_figure_read_the_cells_the_same_way():
     numbers = styler.data.iloc[:, 1:4]
     np.testing.assert_array_equal(np.isnan(z), numbers.isna().to_numpy())
     np.testing.assert_allclose(z[~np.isnan(z)], numbers.to_numpy(dtype=float)[~np.isnan(z)])
-    # the row the figure writes "belum dilaporkan" across is the row the grid's note names
-    assert fig.data[0].text[1][1] == "belum dilaporkan" and styler.data["Keterangan"].tolist()[1] == "belum dilaporkan"
+    # the row the figure writes "belum dilaporkan" across is the grid's row without a single rate
+    assert fig.data[0].text[1][1] == "belum dilaporkan" and numbers.iloc[1].isna().all()
 
 
-def test_grid_height_fits_small_grids_and_caps_large_ones():
+def test_grid_height_shows_the_provinces_whole_and_caps_large_ones():
+    """Issue 21.7: 38 provinces are shown whole (the page scrolls, not a 10-row window inside it); 550
+    offices scroll inside the grid, its header in view; a height given (the presentation view) caps."""
     assert grids.grid_height(3) == 4 * grids.ROW_PX + 3
+    assert grids.grid_height(38) == 39 * grids.ROW_PX + 3
     assert grids.grid_height(550) == grids.MAX_HEIGHT_PX
+    assert grids.grid_height(38, 44, 600) == 600 and grids.grid_height(3, 44, 600) == grids.ROW_PX + 3 * 44 + 3
 
 
 def test_duplicate_column_titles_are_refused():
@@ -120,7 +159,7 @@ def test_rate_grid_styles_every_cell_of_550_offices():
     rows = [f"KPU Kabupaten {i}" for i in range(550)]
     cells = completion([(r, c, 4, i % 5, i % 7 != 0) for i, r in enumerate(rows) for c in range(1, 10)])
     styler = grids.rate_grid(heatmap(cells, rows, list(range(1, 10))))
-    assert styler.data.shape == (550, 1 + 9 + 1) and len(css(styler)) == 550 * 9  # name, 9 rates, note
+    assert styler.data.shape == (550, 1 + 9) and len(css(styler)) == 550 * 10  # name (ink) and 9 rates
 
 
 GANTT = acts_frame([
@@ -218,3 +257,44 @@ def test_grids_are_built_neutralised_and_show_the_text_as_written():
     rates = grids.rate_grid(heatmap(cells, [FORMULAS[1]], [1, "total"], ["Area 1", "Total"]))
     assert rates.data["Satker"].tolist() == ["'" + FORMULAS[1]]
     assert shown(rates)["Satker"].tolist() == [FORMULAS[1]] and shown(rates)["Total"].tolist() == ["50,0%"]
+
+
+def test_tables_write_numbers_the_indonesian_way_and_keep_them_numbers():
+    """Issue 21.5: the ranking and the trend table show 97,1% and 47.810 (the grid's printf formats
+    wrote 97.1% and 47810), while the values stay numbers (a column sorts as numbers)."""
+    df = pd.DataFrame({"name": ["KPU Kabupaten Barito Kuala", "KPU Kota Banjarbaru", "KPU Kota Kosong"],
+                       "province": ["Kalimantan Selatan"] * 3, "planned": [47810, 3, 2], "realized": [46423, 1, 0],
+                       "has_data": [True, True, False], "rate": [46423 / 47810, 1 / 3, np.nan],
+                       "due": [47810, 3, 2], "reported": [47810, 3, 0], "reported_months": [9, 9, 0], "offices": 1,
+                       "offices_with_data": 1})
+    rank = views.ranked(df, "satker", 2024, 9)
+    table = grids.ranking_table(rank)
+    values, text = table.styler.data, shown(table.styler)
+    assert values[wording.RATE].dtype.kind == "f" and values[wording.RATE].iloc[0] == pytest.approx(97.0989, abs=1e-3)
+    assert text[wording.RATE].tolist() == ["97,1%", "33,3%", ""]  # without data: empty (and last), never 0%
+    assert text[wording.REALISED].tolist() == ["46.423 dari 47.810", "1 dari 3", wording.DASH]
+    assert text[wording.REPORTED].tolist() == ["47.810 dari 47.810", "3 dari 3", "0 dari 2"]
+    assert text[wording.SATKER].tolist() == ["Kab. Barito Kuala", "Kota Banjarbaru", "Kota Kosong"]
+    assert values[wording.SATKER].tolist()[0] == "KPU Kabupaten Barito Kuala"  # a picked row names the office
+    assert all(table.widths[c] >= grids.text_px(c) for c in values.columns)
+    assert table.widths[wording.REALISED] >= grids.text_px("46.423 dari 47.810")
+    trend = views.trend_of(pd.DataFrame({"month": range(1, 13), "planned": [47810] + [0] * 11, "has_data": True,
+                                         "planned_cum": [47810] * 12, "realized": [46423] + [np.nan] * 11,
+                                         "realized_cum": [46423] + [np.nan] * 11,
+                                         "rate": [46423 / 47810] + [np.nan] * 11,
+                                         "rate_cum": [46423 / 47810] + [np.nan] * 11}), 1)
+    months = shown(grids.trend_table(trend).styler)
+    assert months.iloc[0].tolist() == ["Jan", "47.810", "46.423", "97,1%", "47.810", "46.423", "97,1%"]
+
+
+def test_gantt_labels_wrap_in_a_column_the_page_leaves_them():
+    """Issue 21.4: the Gantt grid's labels (400-1,880 px of text) get the width the months and the
+    source leave at 1366 px and wrap onto up to GANTT_LINES lines in taller rows (Streamlit wraps only
+    rows taller than 64 px); short labels keep the one-line rows."""
+    long = "Penyelenggaraan Integritas dilingkungan KPU Kabupaten Aceh Barat: " * 6
+    widths, row_px = grids.gantt_columns(views.gantt_of(acts_frame([(1, "K", None, long, [1], [])]), as_of=3))
+    assert sum(widths.values()) <= grids.PAGE_PX and widths[grids.LABEL] >= 250
+    assert all(widths[m] >= grids.text_px(m) for m in MONTHS)
+    assert row_px > 64 and row_px >= grids.GANTT_LINES * grids.LINE_PX
+    _, short_px = grids.gantt_columns(views.gantt_of(acts_frame([(1, "K", None, "Rapat", [1], [])]), as_of=3))
+    assert short_px == grids.ROW_PX

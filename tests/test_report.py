@@ -148,8 +148,13 @@ def test_national_deck_with_images(deck_db):
     assert [r[0] for r in lag[1:]] == ["Kalimantan Selatan"]
     lag = tables(prs.slides[5])[0]   # offices: 2/3, 1/2, 0/1 -> median 1/2
     assert [r[0] for r in lag[1:]] == ["KPU Kota Banjarbaru"]
-    pictures = [sh for s in (prs.slides[3], prs.slides[-1]) for sh in s.shapes if sh.shape_type == 13]
-    assert len(pictures) == 2 and all(p.image.content_type == "image/png" for p in pictures)
+    # the trend is a picture; the office's Gantt a table (readable text, no browser: issue 21.4/21.9)
+    pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
+    assert [titles_of(s) for s in prs.slides if any(sh.shape_type == 13 for sh in s.shapes)] == [titles(prs)[3]]
+    assert all(p.image.content_type == "image/png" for p in pictures)
+    gantt = tables(prs.slides[-1])[0]
+    assert gantt[0] == ["Kegiatan / indikator", *MONTHS] and [r[0] for r in gantt[1:]] == ["K", "I0"]
+    assert gantt[2][1:4] == ["", "", "✗"]  # Banjarbaru: planned March, not realised: late
 
 
 def test_bad_input_is_refused_by_name(deck_db):
@@ -264,3 +269,99 @@ def test_a_year_over_year_slide_when_the_scope_has_two_years(deck_db):
     assert f"Paling meningkat {YEAR - 1} → {YEAR}\nProv. Jawa Timur: 33,3% → 66,7% (+33,3 poin)" in text
     assert f"Paling menurun {YEAR - 1} → {YEAR}\nKota Malang: 100,0% → 50,0% (-50,0 poin)" in text
     assert_fits(prs)
+
+
+# --------------------------------------------------------------------------------- laid out by drawn height
+
+LONG = [o for o in regions.official_offices() if o.level != "RI"]
+LONG = sorted(LONG, key=lambda o: -len(o.name))[:24]
+
+
+@pytest.fixture
+def long_names_db(tmp_path):
+    """24 offices with the longest official names, realising 0..11 of 12 planned months: 11 below the
+    median, a laggards' slide of 10 two-line rows; an office with a long Gantt."""
+    store = Store(tmp_path / "long.duckdb")
+    for i, office in enumerate(LONG):
+        rows = [(1 + k % 8, f"Penyelenggaraan Integritas di lingkungan {office.name} tahap {k}",
+                 "Tersedianya dokumen monitoring dan evaluasi pelaksanaan Rencana Aksi Reformasi Birokrasi " * (1 + k % 3),
+                 [k % 12 + 1], [k % 12 + 1] if k < i % 12 else []) for k in range(12)]
+        store.import_plan(make_plan(office.name, YEAR, rows, has_realization=True, as_of=12), actor="test")
+    return store
+
+
+def needed_lines(text, width_emu, size, bold):
+    """Lines ``text`` takes in a cell ``width_emu`` wide at ``size`` pt (Arial's widths, the cell's margins)."""
+    from rbdash import measure
+    room = (width_emu - 2 * report.CELL_X) / 12700
+    return len(measure.wrap(text, room, size, bold))
+
+
+def test_every_table_slide_fits_by_the_height_its_rows_are_drawn(long_names_db):
+    """Issue 21.4: each row of each table is as tall as its wrapped text (Arial, as the deck sets it;
+    LibreOffice draws it with Liberation Sans, the same widths), no word broken inside (every column at
+    least as wide as its widest word), and a table continues on the next slide before it would run
+    past the bottom -- the laggards' slide of 10 two-line rows ran off the page (row 9 cut, 10
+    missing) with 15 rows a slide whatever their height.  Captions end above their tables."""
+    from rbdash import measure
+    data = report.deck_bytes(long_names_db, YEAR, 12, offices=[LONG[0].name], images=False)
+    prs = Presentation(io.BytesIO(data))
+    assert titles(prs) == report.outline(report.collect(long_names_db, YEAR, 12, offices=[LONG[0].name]))
+    assert_fits(prs)
+    laggards = [r for s in prs.slides if titles_of(s).startswith("Satker di bawah median")
+                for t in tables(s) for r in t[1:]]
+    assert len(laggards) == report.LAGGARDS
+    assert sum(titles_of(s).startswith("Gantt: ") for s in prs.slides) >= 2  # an office's Gantt over two slides
+    for slide in prs.slides:
+        shapes = list(slide.shapes)
+        for sh in shapes:
+            if not sh.has_table:
+                continue
+            caption_bottom = max(o.top + o.height for o in shapes if o.has_text_frame)
+            assert sh.top >= caption_bottom, titles_of(slide)
+            table = sh.table
+            widths = [c.width for c in table.columns]
+            drawn = 0
+            for row in table.rows:
+                need = 0
+                for j, cell in enumerate(row.cells):
+                    if cell.is_spanned:
+                        continue
+                    run = cell.text_frame.paragraphs[0].runs[0] if cell.text else None
+                    if run is None:
+                        continue
+                    size, bold = run.font.size.pt, bool(run.font.bold)
+                    assert run.font.name == "Arial"
+                    width = sum(widths[j:j + cell.span_width]) - (cell.margin_left - report.CELL_X)
+                    for word in cell.text.split():
+                        assert measure.width(word, size, bold) * 12700 <= width - 2 * report.CELL_X, (word, titles_of(slide))
+                    need = max(need, needed_lines(cell.text, width - (cell.margin_left - report.CELL_X), size, bold)
+                               * size * measure.LINE * 12700 + cell.margin_top + cell.margin_bottom)
+                assert row.height >= need - 2, (titles_of(slide), [c.text for c in row.cells][:2])
+                drawn += row.height
+            assert sh.top + drawn <= prs.slide_height - report.BOTTOM, titles_of(slide)
+
+
+def test_the_deck_as_pdf_shows_every_row_and_whole_words(long_names_db, tmp_path):
+    """The same in LibreOffice's drawing of the deck (pdfplumber reads the PDF's words and where they
+    stand): every table row's first words are on their page, inside it, and every heading word of the
+    heatmap is whole ('Manajemen', not 'Manajem' + 'en')."""
+    needs_soffice()
+    import pdfplumber
+    from rbdash import export
+    pptx_bytes = report.deck_bytes(long_names_db, YEAR, 12, offices=[LONG[0].name], images=False)
+    prs = Presentation(io.BytesIO(pptx_bytes))
+    pdf = export.deck_pdf(pptx_bytes)
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        assert len(doc.pages) == len(prs.slides)
+        for slide, page in zip(prs.slides, doc.pages):
+            words = page.extract_words()
+            assert all(w["bottom"] <= page.height and w["x1"] <= page.width for w in words), titles_of(slide)
+            text = {w["text"] for w in words}
+            for t in tables(slide):
+                for row in t[1:]:
+                    first = row[0].split()[0] if row[0].split() else None
+                    assert first is None or first in text, (titles_of(slide), row[0])
+                if titles_of(slide).startswith("Capaian per"):
+                    heading = {w for cell in t[0] for w in cell.split()}
+                    assert heading <= text, (titles_of(slide), heading - text)

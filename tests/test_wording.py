@@ -23,6 +23,22 @@ def test_integers(n, text):
     assert wording.integer(n) == text
 
 
+@pytest.mark.parametrize("x, digits, text", [
+    (12.34, 1, "12,3"), (1234.56, 1, "1.234,6"), (25.0, 1, "25,0"), (0.05, 2, "0,05"), (None, 1, "–")])
+def test_decimals(x, digits, text):
+    assert wording.decimal(x, digits) == text
+
+
+def test_a_files_size_in_a_refusal_is_written_the_indonesian_way():
+    """Issue 21.5: the upload page said 'ukuran file 25.3 MB' (the English point) beside 97,1% elsewhere."""
+    from rbdash.errors import UnreadableFile
+    from rbdash.excel.container import MAX_FILE_MB, check_container
+    with pytest.raises(UnreadableFile) as err:
+        check_container(b"PK" + b"\0" * int((MAX_FILE_MB + 0.3) * 1048576))
+    assert err.value.message_id == f"ukuran file {MAX_FILE_MB},3 MB melebihi batas {MAX_FILE_MB} MB"
+    assert str(err.value) == f"the file is {MAX_FILE_MB}.3 MB, above the {MAX_FILE_MB} MB limit"
+
+
 @pytest.mark.parametrize("ts, text", [
     (pd.Timestamp("2025-11-23 18:52:07"), "23 Nov 2025 18:52"), (dt.datetime(2024, 5, 1, 7, 5), "1 Mei 2024 07:05"),
     ("2023-08-31 23:59", "31 Agu 2023 23:59"), (None, ""), (pd.NaT, "")])

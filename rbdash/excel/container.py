@@ -7,6 +7,7 @@ import zlib
 from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError as ET_ParseError
 
+from rbdash import wording
 from rbdash.errors import UnreadableFile
 from rbdash.excel.package import Package, canonical
 
@@ -54,7 +55,8 @@ def check_container(data) -> Container:
     if not data:
         raise UnreadableFile("empty")
     if len(data) > MAX_FILE_MB * 1024 * 1024:
-        raise UnreadableFile("too_large", size_mb=len(data) / 1048576, limit_mb=MAX_FILE_MB)
+        raise UnreadableFile("too_large", size_mb=len(data) / 1048576, size_mb_id=wording.decimal(len(data) / 1048576),
+                             limit_mb=MAX_FILE_MB)
     head = data[:8]
     if head.startswith(OLE_MAGIC):
         return _ole(data)
@@ -75,7 +77,8 @@ def check_container(data) -> Container:
         raise UnreadableFile("truncated", detail=detail_of(exc)) from None
     unpacked = sum(i.file_size for i in infos)
     if unpacked > MAX_UNPACKED_MB * 1024 * 1024:
-        raise UnreadableFile("zip_bomb", size_mb=unpacked / 1048576, limit_mb=MAX_UNPACKED_MB)
+        raise UnreadableFile("zip_bomb", size_mb=unpacked / 1048576, size_mb_id=wording.integer(unpacked / 1048576),
+                             limit_mb=MAX_UNPACKED_MB)
     pkg = Package(zf)
     kind, main = _zip_kind(zf, pkg)
     if kind is None:

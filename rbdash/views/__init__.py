@@ -9,7 +9,7 @@ Models (rbdash.views.models): Heatmap, Ranking, Laggards, Summary, Trend, Office
 NotSubmitted, VersionDiff, YearOverYear; the progress editor's frame (rbdash.views.progress).
 """
 
-from rbdash.views.completion import (area_heatmap, comparison_heatmap, comparison_of, completion_cells,
+from rbdash.views.completion import (area_heatmap, arrange, comparison_heatmap, comparison_of, completion_cells,
                                      filter_reporting, heatmap, laggards, laggards_of, ranked, ranking, summary, trend,
                                      trend_of)
 from rbdash.views.coverage import activity_counts, coverage_heatmap, missing_standard
@@ -29,7 +29,7 @@ __all__ = [
     "opening_level", "PROVINCE_LEVEL_ABOVE",
     "Column", "Heatmap", "Ranking", "Laggards", "Summary", "Trend", "OfficeSummary", "GanttView", "NotSubmitted",
     "VALUE", "NO_DATA", "NOTHING_DUE", "TOTAL", "cell_text",
-    "summary", "ranking", "filter_reporting", "laggards", "comparison_heatmap", "area_heatmap", "trend",
+    "summary", "ranking", "filter_reporting", "arrange", "laggards", "comparison_heatmap", "area_heatmap", "trend",
     "comparison_of", "completion_cells", "heatmap", "ranked", "laggards_of", "trend_of",
     "coverage_heatmap", "activity_counts", "missing_standard",
     "office_summary", "gantt", "gantt_of", "gantt_rows", "gantt_excerpt", "late_first", "plan_table", "GANTT_ROWS",

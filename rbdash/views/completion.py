@@ -5,11 +5,15 @@ metrics.trend (the one definition of completion); ``completion_cells``, ``heatma
 ``laggards_of`` and ``trend_of`` build the same models from frames (no database), for tests.
 """
 
+import warnings
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from rbdash import metrics, wording
 from rbdash.areas import AREAS
+from rbdash.text import fold
 from rbdash.views.filters import View, scope_label
 from rbdash.views.models import (NO_DATA, NOTHING_DUE, TOTAL, VALUE, Column, Heatmap, Laggards, Ranking, Summary, Trend,
                                  cell_text)
@@ -86,7 +90,7 @@ def heatmap(cells, rows, columns, *, title=None, row_name=wording.SATKER, legend
 
 
 def area_columns(area_nos) -> list:
-    return [Column(no, wording.area_title(no), wording.area_short(no)) for no in area_nos]
+    return [Column(no, wording.area_title(no), wording.area_short(no), wording.area_header(no)) for no in area_nos]
 
 
 def month_columns(as_of) -> list:
@@ -120,6 +124,36 @@ def comparison_of(rank: Ranking, per, which="area", area_nos=tuple(AREAS), repor
     return heatmap(cells, shown.names, [*columns, TOTAL_COLUMN], title=title,
                    row_name=wording.SATKER if level == "satker" else wording.PROVINCE, caption=wording.HEATMAP_CAPTION,
                    provinces=shown.rows["province"].tolist())
+
+
+def arrange(hm: Heatmap, order="tinggi", query="") -> Heatmap:
+    """The heatmap's rows in ``order`` (wording.ORDERS: "tinggi" highest rate first, "rendah" lowest
+    first, "nama" by name) and, with a ``query``, only the rows whose name holds it (case and
+    punctuation folded).  The rate is the Total column's, or the row's mean without one; rows
+    without a rate stay last in either direction (a grid's own sort puts them first one way: issue
+    21.7).  Ties keep the heatmap's order (its ranking)."""
+    keep = np.arange(len(hm.rows))
+    if query:
+        needle = fold(query)
+        keep = np.array([i for i, r in enumerate(hm.rows) if needle in fold(r)], dtype=int)
+    totals = [j for j, c in enumerate(hm.columns) if c.key == TOTAL]
+    value = hm.value[keep]
+    if totals:
+        rate = value[:, totals[0]]
+    else:
+        with warnings.catch_warnings():  # a row without any rate: NaN, said by numpy as a warning
+            warnings.simplefilter("ignore", RuntimeWarning)
+            rate = np.nanmean(value, axis=1) if value.size else np.full(len(keep), np.nan)
+    if order == "nama":
+        pos = sorted(range(len(keep)), key=lambda k: fold(hm.rows[keep[k]]))
+    else:
+        sign = -1 if order == "tinggi" else 1
+        pos = sorted(range(len(keep)), key=lambda k: (bool(np.isnan(rate[k])), 0 if np.isnan(rate[k])
+                                                      else sign * rate[k]))
+    idx = keep[np.asarray(pos, dtype=int)] if len(keep) else keep
+    return replace(hm, rows=tuple(hm.rows[i] for i in idx), value=hm.value[idx], state=hm.state[idx],
+                   text=hm.text[idx], hover=hm.hover[idx], no_data=hm.no_data[idx],
+                   provinces=tuple(hm.provinces[i] for i in idx) if hm.provinces is not None else None)
 
 
 def area_heatmap(store, view: View) -> Heatmap:

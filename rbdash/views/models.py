@@ -29,11 +29,14 @@ def cell_text(state, value, digits=1) -> str:
 
 @dataclass(frozen=True)
 class Column:
-    """A heatmap column: its key (an area number, a month, TOTAL), its title as a figure and a grid
-    show it (narrow lines), its label as a table header writes it on one line."""
+    """A heatmap column: its key (an area number, a month, TOTAL), its title as a figure shows it
+    (narrow lines), its label as a table header writes it on one line, and ``short``: its header in
+    a data grid, one short line ('' = the title on one line; 'Area 7' for an area, whose name is
+    then the header's help)."""
     key: object
     title: str
     label: str
+    short: str = ""
 
 
 @dataclass(frozen=True, eq=False)
