@@ -88,11 +88,11 @@ def render():
             if st.button("Batalkan perubahan ini", icon=":material/undo:", disabled=not may_write,
                          key="batalkan"):
                 act("Perubahan dibatalkan: nilai sebelumnya dipulihkan sebagai perubahan baru.",
-                    lambda: store.revert_progress(int(change["id"]), user))
+                    lambda: store.undo(int(change["id"]), user))
         elif rows:
             st.caption("Impor dan pemulihan versi dibatalkan dengan memulihkan versi lain di bawah ini.")
         else:
-            st.caption("Pilih satu baris progres untuk membatalkannya.")
+            st.caption("Pilih satu baris progres atau verifikasi untuk membatalkannya.")
 
     st.subheader(wording.PLAN_VERSION, anchor=False)
     table(pd.DataFrame({

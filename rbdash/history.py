@@ -1,5 +1,5 @@
-"""An office's history: every import, plan version and progress change with who, when, before and
-after -- read from the audit trail, for the Riwayat page and its undo buttons."""
+"""An office's history: every import, plan version, progress change and verification with who, when,
+before and after -- read from the audit trail, for the Riwayat page and its undo buttons."""
 
 import json
 
@@ -8,8 +8,9 @@ import pandas as pd
 from rbdash import wording
 
 ACTIONS = {"import": "impor", "restore_version": "versi dipulihkan", "progress": "progres",
-           "revert": "pembatalan progres"}
-UNDOABLE = ("progress", "revert")
+           "revert": "pembatalan progres", "verification": "verifikasi",
+           "verification_revert": "pembatalan verifikasi"}
+UNDOABLE = ("progress", "revert", "verification", "verification_revert")  # Store.undo takes each
 
 
 def changes(store, satker: str, year: int, actions=None, actor: str | None = None) -> pd.DataFrame:
@@ -19,11 +20,11 @@ def changes(store, satker: str, year: int, actions=None, actor: str | None = Non
                   COALESCE(a.indikator, a.sub_kegiatan, a.kegiatan) AS kegiatan
            FROM audit_log l LEFT JOIN plan_versions pv ON pv.id = l.plan_version_id
            LEFT JOIN activities a ON a.id = l.activity_id
-           WHERE l.satker = ? AND l.year = ? AND l.action IN ('import', 'restore_version', 'progress', 'revert')
+           WHERE l.satker = ? AND l.year = ? AND list_contains(?::VARCHAR[], l.action)
              AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], l.action))
              AND (?::VARCHAR IS NULL OR l.actor = ?)
            ORDER BY l.id DESC""",
-        [satker, year, _list(actions), _list(actions), actor, actor])
+        [satker, year, list(ACTIONS), _list(actions), _list(actions), actor, actor])
     details = [json.loads(d or "{}") for d in df["detail"]]
     df["before"] = [_describe(a, d, "before") for a, d in zip(df["action"], details)]
     df["after"] = [_describe(a, d, "after") for a, d in zip(df["action"], details)]
@@ -42,6 +43,8 @@ def versions(store, satker: str, year: int) -> pd.DataFrame:
 
 def _describe(action, detail, side):
     """A change's before or after as one line of Indonesian text."""
+    if action in ("verification", "verification_revert"):
+        return wording.verification_states(detail.get(side) or {})
     if action in UNDOABLE:
         values = detail.get(side) or {}
         return wording.realisation(values.get("realized_months"), values.get("evidence_url"), values.get("note"))

@@ -301,3 +301,38 @@ def version_changes(changes) -> str:
 def versions_compared(changes) -> str:
     """'Versi 1 → versi 2: 3 kegiatan berubah jadwal, 1 ditambah' (Riwayat)."""
     return f"Versi {changes.from_version} → versi {changes.to_version}: {plan_changes(changes)}"
+
+
+# --------------------------------------------------------------------------------- verification (issue 23.2)
+
+# the states of a reported month (rbdash.store.verification.STATES) as the pages say them
+VERIFICATION_LABELS = {"dilaporkan": "menunggu verifikasi", "terverifikasi": "terverifikasi", "ditolak": "ditolak"}
+VERIFIED, VERIFIED_RATE = "Terverifikasi", "Capaian terverifikasi"
+REPORTED_RATE = "Capaian dilaporkan"
+# what colours the comparison heatmap (Perbandingan's switch)
+RATE_BASES = {"dilaporkan": REPORTED, "terverifikasi": VERIFIED}
+VERIFIED_DEFINITION = "bulan-kegiatan terealisasi sesuai jadwal dan terverifikasi provinsi ÷ yang dijadwalkan"
+REASON = "Alasan"
+NOTHING_AWAITS = "Tidak ada laporan yang menunggu verifikasi untuk filter ini."
+
+
+def verification_states(states) -> str:
+    """'Jan: terverifikasi; Feb: ditolak (bukti kosong)': the states of some months of an activity
+    ({"1": {"state", "reason"} or None}), as Riwayat shows a verification's before and after."""
+    parts = []
+    for m in sorted(states, key=int):
+        st = states[m] or {"state": "dilaporkan"}
+        text = VERIFICATION_LABELS.get(st.get("state"), str(st.get("state")))
+        parts.append(f"{month(m)}: {text}" + (f" ({st['reason']})" if st.get("reason") else ""))
+    return "; ".join(parts)
+
+
+def verified_of(verified, planned) -> str:
+    """'5 dari 8 bulan-kegiatan terverifikasi'."""
+    return f"{of(verified, planned)} {UNIT} {VERIFIED.lower()}"
+
+
+def rejected_note(months_reasons) -> str:
+    """'Ditolak provinsi: Feb (bukti kosong); Mar (tautan mati)': the office's rejected months of an
+    activity with the reasons (Progres)."""
+    return "Ditolak provinsi: " + "; ".join(f"{month(m)} ({r})" for m, r in months_reasons)

@@ -322,7 +322,7 @@ def test_a_backup_of_an_older_schema_is_restored_then_migrated(tmp_path):
     assert manifest["schema_version"] == 4
     snapshot.restore(tmp_path / "b", tmp_path / "r.duckdb")
     restored = Store(tmp_path / "r.duckdb")
-    assert restored.schema_version() == len(MIGRATIONS)
+    assert restored.schema_version() == MIGRATIONS[-1][0]
     assert db_snapshot(restored)["plan_versions"] == db_snapshot(old)["plan_versions"]
     assert restored.query_df("SELECT has_data FROM latest_plans")["has_data"].tolist() == [True]
 
@@ -330,9 +330,9 @@ def test_a_backup_of_an_older_schema_is_restored_then_migrated(tmp_path):
 def test_a_backup_of_a_newer_schema_is_refused(filled, tmp_path):
     snapshot.backup(filled, tmp_path / "b")
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
-    manifest["schema_version"] = len(MIGRATIONS) + 1
+    manifest["schema_version"] = MIGRATIONS[-1][0] + 1
     key, _ = snapshot.backup_key(filled.path)
     (tmp_path / "b" / "manifest.json").write_text(json.dumps(snapshot.sign(manifest, key)))
     assert refusal(tmp_path / "b", tmp_path / "r.duckdb") == (
-        f"'{tmp_path / 'b'}' was made by a newer rbdash (schema version {len(MIGRATIONS) + 1}; this one knows up to "
-        f"{len(MIGRATIONS)}); update rbdash to restore it")
+        f"'{tmp_path / 'b'}' was made by a newer rbdash (schema version {MIGRATIONS[-1][0] + 1}; this one knows up to "
+        f"{MIGRATIONS[-1][0]}); update rbdash to restore it")

@@ -17,8 +17,10 @@ def test_migrations_are_recorded_and_idempotent(db_location):
     path = db_location("m")
     Store(path)
     s = Store(path)
-    assert s.schema_version() == len(store_mod.MIGRATIONS)
-    assert s.query_df("SELECT count(*) AS n FROM migrations")["n"][0] == len(store_mod.MIGRATIONS)
+    # applied by number: a gap in the numbers (migrations reserved by work in progress) is tolerated
+    assert s.schema_version() == store_mod.MIGRATIONS[-1][0]
+    assert s.query_df("SELECT version FROM migrations ORDER BY 1")["version"].tolist() == \
+        [v for v, _, _ in store_mod.MIGRATIONS]
 
 
 def test_migration_4_renames_issues_json_and_keeps_the_warnings(db_location, monkeypatch):
@@ -32,7 +34,7 @@ def test_migration_4_renames_issues_json_and_keeps_the_warnings(db_location, mon
     Store(path).import_plan(plan)
     monkeypatch.undo()
     s = Store(path)
-    assert s.schema_version() == len(store_mod.MIGRATIONS)
+    assert s.schema_version() == store_mod.MIGRATIONS[-1][0]
     header = metrics.plan_header(s, plan.satker, plan.year)
     assert [w["type"] for w in header["warnings"]] == [w.type for w in plan.warnings]
 

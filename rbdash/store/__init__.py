@@ -4,6 +4,7 @@ history with undo, backup.  One module per concern, composed into ``Store``:
 - ``schema``   the migrations;
 - ``plans``    imports, versions (realisation carried over), restoring an earlier version;
 - ``progress`` progress edits with revisions, reverting one;
+- ``verification`` a province's check of reported months (verified / rejected), undoing one;
 - ``users``    accounts (argon2 hashes) and logins;
 - ``backup``   consistent snapshots and restores (embedded DuckDB only).
 
@@ -45,15 +46,16 @@ from rbdash.store.plans import PlansMixin
 from rbdash.store.progress import ProgressMixin
 from rbdash.store.schema import MIGRATIONS
 from rbdash.store.users import UsersMixin
+from rbdash.store.verification import VerificationMixin
 
 DEFAULT_DB = Path("data") / "rbdash.duckdb"
-TABLES = ("satker", "plan_versions", "activities", "progress", "audit_log", "users")
+TABLES = ("satker", "plan_versions", "activities", "progress", "audit_log", "users", "verifications")
 # passing state, not data: neither backed up nor copied between stores (a restored or moved database
 # starts with no login waits)
 TRANSIENT = ("login_failures",)
 
 
-class Store(PlansMixin, ProgressMixin, UsersMixin):
+class Store(PlansMixin, ProgressMixin, VerificationMixin, UsersMixin):
     """The database (a DuckDB file or a PostgreSQL server) plus the discipline to use it from several
     threads and processes.  Implements ``base.StoreCore`` for its mixins over a ``base.Backend``."""
 

@@ -66,4 +66,10 @@ MIGRATIONS = [
             subject VARCHAR PRIMARY KEY, failures INTEGER NOT NULL, last_failed_at TIMESTAMP NOT NULL,
             locked_until TIMESTAMP)""",
     ]),
+    (10, "province verification of reported months (rbdash.store.verification)", [
+        """CREATE TABLE verifications (
+            activity_id BIGINT NOT NULL, month INTEGER NOT NULL, state VARCHAR NOT NULL, reason VARCHAR,
+            revision INTEGER NOT NULL, checked_by VARCHAR NOT NULL, checked_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (activity_id, month))""",
+    ]),
 ]
