@@ -202,9 +202,10 @@ def completion(db, as_of, year, by, as_json):
 
     rate = sum |planned and realised in months 1..M| / sum |planned in months 1..M|, per group.  An
     office without any realisation data has realized and rate null ("no data"), never 0%, and is left
-    out of the area and month aggregates.  Prints "KEYS: realized/planned rate" per group, or with
-    --json a list of {KEYS, planned, realized, rate} (with offices and offices_with_data for --by
-    province).
+    out of the area and month aggregates.  verified_rate = the same quotient counting only the months
+    a province (or an admin) verified, over the same denominator.  Prints "KEYS: realized/planned rate,
+    verified V/planned verified_rate" per group, or with --json a list of {KEYS, planned, realized,
+    rate, verified, verified_rate} (with offices and offices_with_data for --by province).
 
     \b
     Examples:
@@ -213,7 +214,8 @@ def completion(db, as_of, year, by, as_json):
     """
     from rbdash.metrics import completion as compute
     df = compute(open_store(db, create=False), as_of, year=year, by=by or ("satker",))
-    measures = ("has_data", "planned", "realized", "rate", "due", "reported", "offices", "offices_with_data")
+    measures = ("has_data", "planned", "realized", "rate", "due", "reported", "offices", "offices_with_data",
+                "verified", "verified_rate")
     rows = []
     for rec in df.to_dict("records"):
         row = {k: None if isinstance(rec[k], float) and rec[k] != rec[k] else rec[k]
@@ -221,7 +223,9 @@ def completion(db, as_of, year, by, as_json):
         row.update(planned=int(rec["planned"]),
                    realized=None if rec["realized"] is None or rec["realized"] != rec["realized"]
                    else int(rec["realized"]),
-                   rate=None if rec["rate"] is None or rec["rate"] != rec["rate"] else round(rec["rate"], 4))
+                   rate=None if rec["rate"] is None or rec["rate"] != rec["rate"] else round(rec["rate"], 4),
+                   verified=None if rec["verified"] != rec["verified"] else int(rec["verified"]),
+                   verified_rate=None if rec["verified_rate"] != rec["verified_rate"] else round(rec["verified_rate"], 4))
         for k in ("area_no", "month"):
             if k in row and row[k] is not None:
                 row[k] = int(row[k])
@@ -233,11 +237,15 @@ def completion(db, as_of, year, by, as_json):
         return
     for row in rows:
         keys = " ".join("(no province)" if k == "province" and row[k] is None else str(row[k]) for k in row
-                        if k not in ("planned", "realized", "rate", "offices", "offices_with_data"))
+                        if k not in ("planned", "realized", "rate", "offices", "offices_with_data", "verified",
+                                     "verified_rate"))
         rate = "no data" if row["rate"] is None and row["realized"] is None else \
             (f"{row['rate']:.1%}" if row["rate"] is not None else "-")
         offices = f" ({row['offices']} offices, {row['offices_with_data']} with data)" if "offices" in row else ""
-        click.echo(f"{keys}: {row['realized'] if row['realized'] is not None else '-'}/{row['planned']} {rate}{offices}")
+        verified = f", verified {row['verified']}/{row['planned']} {row['verified_rate']:.1%}" \
+            if row["verified_rate"] is not None else ""
+        click.echo(f"{keys}: {row['realized'] if row['realized'] is not None else '-'}/{row['planned']} {rate}"
+                   f"{verified}{offices}")
 
 
 @main.command()

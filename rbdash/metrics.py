@@ -9,6 +9,12 @@ Completion ("realised on schedule") up to month M:
 Offices with no realisation data at all are reported with ``rate`` None (not 0%) and left out of
 aggregates by area or month, so one silent office does not drag a province's figure down.
 
+Verified completion, beside it (issue 23.2): the same quotient with the numerator restricted to the
+months a province (or an admin) verified (rbdash.store.verification) --
+    Σ |planned ∩ realised ∩ verified ∩ {1..M}|  /  the same denominator
+so ``verified_rate`` <= ``rate`` always, both computed by ``rate_of``.  The verified months are read
+from the verifications table (small: one row per checked month) joined to the activities.
+
 Reporting coverage, shown next to every rate so partial reporting does not read as failure:
 ``due`` is Σ |planned ∩ {1..M}| over every office of the group (with or without data) and
 ``reported`` the part of it belonging to activities whose realisation is known -- read from a
@@ -29,15 +35,21 @@ _BASE = """
 WITH lv AS (
     SELECT lp.id, lp.satker_id, lp.year, lp.has_data, lp.has_realization FROM latest_plans lp JOIN satker s ON s.id = lp.satker_id
     WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
+), checked AS (
+    SELECT activity_id, bit_or(1 << (month - 1)) AS verified_mask FROM verifications
+    WHERE state = 'terverifikasi' GROUP BY activity_id
 ), cells AS (
-    SELECT a.id, a.plan_version_id, a.area_no, {due} AS planned, {done} AS done,
+    SELECT a.id, a.plan_version_id, a.area_no, {due} AS planned, {done} AS done, {verified} AS verified,
            (lv.has_realization OR p.activity_id IS NOT NULL) AS reported
     FROM activities a JOIN lv ON lv.id = a.plan_version_id
     LEFT JOIN progress p ON p.activity_id = a.id
+    LEFT JOIN checked v ON v.activity_id = a.id
     WHERE (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
 )
 """.format(due=schedule.sql_due("a.planned_mask", "?"),
-           done=schedule.sql_done("a.planned_mask", "COALESCE(p.realized_mask, 0)", "?"))
+           done=schedule.sql_done("a.planned_mask", "COALESCE(p.realized_mask, 0)", "?"),
+           verified=schedule.sql_done("a.planned_mask", "COALESCE(p.realized_mask, 0) & COALESCE(v.verified_mask, 0)",
+                                      "?"))
 
 
 def _completion_sql(as_of: int, by, year, satkers, areas_):
@@ -55,14 +67,15 @@ def _completion_sql(as_of: int, by, year, satkers, areas_):
     keys = [c.split(" AS ")[-1].split(".")[-1] for c in select]
     month_join = "CROSS JOIN generate_series(1, 12) m(month)" if "month" in by else ""
     if "month" in by:  # the masks are already cut at as_of: later months count 0 and are dropped
-        planned, done = schedule.sql_in_month("c.planned", "m.month"), schedule.sql_in_month("c.done", "m.month")
+        planned, done, verified = (schedule.sql_in_month(f"c.{c}", "m.month") for c in ("planned", "done", "verified"))
     else:
-        planned, done = schedule.sql_count("c.planned"), schedule.sql_count("c.done")
+        planned, done, verified = (schedule.sql_count(f"c.{c}") for c in ("planned", "done", "verified"))
     sql = _BASE + f"""
     SELECT {', '.join(select)},
            (CASE WHEN bool_or(lv.has_data) THEN sum({planned}) FILTER (WHERE lv.has_data)
                  ELSE sum({planned}) END)::BIGINT AS planned,
            (CASE WHEN bool_or(lv.has_data) THEN sum({done}) FILTER (WHERE lv.has_data) END)::BIGINT AS realized,
+           (CASE WHEN bool_or(lv.has_data) THEN sum({verified}) FILTER (WHERE lv.has_data) END)::BIGINT AS verified,
            bool_or(lv.has_data) AS has_data,
            sum({planned})::BIGINT AS due,
            COALESCE(sum({planned}) FILTER (WHERE c.reported), 0)::BIGINT AS reported,
@@ -72,26 +85,37 @@ def _completion_sql(as_of: int, by, year, satkers, areas_):
     JOIN satker s ON s.id = lv.satker_id {month_join}
     GROUP BY {', '.join(str(i + 1) for i in range(len(select)))} ORDER BY {', '.join(keys)}
     """
-    params = [year, year, _list(satkers), _list(satkers), mask, mask, _list(areas_), _list(areas_)]
+    params = [year, year, _list(satkers), _list(satkers), mask, mask, mask, _list(areas_), _list(areas_)]
     return sql, params, keys
 
 
+def rate_of(df, part: str) -> np.ndarray:
+    """The one definition of a completion rate: ``part`` (month-kegiatan realised, or realised and
+    verified) ÷ ``planned`` where the group has data and something is due, else NaN.  ``rate`` and
+    ``verified_rate`` both come from here, so they always share one denominator."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(df["has_data"] & (df["planned"] > 0), df[part] / df["planned"], np.nan)
+
+
 def _typed(df):
-    """Completion columns with their types; ``rate`` = realized / planned where there is data."""
+    """Completion columns with their types; ``rate`` = realized / planned and ``verified_rate`` =
+    verified / planned where there is data (``rate_of``)."""
     df = df.assign(planned=df["planned"].fillna(0).astype(int), due=df["due"].fillna(0).astype(int),
                    reported=df["reported"].fillna(0).astype(int), offices=df["offices"].astype(int),
                    offices_with_data=df["offices_with_data"].fillna(0).astype(int),
                    realized=pd.to_numeric(df["realized"], errors="coerce").astype(float),
+                   verified=pd.to_numeric(df["verified"], errors="coerce").astype(float),
                    has_data=df["has_data"].fillna(False).astype(bool))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        df["rate"] = np.where(df["has_data"] & (df["planned"] > 0), df["realized"] / df["planned"], np.nan)
-    df.loc[~df["has_data"], "realized"] = np.nan
+    df["rate"] = rate_of(df, "realized")
+    df["verified_rate"] = rate_of(df, "verified")
+    df.loc[~df["has_data"], ["realized", "verified"]] = np.nan
     return df
 
 
 def completion(store, as_of: int, year: int | None = None, by=("satker",), satkers=None,
                areas_=None) -> pd.DataFrame:
-    """Rows of planned / realized / has_data / rate / due / reported / offices / offices_with_data,
+    """Rows of planned / realized / verified / has_data / rate / verified_rate / due / reported / offices /
+    offices_with_data,
     grouped by any of satker, area, month, province (``by`` empty: one row, the whole selection),
     for the offices ``satkers`` and areas ``areas_`` (None: all).
 

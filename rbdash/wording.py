@@ -313,6 +313,8 @@ REPORTED_RATE = "Capaian dilaporkan"
 RATE_BASES = {"dilaporkan": REPORTED, "terverifikasi": VERIFIED}
 VERIFIED_DEFINITION = "bulan-kegiatan terealisasi sesuai jadwal dan terverifikasi provinsi ÷ yang dijadwalkan"
 REASON = "Alasan"
+VERIFIED_CAPTION = (f"{VERIFIED_RATE} = {VERIFIED_DEFINITION}; abu-abu = belum ada data realisasi (bukan 0%); "
+                    "urut dari capaian dilaporkan tertinggi")
 NOTHING_AWAITS = "Tidak ada laporan yang menunggu verifikasi untuk filter ini."
 
 

@@ -125,7 +125,7 @@ def test_completion_by_area_and_month_keys(tmp_path):
     rbdash("import", "--db", db, SAMPLES / "kpu_provinsi_kalimantan_selatan_2023.xlsx", check=0)
     rows = json.loads(rbdash("completion", "--db", db, "--as-of", 6, "--by", "area", "--by", "month",
                              "--json", check=0).stdout)
-    assert set(rows[0]) == {"area_no", "month", "planned", "realized", "rate"}
+    assert set(rows[0]) == {"area_no", "month", "planned", "realized", "rate", "verified", "verified_rate"}
     assert {r["month"] for r in rows} == set(range(1, 7))
     t = sample_truth("kpu_provinsi_kalimantan_selatan_2023")["records"]
     a1m3 = [r for r in rows if (r["area_no"], r["month"]) == (1, 3)][0]
@@ -371,17 +371,28 @@ def _province_db(tmp_path):
 
 
 def test_completion_by_province_pools_offices_with_data(tmp_path):
+    """... and every row gains the verified count and rate (issue 23.2): Jawa Timur's province verified
+    February of its KPU Provinsi, 1 of the 5 month-kegiatan its rate divides by."""
+    from rbdash.accounts import User
+    from rbdash.store import Store
     db = _province_db(tmp_path)
+    store = Store(db)
+    aid = int(store.query_df("SELECT a.id FROM activities a JOIN plan_versions pv ON pv.id = a.plan_version_id "
+                             "JOIN satker s ON s.id = pv.satker_id WHERE s.name = 'KPU Provinsi Jawa Timur'")["id"][0])
+    store.verify([(aid, 2, 1)], User("jatim", "province", province="Jawa Timur"))
+    del store
     rows = json.loads(rbdash("completion", "--db", db, "--as-of", 3, "--year", 2024, "--by", "province", "--json",
                              check=0).stdout)
     assert rows == [
-        {"province": "Jawa Timur", "planned": 5, "realized": 3, "rate": 0.6, "offices": 3, "offices_with_data": 2},
-        {"province": "Kalimantan Selatan", "planned": 1, "realized": 0, "rate": 0.0, "offices": 1,
-         "offices_with_data": 1},
-        {"province": None, "planned": 1, "realized": None, "rate": None, "offices": 1, "offices_with_data": 0},
+        {"province": "Jawa Timur", "planned": 5, "realized": 3, "rate": 0.6, "verified": 1, "verified_rate": 0.2,
+         "offices": 3, "offices_with_data": 2},
+        {"province": "Kalimantan Selatan", "planned": 1, "realized": 0, "rate": 0.0, "verified": 0,
+         "verified_rate": 0.0, "offices": 1, "offices_with_data": 1},
+        {"province": None, "planned": 1, "realized": None, "rate": None, "verified": None, "verified_rate": None,
+         "offices": 1, "offices_with_data": 0},
     ]
     text = rbdash("completion", "--db", db, "--as-of", 3, "--year", 2024, "--by", "province", check=0).stdout
-    assert "Jawa Timur: 3/5 60.0% (3 offices, 2 with data)" in text
+    assert "Jawa Timur: 3/5 60.0%, verified 1/5 20.0% (3 offices, 2 with data)" in text
     assert "(no province): -/1 no data (1 offices, 0 with data)" in text
 
 

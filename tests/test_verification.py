@@ -130,3 +130,37 @@ def test_riwayat_lists_a_verification_with_before_and_after_and_offers_its_undo(
     row = history.changes(store, BANJAR, 2024).iloc[0]
     assert (row["action"], row["actor"], row["before"], row["after"], bool(row["undoable"])) == (
         "verification", "kalsel", "Feb: menunggu verifikasi", "Feb: ditolak (bukti kosong)", True)
+
+
+def test_the_verified_rate_counts_verified_months_over_the_rates_own_denominator(reported):
+    """Planned Jan-Mar, realised Jan-Feb, as of March: rate 2/3; verified Jan -> 1/3, Feb rejected
+    counts nowhere; after the office resubmits Feb and it is verified -> 2/3."""
+    from rbdash import metrics
+    store, aid = reported
+    store.verify([(aid, 1, 1)], KALSEL)
+    store.reject([(aid, 2, 1)], "bukti kosong", KALSEL)
+    row = metrics.completion(store, 3, year=2024, by=("satker",)).iloc[0]
+    assert (row["planned"], row["realized"], row["verified"]) == (3, 2, 1)
+    assert (row["rate"], row["verified_rate"]) == (pytest.approx(2 / 3), pytest.approx(1 / 3))
+    store.save_progress(aid, [1, 2], "https://bukti.test/2", None, expected_revision=1, actor=OFFICE)
+    store.verify([(aid, 2, 2)], KALSEL)
+    by_month = metrics.completion(store, 3, year=2024, by=("month",))
+    assert by_month["verified"].tolist() == [1, 1, 0]
+    assert metrics.completion(store, 3, year=2024, by=()).iloc[0]["verified_rate"] == pytest.approx(2 / 3)
+
+
+def test_views_show_the_verified_rate_beside_the_reported_one(reported):
+    """Summary, ranking and the comparison heatmap switched to 'terverifikasi' (its Total = the
+    ranking's verified rate); the reported rate is unchanged."""
+    from rbdash import views
+    store, aid = reported
+    store.verify([(aid, 1, 1)], KALSEL)
+    view = views.View(year=2024, satkers=None, areas=None, as_of=3)
+    summary = views.summary(store, view)
+    assert (summary.rate, summary.verified, summary.verified_rate) == (pytest.approx(2 / 3), 1, pytest.approx(1 / 3))
+    rank = views.ranking(store, view).rows.iloc[0]
+    assert (rank["text"], rank["verified_text"]) == ("66,7%", "33,3%")
+    hm = views.comparison_heatmap(store, view, "satker", "area", basis="terverifikasi")
+    assert (hm.title, hm.legend) == ("Capaian per area s.d. Mar 2024 (terverifikasi)", "Terverifikasi")
+    assert hm.text[0, -1] == "33,3%" and hm.text[0, 0] == "33,3%"
+    assert views.comparison_heatmap(store, view, "satker", "area").text[0, -1] == "66,7%"

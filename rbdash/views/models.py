@@ -72,7 +72,9 @@ class Ranking:
     ``rows``: rank (Int64, <NA> without data), name, province, state (VALUE / NO_DATA / NOTHING_DUE
     of the rate), rate (NaN unless VALUE), text (the rate's words), planned (due month-kegiatan the
     rate counts), realized, has_data, due, reported, reporting (reported ÷ due, NaN when nothing is
-    due), reported_text ('3 dari 4 bulan-kegiatan'), offices, offices_with_data."""
+    due), reported_text ('3 dari 4 bulan-kegiatan'), offices, offices_with_data, verified and
+    verified_rate (the months a province verified: metrics.rate_of, the rate's denominator),
+    verified_text (its words)."""
     level: str
     year: int
     as_of: int
@@ -115,6 +117,8 @@ class Summary:
     reported: int
     due: int
     reporting: float | None
+    verified: int | None = None        # month-kegiatan realised and verified (None without data)
+    verified_rate: float | None = None  # verified ÷ the rate's denominator (metrics.rate_of)
 
 
 @dataclass(frozen=True, eq=False)
