@@ -17,6 +17,7 @@ from rbdash.charts import truncate
 from rbdash.errors import RbdashError
 from rbdash.schedule import months_to_mask
 from rbdash.views import progress as editor
+from rbdash.views import verification
 from rbdash.wording import DONE_MARK, MONTHS, PLANNED_MARK
 
 TEXT_COLUMNS = (wording.AREA, wording.KEGIATAN, wording.INDIKATOR, wording.SCHEDULE, wording.SOURCE)
@@ -28,6 +29,23 @@ COLUMN_ORDER = (wording.AREA, wording.INDIKATOR, *MONTHS, editor.EVIDENCE, edito
 @st.cache_data(**LOADER)
 def load(_store, key, satker, year, area_nos):
     return editor.plan(_store, satker, year, area_nos)
+
+
+@st.cache_data(**LOADER)
+def load_rejections(_store, key, satker, year):
+    return verification.rejections(_store, satker, year)
+
+
+def show_rejections(store, key, satker, year, acts):
+    """Issue 23.2: the months the province rejected, with its reasons, above the grid (the row as the
+    save messages name it); saving the activity again resubmits it."""
+    rejected = load_rejections(store, key, satker, year)
+    lines = [f"{wording.ROW} {i + 1} ({truncate(ind, 60)}): {wording.rejected_note(rejected[aid])}"
+             for i, (aid, ind) in enumerate(zip(acts["id"].astype(int), acts["indikator"].fillna(acts["sub_kegiatan"])))
+             if aid in rejected]
+    if lines:
+        st.warning("\n\n".join(md(line) for line in [wording.rejected_rows(len(lines)), *lines]),
+                   icon=":material/report:")
 
 
 def snapshot(editor_key, acts):
@@ -145,6 +163,7 @@ def render():
         return
     user = current_user()
     refusal = write_refusal(user, satker)
+    show_rejections(store, key, satker, view.year, acts)
     if refusal:
         read_only(acts, user, refusal)
         return

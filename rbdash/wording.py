@@ -312,7 +312,36 @@ REPORTED_RATE = "Capaian dilaporkan"
 # what colours the comparison heatmap (Perbandingan's switch)
 RATE_BASES = {"dilaporkan": REPORTED, "terverifikasi": VERIFIED}
 VERIFIED_DEFINITION = "bulan-kegiatan terealisasi sesuai jadwal dan terverifikasi provinsi ÷ yang dijadwalkan"
-REASON = "Alasan"
+REASON, REPORTED_AT = "Alasan", "Dilaporkan pada"
+# the Verifikasi page
+VERIFY_TITLE = "Verifikasi laporan realisasi"
+VERIFY_INTRO = ("Bulan-kegiatan yang dilaporkan terealisasi dan belum diperiksa, laporan terlama di atas. Buka "
+                "tautan bukti dukung (tab baru), pilih baris, lalu Verifikasi atau Tolak dengan alasan. Satker "
+                "melihat penolakan beserta alasannya di halaman Progres.")
+VERIFY_BUTTON, REJECT_BUTTON, ALL_MONTHS = "Verifikasi", "Tolak", "Semua bulan"
+REJECT_REASON_HINT = "Alasan penolakan (wajib, dibaca satker)"
+PICK_ROWS = "Pilih satu baris atau lebih (kotak di kiri) untuk memverifikasi atau menolak."
+VERIFY_NOT_ALLOWED = "Hanya operator provinsi dan admin yang memverifikasi laporan."
+
+
+def awaiting(n) -> str:
+    """'12 bulan-kegiatan menunggu verifikasi'."""
+    return f"{integer(n)} {UNIT} {VERIFICATION_LABELS['dilaporkan']}"
+
+
+def verified_done(n) -> str:
+    """'3 bulan-kegiatan terverifikasi.'"""
+    return f"{integer(n)} {UNIT} {VERIFIED.lower()}."
+
+
+def rejected_done(n) -> str:
+    """'2 bulan-kegiatan ditolak.'"""
+    return f"{integer(n)} {UNIT} {VERIFICATION_LABELS['ditolak']}."
+
+
+def rejected_rows(n) -> str:
+    """'2 kegiatan ditolak provinsi: perbaiki lalu Simpan untuk mengirim ulang.' (Progres)."""
+    return f"{n} kegiatan ditolak provinsi: perbaiki lalu Simpan untuk mengirim ulang."
 VERIFIED_CAPTION = (f"{VERIFIED_RATE} = {VERIFIED_DEFINITION}; abu-abu = belum ada data realisasi (bukan 0%); "
                     "urut dari capaian dilaporkan tertinggi")
 NOTHING_AWAITS = "Tidak ada laporan yang menunggu verifikasi untuk filter ini."

@@ -16,6 +16,7 @@ ALLOWED = {
     "', '.join(keys)": "metrics: column names derived from the fixed GROUPS table",
     "planned": "metrics: one of two fixed SQL expressions",
     "done": "metrics: one of two fixed SQL expressions",
+    "verified": "metrics: one of two fixed SQL expressions",
     "month_join": "metrics: a fixed clause or ''",
     "', '.join((str(i + 1) for i in range(len(select))))": "metrics: GROUP BY positions 1..n of the fixed select list",
     "sql": "metrics.trend: the query _completion_sql builds (its own interpolations are checked here)",
