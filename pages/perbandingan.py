@@ -28,24 +28,24 @@ def load_ranking(_store, key, view, level):
 
 
 @st.cache_data(**LOADER)
-def load_heatmap(_store, key, view, level, which, reporting):
+def load_heatmap(_store, key, view, level, which, reporting, basis="dilaporkan"):
     """One comparison heatmap with a Total column, for the grid on screen and the figure of the PNG and
     presentation view alike.  ``level``: "satker" (the offices shown by their ``reporting``) or
-    "provinsi" (38 rows at most)."""
-    return views.comparison_heatmap(_store, view, level, which, reporting)
+    "provinsi" (38 rows at most); ``basis``: the reported or the verified rate colours it."""
+    return views.comparison_heatmap(_store, view, level, which, reporting, basis)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def figure(_store, key, view, level, which, reporting="semua"):
+def figure(_store, key, view, level, which, reporting="semua", basis="dilaporkan"):
     """One heatmap as a plotly figure (PNG export, presentation view), built on request and shared
     rather than copied: unpickling big figures costs more than the page."""
-    return rate_heatmap(load_heatmap(_store, key, view, level, which, reporting))
+    return rate_heatmap(load_heatmap(_store, key, view, level, which, reporting, basis))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def grid(_store, key, view, level, which, reporting="semua"):
+def grid(_store, key, view, level, which, reporting="semua", basis="dilaporkan"):
     """One heatmap as a coloured data grid (rbdash.grids): what the page shows (issue 7.6)."""
-    hm = load_heatmap(_store, key, view, level, which, reporting)
+    hm = load_heatmap(_store, key, view, level, which, reporting, basis)
     return rate_grid(hm), len(hm.rows)
 
 
@@ -88,17 +88,28 @@ def show(fig, chart_key, *figure_key):
     st.plotly_chart(fig, key=chart_key, config={"displayModeBar": False}, theme=None)
 
 
+def basis_choice():
+    """Issue 23.2: what colours the heatmap -- the reported rate or the verified rate (same denominator)."""
+    if st.session_state.get("dasar") not in wording.RATE_BASES:
+        st.session_state.dasar = "dilaporkan"
+    return st.segmented_control(wording.RATE, list(wording.RATE_BASES), format_func=wording.RATE_BASES.get,
+                                key="dasar", required=True,
+                                help=f"{wording.REPORTED}: {wording.DEFINITION}. {wording.VERIFIED}: "
+                                     f"{wording.VERIFIED_DEFINITION}.")
+
+
 def show_heatmap(store, key, view, level, which, reporting="semua"):
     """A comparison heatmap: a coloured data grid (fast at any number of rows), or in the presentation
     view the plotly figure with projector-sized text (a room reads its legend and large labels)."""
     chart_key = f"{'prov_' if level == 'provinsi' else ''}heatmap_{which}"
+    basis = basis_choice()
     if st.session_state.get("presentasi"):
         st.caption(GREY)
-        show(figure(store, key, view, level, which, reporting), chart_key, key, view, reporting)
+        show(figure(store, key, view, level, which, reporting, basis), chart_key, key, view, reporting, basis)
         return
     st.caption(f"{GREY} Pilih baris (kotak di kirinya) untuk "
                + ("melihat satker provinsi itu." if level == "provinsi" else "membuka Gantt satker itu."))
-    picked = show_grid(*grid(store, key, view, level, which, reporting), key=f"{chart_key}_grid", pick=True)
+    picked = show_grid(*grid(store, key, view, level, which, reporting, basis), key=f"{chart_key}_grid", pick=True)
     if picked is not None:  # a row chosen: into that province's offices, or that office's Gantt
         if level == "provinsi":
             switch_to("pages/perbandingan.py", f_province=picked, tingkat="satker", f_satker=[])
@@ -166,6 +177,8 @@ RANK_COLUMNS = {
     wording.RANK: st.column_config.NumberColumn(wording.RANK, format="%d", width="small"),
     wording.RATE: st.column_config.NumberColumn(wording.RATE, format="%.1f%%",
                                              help="Bulan-kegiatan terealisasi sesuai jadwal ÷ jatuh tempo"),
+    wording.VERIFIED: st.column_config.NumberColumn(wording.VERIFIED, format="%.1f%%",
+                                                    help=wording.VERIFIED_DEFINITION),
     wording.REALISED: st.column_config.NumberColumn(wording.REALISED, format="%d"),
     wording.DUE: st.column_config.NumberColumn(wording.DUE, format="%d",
                                                  help="Bulan-kegiatan yang dijadwalkan s.d. bulan kondisi"),

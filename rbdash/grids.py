@@ -195,18 +195,19 @@ _GANTT_CSS = {state: f"background-color: {colour}; color: {ink_on(colour)}"
 
 def ranking_table(rank: Ranking) -> pd.DataFrame:
     """A Ranking as numbers (sortable; a rate without data is empty, shown by the page's placeholder
-    and sorted last): rank, name (and province or the province's offices), rate, reporting."""
+    and sorted last): rank, name (and province or the province's offices), rate, verified rate, reporting."""
     rows = rank.rows
     rate = rows["rate"] * 100
+    verified = rows["verified_rate"] * 100  # issue 23.2: beside the reported rate, same denominator
     reporting = {wording.REPORTED: rows["reported_text"], wording.REPORTING: rows["reporting"] * 100}
     if rank.level == "satker":
         return pd.DataFrame({
             wording.RANK: rows["rank"], wording.SATKER: rows["name"],
             wording.PROVINCE: rows["province"].fillna(wording.NO_PROVINCE), wording.RATE: rate,
-            wording.REALISED: pd.to_numeric(rows["realized"], errors="coerce"),
+            wording.VERIFIED: verified, wording.REALISED: pd.to_numeric(rows["realized"], errors="coerce"),
             wording.DUE: rows["planned"].astype(int), **reporting})
     return pd.DataFrame({
-        wording.RANK: rows["rank"], wording.PROVINCE: rows["name"], wording.RATE: rate,
+        wording.RANK: rows["rank"], wording.PROVINCE: rows["name"], wording.RATE: rate, wording.VERIFIED: verified,
         wording.SATKER: rows["offices"].astype(int), wording.OFFICES_WITH_DATA: rows["offices_with_data"].astype(int),
         **reporting})
 

@@ -358,6 +358,11 @@ def verification_states(states) -> str:
     return "; ".join(parts)
 
 
+def verified_rate_note(rate) -> str:
+    """'terverifikasi provinsi: 20,0%' (the deck's summary, beside the reported rate)."""
+    return f"{VERIFIED.lower()} provinsi: {pct(rate) or NO_DATA}"
+
+
 def verified_of(verified, planned) -> str:
     """'5 dari 8 bulan-kegiatan terverifikasi'."""
     return f"{of(verified, planned)} {UNIT} {VERIFIED.lower()}"

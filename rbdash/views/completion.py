@@ -232,7 +232,8 @@ def summary(store, view: View) -> Summary:
                    rate=rate, rated=int(pooled["offices_with_data"]), counted=int(pooled["offices"]),
                    reported=reported, due=due, reporting=reported / due if due else None,
                    verified=int(pooled["verified"]) if pd.notna(pooled["verified"]) else None,
-                   verified_rate=float(pooled["verified_rate"]) if pd.notna(pooled["verified_rate"]) else None)
+                   verified_rate=float(pooled["verified_rate"]) if pd.notna(pooled["verified_rate"]) else None,
+                   planned=int(pooled["planned"]))
 
 
 # --------------------------------------------------------------------------------- trend

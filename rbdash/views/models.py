@@ -119,6 +119,7 @@ class Summary:
     reporting: float | None
     verified: int | None = None        # month-kegiatan realised and verified (None without data)
     verified_rate: float | None = None  # verified ÷ the rate's denominator (metrics.rate_of)
+    planned: int = 0                    # that denominator: month-kegiatan due of the offices with data
 
 
 @dataclass(frozen=True, eq=False)
