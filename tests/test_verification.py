@@ -164,3 +164,19 @@ def test_views_show_the_verified_rate_beside_the_reported_one(reported):
     assert (hm.title, hm.legend) == ("Capaian per area s.d. Mar 2024 (terverifikasi)", "Terverifikasi")
     assert hm.text[0, -1] == "33,3%" and hm.text[0, 0] == "33,3%"
     assert views.comparison_heatmap(store, view, "satker", "area").text[0, -1] == "66,7%"
+
+
+def test_the_queue_lists_unchecked_reported_months_of_the_province_and_rejections_for_the_office(reported):
+    from rbdash.views import verification
+    store, aid = reported
+    store.import_plan(make_plan(SLEMAN, 2024, [(1, "K", "I", [1], [1])], has_realization=True))
+    store.verify([(aid, 1, 1)], KALSEL)
+    queue = verification.queue(store, 2024, "Kalimantan Selatan")
+    assert queue[["activity_id", "month", "revision", "satker"]].values.tolist() == [[aid, 2, 1, BANJAR]]
+    with store.transaction() as con:  # Banjar's report is a day newer than Sleman's
+        con.execute("UPDATE progress SET updated_at = updated_at + INTERVAL '1 day' WHERE activity_id = ?", [aid])
+    assert verification.queue(store, 2024)["satker"].tolist() == [SLEMAN, BANJAR]  # oldest report first
+    assert verification.queue(store, 2024, months=[1])["satker"].tolist() == [SLEMAN]
+    store.reject(verification.items(queue, [0]), "bukti kosong", KALSEL)
+    assert verification.queue(store, 2024, "Kalimantan Selatan").empty
+    assert verification.rejections(store, BANJAR, 2024) == {aid: [(2, "bukti kosong")]}
