@@ -198,7 +198,7 @@ def render():
                           key="simpan_progres")
     right.button("Muat ulang data", icon=":material/refresh:", key="muat_ulang_progres", on_click=reload)
     if user.needs_name:
-        st.caption("Isi **Nama petugas** di panel samping untuk dapat menyimpan (dicatat di jejak audit).")
+        st.caption(wording.NAME_NEEDED)
     if clicked:
         saved, errors = save(store, snap, edited, user)
         if not saved and not errors:

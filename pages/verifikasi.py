@@ -81,14 +81,17 @@ def render():
     rows = verification.items(shown, picked.selection.rows if picked else [])
     if not rows:
         st.caption(wording.PICK_ROWS)
+    blocked = not rows or user.needs_name  # open mode: the audit trail needs the checker's name first
     one, two, three = st.columns([1, 3, 1], vertical_alignment="bottom")
     if one.button(f"{wording.VERIFY_BUTTON} ({len(rows)})", type="primary", icon=":material/verified:",
-                  disabled=not rows, key="verifikasi"):
+                  disabled=blocked, key="verifikasi"):
         act(store, user, rows)
     reason = two.text_input(wording.REJECT_REASON_HINT, key="verif_alasan", max_chars=500)
-    if three.button(f"{wording.REJECT_BUTTON} ({len(rows)})", icon=":material/block:", disabled=not rows,
+    if three.button(f"{wording.REJECT_BUTTON} ({len(rows)})", icon=":material/block:", disabled=blocked,
                     key="tolak"):
         act(store, user, rows, reason)
+    if user.needs_name:
+        st.caption(wording.NAME_NEEDED)
 
 
 render()

@@ -225,7 +225,8 @@ def completion(db, as_of, year, by, as_json):
                    else int(rec["realized"]),
                    rate=None if rec["rate"] is None or rec["rate"] != rec["rate"] else round(rec["rate"], 4),
                    verified=None if rec["verified"] != rec["verified"] else int(rec["verified"]),
-                   verified_rate=None if rec["verified_rate"] != rec["verified_rate"] else round(rec["verified_rate"], 4))
+                   verified_rate=None if rec["verified_rate"] != rec["verified_rate"]
+                   else round(rec["verified_rate"], 4))
         for k in ("area_no", "month"):
             if k in row and row[k] is not None:
                 row[k] = int(row[k])

@@ -321,7 +321,7 @@ VERIFY_INTRO = ("Bulan-kegiatan yang dilaporkan terealisasi dan belum diperiksa,
 VERIFY_BUTTON, REJECT_BUTTON, ALL_MONTHS = "Verifikasi", "Tolak", "Semua bulan"
 REJECT_REASON_HINT = "Alasan penolakan (wajib, dibaca satker)"
 PICK_ROWS = "Pilih satu baris atau lebih (kotak di kiri) untuk memverifikasi atau menolak."
-VERIFY_NOT_ALLOWED = "Hanya operator provinsi dan admin yang memverifikasi laporan."
+NAME_NEEDED = "Isi **Nama petugas** di panel samping untuk dapat menyimpan (dicatat di jejak audit)."
 
 
 def awaiting(n) -> str:

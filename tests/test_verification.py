@@ -40,7 +40,8 @@ def test_a_province_verifies_and_rejects_its_offices_months_audited(reported):
     assert store.reject([(aid, 2, 1)], "  tautan bukti tidak dapat dibuka ", KALSEL) == 1
     assert states(store, aid) == {1: ("terverifikasi", None, 1, "kalsel"),
                                   2: ("ditolak", "tautan bukti tidak dapat dibuka", 1, "kalsel")}
-    log = store.query_df("SELECT actor, action, satker, detail FROM audit_log WHERE action = 'verification' ORDER BY id")
+    log = store.query_df("SELECT actor, action, satker, detail FROM audit_log WHERE action = 'verification' "
+                         "ORDER BY id")
     assert log[["actor", "satker"]].values.tolist() == [["kalsel", BANJAR]] * 2
     second = json.loads(log["detail"][1])
     assert second["before"] == {"2": None}

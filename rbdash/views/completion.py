@@ -16,8 +16,8 @@ from rbdash.views.models import (NO_DATA, NOTHING_DUE, TOTAL, VALUE, Column, Hea
 
 LEVEL_KEY = {"satker": "satker", "provinsi": "province"}  # comparison level -> completion group
 GROUP_KEY = {"satker": "satker", "province": "province", "area": "area_no", "month": "month"}  # group -> its column
-COMPLETION_COLUMNS = ["planned", "realized", "verified", "has_data", "rate", "verified_rate", "due", "reported", "offices",
-                      "offices_with_data"]
+COMPLETION_COLUMNS = ["planned", "realized", "verified", "has_data", "rate", "verified_rate", "due", "reported",
+                      "offices", "offices_with_data"]
 
 
 def completion(store, view: View, by=("satker",)) -> pd.DataFrame:
