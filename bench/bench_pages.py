@@ -9,6 +9,7 @@ following runs, side by side for the small and the large database.
 
 import argparse
 import contextlib
+import dataclasses
 import io
 import logging
 import os
@@ -24,16 +25,27 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from app_fixtures import warm_pages_manager  # noqa: E402
 from bench_import import workbooks  # noqa: E402
-from rbdash import cli  # noqa: E402
+from rbdash import cli, importing  # noqa: E402
 from rbdash.store import Store  # noqa: E402
 
 
-def database(n):
-    db = ROOT / "bench" / "out" / f"pages_{n}.duckdb"
-    if not db.exists():
-        files = workbooks(550)[:n]
+def database(n, years=1):
+    """The database of ``n`` generated offices (built once, cached in bench/out/).  With ``years`` > 1
+    each office has that many years of plans, up to 2024 (history, issue 22.5): the 2024 workbooks
+    parsed once and stored again per earlier year, as offices keep last year's plan."""
+    db = ROOT / "bench" / "out" / (f"pages_{n}.duckdb" if years == 1 else f"pages_{n}_{years}y.duckdb")
+    if db.exists():
+        return db
+    files = workbooks(550)[:n]
+    if years == 1:
         with contextlib.redirect_stdout(io.StringIO()):
             cli.main.main(["import", "--db", str(db), *map(str, files)], standalone_mode=False)
+        return db
+    plans = [plan for parsed in importing.parse_sources(files) for plan in parsed.plans]
+    store = Store(db)
+    for year in range(2024 - years + 1, 2025):
+        store.import_plans([dataclasses.replace(plan, year=year) for plan in plans], "bench")
+    store.close()
     return db
 
 

@@ -1,6 +1,8 @@
-"""Load test of issue 9: app replicas over one PostgreSQL, many people reading and saving at once.
+"""Load test of issues 9 and 22: app replicas over one PostgreSQL (or one app process over a DuckDB
+file), many people reading and saving at once.
 
     .venv/bin/python bench/load_replicas.py                      # 2 replicas x 10 users, 60 s, samples + 100 offices
+    .venv/bin/python bench/load_replicas.py --seconds 30 --offices 500 --backend duckdb
     .venv/bin/python bench/load_replicas.py --seconds 20 --offices 20
     .venv/bin/python bench/load_replicas.py --pg postgresql://rb:...@127.0.0.1:5432/rbdash_load   # its tables are dropped!
 
@@ -8,11 +10,14 @@ A script, not a timed test; bounded (``--seconds``), loopback only.  Without --p
 cluster (fsync on, tests/pgcluster.py) is started and removed afterwards.  The sample plans plus
 ``--offices`` generated offices (rbdash.demo) are imported, then ``--replicas`` worker processes start,
 each with one Store on the URL (as each `streamlit run` replica has one, app.get_store) and ``--users``
-threads (as Streamlit serves each browser session on a thread of the one process).  Each user loops:
+threads (as Streamlit serves each browser session on a thread of the one process).  With
+``--backend duckdb`` the database is a DuckDB file in a temporary folder, which one process at a time
+may open: one app process serves the same users (replicas x users threads).  Each user loops:
 
 1. **Page data**: what a visit of Perbandingan at national level asks the store for, through the pages'
-   own cached loaders (st.cache_data, the real one, keyed by ``views.cache_key(store)``, the data
-   version, so a hit or a miss costs what it costs in the app): app.py's ``load_offices``,
+   own cached loaders (pages/_ui.loader, the real one, keyed as in the app by the version of what each
+   reads -- ``views.cache_key(store)`` narrowed to the year's or the office's version -- so a hit or a
+   miss costs what it costs in the app): app.py's ``load_offices``,
    perbandingan's ``load_ranking`` (offices, then provinces: the page opens on provinces above 40
    offices), ``load_summary`` and ``load_heatmap`` (provinces × areas), and pages/_ui's
    ``load_not_submitted``.  The functions are taken from the page sources (their defs only),
@@ -35,6 +40,7 @@ import ast
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -170,7 +176,7 @@ def worker(args):
     for th in threads:
         th.join()
     store.close()
-    Path(args.out).write_text(json.dumps({"replica": args.replica, "users": users,
+    Path(args.out).write_text(json.dumps({"replica": args.replica, "users": users, "backend": store.backend,
                                           "load_misses": counted["misses"]}))
 
 
@@ -255,7 +261,8 @@ def pct(values, q):
 
 def report(args, results, check):
     rows = []
-    groups = [(f"replica {r['replica'] + 1}", r["users"]) for r in results]
+    groups = [(f"replica {r['replica'] + 1}" if r["backend"] == "postgresql" else "app process", r["users"])
+              for r in results]
     groups.append(("all", [u for r in results for u in r["users"]]))
     for name, users in groups:
         hit = [s for u in users for s in u["page_s"]]
@@ -286,6 +293,8 @@ def report(args, results, check):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--backend", choices=("postgresql", "duckdb"), default="postgresql",
+                    help="replicas over PostgreSQL, or one app process over a DuckDB file (replicas x users threads)")
     ap.add_argument("--pg", default=None, help="an existing PostgreSQL database (its tables are dropped!)")
     ap.add_argument("--offices", type=int, default=100, help="generated offices besides the samples")
     ap.add_argument("--replicas", type=int, default=2)
@@ -307,15 +316,22 @@ def main():
 
     import pgcluster
     cluster = None
-    if args.pg is None:
+    tmp = Path(tempfile.mkdtemp(prefix="rbdash-load-run-"))
+    if args.backend == "duckdb":
+        if args.pg:
+            sys.exit("error: --pg is for --backend postgresql")
+        url = str(tmp / "load.duckdb")
+        workers = [(0, args.replicas * args.users)]    # one process may open the file: the same users as threads
+    elif args.pg is None:
         why = pgcluster.available()
         if why:
             sys.exit(f"error: {why}; or pass --pg URL")
         cluster = pgcluster.Cluster(durable=True)
         url = cluster.fresh_database()
+        workers = [(k, args.users) for k in range(args.replicas)]
     else:
         url = pgcluster.reset(args.pg)
-    tmp = Path(tempfile.mkdtemp(prefix="rbdash-load-run-"))
+        workers = [(k, args.users) for k in range(args.replicas)]
     procs = []
     try:
         acts, n_files, took = setup(url, args.offices, args.seed)
@@ -329,10 +345,10 @@ def main():
               f"{args.replicas} replicas x {args.users} users, {args.seconds:.0f} s, "
               f"hot set {args.hot} activities for {args.hot_share:.0%} of saves", flush=True)
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        for k in range(args.replicas):
+        for k, users in workers:
             procs.append(subprocess.Popen(
                 [sys.executable, __file__, "--worker", "--url", url, "--replica", str(k), "--plan", str(tmp / "plan.json"),
-                 "--users", str(args.users), "--seconds", str(args.seconds), "--hot-share", str(args.hot_share),
+                 "--users", str(users), "--seconds", str(args.seconds), "--hot-share", str(args.hot_share),
                  "--think-ms", str(args.think_ms), "--seed", str(args.seed), "--out", str(tmp / f"r{k}.json")],
                 cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True))
         for p in procs:
@@ -347,7 +363,7 @@ def main():
             p.wait(timeout=args.seconds + 600)
             assert p.returncode == 0, f"a replica failed ({p.returncode})"
         load_after = os.getloadavg()
-        results = [json.loads((tmp / f"r{k}.json").read_text()) for k in range(args.replicas)]
+        results = [json.loads((tmp / f"r{k}.json").read_text()) for k, _ in workers]
         check = verify(url, results)
     finally:
         for p in procs:
@@ -355,16 +371,21 @@ def main():
                 p.kill()
         if cluster:
             cluster.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
     errors = [e for r in results for u in r["users"] for e in u["errors"]]
     misses = sum(r["load_misses"] for r in results)
-    text = (f"{started:%Y-%m-%d %H:%M}, {args.seconds:.0f} s, {args.replicas} replicas x {args.users} users, "
+    where = ("a DuckDB file, one app process" if args.backend == "duckdb"
+             else "throwaway durable cluster (fsync on)" if cluster else "given server")
+    text = (f"{started:%Y-%m-%d %H:%M}, {args.seconds:.0f} s, {args.backend}, {args.replicas} x {args.users} users, "
             f"{n_files} offices ({len(acts):,} activities); machine: {os.cpu_count()} cores, load average "
             f"{load_before[0]:.1f} before, {load_after[0]:.1f} (1 min) / {load_after[1]:.1f} (5 min) at the end; "
-            f"{'throwaway durable cluster (fsync on)' if cluster else 'given server'}.\n"
+            f"{where}.\n"
+            f"Command: `{' '.join(['bench/load_replicas.py', *sys.argv[1:]])}`.\n"
             f"Page data = the store calls of one Perbandingan visit (national level) through the pages' own "
-            f"st.cache_data loaders, not the browser. A load is 'cached' when perbandingan.load's data was in "
-            f"its replica's cache (or computed meanwhile by another user there), 'computed' when this user ran it "
-            f"({misses} times in all): the data version changes with every save on any replica.\n\n" + report(args, results, check))
+            f"cached loaders, not the browser. A load is 'cached' when perbandingan's ranking was in "
+            f"its process's cache (or computed meanwhile by another user there), 'computed' when this user ran it "
+            f"({misses} times in all): the year's version changes with every save of that year.\n\n"
+            + report(args, results, check))
     if errors:
         text += "\n\nErrors (first 5): " + "; ".join(errors[:5])
     print()

@@ -1,10 +1,14 @@
 """Widgets shared by several pages (app.py routes explicitly, so this file is never a page)."""
 
+import functools
+import pickle
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from rbdash import grids, regions, submission, views, wording
 from rbdash.errors import PermissionDenied
+from rbdash.latest import Latest
 
 EMPTY = "Belum ada data. Unggah rencana aksi di halaman Impor."
 
@@ -157,12 +161,67 @@ def pick_satker(view):
     return st.selectbox(wording.SATKER, options, key="fokus")
 
 
-# Every page loader is keyed by the data version: each write makes a new key, so entries of old
-# versions are dropped after this many (a busy server would otherwise keep every version in memory)
+# the loaders' options unless given (``loader``)
 LOADER = {"show_spinner": False, "max_entries": 64}
+_KEPT = {}   # (file, function name) -> rbdash.latest.Latest: every loader's results, see ``loader``
 
 
-@st.cache_data(**LOADER)
+def loader(part, resource=False, **options):
+    """A page loader ``fn(_store, key, *args)`` kept per process by the version of the part of the data
+    it reads (issue 22.2): ``part(key, *args)`` picks it from the run's views.DataKey -- ``by_year``
+    for a year's figures, ``by_office`` for one office's, ``by_plans`` for a year's plans,
+    ``by_anything`` -- so a save in one office keeps the other offices' pages and other years'
+    figures.  One computation at a time per arguments, serving every reader who asked before it
+    began or whose run began before it did (rbdash.latest: while saves arrive, readers of a
+    national figure share its computations instead of each making one).  Results are copies (as
+    st.cache_data), or with ``resource`` one shared object (as st.cache_resource); ``show_spinner``: a text shown while computing;
+    ``max_entries`` (64).  A loader called inside another's gets that one's part, as it is."""
+    spinner = options.get("show_spinner") or None
+
+    def decorate(fn):
+        # a page script runs again at every rerun, defining its loaders again: what they keep lives
+        # here, in a module imported once per process, by the function's file and name
+        where = (fn.__code__.co_filename, fn.__qualname__)
+        kept = _KEPT.get(where) or _KEPT.setdefault(
+            where, Latest(options.get("max_entries", LOADER["max_entries"]), copy=not resource))
+
+        @functools.wraps(fn)
+        def load(first, key, *args):
+            need, asked = (part(key, *args), key.asked) if isinstance(key, views.DataKey) else (key, None)
+
+            def compute():
+                if spinner is None:
+                    return fn(first, need, *args)
+                with st.spinner(spinner):
+                    return fn(first, need, *args)
+            return kept.get(pickle.dumps((str(getattr(first, "path", "")), args)), need, compute, asked)
+        load.clear = kept.clear
+        return load
+    return decorate
+
+
+def by_year(key, *args):
+    """The version of the year of the first View among the arguments (else of the first argument, a
+    year): national, provincial and selection figures."""
+    return key.year(next((a.year for a in args if isinstance(a, views.View)), args[0]))
+
+
+def by_plans(key, view, *_):
+    """The version of a year's plans (imports and restored versions): what coverage reads."""
+    return key.plans(view.year)
+
+
+def by_office(key, satker, year, *_):
+    """The version of one office's year: its plan, progress and history."""
+    return key.office(satker, year)
+
+
+def by_anything(key, *_):
+    """The version of everything: any audited write (the offices of every year, the latest changes)."""
+    return key.everything()
+
+
+@loader(by_year)
 def load_not_submitted(_store, key, year, province, as_of):
     """Keyed by what the list depends on (not the offices or areas selected)."""
     return views.not_submitted(_store, views.View(year=year, satkers=None, areas=None, as_of=as_of, province=province))

@@ -3,19 +3,29 @@
 import streamlit as st
 
 from pages._filters import address
-from pages._ui import LOADER, md, not_submitted, show_grid, start, table
+from pages._ui import by_anything, by_year, loader, md, not_submitted, show_grid, start, table
 from rbdash import grids, views, wording
 from rbdash.wording import integer, pct
 
 LAGGARDS = 5
 
 
-@st.cache_data(**LOADER)
-def load(_store, key, view):
-    """Everything the page shows: one model of rbdash.views per figure."""
+@loader(by_year)
+def load_figures(_store, key, view):
+    """The year's figures: one model of rbdash.views per figure."""
     return {"summary": views.summary(_store, view), "laggards": views.laggards(_store, view, "satker", LAGGARDS),
-            "per_area": views.area_heatmap(_store, view), "per_year": views.plans_per_year(_store),
-            "fresh": views.freshness(_store)}
+            "per_area": views.area_heatmap(_store, view)}
+
+
+@loader(by_anything)
+def load_state(_store, key):
+    """Plans per year and the latest changes: read again after any change."""
+    return {"per_year": views.plans_per_year(_store), "fresh": views.freshness(_store)}
+
+
+def load(store, key, view):
+    """Everything the page shows."""
+    return {**load_figures(store, key, view), **load_state(store, key)}
 
 
 def render():
@@ -38,8 +48,7 @@ def render():
     c1.metric(wording.SATKER, integer(summary.offices))
     c2.metric(wording.KEGIATAN, integer(summary.activities))
     c3.metric(wording.rate_up_to(view.as_of), pct(summary.rate) or wording.NO_DATA,
-              help="Bulan-kegiatan terealisasi sesuai jadwal ÷ bulan-kegiatan yang dijadwalkan s.d. bulan "
-                   "ini, hanya satker yang sudah melaporkan realisasi.")
+              help=wording.RATE_HELP)
     # issue 23.2: what the provinces verified, over the same denominator, beside what offices reported
     c3v.metric(wording.VERIFIED_RATE, pct(summary.verified_rate) or wording.NO_DATA,
                help=f"{wording.VERIFIED_DEFINITION}: yang sama dengan capaian di sebelahnya, hanya bulan yang "

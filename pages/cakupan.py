@@ -5,30 +5,30 @@ on metrics.coverage; this page caches them and lays them out."""
 
 import streamlit as st
 
-from pages._ui import LOADER, empty_state, office_options, show_grid, start, switch_to, table
+from pages._ui import by_office, by_plans, empty_state, loader, office_options, show_grid, start, switch_to, table
 from rbdash import views, wording
 from rbdash.grids import rate_grid
 from rbdash.wording import LEVELS
 
 
-@st.cache_data(**LOADER)
+@loader(by_plans)
 def load(_store, key, view, level):
     """Office (or province) × area: the share of the catalogue's standard kegiatan covered."""
     return views.coverage_heatmap(_store, view, level)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@loader(by_plans, resource=True, max_entries=16)
 def grid(_store, key, view, level):
     """The coverage heatmap as a coloured data grid (issue 7.6: drawn quickly at any number of rows)."""
     return rate_grid(load(_store, key, view, level))
 
 
-@st.cache_data(**LOADER)
+@loader(by_plans)
 def load_counts(_store, key, view):
     return views.activity_counts(_store, view)
 
 
-@st.cache_data(**LOADER)
+@loader(by_office)
 def load_missing(_store, key, satker, year, area_nos):
     return views.missing_standard(_store, satker, year, area_nos)
 

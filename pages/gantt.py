@@ -5,27 +5,27 @@ caches them and lays them out."""
 
 import streamlit as st
 
-from pages._ui import LOADER, empty_state, md, start, table
+from pages._ui import by_office, empty_state, loader, md, start, table
 from rbdash import grids, views, wording
 from rbdash.wording import MONTHS, date_time, integer, pct
 
 OPEN_ALL_UP_TO = 60  # activities: above this only the first area starts expanded
 
 
-@st.cache_data(**LOADER)
+@loader(by_office)
 def load(_store, key, satker, year, as_of, area_nos):
     """The office's plan and figures up to the as-of month (None without a plan)."""
     return views.office_summary(_store, satker, year, as_of, area_nos)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@loader(by_office, resource=True, max_entries=32)
 def month_grids(_store, key, satker, year, as_of, area_nos):
     """(title, activities, grid) per area (rbdash.grids of views.gantt), shared rather than copied."""
     return {no: (g.title, g.activities, grids.gantt_grid(g))
             for no, g in views.gantt(_store, satker, year, as_of, area_nos).items()}
 
 
-@st.cache_data(**LOADER)
+@loader(by_office)
 def load_table(_store, key, satker, year, area_nos):
     return views.plan_table(_store, satker, year, area_nos)
 
@@ -54,19 +54,21 @@ def render():
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(wording.KEGIATAN, integer(summary.activities))
     c2.metric(wording.rate_up_to(view.as_of), pct(summary.rate) or wording.DASH,
-              help=None if summary.has_data else "Belum ada data realisasi.")
+              help=None if summary.has_data else wording.nothing_reported(view.as_of))
     c3.metric("Bulan-kegiatan terlambat", integer(summary.late))
     c4.metric(wording.PLAN_VERSION, summary.version)
     st.caption(f"Sumber: {md(summary.source_name or wording.DASH)} · diimpor {date_time(summary.imported_at)} "
                f"oleh {md(summary.imported_by or wording.DASH)}")
     if not summary.has_data:
-        st.info("Satker ini belum melaporkan realisasi: bulan yang sudah lewat ditampilkan sebagai "
-                "direncanakan, bukan terlambat.")
+        st.info(wording.nothing_reported(view.as_of))
+    else:
+        st.caption(f"{wording.reported_so_far(summary.reported_months)}. {wording.REPORTS_RULE}")
     if not summary.activities:
         st.info("Tidak ada kegiatan untuk area yang dipilih.")
         return
     st.caption(f"{wording.PLANNED_MARK} direncanakan · {wording.DONE_MARK} terealisasi (hijau; ungu = di luar jadwal) · "
-               f"{wording.LATE_MARK} terlambat (merah) · kondisi s.d. {wording.month(view.as_of)}. "
+               f"{wording.LATE_MARK} terlambat (merah) · {wording.UNREPORTED_MARK} {wording.NO_DATA} (abu-abu) · "
+               f"kondisi s.d. {wording.month(view.as_of)}. "
                "Sumber = lembar dan baris di file aslinya.")
     per_area = month_grids(store, key, satker, view.year, view.as_of, view.areas)
     for i, (no, (title, n, styler)) in enumerate(per_area.items()):

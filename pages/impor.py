@@ -151,8 +151,7 @@ def render():
         years = {o.year for o in outcomes if o.imported}
         if len(years) == 1 and years != {view.year}:
             st.session_state._pending = {"f_year": years.pop()}  # show what was just imported
-        st.cache_data.clear()
-        st.rerun()
+        st.rerun()  # the import is a new version of its years: the loaders read it (pages/_ui.loader)
 
 
 render()

@@ -5,56 +5,59 @@ rbdash.metrics; this page caches them, picks the renderer (grid, figure, workboo
 
 import streamlit as st
 
-from pages._ui import LOADER, empty_state, not_submitted, presentation_toggle, show_grid, start, switch_to, table
+from pages._ui import by_anything, by_year, empty_state, loader, not_submitted, presentation_toggle, show_grid, start, switch_to, table
 from rbdash import report, views, wording
-from rbdash.charts import enlarged, rate_heatmap, trend_figure
+from rbdash.charts import enlarged, rate_heatmap, trend_figure, years_figure
 from rbdash.errors import ExportError, RbdashError
 from rbdash.export import comparison_workbook, deck_pdf, figure_png
-from rbdash.grids import rate_grid, ranking_table, trend_table
+from rbdash.grids import change_table, rate_grid, ranking_table, trend_table, year_table
 from rbdash.wording import LEVELS, NO_DATA, REPORTING_CHOICES
 
-VIEWS = {"area": wording.PER_AREA, "month": wording.PER_MONTH, "rank": wording.RANK, "trend": "Tren"}
+VIEWS = {"area": wording.PER_AREA, "month": wording.PER_MONTH, "rank": wording.RANK, "trend": "Tren",
+         "yoy": wording.YEAR_OVER_YEAR}
+POOLED = ("trend", "yoy")  # views of the whole selection: no provinces, no filtering by reporting
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@st.cache_data(**LOADER)
+@loader(by_year)
 def load_summary(_store, key, view):
     return views.summary(_store, view)
 
 
-@st.cache_data(**LOADER)
+@loader(by_year)
 def load_ranking(_store, key, view, level):
     return views.ranking(_store, view, level)
 
 
-@st.cache_data(**LOADER)
+@loader(by_year)
 def load_heatmap(_store, key, view, level, which, reporting, basis="dilaporkan"):
     """One comparison heatmap with a Total column, for the grid on screen and the figure of the PNG and
     presentation view alike.  ``level``: "satker" (the offices shown by their ``reporting``) or
     "provinsi" (38 rows at most); ``basis``: the reported or the verified rate colours it."""
-    return views.comparison_heatmap(_store, view, level, which, reporting, basis)
+    return views.comparison_heatmap(_store, view, level, which, reporting, basis,
+                                    rank=load_ranking(_store, key, view, level))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@loader(by_year, resource=True, max_entries=16)
 def figure(_store, key, view, level, which, reporting="semua", basis="dilaporkan"):
     """One heatmap as a plotly figure (PNG export, presentation view), built on request and shared
     rather than copied: unpickling big figures costs more than the page."""
     return rate_heatmap(load_heatmap(_store, key, view, level, which, reporting, basis))
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@loader(by_year, resource=True, max_entries=16)
 def grid(_store, key, view, level, which, reporting="semua", basis="dilaporkan"):
     """One heatmap as a coloured data grid (rbdash.grids): what the page shows (issue 7.6)."""
     hm = load_heatmap(_store, key, view, level, which, reporting, basis)
     return rate_grid(hm), len(hm.rows)
 
 
-@st.cache_data(**LOADER)
+@loader(by_year)
 def load_trend(_store, key, view):
     return views.trend(_store, view)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
+@loader(by_year, resource=True, max_entries=16)
 def trend_chart(_store, key, view):
     return trend_figure(load_trend(_store, key, view))
 
@@ -71,6 +74,59 @@ def render_trend(store, key, view):
             wording.REALISED_CUM_COLUMN: st.column_config.NumberColumn(format="%d"),
             wording.RATE_OF_MONTH: st.column_config.NumberColumn(format="%.1f%%"),
             wording.RATE_CUM: st.column_config.NumberColumn(format="%.1f%%")})
+
+
+@loader(by_anything)
+def load_years(_store, key, province, areas, as_of, compare):
+    """Year over year of the nation or a province (views.year_over_year): the sidebar's year and
+    offices play no part."""
+    return views.year_over_year(_store, views.View(year=None, satkers=None, areas=areas, as_of=as_of,
+                                                   province=province), compare)
+
+
+@loader(by_anything, resource=True, max_entries=16)
+def years_grid(_store, key, province, areas, as_of, compare):
+    yoy = load_years(_store, key, province, areas, as_of, compare)
+    return rate_grid(yoy.areas), len(yoy.rows)
+
+
+@loader(by_anything, resource=True, max_entries=16)
+def years_chart(_store, key, province, areas, as_of, compare):
+    return years_figure(load_years(_store, key, province, areas, as_of, compare))
+
+
+def render_years(store, key, view):
+    """Issue 23.4: did the nation (or the province) do better than last year?  Each year up to the
+    same month, per area, and the offices that improved or fell most between two years."""
+    present = views.years_present(store, view.province, st.session_state.offices)
+    compare = None
+    if len(present) > 1:
+        left, right, _ = st.columns([1, 1, 3])
+        if st.session_state.get("yoy_dari") not in present or st.session_state.get("yoy_ke") not in present:
+            st.session_state.yoy_dari, st.session_state.yoy_ke = present[-2], present[-1]
+        compare = (left.selectbox(wording.FROM_YEAR, present, key="yoy_dari"),
+                   right.selectbox(wording.TO_YEAR, present, key="yoy_ke"))
+    try:
+        yoy = load_years(store, key, view.province, view.areas, view.as_of, compare)
+    except RbdashError as exc:  # the same year twice
+        st.error(exc.message_id, icon=":material/warning:")
+        return
+    st.caption(yoy.areas.caption)
+    if len(yoy.years) == 1:
+        st.info(wording.one_year_only(yoy.years[0]), icon=":material/info:")
+    request = (key, view.province, view.areas, view.as_of, compare)
+    show(years_chart(store, *request), "yoy_chart", *request)
+    show_grid(*years_grid(store, *request), key="yoy_grid")
+    table(year_table(yoy), hide_index=True, width="stretch", key="yoy_table")
+    if yoy.from_year is None:
+        return
+    st.caption(wording.offices_compared(len(yoy.changes), yoy.from_year, yoy.to_year) + ".")
+    for title, rows, name in ((wording.IMPROVED, yoy.improved, "yoy_naik"), (wording.FELL, yoy.fell, "yoy_turun")):
+        st.markdown(f"**{title} {yoy.from_year} → {yoy.to_year}**")
+        if rows.empty:
+            st.caption(wording.NOBODY_CHANGED)
+        else:
+            table(change_table(yoy, rows, province=view.province is None), hide_index=True, width="stretch", key=name)
 
 
 PROJECTOR_PX = 20  # chart text in the presentation view
@@ -117,13 +173,13 @@ def show_heatmap(store, key, view, level, which, reporting="semua"):
             switch_to("pages/gantt.py", fokus=picked)
 
 
-@st.cache_data(show_spinner="Membuat gambar PNG…", max_entries=8)
+@loader(by_year, show_spinner="Membuat gambar PNG…", max_entries=8)
 def png(_fig, key, which, view, reporting):
     """PNG bytes of a heatmap; a failure raises ExportError and is not cached, so a retry retries."""
     return figure_png(_fig)
 
 
-@st.cache_data(show_spinner="Membuat file Excel…", max_entries=8)
+@loader(by_year, show_spinner="Membuat file Excel…", max_entries=8)
 def xlsx(_store, key, view):
     """The comparison workbook's bytes; any failure becomes ExportError (Indonesian on screen)."""
     rank = load_ranking(_store, key, view, "satker")
@@ -135,13 +191,14 @@ def xlsx(_store, key, view):
         raise ExportError("xlsx_failed", detail=type(exc).__name__) from exc
 
 
-@st.cache_data(show_spinner="Membuat file PowerPoint…", max_entries=4)
+@loader(by_anything, show_spinner="Membuat file PowerPoint…", max_entries=4)
 def pptx(_store, key, year, as_of, province, offices):
-    """The meeting deck's bytes (rbdash.report); failures are ExportError/ValidationError, not cached."""
+    """The meeting deck's bytes (rbdash.report); failures are ExportError/ValidationError, not cached.
+    Kept by any write: its year-over-year slide reads every year."""
     return report.deck_bytes(_store, year, as_of, province=province, offices=offices)
 
 
-@st.cache_data(show_spinner="Membuat file PDF…", max_entries=4)
+@loader(by_anything, show_spinner="Membuat file PDF…", max_entries=4)
 def pdf(_store, key, year, as_of, province, offices):
     """The same deck as PDF (LibreOffice); ExportError when it is not installed or fails, not cached."""
     return deck_pdf(pptx(_store, key, year, as_of, province, offices))
@@ -153,7 +210,8 @@ def deck_export(store, key, view):
     where = f"provinsi {view.province}" if view.province else "nasional"
     with st.container(border=True):
         st.markdown("**Bahan rapat (PowerPoint atau PDF)**")
-        st.caption(f"Slide {where}: ringkasan, heatmap capaian, tren, satker tertinggal, yang belum mengirim"
+        st.caption(f"Slide {where}: ringkasan, heatmap capaian, tren, tahun ke tahun, satker tertinggal, yang belum "
+                   "mengirim"
                    + (f", dan Gantt {len(offices)} satker terpilih." if offices
                       else ". Pilih satker di panel kiri untuk menambah slide Gantt-nya."))
         request = (key, view.year, view.as_of, view.province, offices)
@@ -182,6 +240,7 @@ RANK_COLUMNS = {
     wording.REALISED: st.column_config.NumberColumn(wording.REALISED, format="%d"),
     wording.DUE: st.column_config.NumberColumn(wording.DUE, format="%d",
                                                  help="Bulan-kegiatan yang dijadwalkan s.d. bulan kondisi"),
+    wording.REPORTED_MONTHS: st.column_config.TextColumn(wording.REPORTED_MONTHS, help=wording.REPORTED_MONTHS_HELP),
     wording.REPORTING: st.column_config.ProgressColumn(wording.REPORTING, format="%.0f%%", min_value=0, max_value=100,
                                                  help="Bagian bulan-kegiatan jatuh tempo yang sudah dilaporkan"),
 }
@@ -227,19 +286,20 @@ def level_choice(view, n_offices):
 
 # Issue 21.10: a caption names only what the figure below it shows -- the province heatmap has no
 # "Dengan data" column (the ranking has), the trend no provinces, and only a heatmap has grey cells.
-PROVINCES = ("Tiap provinsi menggabungkan KPU Provinsi dan KPU Kabupaten/Kota-nya dengan definisi yang sama; "
-             "satker tanpa data realisasi tidak dihitung dalam capaian ({counted}).")
-GREY = "Abu-abu = belum melaporkan realisasi (bukan 0%); abu-abu muda = tidak ada yang dijadwalkan."
+PROVINCES = wording.PROVINCES_CAPTION
+GREY = wording.GREY_CAPTION
 
 
 def render_provinces(store, key, view, shown):
     rank = load_ranking(store, key, view, "provinsi")
-    if shown != "trend":  # the trend pools the selection: it shows no province
+    if shown not in POOLED:  # the trend and year over year pool the selection: they show no province
         counted = (f"kolom {wording.OFFICES_WITH_DATA}: satker yang dihitung" if shown == "rank"
                    else f"jumlahnya per provinsi: tampilan {wording.RANK}")
         st.caption(PROVINCES.format(counted=counted))
     if shown == "trend":
         render_trend(store, key, view)
+    elif shown == "yoy":
+        render_years(store, key, view)
     elif shown == "rank":
         table(ranking_table(rank), hide_index=True, width="stretch", column_config=RANK_COLUMNS, placeholder=NO_DATA)
     else:
@@ -256,6 +316,8 @@ def render_offices(store, key, view, shown, reporting, rank):
     shown_rank = views.filter_reporting(rank, reporting)
     if shown == "trend":
         render_trend(store, key, view)
+    elif shown == "yoy":
+        render_years(store, key, view)
     elif shown_rank.empty:
         st.info(f"Tidak ada satker dengan {REPORTING_CHOICES[reporting].lower()} untuk filter ini.")
     elif shown == "rank":
@@ -301,7 +363,7 @@ def render():
         if st.session_state.get("pelaporan") not in REPORTING_CHOICES:
             st.session_state.pelaporan = "semua"
         reporting = st.session_state.pelaporan
-        if shown != "trend":  # the trend pools the selection; filtering by reporting does not apply
+        if shown not in POOLED:  # the trend and year over year pool the selection: no filtering by reporting
             reporting = c3.selectbox(wording.REPORTING, list(REPORTING_CHOICES), format_func=REPORTING_CHOICES.get,
                                      key="pelaporan", label_visibility="collapsed",
                                      help="Pelaporan lengkap = semua bulan-kegiatan jatuh tempo sudah dilaporkan")

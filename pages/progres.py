@@ -1,4 +1,5 @@
-"""Progres: tick realised months per activity with an evidence link and a note.
+"""Progres: tick realised months per activity with an evidence link and a note, and send the monthly
+report ("laporan bulan Sep dikirim"): a month counts in the office's completion once it is reported.
 
 The editor shows a snapshot taken when it was opened, and each changed row is saved with the
 revision of that snapshot: if someone saved the same activity meanwhile the store refuses
@@ -9,7 +10,7 @@ editor: the reason, then the same grid read-only.
 
 import streamlit as st
 
-from pages._ui import LOADER, empty_state, md, start, table, write_refusal
+from pages._ui import by_office, empty_state, loader, md, start, table, write_refusal
 from pages._auth import current_user
 from rbdash import grids, validate, wording
 from rbdash.areas import SHORT
@@ -26,12 +27,12 @@ TEXT_COLUMNS = (wording.AREA, wording.KEGIATAN, wording.INDIKATOR, wording.SCHED
 COLUMN_ORDER = (wording.AREA, wording.INDIKATOR, *MONTHS, editor.EVIDENCE, editor.NOTE)
 
 
-@st.cache_data(**LOADER)
+@loader(by_office)
 def load(_store, key, satker, year, area_nos):
     return editor.plan(_store, satker, year, area_nos)
 
 
-@st.cache_data(**LOADER)
+@loader(by_office)
 def load_rejections(_store, key, satker, year):
     return verification.rejections(_store, satker, year)
 
@@ -97,19 +98,23 @@ def link_problems(frame, edited):
     return out
 
 
-LEGEND = f"{PLANNED_MARK} = bulan yang direncanakan, {DONE_MARK} = terealisasi."
+LEGEND = (f"{PLANNED_MARK} = bulan yang direncanakan, {DONE_MARK} = terealisasi; bulan bertanda "
+          f"{wording.UNREPORTED_MARK} = {wording.NO_DATA}.")
 
 
-def column_config(editable):
+def column_config(editable, unreported=()):
     """The grid's columns, for the editor (``editable``: a month cell is a choice of the marks) or the
-    read-only grid (the same widths and pinning, so both read alike)."""
+    read-only grid (the same widths and pinning, so both read alike); a month of ``unreported`` (not
+    reported, due) is headed with the grey state's mark and says so."""
     month_help = (f"{DONE_MARK} terealisasi · {PLANNED_MARK} direncanakan, belum terealisasi · "
                   "kosong: tidak direncanakan")
-    if editable:
-        config = {name: st.column_config.SelectboxColumn(name, width=44, options=[DONE_MARK, PLANNED_MARK],
-                                                         help=month_help) for name in MONTHS}
-    else:
-        config = {name: st.column_config.TextColumn(name, width=44, help=month_help) for name in MONTHS}
+    config = {}
+    for m, name in enumerate(MONTHS, start=1):
+        label, help_ = name, month_help
+        if m in unreported:
+            label, help_ = f"{name} {wording.UNREPORTED_MARK}", f"{wording.UNREPORTED_LABEL}: {wording.REPORTS_RULE}"
+        config[name] = (st.column_config.SelectboxColumn(label, width=44, options=[DONE_MARK, PLANNED_MARK], help=help_)
+                        if editable else st.column_config.TextColumn(label, width=44, help=help_))
     config.update({
         wording.AREA: st.column_config.NumberColumn(wording.AREA, width=36, pinned=True, help=" · ".join(
             f"{n} {s}" for n, s in SHORT.items())),
@@ -136,15 +141,43 @@ def lock_note(user, refusal):
                                                     "provinsinya.")[user.role != "viewer"]
 
 
-def read_only(acts, user, refusal):
+def read_only(acts, user, refusal, unreported):
     """Issue 21.3: a user who may not change this office's progress (a viewer, a visitor once
     accounts exist, another office's operator) reads it -- the reason first, then a grid that cannot
     be ticked, and no Simpan."""
     st.caption(lock_note(user, refusal))
     st.caption(LEGEND)
     frame = editor.progress_frame(acts)
-    table(frame, hide_index=True, column_order=COLUMN_ORDER, column_config=column_config(editable=False),
+    table(frame, hide_index=True, column_order=COLUMN_ORDER, column_config=column_config(False, unreported),
           width="stretch", placeholder="", height=grid_height(frame), key="progres_baca")
+
+
+def monthly_report(store, satker, view, header, user, may_send):
+    """Issue 23.1: the months reported so far and, for who may record this office's progress, the
+    button that sends one more month's report (the store checks the same permission and audits it;
+    Riwayat undoes it)."""
+    st.subheader(wording.REPORTS_TITLE, anchor=False)
+    reported, open_months, first = editor.report_choices(header["reported_mask"], view.as_of)
+    st.caption(f"{wording.reported_so_far(reported)}. {wording.REPORTS_RULE}")
+    sent = st.session_state.pop("prog_report_msg", None)
+    if sent:
+        (st.success if sent[0] == "ok" else st.error)(md(sent[1]), icon=":material/check_circle:" if sent[0] == "ok"
+                                                      else ":material/block:")
+    if not may_send or not open_months:
+        return
+    left, right = st.columns([1, 2], vertical_alignment="bottom")
+    month = left.selectbox(wording.MONTH, open_months, index=first, format_func=wording.month_long,
+                           key="laporan_bulan")
+    if right.button(wording.report_button(month), icon=":material/send:", disabled=user.needs_name,
+                    key="kirim_laporan"):
+        try:
+            store.submit_report(satker, view.year, month, user)
+        except RbdashError as exc:
+            st.session_state.prog_report_msg = ("error", exc.message_id)
+        else:
+            st.session_state.prog_report_msg = ("ok", wording.report_sent(month))
+            st.session_state.pop("laporan_bulan", None)
+        st.rerun()
 
 
 def reload():
@@ -164,8 +197,10 @@ def render():
     user = current_user()
     refusal = write_refusal(user, satker)
     show_rejections(store, key, satker, view.year, acts)
+    unreported = editor.unreported_due(header["reported_mask"], view.as_of)
     if refusal:
-        read_only(acts, user, refusal)
+        read_only(acts, user, refusal, unreported)
+        monthly_report(store, satker, view, header, user, may_send=False)
         return
     editor_key = f"prog_{header['plan_version_id']}_{view.areas}_{st.session_state.get('prog_gen', 0)}"
     snap = snapshot(editor_key, acts)
@@ -189,7 +224,7 @@ def render():
     # the links and notes stay as typed: they are what is being edited
     edited = st.data_editor(grids.downloadable(snap["frame"], TEXT_COLUMNS), key=editor_key, num_rows="fixed",
                             hide_index=True, column_order=COLUMN_ORDER, disabled=list(TEXT_COLUMNS),
-                            column_config=column_config(editable=True), width="stretch", placeholder="",
+                            column_config=column_config(True, unreported), width="stretch", placeholder="",
                             height=grid_height(snap["frame"]))
     for line in link_problems(snap["frame"], edited):
         st.error(md(line), icon=":material/link_off:")
@@ -199,6 +234,7 @@ def render():
     right.button("Muat ulang data", icon=":material/refresh:", key="muat_ulang_progres", on_click=reload)
     if user.needs_name:
         st.caption(wording.NAME_NEEDED)
+    monthly_report(store, satker, view, header, user, may_send=True)
     if clicked:
         saved, errors = save(store, snap, edited, user)
         if not saved and not errors:
@@ -207,8 +243,7 @@ def render():
         if not errors:
             reload()  # everything landed: reopen the editor on the fresh data
         st.session_state.prog_result = {"satker": satker, "saved": saved, "errors": errors}
-        st.cache_data.clear()
-        st.rerun()
+        st.rerun()  # the saves are a new version of this office: its loaders read them (pages/_ui.loader)
 
 
 render()

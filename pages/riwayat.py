@@ -6,18 +6,18 @@ import pandas as pd
 import streamlit as st
 
 from pages._auth import current_user
-from pages._ui import LOADER, md, start, table, write_refusal
+from pages._ui import by_office, loader, md, start, table, write_refusal
 from rbdash import history, views, wording
 from rbdash.wording import date_time
 from rbdash.errors import PermissionDenied, RbdashError
 
 
-@st.cache_data(**LOADER)
+@loader(by_office)
 def load(_store, key, satker, year, actions, actor):
     return history.changes(_store, satker, year, actions, actor), history.versions(_store, satker, year)
 
 
-@st.cache_data(**LOADER)
+@loader(by_office)
 def load_diff(_store, key, satker, year, from_version, to_version):
     return views.version_diff(_store, satker, year, from_version, to_version)
 
@@ -40,15 +40,15 @@ def show_diff(store, key, satker, year, numbers):
 
 
 def act(label, fn):
-    """Run a write, report it in Indonesian (``label``, or ``label(result)`` when it is a function),
-    refresh the cached reads; the comparison of versions goes back to the current one against the
-    one before (after a restore: what the restore changed)."""
+    """Run a write and report it in Indonesian (``label``, or ``label(result)`` when it is a function);
+    the next run reads it (a new version of the office: pages/_ui.loader), while other offices' cached
+    pages stay.  The comparison of versions goes back to the current one against the one before
+    (after a restore: what the restore changed)."""
     try:
         result = fn()
     except RbdashError as exc:
         st.session_state.riwayat_msg = ("error", exc.message_id)
     else:
-        st.cache_data.clear()
         st.session_state.riwayat_msg = ("success", label(result) if callable(label) else label)
         for picked in ("beda_ke", "beda_dari"):
             st.session_state.pop(picked, None)
@@ -88,11 +88,11 @@ def render():
             if st.button("Batalkan perubahan ini", icon=":material/undo:", disabled=not may_write,
                          key="batalkan"):
                 act("Perubahan dibatalkan: nilai sebelumnya dipulihkan sebagai perubahan baru.",
-                    lambda: store.undo(int(change["id"]), user))
+                    lambda: store.revert_change(int(change["id"]), user))
         elif rows:
             st.caption("Impor dan pemulihan versi dibatalkan dengan memulihkan versi lain di bawah ini.")
         else:
-            st.caption("Pilih satu baris progres atau verifikasi untuk membatalkannya.")
+            st.caption("Pilih satu baris progres, laporan bulanan atau verifikasi untuk membatalkannya.")
 
     st.subheader(wording.PLAN_VERSION, anchor=False)
     table(pd.DataFrame({

@@ -6,13 +6,13 @@ rbdash.store.verification (the store refuses whoever may not check an office).""
 import streamlit as st
 
 from pages._auth import current_user
-from pages._ui import LOADER, md, start, table
+from pages._ui import by_year, loader, md, start, table
 from rbdash import wording
 from rbdash.errors import PermissionDenied, RbdashError
 from rbdash.views import verification
 
 
-@st.cache_data(**LOADER)
+@loader(by_year)
 def load(_store, key, year, province):
     return verification.queue(_store, year, province)
 
@@ -42,8 +42,7 @@ def act(store, user, rows, reason=None):
         st.session_state.verif_result = ("success", (wording.verified_done if reason is None
                                                      else wording.rejected_done)(n))
         fresh_selection()
-    st.cache_data.clear()
-    st.rerun()
+    st.rerun()  # a check is a new version of the year: the queue and the rates read it (pages/_ui.loader)
 
 
 def render():

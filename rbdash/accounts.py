@@ -34,8 +34,16 @@ from rbdash.errors import PermissionDenied
 ROLES = ("admin", "province", "office", "viewer")
 ROLE_LABEL = {"admin": "admin", "province": "operator provinsi", "office": "operator satker", "viewer": "pemantau"}
 _HASHER = PasswordHasher()
-# Verifying against this when the user does not exist keeps the time of a failed login the same.
-_DUMMY_HASH = _HASHER.hash("rbdash-no-such-user")
+# Verifying against this when the user does not exist keeps the time of a failed login the same.  A
+# hash made once here (of "rbdash-no-such-user"), not at every import: hashing costs ~0.3 s of CPU
+# and every CLI command, worker and app process imports this module.  Should the hasher's parameters
+# ever differ from the hash's (a new argon2-cffi default), one is made with them on first use.
+_DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$gfWPpX0SVVvVYyupt7SpmQ$dvoShQE2yuOXfDOI032KD689tTOD5BK+MKSfoGpzNdI"
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _HASHER.hash("rbdash-no-such-user") if _HASHER.check_needs_rehash(_DUMMY_HASH) else _DUMMY_HASH
 
 
 @dataclass(frozen=True)
@@ -180,6 +188,6 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     try:
-        return _HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return _HASHER.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False

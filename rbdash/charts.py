@@ -15,8 +15,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from rbdash import wording
-from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED
-from rbdash.views.models import NO_DATA, VALUE, GanttView, Heatmap, Trend
+from rbdash.areas import SHORT as AREA_SHORT
+from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED, UNREPORTED
+from rbdash.views.models import NO_DATA, VALUE, GanttView, Heatmap, Trend, YearOverYear
 from rbdash.wording import MONTHS
 
 # Gantt cell states (rbdash.schedule) with their colour and legend label.
@@ -25,6 +26,7 @@ GANTT_STATES = {
     DONE: ("#2CA02C", wording.DONE_LABEL),
     LATE: ("#D62728", wording.LATE_LABEL),
     OUTSIDE: ("#9467BD", wording.OUTSIDE_LABEL),
+    UNREPORTED: ("#BDBDBD", wording.UNREPORTED_LABEL),  # grey, as an office without data (NO_DATA_COLOR)
 }
 # Completion/coverage heatmaps: red (0%) to green (100%); grey cells for offices without data.
 RATE_SCALE = [[0.0, "#D73027"], [0.25, "#FC8D59"], [0.5, "#FEE08B"], [0.75, "#91CF60"], [1.0, "#1A9850"]]
@@ -245,6 +247,40 @@ def trend_figure(trend: Trend, titled=True):
     return fig
 
 
+# ------------------------------------------------------------------------------------- year over year
+
+YEAR_COLORS = ("#C6DBEF", "#9ECAE1", "#6BAED6", "#3182BD", "#08519C")  # older years lighter, the latest darkest
+
+
+def years_figure(yoy: YearOverYear):
+    """A YearOverYear (rbdash.views) as bars: per area and in total (the last group), one bar per year
+    side by side, each with its rate; a year without realisation data has no bars and says so in
+    the legend, never 0%."""
+    hm = yoy.areas
+    x = [_lines(c.title) for c in hm.columns]  # on narrow lines, as the heatmaps' column titles
+    names = [esc(wording.area_short(c.key) if c.key in AREA_SHORT else c.label) for c in hm.columns]
+    colors = YEAR_COLORS[-len(hm.rows):] if len(hm.rows) <= len(YEAR_COLORS) else None
+    fig = go.Figure()
+    for i, year in enumerate(hm.rows):
+        value = np.where(hm.state[i] == VALUE, hm.value[i] * 100, np.nan)
+        has = bool(~np.isnan(value).all())
+        fig.add_trace(go.Bar(
+            x=x, y=value.tolist(), name=esc(year if has else f"{year} ({wording.NO_DATA})"),
+            marker=dict(color=colors[i] if colors else None, line=dict(color=INK, width=0.5)),
+            text=[wording.pct(v / 100, 0) if not np.isnan(v) else "" for v in value], textposition="outside",
+            textfont=LABEL, constraintext="none", cliponaxis=False,
+            customdata=[[name, esc(t)] for name, t in zip(names, hm.text[i])],
+            hovertemplate=f"{year} · %{{customdata[0]}}: %{{customdata[1]}}<extra></extra>"))
+    fig.update_layout(barmode="group", height=480, font=FONT, plot_bgcolor="white", hovermode="closest",
+                      margin=dict(l=60, r=10, t=60, b=90), bargap=0.25, bargroupgap=0.05,
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left", font=LABEL))
+    fig.update_xaxes(tickfont=LABEL, showgrid=False, fixedrange=True, categoryorder="array", categoryarray=x,
+                     automargin=True)
+    fig.update_yaxes(tickfont=LABEL, gridcolor="#E5E7EB", range=[0, 115], tickvals=[0, 25, 50, 75, 100],
+                     ticktext=["0%", "25%", "50%", "75%", "100%"], fixedrange=True, automargin=True)
+    return fig
+
+
 # ------------------------------------------------------------------------------------- gantt
 
 def gantt_figure(gantt: GanttView, title=None, label_width=48):
@@ -280,10 +316,11 @@ def gantt_figure(gantt: GanttView, title=None, label_width=48):
         for m in range(12):
             if not np.isnan(z[i, m]):
                 hover[i, m] = f"{MONTHS[m]}: <b>{GANTT_STATES[int(z[i, m])][1]}</b><br>{row_hover[i]}"
-    colours = [GANTT_STATES[s][0] for s in (PLANNED, DONE, LATE, OUTSIDE)]
+    order = (PLANNED, DONE, LATE, OUTSIDE, UNREPORTED)  # z = the state: 1..5, one band of the scale each
+    colours = [GANTT_STATES[s][0] for s in order]
     scale = []
     for k, c in enumerate(colours):
-        scale += [[k / 4, c], [(k + 1) / 4, c]]
+        scale += [[k / len(order), c], [(k + 1) / len(order), c]]
     x = list(range(1, 13))
     y = list(range(n))
     # Background: heading rows as a faint band, one cell per row spanning Jan..Des; it carries the row's
@@ -293,7 +330,7 @@ def gantt_figure(gantt: GanttView, title=None, label_width=48):
                                showscale=False, xgap=0, ygap=2, name="baris",
                                customdata=row_hover[:, None] if n else band,
                                hovertemplate="%{customdata}<extra></extra>"))
-    fig.add_trace(go.Heatmap(z=z, x=x, y=y, zmin=0.5, zmax=4.5, colorscale=scale, showscale=False,
+    fig.add_trace(go.Heatmap(z=z, x=x, y=y, zmin=0.5, zmax=len(order) + 0.5, colorscale=scale, showscale=False,
                              xgap=2, ygap=2, customdata=hover, hovertemplate="%{customdata}<extra></extra>",
                              hoverongaps=False, name="jadwal"))
     for state, (colour, label) in GANTT_STATES.items():

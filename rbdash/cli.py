@@ -4,7 +4,7 @@ Thin wrappers over the core (sqlite-utils style): each command reads its options
 function and prints.  Every failure is one line on stderr, ``error: <what>``, and exit code 2:
 commands raise ``CliError`` for their own checks, and a named error of the core (``RbdashError``)
 is turned into one at the edge (``Commands``), so no command catches it itself.  Choices come from
-the core (roles from rbdash.accounts, ``--by`` groups from rbdash.metrics).  The reference is
+the core (roles from rbdash.accounts, ``--by`` groups from rbdash.metrics and rbdash.views.years).  The reference is
 docs/cli.md (tests/test_docs.py checks it against these commands).
 """
 
@@ -193,40 +193,59 @@ def import_(db, paths):
 @DB_OPTION
 @click.option("--as-of", "as_of", type=click.IntRange(1, 12), required=True, help="Count months 1..M.")
 @click.option("--year", type=int, default=None, help="Plan year (default: all years).")
-@click.option("--by", "by", type=CoreChoice("rbdash.metrics:GROUPS"), multiple=True,
+@click.option("--by", "by", type=CoreChoice("rbdash.views.years:COMPLETION_GROUPS"), multiple=True,
               help="Group key; repeat for several (default: satker). 'province' pools each province's KPU "
-                   "Provinsi and kabupaten/kota and adds offices / offices_with_data.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
-def completion(db, as_of, year, by, as_json):
+                   "Provinsi and kabupaten/kota and adds offices / offices_with_data. 'year' (alone): every year "
+                   "up to the same month, per area, and the offices that improved or fell most.")
+@click.option("--province", default=None, help="Only this province's offices, e.g. 'Jawa Timur'.")
+@click.option("--compare", type=int, nargs=2, default=None, metavar="FROM TO",
+              help="With --by year: the two years whose offices are compared (default: the last two).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows (--by year: one JSON object).")
+def completion(db, as_of, year, by, province, compare, as_json):
     """Realised-on-schedule rate up to month M over each satker's latest plan version.
 
-    rate = sum |planned and realised in months 1..M| / sum |planned in months 1..M|, per group.  An
-    office without any realisation data has realized and rate null ("no data"), never 0%, and is left
-    out of the area and month aggregates.  verified_rate = the same quotient counting only the months
-    a province (or an admin) verified, over the same denominator.  Prints "KEYS: realized/planned rate,
-    verified V/planned verified_rate" per group, or with --json a list of {KEYS, planned, realized,
-    rate, verified, verified_rate} (with offices and offices_with_data for --by province).
+    Counted over the months each office has reported (sent on Progres, or implied by a monitoring
+    import): rate = sum |planned and realised in reported months 1..M| / sum |planned in reported
+    months 1..M|, per group.  An office that has reported no month up to M has realized and rate null
+    ("no data"), never 0%, and is left out of the area and month aggregates; its unreported months are
+    never late.  verified_rate = the same quotient counting only the months a province (or an admin)
+    verified, over the same denominator.  Prints "KEYS: realized/planned rate, verified V/planned
+    verified_rate" per group, or with --json a list of {KEYS, planned, realized, rate, reported_months,
+    verified, verified_rate} (with offices and offices_with_data -- the offices that reported -- for
+    --by province).  --by year: the nation (or --province) in every year present, each year up to month
+    M, per area, and the offices that improved or fell most between two years.
 
     \b
     Examples:
       python -m rbdash completion --as-of 9 --year 2023 --by satker --by area --json
       python -m rbdash completion --as-of 9 --year 2023 --by province --json
+      python -m rbdash completion --as-of 9 --by year --province "Kalimantan Selatan"
     """
+    from rbdash import regions
     from rbdash.metrics import completion as compute
-    df = compute(open_store(db, create=False), as_of, year=year, by=by or ("satker",))
-    measures = ("has_data", "planned", "realized", "rate", "due", "reported", "offices", "offices_with_data",
-                "verified", "verified_rate")
+    from rbdash.views.years import scope_offices
+    if "year" in by and len(set(by)) > 1:
+        raise CliError("--by year is used alone")
+    if compare is not None and "year" not in by:
+        raise CliError("--compare goes with --by year")
+    if "year" in by and year is not None:
+        raise CliError("--by year shows every year; choose the two compared with --compare, not --year")
+    if province is not None:
+        if regions.province(province) is None:
+            raise CliError(f"'{province}' is not a province of the official list")
+        province = regions.province(province)
+    store = open_store(db, create=False)
+    if "year" in by:
+        _year_over_year(store, as_of, province, compare, as_json)
+        return
+    df = compute(store, as_of, year=year, by=by or ("satker",), satkers=scope_offices(store, province))
+    measures = ("has_data", "planned", "realized", "rate", "due", "reported", "reported_months", "offices",
+                "offices_with_data", "verified", "verified_rate")
     rows = []
     for rec in df.to_dict("records"):
         row = {k: None if isinstance(rec[k], float) and rec[k] != rec[k] else rec[k]
                for k in df.columns if k not in measures}
-        row.update(planned=int(rec["planned"]),
-                   realized=None if rec["realized"] is None or rec["realized"] != rec["realized"]
-                   else int(rec["realized"]),
-                   rate=None if rec["rate"] is None or rec["rate"] != rec["rate"] else round(rec["rate"], 4),
-                   verified=None if rec["verified"] != rec["verified"] else int(rec["verified"]),
-                   verified_rate=None if rec["verified_rate"] != rec["verified_rate"]
-                   else round(rec["verified_rate"], 4))
+        row.update(_figures(rec), **_verified(rec))
         for k in ("area_no", "month"):
             if k in row and row[k] is not None:
                 row[k] = int(row[k])
@@ -238,15 +257,81 @@ def completion(db, as_of, year, by, as_json):
         return
     for row in rows:
         keys = " ".join("(no province)" if k == "province" and row[k] is None else str(row[k]) for k in row
-                        if k not in ("planned", "realized", "rate", "offices", "offices_with_data", "verified",
-                                     "verified_rate"))
-        rate = "no data" if row["rate"] is None and row["realized"] is None else \
-            (f"{row['rate']:.1%}" if row["rate"] is not None else "-")
-        offices = f" ({row['offices']} offices, {row['offices_with_data']} with data)" if "offices" in row else ""
+                        if k not in ("planned", "realized", "rate", "reported_months", "offices", "offices_with_data",
+                                     "verified", "verified_rate"))
+        if "offices" in row:
+            basis = f" ({row['offices']} offices, {row['offices_with_data']} reporting)"
+        else:
+            basis = f" ({row['reported_months']} months reported)" if "satker" in row else ""
         verified = f", verified {row['verified']}/{row['planned']} {row['verified_rate']:.1%}" \
             if row["verified_rate"] is not None else ""
-        click.echo(f"{keys}: {row['realized'] if row['realized'] is not None else '-'}/{row['planned']} {rate}"
-                   f"{verified}{offices}")
+        click.echo(f"{keys}: {_ratio(row)}{verified}{basis}")
+
+
+def _missing(value):
+    return value is None or value != value
+
+
+def _figures(rec) -> dict:
+    """planned, realized, rate (and reported_months where the row has it) of a completion row as JSON
+    values (null: no data)."""
+    figures = {"planned": int(rec["planned"]), "realized": None if _missing(rec["realized"]) else int(rec["realized"]),
+               "rate": None if _missing(rec["rate"]) else round(float(rec["rate"]), 4)}
+    if "reported_months" in rec:
+        figures["reported_months"] = int(rec["reported_months"])
+    return figures
+
+
+def _verified(rec) -> dict:
+    """verified and verified_rate of a completion row as JSON values (null: no data)."""
+    return {"verified": None if _missing(rec["verified"]) else int(rec["verified"]),
+            "verified_rate": None if _missing(rec["verified_rate"]) else round(float(rec["verified_rate"]), 4)}
+
+
+def _ratio(row) -> str:
+    """'3/5 60.0%', '-/5 no data', '0/0 -' (nothing due)."""
+    rate = "no data" if row["rate"] is None and row["realized"] is None else \
+        (f"{row['rate']:.1%}" if row["rate"] is not None else "-")
+    return f"{row['realized'] if row['realized'] is not None else '-'}/{row['planned']} {rate}"
+
+
+def _year_over_year(store, as_of, province, compare, as_json):
+    """`completion --by year`: views.year_over_year of the nation or the province, as text or JSON."""
+    from rbdash import views
+    yoy = views.year_over_year(store, views.View(year=None, satkers=None, areas=None, as_of=as_of,
+                                                 province=province), compare=compare)
+    years = []
+    for rec in yoy.rows.to_dict("records"):
+        areas = yoy.per_area[yoy.per_area["year"] == rec["year"]]
+        years.append({"year": int(rec["year"]), **_figures(rec), "due": int(rec["due"]),
+                      "reported": int(rec["reported"]), "offices": int(rec["offices"]),
+                      "offices_with_data": int(rec["offices_with_data"]),
+                      "areas": [{"area_no": int(a["area_no"]), **_figures(a)} for a in areas.to_dict("records")]})
+
+    def changed(df):
+        return [{"satker": r["satker"], "province": r["province"] if isinstance(r["province"], str) else None,
+                 "rate_from": round(float(r["rate_from"]), 4), "rate_to": round(float(r["rate_to"]), 4),
+                 "change": round(float(r["change"]), 4)} for r in df.to_dict("records")]
+    out = {"scope": yoy.scope, "province": yoy.province, "as_of": yoy.as_of, "years": years,
+           "from_year": yoy.from_year, "to_year": yoy.to_year, "improved": changed(yoy.improved),
+           "fell": changed(yoy.fell)}
+    if as_json:
+        click.echo(json.dumps(out, ensure_ascii=False))
+        return
+    click.echo(f"{yoy.scope}, as of month {yoy.as_of}")
+    for row in years:
+        click.echo(f"{row['year']}: {_ratio(row)} ({row['offices']} offices, {row['offices_with_data']} reporting)")
+    for row in years:
+        for area in row["areas"]:
+            click.echo(f"{row['year']} area {area['area_no']}: {_ratio(area)}")
+    if yoy.from_year is None:
+        click.echo("fewer than two years with plans: nothing to compare")
+        return
+    for what in ("improved", "fell"):
+        click.echo(f"{what} {yoy.from_year} -> {yoy.to_year}: {'' if out[what] else 'none'}".rstrip())
+        for r in out[what]:
+            click.echo(f"  {r['satker']}: {r['rate_from']:.1%} -> {r['rate_to']:.1%} "
+                       f"({r['change'] * 100:+.1f} points)")
 
 
 @main.command()
@@ -258,8 +343,9 @@ def completion(db, as_of, year, by, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of rows.")
 def missing(db, year, province, as_of, as_json):
     """Offices of the official list that have not submitted: no plan for the year (no_plan), or a plan
-    without any realisation reported by month M (no_realisation); imported names that match no
-    official office are listed as unmatched.
+    with work due by month M but no month 1..M reported (no_realisation: neither a monthly report sent
+    nor a monitoring workbook imported -- progress ticked without a report does not count); imported
+    names that match no official office are listed as unmatched.
 
     \b
     Example:
@@ -295,7 +381,8 @@ def missing(db, year, province, as_of, as_json):
               help="The file to write: .pptx, or .pdf (the same slides, converted by LibreOffice).")
 def report(db, year, as_of, province, offices, no_images, out):
     """Write the meeting deck (PowerPoint or PDF, Bahasa Indonesia): title, summary figures, completion
-    heatmap, trend, laggards, who has not submitted, one Gantt slide per --office.  Prints the slide titles.
+    heatmap, trend, year over year (with plans of more than one year), laggards, who has not submitted, one
+    Gantt slide per --office.  Prints the slide titles.
 
     \b
     Example:

@@ -247,6 +247,15 @@ MESSAGES = {
                        "tidak ada perubahan progres atau verifikasi {change} untuk dibatalkan"),
     "revert_stale": ("the activity was changed again after change {change}; undo the later change first",
                      "kegiatan sudah diubah lagi setelah perubahan {change}; batalkan perubahan yang lebih baru dahulu"),
+    "already_reported": ("{satker} has already reported {month_name} {year}",
+                         "laporan bulan {month_name} {year} {satker} sudah tercatat"),
+    "report_no_plan": ("{satker} has no plan for {year}: a monthly report needs the year's plan first",
+                       "{satker} belum memiliki rencana aksi tahun {year}: impor rencananya sebelum mengirim laporan "
+                       "bulanan"),
+    "report_stale": ("the report for {month_name} was changed again after change {change}; undo the later change "
+                     "first",
+                     "laporan bulan {month_name} sudah diubah lagi setelah perubahan {change}; batalkan perubahan yang "
+                     "lebih baru dahulu"),
     "backup_exists": ("'{path}' already exists and is not empty; choose a new folder for the backup",
                       "'{path}' sudah ada dan tidak kosong; pilih folder baru untuk cadangan"),
     "backup_unreadable": ("'{path}' is not a complete rbdash backup (manifest.json and the exported tables)",
@@ -307,6 +316,8 @@ MESSAGES = {
                    "gagal membuat file PDF; coba lagi, atau unduh file PowerPoint-nya"),
     "no_plans": ("there is no plan for {year} ({scope})", "belum ada rencana aksi tahun {year} ({scope})"),
     "unknown_satker": ("'{name}' has no plan for {year}", "'{name}' tidak memiliki rencana aksi tahun {year}"),
+    "same_years": ("compare two different years, not {year} with itself",
+                   "pilih dua tahun yang berbeda, bukan {year} dengan {year}"),
 }
 
 

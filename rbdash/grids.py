@@ -24,9 +24,9 @@ from plotly.colors import hex_to_rgb
 from rbdash import wording
 from rbdash.charts import GANTT_STATES, INK, NO_DATA_COLOR, NOT_SCHEDULED_COLOR, rate_hex
 from rbdash.export import safe_frame, safe_text
-from rbdash.schedule import DONE, LATE, OUTSIDE, PLANNED
+from rbdash.schedule import DONE, LATE, OUTSIDE, PLANNED, UNREPORTED
 from rbdash.submission import STATUS_TEXT
-from rbdash.views.models import NO_DATA, GanttView, Heatmap, Laggards, NotSubmitted, Ranking, Trend
+from rbdash.views.models import NO_DATA, GanttView, Heatmap, Laggards, NotSubmitted, Ranking, Trend, YearOverYear
 from rbdash.wording import MONTHS
 
 WHITE = "#FFFFFF"
@@ -126,7 +126,7 @@ def rate_grid(hm: Heatmap):
     The grid shows each rate as a percentage (the heatmap's ``digits``) on the heatmap's colours.  A
     cell without a rate is empty in the data (the grid shows its placeholder, ``PLACEHOLDER``): grey
     where the office has not reported, light grey where nothing is due.  Rows without any data say
-    so in a last column, ``NOTE`` ("belum ada data"): a grid cannot put text in an empty number
+    so in a last column, ``NOTE`` (wording.NO_DATA, "belum dilaporkan"): a grid cannot put text in an empty number
     cell, and a row must not read as 0%.  The first column, the heatmap's ``row_name``, holds the
     row labels.
     """
@@ -154,7 +154,7 @@ def rate_grid(hm: Heatmap):
 
 # a mark in each scheduled month, so the grid reads without colour too (red/green blindness)
 GANTT_MARKS = {PLANNED: wording.PLANNED_MARK, DONE: wording.DONE_MARK, LATE: wording.LATE_MARK,
-               OUTSIDE: wording.DONE_MARK}
+               OUTSIDE: wording.DONE_MARK, UNREPORTED: wording.UNREPORTED_MARK}
 HEADING_COLOR = "#F3F4F6"  # kegiatan and sub kegiatan rows, as the figure's faint band
 INDENT = "\u2003"  # em space: sub kegiatan and indikator rows sit under their kegiatan
 LABEL = "Kegiatan / indikator"
@@ -205,7 +205,7 @@ def ranking_table(rank: Ranking) -> pd.DataFrame:
             wording.RANK: rows["rank"], wording.SATKER: rows["name"],
             wording.PROVINCE: rows["province"].fillna(wording.NO_PROVINCE), wording.RATE: rate,
             wording.VERIFIED: verified, wording.REALISED: pd.to_numeric(rows["realized"], errors="coerce"),
-            wording.DUE: rows["planned"].astype(int), **reporting})
+            wording.DUE: rows["planned"].astype(int), wording.REPORTED_MONTHS: rows["basis_text"], **reporting})
     return pd.DataFrame({
         wording.RANK: rows["rank"], wording.PROVINCE: rows["name"], wording.RATE: rate, wording.VERIFIED: verified,
         wording.SATKER: rows["offices"].astype(int), wording.OFFICES_WITH_DATA: rows["offices_with_data"].astype(int),
@@ -213,12 +213,14 @@ def ranking_table(rank: Ranking) -> pd.DataFrame:
 
 
 def laggard_table(lag: Laggards, province=False) -> pd.DataFrame:
-    """Laggards as words: name (and ``province``), rate, realised of due, reported of due."""
+    """Laggards as words: name (and ``province``), rate, realised of due, the months (offices) it rests
+    on, reported of due."""
     rows = lag.rows
     name = wording.SATKER if lag.level == "satker" else wording.PROVINCE
     return pd.DataFrame({
         name: rows["name"], **({wording.PROVINCE: rows["province"].fillna(wording.DASH)} if province else {}),
         wording.RATE: rows["text"], wording.REALISED: [wording.of(r, p) for r, p in zip(rows["realized"], rows["planned"])],
+        (wording.REPORTED_MONTHS if lag.level == "satker" else wording.OFFICES_WITH_DATA): rows["basis_text"],
         wording.REPORTED: rows["reported_text"]})
 
 
@@ -229,6 +231,29 @@ def trend_table(trend: Trend) -> pd.DataFrame:
         wording.MONTH: shown["label"], "Rencana": shown["planned"].astype(int), wording.REALISED: shown["realized"],
         wording.RATE_OF_MONTH: shown["rate"] * 100, wording.PLAN_CUM_COLUMN: shown["planned_cum"].astype(int),
         wording.REALISED_CUM_COLUMN: shown["realized_cum"], wording.RATE_CUM: shown["rate_cum"] * 100})
+
+
+def year_table(yoy: YearOverYear) -> pd.DataFrame:
+    """Each year's figures as words (Indonesian formats; a handful of rows, nothing to sort): year,
+    rate ('belum ada data' without data), realised, due, offices, offices with data, reported."""
+    rows = yoy.rows
+    return pd.DataFrame({
+        wording.YEAR: rows["year"].astype(str), wording.RATE: rows["text"],
+        wording.REALISED: [wording.integer(v) for v in rows["realized"]],
+        wording.DUE: [wording.integer(v) for v in rows["planned"]],
+        wording.SATKER: [wording.integer(v) for v in rows["offices"]],
+        wording.OFFICES_WITH_DATA: [wording.integer(v) for v in rows["offices_with_data"]],
+        wording.REPORTED: rows["reported_text"]})
+
+
+def change_table(yoy: YearOverYear, rows: pd.DataFrame, province=True) -> pd.DataFrame:
+    """Offices whose rate changed (``yoy.improved`` or ``yoy.fell``) as words: office (and
+    ``province``), the rate in each compared year, the change in points."""
+    return pd.DataFrame({
+        wording.SATKER: rows["satker"],
+        **({wording.PROVINCE: rows["province"].fillna(wording.DASH)} if province else {}),
+        wording.rate_in(yoy.from_year): rows["text_from"], wording.rate_in(yoy.to_year): rows["text_to"],
+        wording.CHANGE: rows["change_text"]})
 
 
 def not_submitted_table(ns: NotSubmitted, status=None, province=True) -> pd.DataFrame:

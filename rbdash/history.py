@@ -1,5 +1,6 @@
-"""An office's history: every import, plan version, progress change and verification with who, when,
-before and after -- read from the audit trail, for the Riwayat page and its undo buttons."""
+"""An office's history: every import, plan version, progress change, monthly report and verification
+with who, when, before and after -- read from the audit trail, for the Riwayat page and its undo
+button (Store.revert_change)."""
 
 import json
 
@@ -8,9 +9,10 @@ import pandas as pd
 from rbdash import wording
 
 ACTIONS = {"import": "impor", "restore_version": "versi dipulihkan", "progress": "progres",
-           "revert": "pembatalan progres", "verification": "verifikasi",
-           "verification_revert": "pembatalan verifikasi"}
-UNDOABLE = ("progress", "revert", "verification", "verification_revert")  # Store.undo takes each
+           "revert": "pembatalan progres", "report": "laporan bulanan", "unreport": "laporan bulanan ditarik",
+           "verification": "verifikasi", "verification_revert": "pembatalan verifikasi"}
+PROGRESS, REPORTS, CHECKS = ("progress", "revert"), ("report", "unreport"), ("verification", "verification_revert")
+UNDOABLE = (*PROGRESS, *REPORTS, *CHECKS)  # Store.revert_change takes each
 
 
 def changes(store, satker: str, year: int, actions=None, actor: str | None = None) -> pd.DataFrame:
@@ -43,9 +45,12 @@ def versions(store, satker: str, year: int) -> pd.DataFrame:
 
 def _describe(action, detail, side):
     """A change's before or after as one line of Indonesian text."""
-    if action in ("verification", "verification_revert"):
+    if action in CHECKS:
         return wording.verification_states(detail.get(side) or {})
-    if action in UNDOABLE:
+    if action in REPORTS:  # a report sent ("report") or taken back ("unreport") for one month
+        sent = (action == "report") == (side == "after")
+        return wording.report_state(detail.get("month"), sent)
+    if action in PROGRESS:
         values = detail.get(side) or {}
         return wording.realisation(values.get("realized_months"), values.get("evidence_url"), values.get("note"))
     if action == "import":

@@ -4,21 +4,24 @@ pages' models on these functions).
 
 Completion and coverage measures, computed in SQL:
 
-Completion ("realised on schedule") up to month M:
-    Σ |planned ∩ realised ∩ {1..M}|  /  Σ |planned ∩ {1..M}|
-Offices with no realisation data at all are reported with ``rate`` None (not 0%) and left out of
-aggregates by area or month, so one silent office does not drag a province's figure down.
+Completion ("realised on schedule") up to month M, over the months each office has *reported*
+(rbdash.schedule: a month the office has not reported is "belum dilaporkan", in neither side):
+    Σ |planned ∩ realised ∩ reported ∩ {1..M}|  /  Σ |planned ∩ reported ∩ {1..M}|
+An office that has reported no month up to M has no data: ``rate`` None (not 0%), left out of
+aggregates, so one silent office does not drag a province's figure down; ``reported_months`` says
+how many months each rate rests on, ``offices_with_data`` how many offices of a group reported.
 
 Verified completion, beside it (issue 23.2): the same quotient with the numerator restricted to the
 months a province (or an admin) verified (rbdash.store.verification) --
-    Σ |planned ∩ realised ∩ verified ∩ {1..M}|  /  the same denominator
-so ``verified_rate`` <= ``rate`` always, both computed by ``rate_of``.  The verified months are read
-from the verifications table (small: one row per checked month) joined to the activities.
+    Σ |planned ∩ realised ∩ verified ∩ reported ∩ {1..M}|  /  the same denominator
+so ``verified_rate`` <= ``rate`` always, both computed by ``rate_of``.
 
 Reporting coverage, shown next to every rate so partial reporting does not read as failure:
-``due`` is Σ |planned ∩ {1..M}| over every office of the group (with or without data) and
-``reported`` the part of it belonging to activities whose realisation is known -- read from a
-monitoring workbook (the whole plan) or recorded on the Progres page (that activity).
+``due`` is Σ |planned ∩ {1..M}| over every office of the group (reported or not) and ``reported``
+the part of it in months the office has reported.
+
+The per-office month filter is ``reported_masks`` (the store's monthly_reports: reports sent on
+Progres and the months a monitoring import implies, rbdash.store.reports), cut at M.
 """
 
 import json
@@ -27,65 +30,85 @@ import numpy as np
 import pandas as pd
 
 from rbdash import areas, schedule
+from rbdash.store.verification import VERIFIED
 
-GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["m.month"],
+GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["c.month"],
           "province": ["s.province"], "all": ["TRUE AS all_rows"]}  # "all": the whole selection, one row
 
-_BASE = """
+# Read from the counts kept per plan version, area and month (rbdash.store.counts, changed by every
+# write), not from every activity: a national figure reads offices x 9 areas x M rows.  Each row holds
+# the activities planned in that month and, of them, those realised (``planned``, ``done``): the mask
+# arithmetic of rbdash.schedule counted ahead, so the per-office month filter (the months it
+# reported, ``reported_masks`` cut at M) is a condition on the row's month.  Summed per office first,
+# then per group: an office counts once in a group (also across years), without a DISTINCT aggregate.
+# The verified months (issue 23.2) are few rows (one per checked month): counted per version, area and
+# month from the verifications of the selected versions whose month is still planned and realised
+# (a check outlives neither), and joined to the count rows, so the same month filter applies.
+_PER_OFFICE = """
 WITH lv AS (
-    SELECT lp.id, lp.satker_id, lp.year, lp.has_data, lp.has_realization FROM latest_plans lp JOIN satker s ON s.id = lp.satker_id
+    SELECT lp.id, lp.satker_id, COALESCE(r.mask, 0) & ? AS reported_mask
+    FROM latest_versions lp JOIN satker s ON s.id = lp.satker_id
+    LEFT JOIN reported_masks r ON r.satker_id = lp.satker_id AND r.year = lp.year
     WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
 ), checked AS (
-    SELECT activity_id, bit_or(1 << (month - 1)) AS verified_mask FROM verifications
-    WHERE state = 'terverifikasi' GROUP BY activity_id
-), cells AS (
-    SELECT a.id, a.plan_version_id, a.area_no, {due} AS planned, {done} AS done, {verified} AS verified,
-           (lv.has_realization OR p.activity_id IS NOT NULL) AS reported
-    FROM activities a JOIN lv ON lv.id = a.plan_version_id
-    LEFT JOIN progress p ON p.activity_id = a.id
-    LEFT JOIN checked v ON v.activity_id = a.id
-    WHERE (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
+    SELECT a.plan_version_id, a.area_no, v.month, count(*) AS verified
+    FROM verifications v JOIN activities a ON a.id = v.activity_id JOIN lv ON lv.id = a.plan_version_id
+    JOIN progress p ON p.activity_id = a.id
+    WHERE v.state = ? AND {checked_done} = 1
+    GROUP BY a.plan_version_id, a.area_no, v.month
+), per_office AS (
+    SELECT {select}, sum(c.planned) AS due,
+           sum(CASE WHEN {in_reported} = 1 THEN c.planned ELSE 0 END) AS planned,
+           sum(CASE WHEN {in_reported} = 1 THEN c.done ELSE 0 END) AS done,
+           sum(CASE WHEN {in_reported} = 1 THEN COALESCE(k.verified, 0) ELSE 0 END) AS verified,
+           max({months}) AS reported_months, max({office}) AS office_months
+    FROM month_counts c JOIN lv ON lv.id = c.plan_version_id JOIN satker s ON s.id = lv.satker_id
+    LEFT JOIN checked k ON k.plan_version_id = c.plan_version_id AND k.area_no IS NOT DISTINCT FROM c.area_no
+         AND k.month = c.month
+    WHERE c.month <= ? AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], c.area_no))
+    GROUP BY {groups}, lv.satker_id
 )
-""".format(due=schedule.sql_due("a.planned_mask", "?"),
-           done=schedule.sql_done("a.planned_mask", "COALESCE(p.realized_mask, 0)", "?"),
-           verified=schedule.sql_done("a.planned_mask", "COALESCE(p.realized_mask, 0) & COALESCE(v.verified_mask, 0)",
-                                      "?"))
+SELECT {keys},
+       (CASE WHEN bool_or(reported_months > 0) THEN sum(planned) FILTER (WHERE reported_months > 0)
+             ELSE sum(due) END)::BIGINT AS planned,
+       (CASE WHEN bool_or(reported_months > 0) THEN sum(done) FILTER (WHERE reported_months > 0) END)::BIGINT
+           AS realized,
+       (CASE WHEN bool_or(reported_months > 0) THEN sum(verified) FILTER (WHERE reported_months > 0) END)::BIGINT
+           AS verified,
+       bool_or(reported_months > 0) AS has_data,
+       sum(due)::BIGINT AS due,
+       sum(planned)::BIGINT AS reported,
+       sum(reported_months)::BIGINT AS reported_months,
+       (CASE WHEN bool_or(office_months > 0) THEN sum(due) FILTER (WHERE office_months > 0)
+             ELSE sum(due) END)::BIGINT AS scheduled,
+       count(*) AS offices,
+       count(*) FILTER (WHERE reported_months > 0) AS offices_with_data
+FROM per_office GROUP BY {keys} ORDER BY {keys}
+"""
 
 
 def _completion_sql(as_of: int, by, year, satkers, areas_):
     """The completion query (SQL, params, key columns) -- the one definition, shared by completion
-    and trend.  Months after ``as_of`` count 0 (the masks are cut at as_of).  ``by`` empty: one row
-    pooling the whole selection."""
+    and trend.  Months after ``as_of`` are left out.  ``by`` empty: one row pooling the whole
+    selection.  Counted per office first (its reported months), then per group."""
     if not 1 <= int(as_of) <= 12:
         raise ValueError("as_of must be 1-12")
     by = list(by) or ["all"]
     for g in by:
         if g not in GROUPS:
             raise ValueError(f"unknown group {g!r}")
-    mask = schedule.due_mask(as_of)
     select = [c for g in by for c in GROUPS[g]]
     keys = [c.split(" AS ")[-1].split(".")[-1] for c in select]
-    month_join = "CROSS JOIN generate_series(1, 12) m(month)" if "month" in by else ""
-    if "month" in by:  # the masks are already cut at as_of: later months count 0 and are dropped
-        planned, done, verified = (schedule.sql_in_month(f"c.{c}", "m.month") for c in ("planned", "done", "verified"))
-    else:
-        planned, done, verified = (schedule.sql_count(f"c.{c}") for c in ("planned", "done", "verified"))
-    sql = _BASE + f"""
-    SELECT {', '.join(select)},
-           (CASE WHEN bool_or(lv.has_data) THEN sum({planned}) FILTER (WHERE lv.has_data)
-                 ELSE sum({planned}) END)::BIGINT AS planned,
-           (CASE WHEN bool_or(lv.has_data) THEN sum({done}) FILTER (WHERE lv.has_data) END)::BIGINT AS realized,
-           (CASE WHEN bool_or(lv.has_data) THEN sum({verified}) FILTER (WHERE lv.has_data) END)::BIGINT AS verified,
-           bool_or(lv.has_data) AS has_data,
-           sum({planned})::BIGINT AS due,
-           COALESCE(sum({planned}) FILTER (WHERE c.reported), 0)::BIGINT AS reported,
-           count(DISTINCT lv.satker_id) AS offices,
-           count(DISTINCT lv.satker_id) FILTER (WHERE lv.has_data) AS offices_with_data
-    FROM cells c JOIN lv ON lv.id = c.plan_version_id
-    JOIN satker s ON s.id = lv.satker_id {month_join}
-    GROUP BY {', '.join(str(i + 1) for i in range(len(select)))} ORDER BY {', '.join(keys)}
-    """
-    params = [year, year, _list(satkers), _list(satkers), mask, mask, mask, _list(areas_), _list(areas_)]
+    in_reported = schedule.sql_in_month("lv.reported_mask", "c.month")
+    office = schedule.sql_count("lv.reported_mask")  # the office's months, whichever month the row is
+    # by month: 1 when that month is reported; else the months reported up to as_of
+    months = in_reported if "month" in by else office
+    checked_done = schedule.sql_in_month("(a.planned_mask & p.realized_mask)", "v.month")
+    sql = _PER_OFFICE.format(select=", ".join(select), groups=", ".join(str(i + 1) for i in range(len(select))),
+                             keys=", ".join(keys), in_reported=in_reported, months=months, office=office,
+                             checked_done=checked_done)
+    params = [schedule.due_mask(as_of), year, year, _list(satkers), _list(satkers), VERIFIED, int(as_of),
+              _list(areas_), _list(areas_)]
     return sql, params, keys
 
 
@@ -102,6 +125,7 @@ def _typed(df):
     verified / planned where there is data (``rate_of``)."""
     df = df.assign(planned=df["planned"].fillna(0).astype(int), due=df["due"].fillna(0).astype(int),
                    reported=df["reported"].fillna(0).astype(int), offices=df["offices"].astype(int),
+                   reported_months=df["reported_months"].fillna(0).astype(int),
                    offices_with_data=df["offices_with_data"].fillna(0).astype(int),
                    realized=pd.to_numeric(df["realized"], errors="coerce").astype(float),
                    verified=pd.to_numeric(df["verified"], errors="coerce").astype(float),
@@ -114,8 +138,8 @@ def _typed(df):
 
 def completion(store, as_of: int, year: int | None = None, by=("satker",), satkers=None,
                areas_=None) -> pd.DataFrame:
-    """Rows of planned / realized / verified / has_data / rate / verified_rate / due / reported / offices /
-    offices_with_data,
+    """Rows of planned / realized / verified / has_data / rate / verified_rate / due / reported /
+    reported_months / offices / offices_with_data,
     grouped by any of satker, area, month, province (``by`` empty: one row, the whole selection),
     for the offices ``satkers`` and areas ``areas_`` (None: all).
 
@@ -125,12 +149,10 @@ def completion(store, as_of: int, year: int | None = None, by=("satker",), satke
     """
     sql, params, _ = _completion_sql(as_of, by, year, satkers, areas_)
     df = store.query_df(sql, params)
-    if "month" in list(by):
-        df = df[df["month"] <= int(as_of)]
     if not list(by):  # one row of the whole selection, also when it holds nothing
         df = df.drop(columns="all_rows").reindex([0]) if df.empty else df.drop(columns="all_rows")
         df["offices"] = df["offices"].fillna(0)
-    return _typed(df).reset_index(drop=True)
+    return _typed(df.drop(columns="scheduled")).reset_index(drop=True)
 
 
 TREND_GROUPS = ("satker", "province")
@@ -142,7 +164,10 @@ def trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.
 
     The monthly rows are ``completion(by=(*by, "month"))`` over the whole year (the same pooling:
     offices without realisation data are left out of the group), cumulated in SQL, so the
-    cumulated rate at month m is exactly ``completion(as_of=m)`` of the group.  Realisation counts
+    cumulated rate at month m is exactly ``completion(as_of=m)`` of the group (its reported months: a
+    month nobody in the group reported has ``has_data`` False and nothing in the rate).  ``planned``
+    and ``planned_cum`` are the plan line: every scheduled month of the offices that reported any
+    month (of all offices when none did), reported or not.  Realisation counts
     only up to ``as_of`` (``realized``, ``realized_cum``, ``rate``, ``rate_cum`` are NaN after it);
     the plan runs to December.  ``by``: () for the whole selection (one office, a province or the
     nation, as chosen by ``satkers``), or ``satker`` / ``province`` for one curve each.  Both kinds
@@ -162,17 +187,20 @@ def trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.
     part = ", ".join(k for k in keys if k != "month")
     window = f"(PARTITION BY {part} ORDER BY month)" if part else "(ORDER BY month)"
     df = store.query_df(
-        f"""SELECT *, sum(planned) OVER {window} AS planned_cum,
+        f"""SELECT *, sum(scheduled) OVER {window} AS planned_cum,
+                      sum(CASE WHEN has_data THEN planned ELSE 0 END) OVER {window} AS rated_cum,
                       sum(CASE WHEN month <= ? THEN realized END) OVER {window} AS realized_cum
             FROM ({sql}) t ORDER BY {', '.join(keys)}""", [int(as_of), *params])  # the ? above comes first
     df = _typed(df)
+    df["planned"] = df.pop("scheduled").fillna(0).astype(int)  # the plan line; the rates are over reported months
     later = df["month"] > int(as_of)
-    df.loc[later, ["realized", "rate"]] = np.nan
+    df.loc[later, ["realized", "rate", "verified", "verified_rate"]] = np.nan
     df["planned_cum"] = df["planned_cum"].fillna(0).astype(int)
+    rated_cum = pd.to_numeric(df.pop("rated_cum"), errors="coerce").fillna(0).to_numpy(dtype=float)
     df["realized_cum"] = pd.to_numeric(df["realized_cum"], errors="coerce").astype(float)
-    df.loc[later | ~df["has_data"], "realized_cum"] = np.nan
-    with np.errstate(divide="ignore", invalid="ignore"):
-        df["rate_cum"] = np.where(df["planned_cum"] > 0, df["realized_cum"] / df["planned_cum"], np.nan)
+    df.loc[later, "realized_cum"] = np.nan  # a month nobody reported keeps the sum of the months before
+    with np.errstate(divide="ignore", invalid="ignore"):  # over the reported months: completion(as_of=m)
+        df["rate_cum"] = np.where(rated_cum > 0, df["realized_cum"] / rated_cum, np.nan)
     return df.reset_index(drop=True)
 
 
@@ -250,21 +278,22 @@ def overview(store, year, satkers=None, areas_=None) -> dict:
     """{offices with a plan, their activities} for a year, the offices ``satkers`` and the activities
     of the areas ``areas_`` (None: all; an office counts even with no activity in those areas)."""
     row = store.query_df(
-        """SELECT count(DISTINCT lv.satker_id) AS offices, count(a.id) AS activities
+        """SELECT count(DISTINCT lv.satker_id) AS offices, COALESCE(sum(c.activities), 0)::BIGINT AS activities
            FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
-           LEFT JOIN activities a ON a.plan_version_id = lv.id
-                AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
+           LEFT JOIN area_counts c ON c.plan_version_id = lv.id
+                AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], c.area_no))
            WHERE lv.year = ? AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))""",
         [_list(areas_), _list(areas_), year, _list(satkers), _list(satkers)]).iloc[0]
     return {k: int(row[k]) for k in ("offices", "activities")}
 
 
 def plans_per_year(store) -> pd.DataFrame:
-    """Year, number of offices with a plan, activities, offices with realisation data."""
+    """Year, number of offices with a plan, activities, offices that reported a month of the year."""
     return store.query_df(
         """SELECT lv.year AS tahun, count(*) AS satker, COALESCE(sum(lv.activity_count), 0)::BIGINT AS kegiatan,
-                  sum(lv.has_data::INT)::BIGINT AS dengan_realisasi
-           FROM latest_plans lv GROUP BY lv.year ORDER BY lv.year DESC""")
+                  count(r.mask)::BIGINT AS melapor
+           FROM latest_versions lv LEFT JOIN reported_masks r ON r.satker_id = lv.satker_id AND r.year = lv.year
+           GROUP BY lv.year ORDER BY lv.year DESC""")
 
 
 def freshness(store) -> dict:
@@ -276,16 +305,21 @@ def freshness(store) -> dict:
 
 
 def plan_header(store, satker, year) -> dict | None:
-    """The latest plan version of one office/year (its warnings as a list), or None."""
+    """The latest plan version of one office/year (its warnings as a list) and ``reported_mask``, the
+    months the office has reported for the year (schedule.cell_states' filter), or None."""
     df = store.query_df(
         """SELECT lv.id AS plan_version_id, lv.version, lv.source_name, lv.imported_at, lv.imported_by,
-                  lv.as_of_month, lv.activity_count, lv.warnings_json, lv.has_data
-           FROM latest_plans lv JOIN satker s ON s.id = lv.satker_id WHERE s.name = ? AND lv.year = ?""",
+                  lv.as_of_month, lv.activity_count, lv.warnings_json, lv.has_data,
+                  COALESCE(r.mask, 0) AS reported_mask
+           FROM latest_plans lv JOIN satker s ON s.id = lv.satker_id
+           LEFT JOIN reported_masks r ON r.satker_id = lv.satker_id AND r.year = lv.year
+           WHERE s.name = ? AND lv.year = ?""",
         [satker, year])
     if df.empty:
         return None
     rec = df.iloc[0].to_dict()
     rec["warnings"] = json.loads(rec.pop("warnings_json") or "[]")
+    rec["reported_mask"] = int(rec["reported_mask"])
     return rec
 
 

@@ -1,11 +1,12 @@
 """What a parsed workbook is: a Plan of Activities plus the warnings met while reading it.
 
 Plain dataclasses shared by the parser, the import service and the store.  ``to_dict`` is the
-``parse --json`` contract; ``from_dict`` is its inverse, so a plan parsed in a worker process crosses
-back to the parent as JSON (never as a pickle of objects built from an untrusted file).
+``parse --json`` contract; ``from_dict`` is its inverse.  A plan parsed in a worker process crosses
+back to the parent as JSON (never as a pickle of objects built from an untrusted file) in the compact
+form of ``to_wire``/``from_wire``.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from rbdash.errors import warning_text
 
@@ -97,3 +98,23 @@ class Plan:
                    as_of_month=d.get("as_of_month"), has_realization=bool(d.get("has_realization")),
                    activities=[Activity.from_dict(a) for a in d["activities"]],
                    warnings=[PlanWarning.from_dict(i) for i in d.get("warnings", [])])
+
+    def to_wire(self) -> dict:
+        """``to_dict`` with each activity as the list of its values (``_WIRE`` order) instead of a
+        dict: a third of the bytes, and the parent builds each Activity in one call.  Encoding,
+        decoding and rebuilding the dicts cost ~2 ms a file, more than reading its values."""
+        return {"satker": self.satker, "year": self.year, "source_name": self.source_name,
+                "sha256": self.sha256, "as_of_month": self.as_of_month, "has_realization": self.has_realization,
+                "activities": [[getattr(a, k) for k in _WIRE] for a in self.activities],
+                "warnings": [i.to_dict() for i in self.warnings]}
+
+    @classmethod
+    def from_wire(cls, d: dict) -> "Plan":
+        """The Plan of ``to_wire`` (equal to the one encoded)."""
+        return cls(satker=d["satker"], year=d["year"], source_name=d["source_name"], sha256=d["sha256"],
+                   as_of_month=d.get("as_of_month"), has_realization=bool(d.get("has_realization")),
+                   activities=[Activity(*values) for values in d["activities"]],
+                   warnings=[PlanWarning.from_dict(i) for i in d.get("warnings", [])])
+
+
+_WIRE = tuple(f.name for f in fields(Activity))  # Activity's own order: its values build it positionally

@@ -10,18 +10,19 @@ Slides, in Bahasa Indonesia with projector-sized text (titles 32 pt, figures 40 
 3. the heatmap of completion per area with a Total column -- provinces at national level, the
    province's offices otherwise -- as native tables coloured on the charts' scale, 15 rows a slide;
 4. the trend (S-curve and monthly rates) as an image (kaleido with the system Chromium, as the PNG
-   export);
+   export); year over year when the scope has plans of more than one year: each year up to the same
+   month per area (coloured as the heatmap), and the offices that improved or fell most;
 5. the laggards (below the median, worst first) with their numbers: provinces and offices at
    national level, offices at provincial level;
 6. who has not submitted (rbdash.submission): counts per province at national level, the offices
    at provincial level, 15 rows a slide;
 7. one slide per selected office: its figures and its Gantt as an image.
 
-``collect`` gathers the models of rbdash.views (Summary, the comparison Heatmap, Trend, Laggards,
-NotSubmitted, OfficeSummary and GanttView) -- the same ones the pages show -- and the slides only
-draw them.  Every text is placed as plain text in a text frame (nothing is interpreted as markup).
-``outline`` returns the slide titles without drawing anything, so a caller can say what the deck
-will hold.
+``collect`` gathers the models of rbdash.views (Summary, the comparison Heatmap, Trend,
+YearOverYear, Laggards, NotSubmitted, OfficeSummary and GanttView) -- the same ones the pages
+show -- and the slides only draw them.  Every text is placed as plain text in a text frame
+(nothing is interpreted as markup).  ``outline`` returns the slide titles without drawing anything,
+so a caller can say what the deck will hold.
 """
 
 import datetime as dt
@@ -96,6 +97,7 @@ def collect(store, year, as_of, province=None, offices=()):
             "summary": views.summary(store, view),
             "heatmap": views.comparison_heatmap(store, view, "provinsi" if national else "satker", "area"),
             "trend": views.trend(store, view),
+            "years": views.year_over_year(store, view),
             "laggards": [*laggards, views.laggards_of(rank, LAGGARDS)],
             "not_submitted": views.not_submitted(store, view),
             "office_slides": [(views.office_summary(store, name, view.year, view.as_of),
@@ -132,6 +134,8 @@ def outline(data):
     heat = _chunks(data["heatmap"].rows)
     titles += [_numbered(f"Capaian per {level} dan area s.d. {month}", i, len(heat)) for i in range(len(heat))]
     titles.append(wording.TREND_TITLE.format(year=view.year, scope=data["scope"]))
+    if len(data["years"].years) > 1:
+        titles.append(data["years"].areas.title)
     titles += [_laggard_title(lag)[0] for lag in data["laggards"]]
     missing = _chunks(_missing_table(data))
     titles += [_numbered("Belum mengirim", i, len(missing)) for i in range(len(missing))]
@@ -295,6 +299,30 @@ def _trend_slide(prs, data, images):
         wording.RATE_CUM: [wording.pct(v) for v in shown["rate_cum"]]}))
 
 
+def _years_slide(prs, data):
+    """Year over year (views.YearOverYear), when there is more than one year: years × areas and the
+    year's Total as a coloured table, then the offices that improved and fell most, side by side."""
+    yoy = data["years"]
+    if len(yoy.years) < 2:
+        return
+    hm = yoy.areas
+    slide = _slide(prs, hm.title, hm.caption)
+    df = pd.DataFrame([[str(year), *hm.text[i]] for i, year in enumerate(hm.rows)],
+                      columns=[hm.row_name, *[c.title for c in hm.columns]])
+    fills = pd.DataFrame([[None, *[_argb(st, v) for st, v in zip(hm.state[i], hm.value[i])]]
+                          for i in range(len(hm.rows))])
+    _table(slide, df, widths=[1.2] + [1.15] * (len(hm.columns) - 1) + [1.1], fills=fills, size=14)
+    top = Inches(1.6) + Inches(0.3) * (len(hm.rows) + 2) + Inches(0.5)
+    half = (WIDE - 2 * MARGIN) // 2
+    note = wording.offices_compared(len(yoy.changes), yoy.from_year, yoy.to_year)
+    _text(slide, MARGIN, top - Inches(0.5), WIDE - 2 * MARGIN, Inches(0.4), note, size=14, color=MUTED)
+    for k, (title, rows) in enumerate(((wording.IMPROVED, yoy.improved), (wording.FELL, yoy.fell))):
+        lines = [(f"{title} {yoy.from_year} → {yoy.to_year}", 18, True, INK)]
+        lines += [(f"{wording.office_label(r['satker'])}: {r['text_from']} → {r['text_to']} ({r['change_text']})",
+                   16, False, INK) for r in rows.to_dict("records")] or [(wording.NOBODY_CHANGED, 16, False, MUTED)]
+        _text(slide, MARGIN + half * k, top, half - Inches(0.2), HIGH - top - Inches(0.2), lines)
+
+
 def _laggard_slides(prs, data):
     for lag in data["laggards"]:
         title, what = _laggard_title(lag)
@@ -302,15 +330,15 @@ def _laggard_slides(prs, data):
             slide = _slide(prs, title)
             _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.NOBODY_REPORTS.format(what=what))
             continue
-        slide = _slide(prs, title, f"{what.capitalize()} dengan data realisasi yang capaiannya di bawah median "
+        slide = _slide(prs, title, f"{what.capitalize()} yang sudah melapor dengan capaian di bawah median "
                                    f"({wording.pct(lag.median)}); {wording.LAGGARDS_ORDER.format(limit=lag.limit)}")
         if lag.rows.empty:
             _text(slide, MARGIN, Inches(1.6), WIDE - 2 * MARGIN, Inches(1), wording.NOBODY_BELOW.format(what=what))
             continue
         df = grids.laggard_table(lag, province=what == "satker")
         lead = 2 if what == "satker" else 1  # name (and province) before the rate column
-        _table(slide, df, widths=[3, 2, 1.2, 1.8, 3] if what == "satker" else [3, 1.2, 1.8, 3],
-               fills=pd.DataFrame([[None] * lead + [_argb(st, r), None, None]
+        _table(slide, df, widths=[3, 2, 1.2, 1.6, 1.6, 2.6] if what == "satker" else [3, 1.2, 1.6, 2.2, 2.6],
+               fills=pd.DataFrame([[None] * lead + [_argb(st, r), None, None, None]
                                    for st, r in zip(lag.rows["state"], lag.rows["rate"])]), size=18)
 
 
@@ -357,6 +385,7 @@ def build(store, year, as_of, province=None, offices=(), today=None, images=True
     _summary_slide(prs, data)
     _heatmap_slides(prs, data)
     _trend_slide(prs, data, images)
+    _years_slide(prs, data)
     _laggard_slides(prs, data)
     _missing_slides(prs, data)
     _office_slides(prs, data, images)

@@ -7,12 +7,18 @@ reads months and cell states through this module or through metrics' SQL, which 
 definitions:
 
 - *due* by month M: planned in a month 1..M;
-- *done*: due and realised in that month (realised on schedule);
-- *late*: due and not realised -- only for an office that reports realisation at all ("late"
-  would otherwise claim something nobody reported);
+- *reported*: a month the office has reported -- sent its monthly report for it on Progres, or
+  imported a monitoring workbook whose realisation runs to it (rbdash.store.reports).  A report for
+  Sep is for Sep alone: reported months = the months sent + the months an import implies;
+- *not reported* ("belum dilaporkan", grey): due in a month the office has not reported -- never
+  late, and in neither side of its rate, ticked or not;
+- *done*: due, reported and realised in that month (realised on schedule);
+- *late*: due, reported and not realised;
 - *outside schedule*: realised in a month that was not planned.
 
-Completion up to M = done / due, pooled over activities (and offices with data).
+Completion up to M = done / (due ∩ reported), pooled over activities and over the offices that
+have reported a month up to M; an office that has reported none has no rate (never 0%).  The
+filter is per office and month, so it applies alike to per-month counts of planned and done.
 """
 
 import numpy as np
@@ -21,7 +27,8 @@ import pandas as pd
 from rbdash.wording import MONTHS
 
 # Cell states of an activity-month (z values of the Gantt heatmap).
-NONE, PLANNED, DONE, LATE, OUTSIDE = 0, 1, 2, 3, 4
+NONE, PLANNED, DONE, LATE, OUTSIDE, UNREPORTED = 0, 1, 2, 3, 4, 5
+ALL_MONTHS = (1 << 12) - 1  # a reported mask: every month
 
 
 def months_to_mask(months) -> int:
@@ -71,16 +78,25 @@ def sql_in_month(mask: str, month: str) -> str:
     return f"(({mask} >> ({month} - 1)) & 1)"
 
 
-def cell_states(planned_masks, realized_masks, as_of: int, has_data: bool = True) -> np.ndarray:
-    """n×12 matrix of NONE / PLANNED / DONE / LATE / OUTSIDE (see the module docstring)."""
+def sql_through(mask: str, month: str) -> str:
+    """SQL: the months 1..``month`` of a mask (``month`` an SQL integer, e.g. a column)."""
+    return f"({mask} & ((1 << {month}) - 1))"
+
+
+def cell_states(planned_masks, realized_masks, as_of: int, reported=ALL_MONTHS) -> np.ndarray:
+    """n×12 matrix of NONE / PLANNED / DONE / LATE / OUTSIDE / UNREPORTED (see the module docstring);
+    ``reported``: the office's reported months as a mask (0: it has reported none)."""
+    if isinstance(reported, bool):  # a mask, not a flag: True would read as "January only"
+        raise TypeError("reported is a month mask (schedule.ALL_MONTHS: every month; 0: none)")
     p = mask_bits(planned_masks)
     r = mask_bits(realized_masks)
     due = (np.arange(1, 13) <= int(as_of))[None, :]
+    unreported = (mask_bits([int(reported)])[0] == 0)[None, :] & due
     states = np.full(p.shape, NONE)
     states[p == 1] = PLANNED
-    if has_data:
-        states[(p == 1) & (r == 0) & due] = LATE
+    states[(p == 1) & (r == 0) & due] = LATE
     states[(p == 1) & (r == 1)] = DONE
+    states[(p == 1) & unreported] = UNREPORTED
     states[(p == 0) & (r == 1)] = OUTSIDE
     return states
 

@@ -2,8 +2,9 @@
 year, those with a plan but no realisation reported by the as-of month, and imported offices whose
 name matches no official office (shown as such, never dropped).  No streamlit here.
 
-"Reported" is metrics.completion's definition: realisation read from a monitoring workbook or
-recorded on the Progres page; an office with nothing due yet by the as-of month is not missing.
+"Reported" is metrics.completion's definition (rbdash.schedule): a month the office sent its monthly
+report for, or that a monitoring workbook it imported covers; an office that reported no month up to
+the as-of month while work was due is missing, one with nothing due yet is not.
 """
 
 import pandas as pd
@@ -26,7 +27,8 @@ def missing(store, year, province=None, as_of=12) -> pd.DataFrame:
     """
     province = regions.province(province) or province if province is not None else None
     per = metrics.completion(store, as_of, year=year, by=("satker",)) if year is not None else None
-    imported = {} if per is None else {r["satker"]: (int(r["reported"]), int(r["due"])) for r in per.to_dict("records")}
+    imported = {} if per is None else {r["satker"]: (int(r["reported_months"]), int(r["due"]))
+                                       for r in per.to_dict("records")}
     matched, unmatched = {}, []
     for name in imported:
         found = regions.office(name)
@@ -42,8 +44,8 @@ def missing(store, year, province=None, as_of=12) -> pd.DataFrame:
         if name is None:
             rows.append((office.name, office.province, office.level, NO_PLAN, None))
             continue
-        reported, due = imported[name]
-        if due > 0 and reported == 0:
+        months, due = imported[name]
+        if due > 0 and months == 0:
             rows.append((office.name, office.province, office.level, NO_REALISATION,
                          name if name != office.name else None))
     for name in sorted(unmatched):

@@ -18,7 +18,8 @@ def has_controls(text: str) -> bool:
     """True when ``text`` holds invisible control or format characters: the bidi overrides and
     isolates (U+202A-U+202E, U+2066-U+2069), the direction marks (U+200E/F, U+061C), zero-width
     characters, NUL...  In a link they make it read differently from where it leads."""
-    return any(unicodedata.category(c) in ("Cc", "Cf") for c in text)
+    # every Cc and Cf character is one str.isprintable() refuses: a printable text (most) holds none
+    return not text.isprintable() and any(unicodedata.category(c) in ("Cc", "Cf") for c in text)
 
 
 def evidence_url_problem(url: str | None) -> str | None:

@@ -74,7 +74,7 @@ def of(part, whole) -> str:
 # --------------------------------------------------------------------------------- the unit and the measures
 
 UNIT = "bulan-kegiatan"  # an activity in one of its months: what completion counts
-NO_DATA = "belum ada data"  # an office (or group) without realisation data: never 0%
+NO_DATA = "belum dilaporkan"  # an office (or group, or month) not reported (rbdash.schedule): never 0%
 NOTHING_DUE = DASH  # a cell where nothing was due yet
 NO_PROVINCE = "(tanpa provinsi)"  # offices that match no official office (and KPU RI)
 NO_AREA = "Tanpa area"
@@ -87,8 +87,9 @@ NATIONAL_COMPARISON = "Perbandingan nasional"
 RATE, COVERAGE, TOTAL, REALISED, REPORTED, REPORTING = (
     "Capaian", "Cakupan", "Total", "Terealisasi", "Dilaporkan", "Pelaporan")
 SATKER, PROVINCE, AREA, YEAR, MONTH, LEVEL = "Satker", "Provinsi", "Area", "Tahun", "Bulan", "Tingkat"
-DUE, RANK, REMARK, ROW, OFFICES_WITH_DATA = "Jatuh tempo", "Peringkat", "Keterangan", "Baris", "Dengan data"
-ALL_OFFICES, OFFICES_REPORTING = "Semua satker", "Satker dengan data realisasi"
+DUE, RANK, REMARK, ROW, OFFICES_WITH_DATA = "Jatuh tempo", "Peringkat", "Keterangan", "Baris", "Melapor"
+ALL_OFFICES, OFFICES_REPORTING = "Semua satker", "Satker yang melapor"
+REPORTED_MONTHS = "Bulan dilaporkan"
 PLAN_VERSION, PER_AREA, PER_MONTH = "Versi rencana", "Per area", "Per bulan"
 OPEN_GANTT, SEE_OFFICES = "Buka Gantt", "Lihat satker"
 
@@ -118,6 +119,16 @@ def units_of(part, whole) -> str:
     return f"{of(part, whole)} {UNIT}"
 
 
+def months_reported(n, as_of) -> str:
+    """'6 dari 9 bulan': the months up to the as-of month an office has reported (what its rate rests on)."""
+    return f"{of(n, as_of)} {MONTH.lower()}"
+
+
+def offices_reported(reporting_offices, offices) -> str:
+    """'1 dari 6 satker melapor': how many of a province's offices its rate rests on."""
+    return f"{of(reporting_offices, offices)} {SATKER.lower()} melapor"
+
+
 def reporting(reported, due) -> str:
     """'dilaporkan 3 dari 1.400 bulan-kegiatan': how much of the due work a rate rests on."""
     return f"{REPORTED.lower()} {units_of(reported, due)}"
@@ -125,10 +136,46 @@ def reporting(reported, due) -> str:
 
 # --------------------------------------------------------------------------------- schedule states (the Gantt)
 
-PLANNED_LABEL, DONE_LABEL, LATE_LABEL, OUTSIDE_LABEL = (
-    "Direncanakan", REALISED, "Terlambat", "Terealisasi di luar jadwal")
-# the Progres editor's month cells: the planned months are visible where one ticks (issue 13.2)
-DONE_MARK, PLANNED_MARK, LATE_MARK = "✓", "○", "✗"
+PLANNED_LABEL, DONE_LABEL, LATE_LABEL, OUTSIDE_LABEL, UNREPORTED_LABEL = (
+    "Direncanakan", REALISED, "Terlambat", "Terealisasi di luar jadwal", "Belum dilaporkan")
+# the Progres editor's month cells: the planned months are visible where one ticks (issue 13.2); a
+# month the office has not reported is '?' in a grid read without colour
+DONE_MARK, PLANNED_MARK, LATE_MARK, UNREPORTED_MARK = "✓", "○", "✗", "?"
+
+
+# --------------------------------------------------------------------------------- monthly reports (Progres)
+
+REPORTS_TITLE = "Laporan bulanan"
+REPORTS_RULE = ("Capaian dihitung hanya pada bulan yang sudah dilaporkan; bulan yang belum dilaporkan berwarna abu-abu "
+                "(bukan terlambat). Impor workbook monitoring s.d. bulan tertentu berarti bulan 1 s.d. bulan itu "
+                "dilaporkan.")
+
+
+def report_button(m) -> str:
+    """'Kirim laporan bulan Sep'."""
+    return f"Kirim laporan bulan {month(m)}"
+
+
+def report_sent(m) -> str:
+    """'Laporan bulan Sep dikirim.'"""
+    return f"Laporan bulan {month(m)} dikirim."
+
+
+def report_state(m, sent) -> str:
+    """'Sep: dilaporkan' / 'Sep: belum dilaporkan': a month's report before or after a change (Riwayat)."""
+    return f"{month(m)}: {REPORTED.lower() if sent else NO_DATA}"
+
+
+def nothing_reported(m) -> str:
+    """What an office that reported no month up to ``m`` shows instead of a rate."""
+    return (f"Satker ini belum melaporkan bulan mana pun s.d. {month(m)}: bulan-bulan itu berwarna abu-abu "
+            f"({NO_DATA}), bukan terlambat, dan belum ada capaian.")
+
+
+def reported_so_far(months) -> str:
+    """'Bulan yang sudah dilaporkan: Jan–Jun, Sep' ('belum ada' when none)."""
+    from rbdash.schedule import months_text
+    return f"Bulan yang sudah dilaporkan: {months_text(months) or 'belum ada'}"
 
 
 KEGIATAN, SUB_KEGIATAN, INDIKATOR, SCHEDULE = "Kegiatan", "Sub kegiatan", "Indikator", "Jadwal"
@@ -202,8 +249,19 @@ HEATMAP_TITLES = {("satker", "area"): "Capaian per area s.d. {month} {year}",
                   ("satker", "month"): "Capaian per bulan {year} (Total = s.d. {month})",
                   ("provinsi", "area"): "Capaian per provinsi dan area s.d. {month} {year}",
                   ("provinsi", "month"): "Capaian per provinsi per bulan {year} (Total = s.d. {month})"}
-HEATMAP_CAPTION = (f"{RATE} = {DEFINITION}; abu-abu = belum ada data realisasi (bukan 0%); "
-                   "urut dari capaian tertinggi")
+RATE_HELP = ("Bulan-kegiatan terealisasi sesuai jadwal ÷ bulan-kegiatan yang dijadwalkan s.d. bulan ini, pada bulan "
+             "yang sudah dilaporkan tiap satker (laporan bulanan atau impor workbook monitoring); bulan yang belum "
+             "dilaporkan tidak dihitung.")
+# Perbandingan's captions: what grey means (rbdash.schedule's "not reported"), how provinces pool
+GREY_CAPTION = (f"Abu-abu = {NO_DATA} (bukan 0%, bukan terlambat: tidak dihitung dalam capaian); abu-abu muda = "
+                "tidak ada yang dijadwalkan.")
+PROVINCES_CAPTION = ("Tiap provinsi menggabungkan KPU Provinsi dan KPU Kabupaten/Kota-nya dengan definisi yang sama; "
+                     "capaian tiap satker dihitung pada bulan yang sudah dilaporkannya, satker yang belum melapor tidak "
+                     "dihitung ({counted}).")
+REPORTED_MONTHS_HELP = ("Capaian satker dihitung hanya pada bulan yang sudah dilaporkannya (laporan bulanan atau impor "
+                        "workbook monitoring); provinsi: satker yang sudah melapor")
+HEATMAP_CAPTION = (f"{RATE} = {DEFINITION}, pada bulan yang sudah dilaporkan tiap satker; abu-abu = {NO_DATA} "
+                   "(bukan 0%); urut dari capaian tertinggi")
 COVERAGE_CAPTION = ("Persentase kegiatan standar (katalog) per area yang tercakup rencana aksi satker; jumlah "
                     "kegiatan di rencana ada di tabel di bawahnya.")
 PROVINCE_COVERAGE_CAPTION = ("Persentase kegiatan standar (katalog) yang tercakup rencana aksi, dijumlahkan atas "
@@ -218,6 +276,40 @@ TREND_CUMULATIVE, TREND_RATES = "Bulan-kegiatan kumulatif: rencana dan realisasi
 PLANNED_CUM, REALISED_CUM, RATE_OF_MONTH, RATE_CUM = (
     "Rencana (kumulatif)", "Realisasi (kumulatif)", "Capaian bulan itu", "Capaian kumulatif")
 PLAN_CUM_COLUMN, REALISED_CUM_COLUMN = "Rencana kumulatif", "Realisasi kumulatif"
+
+# --------------------------------------------------------------------------------- year over year
+
+YEAR_OVER_YEAR = "Tahun ke tahun"
+YOY_TITLE = "Capaian tahun ke tahun s.d. {month}: {scope}"
+YOY_CAPTION = ("Capaian tiap tahun dihitung s.d. bulan yang sama ({month}), dengan definisi yang sama; "
+               "abu-abu = belum ada data realisasi (bukan 0%)")
+IMPROVED, FELL, CHANGE = "Paling meningkat", "Paling menurun", "Perubahan"
+FROM_YEAR, TO_YEAR = "Dari tahun", "Ke tahun"
+NOBODY_CHANGED = "Tidak ada."
+
+
+def points(delta, digits=1) -> str:
+    """0.042 -> '+4,2 poin': a change of a rate in percentage points; None/NaN -> ''."""
+    if _missing(delta):
+        return ""
+    return f"{delta * 100:+.{digits}f} poin".replace(".", ",")
+
+
+def rate_in(year) -> str:
+    """'Capaian 2023': a year's rate as a column header."""
+    return f"{RATE} {year}"
+
+
+def one_year_only(year) -> str:
+    """Why a year-over-year view has nothing to compare."""
+    return (f"Baru ada rencana aksi tahun {year}; perbandingan antar tahun tampil setelah rencana aksi "
+            "tahun lain diunggah.")
+
+
+def offices_compared(n, from_year, to_year) -> str:
+    """'4 satker punya data realisasi di 2022 dan 2023': whom the improved/fell lists compare."""
+    return f"{integer(n)} {SATKER.lower()} punya data realisasi di {from_year} dan {to_year}"
+
 
 # --------------------------------------------------------------------------------- laggards
 

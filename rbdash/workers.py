@@ -8,13 +8,15 @@ that exceeds the time limit, and a worker that dies turns into a one-line refusa
 while a fresh worker takes the next one.
 
 Workers are plain ``python -m rbdash.workers`` processes talking length-prefixed JSON frames over
-their stdin/stdout (a file's plans cross back as ``Plan.to_dict()`` JSON, never as a pickle of
+their stdin/stdout (a file's plans cross back as ``Plan.to_wire()`` JSON, never as a pickle of
 objects built from an untrusted file).  A worker exits when its stdin closes or its parent disappears, so
 killing an import never leaves workers behind.
 """
 
+import io
 import json
 import os
+import queue
 import select
 import signal
 import struct
@@ -22,12 +24,18 @@ import subprocess
 import sys
 import threading
 import time
+from collections import deque
 from pathlib import Path
 
 from rbdash.errors import RbdashError, UnreadableFile, error_from_dict, error_to_dict
 
 MEMORY_MB = int(os.environ.get("RBDASH_PARSE_MEMORY_MB", 2048))
 TIMEOUT_S = float(os.environ.get("RBDASH_PARSE_TIMEOUT_S", 60))
+STOP_POLL_S = 0.2  # how soon the pool's thread notices it is asked to stop
+# Files named by path queued per worker: the next one is in its pipe when it finishes one, however
+# late the pool's thread reads the result.  An upload's bytes go only to an idle worker: a large
+# frame each way would fill both pipes and stall both sides.
+DEPTH = 2
 ROOT = Path(__file__).resolve().parents[1]
 _HEAD = struct.Struct("!II")   # header length, payload length
 
@@ -94,7 +102,7 @@ def _parse(header: dict, payload: bytes) -> dict:
         if header.get("path") and not Path(source).is_file():
             raise UnreadableFile("no_such_file")
         plans = parse_plans(source, name=name, allow_non_rb=bool(header.get("allow_non_rb")))
-        return {"ok": True, "plans": [plan.to_dict() for plan in plans]}
+        return {"ok": True, "plans": [plan.to_wire() for plan in plans]}
     except RbdashError as exc:
         return {"ok": False, "error": error_to_dict(exc)}
     except MemoryError:
@@ -139,11 +147,26 @@ class _Worker:
         self.proc = subprocess.Popen([sys.executable, "-m", "rbdash.workers"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=ROOT,
                                      start_new_session=True)
-        self.task = None      # (index, started)
+        # results are read unbuffered: a frame left in a read buffer is one select() does not see
+        self.fd = self.proc.stdout.fileno()
+        self.reader = io.FileIO(self.fd, "rb", closefd=False)
+        self.tasks = deque()  # indexes of the files sent, the first being read
+        self.started = 0.0    # when it began the first
+
+    def takes(self, item):
+        """Whether the file ``item`` may be sent now (see DEPTH)."""
+        return not self.tasks or (len(self.tasks) < DEPTH and item[1] is not None)
+
+    def finished(self):
+        """The first file's result was read: it is on the next one now."""
+        self.tasks.popleft()
+        self.started = time.monotonic()
 
     def send(self, index, item, allow_non_rb=False):
         name, path, data, _ = item
-        self.task = (index, time.monotonic())
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append(index)
         try:
             _write_frame(self.proc.stdin, {"id": index, "name": name, "path": str(path) if path else None,
                                            "allow_non_rb": allow_non_rb}, data or b"")
@@ -171,6 +194,10 @@ class ParserPool:
     file's Plans (one per office and year it holds) or the RbdashError that refused the file (never
     an exception for a bad file).
     ``allow_non_rb`` keeps plans that do not look like RB action plans (``excel.rb_plan``).
+
+    A thread of the pool hands the files to the workers as they come free, whether or not the
+    caller has taken the results yet: the workers keep parsing while the caller stores what they
+    gave (an import's database writes used to leave both workers idle).
     """
 
     def __init__(self, workers: int = 2, memory_mb: int = MEMORY_MB, timeout: float = TIMEOUT_S,
@@ -179,6 +206,8 @@ class ParserPool:
         self.memory_mb, self.timeout, self.allow_non_rb = memory_mb, timeout, allow_non_rb
         self._workers: list[_Worker] = []
         self.restarts = 0
+        self.pending = 0  # files of the running parse() whose results have not come back from the workers
+        self._feeder, self._stop = None, threading.Event()
 
     def __enter__(self):
         return self
@@ -187,41 +216,82 @@ class ParserPool:
         self.close()
 
     def close(self):
+        self._halt()
         for w in self._workers:
             w.kill()
         self._workers = []
+
+    def _halt(self):
+        """Stop the thread handing out files (within STOP_POLL_S) before the workers are killed: it
+        would take a killed worker for a dead one and start another.  A worker still busy with a
+        file nobody waits for goes too (its result would be taken for the next parse's)."""
+        if self._feeder is not None:
+            self._stop.set()
+            self._feeder.join()
+            self._feeder = None
+            for w in [w for w in self._workers if w.tasks]:
+                w.kill()
+                self._workers.remove(w)
 
     def parse(self, items):
         items = [_item(x) for x in items]
         if not items:
             return
+        self._halt()  # a previous parse() left unfinished
+        self._stop = threading.Event()
+        results = queue.SimpleQueue()
+        self._feeder = threading.Thread(target=self._dispatch, args=(items, results, self._stop),
+                                        name="rbdash-parse", daemon=True)
+        self._feeder.start()
+        try:
+            for _ in items:
+                found = results.get()
+                if isinstance(found, BaseException):  # a failure of the pool itself, not of a file
+                    raise found
+                yield found
+        finally:
+            self._halt()
+
+    def _dispatch(self, items, results, stop):
+        """The pool's thread: ``results`` gets (item, plans, error) in input order, or the exception
+        that stopped it."""
+        try:
+            for found in self._run(items, stop):
+                results.put(found)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            results.put(exc)
+
+    def _run(self, items, stop):
         while len(self._workers) < min(self.size, len(items)):
             self._workers.append(_Worker(self.memory_mb))
-        done, next_item, next_out = {}, 0, 0
-        idle = list(self._workers)
-        while next_out < len(items):
-            while idle and next_item < len(items):
-                idle.pop().send(next_item, items[next_item], self.allow_non_rb)
-                next_item += 1
-            busy = [w for w in self._workers if w.task is not None]
+        todo, done, next_out = deque(range(len(items))), {}, 0
+        self.pending = len(items)
+        while next_out < len(items) and not stop.is_set():
+            for depth in range(1, DEPTH + 1):  # every worker one file before any gets a second
+                for w in self._workers:
+                    if todo and len(w.tasks) < depth and w.takes(items[todo[0]]):
+                        index = todo.popleft()
+                        w.send(index, items[index], self.allow_non_rb)
+            busy = [w for w in self._workers if w.tasks]
             now = time.monotonic()
-            wait = max(0.0, min(w.task[1] + self.timeout - now for w in busy)) if busy else 0
-            ready, _, _ = select.select([w.proc.stdout for w in busy], [], [], wait + 0.01)
+            wait = max(0.0, min(w.started + self.timeout - now for w in busy)) if busy else 0
+            ready, _, _ = select.select([w.fd for w in busy], [], [], min(wait + 0.01, STOP_POLL_S))
             for w in busy:
-                index, started = w.task
-                if w.proc.stdout in ready:
-                    frame = _read_frame(w.proc.stdout)
+                index = w.tasks[0]
+                if w.fd in ready:
+                    frame = _read_frame(w.reader)
                     if frame is not None and frame[0].get("id") == index:
                         done[index] = _result(frame[0])
-                        w.task = None
-                        idle.append(w)
+                        w.finished()
                         continue
                     done[index] = (None, UnreadableFile("unsafe_file"))
-                elif time.monotonic() - started > self.timeout:
+                elif time.monotonic() - w.started > self.timeout:
                     done[index] = (None, UnreadableFile("unsafe_file_timeout", seconds=f"{self.timeout:g}"))
                 else:
                     continue
-                idle.append(self._replace(w))
+                todo.extendleft(reversed(list(w.tasks)[1:]))  # never begun: a fresh worker reads them
+                self._replace(w)
+            self.pending = len(items) - len(done) - next_out
             while next_out in done:
                 plans, error = done.pop(next_out)
                 yield items[next_out][3], plans, error
@@ -246,7 +316,7 @@ def _item(x):
 def _result(header):
     if header.get("ok"):
         from rbdash.model import Plan
-        return [Plan.from_dict(p) for p in header["plans"]], None
+        return [Plan.from_wire(p) for p in header["plans"]], None
     return None, error_from_dict(header["error"])
 
 

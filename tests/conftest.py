@@ -111,6 +111,16 @@ def sample_truth(name):
     path = Path(name) if Path(name).suffix else SAMPLES / f"{name}.xlsx"
     return json.loads(path.with_suffix(".truth.json").read_text(encoding="utf-8"))
 
+def truth_completion(name, as_of):
+    """(planned, done) month-kegiatan of a generated monitoring workbook up to ``as_of``, straight from
+    its ground truth: the months it reports are 1..its as-of month (docs/completion.md)."""
+    t = sample_truth(name)
+    last = min(as_of, t["as_of_month"] or 0)
+    planned = sum(len([m for m in r["planned_months"] if m <= last]) for r in t["records"])
+    done = sum(len([m for m in r["planned_months"] if m <= last and m in r["realized_months"]]) for r in t["records"])
+    return planned, done
+
+
 HEADER = ["NO", "AREA PERUBAHAN", "KEGIATAN", "SUB KEGIATAN", "INDIKATOR KEBERHASILAN"]
 
 

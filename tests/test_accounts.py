@@ -332,3 +332,20 @@ def test_a_new_password_lifts_the_wait(accounts_store, clock):
     assert login(accounts_store, "banjar", PASSWORD)[0] == "login_locked"
     accounts_store.set_password("banjar", "kata-sandi-baru", "cli")
     assert login(accounts_store, "banjar", "kata-sandi-baru") == ("ok", None)
+
+
+def test_importing_accounts_hashes_no_password():
+    """Every CLI command, parse worker and app process imports rbdash.accounts: the import itself must
+    not spend an argon2 hash (~0.3 s of CPU); a failed login for an unknown user still verifies
+    against a hash made with the hasher's own parameters."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    code = ("import argon2\n"
+            "argon2.PasswordHasher.hash = lambda *a, **k: 1 / 0\n"
+            "from rbdash import accounts\n"
+            "print(accounts.verify_password(None, 'rbdash-no-such-user'),"
+            " accounts.PasswordHasher().check_needs_rehash(accounts._DUMMY_HASH))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert (done.returncode, done.stdout) == (0, "False False\n"), done.stderr

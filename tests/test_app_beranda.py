@@ -12,6 +12,7 @@ from rbdash import views
 from rbdash.charts import rate_hex
 from rbdash.store import Store
 from rbdash.views.completion import completion
+from conftest import truth_completion
 from rbdash.wording import area_label, pct as fmt_pct
 
 pytestmark = pytest.mark.usefixtures("warm_server")
@@ -22,12 +23,14 @@ def test_filters_change_beranda_figures(sample_db):
     assert metrics(at)["Satker"] == "7"
     at.multiselect(key="f_satker").set_value(["KPU Kabupaten Barito Kuala"]).run()
     assert metrics(at)["Satker"] == "1"
-    assert metrics(at)["Capaian s.d. Sep"] == "44,8%"
+    planned, done = truth_completion("kpu_kabupaten_barito_kuala_2023", 9)  # its workbook reports Jan..Jun
+    assert metrics(at)["Capaian s.d. Sep"] == fmt_pct(done / planned)
     at.select_slider(key="f_as_of").set_value(3).run()
-    assert metrics(at)["Capaian s.d. Mar"] != "44,8%"
+    planned, done = truth_completion("kpu_kabupaten_barito_kuala_2023", 3)
+    assert metrics(at)["Capaian s.d. Mar"] == fmt_pct(done / planned)
     at.multiselect(key="f_satker").set_value([]).run()
     at.selectbox(key="f_year").set_value(2022).run()
-    assert metrics(at)["Satker"] == "2" and metrics(at)["Satker dengan data realisasi"] == "0 dari 2"
+    assert metrics(at)["Satker"] == "4" and metrics(at)["Satker yang melapor"] == "2 dari 4"
 
 
 def test_beranda_laggards_are_below_the_median_and_reporting_is_shown(sample_db):
@@ -41,20 +44,26 @@ def test_beranda_laggards_are_below_the_median_and_reporting_is_shown(sample_db)
     assert lag["Satker"].tolist() == expected and len(expected) < len(rates)
     assert any(c.value.startswith(f"Satker yang melaporkan realisasi dengan capaian di bawah median "
                                   f"({median * 100:.1f}%)".replace(".", ",")) for c in at.caption)
-    # hand count: every due month-kegiatan, and those of plans read with realisation (all reported)
-    acts = store.query_df("""SELECT a.id, a.planned_mask, lv.has_realization, s.name FROM activities a
+    # hand count: every due month-kegiatan, and those in the months the monitoring workbooks report
+    # (Jan..their as-of month: docs/completion.md)
+    acts = store.query_df("""SELECT a.id, a.planned_mask, lv.has_realization, lv.as_of_month, s.name FROM activities a
                              JOIN latest_versions lv ON lv.id = a.plan_version_id JOIN satker s ON s.id = lv.satker_id
                              WHERE lv.year = 2023 ORDER BY a.seq""")
     due = [bin(m & 0x1FF).count("1") for m in acts["planned_mask"]]
-    reported = sum(d for d, r in zip(due, acts["has_realization"]) if r)
+    reported = sum(bin(m & ((1 << int(last)) - 1) & 0x1FF).count("1")
+                   for m, r, last in zip(acts["planned_mask"], acts["has_realization"], acts["as_of_month"]) if r)
     assert f"Dilaporkan {reported:,} dari {sum(due):,} bulan-kegiatan".replace(",", ".") in [c.value for c in at.caption]
-    # three activities ticked for an office without data: only their due months become reported
-    tapin = acts[acts["name"] == "KPU Kabupaten Tapin"].head(3)
-    for act_id in tapin["id"]:
+    # three activities ticked for an office without data: nothing is reported until it sends its report
+    # for Jan; then the due work of Jan of all its activities is
+    tapin = acts[acts["name"] == "KPU Kabupaten Tapin"]
+    for act_id in tapin["id"].head(3):
         store.save_progress(int(act_id), [1], None, None, 0, "tester")
     at = start()
-    more = sum(bin(m & 0x1FF).count("1") for m in tapin["planned_mask"])
-    assert f"Dilaporkan {reported + more:,} dari {sum(due):,} bulan-kegiatan".replace(",", ".") in \
+    assert f"Dilaporkan {reported:,} dari {sum(due):,} bulan-kegiatan".replace(",", ".") in [c.value for c in at.caption]
+    store.submit_report("KPU Kabupaten Tapin", 2023, 1, "tester")
+    at = start()
+    more = sum(m & 1 for m in tapin["planned_mask"])
+    assert more and f"Dilaporkan {reported + more:,} dari {sum(due):,} bulan-kegiatan".replace(",", ".") in \
         [c.value for c in at.caption]
 
 

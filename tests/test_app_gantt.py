@@ -34,7 +34,7 @@ def test_gantt_grid_has_every_activity_and_marker(sample_db):
     header = core.plan_header(Store(sample_db), satker, 2023)
     rows = activities["Sumber"].str.extract(r"^baris (\d+) · ")[0].astype(int)
     states = schedule.cell_states(acts.loc[rows, "planned_mask"], acts.loc[rows, "realized_mask"], 9,
-                                  header["has_data"])
+                                  header["reported_mask"])
     marks = np.vectorize(lambda s: GANTT_MARKS.get(s, ""))(states)
     assert (activities[list(schedule.MONTHS)].to_numpy() == marks).all() and (marks == "✗").any()
 

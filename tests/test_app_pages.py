@@ -10,7 +10,7 @@ import pytest
 from app_fixtures import (BOLD, FORMULAS, HOSTILE_OFFICE, PAGES, XSS, charts, cold, empty_db,  # noqa: F401 (fixtures)
                           formula_cells, formula_db, grids, sample_db, sample_db_file, start, texts, warm_server,
                           xss_db)
-from conftest import damage_blocks
+from conftest import ROOT, damage_blocks
 from rbdash import metrics as core
 from rbdash.errors import StoreError
 
@@ -134,13 +134,11 @@ def test_a_damaged_database_file_is_one_message_on_every_page_then_the_app_recov
 
 def test_a_store_error_inside_a_page_is_the_same_one_message(sample_db, monkeypatch):
     """A read failing halfway through a page (not in app.py) is the same one line, shown above what
-    the page drew; the next run tries again."""
-    import streamlit as st
+    the page drew; the next run tries again (a failed computation is kept by no loader)."""
 
     def down(*args, **kwargs):
         raise StoreError("db_error", detail="Corrupt block at /srv/rbdash/data/rbdash.duckdb")
 
-    st.cache_data.clear()
     real = core.plan_activities
     monkeypatch.setattr(core, "plan_activities", down)
     at = start("pages/gantt.py", tahun="2023", fokus="KPU Kabupaten Tapin")
@@ -149,3 +147,62 @@ def test_a_store_error_inside_a_page_is_the_same_one_message(sample_db, monkeypa
     monkeypatch.setattr(core, "plan_activities", real)
     at.run()
     assert not at.exception and not at.error and grids(at)
+
+
+def test_loaders_are_cached_by_what_they_read(tmp_path):
+    """Issue 22.2: a page loader is computed again after a write to what it reads -- its office, its
+    year -- and not after a write elsewhere or a failed login; no page clears the caches itself."""
+    from pages._ui import by_office, by_year, loader
+    from rbdash import views
+    from rbdash.errors import PermissionDenied
+    from rbdash.store import Store
+    from app_fixtures import make_plan
+    store = Store(tmp_path / "kunci.duckdb")
+    for satker in ("KPU Kota Alpha", "KPU Kota Beta"):
+        store.import_plan(make_plan(satker, 2024, [(1, "K", "I", [1, 2], [])]), "ani")
+    store.add_user("admin", "jeruk-manis-42", "admin", actor="cli")
+    runs = []
+
+    @loader(by_office)
+    def office_page(_store, key, satker, year):
+        runs.append(("office", satker))
+
+    @loader(by_year)
+    def national(_store, key, view):
+        runs.append(("national", view.year))
+
+    view = views.View(year=2024, satkers=None, areas=None, as_of=6)
+
+    def visit():
+        key = views.cache_key(store)   # once per run (pages/_ui.context)
+        office_page(store, key, "KPU Kota Alpha", 2024)
+        national(store, key, view)
+    visit()
+    with pytest.raises(PermissionDenied):
+        store.authenticate("admin", "salah-sandi-99", client="10.0.0.9")
+    visit()
+    assert runs == [("office", "KPU Kota Alpha"), ("national", 2024)]
+    beta = int(core.plan_activities(store, "KPU Kota Beta", 2024)["id"][0])
+    store.save_progress(beta, [1], None, None, 0, "budi")
+    visit()
+    assert runs[2:] == [("national", 2024)]      # Alpha's page kept; the year's figures read again
+    alpha = int(core.plan_activities(store, "KPU Kota Alpha", 2024)["id"][0])
+    store.save_progress(alpha, [1], None, None, 0, "ani")
+    visit()
+    assert runs[3:] == [("office", "KPU Kota Alpha"), ("national", 2024)]
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "pages").glob("*.py")}
+    assert not [name for name, text in pages.items() if "cache_data.clear()" in text]
+
+
+def test_a_rerun_of_a_page_reads_its_figures_from_the_loaders(sample_db, monkeypatch):
+    """The page scripts run again at every rerun, defining their loaders again: what those keep must
+    outlive the run (as st.cache_data does), or every rerun recomputes every national figure."""
+    from rbdash import views
+    calls, real = [], views.ranking
+    monkeypatch.setattr(views, "ranking", lambda *a, **kw: calls.append(a[2]) or real(*a, **kw))
+    at = start("pages/perbandingan.py")
+    assert calls
+    first = len(calls)
+    at.run()
+    at.run()
+    assert not at.exception and len(calls) == first

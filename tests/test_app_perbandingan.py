@@ -8,8 +8,8 @@ import pytest
 
 from app_fixtures import (background, charts, decode, grids, meeting_db, sample_db,  # noqa: F401 (fixtures)
                           sample_db_file, start, warm_server)
-from conftest import needs_soffice
-from rbdash import views
+from conftest import needs_soffice, sample_truth, truth_completion
+from rbdash import views, wording
 from rbdash.charts import LABEL, NO_DATA_COLOR, rate_hex
 from rbdash.store import Store
 from rbdash.views.completion import completion
@@ -47,21 +47,22 @@ def test_perbandingan_heatmap_values_and_no_data(sample_db):
     i = rows.index("KPU Kabupaten Barito Kuala")
     total = values.columns.get_loc("Total")
     assert values.iloc[i, total] == pytest.approx(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
-    assert shown.iloc[i, total] == "44,8%"
+    planned, done = truth_completion("kpu_kabupaten_barito_kuala_2023", 9)  # its workbook reports Jan..Jun
+    assert shown.iloc[i, total] == fmt_pct(done / planned)
     assert background(css[i, total]) == rate_hex(round(per_satker.loc["KPU Kabupaten Barito Kuala", "rate"], 2))
-    j = rows.index("KPU Kabupaten Tapin")  # no realisation reported: grey, "belum ada data", never 0%
+    j = rows.index("KPU Kabupaten Tapin")  # no realisation reported: grey, "belum dilaporkan", never 0%
     assert values.iloc[j, 1:total + 1].isna().all() and set(shown.iloc[j, 1:total + 1]) == {"–"}
-    assert values.loc[j, "Keterangan"] == "belum ada data" and values.loc[i, "Keterangan"] == ""
+    assert values.loc[j, "Keterangan"] == "belum dilaporkan" and values.loc[i, "Keterangan"] == ""
     assert {background(css[j, c]) for c in range(1, total + 1)} == {NO_DATA_COLOR}
     at.radio(key="tampilan").set_value("rank").run()
     ranking = at.dataframe[0].value
-    # a numeric rate column (sorts as numbers), missing values last, shown as "belum ada data", never None
+    # a numeric rate column (sorts as numbers), missing values last, shown as "belum dilaporkan", never None
     assert ranking["Capaian"].dtype.kind == "f"
     assert ranking.loc[ranking["Satker"] == "KPU Kabupaten Barito Kuala", "Capaian"].item() == pytest.approx(
         per_satker.loc["KPU Kabupaten Barito Kuala", "rate"] * 100)
     assert np.isnan(ranking.loc[ranking["Satker"] == "KPU Kabupaten Tapin", "Capaian"].item())
     assert ranking["Capaian"].isna().tolist() == sorted(ranking["Capaian"].isna().tolist())
-    assert at.dataframe[0].proto.placeholder == "belum ada data"
+    assert at.dataframe[0].proto.placeholder == "belum dilaporkan"
     assert not ranking["Provinsi"].isna().any()
     tapin = ranking.set_index("Satker").loc["KPU Kabupaten Tapin"]
     assert tapin["Dilaporkan"] == f"0 dari {per_satker.loc['KPU Kabupaten Tapin', 'due']} bulan-kegiatan"
@@ -151,10 +152,10 @@ def test_national_level_pools_provinces_then_drills_into_one(meeting_db):
     total = values["Total"].tolist()
     assert total[0] == pytest.approx(100 * 3 / 5) and total[1] == 0 and np.isnan(total[2])  # hand-computed
     assert shown["Total"].tolist() == ["60,0%", "0,0%", "–"]
-    assert values["Keterangan"].tolist() == ["", "", "belum ada data"]
+    assert values["Keterangan"].tolist() == ["", "", "belum dilaporkan"]
     at.radio(key="tampilan").set_value("rank").run()
     table = at.dataframe[0].value.set_index("Provinsi")
-    assert table.loc["Jawa Timur", ["Satker", "Dengan data"]].tolist() == [3, 2]
+    assert table.loc["Jawa Timur", ["Satker", "Melapor"]].tolist() == [3, 2]
     assert table.loc["Jawa Timur", "Capaian"] == pytest.approx(60.0)
     # drill into Jawa Timur: its offices, and the link keeps level and province
     at.radio(key="tampilan").set_value("area").run()
@@ -266,7 +267,7 @@ def test_captions_name_only_what_the_view_shows(meeting_db, level):
     has it), and every view spoke of grey cells, which only a heatmap has: each column a caption names
     is a column of a table shown, and grey cells are explained only beside a coloured grid."""
     at = start("pages/perbandingan.py", tingkat=level)
-    for shown in ("area", "month", "rank", "trend"):
+    for shown in ("area", "month", "rank", "trend", "yoy"):
         at.radio(key="tampilan").set_value(shown).run()
         columns = {c for table in at.dataframe for c in table.value.columns}
         for caption in at.caption:
@@ -275,3 +276,55 @@ def test_captions_name_only_what_the_view_shows(meeting_db, level):
             if "Abu-abu" in caption.value:
                 assert grids(at), (shown, caption.value)
         assert any(COLUMN_NAMED.search(c.value) for c in at.caption) == ((level, shown) == ("provinsi", "rank"))
+    # year over year, last: one year of plans only, said in words (nothing to compare)
+    assert "Baru ada rencana aksi tahun 2024; perbandingan antar tahun tampil setelah rencana aksi tahun lain " \
+           "diunggah." in [i.value for i in at.info]
+
+
+def test_year_over_year_view(sample_db):
+    """Issue 23.4: 'Tahun ke tahun' shows each year up to the same month (the sidebar's), each figure that
+    year's completion computed on its own; the offices that improved or fell most; the same year twice
+    is refused in words."""
+    at = start("pages/perbandingan.py")
+    at.radio(key="tampilan").set_value("yoy").run()
+    assert not at.exception
+    values, shown, _ = grids(at)[0]
+    assert values["Tahun"].tolist() == ["2022", "2023"]
+    store = Store(sample_db)
+    alone = {year: completion(store, views.View(year, None, None, 9), ()).iloc[0] for year in (2022, 2023)}
+    for i, year in enumerate((2022, 2023)):
+        assert values.loc[i, "Total"] == pytest.approx(alone[year]["rate"] * 100)
+        assert shown.loc[i, "Total"] == fmt_pct(alone[year]["rate"])
+    bars = charts(at)[0]["data"]  # per area and in total, a bar per year
+    assert [b["name"] for b in bars] == ["2022", "2023"]
+    assert [b["text"][-1] for b in bars] == [fmt_pct(alone[year]["rate"], 0) for year in (2022, 2023)]
+    per = {year: completion(store, views.View(year, None, None, 9)).set_index("satker")["rate"].dropna()
+           for year in (2022, 2023)}
+    change = (per[2023] - per[2022]).dropna()  # the offices with a rate in both years
+    improved, fell = [t.value for t in at.dataframe if "Perubahan" in t.value.columns]
+    tables = {"yoy_naik": improved, "yoy_turun": fell}
+    assert tables["yoy_naik"]["Satker"].tolist() == change[change > 0].sort_values(ascending=False).index.tolist()
+    assert tables["yoy_turun"]["Satker"].tolist() == change[change < 0].sort_values().index.tolist()
+    assert set(tables["yoy_naik"].columns) == {"Satker", "Provinsi", "Capaian 2022", "Capaian 2023", "Perubahan"}
+    assert not tables["yoy_naik"].empty and not tables["yoy_turun"].empty  # the samples hold both
+    at.selectbox(key="yoy_ke").set_value(2022).run()
+    assert [e.value for e in at.error] == ["pilih dua tahun yang berbeda, bukan 2022 dengan 2022"]
+
+
+def test_perbandingan_greys_unreported_months_and_says_how_many_each_rate_rests_on(sample_db):
+    """Issue 23.1: Barito Kuala's workbook reports Jan..Jun: as of Sep its Jul..Sep cells are grey
+    "belum dilaporkan" (not a red 0%), and the ranking says each office's rate rests on so many months."""
+    reported = sample_truth("kpu_kabupaten_barito_kuala_2023")["as_of_month"]
+    at = start("pages/perbandingan.py", tampilan="month")
+    values, shown, css = grids(at)[0]
+    row = values.index[values["Satker"] == "KPU Kabupaten Barito Kuala"][0]
+    later = [values.columns.get_loc(wording.month(m)) for m in range(reported + 1, 10)]
+    assert later and all(np.isnan(values.iloc[row, c]) for c in later)  # no rate: the grid's placeholder
+    assert {background(css[row, c]) for c in later} == {NO_DATA_COLOR}
+    assert not np.isnan(values.loc[row, "Jan"])
+    assert any(c.value.replace("\\", "").startswith("Abu-abu = belum dilaporkan (bukan 0%, bukan terlambat")
+               for c in at.caption)
+    at.radio(key="tampilan").set_value("rank").run()
+    ranking = at.dataframe[0].value.set_index("Satker")
+    assert ranking.loc["KPU Kabupaten Barito Kuala", "Bulan dilaporkan"] == f"{reported} dari 9 bulan"
+    assert ranking.loc["KPU Kabupaten Tapin", "Bulan dilaporkan"] == "0 dari 9 bulan"

@@ -4,7 +4,7 @@ overwrite, the officer's name, typed text beside neutralised columns."""
 import pytest
 
 from app_fixtures import FORMULAS, formula_db, sample_db, sample_db_file, start, warm_server  # noqa: F401 (fixtures)
-from rbdash import metrics as core
+from rbdash import metrics as core, wording
 from rbdash.store import Store
 
 pytestmark = pytest.mark.usefixtures("warm_server")
@@ -98,3 +98,26 @@ def test_progress_saves_beside_neutralised_columns(formula_db):
     acts = core.plan_activities(Store(formula_db), "KPU Kota Gamma", 2024)
     assert acts["indikator"].tolist() == [FORMULAS[1], FORMULAS[4]] and acts["note"].iloc[0] == "=1+1 sudah"
     assert acts["realized_mask"].iloc[0] == 0b11
+
+
+def test_progress_sends_the_monthly_report(sample_db):
+    """Issue 23.1: the office says which months it has reported; the button sends one more, audited under
+    the officer's name, and the month leaves the choice."""
+    at, _, _ = open_progress()
+    assert any(c.value.startswith("Bulan yang sudah dilaporkan: belum ada. Capaian dihitung hanya pada bulan yang "
+                                  "sudah dilaporkan") for c in at.caption)
+    choice = at.selectbox(key="laporan_bulan")
+    assert choice.options == [wording.month_long(m) for m in range(1, 13)] and choice.value == 1
+    choice.set_value(9).run()
+    button = at.button(key="kirim_laporan")
+    assert button.label == "Kirim laporan bulan Sep"
+    button.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value.replace("\\", "") for s in at.success] == ["Laporan bulan Sep dikirim."]
+    store = Store(sample_db)
+    assert store.query_df("SELECT r.month, r.source, r.reported_by FROM monthly_reports r JOIN satker s "
+                          "ON s.id = r.satker_id WHERE s.name = 'KPU Kabupaten Tapin'").values.tolist() == [
+        [9, "report", "Budi"]]
+    assert store.query_df("SELECT actor FROM audit_log WHERE action = 'report'")["actor"].tolist() == ["Budi"]
+    assert 9 not in at.selectbox(key="laporan_bulan").options and at.selectbox(key="laporan_bulan").value == 1
+    assert any(c.value.startswith("Bulan yang sudah dilaporkan: Sep.") for c in at.caption)

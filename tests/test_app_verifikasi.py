@@ -18,7 +18,8 @@ BANJAR, SLEMAN = "KPU Kabupaten Banjar", "KPU Kabupaten Sleman"
 @pytest.fixture
 def verify_db(tmp_path, monkeypatch):
     """2024 as of Mar: Banjar (Kalimantan Selatan) reported Jan-Feb of one activity and Mar of another
-    on Progres; Sleman (DI Yogyakarta) reported Jan.  Accounts: kalsel (province), banjar (office)."""
+    on Progres; Sleman (DI Yogyakarta) reported Jan; each sent its monthly reports for Jan-Mar (issue 23.1:
+    a month counts in the rates once reported).  Accounts: kalsel (province), banjar (office)."""
     db = tmp_path / "verify.duckdb"
     store = Store(db)
     store.import_plan(make_plan(BANJAR, 2024, [(1, "K1", "Indikator satu", [1, 2, 3], []),
@@ -29,6 +30,9 @@ def verify_db(tmp_path, monkeypatch):
     store.save_progress(ids[0], [1, 2], "https://bukti.test/satu", None, 0, "banjar")
     store.save_progress(ids[2], [1], "https://bukti.test/sleman", None, 0, "sleman")
     store.save_progress(ids[1], [3], "https://bukti.test/dua", None, 0, "banjar")
+    for satker in (BANJAR, SLEMAN):
+        for month in (1, 2, 3):
+            store.submit_report(satker, 2024, month, "test")
     store.add_user("kalsel", PASSWORD, "province", actor="cli", province="Kalimantan Selatan")
     store.add_user("banjar", PASSWORD, "office", actor="cli", satker=BANJAR)
     store.close()

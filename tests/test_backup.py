@@ -18,7 +18,7 @@ import pytest
 from app_fixtures import make_plan
 from conftest import ROOT, db_snapshot
 from rbdash.errors import PermissionDenied, StoreError
-from rbdash.store import Store
+from rbdash.store import Store, counts
 from rbdash.store import backup as snapshot
 from rbdash.store.schema import MIGRATIONS
 
@@ -125,6 +125,20 @@ def test_restore_waits_for_a_process_that_has_the_database_open(filled, tmp_path
     assert closed_at <= restored_at
     assert snapshot.table_digests(Store(filled.path), manifest["tables"]) == manifest["tables"]
 
+
+
+def test_a_restored_file_is_read_again_by_the_apps_caches(filled, tmp_path):
+    """Issue 22.2: the app's cached figures are kept by the version of what they read (the newest
+    audit entry); a backup's audit log is shorter than the file it replaces, so a restore under a
+    running app must be another version, not an older one its cached results still cover."""
+    from rbdash import views
+    snapshot.backup(filled, tmp_path / "b")
+    aid, rev = filled.query_df("SELECT activity_id, revision FROM progress ORDER BY activity_id DESC LIMIT 1").iloc[0]
+    filled.save_progress(int(aid), [3], None, "sesudah cadangan", int(rev), "ani")
+    before = views.cache_key(filled).year(2024)
+    snapshot.restore(tmp_path / "b", filled.path, replace=True)
+    after = views.cache_key(filled).year(2024)
+    assert after.newest < before.newest and not before.covers(after)
 
 
 # ------------------------------------------------------------------------ trust: what a forged folder cannot do
@@ -314,17 +328,24 @@ def test_a_damaged_file_is_refused(filled, tmp_path):
     assert not (tmp_path / "r.duckdb").exists()
 
 
-def test_a_backup_of_an_older_schema_is_restored_then_migrated(tmp_path):
+def test_a_backup_of_an_older_schema_is_restored_then_migrated(tmp_path, monkeypatch):
     """The tables are loaded into the schema of the backup's own version, then the later migrations run."""
+    monkeypatch.setattr("rbdash.store.plans.implied_months", lambda plan: 0)  # rbdash before monthly reports
     old = Store(tmp_path / "alt.duckdb", schema_version=4)
+    monkeypatch.setattr(counts, "rebuild", lambda con, pv_ids=None: None)  # written before the counts (migration 7)
     old.import_plan(make_plan("KPU Kota Satu", 2024, [(1, "K", "I", [1, 2], [1])], has_realization=True), actor="cli")
+    monkeypatch.undo()
     manifest = snapshot.backup(old, tmp_path / "b")
+    monkeypatch.undo()
     assert manifest["schema_version"] == 4
     snapshot.restore(tmp_path / "b", tmp_path / "r.duckdb")
     restored = Store(tmp_path / "r.duckdb")
-    assert restored.schema_version() == MIGRATIONS[-1][0]
+    assert restored.schema_version() == MIGRATIONS[-1][0]  # numbered: a gap (7, 8 elsewhere) is fine
     assert db_snapshot(restored)["plan_versions"] == db_snapshot(old)["plan_versions"]
     assert restored.query_df("SELECT has_data FROM latest_plans")["has_data"].tolist() == [True]
+    # migration 9 gives a stored monitoring import its months (no as-of month: up to its last realised one)
+    assert restored.query_df("SELECT month, source, reported_by FROM monthly_reports").values.tolist() == [
+        [1, "import", "cli"]]
 
 
 def test_a_backup_of_a_newer_schema_is_refused(filled, tmp_path):
@@ -334,5 +355,5 @@ def test_a_backup_of_a_newer_schema_is_refused(filled, tmp_path):
     key, _ = snapshot.backup_key(filled.path)
     (tmp_path / "b" / "manifest.json").write_text(json.dumps(snapshot.sign(manifest, key)))
     assert refusal(tmp_path / "b", tmp_path / "r.duckdb") == (
-        f"'{tmp_path / 'b'}' was made by a newer rbdash (schema version {MIGRATIONS[-1][0] + 1}; this one knows up to "
-        f"{MIGRATIONS[-1][0]}); update rbdash to restore it")
+        f"'{tmp_path / 'b'}' was made by a newer rbdash (schema version {MIGRATIONS[-1][0] + 1}; this one knows up "
+        f"to {MIGRATIONS[-1][0]}); update rbdash to restore it")

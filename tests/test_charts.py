@@ -25,7 +25,7 @@ def test_formats_are_indonesian():
     assert wording.pct(0.875) == "87,5%"
     assert wording.pct(1) == "100,0%" and wording.pct(None) == "" and wording.pct(float("nan")) == ""
     assert wording.integer(12345) == "12.345"
-    assert views.cell_text(views.NO_DATA, None) == "belum ada data"
+    assert views.cell_text(views.NO_DATA, None) == "belum dilaporkan"
     assert views.cell_text(views.NOTHING_DUE, float("nan")) == "–" and views.cell_text(views.VALUE, 0.5, 0) == "50%"
 
 
@@ -106,16 +106,16 @@ def test_rate_heatmap_values_texts_and_no_data_grey():
     assert g[2].tolist() == [0, 0] and g[0, 1] == 1 and np.isnan(g[0, 0])
     assert grey.colorscale[0][1] == charts.NO_DATA_COLOR
     assert rates.text[0][0] == "87,5%" and grey.text[0][1] == "–"
-    assert all(t == "belum ada data" for t in grey.text[2])
+    assert all(t == "belum dilaporkan" for t in grey.text[2])
     assert list(fig.layout.xaxis.ticktext) == ["1<br>Satu", "2"]
     assert "7 dari 8" in rates.customdata[0][0]
 
 
 def test_rate_heatmap_no_data_row_is_labelled_once_and_escaped():
     cells = pd.DataFrame({"row": ["<b>x</b>"] * 3, "col": [1, 2, 3], "value": [np.nan] * 3,
-                          "state": ["no_data"] * 3, "text": ["belum ada data"] * 3, "hover": [""] * 3})
+                          "state": ["no_data"] * 3, "text": ["belum dilaporkan"] * 3, "hover": [""] * 3})
     fig = charts.rate_heatmap(heatmap(cells, rows=["<b>x</b>"], cols=[1, 2, 3], title="<i>judul</i>"))
-    assert list(fig.data[0].text[0]) == ["", "belum ada data", ""]
+    assert list(fig.data[0].text[0]) == ["", "belum dilaporkan", ""]
     assert fig.layout.yaxis.ticktext[0] == "&lt;b&gt;x&lt;/b&gt;"
     assert fig.layout.title.text == "&lt;i&gt;judul&lt;/i&gt;"
     assert "&lt;b&gt;x&lt;/b&gt;" in fig.data[0].customdata[0][0]

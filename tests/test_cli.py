@@ -90,16 +90,17 @@ def test_import_directory_then_duplicates_then_new_version(tmp_path):
 
 def _completion_from_truths(as_of):
     """Expected figures computed straight from the generated workbooks' ground truth: every 2023
-    office that reports realisation."""
+    office that reports realisation, over the months its workbook reports (1..its as-of month)."""
     rows = {}
     for path in sorted(SAMPLES.glob("*.truth.json")):
         t = sample_truth(path.with_suffix("").with_suffix(".xlsx"))
         if t["year"] != 2023 or t["as_of_month"] is None:
             continue
-        planned = sum(len([m for m in r["planned_months"] if m <= as_of]) for r in t["records"])
-        done = sum(len([m for m in r["planned_months"] if m <= as_of and m in r["realized_months"]])
+        last = min(as_of, t["as_of_month"])
+        planned = sum(len([m for m in r["planned_months"] if m <= last]) for r in t["records"])
+        done = sum(len([m for m in r["planned_months"] if m <= last and m in r["realized_months"]])
                    for r in t["records"])
-        rows[t["satker"]] = (planned, done)
+        rows[t["satker"]] = (planned, done, last)
     return rows
 
 
@@ -111,9 +112,10 @@ def test_completion_json_matches_ground_truth(tmp_path, as_of):
                              check=0).stdout)
     by_satker = {r["satker"]: r for r in rows}
     expected = _completion_from_truths(as_of)
-    for satker, (planned, done) in expected.items():
+    for satker, (planned, done, months) in expected.items():
         r = by_satker[satker]
-        assert (r["planned"], r["realized"], r["rate"]) == (planned, done, round(done / planned, 4))
+        assert (r["planned"], r["realized"], r["rate"], r["reported_months"]) == (
+            planned, done, round(done / planned, 4), months)
     # plans without any realisation data are "no data", not 0%
     assert by_satker["KPU Kabupaten Banjar"]["realized"] is None
     assert by_satker["KPU Kabupaten Banjar"]["rate"] is None
@@ -125,7 +127,8 @@ def test_completion_by_area_and_month_keys(tmp_path):
     rbdash("import", "--db", db, SAMPLES / "kpu_provinsi_kalimantan_selatan_2023.xlsx", check=0)
     rows = json.loads(rbdash("completion", "--db", db, "--as-of", 6, "--by", "area", "--by", "month",
                              "--json", check=0).stdout)
-    assert set(rows[0]) == {"area_no", "month", "planned", "realized", "rate", "verified", "verified_rate"}
+    assert set(rows[0]) == {"area_no", "month", "planned", "realized", "rate", "reported_months", "verified",
+                            "verified_rate"}
     assert {r["month"] for r in rows} == set(range(1, 7))
     t = sample_truth("kpu_provinsi_kalimantan_selatan_2023")["records"]
     a1m3 = [r for r in rows if (r["area_no"], r["month"]) == (1, 3)][0]
@@ -384,16 +387,48 @@ def test_completion_by_province_pools_offices_with_data(tmp_path):
     rows = json.loads(rbdash("completion", "--db", db, "--as-of", 3, "--year", 2024, "--by", "province", "--json",
                              check=0).stdout)
     assert rows == [
-        {"province": "Jawa Timur", "planned": 5, "realized": 3, "rate": 0.6, "verified": 1, "verified_rate": 0.2,
-         "offices": 3, "offices_with_data": 2},
-        {"province": "Kalimantan Selatan", "planned": 1, "realized": 0, "rate": 0.0, "verified": 0,
-         "verified_rate": 0.0, "offices": 1, "offices_with_data": 1},
-        {"province": None, "planned": 1, "realized": None, "rate": None, "verified": None, "verified_rate": None,
-         "offices": 1, "offices_with_data": 0},
+        {"province": "Jawa Timur", "planned": 5, "realized": 3, "rate": 0.6, "reported_months": 6, "verified": 1,
+         "verified_rate": 0.2, "offices": 3, "offices_with_data": 2},
+        {"province": "Kalimantan Selatan", "planned": 1, "realized": 0, "rate": 0.0, "reported_months": 3,
+         "verified": 0, "verified_rate": 0.0, "offices": 1, "offices_with_data": 1},
+        {"province": None, "planned": 1, "realized": None, "rate": None, "reported_months": 0, "verified": None,
+         "verified_rate": None, "offices": 1, "offices_with_data": 0},
     ]
     text = rbdash("completion", "--db", db, "--as-of", 3, "--year", 2024, "--by", "province", check=0).stdout
-    assert "Jawa Timur: 3/5 60.0%, verified 1/5 20.0% (3 offices, 2 with data)" in text
-    assert "(no province): -/1 no data (1 offices, 0 with data)" in text
+    assert "Jawa Timur: 3/5 60.0%, verified 1/5 20.0% (3 offices, 2 reporting)" in text
+    assert "(no province): -/1 no data (1 offices, 0 reporting)" in text
+
+
+def test_completion_and_missing_count_reported_months_not_ticks(tmp_path):
+    """Issue 23.1: Gresik's operator ticks its due month but sends no report: still no data, still
+    missing; once it reports Jan, it is rated on that month and no longer missing."""
+    from click.testing import CliRunner
+    from rbdash.cli import main
+    from rbdash.store import Store
+    db = _province_db(tmp_path)
+    store = Store(db)
+    gresik = int(store.query_df("SELECT a.id FROM activities a WHERE a.indikator = 'I4'").iloc[0, 0])
+    store.save_progress(gresik, [1], None, None, 0, "admin")
+
+    def cli(*args):  # in process: the subprocess start is most of a command's time
+        res = CliRunner().invoke(main, [str(a) for a in args])
+        assert res.exit_code == 0, res.output
+        return res.stdout
+
+    def gresik_now():
+        rows = json.loads(cli("completion", "--db", db, "--as-of", 3, "--year", 2024, "--json"))
+        missing = json.loads(cli("missing", "--db", db, "--year", 2024, "--province", "Jawa Timur", "--as-of", 3,
+                                 "--json"))
+        return ([r for r in rows if r["satker"] == "KPU KAB. GRESIK"][0],
+                [r["status"] for r in missing if r["satker"] == "KPU Kabupaten Gresik"])
+    assert gresik_now() == ({"satker": "KPU KAB. GRESIK", "planned": 1, "realized": None, "rate": None,
+                             "reported_months": 0, "verified": None, "verified_rate": None}, ["no_realisation"])
+    store.submit_report("KPU KAB. GRESIK", 2024, 1, "admin")
+    assert gresik_now() == ({"satker": "KPU KAB. GRESIK", "planned": 1, "realized": 1, "rate": 1.0,
+                             "reported_months": 1, "verified": 0, "verified_rate": 0.0}, [])
+    text = cli("completion", "--db", db, "--as-of", 3, "--year", 2024)
+    assert "KPU KAB. GRESIK: 1/1 100.0%, verified 0/1 0.0% (1 months reported)" in text
+    assert "KPU Kota Malang: 1/2 50.0%, verified 0/2 0.0% (3 months reported)" in text
 
 
 def test_missing_lists_offices_without_plan_or_realisation_and_unmatched_names(tmp_path):

@@ -21,7 +21,7 @@ def ranking():
     return views.ranked(pd.DataFrame({
         "name": ["KPU Kota A", INJECTIONS[0], "KPU Kota C"], "province": ["Kalimantan Selatan", "@x", None],
         "planned": [8, 4, 3], "realized": [7, 1, np.nan], "has_data": [True, True, False],
-        "rate": [0.875, 0.25, np.nan], "due": [8, 4, 3], "reported": [8, 4, 0], "offices": 1,
+        "rate": [0.875, 0.25, np.nan], "due": [8, 4, 3], "reported": [8, 4, 0], "reported_months": [3, 3, 0], "offices": 1,
         "offices_with_data": [1, 1, 0]}), "satker", 2023, 3)
 
 

@@ -54,7 +54,7 @@ def test_rate_grid_numbers_texts_and_states():
     text = shown(styler)
     assert text.iloc[0, 1:].tolist() == ["75,0%", "–", "75,0%", ""]  # nothing due in area 2: "–", not 0%
     # not reported: empty cells (grey, see the colours test) and the row says so; never 0%
-    assert text.iloc[1, 1:].tolist() == ["–", "–", "–", "belum ada data"]
+    assert text.iloc[1, 1:].tolist() == ["–", "–", "–", "belum dilaporkan"]
     assert text.iloc[2, 1:].tolist() == ["100,0%", "0,0%", "83,3%", ""]
     assert grids.PLACEHOLDER == "–"  # what st.dataframe shows in an empty cell (pages pass it as placeholder)
 
@@ -101,8 +101,8 @@ def test_grid_and_figure_read_the_cells_the_same_way():
     numbers = styler.data.iloc[:, 1:4]
     np.testing.assert_array_equal(np.isnan(z), numbers.isna().to_numpy())
     np.testing.assert_allclose(z[~np.isnan(z)], numbers.to_numpy(dtype=float)[~np.isnan(z)])
-    # the row the figure writes "belum ada data" across is the row the grid's note names
-    assert fig.data[0].text[1][1] == "belum ada data" and styler.data["Keterangan"].tolist()[1] == "belum ada data"
+    # the row the figure writes "belum dilaporkan" across is the row the grid's note names
+    assert fig.data[0].text[1][1] == "belum dilaporkan" and styler.data["Keterangan"].tolist()[1] == "belum dilaporkan"
 
 
 def test_grid_height_fits_small_grids_and_caps_large_ones():
@@ -154,12 +154,12 @@ def test_gantt_grid_rows_marks_colours_and_source():
 
 def test_gantt_grid_marks_are_the_schedules_states():
     """The grid's marks are schedule.cell_states, as every count of the office (no second reading)."""
-    styler = grids.gantt_grid(views.gantt_of(GANTT, as_of=3, has_data=False))
+    styler = grids.gantt_grid(views.gantt_of(GANTT, as_of=3, reported=0))
     acts = styler.data[styler.data[grids.SOURCE] != ""]
-    states = cell_states(GANTT["planned_mask"], GANTT["realized_mask"], 3, has_data=False)
+    states = cell_states(GANTT["planned_mask"], GANTT["realized_mask"], 3, reported=0)
     expected = np.vectorize(lambda s: grids.GANTT_MARKS.get(s, ""))(states)
     assert (acts[list(MONTHS)].to_numpy() == expected).all()
-    assert "✗" not in expected  # an office without data has nothing late
+    assert "✗" not in expected and "?" in expected  # nothing reported: nothing late, the due months grey "?"
 
 
 def test_gantt_grid_of_no_activities_is_empty():

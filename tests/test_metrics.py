@@ -25,11 +25,13 @@ def test_office_without_realisation_is_no_data_not_zero(loaded):
 
 
 def test_area_aggregate_ignores_offices_without_data(loaded):
-    t = sample_truth("kpu_provinsi_kalimantan_selatan_2023")["records"]
+    """Only the monitoring workbook's office reports, and only months 1..its as-of month (issue 23.1)."""
+    truth = sample_truth("kpu_provinsi_kalimantan_selatan_2023")
+    t, reported = truth["records"], set(range(1, truth["as_of_month"] + 1))
     df = metrics.completion(loaded, 12, year=2023, by=("area",)).set_index("area_no")
     for no in range(1, 9):
-        planned = sum(len(r["planned_months"]) for r in t if r["area_no"] == no)
-        done = sum(len(set(r["planned_months"]) & set(r["realized_months"])) for r in t if r["area_no"] == no)
+        planned = sum(len(set(r["planned_months"]) & reported) for r in t if r["area_no"] == no)
+        done = sum(len(set(r["planned_months"]) & set(r["realized_months"]) & reported) for r in t if r["area_no"] == no)
         assert (df.loc[no, "planned"], df.loc[no, "realized"]) == (planned, done)
 
 
@@ -41,7 +43,11 @@ def test_progress_edit_moves_the_rate(loaded):
     months = [m for m in mask_to_months(mask) if m <= 12]
     loaded.save_progress(int(aid), months, None, None, 0, "tester")
     row = metrics.completion(loaded, 12, year=2023).set_index("satker").loc["KPU Kabupaten Banjar"]
-    assert row["realized"] == len(months)
+    assert not row["has_data"] and pd.isna(row["rate"])  # ticked, not reported: no rate yet (issue 23.1)
+    for m in range(1, 13):
+        loaded.submit_report("KPU Kabupaten Banjar", 2023, m, "tester")
+    row = metrics.completion(loaded, 12, year=2023).set_index("satker").loc["KPU Kabupaten Banjar"]
+    assert row["realized"] == len(months) and row["reported_months"] == 12
     assert row["rate"] == pytest.approx(len(months) / row["planned"])
 
 
@@ -134,7 +140,9 @@ def test_trend_is_the_s_curve_of_the_completion_definition(trend_store):
         else:  # realisation after the as-of month (Malang's Dec, Banjarbaru's Jul) is not counted
             assert pd.isna(df.loc[m, "realized"]) and pd.isna(df.loc[m, "realized_cum"])
             assert pd.isna(df.loc[m, "rate_cum"])
-    assert (df["offices"] == 4).all() and (df["offices_with_data"] == 3).all()
+    # a month's offices with data are those that reported it: the three monitoring workbooks, Jan..Apr
+    assert (df["offices"] == 4).all()
+    assert df["offices_with_data"].tolist() == [3] * TREND_AS_OF + [0] * (12 - TREND_AS_OF)
 
 
 def test_trend_per_province_and_for_one_office(trend_store):
@@ -161,11 +169,15 @@ def test_trend_counts_progress_edits_and_monev_realisation(trend_store):
     after = metrics.trend(trend_store, TREND_AS_OF, 2024).set_index("month")
     assert after.loc[1, "realized_cum"] == before.loc[1, "realized_cum"]
     assert (after.loc[2:TREND_AS_OF, "realized_cum"] - before.loc[2:TREND_AS_OF, "realized_cum"] == 1).all()
-    # Gresik had no data: one edit gives it data, so its planned months join the pooled curve
+    # Gresik had no data: an edit alone changes nothing until it reports the month; then its planned
+    # months join the pooled curve (issue 23.1)
     gid = int(trend_store.query_df(
         """SELECT a.id FROM activities a JOIN latest_versions lv ON lv.id = a.plan_version_id
            JOIN satker s ON s.id = lv.satker_id WHERE s.name = 'KPU Kabupaten Gresik'""").iloc[0, 0])
     trend_store.save_progress(gid, [1], None, None, 0, "tester")
+    ticked = metrics.trend(trend_store, TREND_AS_OF, 2024).set_index("month")
+    pd.testing.assert_frame_equal(ticked, after)
+    trend_store.submit_report("KPU Kabupaten Gresik", 2024, 1, "tester")
     joined = metrics.trend(trend_store, TREND_AS_OF, 2024).set_index("month")
     assert joined["planned_cum"].iloc[-1] == after["planned_cum"].iloc[-1] + 2
     assert joined.loc[1, "realized_cum"] == after.loc[1, "realized_cum"] + 1
@@ -178,7 +190,9 @@ def test_trend_of_the_monev_sample_matches_its_truth(loaded):
     for m in range(1, 13):
         planned = sum(m in r["planned_months"] for r in t["records"])
         done = sum(m in r["planned_months"] and m in r["realized_months"] for r in t["records"])
-        assert (df.loc[m, "planned"], df.loc[m, "realized"]) == (planned, done)
+        if m > t["as_of_month"]:  # the workbook reports up to its as-of month: later months are not reported
+            done = None
+        assert (df.loc[m, "planned"], None if pd.isna(df.loc[m, "realized"]) else df.loc[m, "realized"]) == (planned, done)
 
 
 def test_trend_rejects_bad_arguments(trend_store):

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+import pandas as pd
 import psycopg
 import pytest
 
@@ -87,6 +88,41 @@ def test_replicas_see_each_others_writes_and_conflicts(pg_cluster):
     b.import_plan(make_plan("KPU Kota Malang", 2024, [(1, "K", "I", [5], [])]), "budi")
     assert views.cache_key(a) != key
     assert "KPU Kota Malang" in metrics.offices(a)["satker"].tolist()
+    a.close(), b.close()
+
+
+def test_a_replicas_cached_figures_show_another_replicas_save_at_its_next_run(pg_cluster):
+    """Issue 22.2: a replica keeps its pages' figures by the version of what they read; a save on the
+    other replica is a new version of that office and year, so the next run here reads it -- the
+    office's page and the year's national figure -- while another year's figures stay cached."""
+    from pages._ui import by_office, by_year, loader
+    url = pg_cluster.fresh()
+    a, b = _office(url), Store(url)
+    a.import_plan(make_plan(SATKER, 2023, [(1, "K1", "I1", [1], [])]), "ani")
+    runs = []
+
+    @loader(by_office)
+    def office_page(_store, key, satker, year):
+        runs.append("office")
+        return metrics.plan_activities(_store, satker, year)["note"].tolist()
+
+    @loader(by_year)
+    def national(_store, key, view):
+        runs.append(view.year)
+        return views.summary(_store, view).reported
+
+    def run_on_b():
+        key = views.cache_key(b)   # once per run, as pages/_ui.context
+        view = views.View(year=2024, satkers=None, areas=None, as_of=3)
+        return (office_page(b, key, SATKER, 2024), national(b, key, view),
+                national(b, key, views.View(year=2023, satkers=None, areas=None, as_of=3)))
+    before = run_on_b()
+    assert run_on_b() == before and runs == ["office", 2024, 2023]
+    aid = int(metrics.plan_activities(a, SATKER, 2024)["id"][0])
+    a.save_progress(aid, [1, 2], None, "dari replika a", 0, "ani")
+    notes, reported, _ = run_on_b()
+    assert "dari replika a" in notes and reported > before[1]
+    assert runs[3:] == ["office", 2024]
     a.close(), b.close()
 
 
@@ -270,7 +306,7 @@ def test_migrate_store_round_trip_keeps_every_row(pg_cluster, tmp_path):
                                     capture_output=True, text=True, cwd=root, timeout=120)
     p = run("--from", db, "--to", url)
     assert p.returncode == 0, p.stderr
-    assert p.stdout.endswith("every table checked\n") and "plan_versions 2, activities 4, progress 2, audit_log 4, users 1, verifications 0;" in p.stdout
+    assert p.stdout.endswith("every table checked\n") and "plan_versions 2, activities 4, progress 2, monthly_reports 0, audit_log 4, users 1, verifications 0;" in p.stdout
     assert table_digests(Store(url)) == want
     assert run("--from", url, "--to", back).returncode == 0
     assert table_digests(Store(back)) == want
@@ -282,6 +318,9 @@ def test_migrate_store_round_trip_keeps_every_row(pg_cluster, tmp_path):
     assert moved.authenticate("admin", "jeruk-manis-42").role == "admin"
     acts = metrics.plan_activities(moved, SATKER, 2024)
     assert acts["note"][0] == "catatan 'kutip' 100%" and int(acts["revision"][0]) == 1
+    for by in (("satker",), ("area", "month")):   # the counts are derived again where the rows arrive
+        pd.testing.assert_frame_equal(metrics.completion(moved, 12, 2024, by), metrics.completion(office, 12, 2024, by),
+                                      check_dtype=False)
 
 
 def test_a_backup_reaches_postgresql_through_a_restored_file(pg_cluster, tmp_path, monkeypatch):

@@ -13,7 +13,7 @@ from pptx import Presentation
 from app_fixtures import make_plan
 from conftest import ROOT, needs_soffice
 from rbdash import regions, report, submission
-from rbdash.schedule import MONTHS
+from rbdash.schedule import ALL_MONTHS, MONTHS
 from rbdash.store import Store
 
 YEAR, AS_OF = 2024, 3
@@ -105,7 +105,7 @@ def test_provincial_deck_slides_titles_and_figures(deck_db):
     assert heat[1][-1] == pct(rate("KPU Provinsi Jawa Timur"))
     # an office without data: one grey cell across the areas and Total, the words once (never 0%)
     cell = [sh for sh in prs.slides[2].shapes if sh.has_table][0].table.cell(3, 1)
-    assert cell.is_merge_origin and cell.span_width == len(heat[0]) - 1 and heat[3][1] == "belum ada data"
+    assert cell.is_merge_origin and cell.span_width == len(heat[0]) - 1 and heat[3][1] == "belum dilaporkan"
     # laggards: below the median of the offices with data (Jatim 2/3, Malang 1/2): Malang
     lag = tables(prs.slides[4])[0]
     assert [r[0] for r in lag[1:]] == ["KPU Kota Malang"]
@@ -197,14 +197,14 @@ def test_office_slide_shows_the_late_activities_first(deck_db):
     order, at most GANTT_ROWS, said so in words; an office without data shows its first activities."""
     from rbdash import metrics, views
     acts = metrics.plan_activities(deck_db, "KPU Kota Malang", YEAR)
-    shown, what = views.late_first(acts, AS_OF, True)
+    shown, what = views.late_first(acts, AS_OF, ALL_MONTHS)
     # Malang: I0 planned Jan, Feb realised Feb -> Jan late; I1 planned May: nothing due by Mar
     late = [i for i, (_, p, r) in enumerate(next(r for n, _, r in PLANS if n == "KPU Kota Malang"))
             if any(m <= AS_OF and m not in r for m in p)]
     assert shown["indikator"].tolist() == [f"I{i}" for i in late]
     assert what == f"Gantt: {len(late)} dari {len(late)} kegiatan yang terlambat (semua {len(acts)} kegiatan di halaman Gantt)"
     gresik = metrics.plan_activities(deck_db, "KPU KAB. GRESIK", YEAR)
-    shown, what = views.late_first(gresik, AS_OF, False)  # no data: nothing is "late"
+    shown, what = views.late_first(gresik, AS_OF, 0)  # nothing reported: nothing is "late"
     assert len(shown) == len(gresik) and what.startswith(f"Gantt: {len(gresik)} kegiatan pertama")
 
 
@@ -245,3 +245,27 @@ def test_a_failing_conversion_is_an_export_error(monkeypatch, tmp_path):
     monkeypatch.setattr(export.shutil, "which", lambda name: str(fake))
     with pytest.raises(ExportError, match=r"could not convert the deck to PDF \(soffice exit 1\)"):
         export.deck_pdf(b"not a deck")
+
+
+def test_a_year_over_year_slide_when_the_scope_has_two_years(deck_db):
+    """Issue 23.4: with plans of 2023 too, the provincial deck gains a year-over-year slide after the
+    trend: each year up to the same month (Mar) per area and in total, by hand, and the offices that
+    improved or fell most; a scope with one year has none (the titles of the tests above)."""
+    before = {"KPU Provinsi Jawa Timur": [(1, [1, 2, 3], [1])],    # 1 of 3 (2024: 2 of 3: improved)
+              "KPU Kota Malang": [(2, [1, 2], [1, 2])]}            # 2 of 2 (2024: 1 of 2: fell)
+    for satker, rows in before.items():
+        deck_db.import_plan(make_plan(satker, YEAR - 1, [(a, "K", f"J{i}", p, r) for i, (a, p, r) in enumerate(rows)],
+                                      has_realization=True, as_of=AS_OF), actor="test")
+    prs = Presentation(io.BytesIO(report.deck_bytes(deck_db, YEAR, AS_OF, province="Jawa Timur", images=False)))
+    names = titles(prs)
+    title = "Capaian tahun ke tahun s.d. Mar: Provinsi Jawa Timur"
+    assert names.index(title) == names.index(f"Tren capaian {YEAR}: Jawa Timur") + 1
+    slide = prs.slides[names.index(title)]
+    table = tables(slide)[0]
+    assert [r[0] for r in table] == ["Tahun", str(YEAR - 1), str(YEAR)] and table[0][-1] == "Total"
+    assert table[1][-1] == pct(3 / 5) and table[2][-1] == pct(pooled(["KPU Provinsi Jawa Timur", "KPU Kota Malang"]))
+    assert table[1][1] == pct(1 / 3) and table[1][2] == pct(1.0)  # 2023 per area: 1 (Prov), 2 (Malang)
+    text = "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert f"Paling meningkat {YEAR - 1} → {YEAR}\nProv. Jawa Timur: 33,3% → 66,7% (+33,3 poin)" in text
+    assert f"Paling menurun {YEAR - 1} → {YEAR}\nKota Malang: 100,0% → 50,0% (-50,0 poin)" in text
+    assert_fits(prs)

@@ -6,7 +6,7 @@ import pytest
 from app_fixtures import make_plan, small_store  # noqa: F401 (fixtures)
 from rbdash import metrics, schedule, views, wording
 from rbdash.views import View
-from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED
+from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED, UNREPORTED
 
 
 def mask(*months):
@@ -31,9 +31,13 @@ def test_cell_states():
     states = schedule.cell_states([mask(1, 2, 3, 10), mask(5)], [mask(1, 4), 0], as_of=3)
     assert states[0].tolist() == [DONE, LATE, LATE, OUTSIDE, NONE, NONE, NONE, NONE, NONE, PLANNED, NONE, NONE]
     assert states[1, 4] == PLANNED
-    # no realisation data: due months are only "planned", never "late"
-    quiet = schedule.cell_states([mask(1, 2)], [0], as_of=3, has_data=False)
-    assert quiet[0, :2].tolist() == [PLANNED, PLANNED]
+    # issue 23.1: a month the office has not reported is "belum dilaporkan", never late, ticked or not
+    quiet = schedule.cell_states([mask(1, 2, 5)], [0], as_of=3, reported=0)
+    assert quiet[0, :5].tolist() == [UNREPORTED, UNREPORTED, NONE, NONE, PLANNED]
+    partial = schedule.cell_states([mask(1, 2, 3, 10)], [mask(1, 2)], as_of=3, reported=mask(1, 3))
+    assert partial[0].tolist() == [DONE, UNREPORTED, LATE, *[NONE] * 6, PLANNED, NONE, NONE]
+    with pytest.raises(TypeError):
+        schedule.cell_states([mask(1)], [0], as_of=3, reported=True)  # a mask, not a flag
 
 
 def _view(**kw):
@@ -48,9 +52,11 @@ def test_gantt_summary_heatmap_and_completion_agree(small_store, satker, area_no
     as_of = 3
     acts = metrics.plan_activities(small_store, satker, 2024, area_nos)
     header = metrics.plan_header(small_store, satker, 2024)
-    states = schedule.cell_states(acts["planned_mask"], acts["realized_mask"], as_of, header["has_data"])
-    due = (states[:, :as_of] == DONE).sum() + (states[:, :as_of] == LATE).sum() + \
-        (states[:, :as_of] == PLANNED).sum()
+    states = schedule.cell_states(acts["planned_mask"], acts["realized_mask"], as_of, header["reported_mask"])
+    has_data = bool(header["reported_mask"] & schedule.due_mask(as_of))
+    # the rate counts the reported months (done or late); an office that reported none: its due months
+    due = ((states[:, :as_of] == DONE).sum() + (states[:, :as_of] == LATE).sum() if has_data
+           else (states[:, :as_of] == UNREPORTED).sum())
     summary = views.office_summary(small_store, satker, 2024, as_of, area_nos)
     hm = views.comparison_heatmap(small_store, _view(areas=area_nos), "satker", "area")
     total = {name: (hm.value[i, -1], hm.text[i, -1]) for i, name in enumerate(hm.rows)}  # the Total column
@@ -59,13 +65,13 @@ def test_gantt_summary_heatmap_and_completion_agree(small_store, satker, area_no
         assert due == 0 and satker not in total
         return
     assert summary.planned == due == cli.loc[satker, "planned"]
-    if header["has_data"]:
+    if has_data:
         assert summary.realized == (states == DONE)[:, :as_of].sum() == cli.loc[satker, "realized"]
         assert summary.late == (states == LATE).sum()
         assert summary.rate == pytest.approx(cli.loc[satker, "rate"]) == pytest.approx(total[satker][0])
         assert total[satker][1] == wording.pct(summary.rate)
     else:
-        assert summary.rate is None and total[satker][1] == "belum ada data"
+        assert summary.rate is None and total[satker][1] == "belum dilaporkan"
         assert (states == LATE).sum() == 0
 
 

@@ -14,14 +14,16 @@ ALLOWED = {
     "table": "a table name from the code's own list (store TABLES, _ids callers, information_schema)",
     "', '.join(select)": "metrics: column expressions from the fixed GROUPS table",
     "', '.join(keys)": "metrics: column names derived from the fixed GROUPS table",
-    "planned": "metrics: one of two fixed SQL expressions",
-    "done": "metrics: one of two fixed SQL expressions",
-    "verified": "metrics: one of two fixed SQL expressions",
-    "month_join": "metrics: a fixed clause or ''",
+    "months": "metrics: one of two fixed SQL expressions (a month count of the reported mask)",
+    "office": "metrics: a fixed SQL expression (the office's reported months)",
+    "in_reported": "metrics: a fixed SQL expression (the count row's month is one the office reported)",
+    "checked_done": "metrics: a fixed SQL expression (the checked month is still planned and realised)",
     "', '.join((str(i + 1) for i in range(len(select))))": "metrics: GROUP BY positions 1..n of the fixed select list",
     "sql": "metrics.trend: the query _completion_sql builds (its own interpolations are checked here)",
     "window": "metrics.trend: an OVER clause of column names from the fixed GROUPS table",
     "', '.join('?' * len(keys))": "users: one ? placeholder per key (the values go as parameters)",
+    "' AND '.join(where)": "store.version: conditions on fixed column names (the values go as parameters)",
+    "_MOVE": "store.counts: a fixed SET list (the masks go as parameters)",
 }
 
 

@@ -5,32 +5,32 @@ import json
 import pytest
 
 from conftest import MONEV, SAMPLES, db_snapshot, sample_truth
+from rbdash import metrics
 from rbdash import store as store_mod
 from rbdash.errors import ConflictError, StoreError, ValidationError
 from rbdash.excel import parse_workbook
 from rbdash.model import make_warning
 from rbdash.schedule import mask_to_months, months_to_mask
-from rbdash.store import Store
+from rbdash.store import Store, counts
 
 
 def test_migrations_are_recorded_and_idempotent(db_location):
     path = db_location("m")
     Store(path)
     s = Store(path)
-    # applied by number: a gap in the numbers (migrations reserved by work in progress) is tolerated
+    # applied by number: the newest is the schema version, whatever gaps the numbering has
     assert s.schema_version() == store_mod.MIGRATIONS[-1][0]
-    assert s.query_df("SELECT version FROM migrations ORDER BY 1")["version"].tolist() == \
-        [v for v, _, _ in store_mod.MIGRATIONS]
+    assert s.query_df("SELECT count(*) AS n FROM migrations")["n"][0] == len(store_mod.MIGRATIONS)
 
 
 def test_migration_4_renames_issues_json_and_keeps_the_warnings(db_location, monkeypatch):
     """A database written before 'warnings' was the one word keeps its plans' warnings after the rename
     (the views over plan_versions are rebuilt with it)."""
-    from rbdash import metrics
     path = db_location("old")
     plan = parse_workbook(SAMPLES / "kpu_kota_pasuruan_2022.xlsx")
     plan.warnings.append(make_warning("year_from_filename"))
     monkeypatch.setattr(store_mod, "MIGRATIONS", store_mod.MIGRATIONS[:3])
+    monkeypatch.setattr(counts, "rebuild", lambda con, pv_ids=None: None)  # written before the counts (migration 7)
     Store(path).import_plan(plan)
     monkeypatch.undo()
     s = Store(path)
@@ -111,7 +111,7 @@ def test_failed_import_rolls_back_everything(store, monkeypatch):
     real_insert = Store.insert_rows
 
     def insert(self, con, table, rows):
-        if table == "audit_log":  # the last insert: satker, plan_versions, activities, progress are in
+        if table == "audit_log":  # the last insert: satker, plan_versions, activities, progress, reports are in
             raise RuntimeError("disk full")
         written.append(table)
         real_insert(self, con, table, rows)
@@ -119,7 +119,7 @@ def test_failed_import_rolls_back_everything(store, monkeypatch):
     with pytest.raises(RuntimeError):
         store.import_plans([parse_workbook(SAMPLES / f) for f in ("kpu_kabupaten_banjar_2023.xlsx",
                                                                   "kpu_provinsi_kalimantan_selatan_2023.xlsx")])
-    assert written == ["satker", "plan_versions", "activities", "progress"]
+    assert written == ["satker", "plan_versions", "activities", "progress", "monthly_reports"]
     assert db_snapshot(store) == before
 
 
@@ -268,8 +268,123 @@ def test_both_backends_implement_one_interface_with_the_same_signatures():
     def params(fn):
         return [(p.name, p.kind, p.default) for p in inspect.signature(fn).parameters.values()]
     methods = sorted(Backend.__abstractmethods__)
-    assert {"cursor", "transaction", "insert", "data_version"} <= set(methods)
+    assert {"cursor", "transaction", "insert", "stamp"} <= set(methods)
     for cls in (DuckBackend, PgBackend):
         assert Backend in cls.__mro__ and not cls.__abstractmethods__
         assert {name: params(getattr(cls, name)) for name in methods} == \
             {name: params(getattr(Backend, name)) for name in methods}, cls.__name__
+
+
+def test_versions_change_with_what_was_written_and_not_with_a_failed_login(store):
+    """Issue 22.2: the cache key's parts change exactly with the writes to their part -- a year's
+    figures with any write of that year, an office's page with its own writes, a year's plans with
+    imports and restored versions -- and a failed login (a write to login_failures, which changes a
+    DuckDB file) changes none of them."""
+    from app_fixtures import make_plan
+    from rbdash import views
+    from rbdash.errors import PermissionDenied
+    a, b = "KPU Kota Alpha", "KPU Kota Beta"
+    for satker, year in ((a, 2024), (b, 2024), (a, 2023)):
+        store.import_plan(make_plan(satker, year, [(1, "K", "I", [1, 2], [])]), "ani")
+    store.add_user("admin", "jeruk-manis-42", "admin", actor="cli")
+
+    def parts():
+        key = views.cache_key(store)
+        return {"all": str(key), "2024": key.year(2024), "2023": key.year(2023), "plans 2024": key.plans(2024),
+                "alpha 2024": key.office(a, 2024), "beta 2024": key.office(b, 2024), "alpha 2023": key.office(a, 2023)}
+
+    def changed(before):
+        now = parts()
+        return sorted(k for k in now if now[k] != before[k])
+    before = parts()
+    with pytest.raises(PermissionDenied):
+        store.authenticate("admin", "salah-sandi-99", client="10.0.0.9")
+    assert changed(before) == []
+    aid = int(metrics.plan_activities(store, a, 2024)["id"][0])
+    before = parts()
+    store.save_progress(aid, [1], None, "sudah", 0, "ani")
+    assert changed(before) == ["2024", "all", "alpha 2024"]
+    before = parts()
+    store.import_plan(make_plan(b, 2024, [(1, "K", "I", [1, 2, 3], [])]), "ani")
+    assert changed(before) == ["2024", "all", "beta 2024", "plans 2024"]
+    before = parts()
+    store.restore_version(b, 2024, 1, "ani")
+    assert changed(before) == ["2024", "all", "beta 2024", "plans 2024"]
+# --------------------------------------------------------------------------------- monthly reports (issue 23.1)
+
+def test_a_monthly_report_is_sent_by_who_may_record_progress_audited_and_undone(store):
+    from app_fixtures import make_plan
+    from rbdash import history
+    from rbdash.accounts import User
+    from rbdash.errors import PermissionDenied
+    office = "KPU Kota Banjarbaru"
+    store.import_plan(make_plan(office, 2024, [(1, "K", "I", [1, 9], [])]), actor="cli")
+    reports = lambda: store.query_df(  # noqa: E731
+        "SELECT month, source, reported_by FROM monthly_reports ORDER BY month").values.tolist()
+    assert reports() == []  # a plan without realisation reports nothing
+    operator = User("op.banjarbaru", "office", "Kalimantan Selatan", office)
+    sent = store.submit_report(office, 2024, 9, operator)
+    assert reports() == [[9, "report", "op.banjarbaru"]]
+    with pytest.raises(ValidationError) as exc:
+        store.submit_report(office, 2024, 9, User("prov", "province", "Kalimantan Selatan"))
+    assert str(exc.value) == "KPU Kota Banjarbaru has already reported September 2024"
+    assert exc.value.message_id == "laporan bulan September 2024 KPU Kota Banjarbaru sudah tercatat"
+    for user, text in ((User("op.malang", "office", "Jawa Timur", "KPU Kota Malang"),
+                        "op.malang (operator satker KPU Kota Malang) may not change data of KPU Kota Banjarbaru"),
+                       (User("tamu", "viewer"), "tamu (pemantau) may only read; log in with an operator account to change "
+                                                "KPU Kota Banjarbaru")):
+        with pytest.raises(PermissionDenied) as exc:
+            store.submit_report(office, 2024, 8, user)
+        assert str(exc.value) == text
+    with pytest.raises(ValidationError) as exc:
+        store.submit_report(office, 2025, 1, operator)
+    assert str(exc.value) == "KPU Kota Banjarbaru has no plan for 2025: a monthly report needs the year's plan first"
+    with pytest.raises(ValidationError, match="month 13 is outside 1-12"):
+        store.submit_report(office, 2024, 13, operator)
+    assert reports() == [[9, "report", "op.banjarbaru"]]
+
+    withdrawn = store.revert_change(sent, operator)  # Riwayat's undo: the report is taken back
+    assert reports() == []
+    again = store.revert_change(withdrawn, operator)  # and the undo undone: sent again
+    assert reports() == [[9, "report", "op.banjarbaru"]]
+    with pytest.raises(ConflictError) as exc:
+        store.revert_change(withdrawn, operator)  # the month was sent again since
+    assert str(exc.value) == ("the report for September was changed again after change "
+                              f"{withdrawn}; undo the later change first")
+    log = history.changes(store, office, 2024, actions=["report", "unreport"])
+    assert log[["id", "action", "actor", "before", "after"]].values.tolist() == [
+        [again, "report", "op.banjarbaru", "Sep: belum dilaporkan", "Sep: dilaporkan"],
+        [withdrawn, "unreport", "op.banjarbaru", "Sep: dilaporkan", "Sep: belum dilaporkan"],
+        [sent, "report", "op.banjarbaru", "Sep: belum dilaporkan", "Sep: dilaporkan"]]
+    assert log["undoable"].all()
+
+
+def test_a_monitoring_import_reports_its_months_once(store):
+    """Realisation up to the as-of month reports months 1..M (a later version adds the months after;
+    a month already reported keeps its first report); a plan without realisation reports none."""
+    from app_fixtures import make_plan
+    from rbdash.store.reports import implied_months
+    office = "KPU Kota Banjarbaru"
+    store.import_plan(make_plan(office, 2024, [(1, "K", "I", [1, 2], [1])], has_realization=True, as_of=3), "a")
+    store.submit_report(office, 2024, 5, "b")
+    store.import_plan(make_plan(office, 2024, [(1, "K", "I", [1, 2, 6], [1, 6])], has_realization=True, as_of=6), "c")
+    assert store.query_df("SELECT month, source, reported_by FROM monthly_reports ORDER BY month").values.tolist() == [
+        [1, "import", "a"], [2, "import", "a"], [3, "import", "a"], [4, "import", "c"], [5, "report", "b"],
+        [6, "import", "c"]]
+    assert implied_months(make_plan(office, 2024, [(1, "K", "I", [1, 2], [2, 4])], has_realization=True)) == 4
+    assert implied_months(make_plan(office, 2024, [(1, "K", "I", [1, 2], [])], as_of=9)) == 0
+
+
+def test_a_duckdb_file_location_is_checked_without_the_postgresql_driver(tmp_path):
+    """Telling a DuckDB file from a postgresql:// URL must not import psycopg (~0.1 s of every CLI
+    command on a DuckDB file); a URL is still told apart."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    code = ("import sys\n"
+            "from rbdash.store import check_db_path, is_server_url\n"
+            f"check_db_path({str(tmp_path / 'x.duckdb')!r})\n"
+            "print('psycopg' in sys.modules, is_server_url('postgresql://u@h/db'), is_server_url('x.duckdb'))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert (done.returncode, done.stdout) == (0, "False True False\n"), done.stderr

@@ -20,10 +20,13 @@ OFFICE = User("banjar", "office", "Kalimantan Selatan", BANJAR)
 
 @pytest.fixture
 def reported(store):
-    """Banjar reported Jan and Feb of its one activity (planned Jan-Mar), revision 1."""
+    """Banjar reported Jan and Feb of its one activity (planned Jan-Mar) realised, revision 1, and sent
+    its monthly reports for Jan-Mar (issue 23.1: a month counts in the rates once reported)."""
     store.import_plan(make_plan(BANJAR, 2024, [(1, "K", "I", [1, 2, 3], [])]))
     aid = int(store.query_df("SELECT id FROM activities")["id"][0])
     store.save_progress(aid, [1, 2], "https://bukti.test/1", None, expected_revision=0, actor=OFFICE)
+    for month in (1, 2, 3):
+        store.submit_report(BANJAR, 2024, month, OFFICE)
     return store, aid
 
 
@@ -107,16 +110,16 @@ def test_a_verification_is_undone_as_a_new_audited_change(reported):
     store.verify([(aid, 1, 1)], KALSEL)
     store.reject([(aid, 1, 1)], "salah bulan", KALSEL)
     last = int(store.query_df("SELECT max(id) AS id FROM audit_log")["id"][0])
-    assert store.undo(last, KALSEL) == 1
+    assert store.revert_change(last, KALSEL) == 1
     assert states(store, aid) == {1: ("terverifikasi", None, 1, "kalsel")}
     revert = store.query_df("SELECT action, detail FROM audit_log ORDER BY id DESC LIMIT 1")
     assert revert["action"][0] == "verification_revert"
     assert json.loads(revert["detail"][0])["reverts"] == last
     with pytest.raises(ConflictError) as exc:  # the month changed since: undo the later change first
-        store.undo(last, KALSEL)
+        store.revert_change(last, KALSEL)
     assert exc.value.code == "revert_stale"
     with pytest.raises(PermissionDenied):
-        store.undo(last + 1, DIY)
+        store.revert_change(last + 1, DIY)
 
 
 def test_riwayat_lists_a_verification_with_before_and_after_and_offers_its_undo(reported):

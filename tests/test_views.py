@@ -150,8 +150,8 @@ def test_text_is_returned_verbatim(small_store):
 # --------------------------------------------------------------------------------- reporting (issue 13.6)
 
 def test_reporting_counts_due_work_of_every_office_and_what_is_reported(small_store):
-    """Alpha and Beta report through their files (all due work reported); Gamma reports nothing until
-    one activity is ticked on Progres: then exactly that activity's due months count as reported."""
+    """Alpha and Beta report through their files (all due work reported); Gamma reports nothing: a tick
+    on Progres alone changes nothing (issue 23.1), its report for Jan makes Jan's due work reported."""
     rows = by_satker(completion(small_store, view()))
     assert [(rows[s]["reported"], rows[s]["due"]) for s in ("KPU Kota Alpha", "KPU Kota Beta", "KPU Kota Gamma")] \
         == [(4, 4), (3, 3), (0, 3)]
@@ -159,12 +159,49 @@ def test_reporting_counts_due_work_of_every_office_and_what_is_reported(small_st
         "SELECT a.id FROM activities a JOIN latest_versions lv ON lv.id = a.plan_version_id "
         "JOIN satker s ON s.id = lv.satker_id WHERE s.name = 'KPU Kota Gamma' AND a.area_no = 1").iloc[0, 0])
     small_store.save_progress(gamma_c1, [1], None, None, 0, "tester")
-    rows = by_satker(completion(small_store, view()))
-    gamma = rows["KPU Kota Gamma"]
-    assert (gamma["reported"], gamma["due"], gamma["realized"], gamma["planned"]) == (3, 3, 1, 3)
+    gamma = by_satker(completion(small_store, view()))["KPU Kota Gamma"]
+    assert (gamma["reported"], gamma["due"], gamma["has_data"], gamma["reported_months"]) == (0, 3, False, 0)
+    small_store.submit_report("KPU Kota Gamma", 2024, 1, "tester")
+    gamma = by_satker(completion(small_store, view()))["KPU Kota Gamma"]
+    assert (gamma["reported"], gamma["due"], gamma["realized"], gamma["planned"], gamma["reported_months"]) \
+        == (1, 3, 1, 1, 1)
     summary = views.summary(small_store, view())
-    assert (summary.reported, summary.due) == (10, 10)
+    assert (summary.reported, summary.due) == (8, 10)
     assert wording.reporting(3, 1400) == "dilaporkan 3 dari 1.400 bulan-kegiatan"
+
+
+def test_ticks_without_a_report_rank_nobody_and_a_report_counts_its_months(small_store):
+    """Issue 23.1's scenario: an admin ticks 5 cells of an office that has reported nothing.  It is not
+    ranked (below offices that reported every month), not a laggard, its months are grey "belum
+    dilaporkan" (never late) and the national rate does not move; once it reports Jan it is compared
+    on Jan, and the ranking says on how many months each rate rests."""
+    from rbdash.schedule import DONE, LATE, UNREPORTED
+    delta = "KPU Kota Delta"
+    small_store.import_plan(make_plan(delta, 2024, [(1, "K", f"I{i}", [1, 2, 3], []) for i in range(10)]),
+                            actor="test")
+    before = views.summary(small_store, view()).rate
+    ids = small_store.query_df("SELECT a.id FROM activities a JOIN plan_versions pv ON pv.id = a.plan_version_id "
+                               "JOIN satker s ON s.id = pv.satker_id WHERE s.name = ? ORDER BY a.seq", [delta])["id"]
+    for aid in ids[:5]:
+        small_store.save_progress(int(aid), [1], None, None, 0, "admin")
+    rank = views.ranking(small_store, view())
+    rows = rank.rows.set_index("name")
+    assert rank.names == [ALPHA, BETA, delta, GAMMA] and pd.isna(rows.loc[delta, "rank"])
+    assert rows.loc[delta, ["text", "basis_text"]].tolist() == ["belum dilaporkan", "0 dari 3 bulan"]
+    assert delta not in views.laggards_of(rank).rows["name"].tolist()
+    assert views.summary(small_store, view()).rate == pytest.approx(before) == pytest.approx(4 / 7)
+    states = views.gantt(small_store, delta, 2024, 3)[1].states
+    assert set(states[1:, :3].ravel()) == {UNREPORTED}  # ticked or not: not reported, never late
+
+    small_store.submit_report(delta, 2024, 1, "admin")
+    rows = views.ranking(small_store, view()).rows.set_index("name")
+    assert rows.loc[delta, ["rank", "rate", "reported_months", "basis_text"]].tolist() == [2, 0.5, 1, "1 dari 3 bulan"]
+    assert rows.loc[ALPHA, "basis_text"] == "3 dari 3 bulan" and rows.loc[GAMMA, "basis_text"] == "0 dari 3 bulan"
+    states = views.gantt(small_store, delta, 2024, 3)[1].states
+    assert states[1:6, :3].tolist() == [[DONE, UNREPORTED, UNREPORTED]] * 5
+    assert states[6:, :3].tolist() == [[LATE, UNREPORTED, UNREPORTED]] * 5
+    province = views.ranking(small_store, view(), "provinsi").rows
+    assert province["basis_text"].tolist() == ["3 dari 4 satker melapor"]
 
 
 def test_filter_reporting_and_laggards_below_the_median(small_store):
@@ -208,7 +245,7 @@ def test_comparison_heatmap_per_area_cells_states_and_words(small_store):
     assert (state, text, hover) == (views.NOTHING_DUE, "–", "") and np.isnan(value)
     # Gamma: no data in any cell, also where nothing is due (area 8 in Dec): grey across, never 0%
     assert hm.no_data.tolist() == [False, False, True]
-    assert set(hm.state[2]) == {views.NO_DATA} and set(hm.text[2]) == {"belum ada data"} and np.isnan(hm.value[2]).all()
+    assert set(hm.state[2]) == {views.NO_DATA} and set(hm.text[2]) == {"belum dilaporkan"} and np.isnan(hm.value[2]).all()
     assert hm.provinces == (None, None, None)  # no official office: no province
     assert views.comparison_heatmap(small_store, view(), "satker", "area", "belum").rows == (GAMMA,)
     assert views.comparison_heatmap(small_store, view(), "satker", "area", "lengkap").rows == (ALPHA, BETA)
@@ -241,7 +278,7 @@ def test_summary_ranking_rows_and_reporting(small_store):
     assert s.rate == pytest.approx(4 / 7) and (s.reported, s.due) == (7, 10) and s.reporting == pytest.approx(0.7)
     rows = views.ranking(small_store, view()).rows.set_index("name")
     assert rows.loc[GAMMA, ["state", "text", "reported_text"]].tolist() == [
-        views.NO_DATA, "belum ada data", "0 dari 3 bulan-kegiatan"]
+        views.NO_DATA, "belum dilaporkan", "0 dari 3 bulan-kegiatan"]
     assert rows.loc[ALPHA, ["state", "text"]].tolist() == [views.VALUE, "75,0%"]
     assert rows["reporting"].tolist() == [1.0, 1.0, 0.0]
     empty = views.summary(small_store, view(satkers=("KPU Kota Tidakada",)))
@@ -264,7 +301,7 @@ def test_trend_months_by_hand(small_store):
 
 
 def test_gantt_per_area_is_the_schedules_states(small_store):
-    from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED
+    from rbdash.schedule import DONE, LATE, NONE, OUTSIDE, PLANNED, UNREPORTED
     per_area = views.gantt(small_store, ALPHA, 2024, 3)
     assert list(per_area) == [1, 2] and per_area[1].title == "1. Manajemen Perubahan"
     g = per_area[2]
@@ -273,7 +310,7 @@ def test_gantt_per_area_is_the_schedules_states(small_store):
     assert g.states[1, :6].tolist() == [NONE, DONE, NONE, OUTSIDE, NONE, PLANNED]
     assert per_area[1].states[1, :3].tolist() == [DONE, DONE, LATE]
     quiet = views.gantt(small_store, GAMMA, 2024, 3)[1]
-    assert quiet.states[-1, :3].tolist() == [PLANNED] * 3  # no data: due months are planned, never late
+    assert quiet.states[-1, :3].tolist() == [UNREPORTED] * 3  # nothing reported: grey, never late
     assert views.gantt(small_store, "KPU Kota Tidakada", 2024, 3) == {}
 
 

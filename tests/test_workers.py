@@ -71,3 +71,20 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path):
     while any(_alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(w) for w in workers)
+
+
+def test_workers_keep_parsing_while_the_caller_holds_a_result(make_wb):
+    """The caller storing one result (an import's database write) does not hold the workers back:
+    the other files are parsed meanwhile, so they are not even needed any more when it asks."""
+    files = [make_wb(ROWS, title=f"RENCANA AKSI RB KPU KOTA {n} TAHUN 2024") for n in ("SATU", "DUA", "TIGA")]
+    with ParserPool(workers=1) as pool:
+        results = pool.parse(files)
+        first = next(results)
+        deadline = time.monotonic() + 30
+        while pool.pending and time.monotonic() < deadline:
+            time.sleep(0.02)  # waiting for a condition, bounded
+        for f in files[1:]:
+            f.unlink()
+        rest = list(results)
+    assert [plans[0].satker if plans else error.code for _, plans, error in [first, *rest]] == [
+        "KPU Kota Satu", "KPU Kota Dua", "KPU Kota Tiga"]

@@ -248,6 +248,9 @@ SAMPLES = (
     ("KPU Kota Pasuruan", 2022, "checks", 0,
      {"coverage": 1.0, "offset": (0, 0), "hidden_sheet": False, "recap_sheet": False, "legend": False,
       "mark": "√", "month_header": "numbers", "satker_style": "kpu", "area_names": "seed"}),
+    # the year before for two offices with realisation: the year-over-year view has something to compare
+    ("KPU Provinsi Kalimantan Selatan", 2022, "monev", 23, {"as_of_month": 9, "hidden_sheet": False}),
+    ("KPU Kabupaten Barito Kuala", 2022, "monev", 24, {"as_of_month": 9, "hidden_sheet": False}),
     ("KPU Provinsi Kalimantan Selatan", 2023, "monev", 11, {"as_of_month": 9, "hidden_sheet": False}),
     ("KPU Kabupaten Banjar", 2023, "sections", 12, {"hidden_sheet": False}),
     ("KPU Kota Banjarbaru", 2023, "multisheet", 13, {"hidden_sheet": False, "recap_sheet": True}),

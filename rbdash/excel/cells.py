@@ -3,6 +3,7 @@
 import datetime as dt
 import math
 import re
+from functools import lru_cache
 
 from rbdash.text import fold
 
@@ -28,12 +29,18 @@ PLAN_WORDS = {"t", "target", "rencana", "renc", "rcn", "p", "plan", "jadwal"}
 REAL_WORDS = {"r", "realisasi", "real", "rea", "realisasi kegiatan", "capaian"}
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zA-Z][.)]|\(?[a-z0-9]{1,3}\)|[ivx]{1,4}[.)]|[-•])\s+")
 _PACKED = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[).]\s+")
+_PACKED_HINT = re.compile(r"\d[).]\s")  # found in every text _PACKED matches, and quick to look for
 
 
 def cell_text(v):
     """Cell value as clean display text, or None."""
     if v is None or v == "":
         return None
+    return _display(v)
+
+
+@lru_cache(maxsize=1 << 16, typed=True)  # the same labels, ticks and numbers fill every plan
+def _display(v):
     if isinstance(v, float):
         v = int(v) if v.is_integer() else v
     if isinstance(v, (dt.datetime, dt.date)):
@@ -50,7 +57,12 @@ def is_mark(v):
         return True
     if isinstance(v, (int, float)):
         return v > 0
-    s = str(v).strip().casefold()
+    return _text_mark(str(v))
+
+
+@lru_cache(maxsize=4096)
+def _text_mark(v):
+    s = v.strip().casefold()
     if not s:
         return False
     if s in MARKS:
@@ -66,6 +78,11 @@ def symbol_char(v):
     fonts are sometimes stored in the private-use area (U+F0xx): its low byte is the letter."""
     if not isinstance(v, str):
         return None
+    return _symbol_of(v)
+
+
+@lru_cache(maxsize=4096)
+def _symbol_of(v):
     s = v.strip()
     if len(s) != 1:
         return None
@@ -88,26 +105,39 @@ def month_of(v):
         return None
     if isinstance(v, (int, float)):
         return int(v) if float(v).is_integer() and 1 <= v <= 12 else None
+    return _month_of_text(v) if isinstance(v, str) else _month_of_other(v)
+
+
+def _month_of_other(v):
     s = fold(v, "%/").replace(".", "")
     if s.isdigit():
         n = int(s)
         return n if 1 <= n <= 12 else None
-    m = re.match(r"^(?:bulan\s+)?([a-z]+)(?:\s+\d{2,4})?$", s)
+    m = _MONTH_TEXT.match(s)
     if m and m.group(1) in MONTHS:
         return MONTHS[m.group(1)]
     return None
 
 
+# every cell of a candidate header row is asked; the same month names head every plan
+_month_of_text = lru_cache(maxsize=4096)(_month_of_other)
+_MONTH_TEXT = re.compile(r"^(?:bulan\s+)?([a-z]+)(?:\s+\d{2,4})?$")
+
+
+@lru_cache(maxsize=8192)
 def strip_numbering(s):
+    """The text without its leading numbering ("1.", "a)", "II.", "-"); the text itself when
+    nothing else is left.  (The pattern is anchored: a match at the start, not a search along.)"""
     if not s:
         return s
-    out = _NUMBERING.sub("", s, count=1).strip()
+    m = _NUMBERING.match(s)
+    out = (s[m.end():] if m else s).strip()
     return out or s
 
 
 def split_packed(s):
     """'1) a 2) b' -> ['1) a', '2) b'] when the numbers run 1, 2, 3...; preamble kept first."""
-    if not s:
+    if not s or not _PACKED_HINT.search(s):
         return s
     found = list(_PACKED.finditer(s))
     seq, start = [], 1
@@ -127,6 +157,7 @@ def split_packed(s):
     return parts
 
 
+@lru_cache(maxsize=4096, typed=True)
 def kind_word(v):
     s = fold(v, "%/").replace(".", "") if v not in (None, "") else ""
     if s in PLAN_WORDS:

@@ -12,6 +12,7 @@ given a trimmed copy of the package; the original bytes (hash, fills) are untouc
 import io
 import re
 import zipfile
+from operator import itemgetter
 from typing import NamedTuple
 
 from rbdash.model import make_warning
@@ -22,7 +23,7 @@ MAX_COLS = 512      # no plan table is wider (a weekly monev grid is ~110 column
 MAX_ROWS = 100_000  # nor longer
 
 # any letters and digits: a reference past XFD1048576 ("ZZZZ1") is out of the sheet, hence stray
-_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Za-z]+)([0-9]+)"[^>]*?(/?)>')
+_REF = re.compile(rb'<(?:c|\w+:c)\b[^>]*?\br="([A-Za-z]+)([0-9]+)"[^>]*(?<!/)>')  # not self-closing
 _CELL = re.compile(rb'<((?:\w+:)?c)\b([^>]*?)(?:/>|>.*?</\1>)', re.S)
 _CELL_R = re.compile(rb'\br="([A-Za-z]+)([0-9]+)"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?/>')
@@ -103,8 +104,18 @@ def outside(cells):
 
 def bounds(xml):
     """``outside`` for a worksheet's XML: its value cells are the ``<c>`` elements that are not
-    self-closing (an empty styled cell holds no value: readers ignore it)."""
-    return outside([(int(m.group(2)), _col_number(m.group(1))) for m in _REF.finditer(xml) if not m.group(3)])
+    self-closing (an empty styled cell holds no value: readers ignore it).  The block is drawn from
+    the distinct rows and column letters (a few dozen, where the cells are thousands); the cells
+    are listed one by one only for a sheet that has some beyond it."""
+    found = _REF.findall(xml)
+    if not found:
+        return None
+    rows = sorted({int(r) for r in set(map(itemgetter(1), found))})
+    cols = sorted({_col_number(c) for c in set(map(itemgetter(0), found))})
+    max_row, max_col = block(rows, cols)
+    if rows[-1] <= max_row and cols[-1] <= max_col and rows[0] >= 1:
+        return None
+    return outside([(int(r), _col_number(c)) for c, r in found])
 
 
 def _trimmed(xml, max_row, max_col):

@@ -1,6 +1,8 @@
 """Walking one sheet's plan table: activities, hierarchy context, sections, legends, signatures."""
 
 import re
+from itertools import compress, repeat
+from operator import is_not
 from typing import NamedTuple
 
 from rbdash import areas
@@ -79,8 +81,19 @@ class SheetParser:
         self.where = sheet.where  # (sheet, row) a user finds the row at
         self.sheet_area, self.year = sheet_area, year
         self.spans = {(r1, c1): c2 for (r1, c1), (r2, c2) in sheet.merges if c2 > c1 and r1 >= table.data_start}
+        # what each row is, worked out once (the walk asks several times): its non-empty cells, and
+        # whether it repeats the header or stands as an area section
+        self._index_rows()
+        self._header_rows, self._sections = {}, {}
         if "program" in table.roles:
             self.t = settle_program(table, sheet_area is not None or self._has_sections())
+            self._sections = {}
+        roles = self.t.roles
+        self._role_cols = tuple(roles.values())
+        self._text_cols = tuple(roles[k] for k in TEXT_ROLES if k in roles)
+        self._detail_cols = tuple(roles[k] for k in ("sub_kegiatan", "indikator") if k in roles)
+        self._named_cols = tuple(roles[k] for k in ("kegiatan", "sub_kegiatan", "indikator") if k in roles)
+        self._indikator_cols = tuple(roles[k] for k in ("indikator",) if k in roles)
         self.outline = {}  # row -> (level, text) when the hierarchy lives in one column
         self.footer = []  # texts of the signature block, where the office may be named
         self.kind_col = self._find_kind_col()
@@ -88,7 +101,24 @@ class SheetParser:
 
     def _has_sections(self):
         """Whether area section rows stand in the table (areas shown outside its columns)."""
-        return any(self._section_area(row, None) for row in self.rows[self.t.data_start:self.t.data_start + 400])
+        return any(self._section_area(r, None) for r in range(self.t.data_start, min(len(self.rows),
+                                                                                  self.t.data_start + 400)))
+
+    def _index_rows(self):
+        """Every row's non-empty cells as (col, value) (``self.cells[r]``), those holding text
+        (``self.strings[r]``) and the texts (not blank) outside the schedule grid
+        (``self.beside[r]``), listed once: the rows are mostly empty grid cells, and every test of
+        a row looks at its values only, many tests at each row."""
+        grid = self.t.grid
+        self.cells, self.strings, self.beside = [], [], []
+        for row in self.rows:
+            cells = list(compress(enumerate(row), map(is_not, row, repeat(None))))
+            if "" in row:
+                cells = [(c, v) for c, v in cells if v != ""]
+            texts = [(c, v) for c, v in cells if isinstance(v, str)]
+            self.cells.append(cells)
+            self.strings.append(texts)
+            self.beside.append([(c, v) for c, v in texts if c not in grid and v.strip()])
 
     def _outline(self, body, marks, unread):
         """The hierarchy of a table that keeps it in one column: area rows ("I. MANAJEMEN
@@ -105,7 +135,7 @@ class SheetParser:
             return {}
         col = cols[0]
         found = [(r, self.rows[r][col]) for r in body if col < len(self.rows[r]) and cell_text(self.rows[r][col])
-                 and not (self._is_header_like(self.rows[r]) or self._is_legend(self.rows[r]))]
+                 and not (self._is_header_like(r) or self._is_legend(r))]
         if not found or all(marks[r][0] or marks[r][1] or r in unread for r, _ in found):
             return {}
         cell_indents = self.styles.indents_for(self.name, found[0][0], found[-1][0], {col})
@@ -129,7 +159,7 @@ class SheetParser:
             else:
                 after = lines[order[k + 1]] if k + 1 < len(order) else None
                 restarts = (after is not None and after.scheduled and leaf_key == (2, 0) == after.key
-                            and after.mark == "a" and self._section_area(self.rows[r], None) is None)
+                            and after.mark == "a" and self._section_area(r, None) is None)
                 higher = x.indent < leaf_indent or (x.key is not None and x.key[0] < 2) or restarts
             if higher:
                 heads[r] = x.key or (-1, x.indent)
@@ -154,10 +184,8 @@ class SheetParser:
         if "kind" in self.t.roles:
             return self.t.roles["kind"]
         counts = {}
-        for row in self.rows[self.t.data_start:self.t.data_start + 400]:
-            for c, v in enumerate(row):
-                if c in self.t.grid or not isinstance(v, str):
-                    continue
+        for r in range(self.t.data_start, min(len(self.rows), self.t.data_start + 400)):
+            for c, v in self.beside[r]:
                 k = kind_word(v)
                 if k and len(v.strip()) > 1:
                     counts.setdefault(c, set()).add(k)
@@ -184,18 +212,18 @@ class SheetParser:
         return out
 
     def value_marks(self, r, ticks=frozenset()):
-        row = self.rows[r]
         planned, realized = set(), set()
-        n = len(row)
-        for c, (months, kind) in self.t.grid.items():
-            if c < n and row[c] is not None and (is_mark(row[c]) or (r, c) in ticks):
+        grid = self.t.grid
+        for c, v in self.cells[r]:
+            if c in grid and (is_mark(v) or (r, c) in ticks):
+                months, kind = grid[c]
                 (planned if kind == "plan" else realized).update(self._spread(r, c, months))
         return planned, realized
 
     def _symbol_ticks(self, first, last):
         """Grid cells holding a check glyph in a symbol font (Wingdings "ü", Wingdings 2 "P")."""
-        cells = {(r, c) for r in range(first, last) for c in self.t.grid
-                 if c < len(self.rows[r]) and symbol_char(self.rows[r][c])}
+        grid, strings = self.t.grid, self.strings
+        cells = {(r, c) for r in range(first, last) for c, v in strings[r] if c in grid and symbol_char(v)}
         if not cells:
             return frozenset()
         fonts = self.styles.fonts_for(self.name, min(r for r, _ in cells), max(r for r, _ in cells),
@@ -207,15 +235,15 @@ class SheetParser:
         t, rows = self.t, self.rows
         last = len(rows)
         for r in range(t.data_start, len(rows)):
-            if self._is_signature(rows[r]) or self._is_notes(rows[r]):
+            if self._is_signature(r) or self._is_notes(r):
                 last = r
                 break
-        sign = next((r for r in range(last, len(rows)) if self._is_signature(rows[r])), len(rows))
+        sign = next((r for r in range(last, len(rows)) if self._is_signature(r)), len(rows))
         self.footer = [v.strip() for row in rows[sign:] for v in row if isinstance(v, str) and OFFICIAL.match(v)]
         # a JUMLAH row's counts are not marks (they must not hide a schedule drawn in colour), nor a row;
         # nor are the month numbers and column numbers of a header block repeated at a page break
-        totals = {r for r in range(t.data_start, last) if self._is_total(rows[r])}
-        body = [r for r in range(t.data_start, last) if r not in totals and not self._is_header_like(rows[r])]
+        totals = {r for r in range(t.data_start, last) if self._is_total(r)}
+        body = [r for r in range(t.data_start, last) if r not in totals and not self._is_header_like(r)]
         unread = set()
         ticks = self._symbol_ticks(t.data_start, last) if t.grid else frozenset()
         if t.schedule == "grid":
@@ -250,52 +278,83 @@ class SheetParser:
             out[r] = (planned, realized)
         return out
 
-    def _is_notes(self, row):
+    def _any_text(self, r, cols):
+        """Whether row ``r`` has text in any of the columns ``cols``."""
+        row = self.rows[r]
+        n = len(row)
+        for c in cols:
+            if c < n and row[c] is not None and cell_text(row[c]):
+                return True
+        return False
+
+    def _is_notes(self, r):
         """A 'Catatan:' line under the table: what follows are notes, not activities."""
-        if any(cell_text(self.cell(row, role)) for role in ("sub_kegiatan", "indikator")):
+        if self._any_text(r, self._detail_cols):
             return False
-        return any(isinstance(v, str) and NOTES.match(v) for v in row)
+        return any(NOTES.match(v) for _, v in self.strings[r])
 
-    def _is_total(self, row):
+    def _is_total(self, r):
         """A JUMLAH/TOTAL row: its per-month numbers are counts, not ticks."""
-        texts = [v for c, v in enumerate(row) if isinstance(v, str) and v.strip() and c not in self.t.grid]
-        return bool(texts) and TOTAL.match(texts[0]) is not None and not any(
-            cell_text(self.cell(row, role)) for role in ("sub_kegiatan", "indikator"))
+        texts = self.beside[r]
+        return bool(texts) and TOTAL.match(texts[0][1]) is not None and not self._any_text(r, self._detail_cols)
 
-    def _is_signature(self, row):
+    def _is_signature(self, r):
         """A signature block's first line.  Under a narrow table it may stand in a text column (the
         indicator's): then it is the row's only text and says where and when the plan was signed."""
-        if any(cell_text(self.cell(row, role)) for role in ("kegiatan", "sub_kegiatan", "indikator")):
-            texts = [v for c, v in enumerate(row) if isinstance(v, str) and v.strip() and c not in self.t.grid]
-            return len(texts) == 1 and SIGNED.match(texts[0]) is not None
-        return any(isinstance(v, str) and SIGNATURE.match(v) for v in row)
+        if self._any_text(r, self._named_cols):
+            texts = self.beside[r]
+            return len(texts) == 1 and SIGNED.match(texts[0][1]) is not None
+        return any(SIGNATURE.match(v) for _, v in self.strings[r])
 
-    def _is_header_like(self, row):
+    def _is_header_like(self, r):
         """A repeated header block (page-break copy), its month row or its column-number row."""
-        texts = [self.cell(row, role) for role in self.t.roles]
-        texts = [v for v in texts if isinstance(v, str)]
+        found = self._header_rows.get(r)
+        if found is None:
+            found = self._header_rows[r] = self._header_like(r)
+        return found
+
+    def _header_like(self, r):
+        row = self.rows[r]
+        n = len(row)
+        texts = [v for c in self._role_cols if c < n and isinstance(v := row[c], str)]
         if len({fold(v, "%/") for v in texts} & self.t.signature) >= 2:
             return True
-        if any(isinstance(self.cell(row, role), str) for role in TEXT_ROLES):
+        if any(c < n and isinstance(row[c], str) for c in self._text_cols):
             return False  # a data row: no need for the costlier month/numbering checks
+        if len(self.cells[r]) < 4:
+            return False  # a numbering, month or quarter row has four labels or more
         return numbering_row(row) or is_grid_header(row)
 
-    def _is_legend(self, row):
-        if cell_text(self.cell(row, "indikator")):
+    def _is_legend(self, r):
+        if self._any_text(r, self._indikator_cols):
             return False
         ket = self.t.roles.get("ket")
-        return any(isinstance(v, str) and LEGEND.search(v) for c, v in enumerate(row) if c != ket
-                   and c not in self.t.grid)
+        return any(LEGEND.search(v) for c, v in self.beside[r] if c != ket)
 
-    def _section_area(self, row, ctx_area):
-        """Area number when the row is a free-standing area section heading."""
-        texts = [(c, cell_text(v)) for c, v in enumerate(row) if cell_text(v) and c not in self.t.grid]
+    def _section_area(self, r, ctx_area):
+        """Area number when row ``r`` is a free-standing area section heading."""
+        found = self._sections.get(r, False)
+        if found is False:
+            found = self._sections[r] = self._section_label(r)
+        if found is None:
+            return None
+        a, label, explicit = found
+        if explicit or (a != ctx_area and areas.match_area(label, strict=True, exact=True)):
+            return a
+        return None
+
+    def _section_label(self, r):
+        """(area, label, explicit) when row ``r``'s one text names an area, else None; whether it
+        stands as a section depends on the area above it (``_section_area``)."""
+        grid = self.t.grid
+        texts = [(c, s) for c, v in self.cells[r] if c not in grid and (s := cell_text(v))]
         no_col = self.t.roles.get("no")
         body = [(c, s) for c, s in texts if c != no_col]
         notes = {self.t.roles.get(role) for role in ("ket", "pic", "evidence", "capaian")} - {None}
         if len(body) != 1 or body[0][0] in notes:  # a note's rest ("SDM" of "Kasubag Hukum dan SDM")
             return None
         label = body[0][1]
+        row = self.rows[r]
         no = cell_text(row[no_col]) if no_col is not None and no_col < len(row) else None
         if no and re.fullmatch(r"[IVX]{1,4}\.?", no.strip()):
             label = f"{no.strip().rstrip('.')}. {label}"
@@ -305,35 +364,36 @@ class SheetParser:
         # An area row announces itself (AREA/roman prefix, capitals) or names another area in pure
         # area words; "Pelaksanaan Manajemen Perubahan" under area 1 is a kegiatan heading.
         explicit = bool(re.match(r"\s*(area\b|[ivx]{1,4}[.)]?\s)", label + " ", re.I)) or label.isupper()
-        if explicit or (a != ctx_area and areas.match_area(label, strict=True, exact=True)):
-            return a
-        return None
+        return a, label, explicit
 
     def _walk(self, row_range, marks, unread):
         acts = []
         ctx = {"area": self.sheet_area, "area_src": "sheet" if self.sheet_area else None,
                "kegiatan": None, "sub": None}
         current = None
+        cells, roles = self.cells, self.t.roles
+        text_cols = [(role, roles.get(role)) for role in TEXT_ROLES]
         for r in row_range:
             row = self.rows[r]
-            if not any(v not in (None, "") for v in row):
+            if not cells[r]:
                 continue
             planned, realized = marks.get(r, (set(), set()))
-            if self._is_header_like(row) or self._is_legend(row):
+            if self._is_header_like(r) or self._is_legend(r):
                 continue
             kind = kind_word(row[self.kind_col]) if self.kind_col is not None and self.kind_col < len(row) else None
             if kind == "real":
                 if current is not None:
                     current.realized_months = sorted(set(current.realized_months) | planned | realized)
                 continue
-            txt = {role: cell_text(self.cell(row, role)) for role in TEXT_ROLES}
+            n = len(row)
+            txt = {role: cell_text(row[c]) if c is not None and c < n else None for role, c in text_cols}
             level, label = self.outline.get(r, (None, None))
             if level == "area":
                 ctx.update(area=label, area_src="section", kegiatan=None, sub=None)
                 current = None
                 continue
             if not (planned or realized) and level != "kegiatan":
-                a = self._section_area(row, ctx["area"])
+                a = self._section_area(r, ctx["area"])
                 if a:
                     ctx.update(area=a, area_src="section", kegiatan=None, sub=None)
                     current = None

@@ -5,6 +5,7 @@ import colorsys
 import io
 import re
 import zipfile
+from xml.parsers import expat
 
 from rbdash.errors import UnreadableFile
 from rbdash.excel.container import DAMAGED, detail_of
@@ -72,6 +73,7 @@ class PackageStyles:
     def __init__(self, data):
         self.data = data
         self.zf = None
+        self._sheet_cells = {}  # worksheet part -> its cells' (row, col, style), read once
 
     def _load(self):
         from defusedxml import ElementTree as ET
@@ -156,7 +158,7 @@ class PackageStyles:
             if self.zf is None:
                 self._load()
             return self._cells(sheet, first_row, last_row, cols, pick)
-        except DAMAGED as exc:  # calamine read the values, but the styles or the sheet XML are broken
+        except (*DAMAGED, expat.ExpatError) as exc:  # calamine read the values, but the styles or sheet XML are broken
             raise UnreadableFile("truncated", detail=detail_of(exc)) from None
 
     def _cells(self, sheet, first_row, last_row, cols, pick):
@@ -164,23 +166,42 @@ class PackageStyles:
         out = {}
         if not path:
             return out
-        with self.zf.open(path) as fh:
-            for _, el in self.ET.iterparse(fh):
-                if not el.tag.endswith("}c"):
-                    if el.tag.endswith("}row"):
-                        el.clear()
-                    continue
-                m = _CELL_REF.match(el.get("r", ""))
-                if not m:
-                    continue
-                r, c = int(m.group(2)) - 1, _col_index(m.group(1))
-                if first_row <= r <= last_row and c in cols:
-                    out.setdefault(r, {})[c] = pick(int(el.get("s", 0)))
+        for r, c, style in self._cell_styles(path):
+            if first_row <= r <= last_row and c in cols:
+                out.setdefault(r, {})[c] = pick(int(style))
         return out
+
+    def _cell_styles(self, path):
+        """[(row, col, style index as written)] of a worksheet's cells (0-based, in document order),
+        read once per sheet by expat with a handler for the cells alone (a tree of every element,
+        as ElementTree builds, costs twice as much); entity declarations refused as defusedxml does."""
+        found = self._sheet_cells.get(path)
+        if found is not None:
+            return found
+        found = []
+
+        def start(name, attrs):
+            if name.endswith("}c"):
+                m = _CELL_REF.match(attrs.get("r", ""))
+                if m:
+                    found.append((int(m.group(2)) - 1, _col_index(m.group(1)), attrs.get("s", 0)))
+
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.StartElementHandler = start
+        parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = _no_entities
+        parser.ExternalEntityRefHandler = _no_entities
+        with self.zf.open(path) as fh:
+            parser.ParseFile(fh)
+        self._sheet_cells[path] = found
+        return found
 
     def close(self):
         if self.zf is not None:
             self.zf.close()
+
+
+def _no_entities(*_):
+    raise ValueError("entity declarations are not read")
 
 
 # Excel's default 64-colour palette for indexed colours (styles.xml may override it).

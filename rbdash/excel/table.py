@@ -3,6 +3,7 @@ weeks or quarters; MULAI/SELESAI dates; or a free-text WAKTU column)."""
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from rbdash.excel import grid as grids
 from rbdash.excel.cells import kind_word
@@ -35,6 +36,7 @@ ROLE_RULES = [
 TEXT_ROLES = ("area", "kegiatan", "sub_kegiatan", "indikator")
 
 
+@lru_cache(maxsize=8192)
 def _rule_of(text):
     """(strength, role) of a header text (lower strength is stronger), or None."""
     t = fold(text, "%/")

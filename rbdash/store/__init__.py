@@ -4,6 +4,7 @@ history with undo, backup.  One module per concern, composed into ``Store``:
 - ``schema``   the migrations;
 - ``plans``    imports, versions (realisation carried over), restoring an earlier version;
 - ``progress`` progress edits with revisions, reverting one;
+- ``reports``  the months each office has reported (sent on Progres, or implied by a monitoring import);
 - ``verification`` a province's check of reported months (verified / rejected), undoing one;
 - ``users``    accounts (argon2 hashes) and logins;
 - ``backup``   consistent snapshots and restores (embedded DuckDB only).
@@ -17,9 +18,10 @@ the project's own (busy, conflict, unreachable, unreadable).
 DuckDB lets one process at a time open a database file.  So nobody holds the file for long: it is
 opened on demand and closed when the last user of this process is done (rbdash.duckfile: one
 instance per file per process, shared by threads), and the running app and the CLI take turns.
-Readers in the app are cached by ``Store.data_version()``, which changes with every commit (a stat
-of the files; on PostgreSQL the newest audit entry), so pages pick up changes made elsewhere
-without a restart.  Every write checks the acting user's role (rbdash.accounts) inside its
+Readers in the app are cached by ``Store.version()`` of what they read -- the newest audited change
+of a year, of one office's year, or of anything (every write is audited) -- so pages pick up changes
+made elsewhere without a restart, and a save in one office keeps the figures of other years and the
+pages of other offices.  Every write checks the acting user's role (rbdash.accounts) inside its
 transaction.
 
 Months are stored as 12-bit masks (bit m-1 = month m, rbdash.schedule): completion rates are then
@@ -39,23 +41,30 @@ import pandas as pd
 
 from rbdash.duckfile import DuckFile
 from rbdash.errors import StoreError
-from rbdash.store.common import as_user, one, run, where  # noqa: F401 - re-exported
+from rbdash.store.common import as_user, is_url, one, run, where  # noqa: F401 - re-exported
 from rbdash.store.common import now as _now
+from rbdash.store import counts
 from rbdash.store.duck import DuckBackend
 from rbdash.store.plans import PlansMixin
 from rbdash.store.progress import ProgressMixin
+from rbdash.store.reports import REPORT, WITHDRAW, ReportsMixin
 from rbdash.store.schema import MIGRATIONS
 from rbdash.store.users import UsersMixin
+from rbdash.store.verification import ACTIONS as CHECKS
 from rbdash.store.verification import VerificationMixin
 
 DEFAULT_DB = Path("data") / "rbdash.duckdb"
-TABLES = ("satker", "plan_versions", "activities", "progress", "audit_log", "users", "verifications")
+TABLES = ("satker", "plan_versions", "activities", "progress", "monthly_reports", "audit_log", "users",
+          "verifications")
 # passing state, not data: neither backed up nor copied between stores (a restored or moved database
 # starts with no login waits)
 TRANSIENT = ("login_failures",)
+# derived from the tables above and kept by every write (rbdash.store.counts): neither backed up nor
+# copied, but rebuilt where rows arrive without the writes that keep them (a restore, a copy)
+DERIVED = counts.TABLES
 
 
-class Store(PlansMixin, ProgressMixin, VerificationMixin, UsersMixin):
+class Store(PlansMixin, ProgressMixin, ReportsMixin, VerificationMixin, UsersMixin):
     """The database (a DuckDB file or a PostgreSQL server) plus the discipline to use it from several
     threads and processes.  Implements ``base.StoreCore`` for its mixins over a ``base.Backend``."""
 
@@ -65,6 +74,7 @@ class Store(PlansMixin, ProgressMixin, VerificationMixin, UsersMixin):
         location = check_db_path(path)
         self.busy_timeout = busy_timeout
         self._local = threading.local()
+        self._versions = (None, {})  # (backend stamp, {scope: version}) see ``version``
         if isinstance(location, Path):
             self._backend = DuckBackend(location)
             try:
@@ -155,8 +165,53 @@ class Store(PlansMixin, ProgressMixin, VerificationMixin, UsersMixin):
             return con.execute(sql, params or []).df()
 
     def data_version(self) -> str:
-        """Changes whenever the stored data changes: the cache key for readers."""
-        return self._backend.data_version()
+        """Changes whenever the stored data changes (any audited write)."""
+        database, newest = self.version()
+        return f"{database}:{newest}"
+
+    def version(self, year: int | None = None, satker: str | None = None, plans: bool = False) -> tuple[str, int]:
+        """The version of a part of the data: (the database's identity -- when its first migration
+        ran, its schema version and the backend's identity (a DuckDB file's inode: a restored file is
+        another database) --, the newest audit entry of the writes of ``year`` (None: every
+        year) and of ``satker`` (None: every office), only imports and restored versions when
+        ``plans`` (what plan coverage depends on)).  Every write is audited with its office and year,
+        so it grows exactly when that part changes: readers keyed by it see every write at their next
+        call, and keep their results through writes elsewhere and through failed logins (not audited).
+
+        One index lookup on PostgreSQL; on a DuckDB file answered from memory while its stat is
+        unchanged (a failed login changes the file, not the versions)."""
+        scope = (year, satker, bool(plans))
+        stamp = self._backend.stamp()
+        memo_stamp, memo = self._versions
+        if stamp is not None and stamp == memo_stamp and scope in memo:
+            return memo[scope]
+        where, params = ["TRUE"], []
+        for column, value in (("year", year), ("satker", satker)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if plans:
+            where.append("action IN ('import', 'restore_version')")
+        with self.connect() as con:
+            newest, schema, born = one(con, f"""
+                SELECT (SELECT max(id) FROM audit_log WHERE {' AND '.join(where)}),
+                       (SELECT max(version) FROM migrations), (SELECT min(applied_at) FROM migrations)""", params)
+        value = (f"{born}:{schema}:{self._backend.identity()}", int(newest or 0))
+        if stamp is not None:
+            self._versions = (stamp, {**(memo if stamp == memo_stamp else {}), scope: value})
+        return value
+
+    def revert_change(self, audit_id: int, actor) -> int:
+        """Undo the change recorded as audit entry ``audit_id`` (Riwayat's one undo button): a progress
+        change (``revert_progress``), a monthly report sent or taken back (``revert_report``) or a
+        province's check of months, or its undo (``revert_verification``)."""
+        with self.connect() as con:
+            entry = one(con, "SELECT action FROM audit_log WHERE id = ?", [audit_id])
+        if entry is not None and entry[0] in (REPORT, WITHDRAW):
+            return self.revert_report(audit_id, actor)
+        if entry is not None and entry[0] in CHECKS:
+            return self.revert_verification(audit_id, actor)
+        return self.revert_progress(audit_id, actor)
 
     # -- schema ---------------------------------------------------------------------------------
     def migrate(self, until=None) -> None:
@@ -205,7 +260,6 @@ def default_db_path() -> str | Path:
 
 def is_server_url(location) -> bool:
     """True for a postgresql:// (or postgres://) URL: the store then lives on that server."""
-    from rbdash.store.pg import is_url
     return is_url(str(location))
 
 

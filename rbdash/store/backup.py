@@ -192,6 +192,8 @@ def backup(store, out) -> dict:
     files = {}
     with store.transaction() as con:  # one snapshot for the files and their checksums
         version = one(con, "SELECT max(version) FROM migrations")[0]
+        present = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        tables = [t for t in tables if t in present]  # a store kept at an older schema has fewer tables
         for table in tables:
             sink = pa.BufferOutputStream()
             pq.write_table(con.sql(f"SELECT * FROM {table}").to_arrow_table(), sink)
@@ -303,12 +305,12 @@ def _load(store, source, version, data) -> None:
     """Insert each table's rows into the freshly migrated ``store``, in one transaction, after its
     columns were matched by name and type against the table's (reordered if need be)."""
     import duckdb
-    from rbdash.store import TRANSIENT
+    from rbdash.store import DERIVED, TRANSIENT, counts
     with store.connect() as con:
         present = {r[0] for r in con.execute(
             """SELECT table_name FROM information_schema.tables
                WHERE table_type = 'BASE TABLE' AND table_schema = 'main'""").fetchall()}
-        if present - set(TRANSIENT) != set(data) or "migrations" not in data:
+        if present - set(TRANSIENT) - set(DERIVED) != set(data) or "migrations" not in data:
             raise StoreError("backup_unreadable", path=str(source))
         want = {table: con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema for table in data}
         ran = sorted(r[0] for r in con.execute("SELECT version FROM migrations").fetchall())
@@ -324,6 +326,8 @@ def _load(store, source, version, data) -> None:
             except duckdb.Error as exc:
                 raise StoreError("backup_table", file=f"{table}.parquet", path=str(source), table=table,
                                  detail=str(exc).strip().splitlines()[0][:160]) from None
+        if set(DERIVED) <= present:  # else the later migration that makes them derives them
+            counts.rebuild(con)
 
 
 def _fit(source, table, rows, schema):
@@ -360,7 +364,7 @@ def copy_store(source, target) -> dict:
     DuckDB file into PostgreSQL) in one transaction, then both compared table by table (row counts and
     checksums).  Nothing is audited or changed: ids, times and revisions are kept.  Returns the digests."""
     import pyarrow as pa
-    from rbdash.store import TABLES
+    from rbdash.store import TABLES, counts
     if source.schema_version() != target.schema_version():
         raise StoreError("copy_schema", source=source.schema_version(), target=target.schema_version())
     if any(target.counts().values()):
@@ -372,6 +376,7 @@ def copy_store(source, target) -> dict:
             rows = res.fetchall()
             if rows:
                 target.insert_rows(dst, table, pa.table({n: list(col) for n, col in zip(names, zip(*rows))}))
+        counts.rebuild(dst)
     want, got = table_digests(source), table_digests(target)
     if want != got:
         bad = sorted(t for t in want if want[t] != got.get(t))

@@ -52,8 +52,15 @@ class Backend(Protocol):
         """Bulk insert an Arrow table whose columns are ``table``'s, in order."""
 
     @abstractmethod
-    def data_version(self) -> str:
-        """Changes whenever the stored data changes: the key the app's readers are cached by."""
+    def stamp(self) -> str | None:
+        """Something that changes with every commit and costs no query (a DuckDB file's stat), or
+        None where there is none (a server): while it stays the same, Store.version answers from memory."""
+
+    @abstractmethod
+    def identity(self) -> str:
+        """What tells this database from another at the same location, beyond its migrations' history
+        (which a backup carries): a DuckDB file's inode (a restore moves another file into place, whose
+        audit log may be shorter), '' on a server (nothing replaces it under a running app)."""
 
 
 class StoreCore(Protocol):

@@ -1,9 +1,16 @@
 """Helpers shared by the store's modules."""
 
 import datetime as dt
+import re
 from urllib.parse import urlsplit
 
 from rbdash.accounts import User
+
+
+def is_url(text: str) -> bool:
+    """Whether a database location is a PostgreSQL server's URL (here, not in the pg module: a DuckDB
+    file's commands never import the PostgreSQL driver just to ask)."""
+    return bool(re.match(r"^(postgresql|postgres)://", str(text), re.I))
 
 
 def as_user(actor) -> User:

@@ -61,13 +61,21 @@ class DuckBackend(Backend):
         arrow_rows = arrow_table  # noqa: F841 - read by DuckDB's replacement scan
         con.execute(f"INSERT INTO {table} SELECT * FROM arrow_rows").fetchall()
 
-    def data_version(self) -> str:
-        """A stat of the database files: changes with every commit, costs no query."""
+    def identity(self) -> str:
+        """The file's inode: a restored file is another database for the readers' versions."""
+        try:
+            return str(self.path.stat().st_ino)
+        except FileNotFoundError:
+            return ""
+
+    def stamp(self) -> str:
+        """A stat of the database files (and which file it is: a restore puts another in place):
+        changes with every commit of any process, costs no query."""
         parts = []
         for p in (self.path, wal_path(self.path)):
             try:
                 st = p.stat()
-                parts.append((st.st_mtime_ns, st.st_size))
+                parts.append((st.st_ino, st.st_mtime_ns, st.st_size))
             except FileNotFoundError:
                 parts.append(None)
         return str(parts)

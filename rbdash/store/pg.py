@@ -17,9 +17,9 @@ written once; what differs is kept here:
 
 Writers are serialised by a transaction-scoped advisory lock taken first in every write transaction
 (as DuckDB's file lock serialises them): ids stay ``max(id) + 1`` and contiguous per import, the
-revision check of a progress edit cannot race, and readers are never blocked (MVCC).  The data
-version replicas key their caches on is ``max(audit_log.id)`` -- every write is audited -- plus the
-schema version: one index lookup per rerun.
+revision check of a progress edit cannot race, and readers are never blocked (MVCC).  The versions
+replicas key their caches on (Store.version) are the newest audit entry of a year, of one office's
+year, or of all -- every write is audited -- one index lookup each per rerun.
 """
 
 import functools
@@ -34,7 +34,7 @@ import pandas as pd
 
 from rbdash.errors import ConflictError, StoreError
 from rbdash.store.base import Backend
-from rbdash.store.common import redact, where  # noqa: F401 - messages name the server, never the password
+from rbdash.store.common import is_url, redact, where  # noqa: F401 - messages name the server, never the password
 
 try:
     import psycopg
@@ -47,16 +47,15 @@ except ImportError:  # pragma: no cover - psycopg is in requirements.txt
 WRITE_LOCK_KEY = 0x7262_6461_7368  # "rbdash": pg_advisory_xact_lock key shared by every writer
 CONNECT_TIMEOUT = 5
 IDLE_CONNECTIONS = 4
+# every connection's settings: no JIT (it compiled a national figure's ~10 ms query for 60 ms: the
+# planner's costs are high, the rows few), and room to sort a year's month counts in memory
+SESSION = ["SET jit = off", "SET work_mem = '16MB'"]
 CHECK_IDLE_AFTER = 2.0  # seconds: an idle connection older than this is pinged before use (~0.1 ms on a LAN)
 
 # OIDs of the column types whose pandas dtype matters (as DuckDB's .df() gives them)
 _INT4, _INT8, _INT2, _BOOL = 23, 20, 21, 16
 _FLOATS = (700, 701, 1700)
 _TIMESTAMPS = (1114, 1184)
-
-
-def is_url(text: str) -> bool:
-    return bool(re.match(r"^(postgresql|postgres)://", str(text), re.I))
 
 
 def check_url(url: str) -> str:
@@ -134,10 +133,19 @@ SHIMS = [
     """CREATE OR REPLACE FUNCTION list_contains(anycompatiblearray, anycompatible) RETURNS boolean
        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT $2 = ANY($1)'""",
 ]
-INDEXES = [
-    "CREATE INDEX IF NOT EXISTS activities_plan_version ON activities (plan_version_id)",
-    "CREATE INDEX IF NOT EXISTS audit_log_satker_year ON audit_log (satker, year)",
-]
+# run after a migration on PostgreSQL only, by its version
+INDEXES = {
+    1: ["CREATE INDEX IF NOT EXISTS activities_plan_version ON activities (plan_version_id)",
+        "CREATE INDEX IF NOT EXISTS audit_log_satker_year ON audit_log (satker, year)"],
+    # the counts of one version (a progress write moves them); the newest change of a year, of a year's
+    # plans and of one office's year (the keys the app's caches are read by: Store.version)
+    7: ["CREATE INDEX IF NOT EXISTS month_counts_version ON month_counts (plan_version_id)",
+        "CREATE INDEX IF NOT EXISTS area_counts_version ON area_counts (plan_version_id)",
+        "CREATE INDEX IF NOT EXISTS audit_log_year_id ON audit_log (year, id)",
+        "CREATE INDEX IF NOT EXISTS audit_log_plans ON audit_log (year, id) WHERE action IN ('import', 'restore_version')",
+        "CREATE INDEX IF NOT EXISTS audit_log_satker_year_id ON audit_log (satker, year, id)",
+        "DROP INDEX IF EXISTS audit_log_satker_year"],
+}
 
 
 # --------------------------------------------------------------------------------- results
@@ -247,6 +255,12 @@ class PgBackend(Backend):
         for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64):
             raw.adapters.register_dumper(t, IntDumper)
         raw.adapters.register_dumper(np.bool_, BoolDumper)
+        try:
+            for sql in SESSION:
+                raw.execute(sql)
+        except psycopg.Error as exc:
+            raw.close()
+            raise translate(exc, self.url) from None
         return Connection(raw)
 
     def _get(self):
@@ -321,14 +335,14 @@ class PgBackend(Backend):
         return SHIMS if version == 1 else []
 
     def after_migration(self, version):
-        return INDEXES if version == 1 else []
+        return INDEXES.get(version, [])
 
     def insert(self, con, table, arrow_table):
         con.copy_rows(table, zip(*(c.to_pylist() for c in arrow_table.columns)))
 
-    def data_version(self) -> str:
-        """The newest audit entry (every write is audited) and the schema version: one index lookup."""
-        with self.cursor() as con:
-            row = con.execute("SELECT (SELECT max(id) FROM audit_log), (SELECT max(version) FROM migrations)"
-                              ).fetchone()
-        return f"{row[0]}:{row[1]}"
+    def identity(self) -> str:
+        return ""
+
+    def stamp(self):
+        """None: other replicas commit without a trace here, so the store asks the database."""
+        return None

@@ -10,8 +10,10 @@ from rbdash.accounts import User
 from rbdash.errors import RbdashError, ValidationError
 from rbdash.model import Plan
 from rbdash.schedule import months_to_mask
+from rbdash.store import counts
 from rbdash.store.base import StoreCore
 from rbdash.store.common import as_user, now, one, run
+from rbdash.store.reports import implied_months
 
 
 class PlansMixin(StoreCore):
@@ -53,7 +55,7 @@ class PlansMixin(StoreCore):
             satkers, latest = _stored(con, sorted({p.satker for p in plans}))
             decisions = [_decide(latest.get((p.satker, p.year)), p.sha256) for p in plans]
             old = self._realisation(con, [prev_id for status, _, prev_id in decisions if status == "version"])
-            results, rows = [], _Rows()
+            results, rows, reports = [], _Rows(), {}
             for plan, (status, prev_version, prev_id) in zip(plans, decisions):
                 sid, province = satkers.get(plan.satker) or (None, regions.level_and_province(plan.satker)[1])
                 try:
@@ -83,6 +85,8 @@ class PlansMixin(StoreCore):
                     if mask or ev or cap is not None or plan.has_realization:
                         rows.add("progress", **{c: v[k] for c, v in prog.items()}, source="import", revision=1,
                                  updated_at=when, updated_by=user.username)
+                if implied_months(plan):
+                    reports[sid, plan.year] = (pv_id, implied_months(plan))
                 rows.add("audit_log", **self.audit_row(
                     con, user, "import", plan.satker, plan.year, pv_id, None,
                     {"file": plan.source_name, "sha256": plan.sha256, "version": version,
@@ -91,8 +95,11 @@ class PlansMixin(StoreCore):
                 results.append({"status": status, "satker": plan.satker, "year": plan.year, "version": version,
                                 "plan_version_id": pv_id, "activities": len(plan.activities),
                                 "carried_over": carried})
+            for report in self.import_reports(con, user, reports, now()):
+                rows.add("monthly_reports", **report)
             for table, arrow_table in rows.tables():
                 self.insert_rows(con, table, arrow_table)
+            counts.rebuild(con, rows.cols["plan_versions"]["id"])
             return results
 
     def _realisation(self, con, pv_ids) -> dict:
@@ -151,6 +158,7 @@ class PlansMixin(StoreCore):
                         JOIN progress p ON p.activity_id = o.id
                         WHERE n.plan_version_id = ? GROUP BY n.id""",
                 [when, user.username, old_id, latest_id, new_id])
+            counts.rebuild(con, [new_id])
             self.audit(con, user, "restore_version", satker, year, new_id, None,
                         {"restored_version": version, "previous_version": latest, "version": new_version,
                          "activities": n})
@@ -178,9 +186,12 @@ _PROG_SCHEMA = pa.schema([
     ("activity_id", pa.int64()), ("realized_mask", pa.int32()), ("evidence_url", pa.string()),
     ("note", pa.string()), ("capaian", pa.float64()), ("source", pa.string()), ("revision", pa.int32()),
     ("updated_at", pa.timestamp("us")), ("updated_by", pa.string())])
+_REPORT_SCHEMA = pa.schema([
+    ("satker_id", pa.int32()), ("year", pa.int32()), ("month", pa.int32()), ("reported_at", pa.timestamp("us")),
+    ("reported_by", pa.string()), ("source", pa.string()), ("plan_version_id", pa.int32())])
 # insert order: a plan version's satker first, its activities before their progress
 _SCHEMAS = {"satker": _SATKER_SCHEMA, "plan_versions": _PV_SCHEMA, "activities": _ACT_SCHEMA,
-            "progress": _PROG_SCHEMA, "audit_log": _AUDIT_SCHEMA}
+            "progress": _PROG_SCHEMA, "monthly_reports": _REPORT_SCHEMA, "audit_log": _AUDIT_SCHEMA}
 
 
 def _stored(con, names) -> tuple[dict, dict]:

@@ -108,15 +108,6 @@ class VerificationMixin(StoreCore):
                         "after": {str(m): restore[m] for m in months}})
             return len(months)
 
-    def undo(self, audit_id: int, actor: User | str) -> int:
-        """Undo any undoable change of the audit trail (a progress change, a verification, or an undo
-        of either), by the mechanism of its kind."""
-        with self.connect() as con:
-            entry = one(con, "SELECT action FROM audit_log WHERE id = ?", [audit_id])
-        if entry is not None and entry[0] in ACTIONS:
-            return self.revert_verification(audit_id, actor)
-        return self.revert_progress(audit_id, actor)
-
     # -- inside a write transaction ------------------------------------------------------------------
     def _checked_activity(self, con, user, activity_id):
         """(satker, year, plan version id, progress revision, realised mask) of an activity the user

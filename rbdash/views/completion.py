@@ -17,7 +17,7 @@ from rbdash.views.models import (NO_DATA, NOTHING_DUE, TOTAL, VALUE, Column, Hea
 LEVEL_KEY = {"satker": "satker", "provinsi": "province"}  # comparison level -> completion group
 GROUP_KEY = {"satker": "satker", "province": "province", "area": "area_no", "month": "month"}  # group -> its column
 COMPLETION_COLUMNS = ["planned", "realized", "verified", "has_data", "rate", "verified_rate", "due", "reported",
-                      "offices", "offices_with_data"]
+                      "reported_months", "offices", "offices_with_data"]
 
 
 def completion(store, view: View, by=("satker",)) -> pd.DataFrame:
@@ -106,13 +106,15 @@ TOTAL_COLUMN = Column(TOTAL, wording.TOTAL, wording.TOTAL)
 
 
 def comparison_heatmap(store, view: View, level="satker", which="area", reporting="semua",
-                       basis="dilaporkan") -> Heatmap:
+                       basis="dilaporkan", rank=None) -> Heatmap:
     """Completion per office (``level`` "satker") or province ("provinsi") × area (``which`` "area")
     or month ("month", up to the as-of month), and a Total column (the ranking's rate); rows in
     ranking order, offices shown by their ``reporting`` (wording.REPORTING_CHOICES); cells coloured
-    by the reported or the verified rate (``basis``, BASIS_RATE)."""
+    by the reported or the verified rate (``basis``, BASIS_RATE).  ``rank``: the view's ``ranking``
+    at ``level`` when the caller has it already (a page's cached one)."""
     per = completion(store, view, (LEVEL_KEY[level], "area" if which == "area" else "month"))
-    return comparison_of(ranking(store, view, level), per, which, view.areas or AREAS, reporting, basis)
+    return comparison_of(ranking(store, view, level) if rank is None else rank, per, which, view.areas or AREAS,
+                         reporting, basis)
 
 
 def comparison_of(rank: Ranking, per, which="area", area_nos=tuple(AREAS), reporting="semua",
@@ -152,8 +154,8 @@ def area_heatmap(store, view: View) -> Heatmap:
 # --------------------------------------------------------------------------------- ranking
 
 def ranked(df, level, year, as_of) -> Ranking:
-    """A Ranking of completion rows with a ``name`` (and ``province``) column: best first by rate,
-    those without data last and without a rank (ties by name)."""
+    """A Ranking of completion rows (with ``reported_months``) with a ``name`` (and ``province``)
+    column: best first by rate, those without data last and without a rank (ties by name)."""
     df = df.copy()
     df["has_data"] = df["has_data"].fillna(False).astype(bool)
     df["rate"] = pd.to_numeric(df["rate"], errors="coerce").astype(float)
@@ -171,9 +173,13 @@ def ranked(df, level, year, as_of) -> Ranking:
         df[column] = pd.to_numeric(df[column], errors="coerce").astype(float) if column in df else np.nan
     df["verified_text"] = [cell_text(s, r) for s, r in zip(_states(df["has_data"], df["planned"], df["verified_rate"]),
                                                            df["verified_rate"])]
+    df["reported_months"] = df["reported_months"].fillna(0).astype(int)
+    # what each rate rests on: an office's months reported, a province's offices reporting
+    df["basis_text"] = ([wording.months_reported(n, as_of) for n in df["reported_months"]] if level == "satker" else
+                        [wording.offices_reported(k, n) for k, n in zip(df["offices_with_data"], df["offices"])])
     columns = ["rank", "name", "province", "state", "rate", "text", "planned", "realized", "has_data", "due", "reported",
-               "reporting", "reported_text", "offices", "offices_with_data", "verified", "verified_rate",
-               "verified_text"]
+               "reporting", "reported_text", "reported_months", "basis_text", "offices", "offices_with_data",
+               "verified", "verified_rate", "verified_text"]
     return Ranking(level=level, year=year, as_of=as_of, rows=df[columns])
 
 
@@ -203,7 +209,8 @@ def filter_reporting(rank: Ranking, which) -> Ranking:
 
 def laggards_of(rank: Ranking, limit=5) -> Laggards:
     """Those with data whose rate is below the median rate of those with data, worst first.  With one
-    reporting office nobody lags; the best is never a laggard."""
+    reporting office nobody lags; the best is never a laggard.  Each rate is over the months that
+    office reported (metrics.completion), so an office is compared on what it reported."""
     rated = rank.rows[rank.rows["rank"].notna()]
     if rated.empty:
         return Laggards(level=rank.level, median=None, limit=limit, rows=rated)
@@ -246,7 +253,8 @@ def trend_of(df, as_of, title="", year=None) -> Trend:
     has_data = bool(df["has_data"].any()) if len(df) else False
     rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=float)
     due = (df["month"].to_numpy() <= int(as_of)) & (df["planned"].to_numpy() > 0)  # later months: not due yet
-    df["state"] = np.where(due, np.where(has_data, VALUE, NO_DATA), NOTHING_DUE)
+    reported = df["has_data"].fillna(False).to_numpy(dtype=bool)  # a month nobody reported: belum dilaporkan
+    df["state"] = np.where(due, np.where(reported, VALUE, NO_DATA), NOTHING_DUE)
     df["bar_text"] = [cell_text(s, r, 0) for s, r in zip(df["state"], rate)]
     return Trend(title=title, year=year, as_of=int(as_of), has_data=has_data, months=df)
 

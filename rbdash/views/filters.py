@@ -1,11 +1,13 @@
 """What the shared sidebar selected (``View``), and the choices that follow from it."""
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 import pandas as pd
 
 from rbdash import metrics, wording
+from rbdash.latest import Version
 
 # offices in a view: above this many, Perbandingan and Cakupan open on provinces (a 550-row grid
 # helps nobody)
@@ -25,9 +27,49 @@ class View:
     province: str | None = None
 
 
-def cache_key(store) -> str:
-    """Cache key of the database contents (path + file stamps): cached readers take it as argument."""
-    return f"{store.path}|{store.data_version()}"
+class DataKey(str):
+    """What a run's cached readers are keyed by (issue 22.2): the versions (rbdash.latest.Version) of
+    the parts of the data a reader reads -- ``year`` (a year's figures), ``plans`` (a year's plans:
+    coverage), ``office`` (one office's year), ``everything`` -- each Store.version with the store's
+    location, asked at most once per run; as a string, the version of everything.  A save in one
+    office keeps the other offices' pages and other years' figures, and a failed login (not audited)
+    keeps everything.  ``asked``: when the run began (time.monotonic(), before any version was read):
+    a result computed after it holds every write the run must see (rbdash.latest)."""
+
+    def __new__(cls, store):
+        asked = time.monotonic()
+        everything = _version(store)
+        key = super().__new__(cls, str(everything))
+        key._store, key._parts, key.asked = store, {(None, None, False): everything}, asked
+        return key
+
+    def _part(self, year, satker=None, plans=False) -> Version:
+        scope = (year, satker, plans)
+        if scope not in self._parts:
+            self._parts[scope] = _version(self._store, year, satker, plans)
+        return self._parts[scope]
+
+    def everything(self) -> Version:
+        return self._part(None)
+
+    def year(self, year) -> Version:
+        return self._part(year)
+
+    def plans(self, year) -> Version:
+        return self._part(year, plans=True)
+
+    def office(self, satker, year) -> Version:
+        return self._part(year, satker)
+
+
+def _version(store, year=None, satker=None, plans=False) -> Version:
+    database, newest = store.version(year, satker, plans)
+    return Version(f"{store.path}|{database}", newest)
+
+
+def cache_key(store) -> DataKey:
+    """The run's cache key (DataKey): cached readers take the part of it they read."""
+    return DataKey(store)
 
 
 def offices(store) -> pd.DataFrame:

@@ -72,9 +72,11 @@ class Ranking:
     ``rows``: rank (Int64, <NA> without data), name, province, state (VALUE / NO_DATA / NOTHING_DUE
     of the rate), rate (NaN unless VALUE), text (the rate's words), planned (due month-kegiatan the
     rate counts), realized, has_data, due, reported, reporting (reported ÷ due, NaN when nothing is
-    due), reported_text ('3 dari 4 bulan-kegiatan'), offices, offices_with_data, verified and
-    verified_rate (the months a province verified: metrics.rate_of, the rate's denominator),
-    verified_text (its words)."""
+    due), reported_text ('3 dari 4 bulan-kegiatan'), reported_months (months reported up to
+    ``as_of``; summed over a province's offices), basis_text (what the rate rests on: '6 dari 9 bulan'
+    for an office, '1 dari 6 satker melapor' for a province), offices, offices_with_data (offices
+    that reported a month up to ``as_of``), verified and verified_rate (the months a province
+    verified: metrics.rate_of, the rate's denominator), verified_text (its words)."""
     level: str
     year: int
     as_of: int
@@ -144,7 +146,8 @@ class Trend:
 class OfficeSummary:
     """One office's plan and figures up to ``as_of`` in the areas shown: its ``activities`` there
     (``plan_activities`` in the whole plan), month-kegiatan ``planned`` (due), ``realized`` on
-    schedule, ``late`` (due and not realised) and ``rate`` -- None where the office has no data."""
+    schedule, ``late`` (due, reported and not realised) and ``rate`` -- None where the office has
+    reported no month up to ``as_of``; ``reported_months`` the months 1..as_of it reported."""
     satker: str
     year: int
     as_of: int
@@ -159,6 +162,7 @@ class OfficeSummary:
     source_name: str | None
     imported_at: object
     imported_by: str | None
+    reported_months: tuple = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -206,3 +210,39 @@ class VersionDiff:
     summary: str
     rows: pd.DataFrame
     kept: str | None
+
+
+@dataclass(frozen=True, eq=False)
+class YearOverYear:
+    """Completion of the nation or a province (``scope``) in each year present, every year up to the
+    same month ``as_of``, and the offices whose rate changed most between ``from_year`` and
+    ``to_year`` (None with fewer than two years).
+
+    ``rows``: one per year (ascending): year, state, rate, text (as Ranking's), has_data, planned,
+    realized, due, reported, reported_text, offices, offices_with_data.  ``areas``: a Heatmap of
+    years (rows) × areas and a Total column (the year's rate); ``per_area`` its figures: year,
+    area_no, planned, realized, has_data, rate (the areas with activities in the scope that year).
+    ``changes``: the offices with a rate in both years: satker, province, rate_from, rate_to, change
+    (rate_to - rate_from), text_from, text_to, change_text; ``improved`` / ``fell``: the ``limit``
+    with the largest rise / fall, largest first (ties by name)."""
+    scope: str
+    province: str | None
+    as_of: int
+    years: tuple
+    rows: pd.DataFrame
+    areas: Heatmap
+    per_area: pd.DataFrame
+    from_year: int | None
+    to_year: int | None
+    changes: pd.DataFrame
+    limit: int = 5
+
+    @property
+    def improved(self) -> pd.DataFrame:
+        up = self.changes[self.changes["change"] > 0]
+        return up.sort_values(["change", "satker"], ascending=[False, True], kind="stable").head(self.limit)
+
+    @property
+    def fell(self) -> pd.DataFrame:
+        down = self.changes[self.changes["change"] < 0]
+        return down.sort_values(["change", "satker"], kind="stable").head(self.limit)

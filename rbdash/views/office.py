@@ -1,7 +1,7 @@
 """One office's plan: its figures (OfficeSummary), its Gantt per area (GanttView) and its activity table.
 
 Each month cell's state is schedule.cell_states' (planned, realised, late, realised outside the
-schedule), and the office's counts are metrics.completion's, so a Gantt never reads differently from
+schedule, not reported), and the office's counts are metrics.completion's, so a Gantt never reads differently from
 the comparison of offices.
 """
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from rbdash import metrics, wording
-from rbdash.schedule import LATE, NONE, cell_states, mask_text
+from rbdash.schedule import ALL_MONTHS, LATE, NONE, cell_states, due_mask, mask_text, mask_to_months
 from rbdash.views.models import GanttView, OfficeSummary
 
 GANTT_ROWS = 12  # activities on an office's slide: more cannot be read from the back of a room
@@ -17,14 +17,14 @@ GANTT_ROWS = 12  # activities on an office's slide: more cannot be read from the
 
 def office_summary(store, satker, year, as_of, area_nos=None) -> OfficeSummary | None:
     """The office's plan and figures up to ``as_of`` in the areas ``area_nos`` (None: all), or None
-    when it has no plan for the year.  ``late`` = due and not realised (schedule's LATE cells),
-    only for an office that reports realisation."""
+    when it has no plan for the year.  ``late`` = due, reported and not realised (schedule's LATE
+    cells); the figures count the months the office reported only."""
     header = metrics.plan_header(store, satker, year)
     if header is None:
         return None
     df = metrics.completion(store, as_of, year=year, by=("satker",), satkers=[satker], areas_=area_nos)
     row = df.iloc[0] if len(df) else None
-    has = bool(header["has_data"])
+    has = row is not None and bool(row["has_data"])
     planned = int(row["planned"]) if row is not None else 0
     realized = int(row["realized"]) if row is not None and bool(row["has_data"]) else None
     return OfficeSummary(
@@ -34,7 +34,8 @@ def office_summary(store, satker, year, as_of, area_nos=None) -> OfficeSummary |
         late=planned - realized if realized is not None else None,
         rate=float(row["rate"]) if realized is not None and planned else None, has_data=has,
         version=int(header["version"]), source_name=header["source_name"], imported_at=header["imported_at"],
-        imported_by=header["imported_by"])
+        imported_by=header["imported_by"],
+        reported_months=tuple(mask_to_months(header["reported_mask"] & due_mask(as_of))))
 
 
 # --------------------------------------------------------------------------------- the Gantt
@@ -68,15 +69,17 @@ def gantt_rows(acts) -> pd.DataFrame:
     return pd.DataFrame(out).drop(columns=["_area", "_k", "_s"], errors="ignore")
 
 
-def gantt_of(acts, as_of, has_data=True, title="", satker="") -> GanttView:
-    """A GanttView of activity rows (metrics.plan_activities' columns)."""
+def gantt_of(acts, as_of, reported=ALL_MONTHS, title="", satker="") -> GanttView:
+    """A GanttView of activity rows (metrics.plan_activities' columns); ``reported``: the office's
+    reported months (a mask, metrics.plan_header's ``reported_mask``)."""
     rows = gantt_rows(acts)
     is_act = (rows["kind"] == "act").to_numpy() if len(rows) else np.zeros(0, dtype=bool)
     states = np.full((len(rows), 12), NONE)
     if is_act.any():
         act_rows = rows[is_act]
-        states[is_act] = cell_states(act_rows["planned_mask"], act_rows["realized_mask"], as_of, has_data)
-    return GanttView(satker=satker, as_of=int(as_of), has_data=bool(has_data), title=title, rows=rows, states=states,
+        states[is_act] = cell_states(act_rows["planned_mask"], act_rows["realized_mask"], as_of, reported)
+    has_data = bool(int(reported) & due_mask(as_of))
+    return GanttView(satker=satker, as_of=int(as_of), has_data=has_data, title=title, rows=rows, states=states,
                      activities=int(is_act.sum()))
 
 
@@ -86,17 +89,17 @@ def gantt(store, satker, year, as_of, area_nos=None) -> dict:
     if header is None:
         return {}
     acts = metrics.plan_activities(store, satker, year, area_nos)
-    return {no: gantt_of(group, as_of, bool(header["has_data"]), title=wording.area_label(no), satker=satker)
+    return {no: gantt_of(group, as_of, header["reported_mask"], title=wording.area_label(no), satker=satker)
             for no, group in acts.groupby(acts["area_no"].fillna(0).astype(int), sort=True)}
 
 
-def late_first(acts, as_of, has_data, limit=GANTT_ROWS):
+def late_first(acts, as_of, reported, limit=GANTT_ROWS):
     """(the activities an office's slide shows, the sentence saying which): those with a late month
     (schedule.cell_states, the Gantt's own rule) in plan order, else the first ones of the plan; at
     most ``limit`` -- the whole Gantt is on the app's Gantt page."""
     if acts.empty:
         return acts, "Tidak ada kegiatan."
-    late = (cell_states(acts["planned_mask"], acts["realized_mask"], as_of, has_data) == LATE).any(axis=1)
+    late = (cell_states(acts["planned_mask"], acts["realized_mask"], as_of, reported) == LATE).any(axis=1)
     n = len(acts)
     if late.any():
         shown = acts[late].head(limit)
@@ -109,9 +112,9 @@ def late_first(acts, as_of, has_data, limit=GANTT_ROWS):
 def gantt_excerpt(store, satker, year, as_of, limit=GANTT_ROWS):
     """(GanttView of the activities an office's slide shows, the sentence saying which): late_first."""
     header = metrics.plan_header(store, satker, year)
-    has_data = bool(header and header["has_data"])
-    shown, what = late_first(metrics.plan_activities(store, satker, year), as_of, has_data, limit)
-    return gantt_of(shown, as_of, has_data, title=satker, satker=satker), what
+    reported = header["reported_mask"] if header else 0
+    shown, what = late_first(metrics.plan_activities(store, satker, year), as_of, reported, limit)
+    return gantt_of(shown, as_of, reported, title=satker, satker=satker), what
 
 
 def plan_table(store, satker, year, area_nos=None) -> pd.DataFrame:

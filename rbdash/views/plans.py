@@ -6,13 +6,14 @@ from rbdash import metrics, wording
 
 
 def plans_per_year(store) -> pd.DataFrame:
-    """Per year: offices with a plan, their activities, offices with realisation data (newest first)."""
+    """Per year: offices with a plan, their activities, offices that reported a month (newest first)."""
     return metrics.plans_per_year(store).rename(columns={
         "tahun": wording.YEAR, "satker": wording.SATKER, "kegiatan": wording.KEGIATAN,
-        "dengan_realisasi": "Dengan realisasi"})
+        "melapor": wording.OFFICES_WITH_DATA})
 
 
-FRESHNESS = (("import", "Impor terakhir"), ("progress", "Progres terakhir diperbarui"))
+FRESHNESS = (("import", "Impor terakhir"), ("progress", "Progres terakhir diperbarui"),
+             ("report", "Laporan bulanan terakhir"))
 
 
 def freshness(store) -> list:

@@ -74,3 +74,17 @@ def progress_changes(base, edited):
     for i in np.flatnonzero(changed):
         out.append((int(base.index[i]), [m + 1 for m in np.flatnonzero(e[i])], ev.iloc[i], note.iloc[i]))
     return out
+
+
+def report_choices(reported_mask, as_of) -> tuple[list, list, int]:
+    """The Progres page's monthly report: (months reported, months that may still be sent, the index of
+    the one offered first -- the earliest month up to ``as_of`` not yet reported, else the first)."""
+    reported = schedule.mask_to_months(reported_mask)
+    open_months = [m for m in range(1, 13) if m not in reported]
+    first = next((i for i, m in enumerate(open_months) if m <= int(as_of)), 0)
+    return reported, open_months, first
+
+
+def unreported_due(reported_mask, as_of) -> list:
+    """Months 1..as_of the office has not reported (their cells count in no rate: schedule.UNREPORTED)."""
+    return [m for m in range(1, int(as_of) + 1) if m not in schedule.mask_to_months(reported_mask)]

@@ -1,0 +1,371 @@
+"""Issue 22.1: the counts kept per plan version, area and month (rbdash.store.counts) give exactly the
+figures recomputed from scratch -- the SQL over every activity and progress row that metrics ran
+before them, kept here as the reference -- after random saves, stale saves, undos, new versions,
+duplicates and restored versions, on DuckDB and PostgreSQL."""
+
+import random
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from app_fixtures import make_plan
+from rbdash import metrics, schedule
+from rbdash.errors import ConflictError, RbdashError
+from rbdash.store import counts
+
+
+def lst(values):
+    return None if values is None else list(values)
+
+# ------------------------------------------------------------------------------ the reference
+
+# the latest version of each office and year, and whether it has data, from the source tables alone
+REFERENCE_PLANS = """
+    SELECT pv.*, (pv.has_realization OR EXISTS (
+        SELECT 1 FROM activities a JOIN progress p ON p.activity_id = a.id WHERE a.plan_version_id = pv.id)) AS has_data
+    FROM plan_versions pv
+    WHERE pv.version = (SELECT max(version) FROM plan_versions p2 WHERE p2.satker_id = pv.satker_id AND p2.year = pv.year)
+"""
+# metrics' completion before the counts: the mask arithmetic over every activity and progress row,
+# each office's months filtered by the months it reported (reported_masks, cut at M)
+REFERENCE_GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["m.month"],
+                    "province": ["s.province"], "all": ["TRUE AS all_rows"]}
+REFERENCE_BASE = """
+WITH lv AS (
+    SELECT lp.id, lp.satker_id, lp.year, COALESCE(r.mask, 0) & ? AS reported_mask
+    FROM latest_versions lp JOIN satker s ON s.id = lp.satker_id
+    LEFT JOIN reported_masks r ON r.satker_id = lp.satker_id AND r.year = lp.year
+    WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
+), cells AS (
+    SELECT a.id, a.plan_version_id, a.area_no, {scheduled} AS scheduled, {due} AS planned, {done} AS done
+    FROM activities a JOIN lv ON lv.id = a.plan_version_id
+    LEFT JOIN progress p ON p.activity_id = a.id
+    WHERE (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
+)
+""".format(scheduled=schedule.sql_due("a.planned_mask", "?"), due=schedule.sql_due("a.planned_mask", "lv.reported_mask"),
+           done=schedule.sql_done("a.planned_mask", "COALESCE(p.realized_mask, 0)", "lv.reported_mask"))
+
+
+def reference_sql(as_of: int, by, year, satkers, areas_):
+    """The completion query (SQL, params, key columns) -- the one definition, shared by completion
+    and trend.  Months after ``as_of`` count 0 (the masks are cut at as_of).  ``by`` empty: one row
+    pooling the whole selection.  Counted per office first (its reported months), then per group."""
+    if not 1 <= int(as_of) <= 12:
+        raise ValueError("as_of must be 1-12")
+    by = list(by) or ["all"]
+    for g in by:
+        if g not in REFERENCE_GROUPS:
+            raise ValueError(f"unknown group {g!r}")
+    mask = schedule.due_mask(as_of)
+    select = [c for g in by for c in REFERENCE_GROUPS[g]]
+    keys = [c.split(" AS ")[-1].split(".")[-1] for c in select]
+    month_join = "CROSS JOIN generate_series(1, 12) m(month)" if "month" in by else ""
+    columns = ("c.scheduled", "c.planned", "c.done", "lv.reported_mask")
+    if "month" in by:  # the masks are already cut at as_of: later months count 0 and are dropped
+        due, planned, done, months = (schedule.sql_in_month(c, "m.month") for c in columns)
+    else:
+        due, planned, done, months = (schedule.sql_count(c) for c in columns)
+    office = schedule.sql_count("lv.reported_mask")  # the office's months, whichever month the row is
+    sql = REFERENCE_BASE + f"""
+    , per_office AS (
+        SELECT {', '.join(select)}, sum({due}) AS due, sum({planned}) AS planned,
+               sum({done}) AS done, max({months}) AS reported_months, max({office}) AS office_months
+        FROM cells c JOIN lv ON lv.id = c.plan_version_id
+        JOIN satker s ON s.id = lv.satker_id {month_join}
+        GROUP BY {', '.join(str(i + 1) for i in range(len(select)))}, lv.satker_id
+    )
+    SELECT {', '.join(keys)},
+           (CASE WHEN bool_or(reported_months > 0) THEN sum(planned) FILTER (WHERE reported_months > 0)
+                 ELSE sum(due) END)::BIGINT AS planned,
+           (CASE WHEN bool_or(reported_months > 0) THEN sum(done) FILTER (WHERE reported_months > 0) END)::BIGINT
+               AS realized,
+           bool_or(reported_months > 0) AS has_data,
+           sum(due)::BIGINT AS due,
+           sum(planned)::BIGINT AS reported,
+           sum(reported_months)::BIGINT AS reported_months,
+           (CASE WHEN bool_or(office_months > 0) THEN sum(due) FILTER (WHERE office_months > 0)
+                 ELSE sum(due) END)::BIGINT AS scheduled,
+           count(*) AS offices,
+           count(*) FILTER (WHERE reported_months > 0) AS offices_with_data
+    FROM per_office GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}
+    """
+    params = [mask, year, year, lst(satkers), lst(satkers), mask, lst(areas_), lst(areas_)]
+    return sql, params, keys
+
+
+def typed(df):
+    """Completion columns with their types; ``rate`` = realized / planned where there is data."""
+    df = df.assign(planned=df["planned"].fillna(0).astype(int), due=df["due"].fillna(0).astype(int),
+                   reported=df["reported"].fillna(0).astype(int), offices=df["offices"].astype(int),
+                   reported_months=df["reported_months"].fillna(0).astype(int),
+                   offices_with_data=df["offices_with_data"].fillna(0).astype(int),
+                   realized=pd.to_numeric(df["realized"], errors="coerce").astype(float),
+                   has_data=df["has_data"].fillna(False).astype(bool))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["rate"] = np.where(df["has_data"] & (df["planned"] > 0), df["realized"] / df["planned"], np.nan)
+    df.loc[~df["has_data"], "realized"] = np.nan
+    return df
+
+
+def reference_completion(store, as_of: int, year: int | None = None, by=("satker",), satkers=None,
+               areas_=None) -> pd.DataFrame:
+    """Rows of planned / realized / has_data / rate / due / reported / offices / offices_with_data,
+    grouped by any of satker, area, month, province (``by`` empty: one row, the whole selection),
+    for the offices ``satkers`` and areas ``areas_`` (None: all).
+
+    A group pools the offices that have realisation data: their due months are the denominator,
+    and offices without data are left out so they do not drag the group down.  A group in which no
+    office has data keeps its due months as ``planned`` with ``realized``/``rate`` None.
+    """
+    sql, params, _ = reference_sql(as_of, by, year, satkers, areas_)
+    df = store.query_df(sql, params)
+    if "month" in list(by):
+        df = df[df["month"] <= int(as_of)]
+    if not list(by):  # one row of the whole selection, also when it holds nothing
+        df = df.drop(columns="all_rows").reindex([0]) if df.empty else df.drop(columns="all_rows")
+        df["offices"] = df["offices"].fillna(0)
+    return typed(df.drop(columns="scheduled")).reset_index(drop=True)
+
+
+def reference_trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.DataFrame:
+    """Month by month, Jan..Des: planned vs realised month-kegiatan, each month and cumulated (the
+    S-curve), and the completion rate of the month and up to the month.
+
+    The monthly rows are ``completion(by=(*by, "month"))`` over the whole year (the same pooling:
+    offices without realisation data are left out of the group), cumulated in SQL, so the
+    cumulated rate at month m is exactly ``completion(as_of=m)`` of the group (its reported months: a
+    month nobody in the group reported has ``has_data`` False and nothing in the rate).  ``planned``
+    and ``planned_cum`` are the plan line: every scheduled month of the offices that reported any
+    month (of all offices when none did), reported or not.  Realisation counts
+    only up to ``as_of`` (``realized``, ``realized_cum``, ``rate``, ``rate_cum`` are NaN after it);
+    the plan runs to December.  ``by``: () for the whole selection (one office, a province or the
+    nation, as chosen by ``satkers``), or ``satker`` / ``province`` for one curve each.  Both kinds
+    of realisation count: read from a monitoring workbook and recorded on the Progres page (both
+    live in ``progress.realized_mask``).
+
+    Columns: [by keys], month, planned, realized, planned_cum, realized_cum, rate, rate_cum,
+    has_data, due, reported, offices, offices_with_data.
+    """
+    if not 1 <= int(as_of) <= 12:
+        raise ValueError("as_of must be 1-12")
+    by = list(by)
+    for g in by:
+        if g not in metrics.TREND_GROUPS:
+            raise ValueError(f"unknown trend group {g!r}")
+    sql, params, keys = reference_sql(12, [*by, "month"], year, satkers, areas_)
+    part = ", ".join(k for k in keys if k != "month")
+    window = f"(PARTITION BY {part} ORDER BY month)" if part else "(ORDER BY month)"
+    df = store.query_df(
+        f"""SELECT *, sum(scheduled) OVER {window} AS planned_cum,
+                      sum(CASE WHEN has_data THEN planned ELSE 0 END) OVER {window} AS rated_cum,
+                      sum(CASE WHEN month <= ? THEN realized END) OVER {window} AS realized_cum
+            FROM ({sql}) t ORDER BY {', '.join(keys)}""", [int(as_of), *params])  # the ? above comes first
+    df = typed(df)
+    df["planned"] = df.pop("scheduled").fillna(0).astype(int)  # the plan line; the rates are over reported months
+    later = df["month"] > int(as_of)
+    df.loc[later, ["realized", "rate"]] = np.nan
+    df["planned_cum"] = df["planned_cum"].fillna(0).astype(int)
+    rated_cum = pd.to_numeric(df.pop("rated_cum"), errors="coerce").fillna(0).to_numpy(dtype=float)
+    df["realized_cum"] = pd.to_numeric(df["realized_cum"], errors="coerce").astype(float)
+    df.loc[later, "realized_cum"] = np.nan  # a month nobody reported keeps the sum of the months before
+    with np.errstate(divide="ignore", invalid="ignore"):  # over the reported months: completion(as_of=m)
+        df["rate_cum"] = np.where(rated_cum > 0, df["realized_cum"] / rated_cum, np.nan)
+    return df.reset_index(drop=True)
+
+
+
+def reference_overview(store, year, satkers=None, areas_=None):
+    lst = (lambda v: None if v is None else list(v))
+    row = store.query_df(
+        f"""SELECT count(DISTINCT lv.satker_id) AS offices, count(a.id) AS activities
+            FROM ({REFERENCE_PLANS}) lv JOIN satker s ON s.id = lv.satker_id
+            LEFT JOIN activities a ON a.plan_version_id = lv.id
+                 AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], a.area_no))
+            WHERE lv.year = ? AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))""",
+        [lst(areas_), lst(areas_), year, lst(satkers), lst(satkers)]).iloc[0]
+    return {k: int(row[k]) for k in ("offices", "activities")}
+
+
+def reference_offices(store):
+    return store.query_df(
+        f"""SELECT lv.year, s.name AS satker, s.province, s.level, lv.as_of_month, lv.has_data
+            FROM ({REFERENCE_PLANS}) lv JOIN satker s ON s.id = lv.satker_id
+            ORDER BY lv.year DESC, s.province NULLS LAST, s.name""")
+
+
+def same(got, want, what):
+    """Equal frames, column by column (dtypes of nullable integers aside)."""
+    assert list(got.columns) == list(want.columns), what
+    assert len(got) == len(want), (what, got, want)
+    for col in got.columns:
+        a, b = got[col].to_numpy(dtype=object), want[col].to_numpy(dtype=object)
+        for x, y in zip(a, b):
+            if pd.isna(x) and pd.isna(y):
+                continue
+            assert x == y or (isinstance(x, float) and abs(x - y) < 1e-12), (what, col, got, want)
+
+
+# ------------------------------------------------------------------------------ random history
+
+OFFICES = [("KPU Kota Malang", 2024), ("KPU Kabupaten Gresik", 2024), ("KPU Kota Banjarbaru", 2023),
+           ("KPU Provinsi Jawa Timur", 2024), ("KPU Kota Contoh Tanpa Provinsi", 2024),
+           ("KPU Kota Malang", 2023)]
+AREAS = [1, 2, 3, 5, 8, None]
+
+
+def random_months(rng, k=None):
+    return sorted(rng.sample(range(1, 13), rng.randint(0, 5) if k is None else k))
+
+
+SILENT = "KPU Kabupaten Gresik"   # never reports: an office without data throughout
+
+
+def random_plan(rng, satker, year, base=None):
+    """A plan of 3-7 activities, with realisation columns (a monitoring workbook) or without; a later
+    version keeps some of ``base``'s rows (their realisation is carried over) and changes the rest."""
+    has = satker != SILENT and rng.random() < 0.4
+    rows = [r[:4] + ((r[4] if has else []),) for r in (base or []) if rng.random() < 0.6]
+    while len(rows) < rng.randint(3, 7):
+        n = rng.randrange(1000)
+        rows.append((rng.choice(AREAS), f"Kegiatan {n}", f"Indikator {n}", random_months(rng),
+                     random_months(rng) if has else []))
+    return rows, make_plan(satker, year, rows, has_realization=has, as_of=rng.randint(1, 12) if has else None)
+
+
+def activity_ids(store):
+    """Activities of every version (an undo may reach an older one), but the silent office's."""
+    with store.connect() as con:
+        return [r[0] for r in con.execute(
+            """SELECT a.id FROM activities a JOIN plan_versions pv ON pv.id = a.plan_version_id
+               JOIN satker s ON s.id = pv.satker_id WHERE s.name <> ? ORDER BY a.id""", [SILENT]).fetchall()]
+
+
+def revision(store, aid):
+    with store.connect() as con:
+        row = con.execute("SELECT revision FROM progress WHERE activity_id = ?", [aid]).fetchone()
+    return row[0] if row else 0
+
+
+def step(store, rng, plans):
+    """One random write; refusals (conflicts, nothing to undo) are part of the history too."""
+    kind = rng.choices(["save", "stale", "revert", "version", "duplicate", "restore", "office", "report"],
+                       [10, 2, 3, 2, 1, 2, 1, 3])[0]
+    try:
+        if kind == "report":  # a monthly report sent, or one taken back (issue 23.1: a filter on read)
+            satker, year = rng.choice(sorted(plans))
+            with store.connect() as con:
+                sent = [r[0] for r in con.execute(
+                    "SELECT id FROM audit_log WHERE action = 'report' AND satker = ? AND year = ?",
+                    [satker, year]).fetchall()]
+            if sent and rng.random() < 0.3:
+                store.revert_change(rng.choice(sent), "uji")
+            elif satker != SILENT:
+                store.submit_report(satker, year, rng.randint(1, 12), "uji")
+        elif kind in ("save", "stale"):
+            aid = rng.choice(activity_ids(store))
+            rev = revision(store, aid) + (1 if kind == "stale" else 0)
+            store.save_progress(aid, random_months(rng), None, f"n{rng.randrange(99)}", rev, "uji")
+        elif kind == "revert":
+            with store.connect() as con:
+                ids = [r[0] for r in con.execute(
+                    "SELECT id FROM audit_log WHERE action IN ('progress', 'revert')").fetchall()]
+            if ids:
+                store.revert_progress(rng.choice(ids), "uji")
+        elif kind in ("version", "duplicate"):
+            key = rng.choice(sorted(plans))
+            if kind == "version":
+                plans[key] = random_plan(rng, *key, base=plans[key][0])
+            store.import_plan(plans[key][1], "uji")
+        elif kind == "restore":
+            satker, year = rng.choice(sorted(plans))
+            with store.connect() as con:
+                latest = con.execute("""SELECT max(pv.version) FROM plan_versions pv JOIN satker s ON s.id = pv.satker_id
+                                        WHERE s.name = ? AND pv.year = ?""", [satker, year]).fetchone()[0]
+            if latest > 1:
+                store.restore_version(satker, year, rng.randint(1, latest - 1), "uji")
+        else:
+            free = [k for k in OFFICES if k not in plans]
+            if free:
+                key = rng.choice(free)
+                plans[key] = random_plan(rng, *key)
+                store.import_plan(plans[key][1], "uji")
+    except (ConflictError, RbdashError):
+        pass
+
+
+def kept_counts(store):
+    with store.connect() as con:
+        return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in counts.TABLES}
+
+
+class Rollback(Exception):
+    pass
+
+
+def rebuilt_counts(store):
+    """The counts derived from scratch (in a transaction rolled back)."""
+    got = {}
+    try:
+        with store.transaction() as con:
+            counts.rebuild(con)
+            got.update({t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in counts.TABLES})
+            raise Rollback
+    except Rollback:
+        pass
+    return got
+
+
+GROUPINGS = [(), ("satker",), ("area",), ("month",), ("province",), ("province", "area"), ("satker", "month"),
+             ("province", "month"), ("area", "month")]
+
+
+def check_figures(store, rng):
+    """Every figure metrics reads from the counts equals the reference over the source tables."""
+    assert kept_counts(store) == rebuilt_counts(store)
+    names = sorted({k[0] for k in OFFICES})
+    for by in GROUPINGS:   # every grouping once, then random filters
+        same(metrics.completion(store, 6, 2024, by), reference_completion(store, 6, 2024, by), by)
+    for _ in range(8):
+        by = rng.choice(GROUPINGS)
+        args = dict(as_of=rng.choice([1, 3, 9, 12]), year=rng.choice([2023, 2024, None]), by=by,
+                    satkers=rng.choice([None, rng.sample(names, 2)]), areas_=rng.choice([None, [1, 3], [2, 8]]))
+        same(metrics.completion(store, **args), reference_completion(store, **args), args)
+    for by in ((), ("satker",), ("province",)):
+        args = dict(as_of=rng.choice([2, 7, 12]), year=rng.choice([2023, 2024]), by=by,
+                    areas_=rng.choice([None, [1, 3]]))
+        same(metrics.trend(store, **args), reference_trend(store, **args), ("trend", args))
+    for year in (2023, 2024):
+        for areas_ in (None, [1, 2]):
+            assert metrics.overview(store, year, None, areas_) == reference_overview(store, year, None, areas_)
+    same(metrics.offices(store), reference_offices(store), "offices")
+
+
+def test_kept_counts_equal_the_figures_recomputed_from_scratch(store):
+    """Random saves, stale saves (refused), undos, new versions (realisation carried over), duplicate
+    imports, restored versions and new offices; after every batch the kept counts equal the counts
+    derived from scratch and every figure equals the reference."""
+    rng = random.Random(22)
+    plans = {}
+    with store.session():  # one connection throughout (a DuckDB file is not reopened per query)
+        for key in OFFICES[:4]:
+            plans[key] = random_plan(rng, *key)
+            store.import_plan(plans[key][1], "uji")
+        check_figures(store, rng)
+        for _ in range(2):
+            for _ in range(25):
+                step(store, rng, plans)
+            check_figures(store, rng)
+
+
+def test_a_batch_import_and_a_refused_write_keep_the_counts(store):
+    """Plans imported in one batch get their counts in that transaction; a write refused halfway (an
+    unknown activity, a conflict) leaves them as they were."""
+    rng = random.Random(7)
+    batch = [random_plan(rng, satker, year)[1] for satker, year in OFFICES]
+    store.import_plans(batch, "uji")
+    assert kept_counts(store) == rebuilt_counts(store)
+    before = kept_counts(store)
+    with pytest.raises(ConflictError):
+        store.save_progress(activity_ids(store)[0], [1, 2], None, None, 5, "uji")
+    assert kept_counts(store) == before
