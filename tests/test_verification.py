@@ -122,6 +122,23 @@ def test_a_verification_is_undone_as_a_new_audited_change(reported):
         store.revert_change(last + 1, DIY)
 
 
+def test_an_undo_never_brings_back_a_check_of_a_report_the_office_replaced_since(reported):
+    """Undoing an undo after the office resubmitted would put a check (here a rejection) back on a
+    report nobody checked: refused, like a check of a stale revision; the same undo before the
+    resubmission is fine."""
+    store, aid = reported
+    store.reject([(aid, 1, 1)], "bukti kosong", KALSEL)
+    rejected = int(store.query_df("SELECT max(id) AS id FROM audit_log")["id"][0])
+    store.revert_change(rejected, KALSEL)  # the rejection undone: January awaits a check again
+    undo = rejected + 1
+    store.save_progress(aid, [1, 2], "https://bukti.test/baru", None, expected_revision=1, actor=OFFICE)
+    before = db_snapshot(store)
+    with pytest.raises(ConflictError) as exc:
+        store.revert_change(undo, KALSEL)
+    assert exc.value.code == "revert_stale"
+    assert states(store, aid) == {} and db_snapshot(store) == before
+
+
 def test_riwayat_lists_a_verification_with_before_and_after_and_offers_its_undo(reported):
     from rbdash import history
     store, aid = reported

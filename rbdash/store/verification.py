@@ -87,7 +87,9 @@ class VerificationMixin(StoreCore):
     def revert_verification(self, audit_id: int, actor: User | str) -> int:
         """Undo the verification change recorded as audit entry ``audit_id``: its months get their
         "before" states back, as a new audited change.  Refused (conflict) when those months changed
-        since (checked again, or reset by a resubmission).  Returns the number of months restored."""
+        since (checked again, or reset by a resubmission), or when it would put a check back on a
+        report the office replaced since (a new progress revision nobody checked).  Returns the
+        number of months restored."""
         user = as_user(actor)
         with self.transaction() as con:
             entry = one(con, "SELECT activity_id, action, detail FROM audit_log WHERE id = ?", [audit_id])
@@ -95,15 +97,17 @@ class VerificationMixin(StoreCore):
                 raise ValidationError("unknown_change", change=audit_id)
             activity_id, _, detail = entry
             detail = json.loads(detail)
-            satker, year, pv_id, _, _ = self._checked_activity(con, user, activity_id)
+            satker, year, pv_id, revision, _ = self._checked_activity(con, user, activity_id)
             months = sorted(int(m) for m in detail["after"])
             now_states = self._states(con, activity_id, months)
             if any(_same(now_states.get(m)) != _same(detail["after"][str(m)]) for m in months):
                 raise ConflictError("revert_stale", change=audit_id)
             restore = {m: detail["before"][str(m)] for m in months}
+            if revision != detail["revision"] and any(_same(st) is not None for st in restore.values()):
+                raise ConflictError("revert_stale", change=audit_id)
             self._put_states(con, user, activity_id, restore)
             self.audit(con, user, "verification_revert", satker, year, pv_id, activity_id,
-                       {"reverts": audit_id, "months": months,
+                       {"reverts": audit_id, "months": months, "revision": revision,
                         "before": {str(m): now_states.get(m) for m in months},
                         "after": {str(m): restore[m] for m in months}})
             return len(months)
