@@ -116,3 +116,25 @@ def test_an_office_may_not_verify_and_sees_its_rejections_on_progres(verify_db):
     at.switch_page("pages/progres.py").run()
     assert shown(at.warning) == ["1 kegiatan ditolak provinsi: perbaiki lalu Simpan untuk mengirim ulang.\n\n"
                                  "Baris 1 (Indikator satu): Ditolak provinsi: Feb (bukti [Februari] kosong)"]
+
+
+def test_riwayat_undoes_a_check_through_the_one_undo_button(verify_db):
+    """A province's check is undone on Riwayat like any change (Store.revert_change): January of
+    Banjar's first activity awaits a check again, as a new audited change."""
+    from rbdash.accounts import User
+    aid = int(Store(verify_db).query_df("SELECT min(id) AS id FROM activities")["id"][0])
+    Store(verify_db).verify([(aid, 1, 1)], User("kalsel", "province", province="Kalimantan Selatan"))
+    at = start(tahun="2024", fokus=BANJAR)
+    log_in(at, "kalsel")
+    at.switch_page("pages/riwayat.py").run()
+    table = at.dataframe[0].value
+    assert table[["Jenis", "Oleh", "Sebelum", "Sesudah"]].iloc[0].tolist() == [
+        "verifikasi", "kalsel", "Jan: menunggu verifikasi", "Jan: terverifikasi"]
+    at.session_state["riwayat_tabel"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    at.button(key="batalkan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert shown(at.success) == ["Perubahan dibatalkan: nilai sebelumnya dipulihkan sebagai perubahan baru."]
+    assert states(verify_db) == []
+    assert at.dataframe[0].value[["Jenis", "Sesudah"]].iloc[0].tolist() == [
+        "pembatalan verifikasi", "Jan: menunggu verifikasi"]
