@@ -120,6 +120,10 @@ def test_a_verification_is_undone_as_a_new_audited_change(reported):
     assert exc.value.code == "revert_stale"
     with pytest.raises(PermissionDenied):
         store.revert_change(last + 1, DIY)
+    imported = int(store.query_df("SELECT min(id) AS id FROM audit_log")["id"][0])
+    with pytest.raises(ValidationError) as exc:  # an import is undone by making another version current
+        store.revert_change(imported, KALSEL)
+    assert str(exc.value) == f"there is no progress, monthly report or verification change {imported} to undo"
 
 
 def test_an_undo_never_brings_back_a_check_of_a_report_the_office_replaced_since(reported):
