@@ -379,8 +379,9 @@ def check_figures(store, rng):
 
 def test_kept_counts_equal_the_figures_recomputed_from_scratch(store):
     """Random saves, stale saves (refused), undos, new versions (realisation carried over), duplicate
-    imports, restored versions, new offices, monthly reports and checks (verified, rejected, undone); after every batch the kept counts equal the counts
-    derived from scratch and every figure equals the reference."""
+    imports, restored versions, new offices, monthly reports and checks (verified, rejected, undone);
+    after every batch the kept counts equal the counts derived from scratch and every figure equals
+    the reference."""
     rng = random.Random(22)
     plans = {}
     with store.session():  # one connection throughout (a DuckDB file is not reopened per query)

@@ -4,10 +4,11 @@ session (``streamlit run app.py`` still shows it logged in there) -- finds it lo
 browser's cookie is HttpOnly."""
 
 import pytest
+from playwright.sync_api import expect
 
 from app_fixtures import make_plan
-from e2e_fixtures import (ARTIFACTS, WATCH_JS, Server, browser, edit_cell, needs_chromium, pick_row,  # noqa: F401
-                          rerun, wait_idle)
+from e2e_fixtures import (ARTIFACTS, WATCH_JS, Server, browser, edit_cell, grid_rows, needs_chromium,  # noqa: F401
+                          pick_row, rerun, wait_idle)
 from rbdash.store import Store
 
 pytestmark = needs_chromium
@@ -134,12 +135,25 @@ def open_page(page, link, heading):
         page.get_by_role("link", name=link, exact=True).click()
 
 
-def rates(page):
-    """(reported, verified) completion as Beranda shows them."""
+def see_rates(page, reported, verified):
+    """Beranda shows the reported and the verified completion as given: waited for (the metrics are
+    redrawn after the page settles on a loaded machine), never read once."""
     open_page(page, "Beranda", "Rencana Aksi Reformasi Birokrasi")
-    metric = lambda label: page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id(  # noqa: E731
-        "stMetricValue").inner_text()
-    return metric("Capaian s.d. Jun"), metric("Capaian terverifikasi")
+    for label, value in (("Capaian s.d. Jun", reported), ("Capaian terverifikasi", verified)):
+        expect(page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")).to_have_text(
+            value, timeout=30_000)
+
+
+def pick(page, rows, button):
+    """Tick ``rows`` of the Verifikasi grid, each once the grid has drawn it, and return ``button``
+    once its label counts them and it is enabled (the run the last tick started is over)."""
+    for i in rows:
+        grid_rows(page, min_rows=i + 1)
+        with rerun(page):
+            pick_row(page, i)
+    target = page.get_by_role("button", name=button, exact=True)
+    expect(target).to_be_enabled()
+    return target
 
 
 def test_a_province_verifies_and_rejects_the_office_resubmits_and_both_rates_move(served, browser):  # noqa: F811
@@ -147,30 +161,32 @@ def test_a_province_verifies_and_rejects_the_office_resubmits_and_both_rates_mov
     verified.  Kalimantan Selatan's operator verifies two reported months and rejects a third with a
     reason; Tapin's operator sees the rejection on Progres, corrects the evidence and ticks June of that
     activity (resubmits): both months await the province again.  Each rate moves exactly: reported 24 ->
-    25 of 48, verified 0 -> 2 of 48."""
+    25 of 48, verified 0 -> 2 of 48.  The plan is a monitoring import as of June: months 1-6 are
+    reported (issue 23.1), so every due month counts on both sides.  Every step waits for what it
+    expects to see (a rerun, a text, a value), never for a time."""
     province = browser.new_context(viewport={"width": 1400, "height": 1000})
     office = browser.new_context(viewport={"width": 1400, "height": 1000})
     for ctx in (province, office):
         ctx.add_init_script(WATCH_JS)
     try:
         checker = log_in(province, served.url, "kalsel")
-        assert rates(checker) == ("50,0%", "0,0%")
+        see_rates(checker, "50,0%", "0,0%")
         open_page(checker, "Verifikasi", "Verifikasi laporan realisasi")
         checker.get_by_text("24 bulan-kegiatan menunggu verifikasi").wait_for()
-        for i in (0, 1):
-            with rerun(checker):
-                pick_row(checker, i)
         with rerun(checker):
-            checker.get_by_role("button", name="Verifikasi (2)").click()
+            pick(checker, (0, 1), "Verifikasi (2)").click()
         checker.get_by_text("2 bulan-kegiatan terverifikasi.").wait_for()
-        with rerun(checker):
-            pick_row(checker, 0)
+        checker.get_by_text("22 bulan-kegiatan menunggu verifikasi").wait_for()  # the queue without them
+        pick(checker, (0,), "Tolak (1)")
         reason = checker.get_by_label("Alasan penolakan (wajib, dibaca satker)")
         reason.fill("Tautan bukti tidak dapat dibuka")
         with rerun(checker):
             reason.press("Enter")
+        expect(reason).to_have_value("Tautan bukti tidak dapat dibuka")
+        reject = checker.get_by_role("button", name="Tolak (1)", exact=True)
+        expect(reject).to_be_enabled()
         with rerun(checker):
-            checker.get_by_role("button", name="Tolak (1)").click()
+            reject.click()
         checker.get_by_text("1 bulan-kegiatan ditolak.").wait_for()
         checker.get_by_text("21 bulan-kegiatan menunggu verifikasi").wait_for()
 
@@ -181,13 +197,13 @@ def test_a_province_verifies_and_rejects_the_office_resubmits_and_both_rates_mov
         edit_cell(clerk, 14, "https://bukti.example.go.id/1-3", row=2)   # Bukti dukung
         edit_cell(clerk, 7, "\u2713", row=2)                             # Jun: ticked
         with rerun(clerk):
-            clerk.get_by_role("button", name="Simpan").click()
+            clerk.get_by_role("button", name="Simpan", exact=True).click()
         clerk.get_by_text("1 kegiatan tersimpan.").wait_for()
-        assert clerk.get_by_text("Ditolak provinsi").count() == 0
+        expect(clerk.get_by_text("Ditolak provinsi")).to_have_count(0)
 
         open_page(checker, "Verifikasi", "Verifikasi laporan realisasi")
         checker.get_by_text("23 bulan-kegiatan menunggu verifikasi").wait_for()  # Mar again, and Jun
-        assert rates(checker) == ("52,1%", "4,2%")
+        see_rates(checker, "52,1%", "4,2%")
     finally:
         for ctx, who in ((province, "provinsi"), (office, "satker")):
             for n, pg in enumerate(ctx.pages):
