@@ -46,6 +46,7 @@ PAGES = [
     st.Page("pages/cakupan.py", title="Cakupan Area", icon=":material/grid_view:"),
     st.Page("pages/perbandingan.py", title="Perbandingan", icon=":material/leaderboard:"),
     st.Page("pages/progres.py", title="Progres", icon=":material/task_alt:"),
+    st.Page("pages/verifikasi.py", title="Verifikasi", icon=":material/verified:"),
     st.Page("pages/riwayat.py", title="Riwayat", icon=":material/history:"),
 ]
 

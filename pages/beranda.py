@@ -44,14 +44,20 @@ def render():
                      query_params=address("perbandingan", f_year=view.year, f_as_of=view.as_of, tingkat="provinsi"),
                      help="Capaian per provinsi; pilih provinsi untuk melihat satkernya, lalu satker untuk "
                           "membuka Gantt-nya.")
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c3v, c4 = st.columns(5)
     c1.metric(wording.SATKER, integer(summary.offices))
     c2.metric(wording.KEGIATAN, integer(summary.activities))
     c3.metric(wording.rate_up_to(view.as_of), pct(summary.rate) or wording.NO_DATA,
               help=wording.RATE_HELP)
+    # issue 23.2: what the provinces verified, over the same denominator, beside what offices reported
+    c3v.metric(wording.VERIFIED_RATE, pct(summary.verified_rate) or wording.NO_DATA,
+               help=f"{wording.VERIFIED_DEFINITION}: yang sama dengan capaian di sebelahnya, hanya bulan yang "
+                    "sudah diverifikasi provinsi.")
     c4.metric(wording.OFFICES_REPORTING, wording.of(summary.rated, summary.counted))
     # partial reporting must not read as failure: say how much of the due work the rate rests on
     c3.caption(wording.reporting(summary.reported, summary.due).capitalize())
+    if summary.verified is not None:
+        c3v.caption(wording.verified_of(summary.verified, summary.planned).capitalize())
 
     left, right = st.columns(2)
     with left:

@@ -31,26 +31,27 @@ def load_ranking(_store, key, view, level):
 
 
 @loader(by_year)
-def load_heatmap(_store, key, view, level, which, reporting):
+def load_heatmap(_store, key, view, level, which, reporting, basis="dilaporkan"):
     """One comparison heatmap with a Total column, for the grid on screen and the figure of the PNG and
     presentation view alike.  ``level``: "satker" (the offices shown by their ``reporting``) or
-    "provinsi" (38 rows at most)."""
-    return views.comparison_heatmap(_store, view, level, which, reporting, rank=load_ranking(_store, key, view, level))
+    "provinsi" (38 rows at most); ``basis``: the reported or the verified rate colours it."""
+    return views.comparison_heatmap(_store, view, level, which, reporting, basis,
+                                    rank=load_ranking(_store, key, view, level))
 
 
 @loader(by_year, resource=True, max_entries=16)
-def figure(_store, key, view, level, which, reporting="semua"):
+def figure(_store, key, view, level, which, reporting="semua", basis="dilaporkan"):
     """One heatmap as a plotly figure (the PNG export), built on request and shared rather than
     copied: unpickling big figures costs more than the page."""
-    return rate_heatmap(load_heatmap(_store, key, view, level, which, reporting))
+    return rate_heatmap(load_heatmap(_store, key, view, level, which, reporting, basis))
 
 
 @loader(by_year, resource=True, max_entries=16)
-def grid(_store, key, view, level, which, reporting="semua", order="tinggi", query=""):
-    """One heatmap as a coloured data grid (rbdash.grids): what the page shows (issue 7.6), its rows
-    in the app's own ``order`` and narrowed to a search ``query`` (views.arrange); with each
-    column's width and help."""
-    hm = views.arrange(load_heatmap(_store, key, view, level, which, reporting), order, query)
+def grid(_store, key, view, level, which, reporting="semua", basis="dilaporkan", order="tinggi", query=""):
+    """One heatmap as a coloured data grid (rbdash.grids): what the page shows (issue 7.6), coloured by
+    the reported or the verified rate (``basis``), its rows in the app's own ``order`` and narrowed to
+    a search ``query`` (views.arrange); with each column's width and help."""
+    hm = views.arrange(load_heatmap(_store, key, view, level, which, reporting, basis), order, query)
     return rate_grid(hm), len(hm.rows), rate_columns(hm)
 
 
@@ -144,12 +145,23 @@ def render_trend(store, key, view):
           height=grids.grid_height(len(months.styler.data)))
 
 
+def basis_choice():
+    """Issue 23.2: what colours the heatmap -- the reported rate or the verified rate (same denominator)."""
+    if st.session_state.get("dasar") not in wording.RATE_BASES:
+        st.session_state.dasar = "dilaporkan"
+    return st.segmented_control(wording.RATE, list(wording.RATE_BASES), format_func=wording.RATE_BASES.get,
+                                key="dasar", required=True,
+                                help=f"{wording.REPORTED}: {wording.DEFINITION}. {wording.VERIFIED}: "
+                                     f"{wording.VERIFIED_DEFINITION}.")
+
+
 def show_heatmap(store, key, view, level, which, reporting="semua"):
     """A comparison heatmap as a coloured data grid (fast at any number of rows), its rows in the
     app's own order and search; in the presentation view as tall as the screen with larger rows."""
     chart_key = f"{'prov_' if level == 'provinsi' else ''}heatmap_{which}"
+    basis = basis_choice()
     order, query = arrange_controls("provinsi" if level == "provinsi" else "satker", chart_key)
-    styler, n, columns = grid(store, key, view, level, which, reporting, order, query)
+    styler, n, columns = grid(store, key, view, level, which, reporting, basis, order, query)
     if not n and query:
         st.info(wording.NO_MATCH.format(what="provinsi" if level == "provinsi" else "satker", text=query))
         return
@@ -226,6 +238,7 @@ def deck_export(store, key, view):
 RANK_COLUMNS = {
     wording.RATE: st.column_config.NumberColumn(wording.RATE, help="Bulan-kegiatan terealisasi sesuai jadwal ÷ "
                                                                    "jatuh tempo"),
+    wording.VERIFIED: st.column_config.NumberColumn(wording.VERIFIED, help=wording.VERIFIED_DEFINITION),
     wording.REALISED: st.column_config.TextColumn(wording.REALISED, help="Bulan-kegiatan terealisasi sesuai jadwal "
                                                                          "dari yang jatuh tempo"),
     wording.REPORTED_MONTHS: st.column_config.TextColumn(wording.REPORTED_MONTHS, help=wording.REPORTED_MONTHS_HELP),

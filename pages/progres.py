@@ -18,6 +18,7 @@ from rbdash.charts import truncate
 from rbdash.errors import RbdashError
 from rbdash.schedule import months_to_mask
 from rbdash.views import progress as editor
+from rbdash.views import verification
 from rbdash.wording import DONE_MARK, MONTHS, PLANNED_MARK
 
 TEXT_COLUMNS = (wording.AREA, wording.KEGIATAN, wording.INDIKATOR, wording.SCHEDULE, wording.SOURCE)
@@ -34,6 +35,23 @@ MONTH_PX = max(grids.text_px(m) for m in MONTHS) + EDIT_ICON_PX
 @loader(by_office)
 def load(_store, key, satker, year, area_nos):
     return editor.plan(_store, satker, year, area_nos)
+
+
+@loader(by_office)
+def load_rejections(_store, key, satker, year):
+    return verification.rejections(_store, satker, year)
+
+
+def show_rejections(store, key, satker, year, acts):
+    """Issue 23.2: the months the province rejected, with its reasons, above the grid (the row as the
+    save messages name it); saving the activity again resubmits it."""
+    rejected = load_rejections(store, key, satker, year)
+    lines = [f"{wording.ROW} {i + 1} ({truncate(ind, 60)}): {wording.rejected_note(rejected[aid])}"
+             for i, (aid, ind) in enumerate(zip(acts["id"].astype(int), acts["indikator"].fillna(acts["sub_kegiatan"])))
+             if aid in rejected]
+    if lines:
+        st.warning("\n\n".join(md(line) for line in [wording.rejected_rows(len(lines)), *lines]),
+                   icon=":material/report:")
 
 
 def snapshot(editor_key, acts):
@@ -187,6 +205,7 @@ def render():
         return
     user = current_user()
     refusal = write_refusal(user, satker)
+    show_rejections(store, key, satker, view.year, acts)
     unreported = editor.unreported_due(header["reported_mask"], view.as_of)
     if refusal:
         read_only(acts, user, refusal, unreported)
@@ -223,7 +242,7 @@ def render():
                           key="simpan_progres")
     right.button("Muat ulang data", icon=":material/refresh:", key="muat_ulang_progres", on_click=reload)
     if user.needs_name:
-        st.caption("Isi **Nama petugas** di panel samping untuk dapat menyimpan (dicatat di jejak audit).")
+        st.caption(wording.NAME_NEEDED)
     monthly_report(store, satker, view, header, user, may_send=True)
     if clicked:
         saved, errors = save(store, snap, edited, user)

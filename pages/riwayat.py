@@ -92,7 +92,7 @@ def render():
         elif rows:
             st.caption("Impor dan pemulihan versi dibatalkan dengan memulihkan versi lain di bawah ini.")
         else:
-            st.caption("Pilih satu baris progres atau laporan bulanan untuk membatalkannya.")
+            st.caption("Pilih satu baris progres, laporan bulanan atau verifikasi untuk membatalkannya.")
 
     st.subheader(wording.PLAN_VERSION, anchor=False)
     table(pd.DataFrame({

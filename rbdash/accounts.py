@@ -99,6 +99,21 @@ class User:
             raise PermissionDenied("forbidden_office" if self.role != "viewer" else "forbidden_viewer",
                                    user=self.label, satker=satker)
 
+    def may_verify(self, satker: str, province: str | None) -> bool:
+        """May this user verify or reject the realisation ``satker`` reported?  An admin any office, a
+        province account the offices of its province; an office never checks its own report, a viewer
+        never writes."""
+        if self.role == "admin":
+            return True
+        return self.role == "province" and bool(self.province) and province == self.province
+
+    def check_verify(self, satker: str, province: str | None):
+        if not self.may_verify(satker, province):
+            if self.role == "province":
+                raise PermissionDenied("forbidden_verify_office", user=self.label, satker=satker,
+                                       province=self.province or "?")
+            raise PermissionDenied("forbidden_verify", user=self.label)
+
     def check_admin(self):
         if self.role != "admin":
             raise PermissionDenied("forbidden_admin", user=self.label)

@@ -217,9 +217,11 @@ def completion(db, as_of, year, by, province, compare, as_json):
     import): rate = sum |planned and realised in reported months 1..M| / sum |planned in reported
     months 1..M|, per group.  An office that has reported no month up to M has realized and rate null
     ("no data"), never 0%, and is left out of the area and month aggregates; its unreported months are
-    never late.  Prints "KEYS: realized/planned rate" per group, or with --json a list of {KEYS,
-    planned, realized, rate, reported_months} (with offices and offices_with_data -- the offices that
-    reported -- for --by province).  --by year: the nation (or --province) in every year present, each year up to month
+    never late.  verified_rate = the same quotient counting only the months a province (or an admin)
+    verified, over the same denominator.  Prints "KEYS: realized/planned rate, verified V/planned
+    verified_rate" per group, or with --json a list of {KEYS, planned, realized, rate, reported_months,
+    verified, verified_rate} (with offices and offices_with_data -- the offices that reported -- for
+    --by province).  --by year: the nation (or --province) in every year present, each year up to month
     M, per area, and the offices that improved or fell most between two years.
 
     \b
@@ -247,12 +249,12 @@ def completion(db, as_of, year, by, province, compare, as_json):
         return
     df = compute(store, as_of, year=year, by=by or ("satker",), satkers=scope_offices(store, province))
     measures = ("has_data", "planned", "realized", "rate", "due", "reported", "reported_months", "offices",
-                "offices_with_data")
+                "offices_with_data", "verified", "verified_rate")
     rows = []
     for rec in df.to_dict("records"):
         row = {k: None if isinstance(rec[k], float) and rec[k] != rec[k] else rec[k]
                for k in df.columns if k not in measures}
-        row.update(_figures(rec))
+        row.update(_figures(rec), **_verified(rec))
         for k in ("area_no", "month"):
             if k in row and row[k] is not None:
                 row[k] = int(row[k])
@@ -264,12 +266,15 @@ def completion(db, as_of, year, by, province, compare, as_json):
         return
     for row in rows:
         keys = " ".join("(no province)" if k == "province" and row[k] is None else str(row[k]) for k in row
-                        if k not in ("planned", "realized", "rate", "reported_months", "offices", "offices_with_data"))
+                        if k not in ("planned", "realized", "rate", "reported_months", "offices", "offices_with_data",
+                                     "verified", "verified_rate"))
         if "offices" in row:
             basis = f" ({row['offices']} offices, {row['offices_with_data']} reporting)"
         else:
             basis = f" ({row['reported_months']} months reported)" if "satker" in row else ""
-        click.echo(f"{keys}: {_ratio(row)}{basis}")
+        verified = f", verified {row['verified']}/{row['planned']} {row['verified_rate']:.1%}" \
+            if row["verified_rate"] is not None else ""
+        click.echo(f"{keys}: {_ratio(row)}{verified}{basis}")
 
 
 def _missing(value):
@@ -284,6 +289,12 @@ def _figures(rec) -> dict:
     if "reported_months" in rec:
         figures["reported_months"] = int(rec["reported_months"])
     return figures
+
+
+def _verified(rec) -> dict:
+    """verified and verified_rate of a completion row as JSON values (null: no data)."""
+    return {"verified": None if _missing(rec["verified"]) else int(rec["verified"]),
+            "verified_rate": None if _missing(rec["verified_rate"]) else round(float(rec["verified_rate"]), 4)}
 
 
 def _ratio(row) -> str:

@@ -299,21 +299,24 @@ def count_text(value):
 
 def ranking_table(rank: Ranking, province=True) -> Shown:
     """A Ranking as the grid shows it: rank, name (and ``province``, or a province's offices), the rate
-    (a number: sorts as one; empty without data, and sorted last by the ranking), realised of due,
-    reported of due, and the share reported (0-100, for a progress bar)."""
+    (a number: sorts as one; empty without data, and sorted last by the ranking), the verified rate
+    beside it (issue 23.2: the same denominator), realised of due, reported of due, and the share
+    reported (0-100, for a progress bar)."""
     rows = rank.rows
     pairs = {wording.REPORTED: [wording.of(r, d) for r, d in zip(rows["reported"], rows["due"])]}
     if rank.level == "satker":
         df = pd.DataFrame({
             wording.RANK: rows["rank"], wording.SATKER: rows["name"],
             **({wording.PROVINCE: rows["province"].fillna(wording.NO_PROVINCE)} if province else {}),
-            wording.RATE: rows["rate"] * 100,
+            wording.RATE: rows["rate"] * 100, wording.VERIFIED: rows["verified_rate"] * 100,
             wording.REALISED: [wording.of(r, p) if h else wording.DASH
                                for r, p, h in zip(rows["realized"], rows["planned"], rows["has_data"])],
             wording.REPORTED_MONTHS: rows["basis_text"], **pairs, wording.REPORTING: rows["reporting"] * 100})
-        return formatted(df, {wording.RANK: count_text, wording.RATE: rate_text}, short=[wording.SATKER])
+        return formatted(df, {wording.RANK: count_text, wording.RATE: rate_text, wording.VERIFIED: rate_text},
+                         short=[wording.SATKER])
     df = pd.DataFrame({
         wording.RANK: rows["rank"], wording.PROVINCE: rows["name"], wording.RATE: rows["rate"] * 100,
+        wording.VERIFIED: rows["verified_rate"] * 100,
         wording.SATKER: rows["offices"].astype(int), wording.OFFICES_WITH_DATA: rows["offices_with_data"].astype(int),
         **pairs, wording.REPORTING: rows["reporting"] * 100})
     return formatted(df, {wording.RANK: count_text, wording.RATE: rate_text, wording.SATKER: count_text,

@@ -1,6 +1,6 @@
-"""An office's history: every import, plan version, progress change and monthly report with who, when,
-before and after -- read from the audit trail, for the Riwayat page and its undo button
-(Store.revert_change)."""
+"""An office's history: every import, plan version, progress change, monthly report and verification
+with who, when, before and after -- read from the audit trail, for the Riwayat page and its undo
+button (Store.revert_change)."""
 
 import json
 
@@ -9,9 +9,10 @@ import pandas as pd
 from rbdash import wording
 
 ACTIONS = {"import": "impor", "restore_version": "versi dipulihkan", "progress": "progres",
-           "revert": "pembatalan progres", "report": "laporan bulanan", "unreport": "laporan bulanan ditarik"}
-UNDOABLE = ("progress", "revert", "report", "unreport")
-PROGRESS, REPORTS = ("progress", "revert"), ("report", "unreport")
+           "revert": "pembatalan progres", "report": "laporan bulanan", "unreport": "laporan bulanan ditarik",
+           "verification": "verifikasi", "verification_revert": "pembatalan verifikasi"}
+PROGRESS, REPORTS, CHECKS = ("progress", "revert"), ("report", "unreport"), ("verification", "verification_revert")
+UNDOABLE = (*PROGRESS, *REPORTS, *CHECKS)  # Store.revert_change takes each
 
 
 def changes(store, satker: str, year: int, actions=None, actor: str | None = None) -> pd.DataFrame:
@@ -21,12 +22,11 @@ def changes(store, satker: str, year: int, actions=None, actor: str | None = Non
                   COALESCE(a.indikator, a.sub_kegiatan, a.kegiatan) AS kegiatan
            FROM audit_log l LEFT JOIN plan_versions pv ON pv.id = l.plan_version_id
            LEFT JOIN activities a ON a.id = l.activity_id
-           WHERE l.satker = ? AND l.year = ?
-             AND l.action IN ('import', 'restore_version', 'progress', 'revert', 'report', 'unreport')
+           WHERE l.satker = ? AND l.year = ? AND list_contains(?::VARCHAR[], l.action)
              AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], l.action))
              AND (?::VARCHAR IS NULL OR l.actor = ?)
            ORDER BY l.id DESC""",
-        [satker, year, _list(actions), _list(actions), actor, actor])
+        [satker, year, list(ACTIONS), _list(actions), _list(actions), actor, actor])
     details = [json.loads(d or "{}") for d in df["detail"]]
     df["before"] = [_describe(a, d, "before") for a, d in zip(df["action"], details)]
     df["after"] = [_describe(a, d, "after") for a, d in zip(df["action"], details)]
@@ -45,6 +45,8 @@ def versions(store, satker: str, year: int) -> pd.DataFrame:
 
 def _describe(action, detail, side):
     """A change's before or after as one line of Indonesian text."""
+    if action in CHECKS:
+        return wording.verification_states(detail.get(side) or {})
     if action in REPORTS:  # a report sent ("report") or taken back ("unreport") for one month
         sent = (action == "report") == (side == "after")
         return wording.report_state(detail.get("month"), sent)

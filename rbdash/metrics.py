@@ -11,6 +11,11 @@ An office that has reported no month up to M has no data: ``rate`` None (not 0%)
 aggregates, so one silent office does not drag a province's figure down; ``reported_months`` says
 how many months each rate rests on, ``offices_with_data`` how many offices of a group reported.
 
+Verified completion, beside it (issue 23.2): the same quotient with the numerator restricted to the
+months a province (or an admin) verified (rbdash.store.verification) --
+    Σ |planned ∩ realised ∩ verified ∩ reported ∩ {1..M}|  /  the same denominator
+so ``verified_rate`` <= ``rate`` always, both computed by ``rate_of``.
+
 Reporting coverage, shown next to every rate so partial reporting does not read as failure:
 ``due`` is Σ |planned ∩ {1..M}| over every office of the group (reported or not) and ``reported``
 the part of it in months the office has reported.
@@ -25,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from rbdash import areas, schedule
+from rbdash.store.verification import VERIFIED
 
 GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["c.month"],
           "province": ["s.province"], "all": ["TRUE AS all_rows"]}  # "all": the whole selection, one row
@@ -35,18 +41,30 @@ GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["c.mo
 # arithmetic of rbdash.schedule counted ahead, so the per-office month filter (the months it
 # reported, ``reported_masks`` cut at M) is a condition on the row's month.  Summed per office first,
 # then per group: an office counts once in a group (also across years), without a DISTINCT aggregate.
+# The verified months (issue 23.2) are few rows (one per checked month): counted per version, area and
+# month from the verifications of the selected versions whose month is still planned and realised
+# (a check outlives neither), and joined to the count rows, so the same month filter applies.
 _PER_OFFICE = """
 WITH lv AS (
     SELECT lp.id, lp.satker_id, COALESCE(r.mask, 0) & ? AS reported_mask
     FROM latest_versions lp JOIN satker s ON s.id = lp.satker_id
     LEFT JOIN reported_masks r ON r.satker_id = lp.satker_id AND r.year = lp.year
     WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
+), checked AS (
+    SELECT a.plan_version_id, a.area_no, v.month, count(*) AS verified
+    FROM verifications v JOIN activities a ON a.id = v.activity_id JOIN lv ON lv.id = a.plan_version_id
+    JOIN progress p ON p.activity_id = a.id
+    WHERE v.state = ? AND {checked_done} = 1
+    GROUP BY a.plan_version_id, a.area_no, v.month
 ), per_office AS (
     SELECT {select}, sum(c.planned) AS due,
            sum(CASE WHEN {in_reported} = 1 THEN c.planned ELSE 0 END) AS planned,
            sum(CASE WHEN {in_reported} = 1 THEN c.done ELSE 0 END) AS done,
+           sum(CASE WHEN {in_reported} = 1 THEN COALESCE(k.verified, 0) ELSE 0 END) AS verified,
            max({months}) AS reported_months, max({office}) AS office_months
     FROM month_counts c JOIN lv ON lv.id = c.plan_version_id JOIN satker s ON s.id = lv.satker_id
+    LEFT JOIN checked k ON k.plan_version_id = c.plan_version_id AND k.area_no IS NOT DISTINCT FROM c.area_no
+         AND k.month = c.month
     WHERE c.month <= ? AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], c.area_no))
     GROUP BY {groups}, lv.satker_id
 )
@@ -55,6 +73,8 @@ SELECT {keys},
              ELSE sum(due) END)::BIGINT AS planned,
        (CASE WHEN bool_or(reported_months > 0) THEN sum(done) FILTER (WHERE reported_months > 0) END)::BIGINT
            AS realized,
+       (CASE WHEN bool_or(reported_months > 0) THEN sum(verified) FILTER (WHERE reported_months > 0) END)::BIGINT
+           AS verified,
        bool_or(reported_months > 0) AS has_data,
        sum(due)::BIGINT AS due,
        sum(planned)::BIGINT AS reported,
@@ -83,30 +103,43 @@ def _completion_sql(as_of: int, by, year, satkers, areas_):
     office = schedule.sql_count("lv.reported_mask")  # the office's months, whichever month the row is
     # by month: 1 when that month is reported; else the months reported up to as_of
     months = in_reported if "month" in by else office
+    checked_done = schedule.sql_in_month("(a.planned_mask & p.realized_mask)", "v.month")
     sql = _PER_OFFICE.format(select=", ".join(select), groups=", ".join(str(i + 1) for i in range(len(select))),
-                             keys=", ".join(keys), in_reported=in_reported, months=months, office=office)
-    params = [schedule.due_mask(as_of), year, year, _list(satkers), _list(satkers), int(as_of),
+                             keys=", ".join(keys), in_reported=in_reported, months=months, office=office,
+                             checked_done=checked_done)
+    params = [schedule.due_mask(as_of), year, year, _list(satkers), _list(satkers), VERIFIED, int(as_of),
               _list(areas_), _list(areas_)]
     return sql, params, keys
 
 
+def rate_of(df, part: str) -> np.ndarray:
+    """The one definition of a completion rate: ``part`` (month-kegiatan realised, or realised and
+    verified) ÷ ``planned`` where the group has data and something is due, else NaN.  ``rate`` and
+    ``verified_rate`` both come from here, so they always share one denominator."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(df["has_data"] & (df["planned"] > 0), df[part] / df["planned"], np.nan)
+
+
 def _typed(df):
-    """Completion columns with their types; ``rate`` = realized / planned where there is data."""
+    """Completion columns with their types; ``rate`` = realized / planned and ``verified_rate`` =
+    verified / planned where there is data (``rate_of``)."""
     df = df.assign(planned=df["planned"].fillna(0).astype(int), due=df["due"].fillna(0).astype(int),
                    reported=df["reported"].fillna(0).astype(int), offices=df["offices"].astype(int),
                    reported_months=df["reported_months"].fillna(0).astype(int),
                    offices_with_data=df["offices_with_data"].fillna(0).astype(int),
                    realized=pd.to_numeric(df["realized"], errors="coerce").astype(float),
+                   verified=pd.to_numeric(df["verified"], errors="coerce").astype(float),
                    has_data=df["has_data"].fillna(False).astype(bool))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        df["rate"] = np.where(df["has_data"] & (df["planned"] > 0), df["realized"] / df["planned"], np.nan)
-    df.loc[~df["has_data"], "realized"] = np.nan
+    df["rate"] = rate_of(df, "realized")
+    df["verified_rate"] = rate_of(df, "verified")
+    df.loc[~df["has_data"], ["realized", "verified"]] = np.nan
     return df
 
 
 def completion(store, as_of: int, year: int | None = None, by=("satker",), satkers=None,
                areas_=None) -> pd.DataFrame:
-    """Rows of planned / realized / has_data / rate / due / reported / offices / offices_with_data,
+    """Rows of planned / realized / verified / has_data / rate / verified_rate / due / reported /
+    reported_months / offices / offices_with_data,
     grouped by any of satker, area, month, province (``by`` empty: one row, the whole selection),
     for the offices ``satkers`` and areas ``areas_`` (None: all).
 
@@ -161,7 +194,7 @@ def trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.
     df = _typed(df)
     df["planned"] = df.pop("scheduled").fillna(0).astype(int)  # the plan line; the rates are over reported months
     later = df["month"] > int(as_of)
-    df.loc[later, ["realized", "rate"]] = np.nan
+    df.loc[later, ["realized", "rate", "verified", "verified_rate"]] = np.nan
     df["planned_cum"] = df["planned_cum"].fillna(0).astype(int)
     rated_cum = pd.to_numeric(df.pop("rated_cum"), errors="coerce").fillna(0).to_numpy(dtype=float)
     df["realized_cum"] = pd.to_numeric(df["realized_cum"], errors="coerce").astype(float)

@@ -420,7 +420,7 @@ def _summary_page(data):
     view, summary, ns = data["view"], data["summary"], data["not_submitted"]
     tiles = [
         (wording.pct(summary.rate) or wording.NO_DATA, wording.rate_up_to(view.as_of),
-         f"{wording.DEFINITION} (satker dengan data)"),
+         f"{wording.DEFINITION} (satker dengan data); {wording.verified_rate_note(summary.verified_rate)}"),
         (wording.of(summary.counted, ns.official), "Satker dengan rencana aksi",
          "dibandingkan daftar resmi satker KPU"),
         (wording.of(summary.rated, summary.counted), wording.OFFICES_REPORTING, ""),

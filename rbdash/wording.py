@@ -412,3 +412,74 @@ def version_changes(changes) -> str:
 def versions_compared(changes) -> str:
     """'Versi 1 → versi 2: 3 kegiatan berubah jadwal, 1 ditambah' (Riwayat)."""
     return f"Versi {changes.from_version} → versi {changes.to_version}: {plan_changes(changes)}"
+
+
+# --------------------------------------------------------------------------------- verification (issue 23.2)
+
+# the states of a reported month (rbdash.store.verification.STATES) as the pages say them
+VERIFICATION_LABELS = {"dilaporkan": "menunggu verifikasi", "terverifikasi": "terverifikasi", "ditolak": "ditolak"}
+VERIFIED, VERIFIED_RATE = "Terverifikasi", "Capaian terverifikasi"
+REPORTED_RATE = "Capaian dilaporkan"
+# what colours the comparison heatmap (Perbandingan's switch)
+RATE_BASES = {"dilaporkan": REPORTED, "terverifikasi": VERIFIED}
+VERIFIED_DEFINITION = "bulan-kegiatan terealisasi sesuai jadwal dan terverifikasi provinsi ÷ yang dijadwalkan"
+REASON, REPORTED_AT = "Alasan", "Dilaporkan pada"
+# the Verifikasi page
+VERIFY_TITLE = "Verifikasi laporan realisasi"
+VERIFY_INTRO = ("Bulan-kegiatan yang dilaporkan terealisasi dan belum diperiksa, laporan terlama di atas. Buka "
+                "tautan bukti dukung (tab baru), pilih baris, lalu Verifikasi atau Tolak dengan alasan. Satker "
+                "melihat penolakan beserta alasannya di halaman Progres.")
+VERIFY_BUTTON, REJECT_BUTTON, ALL_MONTHS = "Verifikasi", "Tolak", "Semua bulan"
+REJECT_REASON_HINT = "Alasan penolakan (wajib, dibaca satker)"
+PICK_ROWS = "Pilih satu baris atau lebih (kotak di kiri) untuk memverifikasi atau menolak."
+NAME_NEEDED = "Isi **Nama petugas** di panel samping untuk dapat menyimpan (dicatat di jejak audit)."
+
+
+def awaiting(n) -> str:
+    """'12 bulan-kegiatan menunggu verifikasi'."""
+    return f"{integer(n)} {UNIT} {VERIFICATION_LABELS['dilaporkan']}"
+
+
+def verified_done(n) -> str:
+    """'3 bulan-kegiatan terverifikasi.'"""
+    return f"{integer(n)} {UNIT} {VERIFIED.lower()}."
+
+
+def rejected_done(n) -> str:
+    """'2 bulan-kegiatan ditolak.'"""
+    return f"{integer(n)} {UNIT} {VERIFICATION_LABELS['ditolak']}."
+
+
+def rejected_rows(n) -> str:
+    """'2 kegiatan ditolak provinsi: perbaiki lalu Simpan untuk mengirim ulang.' (Progres)."""
+    return f"{n} kegiatan ditolak provinsi: perbaiki lalu Simpan untuk mengirim ulang."
+VERIFIED_CAPTION = (f"{VERIFIED_RATE} = {VERIFIED_DEFINITION}; abu-abu = belum ada data realisasi (bukan 0%); "
+                    "urut dari capaian dilaporkan tertinggi")
+NOTHING_AWAITS = "Tidak ada laporan yang menunggu verifikasi untuk filter ini."
+
+
+def verification_states(states) -> str:
+    """'Jan: terverifikasi; Feb: ditolak (bukti kosong)': the states of some months of an activity
+    ({"1": {"state", "reason"} or None}), as Riwayat shows a verification's before and after."""
+    parts = []
+    for m in sorted(states, key=int):
+        st = states[m] or {"state": "dilaporkan"}
+        text = VERIFICATION_LABELS.get(st.get("state"), str(st.get("state")))
+        parts.append(f"{month(m)}: {text}" + (f" ({st['reason']})" if st.get("reason") else ""))
+    return "; ".join(parts)
+
+
+def verified_rate_note(rate) -> str:
+    """'terverifikasi provinsi: 20,0%' (the deck's summary, beside the reported rate)."""
+    return f"{VERIFIED.lower()} provinsi: {pct(rate) or NO_DATA}"
+
+
+def verified_of(verified, planned) -> str:
+    """'5 dari 8 bulan-kegiatan terverifikasi'."""
+    return f"{of(verified, planned)} {UNIT} {VERIFIED.lower()}"
+
+
+def rejected_note(months_reasons) -> str:
+    """'Ditolak provinsi: Feb (bukti kosong); Mar (tautan mati)': the office's rejected months of an
+    activity with the reasons (Progres)."""
+    return "Ditolak provinsi: " + "; ".join(f"{month(m)} ({r})" for m, r in months_reasons)

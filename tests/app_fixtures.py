@@ -27,7 +27,7 @@ from rbdash.store import Store
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 PAGES = ["pages/beranda.py", "pages/impor.py", "pages/gantt.py", "pages/cakupan.py", "pages/perbandingan.py",
-         "pages/progres.py", "pages/riwayat.py"]
+         "pages/progres.py", "pages/verifikasi.py", "pages/riwayat.py"]
 XSS = "<script>alert(1)</script>"
 BOLD = "<b>x</b>"
 # workbook text a spreadsheet would evaluate (issue 18.3)

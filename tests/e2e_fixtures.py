@@ -184,6 +184,42 @@ def rows_of_every_grid(page, done, timeout=15_000):
         page.wait_for_timeout(250)
 
 
+HEADER_ROW = ROW = 35   # px: a data grid's header and row heights
+
+
+def edit_cell(page, column, text, row=0):
+    """Type ``text`` into a cell of the first editable grid as a person does: select the row's first
+    cell, move to ``column`` with the arrow keys, Enter opens the cell editor, type, Enter commits (the
+    page reruns).  On a loaded machine a key can be lost while the page reruns: the editor is opened
+    only once the grid says the cell is selected, else the moves are made again.  A choice cell (a
+    Progres month) takes the option's text: the first option matching it is chosen."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    cell = f'[data-testid="glide-cell-{column}-{row}"]'
+    for attempt in range(4):
+        wait_idle(page)
+        box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+        page.mouse.click(box["x"] + 12, box["y"] + HEADER_ROW + ROW * row + ROW / 2)
+        for _ in range(column):
+            page.keyboard.press("ArrowRight")
+        try:
+            page.wait_for_selector(f'{cell}[aria-selected="true"]', state="attached", timeout=5_000)
+        except PlaywrightTimeout:
+            continue
+        page.keyboard.press("Enter")
+        editor = page.locator("#portal textarea, #portal input").first
+        try:
+            editor.wait_for(timeout=10_000)
+        except PlaywrightTimeout:
+            continue
+        editor.fill(text)
+        with rerun(page):
+            page.keyboard.press("Enter")
+            page.wait_for_function(f"""() => {{ const c = document.querySelector('{cell}');
+                                              return c && c.textContent === {text!r}; }}""", timeout=15_000)
+        return
+    raise AssertionError(f"could not open the cell {column} of row {row} for editing")
+
+
 def pick_row(page, i, nth=0):
     """Choose row ``i`` (0: the first below the header) of the ``nth`` data grid by the selection box on
     its left, as a user clicks it (rows are 35 px, the header too)."""

@@ -127,7 +127,8 @@ def test_completion_by_area_and_month_keys(tmp_path):
     rbdash("import", "--db", db, SAMPLES / "kpu_provinsi_kalimantan_selatan_2023.xlsx", check=0)
     rows = json.loads(rbdash("completion", "--db", db, "--as-of", 6, "--by", "area", "--by", "month",
                              "--json", check=0).stdout)
-    assert set(rows[0]) == {"area_no", "month", "planned", "realized", "rate", "reported_months"}
+    assert set(rows[0]) == {"area_no", "month", "planned", "realized", "rate", "reported_months", "verified",
+                            "verified_rate"}
     assert {r["month"] for r in rows} == set(range(1, 7))
     t = sample_truth("kpu_provinsi_kalimantan_selatan_2023")["records"]
     a1m3 = [r for r in rows if (r["area_no"], r["month"]) == (1, 3)][0]
@@ -373,19 +374,28 @@ def _province_db(tmp_path):
 
 
 def test_completion_by_province_pools_offices_with_data(tmp_path):
+    """... and every row gains the verified count and rate (issue 23.2): Jawa Timur's province verified
+    February of its KPU Provinsi, 1 of the 5 month-kegiatan its rate divides by."""
+    from rbdash.accounts import User
+    from rbdash.store import Store
     db = _province_db(tmp_path)
+    store = Store(db)
+    aid = int(store.query_df("SELECT a.id FROM activities a JOIN plan_versions pv ON pv.id = a.plan_version_id "
+                             "JOIN satker s ON s.id = pv.satker_id WHERE s.name = 'KPU Provinsi Jawa Timur'")["id"][0])
+    store.verify([(aid, 2, 1)], User("jatim", "province", province="Jawa Timur"))
+    del store
     rows = json.loads(rbdash("completion", "--db", db, "--as-of", 3, "--year", 2024, "--by", "province", "--json",
                              check=0).stdout)
     assert rows == [
-        {"province": "Jawa Timur", "planned": 5, "realized": 3, "rate": 0.6, "reported_months": 6, "offices": 3,
-         "offices_with_data": 2},
+        {"province": "Jawa Timur", "planned": 5, "realized": 3, "rate": 0.6, "reported_months": 6, "verified": 1,
+         "verified_rate": 0.2, "offices": 3, "offices_with_data": 2},
         {"province": "Kalimantan Selatan", "planned": 1, "realized": 0, "rate": 0.0, "reported_months": 3,
-         "offices": 1, "offices_with_data": 1},
-        {"province": None, "planned": 1, "realized": None, "rate": None, "reported_months": 0, "offices": 1,
-         "offices_with_data": 0},
+         "verified": 0, "verified_rate": 0.0, "offices": 1, "offices_with_data": 1},
+        {"province": None, "planned": 1, "realized": None, "rate": None, "reported_months": 0, "verified": None,
+         "verified_rate": None, "offices": 1, "offices_with_data": 0},
     ]
     text = rbdash("completion", "--db", db, "--as-of", 3, "--year", 2024, "--by", "province", check=0).stdout
-    assert "Jawa Timur: 3/5 60.0% (3 offices, 2 reporting)" in text
+    assert "Jawa Timur: 3/5 60.0%, verified 1/5 20.0% (3 offices, 2 reporting)" in text
     assert "(no province): -/1 no data (1 offices, 0 reporting)" in text
 
 
@@ -412,13 +422,13 @@ def test_completion_and_missing_count_reported_months_not_ticks(tmp_path):
         return ([r for r in rows if r["satker"] == "KPU KAB. GRESIK"][0],
                 [r["status"] for r in missing if r["satker"] == "KPU Kabupaten Gresik"])
     assert gresik_now() == ({"satker": "KPU KAB. GRESIK", "planned": 1, "realized": None, "rate": None,
-                             "reported_months": 0}, ["no_realisation"])
+                             "reported_months": 0, "verified": None, "verified_rate": None}, ["no_realisation"])
     store.submit_report("KPU KAB. GRESIK", 2024, 1, "admin")
     assert gresik_now() == ({"satker": "KPU KAB. GRESIK", "planned": 1, "realized": 1, "rate": 1.0,
-                             "reported_months": 1}, [])
+                             "reported_months": 1, "verified": 0, "verified_rate": 0.0}, [])
     text = cli("completion", "--db", db, "--as-of", 3, "--year", 2024)
-    assert "KPU KAB. GRESIK: 1/1 100.0% (1 months reported)" in text
-    assert "KPU Kota Malang: 1/2 50.0% (3 months reported)" in text
+    assert "KPU KAB. GRESIK: 1/1 100.0%, verified 0/1 0.0% (1 months reported)" in text
+    assert "KPU Kota Malang: 1/2 50.0%, verified 0/2 0.0% (3 months reported)" in text
 
 
 def test_missing_lists_offices_without_plan_or_realisation_and_unmatched_names(tmp_path):

@@ -9,14 +9,14 @@ Skipped with the reason when PostgreSQL or Debian chromium is not installed; wit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from e2e_fixtures import ARTIFACTS, CHROMIUM, Server, browser, needs_chromium, rerun, wait_idle  # noqa: F401
+from e2e_fixtures import (ARTIFACTS, CHROMIUM, Server, browser, edit_cell, needs_chromium, rerun,  # noqa: F401
+                          wait_idle)
 from rbdash import metrics
 from rbdash.store import Store
 
 pytestmark = needs_chromium
 YEAR = 2023
 NOTE_COLUMN = 15        # Area, Indikator, Jan..Des, Bukti dukung, Catatan (pages/progres.COLUMN_ORDER)
-HEADER_ROW = ROW = 35   # px: the grid's header and row heights
 
 
 @pytest.fixture(scope="module")
@@ -66,34 +66,7 @@ def note_cell(page, row=0):
 
 
 def edit_note(page, text, row=0):
-    """Type a note into a row of the Progres grid as a person does: select the row's first cell, move
-    to Catatan with the arrow keys, Enter opens the cell editor, type, Enter commits (the page reruns).
-    On a loaded machine a key can be lost while the page reruns: the editor is opened only once the
-    grid says Catatan is the selected cell, else the moves are made again."""
-    cell = f'[data-testid="glide-cell-{NOTE_COLUMN}-{row}"]'
-    for attempt in range(4):
-        wait_idle(page)
-        box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
-        page.mouse.click(box["x"] + 12, box["y"] + HEADER_ROW + ROW * row + ROW / 2)
-        for _ in range(NOTE_COLUMN):
-            page.keyboard.press("ArrowRight")
-        try:
-            page.wait_for_selector(f'{cell}[aria-selected="true"]', state="attached", timeout=5_000)
-        except PlaywrightTimeout:
-            continue
-        page.keyboard.press("Enter")
-        editor = page.locator("#portal textarea, #portal input").first
-        try:
-            editor.wait_for(timeout=10_000)
-        except PlaywrightTimeout:
-            continue
-        editor.fill(text)
-        with rerun(page):
-            page.keyboard.press("Enter")
-            page.wait_for_function(f"""() => {{ const c = document.querySelector('{cell}');
-                                              return c && c.textContent === {text!r}; }}""", timeout=15_000)
-        return
-    raise AssertionError(f"could not open the Catatan cell of row {row} for editing")
+    edit_cell(page, NOTE_COLUMN, text, row)
 
 
 def save(page):

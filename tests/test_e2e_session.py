@@ -4,9 +4,11 @@ session (``streamlit run app.py`` still shows it logged in there) -- finds it lo
 browser's cookie is HttpOnly."""
 
 import pytest
+from playwright.sync_api import expect
 
 from app_fixtures import make_plan
-from e2e_fixtures import ARTIFACTS, WATCH_JS, Server, browser, needs_chromium, wait_idle  # noqa: F401 (fixture)
+from e2e_fixtures import (ARTIFACTS, WATCH_JS, Server, browser, edit_cell, grid_rows, needs_chromium,  # noqa: F401
+                          pick_row, rerun, wait_idle)
 from rbdash.store import Store
 
 pytestmark = needs_chromium
@@ -36,6 +38,7 @@ def served(tmp_path_factory):
     store = Store(tmp / "sesi.duckdb")
     store.add_user("admin", PASSWORD, "admin", actor="test")
     store.add_user("tapin", PASSWORD, "office", actor="test", satker="KPU Kabupaten Tapin")
+    store.add_user("kalsel", PASSWORD, "province", actor="test", province="Kalimantan Selatan")
     store.import_plan(make_plan("KPU Kabupaten Tapin", 2024, [
         (area, f"Kegiatan {area}.{i}", f"Indikator {area}.{i}", [i, i + 3], [i]) for area in range(1, 9)
         for i in range(1, 4)], has_realization=True, as_of=6), actor="test")
@@ -110,3 +113,99 @@ def test_a_visitor_reads_progress_with_the_reason_in_sight(served, browser):  # 
         page.screenshot(path=str(ARTIFACTS / "1366" / "progres_baca.png"))
     finally:
         ctx.close()
+
+
+def log_in(ctx, url, name):
+    page = ctx.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(url)
+    wait_idle(page, "Rencana Aksi Reformasi Birokrasi")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_label("Nama pengguna").fill(name)
+    sidebar.get_by_label("Kata sandi").fill(PASSWORD)
+    with rerun(page):
+        sidebar.get_by_role("button", name="Masuk").click()
+    sidebar.get_by_text("Masuk sebagai").wait_for()
+    return page
+
+
+def open_page(page, link, heading):
+    """Another page by its link in the top bar (a new address would be a new session: logged out)."""
+    with rerun(page, heading):
+        page.get_by_role("link", name=link, exact=True).click()
+
+
+def see_rates(page, reported, verified):
+    """Beranda shows the reported and the verified completion as given: waited for (the metrics are
+    redrawn after the page settles on a loaded machine), never read once."""
+    open_page(page, "Beranda", "Rencana Aksi Reformasi Birokrasi")
+    for label, value in (("Capaian s.d. Jun", reported), ("Capaian terverifikasi", verified)):
+        expect(page.get_by_test_id("stMetric").filter(has_text=label).get_by_test_id("stMetricValue")).to_have_text(
+            value, timeout=30_000)
+
+
+def pick(page, rows, button):
+    """Tick ``rows`` of the Verifikasi grid, each once the grid has drawn it, and return ``button``
+    once its label counts them and it is enabled (the run the last tick started is over)."""
+    for i in rows:
+        grid_rows(page, min_rows=i + 1)
+        with rerun(page):
+            pick_row(page, i)
+    target = page.get_by_role("button", name=button, exact=True)
+    expect(target).to_be_enabled()
+    return target
+
+
+def test_a_province_verifies_and_rejects_the_office_resubmits_and_both_rates_move(served, browser):  # noqa: F811
+    """Issue 23.2 in the browser: Tapin reported 24 of its 48 month-kegiatan due by June (50%), nothing
+    verified.  Kalimantan Selatan's operator verifies two reported months and rejects a third with a
+    reason; Tapin's operator sees the rejection on Progres, corrects the evidence and ticks June of that
+    activity (resubmits): both months await the province again.  Each rate moves exactly: reported 24 ->
+    25 of 48, verified 0 -> 2 of 48.  The plan is a monitoring import as of June: months 1-6 are
+    reported (issue 23.1), so every due month counts on both sides.  Every step waits for what it
+    expects to see (a rerun, a text, a value), never for a time."""
+    province = browser.new_context(viewport={"width": 1400, "height": 1000})
+    office = browser.new_context(viewport={"width": 1400, "height": 1000})
+    for ctx in (province, office):
+        ctx.add_init_script(WATCH_JS)
+    try:
+        checker = log_in(province, served.url, "kalsel")
+        see_rates(checker, "50,0%", "0,0%")
+        open_page(checker, "Verifikasi", "Verifikasi laporan realisasi")
+        checker.get_by_text("24 bulan-kegiatan menunggu verifikasi").wait_for()
+        with rerun(checker):
+            pick(checker, (0, 1), "Verifikasi (2)").click()
+        checker.get_by_text("2 bulan-kegiatan terverifikasi.").wait_for()
+        checker.get_by_text("22 bulan-kegiatan menunggu verifikasi").wait_for()  # the queue without them
+        pick(checker, (0,), "Tolak (1)")
+        reason = checker.get_by_label("Alasan penolakan (wajib, dibaca satker)")
+        reason.fill("Tautan bukti tidak dapat dibuka")
+        with rerun(checker):
+            reason.press("Enter")
+        expect(reason).to_have_value("Tautan bukti tidak dapat dibuka")
+        reject = checker.get_by_role("button", name="Tolak (1)", exact=True)
+        expect(reject).to_be_enabled()
+        with rerun(checker):
+            reject.click()
+        checker.get_by_text("1 bulan-kegiatan ditolak.").wait_for()
+        checker.get_by_text("21 bulan-kegiatan menunggu verifikasi").wait_for()
+
+        clerk = log_in(office, served.url, "tapin")
+        open_page(clerk, "Progres", "Progres realisasi")
+        clerk.get_by_text("Baris 3 (Indikator 1.3): Ditolak provinsi: Mar (Tautan bukti tidak dapat dibuka)").wait_for()
+        clerk.screenshot(path=str(ARTIFACTS / "verifikasi_ditolak.png"))
+        edit_cell(clerk, 14, "https://bukti.example.go.id/1-3", row=2)   # Bukti dukung
+        edit_cell(clerk, 7, "\u2713", row=2)                             # Jun: ticked
+        with rerun(clerk):
+            clerk.get_by_role("button", name="Simpan", exact=True).click()
+        clerk.get_by_text("1 kegiatan tersimpan.").wait_for()
+        expect(clerk.get_by_text("Ditolak provinsi")).to_have_count(0)
+
+        open_page(checker, "Verifikasi", "Verifikasi laporan realisasi")
+        checker.get_by_text("23 bulan-kegiatan menunggu verifikasi").wait_for()  # Mar again, and Jun
+        see_rates(checker, "52,1%", "4,2%")
+    finally:
+        for ctx, who in ((province, "provinsi"), (office, "satker")):
+            for n, pg in enumerate(ctx.pages):
+                pg.screenshot(path=str(ARTIFACTS / f"verifikasi_{who}_{n}.png"), full_page=True)
+            ctx.close()

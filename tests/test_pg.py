@@ -325,7 +325,7 @@ def test_migrate_store_round_trip_keeps_every_row(pg_cluster, tmp_path):
                                     capture_output=True, text=True, cwd=root, timeout=120)
     p = run("--from", db, "--to", url)
     assert p.returncode == 0, p.stderr
-    assert p.stdout.endswith("every table checked\n") and "plan_versions 2, activities 4, progress 2, monthly_reports 0, audit_log 4, users 1;" in p.stdout
+    assert p.stdout.endswith("every table checked\n") and "plan_versions 2, activities 4, progress 2, monthly_reports 0, audit_log 4, users 1, verifications 0;" in p.stdout
     assert table_digests(Store(url)) == want
     assert run("--from", url, "--to", back).returncode == 0
     assert table_digests(Store(back)) == want

@@ -79,6 +79,10 @@ def expected_titles(national, scope, heat_rows, missing_rows, offices):
 
 
 def test_provincial_deck_slides_titles_and_figures(deck_db):
+    from rbdash.accounts import User
+    aid = int(deck_db.query_df("SELECT a.id FROM activities a JOIN plan_versions pv ON pv.id = a.plan_version_id "
+                               "JOIN satker s ON s.id = pv.satker_id WHERE s.name = 'KPU Provinsi Jawa Timur'")["id"][0])
+    deck_db.verify([(aid, 1, 1)], User("jatim", "province", province="Jawa Timur"))  # 1 of the 5 due months
     data = report.deck_bytes(deck_db, YEAR, AS_OF, province="Jawa Timur", offices=["KPU Kota Malang"],
                              today=dt.date(2026, 11, 28), images=False)
     prs = Presentation(io.BytesIO(data))
@@ -92,6 +96,7 @@ def test_provincial_deck_slides_titles_and_figures(deck_db):
     # summary: pooled completion of the offices with data, by hand
     summary = "\n".join(sh.text_frame.text for sh in prs.slides[1].shapes if sh.has_text_frame)
     assert pct(pooled(jatim)) in summary
+    assert f"terverifikasi provinsi: {pct(1 / 5)}" in summary  # issue 23.2: beside it, the same denominator
     assert f"{len(jatim)} dari {len(official)}" in summary and "2 dari 3" in summary
     # heatmap table: offices best first, Total column
     heat = tables(prs.slides[2])[0]

@@ -17,6 +17,7 @@ ALLOWED = {
     "months": "metrics: one of two fixed SQL expressions (a month count of the reported mask)",
     "office": "metrics: a fixed SQL expression (the office's reported months)",
     "in_reported": "metrics: a fixed SQL expression (the count row's month is one the office reported)",
+    "checked_done": "metrics: a fixed SQL expression (the checked month is still planned and realised)",
     "', '.join((str(i + 1) for i in range(len(select))))": "metrics: GROUP BY positions 1..n of the fixed select list",
     "sql": "metrics.trend: the query _completion_sql builds (its own interpolations are checked here)",
     "window": "metrics.trend: an OVER clause of column names from the fixed GROUPS table",

@@ -236,7 +236,8 @@ def test_comparison_heatmap_per_area_cells_states_and_words(small_store):
     assert (hm.columns[1].title, hm.columns[1].label, hm.columns[-1].label) == ("2\nDeregu-\nlasi", "2. Deregulasi", "Total")
     assert hm.title == "Capaian per area s.d. Mar 2024" and hm.legend == "Capaian" and hm.digits == 1
     assert cell(hm, ALPHA, 1)[:3] == (views.VALUE, pytest.approx(2 / 3), "66,7%")
-    assert cell(hm, ALPHA, 1)[3] == "2 dari 3 bulan-kegiatan terealisasi\ndilaporkan 3 dari 3 bulan-kegiatan"
+    assert cell(hm, ALPHA, 1)[3] == ("2 dari 3 bulan-kegiatan terealisasi\n0 dari 3 bulan-kegiatan terverifikasi\n"
+                                    "dilaporkan 3 dari 3 bulan-kegiatan")
     assert cell(hm, ALPHA, 2)[:3] == (views.VALUE, 1.0, "100,0%")
     assert cell(hm, ALPHA, views.TOTAL)[:3] == (views.VALUE, 0.75, "75,0%")
     assert cell(hm, BETA, 1)[:3] == (views.VALUE, 0.0, "0,0%")  # reported and not done: 0%, red

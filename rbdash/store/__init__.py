@@ -5,6 +5,7 @@ history with undo, backup.  One module per concern, composed into ``Store``:
 - ``plans``    imports, versions (realisation carried over), restoring an earlier version;
 - ``progress`` progress edits with revisions, reverting one;
 - ``reports``  the months each office has reported (sent on Progres, or implied by a monitoring import);
+- ``verification`` a province's check of reported months (verified / rejected), undoing one;
 - ``users``    accounts (argon2 hashes) and logins;
 - ``backup``   consistent snapshots and restores (embedded DuckDB only).
 
@@ -49,9 +50,12 @@ from rbdash.store.progress import ProgressMixin
 from rbdash.store.reports import REPORT, WITHDRAW, ReportsMixin
 from rbdash.store.schema import MIGRATIONS
 from rbdash.store.users import UsersMixin
+from rbdash.store.verification import ACTIONS as CHECKS
+from rbdash.store.verification import VerificationMixin
 
 DEFAULT_DB = Path("data") / "rbdash.duckdb"
-TABLES = ("satker", "plan_versions", "activities", "progress", "monthly_reports", "audit_log", "users")
+TABLES = ("satker", "plan_versions", "activities", "progress", "monthly_reports", "audit_log", "users",
+          "verifications")
 # passing state, not data: neither backed up nor copied between stores (a restored or moved database
 # starts with no login waits)
 TRANSIENT = ("login_failures",)
@@ -60,7 +64,7 @@ TRANSIENT = ("login_failures",)
 DERIVED = counts.TABLES
 
 
-class Store(PlansMixin, ProgressMixin, ReportsMixin, UsersMixin):
+class Store(PlansMixin, ProgressMixin, ReportsMixin, VerificationMixin, UsersMixin):
     """The database (a DuckDB file or a PostgreSQL server) plus the discipline to use it from several
     threads and processes.  Implements ``base.StoreCore`` for its mixins over a ``base.Backend``."""
 
@@ -203,11 +207,14 @@ class Store(PlansMixin, ProgressMixin, ReportsMixin, UsersMixin):
 
     def revert_change(self, audit_id: int, actor) -> int:
         """Undo the change recorded as audit entry ``audit_id`` (Riwayat's one undo button): a progress
-        change (``revert_progress``) or a monthly report sent or taken back (``revert_report``)."""
+        change (``revert_progress``), a monthly report sent or taken back (``revert_report``) or a
+        province's check of months, or its undo (``revert_verification``)."""
         with self.connect() as con:
             entry = one(con, "SELECT action FROM audit_log WHERE id = ?", [audit_id])
         if entry is not None and entry[0] in (REPORT, WITHDRAW):
             return self.revert_report(audit_id, actor)
+        if entry is not None and entry[0] in CHECKS:
+            return self.revert_verification(audit_id, actor)
         return self.revert_progress(audit_id, actor)
 
     # -- schema ---------------------------------------------------------------------------------

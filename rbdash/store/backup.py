@@ -178,6 +178,11 @@ def backup(store, out) -> dict:
     if store.backend != "duckdb":
         raise StoreError("duckdb_only", command="backup", tool="pg_dump -Fc")
     tables = (*TABLES, "migrations")  # the migrations' history too: the restored file is the same database
+    with store.connect() as con:  # a store kept at an older schema lacks the later tables
+        present = {r[0] for r in con.execute(
+            """SELECT table_name FROM information_schema.tables
+               WHERE table_type = 'BASE TABLE' AND table_schema = 'main'""").fetchall()}
+    tables = tuple(t for t in tables if t in present)
     private_files()  # users.parquet holds the password hashes: folder 0700, files 0600
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):

@@ -4,7 +4,7 @@ it merely hopes is there:
 - ``Backend``: what the Store needs of where the data lives.  ``duck.DuckBackend`` (a DuckDB file)
   and ``pg.PgBackend`` (a PostgreSQL server) subclass it and implement it with the same signatures,
   so the Store never asks which one it has (tests/test_store.py compares them).
-- ``StoreCore``: what the Store's mixins (``plans``, ``progress``, ``users``) use of the Store
+- ``StoreCore``: what the Store's mixins (``plans``, ``progress``, ``verification``, ``users``) use of the Store
   itself: connections, transactions, fresh ids, the audit trail and bulk inserts.  The mixins
   subclass it and ``Store`` implements it (a missing method fails at ``Store()``, not halfway
   through an import).
@@ -69,7 +69,8 @@ class Backend(Protocol):
 
 
 class StoreCore(Protocol):
-    """What plans.py, progress.py and users.py use of the Store (implemented in rbdash.store.Store)."""
+    """What plans.py, progress.py, verification.py and users.py use of the Store (implemented in
+    rbdash.store.Store)."""
 
     @abstractmethod
     def connect(self) -> AbstractContextManager:

@@ -1,6 +1,7 @@
 """Progress edits: one activity's realised months, evidence link and note, saved with the revision
 the editor loaded (a concurrent edit is refused, never overwritten), and undone by a new edit that
-puts back what an earlier one replaced."""
+puts back what an earlier one replaced.  Every save is a resubmission for verification: its rejected
+and changed months await checking again (rbdash.store.verification)."""
 
 import json
 
@@ -11,6 +12,7 @@ from rbdash.schedule import mask_to_months, months_to_mask
 from rbdash.store import counts
 from rbdash.store.base import StoreCore
 from rbdash.store.common import as_user, now, one, run
+from rbdash.store.verification import reset_on_resubmit
 
 
 class ProgressMixin(StoreCore):
@@ -74,5 +76,8 @@ class ProgressMixin(StoreCore):
         counts.progress_written(con, pv_id, area_no, planned_mask, has_realization, cur[3] if cur else None, mask)
         before = {"realized_months": mask_to_months(cur[3]) if cur else [],
                   "evidence_url": cur[4] if cur else None, "note": cur[5] if cur else None}
+        reset = reset_on_resubmit(con, activity_id, cur[3] if cur else 0, mask)  # a new report: checked again
+        if reset:
+            extra = {**extra, "verification_reset": reset}
         self.audit(con, user, action, satker, year, pv_id, activity_id, {**extra, "before": before, "after": values})
         return current_rev + 1

@@ -110,4 +110,10 @@ MIGRATIONS = [
            ORDER BY pv.satker_id, pv.year, m.month, pv.imported_at, pv.id""",
         REPORTED_MASKS,
     ]),
+    (10, "province verification of reported months (rbdash.store.verification)", [
+        """CREATE TABLE verifications (
+            activity_id BIGINT NOT NULL, month INTEGER NOT NULL, state VARCHAR NOT NULL, reason VARCHAR,
+            revision INTEGER NOT NULL, checked_by VARCHAR NOT NULL, checked_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (activity_id, month))""",
+    ]),
 ]

@@ -20,8 +20,8 @@ from rbdash.views.models import (NO_DATA, NOTHING_DUE, TOTAL, VALUE, Column, Hea
 
 LEVEL_KEY = {"satker": "satker", "provinsi": "province"}  # comparison level -> completion group
 GROUP_KEY = {"satker": "satker", "province": "province", "area": "area_no", "month": "month"}  # group -> its column
-COMPLETION_COLUMNS = ["planned", "realized", "has_data", "rate", "due", "reported", "reported_months", "offices",
-                      "offices_with_data"]
+COMPLETION_COLUMNS = ["planned", "realized", "verified", "has_data", "rate", "verified_rate", "due", "reported",
+                      "reported_months", "offices", "offices_with_data"]
 
 
 def completion(store, view: View, by=("satker",)) -> pd.DataFrame:
@@ -43,19 +43,28 @@ def _states(has_data, planned, rate):
     return np.where(~has, NO_DATA, np.where(due & ~np.isnan(np.asarray(rate, dtype=float)), VALUE, NOTHING_DUE))
 
 
-def completion_cells(df, row_key, col_key, digits=1) -> pd.DataFrame:
+# what colours a comparison heatmap (Perbandingan's switch): the rate column of the completion rows
+BASIS_RATE = {"dilaporkan": "rate", "terverifikasi": "verified_rate"}
+
+
+def completion_cells(df, row_key, col_key, digits=1, basis="dilaporkan") -> pd.DataFrame:
     """Heatmap cells (row, col, value, state, text, hover) of completion rows (planned, realized,
-    has_data, rate, and due/reported when present): an office without data is NO_DATA, never 0%;
-    nothing due is NOTHING_DUE; the hover says what the rate rests on."""
+    has_data, rate, and verified/verified_rate and due/reported when present): an office without
+    data is NO_DATA, never 0%; nothing due is NOTHING_DUE; the hover says what the rate rests on.
+    ``basis`` (BASIS_RATE): the reported rate or the verified rate colours the cells."""
     out = pd.DataFrame({"row": df[row_key].to_numpy(), "col": df[col_key].to_numpy()})
     has = df["has_data"].fillna(False).astype(bool).to_numpy()
     planned = df["planned"].fillna(0).to_numpy()
-    rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=float)
+    rate = pd.to_numeric(df[BASIS_RATE[basis]], errors="coerce").to_numpy(dtype=float)
     out["value"] = rate
     out["state"] = _states(has, planned, rate)
     out["text"] = [cell_text(s, r, digits) for s, r in zip(out["state"], rate)]
     realized = pd.to_numeric(df["realized"], errors="coerce").to_numpy(dtype=float)
     out["hover"] = [wording.realised_of(r, p) if h and p else "" for r, p, h in zip(realized, planned, has)]
+    if "verified" in df:
+        verified = pd.to_numeric(df["verified"], errors="coerce").to_numpy(dtype=float)
+        out["hover"] = [f"{h}\n{wording.verified_of(v, p)}" if h else h
+                        for h, v, p in zip(out["hover"], verified, planned)]
     if "due" in df and "reported" in df:  # reporting coverage next to the rate (issue 13.6)
         extra = [wording.reporting(r, d) if d else "" for r, d in zip(df["reported"].to_numpy(), df["due"].to_numpy())]
         out["hover"] = [f"{h}\n{e}".strip("\n") if e else h for h, e in zip(out["hover"], extra)]
@@ -100,16 +109,20 @@ def month_columns(as_of) -> list:
 TOTAL_COLUMN = Column(TOTAL, wording.TOTAL, wording.TOTAL)
 
 
-def comparison_heatmap(store, view: View, level="satker", which="area", reporting="semua", rank=None) -> Heatmap:
+def comparison_heatmap(store, view: View, level="satker", which="area", reporting="semua",
+                       basis="dilaporkan", rank=None) -> Heatmap:
     """Completion per office (``level`` "satker") or province ("provinsi") × area (``which`` "area")
     or month ("month", up to the as-of month), and a Total column (the ranking's rate); rows in
-    ranking order, offices shown by their ``reporting`` (wording.REPORTING_CHOICES).  ``rank``: the
-    view's ``ranking`` at ``level`` when the caller has it already (a page's cached one)."""
+    ranking order, offices shown by their ``reporting`` (wording.REPORTING_CHOICES); cells coloured
+    by the reported or the verified rate (``basis``, BASIS_RATE).  ``rank``: the view's ``ranking``
+    at ``level`` when the caller has it already (a page's cached one)."""
     per = completion(store, view, (LEVEL_KEY[level], "area" if which == "area" else "month"))
-    return comparison_of(ranking(store, view, level) if rank is None else rank, per, which, view.areas or AREAS, reporting)
+    return comparison_of(ranking(store, view, level) if rank is None else rank, per, which, view.areas or AREAS,
+                         reporting, basis)
 
 
-def comparison_of(rank: Ranking, per, which="area", area_nos=tuple(AREAS), reporting="semua") -> Heatmap:
+def comparison_of(rank: Ranking, per, which="area", area_nos=tuple(AREAS), reporting="semua",
+                  basis="dilaporkan") -> Heatmap:
     """The comparison heatmap of a Ranking and its completion rows ``per`` by (satker or province,
     area_no or month): see ``comparison_heatmap``."""
     level, key = rank.level, LEVEL_KEY[rank.level]
@@ -119,10 +132,15 @@ def comparison_of(rank: Ranking, per, which="area", area_nos=tuple(AREAS), repor
     else:
         col_key, columns = "month", month_columns(rank.as_of)
     total = rank.rows.drop(columns=[key], errors="ignore").rename(columns={"name": key}).assign(col=TOTAL)
-    cells = pd.concat([completion_cells(per, key, col_key), completion_cells(total, key, "col")])
+    cells = pd.concat([completion_cells(per, key, col_key, basis=basis),
+                       completion_cells(total, key, "col", basis=basis)])
     title = wording.HEATMAP_TITLES[level, which].format(month=wording.month(rank.as_of), year=rank.year)
-    return heatmap(cells, shown.names, [*columns, TOTAL_COLUMN], title=title,
-                   row_name=wording.SATKER if level == "satker" else wording.PROVINCE, caption=wording.HEATMAP_CAPTION,
+    verified = basis == "terverifikasi"
+    return heatmap(cells, shown.names, [*columns, TOTAL_COLUMN],
+                   title=f"{title} ({wording.VERIFIED.lower()})" if verified else title,
+                   row_name=wording.SATKER if level == "satker" else wording.PROVINCE,
+                   legend=wording.VERIFIED if verified else wording.RATE,
+                   caption=wording.VERIFIED_CAPTION if verified else wording.HEATMAP_CAPTION,
                    provinces=shown.rows["province"].tolist())
 
 
@@ -185,12 +203,17 @@ def ranked(df, level, year, as_of) -> Ranking:
     due = df["due"].astype(float)
     df["reporting"] = df["reported"].astype(float) / due.where(due > 0)
     df["reported_text"] = [wording.units_of(r, d) for r, d in zip(df["reported"], df["due"])]
+    for column in ("verified", "verified_rate"):  # frames made before verification have none
+        df[column] = pd.to_numeric(df[column], errors="coerce").astype(float) if column in df else np.nan
+    df["verified_text"] = [cell_text(s, r) for s, r in zip(_states(df["has_data"], df["planned"], df["verified_rate"]),
+                                                           df["verified_rate"])]
     df["reported_months"] = df["reported_months"].fillna(0).astype(int)
     # what each rate rests on: an office's months reported, a province's offices reporting
     df["basis_text"] = ([wording.months_reported(n, as_of) for n in df["reported_months"]] if level == "satker" else
                         [wording.offices_reported(k, n) for k, n in zip(df["offices_with_data"], df["offices"])])
     columns = ["rank", "name", "province", "state", "rate", "text", "planned", "realized", "has_data", "due", "reported",
-               "reporting", "reported_text", "reported_months", "basis_text", "offices", "offices_with_data"]
+               "reporting", "reported_text", "reported_months", "basis_text", "offices", "offices_with_data",
+               "verified", "verified_rate", "verified_text"]
     return Ranking(level=level, year=year, as_of=as_of, rows=df[columns])
 
 
@@ -248,7 +271,10 @@ def summary(store, view: View) -> Summary:
     reported, due = int(pooled["reported"]), int(pooled["due"])
     return Summary(year=view.year, as_of=view.as_of, offices=counts["offices"], activities=counts["activities"],
                    rate=rate, rated=int(pooled["offices_with_data"]), counted=int(pooled["offices"]),
-                   reported=reported, due=due, reporting=reported / due if due else None)
+                   reported=reported, due=due, reporting=reported / due if due else None,
+                   verified=int(pooled["verified"]) if pd.notna(pooled["verified"]) else None,
+                   verified_rate=float(pooled["verified_rate"]) if pd.notna(pooled["verified_rate"]) else None,
+                   planned=int(pooled["planned"]))
 
 
 # --------------------------------------------------------------------------------- trend

@@ -78,7 +78,8 @@ class Ranking:
     due), reported_text ('3 dari 4 bulan-kegiatan'), reported_months (months reported up to
     ``as_of``; summed over a province's offices), basis_text (what the rate rests on: '6 dari 9 bulan'
     for an office, '1 dari 6 satker melapor' for a province), offices, offices_with_data (offices
-    that reported a month up to ``as_of``)."""
+    that reported a month up to ``as_of``), verified and verified_rate (the months a province
+    verified: metrics.rate_of, the rate's denominator), verified_text (its words)."""
     level: str
     year: int
     as_of: int
@@ -121,6 +122,9 @@ class Summary:
     reported: int
     due: int
     reporting: float | None
+    verified: int | None = None        # month-kegiatan realised and verified (None without data)
+    verified_rate: float | None = None  # verified ÷ the rate's denominator (metrics.rate_of)
+    planned: int = 0                    # that denominator: month-kegiatan due of the offices with data
 
 
 @dataclass(frozen=True, eq=False)
