@@ -197,7 +197,9 @@ def edit_cell(page, column, text, row=0):
     cell = f'[data-testid="glide-cell-{column}-{row}"]'
     for attempt in range(4):
         wait_idle(page)
-        box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+        grid = page.locator('[data-testid="stDataFrame"]').first
+        grid.evaluate("g => g.scrollIntoView({block: 'center'})")  # its first row in view, below the top bar
+        box = grid.bounding_box()
         page.mouse.click(box["x"] + 12, box["y"] + HEADER_ROW + ROW * row + ROW / 2)
         for _ in range(column):
             page.keyboard.press("ArrowRight")

@@ -36,7 +36,9 @@ def two_people(browser, request):
     """Two separate browser sessions (two people), each with its own cookies; how each page ended is
     kept as a screenshot (test-artifacts/e2e/replicas_<test>_<1|2>.png), passed or failed."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    contexts = [browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
+    # wide enough for the whole Progres grid: its canvas draws (and mirrors for a test) only the
+    # columns in view, and Catatan is the last
+    contexts = [browser.new_context(viewport={"width": 2400, "height": 1000}) for _ in range(2)]
     pages = [c.new_page() for c in contexts]
     for p in pages:
         p.set_default_timeout(60_000)
