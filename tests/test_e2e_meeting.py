@@ -17,7 +17,7 @@ SHOTS = ARTIFACTS / "1366"
 PAGES = [("Beranda", "Rencana Aksi Reformasi Birokrasi"), ("Impor", "Impor rencana aksi"),
          ("Gantt", "Gantt rencana aksi"), ("Cakupan Area", "Cakupan area perubahan"),
          ("Perbandingan", "Perbandingan antar satker"), ("Progres", "Progres realisasi"),
-         ("Riwayat", "Riwayat perubahan")]
+         ("Verifikasi", "Verifikasi laporan realisasi"), ("Riwayat", "Riwayat perubahan")]
 # Streamlit's frontend first probes <page>/_stcore/{health,host-config} when a page's own address is
 # opened directly (streamlit/streamlit#7074, open upstream); it then uses the right address.
 UPSTREAM_404 = re.compile(r"/[a-z]+/_stcore/(health|host-config)$")

@@ -93,7 +93,7 @@ new MutationObserver(() => {
   document.querySelectorAll('h1').forEach(h => window.__titles.add(h.textContent.trim()));
 }).observe(document, {subtree: true, childList: true, characterData: true});
 """
-PAGE_TITLES = {"Beranda", "Impor", "Gantt", "Cakupan Area", "Perbandingan", "Progres", "Riwayat"}
+PAGE_TITLES = {"Beranda", "Impor", "Gantt", "Cakupan Area", "Perbandingan", "Progres", "Verifikasi", "Riwayat"}
 
 
 # the page's office heading names the office of the address's fokus (the page has drawn the entry the
