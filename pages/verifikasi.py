@@ -72,6 +72,7 @@ def render():
         st.info(wording.NOTHING_AWAITS, icon=":material/task_alt:")
         return
     picked = table(verification.queue_table(shown), hide_index=True, width="stretch", on_select="rerun",
+                   placeholder=wording.DASH,  # a month reported without an evidence link
                    selection_mode="multi-row", height=min(38 + 35 * len(shown), 520),
                    # the data version too: rows another checker took meanwhile never shift a selection
                    key=f"verif_tabel_{st.session_state.get('verif_gen', 0)}_{key}",
