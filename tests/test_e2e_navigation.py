@@ -119,8 +119,8 @@ def back_to(page, heading, office, steps=1):
     (issue 21.2; it used to be two: the switch and the address the page then wrote) --, every entry
     on the way showing ``office``."""
     for _ in range(steps):
-        page.go_back()
-        wait_idle(page)
+        with rerun(page):  # the run the step back starts, not the page it leaves (a cold server is slow)
+            page.go_back()
         shown_as_named(page)
         assert office in office_heading(page)
         if page.get_by_role("heading", name=heading).count():
