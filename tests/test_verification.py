@@ -200,3 +200,16 @@ def test_the_queue_lists_unchecked_reported_months_of_the_province_and_rejection
     store.reject(verification.items(queue, [0]), "bukti kosong", KALSEL)
     assert verification.queue(store, 2024, "Kalimantan Selatan").empty
     assert verification.rejections(store, BANJAR, 2024) == {aid: [(2, "bukti kosong")]}
+
+
+def test_the_queue_leaves_out_realised_months_the_office_has_not_reported(store):
+    """Issue 23.2 checks reported months (23.1): a month ticked on Progres without its monthly report
+    is not in the queue -- it counts in neither rate yet --, and is once the report is sent."""
+    from rbdash.views import verification
+    office = "KPU Kota Banjarbaru"
+    store.import_plan(make_plan(office, 2024, [(1, "K", "I", [5, 6], [])]))
+    aid = int(store.query_df("SELECT id FROM activities")["id"][0])
+    store.save_progress(aid, [5, 6], "https://bukti.test/5", None, expected_revision=0, actor="cli")
+    assert verification.queue(store, 2024, "Kalimantan Selatan").empty
+    store.submit_report(office, 2024, 5, "cli")
+    assert verification.queue(store, 2024, "Kalimantan Selatan")[["satker", "month"]].values.tolist() == [[office, 5]]

@@ -16,22 +16,24 @@ QUEUE_COLUMNS = ["activity_id", "month", "revision", "satker", "province", "area
 
 
 def queue(store, year, province=None, satkers=None, months=None) -> pd.DataFrame:
-    """The realised months of the latest plans of ``year`` that nobody has checked yet (state
-    ``dilaporkan``), of the offices of ``province`` (None: every office) and, when given, of the
+    """The realised months of the latest plans of ``year`` that the office has reported (its monthly
+    report sent, or a monitoring import: issue 23.1; a month ticked but not reported counts in neither
+    rate, so there is nothing to check yet) and nobody has checked (state ``dilaporkan``), of the offices of ``province`` (None: every office) and, when given, of the
     offices ``satkers`` and the ``months``; oldest report first (the progress's last save), then
     office, activity and month.  Columns: QUEUE_COLUMNS (``revision``: what a check must name)."""
     acts = store.query_df(
         """SELECT a.id AS activity_id, a.seq, p.revision, s.name AS satker, s.province, a.area_no, a.kegiatan,
                   COALESCE(a.indikator, a.sub_kegiatan) AS indikator, p.evidence_url, p.note,
-                  p.updated_at AS reported_at, p.updated_by AS reported_by, p.realized_mask,
-                  COALESCE(c.checked_mask, 0) AS checked_mask
+                  p.updated_at AS reported_at, p.updated_by AS reported_by,
+                  p.realized_mask & COALESCE(r.mask, 0) AS realized_mask, COALESCE(c.checked_mask, 0) AS checked_mask
            FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
            JOIN activities a ON a.plan_version_id = lv.id JOIN progress p ON p.activity_id = a.id
+           LEFT JOIN reported_masks r ON r.satker_id = lv.satker_id AND r.year = lv.year
            LEFT JOIN (SELECT activity_id, bit_or(1 << (month - 1)) AS checked_mask FROM verifications
                       GROUP BY activity_id) c ON c.activity_id = a.id
            WHERE lv.year = ? AND (?::VARCHAR IS NULL OR s.province = ?)
              AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
-             AND (p.realized_mask & ~COALESCE(c.checked_mask, 0)) <> 0""",
+             AND (p.realized_mask & COALESCE(r.mask, 0) & ~COALESCE(c.checked_mask, 0)) <> 0""",
         [year, province, province, _list(satkers), _list(satkers)])
     rows = []
     wanted = None if months is None else {int(m) for m in months}
