@@ -35,6 +35,28 @@ from rbdash.store.verification import VERIFIED
 GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["c.month"],
           "province": ["s.province"], "all": ["TRUE AS all_rows"]}  # "all": the whole selection, one row
 
+# How the rows of ``per_office`` (one per office and group: due, planned and done in its reported
+# months, verified, reported_months, office_months) pool into a group: the offices that reported a
+# month are the group's figures; a group where none did keeps its due months with no rate.
+GROUP_POOLING = """
+SELECT {keys},
+       (CASE WHEN bool_or(reported_months > 0) THEN sum(planned) FILTER (WHERE reported_months > 0)
+             ELSE sum(due) END)::BIGINT AS planned,
+       (CASE WHEN bool_or(reported_months > 0) THEN sum(done) FILTER (WHERE reported_months > 0) END)::BIGINT
+           AS realized,
+       (CASE WHEN bool_or(reported_months > 0) THEN sum(verified) FILTER (WHERE reported_months > 0) END)::BIGINT
+           AS verified,
+       bool_or(reported_months > 0) AS has_data,
+       sum(due)::BIGINT AS due,
+       sum(planned)::BIGINT AS reported,
+       sum(reported_months)::BIGINT AS reported_months,
+       (CASE WHEN bool_or(office_months > 0) THEN sum(due) FILTER (WHERE office_months > 0)
+             ELSE sum(due) END)::BIGINT AS scheduled,
+       count(*) AS offices,
+       count(*) FILTER (WHERE reported_months > 0) AS offices_with_data
+FROM per_office GROUP BY {keys} ORDER BY {keys}
+"""
+
 # Read from the counts kept per plan version, area and month (rbdash.store.counts, changed by every
 # write), not from every activity: a national figure reads offices x 9 areas x M rows.  Each row holds
 # the activities planned in that month and, of them, those realised (``planned``, ``done``): the mask
@@ -68,23 +90,8 @@ WITH lv AS (
     WHERE c.month <= ? AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], c.area_no))
     GROUP BY {groups}, lv.satker_id
 )
-SELECT {keys},
-       (CASE WHEN bool_or(reported_months > 0) THEN sum(planned) FILTER (WHERE reported_months > 0)
-             ELSE sum(due) END)::BIGINT AS planned,
-       (CASE WHEN bool_or(reported_months > 0) THEN sum(done) FILTER (WHERE reported_months > 0) END)::BIGINT
-           AS realized,
-       (CASE WHEN bool_or(reported_months > 0) THEN sum(verified) FILTER (WHERE reported_months > 0) END)::BIGINT
-           AS verified,
-       bool_or(reported_months > 0) AS has_data,
-       sum(due)::BIGINT AS due,
-       sum(planned)::BIGINT AS reported,
-       sum(reported_months)::BIGINT AS reported_months,
-       (CASE WHEN bool_or(office_months > 0) THEN sum(due) FILTER (WHERE office_months > 0)
-             ELSE sum(due) END)::BIGINT AS scheduled,
-       count(*) AS offices,
-       count(*) FILTER (WHERE reported_months > 0) AS offices_with_data
-FROM per_office GROUP BY {keys} ORDER BY {keys}
-"""
+""" + GROUP_POOLING
+
 
 
 def _completion_sql(as_of: int, by, year, satkers, areas_):
@@ -183,7 +190,12 @@ def trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.
     for g in by:
         if g not in TREND_GROUPS:
             raise ValueError(f"unknown trend group {g!r}")
-    sql, params, keys = _completion_sql(12, [*by, "month"], year, satkers, areas_)
+    return trend_from(store, *_completion_sql(12, [*by, "month"], year, satkers, areas_), as_of)
+
+
+def trend_from(store, sql, params, keys, as_of: int) -> pd.DataFrame:
+    """The S-curve of a completion query's monthly rows (``trend``; tests/test_counts.py runs it on the
+    reference query over every activity): cumulated in SQL, realisation cut after ``as_of``."""
     part = ", ".join(k for k in keys if k != "month")
     window = f"(PARTITION BY {part} ORDER BY month)" if part else "(ORDER BY month)"
     df = store.query_df(

@@ -85,23 +85,7 @@ def reference_sql(as_of: int, by, year, satkers, areas_):
         JOIN satker s ON s.id = lv.satker_id {month_join}
         GROUP BY {', '.join(str(i + 1) for i in range(len(select)))}, lv.satker_id
     )
-    SELECT {', '.join(keys)},
-           (CASE WHEN bool_or(reported_months > 0) THEN sum(planned) FILTER (WHERE reported_months > 0)
-                 ELSE sum(due) END)::BIGINT AS planned,
-           (CASE WHEN bool_or(reported_months > 0) THEN sum(done) FILTER (WHERE reported_months > 0) END)::BIGINT
-               AS realized,
-           (CASE WHEN bool_or(reported_months > 0) THEN sum(verified) FILTER (WHERE reported_months > 0) END)::BIGINT
-               AS verified,
-           bool_or(reported_months > 0) AS has_data,
-           sum(due)::BIGINT AS due,
-           sum(planned)::BIGINT AS reported,
-           sum(reported_months)::BIGINT AS reported_months,
-           (CASE WHEN bool_or(office_months > 0) THEN sum(due) FILTER (WHERE office_months > 0)
-                 ELSE sum(due) END)::BIGINT AS scheduled,
-           count(*) AS offices,
-           count(*) FILTER (WHERE reported_months > 0) AS offices_with_data
-    FROM per_office GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}
-    """
+    """ + metrics.GROUP_POOLING.format(keys=", ".join(keys))  # the one pooling of offices into a group
     params = [mask, year, year, lst(satkers), lst(satkers), mask, lst(areas_), lst(areas_)]
     return sql, params, keys
 
@@ -144,50 +128,8 @@ def reference_completion(store, as_of: int, year: int | None = None, by=("satker
 
 
 def reference_trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.DataFrame:
-    """Month by month, Jan..Des: planned vs realised month-kegiatan, each month and cumulated (the
-    S-curve), and the completion rate of the month and up to the month.
-
-    The monthly rows are ``completion(by=(*by, "month"))`` over the whole year (the same pooling:
-    offices without realisation data are left out of the group), cumulated in SQL, so the
-    cumulated rate at month m is exactly ``completion(as_of=m)`` of the group (its reported months: a
-    month nobody in the group reported has ``has_data`` False and nothing in the rate).  ``planned``
-    and ``planned_cum`` are the plan line: every scheduled month of the offices that reported any
-    month (of all offices when none did), reported or not.  Realisation counts
-    only up to ``as_of`` (``realized``, ``realized_cum``, ``rate``, ``rate_cum`` are NaN after it);
-    the plan runs to December.  ``by``: () for the whole selection (one office, a province or the
-    nation, as chosen by ``satkers``), or ``satker`` / ``province`` for one curve each.  Both kinds
-    of realisation count: read from a monitoring workbook and recorded on the Progres page (both
-    live in ``progress.realized_mask``).
-
-    Columns: [by keys], month, planned, realized, planned_cum, realized_cum, rate, rate_cum,
-    has_data, due, reported, offices, offices_with_data.
-    """
-    if not 1 <= int(as_of) <= 12:
-        raise ValueError("as_of must be 1-12")
-    by = list(by)
-    for g in by:
-        if g not in metrics.TREND_GROUPS:
-            raise ValueError(f"unknown trend group {g!r}")
-    sql, params, keys = reference_sql(12, [*by, "month"], year, satkers, areas_)
-    part = ", ".join(k for k in keys if k != "month")
-    window = f"(PARTITION BY {part} ORDER BY month)" if part else "(ORDER BY month)"
-    df = store.query_df(
-        f"""SELECT *, sum(scheduled) OVER {window} AS planned_cum,
-                      sum(CASE WHEN has_data THEN planned ELSE 0 END) OVER {window} AS rated_cum,
-                      sum(CASE WHEN month <= ? THEN realized END) OVER {window} AS realized_cum
-            FROM ({sql}) t ORDER BY {', '.join(keys)}""", [int(as_of), *params])  # the ? above comes first
-    df = typed(df)
-    df["planned"] = df.pop("scheduled").fillna(0).astype(int)  # the plan line; the rates are over reported months
-    later = df["month"] > int(as_of)
-    df.loc[later, ["realized", "rate", "verified", "verified_rate"]] = np.nan
-    df["planned_cum"] = df["planned_cum"].fillna(0).astype(int)
-    rated_cum = pd.to_numeric(df.pop("rated_cum"), errors="coerce").fillna(0).to_numpy(dtype=float)
-    df["realized_cum"] = pd.to_numeric(df["realized_cum"], errors="coerce").astype(float)
-    df.loc[later, "realized_cum"] = np.nan  # a month nobody reported keeps the sum of the months before
-    with np.errstate(divide="ignore", invalid="ignore"):  # over the reported months: completion(as_of=m)
-        df["rate_cum"] = np.where(rated_cum > 0, df["realized_cum"] / rated_cum, np.nan)
-    return df.reset_index(drop=True)
-
+    """metrics.trend over the reference query (its S-curve shaping is metrics.trend_from)."""
+    return metrics.trend_from(store, *reference_sql(12, [*by, "month"], year, satkers, areas_), as_of)
 
 
 def reference_overview(store, year, satkers=None, areas_=None):
