@@ -419,7 +419,6 @@ def versions_compared(changes) -> str:
 # the states of a reported month (rbdash.store.verification.STATES) as the pages say them
 VERIFICATION_LABELS = {"dilaporkan": "menunggu verifikasi", "terverifikasi": "terverifikasi", "ditolak": "ditolak"}
 VERIFIED, VERIFIED_RATE = "Terverifikasi", "Capaian terverifikasi"
-REPORTED_RATE = "Capaian dilaporkan"
 # what colours the comparison heatmap (Perbandingan's switch)
 RATE_BASES = {"dilaporkan": REPORTED, "terverifikasi": VERIFIED}
 VERIFIED_DEFINITION = "bulan-kegiatan terealisasi sesuai jadwal dan terverifikasi provinsi ÷ yang dijadwalkan"
