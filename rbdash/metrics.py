@@ -1,8 +1,9 @@
 """The read layer: every figure the pages, the workbook, the deck and the CLI show is read here, in
 parameterised SQL over the latest plan version per satker (no streamlit; rbdash.views builds the
-pages' models on these functions).
+pages' models on these functions).  Completion pools the counts per office, area and month that
+rbdash.tally holds (kept by the store with every write, re-read per office as offices write).
 
-Completion and coverage measures, computed in SQL:
+Completion and coverage measures:
 
 Completion ("realised on schedule") up to month M, over the months each office has *reported*
 (rbdash.schedule: a month the office has not reported is "belum dilaporkan", in neither side):
@@ -29,118 +30,51 @@ import json
 import numpy as np
 import pandas as pd
 
-from rbdash import areas, schedule
-from rbdash.store.verification import VERIFIED
+from rbdash import areas, tally
 
-GROUPS = {"satker": ["s.name AS satker"], "area": ["c.area_no"], "month": ["c.month"],
-          "province": ["s.province"], "all": ["TRUE AS all_rows"]}  # "all": the whole selection, one row
-
-# How the rows of ``per_office`` (one per office and group: due, planned and done in its reported
-# months, verified, reported_months, office_months) pool into a group: the offices that reported a
-# month are the group's figures; a group where none did keeps its due months with no rate.
-GROUP_POOLING = """
-SELECT {keys},
-       (CASE WHEN bool_or(reported_months > 0) THEN sum(planned) FILTER (WHERE reported_months > 0)
-             ELSE sum(due) END)::BIGINT AS planned,
-       (CASE WHEN bool_or(reported_months > 0) THEN sum(done) FILTER (WHERE reported_months > 0) END)::BIGINT
-           AS realized,
-       (CASE WHEN bool_or(reported_months > 0) THEN sum(verified) FILTER (WHERE reported_months > 0) END)::BIGINT
-           AS verified,
-       bool_or(reported_months > 0) AS has_data,
-       sum(due)::BIGINT AS due,
-       sum(planned)::BIGINT AS reported,
-       sum(reported_months)::BIGINT AS reported_months,
-       (CASE WHEN bool_or(office_months > 0) THEN sum(due) FILTER (WHERE office_months > 0)
-             ELSE sum(due) END)::BIGINT AS scheduled,
-       count(*) AS offices,
-       count(*) FILTER (WHERE reported_months > 0) AS offices_with_data
-FROM per_office GROUP BY {keys} ORDER BY {keys}
-"""
-
-# Read from the counts kept per plan version, area and month (rbdash.store.counts, changed by every
-# write), not from every activity: a national figure reads offices x 9 areas x M rows.  Each row holds
-# the activities planned in that month and, of them, those realised (``planned``, ``done``): the mask
-# arithmetic of rbdash.schedule counted ahead, so the per-office month filter (the months it
-# reported, ``reported_masks`` cut at M) is a condition on the row's month.  Summed per office first,
-# then per group: an office counts once in a group (also across years), without a DISTINCT aggregate.
-# The verified months (issue 23.2) are few rows (one per checked month): counted per version, area and
-# month from the verifications of the selected versions whose month is still planned and realised
-# (a check outlives neither), and joined to the count rows, so the same month filter applies.
-_PER_OFFICE = """
-WITH lv AS (
-    SELECT lp.id, lp.satker_id, COALESCE(r.mask, 0) & ? AS reported_mask
-    FROM latest_versions lp JOIN satker s ON s.id = lp.satker_id
-    LEFT JOIN reported_masks r ON r.satker_id = lp.satker_id AND r.year = lp.year
-    WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
-), checked AS (
-    SELECT a.plan_version_id, a.area_no, v.month, count(*) AS verified
-    FROM verifications v JOIN activities a ON a.id = v.activity_id JOIN lv ON lv.id = a.plan_version_id
-    JOIN progress p ON p.activity_id = a.id
-    WHERE v.state = ? AND {checked_done} = 1
-    GROUP BY a.plan_version_id, a.area_no, v.month
-), per_office AS (
-    SELECT {select}, sum(c.planned) AS due,
-           sum(CASE WHEN {in_reported} = 1 THEN c.planned ELSE 0 END) AS planned,
-           sum(CASE WHEN {in_reported} = 1 THEN c.done ELSE 0 END) AS done,
-           sum(CASE WHEN {in_reported} = 1 THEN COALESCE(k.verified, 0) ELSE 0 END) AS verified,
-           max({months}) AS reported_months, max({office}) AS office_months
-    FROM month_counts c JOIN lv ON lv.id = c.plan_version_id JOIN satker s ON s.id = lv.satker_id
-    LEFT JOIN checked k ON k.plan_version_id = c.plan_version_id AND k.area_no IS NOT DISTINCT FROM c.area_no
-         AND k.month = c.month
-    WHERE c.month <= ? AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], c.area_no))
-    GROUP BY {groups}, lv.satker_id
-)
-""" + GROUP_POOLING
+# what completion groups by: an office, an area, a month, a province, or "all" (the whole selection
+# in one row, with an ``all_rows`` column); pooled by rbdash.tally from the counts it holds
+GROUPS = ("satker", "area", "month", "province", "all")
 
 
-
-def _completion_sql(as_of: int, by, year, satkers, areas_):
-    """The completion query (SQL, params, key columns) -- the one definition, shared by completion
-    and trend.  Months after ``as_of`` are left out.  ``by`` empty: one row pooling the whole
-    selection.  Counted per office first (its reported months), then per group."""
+def _check(as_of: int, by) -> list:
     if not 1 <= int(as_of) <= 12:
         raise ValueError("as_of must be 1-12")
-    by = list(by) or ["all"]
     for g in by:
         if g not in GROUPS:
             raise ValueError(f"unknown group {g!r}")
-    select = [c for g in by for c in GROUPS[g]]
-    keys = [c.split(" AS ")[-1].split(".")[-1] for c in select]
-    in_reported = schedule.sql_in_month("lv.reported_mask", "c.month")
-    office = schedule.sql_count("lv.reported_mask")  # the office's months, whichever month the row is
-    # by month: 1 when that month is reported; else the months reported up to as_of
-    months = in_reported if "month" in by else office
-    checked_done = schedule.sql_in_month("(a.planned_mask & p.realized_mask)", "v.month")
-    sql = _PER_OFFICE.format(select=", ".join(select), groups=", ".join(str(i + 1) for i in range(len(select))),
-                             keys=", ".join(keys), in_reported=in_reported, months=months, office=office,
-                             checked_done=checked_done)
-    params = [schedule.due_mask(as_of), year, year, _list(satkers), _list(satkers), VERIFIED, int(as_of),
-              _list(areas_), _list(areas_)]
-    return sql, params, keys
+    return [g for g in by if g != "all"]
 
 
 def rate_of(df, part: str) -> np.ndarray:
     """The one definition of a completion rate: ``part`` (month-kegiatan realised, or realised and
     verified) ÷ ``planned`` where the group has data and something is due, else NaN.  ``rate`` and
     ``verified_rate`` both come from here, so they always share one denominator."""
+    planned = np.asarray(df["planned"], dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(df["has_data"] & (df["planned"] > 0), df[part] / df["planned"], np.nan)
+        return np.where(np.asarray(df["has_data"], dtype=bool) & (planned > 0),
+                        np.asarray(df[part], dtype=float) / planned, np.nan)
+
+
+COUNTED = ("planned", "due", "reported", "reported_months", "offices", "offices_with_data")
 
 
 def _typed(df):
-    """Completion columns with their types; ``rate`` = realized / planned and ``verified_rate`` =
-    verified / planned where there is data (``rate_of``)."""
-    df = df.assign(planned=df["planned"].fillna(0).astype(int), due=df["due"].fillna(0).astype(int),
-                   reported=df["reported"].fillna(0).astype(int), offices=df["offices"].astype(int),
-                   reported_months=df["reported_months"].fillna(0).astype(int),
-                   offices_with_data=df["offices_with_data"].fillna(0).astype(int),
-                   realized=pd.to_numeric(df["realized"], errors="coerce").astype(float),
-                   verified=pd.to_numeric(df["verified"], errors="coerce").astype(float),
-                   has_data=df["has_data"].fillna(False).astype(bool))
-    df["rate"] = rate_of(df, "realized")
-    df["verified_rate"] = rate_of(df, "verified")
-    df.loc[~df["has_data"], ["realized", "verified"]] = np.nan
-    return df
+    """Completion columns with their types (counts 0 where missing; ``realized`` and ``verified``
+    NaN where the group has no data); ``rate`` = realized / planned and ``verified_rate`` =
+    verified / planned where there is data (``rate_of``).  Built in one go: figures are typed at
+    every national visit."""
+    has = df["has_data"].fillna(False).to_numpy(dtype=bool)
+
+    def number(column):
+        return pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    typed = {c: np.nan_to_num(number(c)).astype(np.int64) for c in COUNTED}
+    typed.update(has_data=has, realized=np.where(has, number("realized"), np.nan),
+                 verified=np.where(has, number("verified"), np.nan))
+    out = pd.DataFrame({c: typed[c] if c in typed else df[c].array for c in df.columns}, index=df.index)
+    out["rate"] = rate_of(out, "realized")
+    out["verified_rate"] = rate_of(out, "verified")
+    return out
 
 
 def completion(store, as_of: int, year: int | None = None, by=("satker",), satkers=None,
@@ -154,11 +88,13 @@ def completion(store, as_of: int, year: int | None = None, by=("satker",), satke
     and offices without data are left out so they do not drag the group down.  A group in which no
     office has data keeps its due months as ``planned`` with ``realized``/``rate`` None.
     """
-    sql, params, _ = _completion_sql(as_of, by, year, satkers, areas_)
-    df = store.query_df(sql, params)
-    if not list(by):  # one row of the whole selection, also when it holds nothing
-        df = df.drop(columns="all_rows").reindex([0]) if df.empty else df.drop(columns="all_rows")
+    keys = _check(as_of, by)
+    df = tally.pooled(tally.rows(store, year), int(as_of), keys, satkers, areas_)
+    if not keys:  # one row of the whole selection, also when it holds nothing
+        df = df.reindex([0]) if df.empty else df
         df["offices"] = df["offices"].fillna(0)
+        if list(by):
+            df.insert(0, "all_rows", True)
     return _typed(df.drop(columns="scheduled")).reset_index(drop=True)
 
 
@@ -170,7 +106,7 @@ def trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.
     S-curve), and the completion rate of the month and up to the month.
 
     The monthly rows are ``completion(by=(*by, "month"))`` over the whole year (the same pooling:
-    offices without realisation data are left out of the group), cumulated in SQL, so the
+    offices without realisation data are left out of the group), cumulated per group, so the
     cumulated rate at month m is exactly ``completion(as_of=m)`` of the group (its reported months: a
     month nobody in the group reported has ``has_data`` False and nothing in the rate).  ``planned``
     and ``planned_cum`` are the plan line: every scheduled month of the offices that reported any
@@ -190,27 +126,31 @@ def trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.
     for g in by:
         if g not in TREND_GROUPS:
             raise ValueError(f"unknown trend group {g!r}")
-    return trend_from(store, *_completion_sql(12, [*by, "month"], year, satkers, areas_), as_of)
+    monthly = tally.pooled(tally.rows(store, year), 12, [*by, "month"], satkers, areas_)
+    return trend_from(monthly, [tally.KEYS[g] for g in (*by, "month")], as_of)
 
 
-def trend_from(store, sql, params, keys, as_of: int) -> pd.DataFrame:
-    """The S-curve of a completion query's monthly rows (``trend``; tests/test_counts.py runs it on the
-    reference query over every activity): cumulated in SQL, realisation cut after ``as_of``."""
-    part = ", ".join(k for k in keys if k != "month")
-    window = f"(PARTITION BY {part} ORDER BY month)" if part else "(ORDER BY month)"
-    df = store.query_df(
-        f"""SELECT *, sum(scheduled) OVER {window} AS planned_cum,
-                      sum(CASE WHEN has_data THEN planned ELSE 0 END) OVER {window} AS rated_cum,
-                      sum(CASE WHEN month <= ? THEN realized END) OVER {window} AS realized_cum
-            FROM ({sql}) t ORDER BY {', '.join(keys)}""", [int(as_of), *params])  # the ? above comes first
+def trend_from(monthly: pd.DataFrame, keys, as_of: int) -> pd.DataFrame:
+    """The S-curve of pooled monthly completion rows (``trend``; tests/test_counts.py shapes its
+    reference rows with it): cumulated per group by month, realisation cut after ``as_of``."""
+    df = monthly.reset_index(drop=True)
+    part = [k for k in keys if k != "month"]
+    group = df.groupby(part, sort=False, dropna=False).ngroup().to_numpy() if part else np.zeros(len(df), int)
+    later = df["month"].to_numpy() > int(as_of)
+    has = df["has_data"].fillna(False).astype(bool).to_numpy()
+    realized = pd.to_numeric(df["realized"], errors="coerce").to_numpy(dtype=float)
+    realized = np.where(later, np.nan, realized)
+
+    def running(values):
+        return pd.Series(values).groupby(group).cumsum().to_numpy()
+    df["planned_cum"] = running(pd.to_numeric(df["scheduled"]).fillna(0).to_numpy(dtype=np.int64))
+    rated_cum = running(np.where(has, pd.to_numeric(df["planned"]).fillna(0).to_numpy(dtype=float), 0.0))
+    seen = running(~np.isnan(realized)) > 0  # a running sum is NULL until its first value (SQL's sum)
+    # a month nobody reported keeps the months before; none after as_of
+    df["realized_cum"] = np.where(seen & ~later, running(np.nan_to_num(realized)), np.nan)
     df = _typed(df)
     df["planned"] = df.pop("scheduled").fillna(0).astype(int)  # the plan line; the rates are over reported months
-    later = df["month"] > int(as_of)
     df.loc[later, ["realized", "rate", "verified", "verified_rate"]] = np.nan
-    df["planned_cum"] = df["planned_cum"].fillna(0).astype(int)
-    rated_cum = pd.to_numeric(df.pop("rated_cum"), errors="coerce").fillna(0).to_numpy(dtype=float)
-    df["realized_cum"] = pd.to_numeric(df["realized_cum"], errors="coerce").astype(float)
-    df.loc[later, "realized_cum"] = np.nan  # a month nobody reported keeps the sum of the months before
     with np.errstate(divide="ignore", invalid="ignore"):  # over the reported months: completion(as_of=m)
         df["rate_cum"] = np.where(rated_cum > 0, df["realized_cum"] / rated_cum, np.nan)
     return df.reset_index(drop=True)

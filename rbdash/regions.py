@@ -83,6 +83,7 @@ def level_of(word) -> str | None:
     return LEVEL_SPELLINGS.get(fold(word))
 
 
+@lru_cache(maxsize=8192)   # the same few hundred names are matched at every national figure
 def key(name) -> str:
     """The one matching key of an office's or a province's name, whatever its spelling: case and
     punctuation folded, 'KPU'/'Komisi Pemilihan Umum' dropped, level words spelled as in the list

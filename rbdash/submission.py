@@ -27,8 +27,9 @@ def missing(store, year, province=None, as_of=12) -> pd.DataFrame:
     """
     province = regions.province(province) or province if province is not None else None
     per = metrics.completion(store, as_of, year=year, by=("satker",)) if year is not None else None
-    imported = {} if per is None else {r["satker"]: (int(r["reported_months"]), int(r["due"]))
-                                       for r in per.to_dict("records")}
+    imported = {} if per is None else {
+        name: (int(months), int(due))
+        for name, months, due in zip(per["satker"].tolist(), per["reported_months"].tolist(), per["due"].tolist())}
     matched, unmatched = {}, []
     for name in imported:
         found = regions.office(name)

@@ -11,6 +11,8 @@ streamlit, no database: plain text in, plain text out (escaping for HTML or mark
 renderer's business).
 """
 
+from functools import lru_cache
+
 import pandas as pd
 
 # --------------------------------------------------------------------------------- months
@@ -36,7 +38,13 @@ DASH = "–"  # a missing number in a table
 
 
 def _missing(value) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value))
+    if value is None:
+        return True
+    if isinstance(value, float):  # numpy's float64 too: NaN is the one value unequal to itself
+        return value != value
+    if isinstance(value, (int, str)):
+        return False
+    return bool(pd.isna(value))
 
 
 def pct(rate, digits=1) -> str:
@@ -50,7 +58,12 @@ def integer(n) -> str:
     """12345 -> '12.345' (Indonesian thousands separator); None/NaN -> '–'."""
     if _missing(n):
         return DASH
-    return f"{int(n):,}".replace(",", ".")
+    return _grouped(int(n))
+
+
+@lru_cache(maxsize=4096)   # the same counts are written thousands of times per national figure
+def _grouped(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def decimal(x, digits=1) -> str:

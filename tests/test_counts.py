@@ -56,6 +56,29 @@ WITH lv AS (
                                       "lv.reported_mask"))
 
 
+# how the rows of ``per_office`` pool into a group, in SQL (rbdash.tally pools them in numpy): the
+# offices that reported a month are the group's figures; a group where none did keeps its due months
+# with no rate
+REFERENCE_POOLING = """
+SELECT {keys},
+       (CASE WHEN bool_or(reported_months > 0) THEN sum(planned) FILTER (WHERE reported_months > 0)
+             ELSE sum(due) END)::BIGINT AS planned,
+       (CASE WHEN bool_or(reported_months > 0) THEN sum(done) FILTER (WHERE reported_months > 0) END)::BIGINT
+           AS realized,
+       (CASE WHEN bool_or(reported_months > 0) THEN sum(verified) FILTER (WHERE reported_months > 0) END)::BIGINT
+           AS verified,
+       bool_or(reported_months > 0) AS has_data,
+       sum(due)::BIGINT AS due,
+       sum(planned)::BIGINT AS reported,
+       sum(reported_months)::BIGINT AS reported_months,
+       (CASE WHEN bool_or(office_months > 0) THEN sum(due) FILTER (WHERE office_months > 0)
+             ELSE sum(due) END)::BIGINT AS scheduled,
+       count(*) AS offices,
+       count(*) FILTER (WHERE reported_months > 0) AS offices_with_data
+FROM per_office GROUP BY {keys} ORDER BY {keys}
+"""
+
+
 def reference_sql(as_of: int, by, year, satkers, areas_):
     """The completion query (SQL, params, key columns) -- the one definition, shared by completion
     and trend.  Months after ``as_of`` count 0 (the masks are cut at as_of).  ``by`` empty: one row
@@ -85,7 +108,7 @@ def reference_sql(as_of: int, by, year, satkers, areas_):
         JOIN satker s ON s.id = lv.satker_id {month_join}
         GROUP BY {', '.join(str(i + 1) for i in range(len(select)))}, lv.satker_id
     )
-    """ + metrics.GROUP_POOLING.format(keys=", ".join(keys))  # the one pooling of offices into a group
+    """ + REFERENCE_POOLING.format(keys=", ".join(keys))
     params = [mask, year, year, lst(satkers), lst(satkers), mask, lst(areas_), lst(areas_)]
     return sql, params, keys
 
@@ -128,8 +151,9 @@ def reference_completion(store, as_of: int, year: int | None = None, by=("satker
 
 
 def reference_trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.DataFrame:
-    """metrics.trend over the reference query (its S-curve shaping is metrics.trend_from)."""
-    return metrics.trend_from(store, *reference_sql(12, [*by, "month"], year, satkers, areas_), as_of)
+    """metrics.trend over the reference query's monthly rows (its S-curve shaping is metrics.trend_from)."""
+    sql, params, keys = reference_sql(12, [*by, "month"], year, satkers, areas_)
+    return metrics.trend_from(store.query_df(sql, params), keys, as_of)
 
 
 def reference_overview(store, year, satkers=None, areas_=None):

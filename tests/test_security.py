@@ -12,15 +12,7 @@ SQL_CALLS = {"execute", "executemany", "query_df", "sql", "one", "run"}
 # Interpolations that are not user values: expression text -> why it is safe.
 ALLOWED = {
     "table": "a table name from the code's own list (store TABLES, _ids callers, information_schema)",
-    "', '.join(select)": "metrics: column expressions from the fixed GROUPS table",
-    "', '.join(keys)": "metrics: column names derived from the fixed GROUPS table",
-    "months": "metrics: one of two fixed SQL expressions (a month count of the reported mask)",
-    "office": "metrics: a fixed SQL expression (the office's reported months)",
-    "in_reported": "metrics: a fixed SQL expression (the count row's month is one the office reported)",
-    "checked_done": "metrics: a fixed SQL expression (the checked month is still planned and realised)",
-    "', '.join((str(i + 1) for i in range(len(select))))": "metrics: GROUP BY positions 1..n of the fixed select list",
-    "sql": "metrics.trend: the query _completion_sql builds (its own interpolations are checked here)",
-    "window": "metrics.trend: an OVER clause of column names from the fixed GROUPS table",
+    "CHECKED_DONE": "tally: a fixed SQL expression (the checked month is still planned and realised)",
     "', '.join('?' * len(keys))": "users: one ? placeholder per key (the values go as parameters)",
     "' AND '.join(where)": "store.version: conditions on fixed column names (the values go as parameters)",
     "_MOVE": "store.counts: a fixed SET list (the masks go as parameters)",

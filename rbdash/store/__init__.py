@@ -54,6 +54,9 @@ from rbdash.store.verification import ACTIONS as CHECKS
 from rbdash.store.verification import VerificationMixin
 
 DEFAULT_DB = Path("data") / "rbdash.duckdb"
+# an app process keeps its DuckDB file open this long between page runs (each run makes several
+# queries; opening and checkpointing the file cost ~15-20 ms each time), unless another process waits
+APP_LINGER = 2.0
 TABLES = ("satker", "plan_versions", "activities", "progress", "monthly_reports", "audit_log", "users",
           "verifications")
 # passing state, not data: neither backed up nor copied between stores (a restored or moved database
@@ -68,15 +71,17 @@ class Store(PlansMixin, ProgressMixin, ReportsMixin, VerificationMixin, UsersMix
     """The database (a DuckDB file or a PostgreSQL server) plus the discipline to use it from several
     threads and processes.  Implements ``base.StoreCore`` for its mixins over a ``base.Backend``."""
 
-    def __init__(self, path=DEFAULT_DB, busy_timeout=20.0, schema_version=None):
+    def __init__(self, path=DEFAULT_DB, busy_timeout=20.0, schema_version=None, linger=0.0):
         """``schema_version``: migrate only that far (a restore loads an older backup's tables into
-        the schema they were taken from, then migrates the rest); else to the newest."""
+        the schema they were taken from, then migrates the rest); else to the newest.  ``linger``:
+        seconds a DuckDB file stays open once idle, unless another process waits for it
+        (rbdash.duckfile; the app's store: APP_LINGER)."""
         location = check_db_path(path)
         self.busy_timeout = busy_timeout
         self._local = threading.local()
         self._versions = (None, {})  # (backend stamp, {scope: version}) see ``version``
         if isinstance(location, Path):
-            self._backend = DuckBackend(location)
+            self._backend = DuckBackend(location, linger)
             try:
                 location.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -204,6 +209,16 @@ class Store(PlansMixin, ProgressMixin, ReportsMixin, VerificationMixin, UsersMix
         if stamp is not None:
             self._versions = (stamp, {**(memo if stamp == memo_stamp else {}), scope: value})
         return value
+
+    def offices_written(self, year: int, after: int, upto: int) -> list[str] | None:
+        """The offices with a write of ``year`` audited after entry ``after`` up to ``upto`` (the
+        newest of two versions of the year), or None when one of those writes names no office (its
+        change may touch any)."""
+        with self.connect() as con:
+            names = [r[0] for r in con.execute(
+                "SELECT DISTINCT satker FROM audit_log WHERE id > ? AND id <= ? AND year = ?",
+                [int(after), int(upto), int(year)]).fetchall()]
+        return None if any(n is None for n in names) else names
 
     def revert_change(self, audit_id: int, actor) -> int:
         """Undo the change recorded as audit entry ``audit_id`` (Riwayat's one undo button): a progress

@@ -14,9 +14,11 @@ class DuckBackend(Backend):
     kind = "duckdb"
     ids_outlive_transactions = True    # a session holds the file: nobody else can write meanwhile
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, linger: float = 0.0):
         self.path = path
         self._db = DuckFile.of(path)
+        if linger:
+            self._db.linger = linger
         self.write_lock = self._db.write_lock
 
     @contextmanager
@@ -43,7 +45,8 @@ class DuckBackend(Backend):
             raise
 
     def close(self):
-        pass  # the file is closed when its last user leaves (rbdash.duckfile)
+        """Close the file now if it lingers idle (rbdash.duckfile): before it is moved or replaced."""
+        self._db.close_idle()
 
     # dialect: the store's SQL is DuckDB's
     def ddl(self, sql):

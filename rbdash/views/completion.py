@@ -52,23 +52,20 @@ def completion_cells(df, row_key, col_key, digits=1, basis="dilaporkan") -> pd.D
     has_data, rate, and verified/verified_rate and due/reported when present): an office without
     data is NO_DATA, never 0%; nothing due is NOTHING_DUE; the hover says what the rate rests on.
     ``basis`` (BASIS_RATE): the reported rate or the verified rate colours the cells."""
-    out = pd.DataFrame({"row": df[row_key].to_numpy(), "col": df[col_key].to_numpy()})
-    has = df["has_data"].fillna(False).astype(bool).to_numpy()
+    has = df["has_data"].fillna(False).to_numpy(dtype=bool)
     planned = df["planned"].fillna(0).to_numpy()
-    rate = pd.to_numeric(df[BASIS_RATE[basis]], errors="coerce").to_numpy(dtype=float)
-    out["value"] = rate
-    out["state"] = _states(has, planned, rate)
-    out["text"] = [cell_text(s, r, digits) for s, r in zip(out["state"], rate)]
-    realized = pd.to_numeric(df["realized"], errors="coerce").to_numpy(dtype=float)
-    out["hover"] = [wording.realised_of(r, p) if h and p else "" for r, p, h in zip(realized, planned, has)]
+    rate = pd.to_numeric(df[BASIS_RATE[basis]], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    state = _states(has, planned, rate)
+    realized = pd.to_numeric(df["realized"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    hover = [wording.realised_of(r, p) if h and p else "" for r, p, h in zip(realized, planned, has)]
     if "verified" in df:
-        verified = pd.to_numeric(df["verified"], errors="coerce").to_numpy(dtype=float)
-        out["hover"] = [f"{h}\n{wording.verified_of(v, p)}" if h else h
-                        for h, v, p in zip(out["hover"], verified, planned)]
+        verified = pd.to_numeric(df["verified"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        hover = [f"{h}\n{wording.verified_of(v, p)}" if h else h for h, v, p in zip(hover, verified, planned)]
     if "due" in df and "reported" in df:  # reporting coverage next to the rate (issue 13.6)
         extra = [wording.reporting(r, d) if d else "" for r, d in zip(df["reported"].to_numpy(), df["due"].to_numpy())]
-        out["hover"] = [f"{h}\n{e}".strip("\n") if e else h for h, e in zip(out["hover"], extra)]
-    return out
+        hover = [f"{h}\n{e}".strip("\n") if e else h for h, e in zip(hover, extra)]
+    return pd.DataFrame({"row": df[row_key].to_numpy(), "col": df[col_key].to_numpy(), "value": rate, "state": state,
+                         "text": [cell_text(s, r, digits) for s, r in zip(state, rate)], "hover": hover})
 
 
 def heatmap(cells, rows, columns, *, title=None, row_name=wording.SATKER, legend=wording.RATE, caption="", digits=1,
@@ -77,22 +74,37 @@ def heatmap(cells, rows, columns, *, title=None, row_name=wording.SATKER, legend
     hover) laid out on ``rows`` × ``columns`` (Column); a cell without a row in ``cells`` is NOTHING_DUE,
     and a row without data in any cell is NO_DATA across, also where nothing is due."""
     rows, columns = tuple(rows), tuple(columns)
-    keys = [c.key for c in columns]
-    grid = cells.set_index(["row", "col"]).reindex(pd.MultiIndex.from_product([list(rows), keys]))
     shape = (len(rows), len(columns))
-    value = grid["value"].astype(float).to_numpy().reshape(shape)
-    state = grid["state"].fillna(NOTHING_DUE).to_numpy(dtype=object).reshape(shape)
+    at_row = {r: i for i, r in enumerate(rows)}
+    at_col = {c.key: j for j, c in enumerate(columns)}
+    value = np.full(shape, np.nan)
+    state = np.full(shape, NOTHING_DUE, dtype=object)
+    texts = "text" in cells
+    text = np.full(shape, wording.NOTHING_DUE, dtype=object) if texts else None
+    hover = np.full(shape, "", dtype=object)
+    given = {c: cells[c].tolist() for c in ("row", "col", "value", "state", "text", "hover") if c in cells}
+    for k, (r, c) in enumerate(zip(given["row"], given["col"])):
+        i = at_row.get(r) if isinstance(r, str) or not pd.isna(r) else None
+        j = at_col.get(c) if isinstance(c, str) or not pd.isna(c) else None
+        if i is None or j is None:
+            continue
+        v = given["value"][k]
+        value[i, j] = np.nan if v is None else float(v)
+        s = given["state"][k]
+        state[i, j] = NOTHING_DUE if not isinstance(s, str) else s
+        if texts:
+            t = given["text"][k]
+            text[i, j] = wording.NOTHING_DUE if t is None or (isinstance(t, float) and np.isnan(t)) else str(t)
+        if "hover" in given:
+            h = given["hover"][k]
+            hover[i, j] = "" if h is None or (isinstance(h, float) and np.isnan(h)) else str(h)
     whole = ((state != VALUE).all(axis=1) & (state == NO_DATA).any(axis=1)) if state.size else np.zeros(len(rows), bool)
     state[whole] = NO_DATA
     value = np.where(state == VALUE, value, np.nan)
-    if "text" in grid:
-        text = grid["text"].fillna(wording.NOTHING_DUE).astype(str).to_numpy(dtype=object).reshape(shape)
-    else:
+    if not texts:
         text = np.array([cell_text(s, v, digits) for s, v in zip(state.ravel(), value.ravel())],
                         dtype=object).reshape(shape)
     text[whole] = wording.NO_DATA
-    hover = (grid["hover"].fillna("").astype(str) if "hover" in grid else pd.Series("", index=grid.index)) \
-        .to_numpy(dtype=object).reshape(shape)
     return Heatmap(title=title, row_name=row_name, rows=rows, columns=columns, value=value, state=state, text=text,
                    hover=hover, no_data=np.asarray(whole, dtype=bool), legend=legend, caption=caption, digits=digits,
                    provinces=None if provinces is None else tuple(provinces))
@@ -189,44 +201,61 @@ def area_heatmap(store, view: View) -> Heatmap:
 
 def ranked(df, level, year, as_of) -> Ranking:
     """A Ranking of completion rows (with ``reported_months``) with a ``name`` (and ``province``)
-    column: best first by rate, those without data last and without a rank (ties by name)."""
-    df = df.copy()
-    df["has_data"] = df["has_data"].fillna(False).astype(bool)
-    df["rate"] = pd.to_numeric(df["rate"], errors="coerce").astype(float)
-    df["_nodata"] = ~df["has_data"]
-    df = df.sort_values(["_nodata", "rate", "name"], ascending=[True, False, True], na_position="last",
-                        kind="stable").drop(columns="_nodata").reset_index(drop=True)
-    rated = df["has_data"].to_numpy(dtype=bool) & df["rate"].notna().to_numpy()
-    df["rank"] = pd.Series(range(1, len(df) + 1), dtype="Int64").where(rated, pd.NA)
-    df["state"] = _states(df["has_data"], df["planned"], df["rate"])
-    df["text"] = [cell_text(s, r) for s, r in zip(df["state"], df["rate"])]
-    due = df["due"].astype(float)
-    df["reporting"] = df["reported"].astype(float) / due.where(due > 0)
-    df["reported_text"] = [wording.units_of(r, d) for r, d in zip(df["reported"], df["due"])]
-    for column in ("verified", "verified_rate"):  # frames made before verification have none
-        df[column] = pd.to_numeric(df[column], errors="coerce").astype(float) if column in df else np.nan
-    df["verified_text"] = [cell_text(s, r) for s, r in zip(_states(df["has_data"], df["planned"], df["verified_rate"]),
-                                                           df["verified_rate"])]
-    df["reported_months"] = df["reported_months"].fillna(0).astype(int)
-    # what each rate rests on: an office's months reported, a province's offices reporting
-    df["basis_text"] = ([wording.months_reported(n, as_of) for n in df["reported_months"]] if level == "satker" else
-                        [wording.offices_reported(k, n) for k, n in zip(df["offices_with_data"], df["offices"])])
-    columns = ["rank", "name", "province", "state", "rate", "text", "planned", "realized", "has_data", "due", "reported",
-               "reporting", "reported_text", "reported_months", "basis_text", "offices", "offices_with_data",
-               "verified", "verified_rate", "verified_text"]
-    return Ranking(level=level, year=year, as_of=as_of, rows=df[columns])
+    column: best first by rate, those without data last and without a rank (ties by name).  Built
+    column by column from arrays: it is rebuilt for every save during a reporting rush."""
+    has = df["has_data"].fillna(False).to_numpy(dtype=bool)
+    rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    names = df["name"].tolist()
+    order = np.array(sorted(range(len(df)), key=lambda i: (not has[i], bool(np.isnan(rate[i])),
+                                                            0.0 if np.isnan(rate[i]) else -rate[i], names[i])),
+                     dtype=np.int64)
+
+    def column(name, dtype=None, fill=None):
+        if name not in df:
+            return np.full(len(df), np.nan)
+        values = pd.to_numeric(df[name], errors="coerce") if dtype is float else df[name]
+        if fill is not None:
+            values = values.fillna(fill)
+        return values.to_numpy(dtype=dtype, na_value=np.nan)[order] if dtype is float else values.to_numpy()[order]
+    has, rate = has[order], rate[order]
+    planned, due, reported = (df[c].to_numpy()[order] for c in ("planned", "due", "reported"))
+    verified_rate = column("verified_rate", float)
+    months = df["reported_months"].fillna(0).to_numpy()[order].astype(int)
+    state = _states(has, planned, rate)
+    rated = has & ~np.isnan(rate)
+    due_f = due.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reporting = np.where(due_f > 0, reported.astype(float) / due_f, np.nan)
+    rows = pd.DataFrame({
+        "rank": pd.array(np.where(rated, np.arange(1, len(df) + 1), 0), dtype="Int64"),
+        "name": df["name"].array[order], "province": df["province"].array[order] if "province" in df else None,
+        "state": state, "rate": rate, "text": [cell_text(s, r) for s, r in zip(state, rate)],
+        "planned": planned, "realized": df["realized"].to_numpy()[order], "has_data": has, "due": due,
+        "reported": reported, "reporting": reporting,
+        "reported_text": [wording.units_of(r, d) for r, d in zip(reported, due)],
+        "reported_months": months,
+        # what each rate rests on: an office's months reported, a province's offices reporting
+        "basis_text": ([wording.months_reported(n, as_of) for n in months] if level == "satker" else
+                       [wording.offices_reported(k, n) for k, n in zip(df["offices_with_data"].to_numpy()[order],
+                                                                       df["offices"].to_numpy()[order])]),
+        "offices": df["offices"].to_numpy()[order], "offices_with_data": df["offices_with_data"].to_numpy()[order],
+        # frames made before verification have no verified columns
+        "verified": column("verified", float), "verified_rate": verified_rate,
+        "verified_text": [cell_text(s, r) for s, r in zip(_states(has, planned, verified_rate), verified_rate)]})
+    rows.loc[~rated, "rank"] = pd.NA
+    return Ranking(level=level, year=year, as_of=as_of, rows=rows)
 
 
 def ranking(store, view: View, level="satker") -> Ranking:
     """Offices (``level`` "satker", each with its province) or provinces ("provinsi": each pooling
     its KPU Provinsi and kabupaten/kota, metrics' one definition) ranked by completion."""
-    key = LEVEL_KEY[level]
-    df = completion(store, view, (key,)).rename(columns={key: "name"})
-    if level == "satker":
-        offices = metrics.offices(store)
-        offices = offices[offices["year"] == view.year].drop_duplicates("satker")
-        df["province"] = df["name"].map(dict(zip(offices["satker"], offices["province"])))
+    if level == "satker":  # each office with its province (None: one matching no official office)
+        df = metrics.completion(store, view.as_of, year=view.year, by=("satker", "province"), satkers=view.satkers,
+                                areas_=view.areas) if view.year is not None else completion(store, view, ("satker",))
+        df = df.rename(columns={"satker": "name"})
+        df["province"] = [p if isinstance(p, str) else None for p in df["province"]] if "province" in df else None
     else:
+        df = completion(store, view, (LEVEL_KEY[level],)).rename(columns={LEVEL_KEY[level]: "name"})
         df["province"] = df["name"]
     return ranked(df, level, view.year, view.as_of)
 

@@ -17,14 +17,15 @@ def not_submitted(store, view: View) -> NotSubmitted:
     title = f"Belum mengirim ({where}): " + wording.not_submitted_counts(
         counts[submission.NO_PLAN], counts[submission.NO_REALISATION], counts[submission.UNMATCHED])
     official = sum(1 for o in regions.official_offices() if view.province is None or o.province == view.province)
-    known = rows[rows["status"] != submission.UNMATCHED]
-    known = known.assign(province=known["province"].fillna(regions.RI), n=1)  # KPU RI has no province
-    per = (known.pivot_table(index="province", columns="status", values="n", aggfunc="sum", fill_value=0)
-           .reindex(columns=[submission.NO_PLAN, submission.NO_REALISATION], fill_value=0))
-    per = per.reset_index().sort_values([submission.NO_PLAN, submission.NO_REALISATION, "province"],
-                                        ascending=[False, False, True], kind="stable")
-    per = pd.DataFrame({"province": per["province"], submission.NO_PLAN: per[submission.NO_PLAN].astype(int),
-                        submission.NO_REALISATION: per[submission.NO_REALISATION].astype(int)}).reset_index(drop=True)
+    per_office = {}   # province -> [without a plan, without realisation] (KPU RI has no province)
+    for province, status in zip(rows["province"].tolist(), rows["status"].tolist()):
+        if status != submission.UNMATCHED:
+            per_office.setdefault(province if isinstance(province, str) else regions.RI, [0, 0])[
+                0 if status == submission.NO_PLAN else 1] += 1
+    order = sorted(per_office, key=lambda p: (-per_office[p][0], -per_office[p][1], p))
+    per = pd.DataFrame({"province": pd.Series(order, dtype="str"),
+                        submission.NO_PLAN: pd.Series([per_office[p][0] for p in order], dtype=int),
+                        submission.NO_REALISATION: pd.Series([per_office[p][1] for p in order], dtype=int)})
     unmatched = rows.loc[rows["status"] == submission.UNMATCHED, "satker"].tolist()
     return NotSubmitted(year=view.year, as_of=view.as_of, province=view.province, rows=rows, counts=counts,
                         official=official, title=title, per_province=per, unmatched=unmatched)

@@ -1,0 +1,268 @@
+"""The counts of a year's latest plans per office, area and month, kept in memory by each process and
+brought up to date office by office (issue 22): metrics.completion and metrics.trend pool these rows,
+the one definition of completion.
+
+Why.  During a reporting rush every save is a new version of its year, so every national figure is
+asked for again at nearly every visit.  Reading the nation's counts again each time (offices x areas
+x 12 rows, joined to the reported months and the checked ones) cost PostgreSQL ~30-60 ms per figure
+and five figures per visit; here a save costs its own office's rows (a hundred, one small query)
+and the figures are numpy over the rows held.  Every write is audited with its office and year
+(Store.version), so the offices written since the rows were read are exactly those with a newer
+audit entry of the year: re-read them, keep the rest.  The rows are read after the version they
+are stamped with, so they hold at least every write that version covers.
+"""
+
+import threading
+from collections import OrderedDict
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from rbdash import schedule
+from rbdash.store.verification import VERIFIED
+
+# the checked month is still planned and realised (a check outlives neither)
+CHECKED_DONE = schedule.sql_in_month("(a.planned_mask & p.realized_mask)", "v.month")
+# one row per latest plan version of the year (of the offices asked for), area and month: the
+# activities planned in the month, of them realised in it (``done``) and checked by a province
+# (``verified``: a checked month still planned and realised), with the office's reported months
+_ROWS = """
+WITH lv AS (
+    SELECT lp.id, lp.satker_id, s.name AS satker, s.province, COALESCE(r.mask, 0) AS reported_mask
+    FROM latest_versions lp JOIN satker s ON s.id = lp.satker_id
+    LEFT JOIN reported_masks r ON r.satker_id = lp.satker_id AND r.year = lp.year
+    WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
+), checked AS (
+    SELECT a.plan_version_id, a.area_no, v.month, count(*) AS verified
+    FROM verifications v JOIN activities a ON a.id = v.activity_id JOIN lv ON lv.id = a.plan_version_id
+    JOIN progress p ON p.activity_id = a.id
+    WHERE v.state = ? AND {checked_done} = 1
+    GROUP BY a.plan_version_id, a.area_no, v.month
+)
+SELECT lv.satker_id, lv.satker, lv.province, lv.reported_mask, c.area_no, c.month,
+       c.planned, c.done, COALESCE(k.verified, 0) AS verified
+FROM month_counts c JOIN lv ON lv.id = c.plan_version_id
+LEFT JOIN checked k ON k.plan_version_id = c.plan_version_id AND k.area_no IS NOT DISTINCT FROM c.area_no
+     AND k.month = c.month
+"""
+_ROWS = _ROWS.format(checked_done=CHECKED_DONE)
+
+# past this many offices written since the rows were read, reading the whole year is cheaper
+WHOLE_YEAR_AFTER = 64
+KEPT_YEARS = 16   # (database, year) pairs kept per process, least recently used dropped
+
+
+def read(store, year, satkers=None) -> pd.DataFrame:
+    """The rows from the store: of ``year`` (None: every year) and the offices ``satkers`` (None: all)."""
+    sql_satkers = None if satkers is None else list(satkers)
+    df = store.query_df(_ROWS, [year, year, sql_satkers, sql_satkers, VERIFIED])
+    int_columns = ("satker_id", "reported_mask", "month", "planned", "done", "verified")
+    return df.astype({c: "int64" for c in int_columns}).astype({"area_no": "Int32"})
+
+
+class Office(NamedTuple):
+    """One office's rows (its latest plan of the year; of every year when every year is read)."""
+    province: str | None
+    satker_id: int
+    reported_mask: np.ndarray
+    area: np.ndarray          # area numbers as floats, NaN: activities without an area
+    month: np.ndarray
+    planned: np.ndarray
+    done: np.ndarray
+    verified: np.ndarray
+
+
+def offices_of(df: pd.DataFrame) -> dict:
+    """The rows of ``read`` per office name."""
+    if df.empty:
+        return {}
+    df = df.sort_values("satker", kind="stable")
+    names = df["satker"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
+    ends = np.r_[starts[1:], len(df)]
+    province = df["province"].to_numpy(dtype=object)
+    columns = {c: df[c].to_numpy(dtype=np.int64) for c in ("satker_id", "reported_mask", "month", "planned", "done",
+                                                          "verified")}
+    area = df["area_no"].to_numpy(dtype="float64", na_value=np.nan)
+    return {str(names[a]): Office(None if pd.isna(province[a]) else str(province[a]), int(columns["satker_id"][a]),
+                                  columns["reported_mask"][a:b], area[a:b], columns["month"][a:b],
+                                  columns["planned"][a:b], columns["done"][a:b], columns["verified"][a:b])
+            for a, b in zip(starts, ends)}
+
+
+class Counts:
+    """Offices' rows as integer codes, ready for pooling: the offices, provinces and areas each
+    numbered in sorted order (a missing province or area last), so groups come out in order.
+    Built from the offices' rows (``offices_of``) in a few milliseconds: again after every save."""
+
+    def __init__(self, offices: dict):
+        names = sorted(offices)
+        self.offices = np.array(names, dtype=object)
+        blocks = [offices[n] for n in names]
+        self.office = np.repeat(np.arange(len(names), dtype=np.int64), [len(b.month) for b in blocks])
+        self.size = len(self.office)
+        self.provinces = np.array(sorted({b.province for b in blocks if b.province is not None}), dtype=object)
+        self.office_province = np.array([len(self.provinces) if b.province is None else
+                                         int(np.searchsorted(self.provinces, b.province)) for b in blocks],
+                                        dtype=np.int64)
+        self.province = self.office_province[self.office]
+
+        def joined(field, dtype=np.int64):
+            return np.concatenate([getattr(b, field) for b in blocks]) if blocks else np.zeros(0, dtype=dtype)
+        self.area_value = joined("area", np.float64)
+        known = ~np.isnan(self.area_value)
+        self.areas = np.unique(self.area_value[known]).astype(np.int64)
+        self.area = np.full(self.size, len(self.areas), dtype=np.int64)
+        self.area[known] = np.searchsorted(self.areas, self.area_value[known])
+        self.month, self.reported_mask = joined("month"), joined("reported_mask")
+        self.planned, self.done, self.verified = joined("planned"), joined("done"), joined("verified")
+
+
+class _Year:
+    __slots__ = ("lock", "newest", "offices", "counts")
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.newest, self.offices, self.counts = -1, None, None
+
+
+_kept: OrderedDict = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def rows(store, year) -> Counts:
+    """The counts of ``year``'s latest plans (every year: None), holding every write acknowledged before
+    the call: kept per process and database, the offices written since re-read."""
+    if year is None:
+        return Counts(offices_of(read(store, None)))
+    database, newest = store.version(int(year))
+    where = (str(store.path), database, int(year))   # two copies of a database share their identity
+    with _kept_lock:
+        kept = _kept.pop(where, None) or _Year()
+        _kept[where] = kept
+        while len(_kept) > KEPT_YEARS:
+            _kept.popitem(last=False)
+    with kept.lock:
+        if kept.offices is None:
+            kept.offices, kept.counts = offices_of(read(store, year)), None
+        elif kept.newest < newest:
+            written = store.offices_written(int(year), kept.newest, newest)
+            if written is None or len(written) > WHOLE_YEAR_AFTER:
+                kept.offices, kept.counts = offices_of(read(store, year)), None
+            elif written:
+                fresh = offices_of(read(store, year, written))
+                kept.offices = {**{n: o for n, o in kept.offices.items() if n not in written}, **fresh}
+                kept.counts = None
+        kept.newest = max(kept.newest, newest)
+        if kept.counts is None:
+            kept.counts = Counts(kept.offices)
+        return kept.counts
+
+
+def clear() -> None:
+    """Forget every kept year (tests)."""
+    with _kept_lock:
+        _kept.clear()
+
+
+# --------------------------------------------------------------------------------- pooling
+
+KEYS = {"satker": "satker", "area": "area_no", "month": "month", "province": "province"}
+
+
+_MONTHS_IN = np.array([bin(m).count("1") for m in range(1 << 12)], dtype=np.int64)  # months in each 12-bit mask
+
+
+def pooled(c: Counts, as_of: int, by=(), satkers=None, areas_=None) -> pd.DataFrame:
+    """Completion rows of the counts ``c`` up to month ``as_of``, of the offices ``satkers`` and the
+    areas ``areas_`` (None: all), grouped by ``by`` (keys of KEYS; empty: the whole selection in one
+    row, none when it is empty), ordered by the keys (a missing province or area last): counted per
+    office first over the months it reported (its ``reported_mask`` cut at ``as_of``), then pooled
+    into the group -- the offices that reported a month are the group's figures; a group where none
+    did keeps its due months with no rate.  Untyped: metrics.completion types it.
+
+    Columns: the keys (named as KEYS), planned, realized, verified, has_data, due, reported,
+    reported_months, scheduled (the due months of the offices that reported any month, else all:
+    trend's plan line), offices, offices_with_data."""
+    keep = c.month <= int(as_of)
+    if satkers is not None:
+        keep &= np.isin(c.offices, np.asarray([str(s) for s in satkers], dtype=object))[c.office]
+    if areas_ is not None:
+        keep &= np.isin(c.area_value, np.asarray(list(areas_), dtype=float))
+    idx = np.flatnonzero(keep)
+    office, month = c.office[idx], c.month[idx]
+    mask = c.reported_mask[idx] & ((1 << int(as_of)) - 1)
+    in_reported = (mask >> (month - 1)) & 1
+    office_months = _MONTHS_IN[mask]
+    # a code per group (the keys, in order), and per office within its group
+    sizes = {"satker": len(c.offices), "province": len(c.provinces) + 1, "area": len(c.areas) + 1, "month": 12}
+    codes = {"satker": office, "province": c.province[idx], "area": c.area[idx], "month": month - 1}
+    key = np.zeros(len(idx), dtype=np.int64)
+    n_keys = 1
+    for g in by:
+        key = key * sizes[g] + codes[g]
+        n_keys *= sizes[g]
+    spread = 1 if "satker" in by else len(c.offices)   # an office is a group of its own already
+    group = key * spread + office if spread > 1 else key
+    rows = np.bincount(group, minlength=n_keys * spread)
+    present = np.flatnonzero(rows)
+    slot = np.zeros(len(rows), dtype=np.int64)
+    slot[present] = np.arange(len(present))
+    group = slot[group]                       # numbered 0.. in order
+    n = len(present)
+    planned = c.planned[idx]
+
+    def per_office(weights):
+        return np.bincount(group, weights=weights, minlength=n)
+
+    def most(values):   # an office's rows of several years (every year read) may differ
+        out = np.zeros(n, dtype=np.int64)
+        np.maximum.at(out, group, values)
+        return out
+    due = per_office(planned)
+    reported = per_office(planned * in_reported)
+    done = per_office(c.done[idx] * in_reported)
+    verified = per_office(c.verified[idx] * in_reported)
+    office_all = most(office_months)
+    months = most(in_reported) if "month" in by else office_all
+    has, counted = months > 0, office_all > 0
+    of = present // spread                    # the group of each office group
+
+    def pool(weights):
+        return np.bincount(of, weights=weights, minlength=n_keys)
+    n_offices = pool(None)
+    shown = np.flatnonzero(n_offices)
+    with_data = pool(has)[shown]
+    has_data = with_data > 0
+    all_due = pool(due)[shown]
+    columns = _key_columns(c, by, shown, sizes)
+    columns.update(
+        planned=np.where(has_data, pool(np.where(has, reported, 0))[shown], all_due).astype(np.int64),
+        realized=np.where(has_data, pool(np.where(has, done, 0))[shown], np.nan),
+        verified=np.where(has_data, pool(np.where(has, verified, 0))[shown], np.nan),
+        has_data=has_data, due=all_due.astype(np.int64), reported=pool(reported)[shown].astype(np.int64),
+        reported_months=pool(months)[shown].astype(np.int64),
+        scheduled=np.where(pool(counted)[shown] > 0, pool(np.where(counted, due, 0))[shown], all_due).astype(np.int64),
+        offices=n_offices[shown].astype(np.int64), offices_with_data=with_data.astype(np.int64))
+    return pd.DataFrame(columns)
+
+
+def _key_columns(c: Counts, by, shown, sizes) -> dict:
+    """The key columns of the groups ``shown`` (their codes), with the dtypes DuckDB gives them."""
+    rest, codes, out = shown, {}, {}
+    for g in reversed(list(by)):
+        codes[g], rest = rest % sizes[g], rest // sizes[g]
+    for g in by:
+        code = codes[g]
+        if g == "satker":
+            out["satker"] = pd.array(c.offices[code], dtype="str")
+        elif g == "province":
+            out["province"] = pd.array(np.append(c.provinces, None)[code], dtype="str")
+        elif g == "area":
+            nos = pd.array(np.append(c.areas, 0)[code], dtype="Int32")
+            nos[code == len(c.areas)] = pd.NA
+            out["area_no"] = nos if nos.isna().any() else nos.astype("int32")
+        else:
+            out["month"] = (code + 1).astype("int32")
+    return out
