@@ -21,7 +21,7 @@ from pages._ui import WIDGETS_CSS, browser, by_anything, loader, store_unavailab
 from rbdash import views
 from rbdash.errors import StoreError
 from rbdash.samples import SAMPLES_DIR, ensure_database
-from rbdash.store import Store, default_db_path
+from rbdash.store import APP_LINGER, Store, default_db_path
 
 
 
@@ -56,7 +56,7 @@ def get_store(path):
     """One Store per database location (a DuckDB file: one instance per process, rbdash.duckfile; a
     postgresql:// URL: a few pooled connections per process)."""
     ensure_database(path, os.environ.get("RBDASH_SAMPLES") or SAMPLES_DIR)
-    return Store(path)
+    return Store(path, linger=APP_LINGER)
 
 
 @loader(by_anything)

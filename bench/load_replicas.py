@@ -94,10 +94,10 @@ def worker(args):
     """One replica: a Store, ``users`` threads; writes its results as JSON to ``args.out``."""
     from rbdash import views
     from rbdash.errors import ConflictError
-    from rbdash.store import Store
+    from rbdash.store import APP_LINGER, Store
 
     plan = json.loads(Path(args.plan).read_text())
-    store = Store(args.url)
+    store = Store(args.url, linger=APP_LINGER)   # as app.py opens it
     pages = Loaders()
     view = views.View(year=YEAR, satkers=None, areas=None, as_of=AS_OF)
     views.cache_key(store)

@@ -21,7 +21,12 @@ commit be overwritten when processes take turns on one file, both measured here:
    guard against tools outside rbdash (the ``duckdb`` shell), which are only waited for.
 
 Every open and close goes through one lock here, and the file is closed when its last user leaves,
-so that other processes (the CLI, another app process) get their turn.  Write transactions of one
+so that other processes (the CLI, another app process) get their turn -- or, in a process that asks
+for it (``DuckFile.linger``: the app), once it has been idle that long or as soon as another process
+waits for it.  Opening the file and checkpointing it on close cost ~15-20 ms, paid by every query of
+a page run when the file is closed in between.  A waiting process says so by a shared ``flock`` on
+``<file>.want``, which the holder tests (an exclusive try) when its last user leaves and while it
+lingers; a file replaced meanwhile (a restore by another process) is reopened, never reused.  Write transactions of one
 process are serialised by ``write_lock`` (DuckDB would otherwise let two of them race for the same
 new ids).
 
@@ -32,6 +37,7 @@ process using a database file narrows its umask to 077 (files 0600, folders 0700
 server does; the lock file is created 0600 and narrowed to 0600 when an older one is wider.
 """
 
+import atexit
 import os
 import threading
 import time
@@ -90,10 +96,28 @@ def lock_path(path) -> Path:
     return Path(f"{path}.lock")
 
 
+def want_path(path) -> Path:
+    """Where a process waiting for the file says so (see the module docstring)."""
+    return Path(f"{path}.want")
+
+
 def companions(path) -> list[Path]:
     """The files kept beside a database file (for removing a temporary database with everything
     that belongs to it)."""
-    return [wal_path(path), lock_path(path)]
+    return [wal_path(path), lock_path(path), want_path(path)]
+
+
+def _private_open(path: Path) -> int:
+    """A descriptor of a lock file beside the database (created 0600; a link planted in its place is
+    not followed; an older wider file narrowed)."""
+    fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        info = os.fstat(fd)
+        if info.st_mode & PRIVATE and info.st_uid == os.geteuid():
+            os.fchmod(fd, 0o600)  # a lock file made before issue 18 was readable by everyone
+    except OSError:
+        pass  # not ours to change: its owner keeps the rights they had
+    return fd
 
 
 class DuckFile:
@@ -101,6 +125,7 @@ class DuckFile:
 
     _registry: dict = {}
     _registry_lock = threading.Lock()
+    linger = 0.0   # seconds an idle file stays open in this process (the app sets it), unless wanted
 
     @classmethod
     def of(cls, path) -> "DuckFile":
@@ -118,66 +143,154 @@ class DuckFile:
         self._root = None
         self._claim = None              # descriptor of <file>.lock, flock-ed while the file is open
         self._users = 0
+        self._seen = None               # the file's stat when it went idle (a changed file is not reused)
+        self._failed = False            # a use failed since the file was opened: do not linger
+        self._idle_since = None         # when the last user left a lingering file
+        self._want = None               # descriptor of <file>.want (tested by a holder)
+        self._lingering = None          # the thread closing an idle file
 
     @contextmanager
     def cursor(self, busy_timeout: float = 20.0):
         """A cursor on the shared instance, opening the file if needed (waiting while another
         process holds it, up to ``busy_timeout`` seconds, then StoreError db_busy)."""
         cur = self._acquire(busy_timeout)
+        failed = True
         try:
             yield cur
+            failed = False
         finally:
-            self._release(cur)
+            self._release(cur, failed)
 
     def _acquire(self, busy_timeout):
         deadline = time.monotonic() + busy_timeout
         delay = 0.01
-        while True:
-            with self._lock:
-                if self._root is None and self._take_claim():
-                    try:
-                        self._root = duckdb.connect(self.path)
-                    except duckdb.Error as exc:
-                        self._drop_claim()
-                        if not is_lock_error(exc):
-                            raise translate(exc) from None
-                if self._root is not None:
-                    cur = self._root.cursor()
-                    self._users += 1
-                    return cur
-            if time.monotonic() > deadline:
-                raise StoreError("db_busy")
-            time.sleep(delay)
-            delay = min(delay * 2, 0.1)
+        waiting = None   # our shared flock on <file>.want while another process has the file
+        try:
+            while True:
+                with self._lock:
+                    if self._root is not None and self._users == 0 and not self._same_file():
+                        self._close()
+                    if self._root is None and self._take_claim():
+                        try:
+                            self._root = duckdb.connect(self.path)
+                        except duckdb.Error as exc:
+                            self._drop_claim()
+                            if not is_lock_error(exc):
+                                raise translate(exc) from None
+                    if self._root is not None:
+                        cur = self._root.cursor()
+                        self._users += 1
+                        self._idle_since = None
+                        return cur
+                if time.monotonic() > deadline:
+                    raise StoreError("db_busy")
+                if waiting is None and fcntl is not None:
+                    waiting = self._say_waiting()
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
+        finally:
+            if waiting is not None:
+                os.close(waiting)
 
-    def _release(self, cur):
+    def _release(self, cur, failed=False):
+        """A user leaves; the last one closes the file, or lets it linger unless a use failed (the
+        file may be damaged: opened afresh next time) or another process waits for it."""
         with self._lock:
             try:
                 cur.close()
             finally:
                 self._users -= 1
+                self._failed = self._failed or failed
                 if self._users == 0:
-                    root, self._root = self._root, None
-                    try:
-                        root.close()
-                    finally:
-                        self._drop_claim()
+                    if self.linger > 0 and not self._failed and not self._wanted():
+                        self._idle_since = time.monotonic()
+                        self._seen = self._file_stamp()
+                        self._keep_lingering()
+                    else:
+                        self._close()
+
+    def _close(self):
+        """Close the file and give up the turn (under ``_lock``, no user left)."""
+        root, self._root, self._idle_since, self._seen, self._failed = self._root, None, None, None, False
+        try:
+            root.close()
+        finally:
+            self._drop_claim()
+
+    def _keep_lingering(self):
+        """The thread that closes the file once idle for ``linger`` seconds or wanted elsewhere."""
+        if self._lingering is None or not self._lingering.is_alive():
+            self._lingering = threading.Thread(target=self._linger_loop, name="rbdash-duckfile", daemon=True)
+            self._lingering.start()
+
+    def _linger_loop(self):
+        while True:
+            time.sleep(0.02)
+            with self._lock:
+                if self._root is None:
+                    return
+                if self._users == 0 and self._idle_since is not None and (
+                        time.monotonic() - self._idle_since >= self.linger or self._wanted()
+                        or not self._same_file()):
+                    self._close()
+                    return
+
+    def close_idle(self):
+        """Close the file now if nobody in this process uses it (a lingering one; at exit)."""
+        with self._lock:
+            if self._root is not None and self._users == 0:
+                self._close()
+
+    def _file_stamp(self):
+        try:
+            info = os.stat(self.path)
+        except OSError:
+            return None
+        return info.st_ino, info.st_mtime_ns, info.st_size
+
+    def _same_file(self) -> bool:
+        """The file at the path is as this process left it when it went idle: not replaced (a
+        restore) nor written by anything else (whatever did it, reading it afresh is right)."""
+        return self._seen is not None and self._file_stamp() == self._seen
+
+    def _say_waiting(self):
+        """Hold a shared flock on <file>.want while waiting for another process's turn to end."""
+        try:
+            fd = _private_open(want_path(self.path))
+        except OSError:
+            return None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)   # a holder testing it right now: the next round says it
+            return None
+        return fd
+
+    def _wanted(self) -> bool:
+        """Another process waits for the file (holds <file>.want shared)."""
+        if fcntl is None:
+            return True
+        if self._want is None:
+            try:
+                self._want = _private_open(want_path(self.path))
+            except OSError:
+                return True    # cannot tell: behave as before (close at once)
+        try:
+            fcntl.flock(self._want, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(self._want, fcntl.LOCK_UN)
+        return False
 
     def _take_claim(self) -> bool:
         """Take this process's turn on the file (the exclusive flock on ``<file>.lock``); False
         while another process has it."""
         if fcntl is None:
             return True
-        try:  # flock needs no write access; a link planted in the lock's place is not followed
-            fd = os.open(lock_path(self.path), os.O_RDONLY | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:  # flock needs no write access
+            fd = _private_open(lock_path(self.path))
         except OSError as exc:
             raise StoreError("db_path", path=self.path, detail=exc.strerror or type(exc).__name__) from None
-        try:
-            info = os.fstat(fd)
-            if info.st_mode & PRIVATE and info.st_uid == os.geteuid():
-                os.fchmod(fd, 0o600)  # a lock file made before issue 18 was readable by everyone
-        except OSError:
-            pass  # not ours to change: its owner keeps the rights they had
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -200,3 +313,10 @@ class DuckFile:
                 return None
             with open(self.path, "rb") as fh:
                 return fh.read(n)
+
+
+@atexit.register
+def _close_lingering():
+    """A process that lingered closes its idle files on exit (checkpointed, as without lingering)."""
+    for f in list(DuckFile._registry.values()):
+        f.close_idle()

@@ -41,6 +41,7 @@ def ensure_database(db_path, samples_dir=None):
         outcomes = list(importing.import_sources(store, files, SAMPLE_ACTOR))
         with store.connect() as con:
             con.execute("CHECKPOINT").fetchall()
+        store.close()  # not open under its old name once renamed (a lingering file: rbdash.duckfile)
         if not db_path.exists():
             os.replace(tmp, db_path)
         return outcomes

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -247,6 +248,7 @@ import json, sys
 from rbdash.duckfile import DuckFile
 db, tag, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 f, acks = DuckFile.of(db), []
+f.linger = float(sys.argv[4])
 for k in range(n):
     with f.cursor() as con:
         con.execute("BEGIN"); con.execute("INSERT INTO t VALUES (?, ?)", [tag, k]); con.execute("COMMIT")
@@ -255,16 +257,19 @@ print(json.dumps(acks))
 """
 
 
+@pytest.mark.parametrize("linger", [0.0, 30.0])
 @pytest.mark.parametrize("round_no", range(int(os.environ.get("STRESS_ROUNDS", "10")) // 3))
-def test_processes_taking_turns_lose_no_commit(tmp_path, round_no):
+def test_processes_taking_turns_lose_no_commit(tmp_path, round_no, linger):
     """Five processes taking turns with one short commit each time (open, commit, checkpoint, close):
-    the pattern in which DuckDB alone loses about one commit in a thousand (see rbdash.duckfile)."""
+    the pattern in which DuckDB alone loses about one commit in a thousand (see rbdash.duckfile).
+    Also when each keeps the file open once idle (``linger``, as the app does): a process waiting
+    for its turn gets it at the holder's next idle moment, not after the linger."""
     import duckdb
     db = tmp_path / "t.duckdb"
     con = duckdb.connect(str(db))
     con.execute("CREATE TABLE t (tag VARCHAR, k INTEGER)")
     con.close()
-    writers = [subprocess.Popen([sys.executable, "-c", TURNS, str(db), f"p{i}", "40"], cwd=ROOT,
+    writers = [subprocess.Popen([sys.executable, "-c", TURNS, str(db), f"p{i}", "40", str(linger)], cwd=ROOT,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(5)]
     acked = set()
     for i, w in enumerate(writers):
@@ -275,3 +280,63 @@ def test_processes_taking_turns_lose_no_commit(tmp_path, round_no):
     stored = set(con.execute("SELECT tag, k FROM t").fetchall())
     con.close()
     assert len(acked) == 200 and not acked - stored
+
+
+def wait_for(condition, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
+
+
+def test_an_apps_file_stays_open_between_queries_and_closes_once_idle(tmp_path):
+    """The app's store keeps its file open between the queries of a page run (``linger``; reopening
+    and checkpointing cost ~15-20 ms a query) and closes it once idle that long; a store without
+    linger closes it when its last user leaves."""
+    from rbdash.duckfile import DuckFile
+    plain, app = tmp_path / "plain.duckdb", tmp_path / "app.duckdb"
+    Store(plain).counts()
+    assert DuckFile.of(plain).head() is not None          # closed: its header can be read
+    Store(app, linger=0.5).counts()
+    assert DuckFile.of(app).head() is None                 # still open
+    wait_for(lambda: DuckFile.of(app).head() is not None)  # closed once idle
+
+
+WAITER = r"""
+import sys, time
+from rbdash.store import Store
+t = time.monotonic()
+print(Store(sys.argv[1], busy_timeout=20).counts()["satker"], round(time.monotonic() - t, 2))
+"""
+
+
+def test_another_process_gets_a_lingering_file_at_once(tmp_path):
+    """A process waiting for the file (the CLI while the app lingers for a minute) gets it as soon as
+    the app's store is idle, not after the linger (nor refused as busy)."""
+    clock = time
+    from rbdash.duckfile import DuckFile
+    db = tmp_path / "app.duckdb"
+    store = Store(db, linger=60)
+    store.counts()
+    assert DuckFile.of(db).head() is None
+    started = clock.monotonic()
+    out = subprocess.run([sys.executable, "-c", WAITER, str(db)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert out.stdout.split()[0] == "0" and clock.monotonic() - started < 15
+    store.counts()   # the app opens it again afterwards
+    DuckFile.of(db).close_idle()
+
+
+def test_a_file_replaced_while_lingering_is_opened_again(tmp_path):
+    """A lingering store never reads a file that was replaced under it (a restore): it opens the new
+    one."""
+    from rbdash.duckfile import DuckFile
+    from app_fixtures import make_plan
+    db, other = tmp_path / "app.duckdb", tmp_path / "other.duckdb"
+    store = Store(db, linger=60)
+    assert store.counts()["satker"] == 0
+    filled = Store(other)
+    filled.import_plan(make_plan("KPU Kota Malang", 2024, [(1, "Kegiatan", "Indikator", [1, 2], [])]), "uji")
+    os.replace(other, db)
+    assert store.counts()["satker"] == 1
+    DuckFile.of(db).close_idle()

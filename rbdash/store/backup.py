@@ -246,6 +246,7 @@ def restore(source: str | Path, db_path: str | Path, replace: bool = False) -> d
         store.migrate()
         with store.connect() as con:
             con.execute("CHECKPOINT").fetchall()
+        store.close()  # not open under its old name once renamed (a lingering file: rbdash.duckfile)
         with ExitStack() as held:
             # hold the file as any writer does while it is replaced: a process that had the old file
             # open would otherwise commit into the replaced file, its acknowledged writes lost (a
