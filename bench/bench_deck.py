@@ -6,9 +6,11 @@ and "Siapkan PDF" make it, target < 5 s with images.
 Each run is a fresh process (``python -m rbdash report``, the command line's deck: the same
 ``report.deck_bytes`` the page calls, with the trend drawn by kaleido and the system Chromium), timed
 from start to exit, on bench_pages' 550-office database: the national deck, and a provincial deck
-with three offices' Gantt slides.  ``--pdf`` also times the PDF (LibreOffice) of the national deck.
-Prints the median and the least wall time of the runs; ``--code`` times another checkout's rbdash (the
-code before a change) on the same database.  The first run of a fresh process is what
+with three offices' Gantt slides.  ``--pdf`` also times the PDFs (LibreOffice) of the national deck and
+of a provincial deck with one office's Gantt slide.  ``--years 1 10``: on the 550 offices with one and
+with ten years of plans (issue 22.6: the deck's time must not grow with the data).  Prints the median
+and the least wall time of the runs; ``--before`` alternates the runs with another checkout's rbdash
+(the code before a change) on the same database and prints the ratio of the medians.  The first run of a fresh process is what
 the page's first click costs (Python, python-pptx and kaleido's Chromium start included).
 """
 
@@ -44,29 +46,45 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--offices", type=int, default=550)
-    ap.add_argument("--pdf", action="store_true", help="also the national deck as PDF")
-    ap.add_argument("--code", default=str(ROOT), help="the checkout whose rbdash makes the deck (e.g. the code before)")
+    ap.add_argument("--years", type=int, nargs="+", default=[1],
+                    help="years of plans per office (bench_pages.database): 1, and e.g. 10 for the history case")
+    ap.add_argument("--pdf", action="store_true",
+                    help="also the national deck and a provincial deck with one Gantt slide as PDF")
+    ap.add_argument("--code", default=str(ROOT), help="the checkout whose rbdash makes the deck")
+    ap.add_argument("--before", default=None,
+                    help="another checkout (the code before a change): its runs alternate with --code's")
     args = ap.parse_args()
-    db = database(args.offices)
     env = {**os.environ, "BROWSER_PATH": os.environ.get("BROWSER_PATH", "/usr/bin/chromium")}
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "deck.pptx"
-        base = ["report", "--db", str(db), "--year", str(YEAR), "--as-of", str(AS_OF), "--out", str(out)]
-        cases = {"national deck with images": base,
-                 "Kalimantan Selatan deck, 3 Gantt slides, with images":
-                     [*base, "--province", "Kalimantan Selatan",
-                      *[a for o in ("KPU Provinsi Kalimantan Selatan", "KPU Kabupaten Banjar", "KPU Kabupaten Tapin")
-                        for a in ("--office", o)]]}
-        if args.pdf:
-            cases["national deck as PDF"] = [*base[:-1], str(Path(tmp) / "deck.pdf")]
-        for name, argv in cases.items():
-            walls, noise = [], ""
-            for _ in range(args.runs):
-                wall, err = run(argv, env, args.code)
-                walls.append(wall)
-                noise = noise or err.strip()
-            print(f"{name}: median {statistics.median(walls):.2f} s (least {min(walls):.2f} s, first "
-                  f"{walls[0]:.2f} s) over {args.runs} runs; stderr: {noise[:200] or 'none'}", flush=True)
+    codes = {"now": args.code, **({"before": args.before} if args.before else {})}
+    print(f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+    for years in args.years:
+        db = database(args.offices, years=years)
+        with tempfile.TemporaryDirectory() as tmp:
+            def deck(name, *extra):
+                return ["report", "--db", str(db), "--year", str(YEAR), "--as-of", str(AS_OF),
+                        "--out", str(Path(tmp) / name), *extra]
+            province = ("--province", "Kalimantan Selatan")
+            three = [a for o in ("KPU Provinsi Kalimantan Selatan", "KPU Kabupaten Banjar", "KPU Kabupaten Tapin")
+                     for a in ("--office", o)]
+            cases = {"national deck with images": deck("deck.pptx"),
+                     "Kalimantan Selatan deck, 3 Gantt slides, with images": deck("prov.pptx", *province, *three)}
+            if args.pdf:
+                cases["national deck as PDF"] = deck("deck.pdf")
+                cases["Kalimantan Selatan PDF, 1 Gantt slide"] = deck("prov.pdf", *province, "--office",
+                                                                      "KPU Kabupaten Tapin")
+            for name, argv in cases.items():
+                walls, noise = {k: [] for k in codes}, ""
+                for _ in range(args.runs):
+                    for k, code in codes.items():   # alternated: the machine's load falls on both alike
+                        wall, err = run(argv, env, code)
+                        walls[k].append(wall)
+                        noise = noise or err.strip()
+                line = "; ".join(f"{k}: median {statistics.median(w):.2f} s (least {min(w):.2f}, first {w[0]:.2f})"
+                                 for k, w in walls.items())
+                if args.before:
+                    line += f"; ratio {statistics.median(walls['now']) / statistics.median(walls['before']):.2f}"
+                print(f"{years} year(s), {name}, {args.runs} runs: {line}; stderr: {noise[:200] or 'none'}", flush=True)
+    print(f"load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
 
 if __name__ == "__main__":
