@@ -375,3 +375,28 @@ def test_a_batch_import_and_a_refused_write_keep_the_counts(store):
     with pytest.raises(ConflictError):
         store.save_progress(activity_ids(store)[0], [1, 2], None, None, 5, "uji")
     assert kept_counts(store) == before
+
+
+def test_figures_held_in_memory_follow_every_office_written(store, monkeypatch):
+    """Issue 22.1: rbdash.tally holds a year's counts per process and re-reads only the offices written
+    since; whichever way it catches up -- office by office, or the whole year when many offices wrote
+    (WHOLE_YEAR_AFTER) -- and whichever store object wrote (another replica's writes reach this one
+    through the database), the next figure equals the reference."""
+    from rbdash import tally
+    from rbdash.store import Store
+    rng = random.Random(5)
+    plans = {}
+    for key in OFFICES[:5]:
+        plans[key] = random_plan(rng, *key)
+        store.import_plan(plans[key][1], "uji")
+    other = Store(store._backend.url if store.backend == "postgresql" else store.path)  # a second replica
+    for whole_year_after in (64, 1, 0):
+        monkeypatch.setattr(tally, "WHOLE_YEAR_AFTER", whole_year_after)
+        same(metrics.completion(store, 12, 2024, ("satker",)), reference_completion(store, 12, 2024, ("satker",)), "before")
+        for _ in range(6):
+            step(other, rng, plans)
+        for by in (("satker",), ("province", "area"), ()):
+            same(metrics.completion(store, 12, 2024, by), reference_completion(store, 12, 2024, by),
+                 (whole_year_after, by))
+        same(metrics.trend(store, 9, 2024, ("province",)), reference_trend(store, 9, 2024, ("province",)),
+             (whole_year_after, "trend"))
