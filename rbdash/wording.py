@@ -11,7 +11,7 @@ streamlit, no database: plain text in, plain text out (escaping for HTML or mark
 renderer's business).
 """
 
-import pandas as pd
+import sys
 
 # --------------------------------------------------------------------------------- months
 
@@ -36,7 +36,12 @@ DASH = "–"  # a missing number in a table
 
 
 def _missing(value) -> bool:
-    return value is None or (not isinstance(value, str) and pd.isna(value))
+    """None, NaN, NaT or pd.NA -- without loading pandas: the parse workers and the import format
+    with this module, and a pandas missing value can only exist once something else loaded it."""
+    if value is None or isinstance(value, str):
+        return value is None
+    pd = sys.modules.get("pandas")
+    return pd.isna(value) if pd is not None else value != value  # NaN (float, numpy) and NaT differ from themselves
 
 
 def pct(rate, digits=1) -> str:
@@ -64,6 +69,7 @@ def date_time(ts) -> str:
     """'23 Nov 2025 18:52' with Indonesian month abbreviations; '' when missing."""
     if _missing(ts):
         return ""
+    import pandas as pd
     ts = pd.Timestamp(ts)
     return f"{ts.day} {month(ts.month)} {ts.year} {ts:%H:%M}"
 

@@ -88,3 +88,13 @@ def test_workers_keep_parsing_while_the_caller_holds_a_result(make_wb):
         rest = list(results)
     assert [plans[0].satker if plans else error.code for _, plans, error in [first, *rest]] == [
         "KPU Kota Satu", "KPU Kota Dua", "KPU Kota Tiga"]
+
+
+def test_a_worker_parses_without_loading_pandas(make_wb):
+    """Each parse worker starts its own interpreter: pandas (0.3 s of CPU to import) is not needed to
+    read a workbook, and loading it in every worker was most of a small import's start-up."""
+    path = make_wb(ROWS)
+    code = ("import sys; from rbdash.excel import parse_plans; parse_plans(sys.argv[1]); "
+            "print(sorted(m for m in ('pandas', 'numpy') if m in sys.modules))")
+    p = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert p.stdout.strip() == "[]", p.stdout + p.stderr
