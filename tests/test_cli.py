@@ -285,12 +285,12 @@ def test_killed_folder_import_leaves_no_process_and_a_consistent_database(tmp_pa
     (its activities and audit row with it), and running the import again completes the rest."""
     import signal
     import time
-    from rbdash import demo, importing
+    from rbdash import demo
     from rbdash.store import Store
     folder = tmp_path / "plans"
     folder.mkdir()
     names = demo.office_names()
-    files = importing.BATCH + 5  # the first batch is stored while the last files are still being parsed
+    files = 6  # stored as a batch while the hanging file below is still being parsed (importing.BATCH_WAIT)
     for i in range(files):
         demo.generate(folder / f"{i:02d}.xlsx", demo.FAMILIES[i % len(demo.FAMILIES)], names[i], 2024, seed=i)
     # the last file keeps its worker busy (the workers' test hook), so workers are alive at the kill
