@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-import pandas as pd
-
 from rbdash import diff, wording
 from rbdash.diff import Changes
 from rbdash.errors import RbdashError, StoreError
@@ -253,6 +251,8 @@ class _Session:
 
 def preview_frames(plan: Plan, first: int = 10) -> dict:
     """What the Impor page shows before confirming: counts per area, warnings, the first rows."""
+    import pandas as pd
+
     from rbdash.schedule import months_text
     acts = pd.DataFrame({"area_no": [a.area_no for a in plan.activities]})
     per_area = (acts.assign(area_no=acts["area_no"].fillna(0).astype(int))

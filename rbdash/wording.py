@@ -35,9 +35,10 @@ def month_long(m) -> str:
 DASH = "–"  # a missing number in a table
 
 
-def _missing(value) -> bool:
-    """None, NaN, NaT or pd.NA -- without loading pandas: the parse workers and the import format
-    with this module, and a pandas missing value can only exist once something else loaded it."""
+def missing(value) -> bool:
+    """None, NaN, NaT or pd.NA (a missing figure, date or mask) -- without loading pandas: the parse
+    workers and the import use this module and rbdash.schedule, and a pandas missing value can only
+    exist once something else loaded it."""
     if value is None or isinstance(value, str):
         return value is None
     pd = sys.modules.get("pandas")
@@ -46,28 +47,28 @@ def _missing(value) -> bool:
 
 def pct(rate, digits=1) -> str:
     """0.875 -> '87,5%' (Indonesian decimal comma); None/NaN -> ''."""
-    if _missing(rate):
+    if missing(rate):
         return ""
     return f"{rate * 100:.{digits}f}%".replace(".", ",")
 
 
 def integer(n) -> str:
     """12345 -> '12.345' (Indonesian thousands separator); None/NaN -> '–'."""
-    if _missing(n):
+    if missing(n):
         return DASH
     return f"{int(n):,}".replace(",", ".")
 
 
 def decimal(x, digits=1) -> str:
     """12.34 -> '12,3', 1234.5 -> '1.234,5' (Indonesian separators); None/NaN -> '–'."""
-    if _missing(x):
+    if missing(x):
         return DASH
     return f"{float(x):,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def date_time(ts) -> str:
     """'23 Nov 2025 18:52' with Indonesian month abbreviations; '' when missing."""
-    if _missing(ts):
+    if missing(ts):
         return ""
     import pandas as pd
     ts = pd.Timestamp(ts)
@@ -315,7 +316,7 @@ NOBODY_CHANGED = "Tidak ada."
 
 def points(delta, digits=1) -> str:
     """0.042 -> '+4,2 poin': a change of a rate in percentage points; None/NaN -> ''."""
-    if _missing(delta):
+    if missing(delta):
         return ""
     return f"{delta * 100:+.{digits}f} poin".replace(".", ",")
 

@@ -541,6 +541,15 @@ def test_the_cli_starts_without_loading_the_core():
     assert p.stdout.strip() == "[]", p.stdout + p.stderr
 
 
+def test_an_import_starts_its_parse_workers_before_loading_pandas():
+    """The import service and the store load without pandas (0.3 s): an import's parse workers start
+    first and parse while the importing process loads it (for its first insert)."""
+    code = ("import sys, rbdash.cli, rbdash.importing, rbdash.store, rbdash.store.plans; "
+            "print(sorted(m for m in ('pandas',) if m in sys.modules))")
+    p = subprocess.run([PY, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert p.stdout.strip() == "[]", p.stdout + p.stderr
+
+
 def test_a_folder_import_skips_documents_without_a_plan_table(tmp_path):
     """Evidence kept beside the plans (a letter as PDF) is skipped with a line when a folder is walked,
     and refused when named itself."""
