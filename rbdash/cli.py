@@ -162,7 +162,7 @@ def import_(db, paths):
     <reason>; a file that cannot be read is one refused line.  A PDF or Word document with no plan
     table that was found in a folder (evidence kept beside the plans) is "skipped: not a plan";
     named itself, it is refused.  Plans are stored in batches of up to
-    25 per transaction; a batch that fails as a whole is stored again plan by plan, so one bad plan
+    100 per transaction; a batch that fails as a whole is stored again plan by plan, so one bad plan
     never takes another with it, and importing the same files again is safe.  No database file is
     created by an import that stores nothing.  Exit code 0 when every plan was imported or was a
     duplicate, 2 when any file or plan was refused.

@@ -21,10 +21,7 @@ have reported a month up to M; an office that has reported none has no rate (nev
 filter is per office and month, so it applies alike to per-month counts of planned and done.
 """
 
-import numpy as np
-import pandas as pd
-
-from rbdash.wording import MONTHS
+from rbdash.wording import MONTHS, missing
 
 # Cell states of an activity-month (z values of the Gantt heatmap).
 NONE, PLANNED, DONE, LATE, OUTSIDE, UNREPORTED = 0, 1, 2, 3, 4, 5
@@ -40,13 +37,16 @@ def months_to_mask(months) -> int:
 
 
 def mask_to_months(mask) -> list[int]:
-    if mask is None or pd.isna(mask):
+    if missing(mask):
         return []
     return [m for m in range(1, 13) if (int(mask) >> (m - 1)) & 1]
 
 
-def mask_bits(masks) -> np.ndarray:
-    """n masks -> n×12 0/1 matrix (column m-1 = month m), vectorised."""
+def mask_bits(masks) -> "np.ndarray":
+    """n masks -> n×12 0/1 matrix (column m-1 = month m), vectorised.  (numpy and pandas are loaded
+    here, not with the module: an import stores masks without them.)"""
+    import numpy as np
+    import pandas as pd
     masks = np.asarray(pd.Series(masks, dtype="float64").fillna(0).astype("int64"), dtype=np.int64)
     return (masks[:, None] >> np.arange(12)) & 1
 
@@ -83,11 +83,12 @@ def sql_through(mask: str, month: str) -> str:
     return f"({mask} & ((1 << {month}) - 1))"
 
 
-def cell_states(planned_masks, realized_masks, as_of: int, reported=ALL_MONTHS) -> np.ndarray:
+def cell_states(planned_masks, realized_masks, as_of: int, reported=ALL_MONTHS) -> "np.ndarray":
     """n×12 matrix of NONE / PLANNED / DONE / LATE / OUTSIDE / UNREPORTED (see the module docstring);
     ``reported``: the office's reported months as a mask (0: it has reported none)."""
     if isinstance(reported, bool):  # a mask, not a flag: True would read as "January only"
         raise TypeError("reported is a month mask (schedule.ALL_MONTHS: every month; 0: none)")
+    import numpy as np
     p = mask_bits(planned_masks)
     r = mask_bits(realized_masks)
     due = (np.arange(1, 13) <= int(as_of))[None, :]

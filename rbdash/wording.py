@@ -11,9 +11,8 @@ streamlit, no database: plain text in, plain text out (escaping for HTML or mark
 renderer's business).
 """
 
+import sys
 from functools import lru_cache
-
-import pandas as pd
 
 # --------------------------------------------------------------------------------- months
 
@@ -37,26 +36,31 @@ def month_long(m) -> str:
 DASH = "–"  # a missing number in a table
 
 
-def _missing(value) -> bool:
+def missing(value) -> bool:
+    """None, NaN, NaT or pd.NA (a missing figure, date or mask) -- without loading pandas: the parse
+    workers and the import use this module and rbdash.schedule, and a pandas missing value can only
+    exist once something else loaded it.  Plain numbers and texts are answered first: a national
+    figure asks it thousands of times."""
     if value is None:
         return True
     if isinstance(value, float):  # numpy's float64 too: NaN is the one value unequal to itself
         return value != value
     if isinstance(value, (int, str)):
         return False
-    return bool(pd.isna(value))
+    pd = sys.modules.get("pandas")
+    return pd.isna(value) if pd is not None else value != value  # NaT differs from itself
 
 
 def pct(rate, digits=1) -> str:
     """0.875 -> '87,5%' (Indonesian decimal comma); None/NaN -> ''."""
-    if _missing(rate):
+    if missing(rate):
         return ""
     return f"{rate * 100:.{digits}f}%".replace(".", ",")
 
 
 def integer(n) -> str:
     """12345 -> '12.345' (Indonesian thousands separator); None/NaN -> '–'."""
-    if _missing(n):
+    if missing(n):
         return DASH
     return _grouped(int(n))
 
@@ -68,15 +72,16 @@ def _grouped(n: int) -> str:
 
 def decimal(x, digits=1) -> str:
     """12.34 -> '12,3', 1234.5 -> '1.234,5' (Indonesian separators); None/NaN -> '–'."""
-    if _missing(x):
+    if missing(x):
         return DASH
     return f"{float(x):,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def date_time(ts) -> str:
     """'23 Nov 2025 18:52' with Indonesian month abbreviations; '' when missing."""
-    if _missing(ts):
+    if missing(ts):
         return ""
+    import pandas as pd
     ts = pd.Timestamp(ts)
     return f"{ts.day} {month(ts.month)} {ts.year} {ts:%H:%M}"
 
@@ -322,7 +327,7 @@ NOBODY_CHANGED = "Tidak ada."
 
 def points(delta, digits=1) -> str:
     """0.042 -> '+4,2 poin': a change of a rate in percentage points; None/NaN -> ''."""
-    if _missing(delta):
+    if missing(delta):
         return ""
     return f"{delta * 100:+.{digits}f} poin".replace(".", ",")
 

@@ -233,7 +233,9 @@ class ParserPool:
                 w.kill()
                 self._workers.remove(w)
 
-    def parse(self, items):
+    def parse(self, items, idle: float | None = None):
+        """The results, in input order; with ``idle`` seconds, also None whenever no result came
+        for that long (a slow file: the caller may use the pause, e.g. store what it holds)."""
         items = [_item(x) for x in items]
         if not items:
             return
@@ -245,7 +247,12 @@ class ParserPool:
         self._feeder.start()
         try:
             for _ in items:
-                found = results.get()
+                while True:
+                    try:
+                        found = results.get(timeout=idle)
+                        break
+                    except queue.Empty:
+                        yield None
                 if isinstance(found, BaseException):  # a failure of the pool itself, not of a file
                     raise found
                 yield found

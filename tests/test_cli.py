@@ -285,12 +285,12 @@ def test_killed_folder_import_leaves_no_process_and_a_consistent_database(tmp_pa
     (its activities and audit row with it), and running the import again completes the rest."""
     import signal
     import time
-    from rbdash import demo, importing
+    from rbdash import demo
     from rbdash.store import Store
     folder = tmp_path / "plans"
     folder.mkdir()
     names = demo.office_names()
-    files = importing.BATCH + 5  # the first batch is stored while the last files are still being parsed
+    files = 6  # stored as a batch while the hanging file below is still being parsed (importing.BATCH_WAIT)
     for i in range(files):
         demo.generate(folder / f"{i:02d}.xlsx", demo.FAMILIES[i % len(demo.FAMILIES)], names[i], 2024, seed=i)
     # the last file keeps its worker busy (the workers' test hook), so workers are alive at the kill
@@ -537,6 +537,15 @@ def test_the_cli_starts_without_loading_the_core():
     """--help and parse stay quick (0.06 s, not 0.9 s): the choices taken from the core (roles,
     --by groups) are read when an option needs them, not when the CLI is imported."""
     code = "import sys, rbdash.cli; print(sorted(m for m in ('pandas', 'argon2', 'rbdash.metrics') if m in sys.modules))"
+    p = subprocess.run([PY, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert p.stdout.strip() == "[]", p.stdout + p.stderr
+
+
+def test_an_import_starts_its_parse_workers_before_loading_pandas():
+    """The import service and the store load without pandas (0.3 s): an import's parse workers start
+    first and parse while the importing process loads it (for its first insert)."""
+    code = ("import sys, rbdash.cli, rbdash.importing, rbdash.store, rbdash.store.plans; "
+            "print(sorted(m for m in ('pandas',) if m in sys.modules))")
     p = subprocess.run([PY, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert p.stdout.strip() == "[]", p.stdout + p.stderr
 

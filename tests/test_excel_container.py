@@ -188,6 +188,20 @@ def test_an_entity_declaration_is_refused_wherever_it_sits(base, part):
                               "refused")
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_an_entity_declaration_in_a_utf16_part_is_refused(base, encoding):
+    """The search for declarations looks for "<!" before it runs the full pattern: in UTF-16 it is
+    "<\0!" (or "\0<\0!"), which must still be found."""
+    def inject(name, body):
+        if name != "docProps/app.xml":
+            return body
+        text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">]><r>&a;</r>'
+        return text.encode(encoding)
+    with pytest.raises(UnreadableFile) as exc:
+        parse_workbook(rewrite(base.read_bytes(), inject), name="entitas.xlsx")
+    assert exc.value.code == "xml_entities"
+
+
 @pytest.mark.parametrize("ref", ["ZZZZ1", "A0", "a1048577"])
 def test_a_reference_outside_any_sheet_is_stray_not_a_crash(base, ref):
     """Found by the fuzz test: "ZZZZ1" lies past column XFD and aborted the reader."""

@@ -29,6 +29,23 @@ def test_outcomes_new_duplicate_version_refused(small_store):
     assert small_store.plan_status(plan.satker, plan.year, "other") == ("version", 2)
 
 
+def test_plans_parsed_before_a_slow_file_are_stored_while_it_is_parsed(small_store, monkeypatch):
+    """The parse pool's None (no file finished for a while) stores the batch waiting: plans parsed
+    before a slow file are committed and reported, not held until it is done."""
+    monkeypatch.setattr(importing, "BATCH_WAIT", 0.0)
+    stored_during_pause = []
+
+    def parsed():
+        yield Parsed("a.xlsx", [make_plan("KPU Kota Delta", 2024, [(1, "K", "I", [1], [])])])
+        yield Parsed("b.xlsx", [make_plan("KPU Kota Epsilon", 2024, [(1, "K", "I", [1], [])])])
+        yield None  # the next file is slow
+        stored_during_pause.append(small_store.plan_status("KPU Kota Epsilon", 2024, "x")[0])
+        yield Parsed("c.xlsx", [make_plan("KPU Kota Zeta", 2024, [(1, "K", "I", [1], [])])])
+    outs = list(importing.import_parsed(small_store, parsed(), "uji"))
+    assert [o.status for o in outs] == [Status.NEW] * 3
+    assert stored_during_pause == ["version"]  # Epsilon was committed before the slow file came back
+
+
 def test_a_batch_that_stores_nothing_creates_no_database(tmp_path):
     db = tmp_path / "baru.duckdb"
     bad = tmp_path / "bukan.xlsx"

@@ -56,6 +56,19 @@ def test_a_hung_worker_is_killed_at_the_time_limit(make_wb, monkeypatch):
     assert p2[0].satker == "KPU Kota Sesudah" and e2 is None
 
 
+def test_the_pool_says_when_a_file_is_slow(make_wb, monkeypatch):
+    """With ``idle``, None comes while a file takes longer than that (the import stores what it
+    holds meanwhile); the results themselves are unchanged and in order."""
+    monkeypatch.setenv("RBDASH_TEST_CRASH_MARK", "TESTHOOK")
+    before = make_wb(ROWS, title="RENCANA AKSI RB KPU KOTA SEBELUM TAHUN 2024")
+    hung = make_wb(ROWS, name="x_TESTHOOK_hang.xlsx")
+    with ParserPool(workers=1, timeout=1.5) as pool:
+        found = list(pool.parse([before, hung], idle=0.2))
+    assert found[0][1][0].satker == "KPU Kota Sebelum"
+    assert None in found[1:-1] and found[-1][0] == hung and found[-1][1] is None
+    assert [x[0] for x in found if x is not None] == [before, hung]
+
+
 def test_workers_exit_when_their_parent_is_killed(tmp_path):
     """kill -9 of a process using a pool: its workers go too (no orphans holding its pipes)."""
     script = ("import sys, time; "
@@ -88,3 +101,13 @@ def test_workers_keep_parsing_while_the_caller_holds_a_result(make_wb):
         rest = list(results)
     assert [plans[0].satker if plans else error.code for _, plans, error in [first, *rest]] == [
         "KPU Kota Satu", "KPU Kota Dua", "KPU Kota Tiga"]
+
+
+def test_a_worker_parses_without_loading_pandas(make_wb):
+    """Each parse worker starts its own interpreter: pandas (0.3 s of CPU to import) is not needed to
+    read a workbook, and loading it in every worker was most of a small import's start-up."""
+    path = make_wb(ROWS)
+    code = ("import sys; from rbdash.excel import parse_plans; parse_plans(sys.argv[1]); "
+            "print(sorted(m for m in ('pandas', 'numpy') if m in sys.modules))")
+    p = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert p.stdout.strip() == "[]", p.stdout + p.stderr

@@ -51,6 +51,8 @@ def _display(v):
 
 
 def is_mark(v):
+    if type(v) is str:  # most grid cells: the same few texts, answered by the cache
+        return _text_mark(v)
     if v is None or v == "" or isinstance(v, bool) and not v:
         return False
     if isinstance(v, bool):

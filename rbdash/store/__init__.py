@@ -37,8 +37,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pandas as pd
-
 from rbdash.duckfile import DuckFile
 from rbdash.errors import StoreError
 from rbdash.store.common import as_user, is_url, one, run, where  # noqa: F401 - re-exported
@@ -169,7 +167,7 @@ class Store(PlansMixin, ProgressMixin, ReportsMixin, VerificationMixin, UsersMix
         """Tables that just grew by ``added`` rows ({table: rows}): see Backend.grown."""
         self._backend.grown(con, added)
 
-    def query_df(self, sql: str, params: list | None = None) -> pd.DataFrame:
+    def query_df(self, sql: str, params: list | None = None) -> "pd.DataFrame":
         with self.connect() as con:
             return con.execute(sql, params or []).df()
 

@@ -81,10 +81,15 @@ class PlansMixin(StoreCore):
                 acts, prog = _activity_rows(plan, pv_id, self.next_id(con, "activities", len(plan.activities)))
                 carried = _carry_over(old.get(prev_id, {}), acts, prog)
                 rows.extend("activities", acts)
-                for k, (mask, ev, cap) in enumerate(zip(prog["realized_mask"], prog["evidence_url"], prog["capaian"])):
-                    if mask or ev or cap is not None or plan.has_realization:
-                        rows.add("progress", **{c: v[k] for c, v in prog.items()}, source="import", revision=1,
-                                 updated_at=when, updated_by=user.username)
+                # a progress row for each activity with realisation (every one, when the file carries it),
+                # built column by column as the activities are
+                keep = [k for k, (mask, ev, cap) in enumerate(zip(prog["realized_mask"], prog["evidence_url"],
+                                                                   prog["capaian"]))
+                        if mask or ev or cap is not None or plan.has_realization]
+                n = len(keep)
+                rows.extend("progress", {**{c: [v[k] for k in keep] for c, v in prog.items()},
+                                         "source": ["import"] * n, "revision": [1] * n, "updated_at": [when] * n,
+                                         "updated_by": [user.username] * n})
                 if implied_months(plan):
                     reports[sid, plan.year] = (pv_id, implied_months(plan))
                 rows.add("audit_log", **self.audit_row(
