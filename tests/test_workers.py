@@ -64,8 +64,9 @@ def test_the_pool_says_when_a_file_is_slow(make_wb, monkeypatch):
     hung = make_wb(ROWS, name="x_TESTHOOK_hang.xlsx")
     with ParserPool(workers=1, timeout=1.5) as pool:
         found = list(pool.parse([before, hung], idle=0.2))
-    assert found[0][1][0].satker == "KPU Kota Sebelum"
-    assert None in found[1:-1] and found[-1][0] == hung and found[-1][1] is None
+    first = next(i for i, x in enumerate(found) if x is not None)  # a loaded machine may be slow on it too
+    assert found[first][1][0].satker == "KPU Kota Sebelum"
+    assert None in found[first + 1:-1] and found[-1][0] == hung and found[-1][1] is None
     assert [x[0] for x in found if x is not None] == [before, hung]
 
 
