@@ -256,7 +256,7 @@ ARIAL = (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 2
          778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556,
          278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500,
          334, 260, 334, 584)
-SAFETY = 1.1  # a wider fallback font (DejaVu Sans) still fits
+SAFETY = 1.1  # some room for a somewhat wider fallback font
 
 
 def text_width(text, size, bold=False):
@@ -299,7 +299,7 @@ def nice_step(top, ticks=4):
     raw = max(float(top), 1.0) / ticks
     power = 10 ** np.floor(np.log10(raw))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-    return max(1, int(round(step))) if step >= 1 else 1
+    return max(1, int(round(step)))
 
 
 class _Svg:
@@ -329,10 +329,9 @@ class _Svg:
                           f'stroke-linejoin="round"{dashed}/>')
         self.parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{colour}"/>' for x, y in points]
 
-    def rect(self, x, y, w, h, colour, opacity=None):
-        see = f' fill-opacity="{opacity}"' if opacity is not None else ""
+    def rect(self, x, y, w, h, colour):
         self.parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{max(h, 0):.1f}" '
-                          f'fill="{colour}"{see}/>')
+                          f'fill="{colour}"/>')
 
 
 def trend_realised(trend: Trend):
