@@ -3,10 +3,12 @@
 Every figure is one model of rbdash.views (comparison_heatmap, ranking, trend, summary) on
 rbdash.metrics; this page caches them, picks the renderer (grid, figure, workbook) and lays out."""
 
+import base64
+
 import streamlit as st
 
-from pages._ui import (NO_TOOLBAR_CSS, arrange_controls, by_anything, by_year, empty_state, loader,
-                       not_submitted, presentation_toggle, show_grid, start, switch_to, table)
+from pages._ui import (arrange_controls, by_anything, by_year, empty_state, loader, md, not_submitted,
+                       presentation_toggle, show_grid, start, switch_to, table)
 from rbdash import grids, report, views, wording
 from rbdash.charts import enlarged, rate_heatmap, trend_realised, trend_svg, years_figure
 from rbdash.errors import ExportError, RbdashError
@@ -133,6 +135,13 @@ PROJECTOR_PX = 20  # chart text in the presentation view
 TREND_SCREEN, TREND_PROJECTOR = (14, 900), (PROJECTOR_PX, 1300)
 
 
+def drawing(svg, alt):
+    """An SVG of rbdash.charts shown as an image at its drawn size (at most the page's width): a data
+    URL in Markdown, ``alt`` escaped (md).  Not st.image: its fullscreen wrapper sizes itself again once
+    the image is in, ~0.2 s more in a fresh tab (alternated visits, issue 21.9), and its button is English."""
+    st.markdown(f"![{md(alt)}](data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()})")
+
+
 def render_trend(store, key, view):
     """Issue 7.3: are we catching up month by month?  The selection's S-curve and monthly rates as one
     drawing (charts.trend_svg), larger in the presentation view; the figures per month in a table
@@ -143,10 +152,8 @@ def render_trend(store, key, view):
                "Pilih provinsi atau satu satker di panel kiri untuk melihat trennya.")
     trend = load_trend(store, key, view)
     size, width = TREND_PROJECTOR if st.session_state.get("presentasi") else TREND_SCREEN
-    st.html(NO_TOOLBAR_CSS % "trend_chart")  # the image's English "Fullscreen" button
     with st.container(key="trend_chart"):
-        st.image(trend_svg(trend, size, width), width="stretch",
-                 alt=". ".join(filter(None, (trend.title, trend_realised(trend)))))
+        drawing(trend_svg(trend, size, width), ". ".join(filter(None, (trend.title, trend_realised(trend)))))
     box = st.expander(wording.TREND_TABLE, icon=":material/table_view:", key="tren_tabel", on_change="rerun")
     if box.open:  # lazy, as not_submitted: the grid's code and rows only once asked for
         with box:

@@ -162,16 +162,19 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def drawings(at):
-    """The page's SVG drawings shown as images (rbdash.charts.trend_svg), each as (its parsed XML, the
-    texts it writes in order, the image's alternative text)."""
+    """The page's SVG drawings shown as images (rbdash.charts.trend_svg in Markdown, pages/perbandingan
+    drawing), each as (its parsed XML, the texts it writes in order, the image's alternative text)."""
     out = []
-    for e in at.get("image"):
-        for img in e.proto.imgs:
-            head, _, data = img.url.partition(",")
-            if head == "data:image/svg+xml;base64":
-                root = ElementTree.fromstring(base64.b64decode(data))
-                out.append((root, [t.text or "" for t in root.iter(f"{SVG}text")], img.alt))
+    for e in at.markdown:
+        found = IMAGE.fullmatch(e.value)
+        if found:
+            root = ElementTree.fromstring(base64.b64decode(found["data"]))
+            alt = re.sub(r"\\(.)", r"\1", found["alt"])  # Markdown's escapes undone
+            out.append((root, [t.text or "" for t in root.iter(f"{SVG}text")], alt))
     return out
+
+
+IMAGE = re.compile(r"!\[(?P<alt>.*)\]\(data:image/svg\+xml;base64,(?P<data>[A-Za-z0-9+/=]+)\)", re.S)
 
 
 CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
