@@ -90,11 +90,11 @@ FLOOR_PAGES = {  # reference pages, not rbdash: what any Streamlit page, and plo
     "Streamlit + one Vega-Lite bar chart (st.bar_chart)": (
         'import pandas as pd, streamlit as st\nst.title("Lantai")\n'
         'st.bar_chart(pd.DataFrame({"x": list("abcdefgh"), "y": range(8)}), x="x", y="y")\n'),
-    # how the Tren view draws its chart (issue 21.9): an SVG drawn by the app, shown as an image
-    "Streamlit + one SVG drawing (st.image)": (
-        'import streamlit as st\nst.title("Lantai")\nst.image(\'<svg xmlns="http://www.w3.org/2000/svg" '
-        'viewBox="0 0 400 100"><rect width="300" height="60" fill="#1A9850"/><text x="10" y="90">60%</text></svg>\', '
-        'width="stretch")\n'),
+    # how the Tren view draws its chart (issue 21.9): an SVG drawn by the app, as a Markdown image
+    "Streamlit + one SVG drawing (Markdown image)": (
+        'import base64, streamlit as st\nst.title("Lantai")\nsvg = \'<svg xmlns="http://www.w3.org/2000/svg" '
+        'viewBox="0 0 400 100"><rect width="300" height="60" fill="#1A9850"/><text x="10" y="90">60%</text></svg>\'\n'
+        'st.markdown(f"![Lantai](data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()})")\n'),
 }
 
 
