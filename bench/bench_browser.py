@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_browser.py --runs 5
     .venv/bin/python bench/bench_browser.py --runs 7 --markdown bench/RESULTS.md
     .venv/bin/python bench/bench_browser.py --runs 5 --history 5 10     # 550 offices, 1 vs 5 vs 10 years of plans
+    .venv/bin/python bench/bench_browser.py --runs 5 --pages tren --before ../old   # this code and ../old's, alternated
 
 Two `streamlit run app.py` servers (one per database, built by bench_pages.database and cached in
 bench/out/) are driven by Playwright with Debian's /usr/bin/chromium (--headless --no-sandbox
@@ -22,7 +23,10 @@ Prints a table of medians with the 550/5 ratio; the target is every page under 2
 plans of 1, 5 and 10 years (2,750 and 5,500 plans: bench_pages.database(550, years=...)), and the
 target is every page within 1.2x its one-year time (issue 22.5).  ``--floor`` first measures two pages that are not rbdash's --
 Streamlit with a title only, and with one 2x2 plotly chart -- the same way, so the table can be read
-against what this machine needs for any Streamlit page and for loading plotly at all.
+against what this machine needs for any Streamlit page and for loading plotly at all.  ``--before DIR``
+also serves DIR's code (e.g. ``git archive`` of the commit before a change) on the same databases and
+alternates its visits with this code's, visit by visit: a busy moment of the shared machine hits the
+before and the after alike (columns marked "(before)").
 """
 
 import argparse
@@ -53,6 +57,7 @@ PAGES = [("beranda", "", "Rencana Aksi Reformasi Birokrasi"), ("impor", "impor",
 NAV_LABELS = {"beranda": "Beranda", "impor": "Impor", "gantt": "Gantt", "cakupan": "Cakupan Area",
               "perbandingan": "Perbandingan", "progres": "Progres", "riwayat": "Riwayat"}
 TARGET_S, TARGET_RATIO = 2.0, 1.5
+BEFORE = " (before)"   # the label's mark of the --before code's servers
 TARGET_HISTORY = 1.2   # issue 22.5: with 5 or 10 years of plans, each page within 1.2x its one-year time
 
 OBSERVER = """
@@ -85,6 +90,11 @@ FLOOR_PAGES = {  # reference pages, not rbdash: what any Streamlit page, and plo
     "Streamlit + one Vega-Lite bar chart (st.bar_chart)": (
         'import pandas as pd, streamlit as st\nst.title("Lantai")\n'
         'st.bar_chart(pd.DataFrame({"x": list("abcdefgh"), "y": range(8)}), x="x", y="y")\n'),
+    # how the Tren view draws its chart (issue 21.9): an SVG drawn by the app, as a Markdown image
+    "Streamlit + one SVG drawing (Markdown image)": (
+        'import base64, streamlit as st\nst.title("Lantai")\nsvg = \'<svg xmlns="http://www.w3.org/2000/svg" '
+        'viewBox="0 0 400 100"><rect width="300" height="60" fill="#1A9850"/><text x="10" y="90">60%</text></svg>\'\n'
+        'st.markdown(f"![Lantai](data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()})")\n'),
 }
 
 
@@ -169,6 +179,8 @@ def main():
     ap.add_argument("--history", type=int, nargs="*", default=None, metavar="YEARS",
                     help="compare --large offices with YEARS years of plans each (e.g. 5 10) against one year")
     ap.add_argument("--code", default=str(ROOT), help="the checkout whose app is served (e.g. the code before a change)")
+    ap.add_argument("--before", default=None, metavar="DIR",
+                    help="also serve DIR's code on the same databases, its visits alternated with --code's")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -184,9 +196,10 @@ def main():
 
         def met(base, t):
             return t < TARGET_S and t / base <= TARGET_RATIO
-    labels = list(dbs)
+    codes = {"": Path(args.code), **({BEFORE: Path(args.before)} if args.before else {})}
+    servers = {k + tag: start_server(db, cwd=code) for tag, code in codes.items() for k, db in dbs.items()}
+    labels = list(servers)
     base = labels[0]
-    servers = {k: start_server(db, cwd=Path(args.code)) for k, db in dbs.items()}
     pages = [p for p in PAGES if args.pages is None or p[0] in args.pages]
     rows = []
     try:
@@ -198,7 +211,7 @@ def main():
             context.add_init_script(OBSERVER)
             print(f"{'page':14} " + " ".join(f"{k + ': s':>16}" for k in labels) + " "
                   + " ".join(f"{'ratio ' + k.split()[0]:>10}" for k in labels[1:]) + "  KB " + " / ".join(labels)
-                  + f"  runs ({labels[-1]}, s)", flush=True)
+                  + "  runs (s, per column)", flush=True)
             for name, path, heading in pages:
                 urls = {k: f"{url}/{path}{'&' if '?' in path else '?'}tahun={YEAR}" for k, (_, url) in servers.items()}
                 if args.navigate:
@@ -218,12 +231,13 @@ def main():
                         sizes[k].append(b)
                 median = {k: statistics.median(v) for k, v in times.items()}
                 kb = {k: statistics.median(v) / 1024 for k, v in sizes.items()}
-                ok = all(met(median[base], median[k]) for k in labels[1:])
+                ok = all(met(median[base], median[k]) for k in labels[1:] if not k.endswith(BEFORE))
                 rows.append((name, median, kb, ok))
                 print(f"{name:14} " + " ".join(f"{median[k]:16.2f}" for k in labels) + " "
                       + " ".join(f"{median[k] / median[base]:10.2f}" for k in labels[1:]) + "  "
                       + " / ".join(f"{kb[k]:.0f}" for k in labels) + "  "
-                      + " ".join(f"{t:.2f}" for t in times[labels[-1]]) + ("" if ok else "  MISSES TARGET"), flush=True)
+                      + " | ".join(" ".join(f"{t:.2f}" for t in times[k]) for k in labels)
+                      + ("" if ok else "  MISSES TARGET"), flush=True)
             browser.close()
     finally:
         for proc, _ in servers.values():

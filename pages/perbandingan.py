@@ -3,12 +3,14 @@
 Every figure is one model of rbdash.views (comparison_heatmap, ranking, trend, summary) on
 rbdash.metrics; this page caches them, picks the renderer (grid, figure, workbook) and lays out."""
 
+import base64
+
 import streamlit as st
 
-from pages._ui import (arrange_controls, by_anything, by_year, empty_state, loader, not_submitted,
+from pages._ui import (arrange_controls, by_anything, by_year, empty_state, loader, md, not_submitted,
                        presentation_toggle, show_grid, start, switch_to, table)
 from rbdash import grids, report, views, wording
-from rbdash.charts import enlarged, rate_heatmap, trend_specs, years_figure
+from rbdash.charts import enlarged, rate_heatmap, trend_realised, trend_svg, years_figure
 from rbdash.errors import ExportError, RbdashError
 from rbdash.export import comparison_workbook, deck_pdf, figure_png
 from rbdash.grids import change_table, rate_columns, rate_grid, ranking_table, trend_table, year_table
@@ -128,21 +130,36 @@ def render_years(store, key, view):
 
 
 PROJECTOR_PX = 20  # chart text in the presentation view
+# the trend drawing's (text px, width px): drawn as wide as the page shows it at 1366 px, so its text
+# is seen at its size -- beside the sidebar, and full width without it in the presentation view
+TREND_SCREEN, TREND_PROJECTOR = (14, 900), (PROJECTOR_PX, 1300)
+
+
+def drawing(svg, alt):
+    """An SVG of rbdash.charts shown as an image at its drawn size (at most the page's width): a data
+    URL in Markdown, ``alt`` escaped (md).  Not st.image: its fullscreen wrapper sizes itself again once
+    the image is in, ~0.2 s more in a fresh tab (alternated visits, issue 21.9), and its button is English."""
+    st.markdown(f"![{md(alt)}](data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()})")
 
 
 def render_trend(store, key, view):
-    """Issue 7.3: are we catching up month by month?  The selection's S-curve and monthly rates, drawn
-    with Vega-Lite (plotly.js took 2 s to start in a tab: issue 21.9), larger in the presentation view."""
+    """Issue 7.3: are we catching up month by month?  The selection's S-curve and monthly rates as one
+    drawing (charts.trend_svg), larger in the presentation view; the figures per month in a table
+    opened on request.  Issue 21.9: the drawing is an image and the table is sent only once opened,
+    so a fresh tab loads no chart or grid code (plotly.js took 2 s, Vega-Lite and the grid 0.5-1 s each)."""
     st.caption("Kurva S: bulan-kegiatan yang direncanakan dan yang terealisasi sesuai jadwal, dijumlahkan dari "
                f"Januari; realisasi dari file monev dan dari halaman Progres, s.d. {wording.month(view.as_of)}. "
                "Pilih provinsi atau satu satker di panel kiri untuk melihat trennya.")
     trend = load_trend(store, key, view)
-    size = PROJECTOR_PX if st.session_state.get("presentasi") else 14
-    for i, spec in enumerate(trend_specs(trend, size)):
-        st.vega_lite_chart(spec=spec, key=f"trend_chart_{i}", width="stretch", theme=None)
-    months = trend_table(trend)
-    table(months, hide_index=True, width="stretch", placeholder="", key="trend_table",
-          height=grids.grid_height(len(months.styler.data)))
+    size, width = TREND_PROJECTOR if st.session_state.get("presentasi") else TREND_SCREEN
+    with st.container(key="trend_chart"):
+        drawing(trend_svg(trend, size, width), ". ".join(filter(None, (trend.title, trend_realised(trend)))))
+    box = st.expander(wording.TREND_TABLE, icon=":material/table_view:", key="tren_tabel", on_change="rerun")
+    if box.open:  # lazy, as not_submitted: the grid's code and rows only once asked for
+        with box:
+            months = trend_table(trend)
+            table(months, hide_index=True, width="stretch", placeholder="", key="trend_table",
+                  height=grids.grid_height(len(months.styler.data)))
 
 
 def basis_choice():

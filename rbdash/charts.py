@@ -1,17 +1,20 @@
 """Figures of the models of rbdash.views: plotly figures of a Heatmap and a Trend (the images of the
-PNG export and the deck), the Trend as a Vega-Lite chart (the page), and the colours every renderer
+PNG export and the deck), the Trend as an SVG drawing (the page), and the colours every renderer
 shares (no streamlit here).
 
-Why two chart libraries: plotly.js takes 1.5-2.3 s to start in a browser tab, so the page draws the
-trend with Vega-Lite (already part of Streamlit's frontend, a fraction of that: issue 21.9), while the
-images are drawn by plotly through kaleido.  Both draw the same Trend and write numbers the Indonesian
-way (97,1%, 47.810).
+Why the page's trend is drawn here: plotly.js takes 1.5-2.3 s to start in a browser tab, and even
+Streamlit's Vega-Lite chart code 0.5-1 s more than a page without it (issue 21.9); an SVG shown as an
+image needs no chart code at all.  The images are drawn by plotly through kaleido.  Both draw the
+same Trend and write numbers the Indonesian way (97,1%, 47.810).
 
 A figure only draws its model: the states, values and words of the cells are decided by the
 model, the words come from rbdash.wording.  Every piece of user text that goes into a figure passes
 through ``esc``: plotly renders a subset of HTML in labels and hover text, so a cell holding
-``<b>x</b>`` or ``<script>`` must reach the browser as ``&lt;b&gt;``.
+``<b>x</b>`` or ``<script>`` must reach the browser as ``&lt;b&gt;``; the SVG drawing XML-escapes
+every text it writes (``xml_escape``).
 """
+
+from xml.sax.saxutils import escape as xml_escape
 
 import numpy as np
 import pandas as pd
@@ -244,92 +247,216 @@ def trend_figure(trend: Trend, titled=True):
     return fig
 
 
-# Vega-Lite formats numbers by this locale (config.locale): '47.810', '97,1%'
-VEGA_LOCALE = {"number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["Rp", ""]}}
+SVG_FONT = "Source Sans Pro, Source Sans, Liberation Sans, Arial, Helvetica, sans-serif"
+GRID_COLOR, AXIS_COLOR = "#E5E7EB", "#9CA3AF"
+# Advance widths of Arial/Helvetica/Liberation Sans in 1/1000 em, ASCII 32..126: how much room a text
+# of the drawing takes (an <img> draws with the reader's system font, not the page's).
+ARIAL = (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, *[556] * 10, 278, 278,
+         584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667,
+         778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556,
+         278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500,
+         334, 260, 334, 584)
+SAFETY = 1.1  # some room for a somewhat wider fallback font
 
 
-def trend_specs(trend: Trend, size=14):
-    """A Trend (rbdash.views) as two Vega-Lite charts for the page, each as wide as the page: the
-    S-curve (planned dashed, realised up to the as-of month; titled with the trend's title) and the
-    rates (each month's as a bar on the rate's colour with its words inside, the cumulative as a
-    line); a dotted rule after the as-of month.  ``size``: the text size (larger in the presentation
-    view).  Hover texts are the wording catalogue's; numbers written the Indonesian way."""
-    df, as_of = trend.months, int(trend.as_of)
-    rows = []
-    for rec in df.to_dict("records"):
-        shown = rec["month"] <= as_of and trend.has_data
-        realised = rec["realized_cum"] if shown else None
-        rate, rate_cum = (rec["rate"], rec["rate_cum"]) if shown else (None, None)
-        rows.append({
-            "bulan": rec["label"], "rencana": int(rec["planned_cum"]),
-            "realisasi": None if realised is None or pd.isna(realised) else float(realised),
-            "capaian": None if rate is None or pd.isna(rate) else float(rate),
-            "kumulatif": None if rate_cum is None or pd.isna(rate_cum) else float(rate_cum),
-            "warna": rate_hex(rate) if rate is not None and not pd.isna(rate) else NOT_SCHEDULED_COLOR,
-            "teks": rec["bar_text"] if shown else "",
-            "info_rencana": f"{rec['label']}: {wording.integer(rec['planned_cum'])} {wording.UNIT} "
-                            f"{wording.PLANNED_LABEL.lower()}",
-            "info_realisasi": (f"{rec['label']}: {wording.of(realised, rec['planned_cum'])} "
-                               f"({wording.pct(rec['rate_cum'])}) {wording.REALISED.lower()}") if shown else "",
-            "info_bulan": (f"{rec['label']}: {rec['bar_text']} ({wording.units_of(rec['realized'], rec['planned'])})"
-                           if shown else ""),
-            "info_kumulatif": f"s.d. {rec['label']}: {wording.pct(rate_cum)}" if shown else "",
-        })
-    label = {"fontSize": size, "color": INK}
-    x = {"field": "bulan", "type": "ordinal", "sort": list(df["label"]), "title": None,
-         "axis": {"labelAngle": 0, "labelFontSize": size, "labelColor": INK, "ticks": False}}
-    rule = {"mark": {"type": "rule", "strokeDash": [3, 3], "color": INK, "strokeWidth": 2},
-            "encoding": {"x": {**x, "datum": wording.month(as_of), "bandPosition": 1}}}
-    names = [wording.PLANNED_CUM, wording.REALISED_CUM]
-    curve = {"x": {**x, "bandPosition": 0.5},
-             "y": {"field": "nilai", "type": "quantitative", "title": None,
-                   "axis": {"format": ",d", "labelFontSize": size, "labelColor": INK, "tickMinStep": 1}},
-             "color": {"field": "seri", "type": "nominal", "title": None,
-                       "scale": {"domain": names, "range": [PLANNED_COLOR, REALISED_COLOR]},
-                       "legend": {"orient": "top", "labelFontSize": size, "labelColor": INK, "symbolType": "stroke",
-                                  "symbolStrokeWidth": 3, "labelLimit": 400}},
-             "strokeDash": {"field": "seri", "type": "nominal", "legend": None,
-                            "scale": {"domain": names, "range": [[6, 4], [1, 0]]}},
-             "tooltip": {"field": "info", "type": "nominal"}}
+def text_width(text, size, bold=False):
+    """Width in px of ``text`` at ``size`` px, on the generous side (ARIAL, SAFETY; bold 10% wider)."""
+    units = sum(ARIAL[ord(ch) - 32] if 32 <= ord(ch) <= 126 else (1000 if ord(ch) >= 0x2E80 else 600)
+                for ch in str(text))
+    return units * size / 1000 * SAFETY * (1.1 if bold else 1.0)
 
-    def series(name, field, info, width):
-        return {"transform": [{"filter": f"datum.{field} != null"}, {"calculate": f"'{name}'", "as": "seri"},
-                              {"calculate": f"datum.{field}", "as": "nilai"}, {"calculate": f"datum.{info}", "as": "info"}],
-                "mark": {"type": "line", "point": True, "strokeWidth": width}, "encoding": curve}
 
-    config = {"locale": VEGA_LOCALE, "font": "Source Sans, Source Sans Pro, Arial, sans-serif", "view": {"stroke": None},
-              "axis": {"gridColor": "#E5E7EB", "domainColor": "#9CA3AF"}, "title": {"anchor": "start", **label}}
-    top = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "data": {"values": rows},
-           "width": "container", "height": 280, "config": config,
-           "title": {"text": trend.title or wording.TREND_CUMULATIVE,
-                     "subtitle": wording.TREND_CUMULATIVE if trend.title else None,
-                     "fontSize": size + 4, "subtitleFontSize": size, "subtitleColor": INK},
-           "layer": [series(wording.PLANNED_CUM, "rencana", "info_rencana", 3),
-                     series(wording.REALISED_CUM, "realisasi", "info_realisasi", 4), rule]}
-    rate_y = {"type": "quantitative", "title": None, "scale": {"domain": [0, 1]},
-              "axis": {"format": ".0%", "values": [0, 0.25, 0.5, 0.75, 1], "labelFontSize": size, "labelColor": INK}}
-    layers = [
-        {"transform": [{"filter": "datum.capaian != null"}], "mark": {"type": "bar"},
-         "encoding": {"x": x, "y": {**rate_y, "field": "capaian"}, "color": {"field": "warna", "scale": None},
-                      "tooltip": {"field": "info_bulan"}}},
-        {"transform": [{"filter": "datum.capaian != null"}],
-         "mark": {"type": "text", "baseline": "bottom", "dy": -4, "fontSize": size, "color": INK},
-         "encoding": {"x": x, "y": {"datum": 0, "type": "quantitative", "scale": {"domain": [0, 1]}},
-                      "text": {"field": "teks"}}},
-        {"transform": [{"filter": "datum.kumulatif != null"}],
-         "mark": {"type": "line", "point": {"color": INK}, "color": INK, "strokeWidth": 3},
-         "encoding": {"x": {**x, "bandPosition": 0.5}, "y": {**rate_y, "field": "kumulatif"},
-                      "tooltip": {"field": "info_kumulatif"}}},
-        rule]
-    if not trend.has_data:
-        layers = [{"mark": {"type": "text", "fontSize": size + 4, "color": INK},
-                   "encoding": {"x": {**x, "datum": wording.month(as_of)},
-                                "y": {"datum": 0.5, "type": "quantitative", "scale": {"domain": [0, 1]}},
-                                "text": {"value": wording.NO_DATA}}}, rule]
-    rates = {"$schema": top["$schema"], "data": {"values": rows}, "width": "container", "height": 190, "config": config,
-             "title": {"text": f"{wording.TREND_RATES} (batang: bulan itu; garis: {wording.RATE_CUM.lower()})"},
-             "layer": layers}
-    return top, rates
+def wrap(text, size, room, bold=False):
+    """``text`` on as many lines as needed to stay within ``room`` px, broken between words (inside a
+    word only when the word alone is wider): nothing of a label is ever cut off."""
+    lines = []
+    for word in str(text).split():
+        pieces = []
+        while len(word) > 1 and text_width(word, size, bold) > room:
+            cut = max([k for k in range(1, len(word)) if text_width(word[:k], size, bold) <= room] or [1])
+            pieces, word = pieces + [word[:cut]], word[cut:]
+        for k, piece in enumerate(pieces + [word]):
+            if k == 0 and lines and text_width(f"{lines[-1]} {piece}", size, bold) <= room:
+                lines[-1] = f"{lines[-1]} {piece}"
+            else:
+                lines.append(piece)
+    return lines or [""]
+
+
+SMALLEST_PX = 12  # the least a month's words in the drawing shrink to, to fit their month
+
+
+def fitting(text, size, room):
+    """The largest text size from ``size`` down to SMALLEST_PX at which each word of ``text`` fits
+    ``room`` px: a month's words ('belum dilaporkan') within its column at any width."""
+    floor = min(size, SMALLEST_PX)
+    return next((px for px in range(size, floor, -1) if all(text_width(w, px) <= room for w in str(text).split())),
+                floor)
+
+
+def nice_step(top, ticks=4):
+    """An axis step of 1, 2, 2,5 or 5 × 10^k (at least 1: counts are whole) giving about ``ticks`` steps to ``top``."""
+    raw = max(float(top), 1.0) / ticks
+    power = 10 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return max(1, int(round(step)))
+
+
+class _Svg:
+    """The pieces of one SVG drawing; every text goes through ``text`` and is XML-escaped there."""
+
+    def __init__(self, size):
+        self.size, self.parts = size, []
+
+    def text(self, x, y, words, size=None, anchor="start", bold=False, halo=False):
+        """``halo``: a white outline, so the text stays readable where a line crosses it."""
+        weight = ' font-weight="bold"' if bold else ""
+        outline = ' stroke="white" stroke-width="4" stroke-linejoin="round" paint-order="stroke"' if halo else ""
+        self.parts.append(f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size or self.size}" text-anchor="{anchor}" '
+                          f'fill="{INK}"{weight}{outline}>{xml_escape(str(words))}</text>')
+
+    def line(self, x1, y1, x2, y2, colour, width=1, dash=None):
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        self.parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" '
+                          f'stroke-width="{width}"{dashed}/>')
+
+    def curve(self, points, colour, width, dash=None, radius=4):
+        if not points:
+            return
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        xy = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        self.parts.append(f'<polyline points="{xy}" fill="none" stroke="{colour}" stroke-width="{width}" '
+                          f'stroke-linejoin="round"{dashed}/>')
+        self.parts += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="{colour}"/>' for x, y in points]
+
+    def rect(self, x, y, w, h, colour):
+        self.parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(w, 0):.1f}" height="{max(h, 0):.1f}" '
+                          f'fill="{colour}"/>')
+
+
+def trend_realised(trend: Trend):
+    """'s.d. Mar: 3 dari 5 bulan-kegiatan terealisasi (60,0%)': what the selection realised by the
+    as-of month (the drawing's note beside the as-of line, the image's alternative text); '' without
+    data."""
+    rec = trend.months[trend.months["month"] == int(trend.as_of)]
+    if not trend.has_data or rec.empty:
+        return ""
+    rec = rec.iloc[0]
+    return (f"s.d. {wording.month(trend.as_of)}: {wording.realised_of(rec['realized_cum'], rec['planned_cum'])} "
+            f"({wording.pct(rec['rate_cum'])})")
+
+
+def trend_svg(trend: Trend, size=14, width=900):
+    """A Trend (rbdash.views) as one SVG drawing for the page (issue 21.9): shown as an image, it needs
+    none of the browser's chart code, which took 0.5-1 s to load in a fresh tab.
+
+    Top: the S-curve, planned (dashed) and realised up to the as-of month, with what was realised by
+    then written beside the dotted as-of line; bottom: each month's rate as a bar on its colour with
+    its words above it, and the cumulative rate as a line.  ``size``: the text size in px at
+    ``width`` px wide (larger for the projector).  Numbers are written the Indonesian way (47.810,
+    60%), every text is the wording catalogue's or the trend's title, XML-escaped: a name holding
+    ``<script>`` is drawn as those characters.  Room for every label is measured (``text_width``):
+    axis labels, the title and the legend are never cut."""
+    df, as_of, has_data = trend.months, int(trend.as_of), trend.has_data
+    svg, pad, gap = _Svg(size), size, size * 0.5
+    line_h = size * 1.3
+    labels = df["label"].tolist()
+    planned_cum = df["planned_cum"].astype(float).tolist()
+    realised = pd.to_numeric(df["realized_cum"], errors="coerce")
+    shown = (df["month"] <= as_of) & has_data
+    top_value = max([*planned_cum, *realised[shown].dropna().tolist(), 1.0])
+    step = nice_step(top_value)
+    count_ticks = list(range(0, int(np.ceil(top_value / step)) * step + 1, step))
+    rate_ticks = [0, 0.25, 0.5, 0.75, 1.0]
+    tick_texts = [wording.integer(t) for t in count_ticks] + [wording.pct(t, 0) for t in rate_ticks]
+    x0 = pad + max(text_width(t, size) for t in tick_texts) + gap
+    x1 = width - pad
+    slot = (x1 - x0) / max(len(labels), 1)
+
+    def cx(i):
+        return x0 + slot * (i + 0.5)
+
+    y = pad * 0.5
+    for words in wrap(trend.title, size + 4, width - 2 * pad, bold=True) if trend.title else []:
+        y += (size + 4) * 1.3
+        svg.text(pad, y, words, size + 4, bold=True)
+    # the legend: what each line and bar is, on as many rows as the width needs
+    items = [("dash", PLANNED_COLOR, wording.PLANNED_CUM), ("line", REALISED_COLOR, wording.REALISED_CUM),
+             ("bar", None, wording.RATE_OF_MONTH), ("line", INK, wording.RATE_CUM)]
+    y += gap
+    x, row_y = pad, y + line_h
+    for kind, colour, words in items:
+        need = 2 * size + gap + text_width(words, size)
+        if x > pad and x + need > width - pad:
+            x, row_y = pad, row_y + line_h
+        if kind == "bar":  # the rates' colours, red to green
+            for k, rate in enumerate((0, 0.5, 1)):
+                svg.rect(x + k * size * 2 / 3, row_y - size * 0.8, size * 2 / 3, size * 0.8, rate_hex(rate))
+        else:
+            svg.line(x, row_y - size * 0.35, x + size * 2, row_y - size * 0.35, colour, 3,
+                     "8 5" if kind == "dash" else None)
+        svg.text(x + size * 2 + gap, row_y, words)
+        x += need + size * 1.5
+    y = row_y + gap
+
+    def panel(title, height, ticks, tick_text, to_y, headroom):
+        """A panel's title, grid, y labels and month labels, ``headroom`` px between the title and the
+        plot (for the labels above it); returns (plot top, plot bottom)."""
+        nonlocal y
+        for words in wrap(title, size, width - 2 * pad, bold=True):
+            y += line_h
+            svg.text(pad, y, words, bold=True)
+        top, bottom = y + headroom, y + headroom + height
+        for t in ticks:
+            svg.line(x0, to_y(t, top, bottom), x1, to_y(t, top, bottom), GRID_COLOR if t else AXIS_COLOR)
+            svg.text(x0 - gap, to_y(t, top, bottom) + size * 0.35, tick_text(t), anchor="end")
+        for i, words in enumerate(labels):
+            svg.text(cx(i), bottom + size * 1.3, words, anchor="middle")
+        if labels:  # the as-of month's end: a dotted line across the panel
+            svg.line(x0 + slot * as_of, top - size * 0.6, x0 + slot * as_of, bottom, INK, 2, "3 3")
+        y = bottom + size * 1.3 + gap
+        return top, bottom
+
+    def count_y(v, top, bottom):
+        return bottom - (bottom - top) * v / count_ticks[-1]
+
+    top, bottom = panel(wording.TREND_CUMULATIVE, width * 0.22, count_ticks, wording.integer, count_y, size * 2.1)
+    svg.curve([(cx(i), count_y(v, top, bottom)) for i, v in enumerate(planned_cum)], PLANNED_COLOR, 3, "8 5")
+    points = [(cx(i), count_y(v, top, bottom)) for i, v in enumerate(realised) if shown.iloc[i] and not np.isnan(v)]
+    svg.curve(points, REALISED_COLOR, 4, radius=5)
+    words = trend_realised(trend)
+    if words:  # what was realised by the as-of month, beside its line
+        room, rule = text_width(words, size), x0 + slot * as_of
+        left = rule + gap if rule + gap + room <= x1 else max(x0 + gap, rule - gap - room)
+        svg.text(left, top - size * 0.6, words, halo=True)
+
+    def rate_y(v, top, bottom):
+        return bottom - (bottom - top) * v
+
+    top, bottom = panel(f"{wording.TREND_RATES} (batang: bulan itu; garis: {wording.RATE_CUM.lower()})",
+                        width * 0.15, rate_ticks, lambda t: wording.pct(t, 0), rate_y, size * 2)
+    if not has_data:
+        svg.text((x0 + x1) / 2, (top + bottom) / 2, wording.NO_DATA, size + 4, anchor="middle")
+    rates, cum = pd.to_numeric(df["rate"], errors="coerce"), pd.to_numeric(df["rate_cum"], errors="coerce")
+    months = [i for i in range(len(df)) if shown.iloc[i]]
+    bars = {i: rates.iloc[i] for i in months if df["state"].iloc[i] == VALUE and not np.isnan(rates.iloc[i])}
+    bar_tops = {i: rate_y(min(max(bars[i], 0), 1), top, bottom) if i in bars else bottom for i in months}
+    for i, rate in bars.items():
+        svg.rect(cx(i) - slot * 0.3, bar_tops[i], slot * 0.6, bottom - bar_tops[i], rate_hex(rate))
+    line = {i: rate_y(min(max(cum.iloc[i], 0), 1), top, bottom) for i in months if not np.isnan(cum.iloc[i])}
+    svg.curve([(cx(i), y_) for i, y_ in line.items()], INK, 3)
+    for i in months:  # each month's words above its bar and the line ('belum dilaporkan' on two lines)
+        px = fitting(df["bar_text"].iloc[i], size, slot - 4)
+        lines = wrap(df["bar_text"].iloc[i], px, slot - 4)
+        above = min(bar_tops[i], line.get(i, bottom) - 4)
+        for k, words in enumerate(lines):
+            svg.text(cx(i), above - gap * 0.6 - (len(lines) - 1 - k) * px * 1.15, words, px, anchor="middle",
+                     halo=True)
+    height = int(np.ceil(y + pad * 0.5))
+    name = xml_escape(trend.title or wording.TREND_CUMULATIVE)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" font-family="{SVG_FONT}"><title>{name}</title>'
+            f'<rect width="100%" height="100%" fill="white"/>' + "".join(svg.parts) + "</svg>")
 
 
 # ------------------------------------------------------------------------------------- year over year

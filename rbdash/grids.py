@@ -340,9 +340,9 @@ def laggard_table(lag: Laggards, province=False, compact=False) -> pd.DataFrame:
 
 
 def trend_table(trend: Trend) -> Shown:
-    """The trend's months up to the as-of month: planned, realised, rates, cumulated (numbers, shown
-    the Indonesian way)."""
-    shown = trend.shown
+    """The trend's twelve months: planned, realised, rates, cumulated (numbers, shown the Indonesian
+    way); realised and rates empty after the as-of month, the plan for the whole year."""
+    shown = trend.months
     df = pd.DataFrame({
         wording.MONTH: shown["label"], "Rencana": shown["planned"].astype(int), wording.REALISED: shown["realized"],
         wording.RATE_OF_MONTH: shown["rate"] * 100, wording.PLAN_CUM_COLUMN: shown["planned_cum"].astype(int),

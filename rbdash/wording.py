@@ -313,6 +313,7 @@ TREND_CUMULATIVE, TREND_RATES = "Bulan-kegiatan kumulatif: rencana dan realisasi
 PLANNED_CUM, REALISED_CUM, RATE_OF_MONTH, RATE_CUM = (
     "Rencana (kumulatif)", "Realisasi (kumulatif)", "Capaian bulan itu", "Capaian kumulatif")
 PLAN_CUM_COLUMN, REALISED_CUM_COLUMN = "Rencana kumulatif", "Realisasi kumulatif"
+TREND_TABLE = "Angka per bulan: rencana, realisasi dan capaian"  # the trend's table, opened on request
 
 # --------------------------------------------------------------------------------- year over year
 

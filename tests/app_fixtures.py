@@ -13,9 +13,9 @@ import json
 import re
 import shutil
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -158,17 +158,23 @@ def charts(at):
     return [json.loads(e.proto.spec) for e in at.get("plotly_chart")]
 
 
-def vega(at):
-    """The page's Vega-Lite charts as specs with their data back inline (Streamlit sends a spec's
-    inline values as an Arrow table beside it), missing values as None."""
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def drawings(at):
+    """The page's SVG drawings shown as images (rbdash.charts.trend_svg in Markdown, pages/perbandingan
+    drawing), each as (its parsed XML, the texts it writes in order, the image's alternative text)."""
     out = []
-    for e in at.get("vega_lite_chart"):
-        spec = json.loads(e.proto.spec)
-        frame = pa.ipc.open_stream(e.proto.data.data).read_pandas()
-        spec["data"] = {"values": [{k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in r.items()}
-                                   for r in frame.to_dict("records")]}
-        out.append(spec)
+    for e in at.markdown:
+        found = IMAGE.fullmatch(e.value)
+        if found:
+            root = ElementTree.fromstring(base64.b64decode(found["data"]))
+            alt = re.sub(r"\\(.)", r"\1", found["alt"])  # Markdown's escapes undone
+            out.append((root, [t.text or "" for t in root.iter(f"{SVG}text")], alt))
     return out
+
+
+IMAGE = re.compile(r"!\[(?P<alt>.*)\]\(data:image/svg\+xml;base64,(?P<data>[A-Za-z0-9+/=]+)\)", re.S)
 
 
 CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")

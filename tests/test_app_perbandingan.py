@@ -7,8 +7,8 @@ import re
 import numpy as np
 import pytest
 
-from app_fixtures import (background, charts, decode, grids, meeting_db, sample_db,  # noqa: F401 (fixtures)
-                          sample_db_file, start, vega, warm_server)
+from app_fixtures import (SVG, background, charts, decode, drawings, grids, meeting_db,  # noqa: F401 (fixtures)
+                          sample_db, sample_db_file, start, warm_server)
 from conftest import needs_soffice, sample_truth, truth_completion
 from rbdash import views, wording
 from rbdash.charts import LABEL, NO_DATA_COLOR, rate_hex
@@ -176,32 +176,40 @@ def test_national_level_pools_provinces_then_drills_into_one(meeting_db):
 def test_perbandingan_trend_view_for_nation_province_and_office(meeting_db):
     """The Tren view: kept in the link, the S-curve of the selection computed by metrics.trend's definition
     (checked against meeting_db's hand-computed plans), the nation at province level, one office when
-    one is selected; drawn with Vega-Lite, not plotly (plotly.js took 2 s to start: issue 21.9)."""
+    one is selected.  Issue 21.9: drawn by the app as one SVG image -- no plotly, no Vega-Lite, no data
+    grid at first sight, whose browser code took 0.5-2 s to load in a fresh tab -- and the figures per
+    month in a table opened on request."""
     at = start("pages/perbandingan.py", tingkat="provinsi", tampilan="trend")
     assert at.query_params["tampilan"] == "trend"
-    assert not charts(at)
-    top, _ = vega(at)
-    rows = top["data"]["values"]
+    assert not charts(at) and not at.get("vega_lite_chart") and not at.dataframe
+    [(_, texts, alt)] = drawings(at)
     # offices with data: Jatim province [1,2,3] done [1,2]; Malang [1,2] done [2] and [5]; Banjarbaru [3]
-    planned = {1: 2, 2: 2, 3: 2, 5: 1}
-    done = {1: 1, 2: 2, 3: 0}
-    cum = np.cumsum([planned.get(m, 0) for m in range(1, 13)]).tolist()
-    assert [r["rencana"] for r in rows] == cum
-    assert [r["realisasi"] for r in rows][:3] == np.cumsum([done[m] for m in (1, 2, 3)]).tolist()
-    assert "Nasional" in top["title"]["text"]
+    # planned 2, 2, 2 (Jan-Mar) of which done 1, 2, 0: cumulated 3 of 6 by March
+    note = "s.d. Mar: 3 dari 6 bulan-kegiatan terealisasi (50,0%)"
+    assert texts[0] == "Tren capaian 2024: Nasional" and note in texts
+    assert alt == f"Tren capaian 2024: Nasional. {note}"
+    counts = texts.index(wording.TREND_CUMULATIVE) + 1
+    assert texts[counts:counts + 6] == ["0", "2", "4", "6", "8", "Jan"]  # the plan reaches 7 in May
+    rates = texts[texts.index(wording.MONTHS[-1], texts.index(wording.MONTHS[-1]) + 1) + 1:]  # after the rate axis
+    assert rates == ["50%", "100%", "0%"]  # each month's rate above its bar
+    # the figures per month: a table opened on request, the plan of the whole year
+    assert [e.label for e in at.expander if e.label == wording.TREND_TABLE] == [wording.TREND_TABLE]
+    at.session_state["tren_tabel"] = True
+    at.run()
     table = at.dataframe[0].value
-    assert table["Capaian kumulatif"].tolist() == pytest.approx([50.0, 75.0, 50.0])
+    assert table["Rencana kumulatif"].tolist() == np.cumsum([2, 2, 2, 0, 1] + [0] * 7).tolist()
+    assert table["Capaian kumulatif"].tolist()[:3] == pytest.approx([50.0, 75.0, 50.0])
+    assert table["Capaian kumulatif"].isna().tolist() == [False] * 3 + [True] * 9  # realised up to Mar only
     # one office selected in the sidebar: its own curve
     at.radio(key="tampilan").set_value("area").run()
     at.button(key="lihat_provinsi").click().run()  # first province: Jawa Timur, office level
     at.multiselect(key="f_satker").set_value(["KPU Kota Malang"]).run()
     at.radio(key="tampilan").set_value("trend").run()
     assert not at.exception
-    top, _ = vega(at)
-    assert "KPU Kota Malang" in top["title"]["text"]
-    assert [r["rencana"] for r in top["data"]["values"]] == np.cumsum(
-        [1 if m in (1, 2, 5) else 0 for m in range(1, 13)]).tolist()
-    assert [r["realisasi"] for r in top["data"]["values"]][:3] == [0, 1, 1]
+    [(_, texts, _)] = drawings(at)
+    assert texts[0] == "Tren capaian 2024: KPU Kota Malang"
+    assert "s.d. Mar: 1 dari 2 bulan-kegiatan terealisasi (50,0%)" in texts
+    assert texts[-3:] == ["0%", "100%", wording.NOTHING_DUE]  # Jan, Feb; nothing due in Mar
 
 
 def test_perbandingan_prepares_the_meeting_deck(meeting_db, monkeypatch):
@@ -258,7 +266,9 @@ def test_presentation_view_is_kept_in_the_link_and_keeps_the_grid_header_in_view
     assert grid.row_height == 44  # its height: tests/test_e2e_meeting.py (the browser's 768 px)
     assert not [b for b in at.button if b.key == "siapkan_pptx"]  # the projector shows the comparison only
     at.radio(key="tampilan").set_value("trend").run()
-    assert vega(at)[0]["layer"][0]["encoding"]["x"]["axis"]["labelFontSize"] == 20
+    [(drawing, _, _)] = drawings(at)  # drawn full width with larger text
+    assert drawing.get("viewBox").split()[2] == "1300"
+    assert min(int(t.get("font-size")) for t in drawing.iter(f"{SVG}text")) == 20
     again = start("pages/perbandingan.py", presentasi="1")
     assert again.toggle(key="presentasi").value is True
     again.toggle(key="presentasi").set_value(False).run()

@@ -1,5 +1,7 @@
 """Figure builders on hand-made frames: cell states, colours, texts, and escaping of user text."""
 
+from xml.etree import ElementTree
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -144,23 +146,105 @@ def test_trend_figure_keeps_its_axis_labels_whole_and_indonesian():
     assert layout["yaxis"]["tickformat"] == ",d"
 
 
-def test_trend_chart_for_the_page_is_vega_lite_in_indonesian():
-    """Issue 21.9: the page draws the trend with Vega-Lite (plotly.js took 2 s to start in a tab), the
-    same Trend: the curves, the bars with their words, the as-of rule, numbers the Indonesian way."""
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def drawn(trend, *args):
+    """(the SVG root, [(text, x, font size, anchor)] in order) of charts.trend_svg."""
+    root = ElementTree.fromstring(charts.trend_svg(trend, *args))
+    return root, [(t.text or "", float(t.get("x")), int(t.get("font-size")), t.get("text-anchor"))
+                  for t in root.iter(f"{SVG}text")]
+
+
+def big_trend_frame():
+    """The nation's shape: ~4.000 month-kegiatan planned a month, realised falling behind up to Sep."""
+    planned = [3900, 4100, 4000, 4200, 3800, 4000, 4100, 3900, 4000, 4300, 4100, 4200]
+    done = [3900, 3800, 3000, 2500, 2100, 1900, 1500, 900, 400]
+    df = pd.DataFrame({"month": range(1, 13), "planned": planned, "has_data": True})
+    df["planned_cum"] = np.cumsum(planned)
+    df["realized"] = [done[m - 1] if m <= 9 else np.nan for m in range(1, 13)]
+    df["realized_cum"] = df["realized"].cumsum()
+    df["rate"], df["rate_cum"] = df["realized"] / df["planned"], df["realized_cum"] / df["planned_cum"]
+    return df
+
+
+def test_trend_drawing_for_the_page_says_it_in_indonesian():
+    """Issue 21.9: the page's trend is one SVG drawn here (plotly.js and Vega-Lite took 0.5-2 s to load in
+    a tab): title, legend, the two panels, axes with Indonesian numbers, each month's rate above its bar,
+    what was realised by the as-of month; the curves through the Trend's values."""
     df = trend_frame()
-    top, rates = charts.trend_specs(views.trend_of(df, 3, title="Tren capaian 2024: Nasional"))
-    assert top["title"]["text"] == "Tren capaian 2024: Nasional"
-    assert top["config"]["locale"]["number"]["decimal"] == "," and top["config"]["locale"]["number"]["thousands"] == "."
-    rows = top["data"]["values"]
-    assert [r["rencana"] for r in rows] == df["planned_cum"].tolist()
-    assert [r["realisasi"] for r in rows][:3] == df["realized_cum"].head(3).tolist()
-    assert all(r["realisasi"] is None for r in rows[3:])  # realised only up to the as-of month
-    assert [r["teks"] for r in rows][:3] == [wording.pct(r, 0) for r in df["rate"].head(3)]
-    assert rows[1]["info_realisasi"] == "Feb: 3 dari 5 (60,0%) terealisasi"
-    assert top["layer"][0]["encoding"]["y"]["axis"]["format"] == ",d"
-    assert rates["layer"][0]["encoding"]["y"]["axis"]["format"] == ".0%"
-    assert top["layer"][-1]["encoding"]["x"]["datum"] == "Mar"  # the as-of rule
-    sizes = [top["layer"][0]["encoding"]["x"]["axis"]["labelFontSize"], top["title"]["subtitleFontSize"]]
-    assert min(sizes) >= 14 and charts.trend_specs(views.trend_of(df, 3), 20)[0]["title"]["fontSize"] >= 20
-    _, empty = charts.trend_specs(views.trend_of(trend_frame(has_data=False), 3))
-    assert empty["layer"][0]["encoding"]["text"]["value"] == wording.NO_DATA
+    root, texts = drawn(views.trend_of(df, 3, title="Tren capaian 2024: Nasional"))
+    words = [t for t, *_ in texts]
+    assert words[:6] == ["Tren capaian 2024: Nasional", "Rencana (kumulatif)", "Realisasi (kumulatif)",
+                         "Capaian bulan itu", "Capaian kumulatif", wording.TREND_CUMULATIVE]
+    assert words[6:12] == ["0", "2", "4", "6", "8", "10"]  # the plan reaches 10 in December
+    assert words[12:24] == list(wording.MONTHS)
+    assert words[24] == "s.d. Mar: 4 dari 7 bulan-kegiatan terealisasi (57,1%)"
+    assert words[25:31] == [f"{wording.TREND_RATES} (batang: bulan itu; garis: capaian kumulatif)",
+                            "0%", "25%", "50%", "75%", "100%"]
+    assert words[31:43] == list(wording.MONTHS) and words[43:] == ["50%", "67%", "50%"]
+    planned, realised, rates = (line.get("points").split() for line in root.iter(f"{SVG}polyline"))
+    assert len(planned) == 12 and len(realised) == 3 and len(rates) == 3  # realised up to the as-of month
+    heights = [float(p.split(",")[1]) for p in realised]
+    assert heights[0] > heights[1] > heights[2]  # 1, 3, 4 realised: rising (SVG's y grows downwards)
+    bars = [r.get("fill") for r in root.iter(f"{SVG}rect") if r.get("height") != "100%" and float(r.get("height")) > 50]
+    assert bars == [charts.rate_hex(0.5), charts.rate_hex(2 / 3), charts.rate_hex(0.5)]  # on the rate's colour
+    _, nation = drawn(views.trend_of(big_trend_frame(), 9))
+    assert [t for t, *_ in nation][5:9] == ["0", "20.000", "40.000", "60.000"]  # 47.810, not 47,810 or 48k
+    assert "s.d. Sep: 20.000 dari 36.000 bulan-kegiatan terealisasi (55,6%)" in [t for t, *_ in nation]
+
+
+def test_trend_drawing_writes_a_name_as_text_never_as_markup():
+    """Every text of the drawing is XML-escaped: a title holding markup is drawn as those characters and
+    adds no element (an <img> runs no script either way)."""
+    name = '<script>alert("x")</script> KPU & <b>Kota</b>'
+    svg = charts.trend_svg(views.trend_of(trend_frame(), 3, title=f"Tren capaian 2024: {name}"))
+    assert "<script" not in svg and "<b>" not in svg and "&lt;script&gt;" in svg
+    root = ElementTree.fromstring(svg)
+    assert {el.tag for el in root.iter()} <= {f"{SVG}{tag}" for tag in
+                                              ("svg", "title", "rect", "text", "line", "polyline", "circle")}
+    assert root.find(f"{SVG}title").text == f"Tren capaian 2024: {name}"
+    assert any(t.text == f"Tren capaian 2024: {name}" for t in root.iter(f"{SVG}text"))
+
+
+def contrast(a, b):
+    """WCAG contrast ratio of two '#RRGGBB' colours."""
+    def luminance(colour):
+        c = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("size,width", [(14, 900), (20, 1300)])
+def test_trend_drawing_keeps_every_text_whole_and_readable(size, width):
+    """Issue 21.4 for the drawing: no label cut at its edges (axis labels, a long title wrapped, the note
+    beside the as-of line, 'belum dilaporkan' on two lines within its month), text at least ``size`` px
+    (a month's words 12 px at least, to fit their month), dark on white (contrast at least 7:1), also in
+    the presentation view's size."""
+    df = big_trend_frame()
+    df.loc[4, "has_data"] = False  # May not reported: its words instead of a rate
+    title = "Tren capaian 2024: KPU Kabupaten Kepulauan Siau Tagulandang Biaro dan satker lain yang namanya panjang"
+    root, texts = drawn(views.trend_of(df, 12, title=title), size, width)
+    assert root.get("viewBox").split()[2] == str(width)
+    for words, x, px, anchor in texts:
+        half = charts.text_width(words, px) / 2
+        left = {"start": x, "middle": x - half, "end": x - 2 * half}[anchor]
+        assert 0 <= left and left + 2 * half <= width, (words, left, left + 2 * half)
+        assert px >= (charts.SMALLEST_PX if words in ("belum", "dilaporkan") else size)
+    words = [t for t, *_ in texts]
+    assert " ".join(words[:2]) == title and words[2] == "Rencana (kumulatif)"  # the title on two lines
+    assert [t for t in words if t in ("belum", "dilaporkan", "belum dilaporkan")] == ["belum", "dilaporkan"]
+    jan, feb = [x for t, x, *_ in texts if t in ("Jan", "Feb")][:2]
+    px = [px for t, _, px, _ in texts if t == "dilaporkan"][0]
+    assert charts.text_width("dilaporkan", px) <= feb - jan  # within its month
+    assert {t.get("fill") for t in root.iter(f"{SVG}text")} == {charts.INK}
+    assert contrast(charts.INK, "#FFFFFF") >= 7
+
+
+def test_trend_drawing_without_data_shows_the_plan_and_says_so():
+    root, texts = drawn(views.trend_of(trend_frame(has_data=False), 3))
+    words = [t for t, *_ in texts]
+    assert wording.NO_DATA in words and not [t for t in words if t.startswith("s.d.")]
+    assert len(list(root.iter(f"{SVG}polyline"))) == 1  # the plan only

@@ -285,6 +285,8 @@ def test_tables_write_numbers_the_indonesian_way_and_keep_them_numbers():
                                          "rate_cum": [46423 / 47810] + [np.nan] * 11}), 1)
     months = shown(grids.trend_table(trend).styler)
     assert months.iloc[0].tolist() == ["Jan", "47.810", "46.423", "97,1%", "47.810", "46.423", "97,1%"]
+    # the whole year's plan (the Tren view's table, issue 21.9): nothing realised after the as-of month
+    assert len(months) == 12 and months.iloc[11].tolist() == ["Des", "0", "", "", "47.810", "", ""]
 
 
 def test_gantt_labels_wrap_in_a_column_the_page_leaves_them():
