@@ -194,7 +194,7 @@ def loader(part, resource=False, **options):
                     return fn(first, need, *args)
                 with st.spinner(spinner):
                     return fn(first, need, *args)
-            return kept.get(pickle.dumps((str(getattr(first, "path", "")), args)), need, compute, asked)
+            return kept.get(pickle.dumps((getattr(first, "scope", ""), args)), need, compute, asked)
         load.clear = kept.clear
         return load
     return decorate

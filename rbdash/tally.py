@@ -137,7 +137,7 @@ def rows(store, year) -> Counts:
     if year is None:
         return Counts(offices_of(read(store, None)))
     database, newest = store.version(int(year))
-    where = (str(store.path), database, int(year))   # two copies of a database share their identity
+    where = (store.scope, database, int(year))   # two copies of a database share their identity
     with _kept_lock:
         kept = _kept.pop(where, None) or _Year()
         _kept[where] = kept

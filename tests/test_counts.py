@@ -400,3 +400,21 @@ def test_figures_held_in_memory_follow_every_office_written(store, monkeypatch):
                  (whole_year_after, by))
         same(metrics.trend(store, 9, 2024, ("province",)), reference_trend(store, 9, 2024, ("province",)),
              (whole_year_after, "trend"))
+
+
+def test_two_databases_with_the_same_history_keep_their_own_figures(db_location):
+    """Two databases whose writes match one for one (the same audit ids, migrated in the same second;
+    on PostgreSQL two schemas of one server database, which the shown path does not tell apart) keep
+    their own figures in memory: a save in one is never read from the other."""
+    from rbdash.store import Store
+    a, b = Store(db_location()), Store(db_location())
+    plan = make_plan("KPU Kota Malang", 2024, [(1, "K", "I", [1, 2, 3], [])])
+    for s in (a, b):
+        s.import_plan(plan, "uji")
+        s.submit_report("KPU Kota Malang", 2024, 1, "uji")
+    aid = int(a.query_df("SELECT id FROM activities")["id"][0])
+    assert metrics.completion(a, 3, 2024, ()).iloc[0]["realized"] == metrics.completion(b, 3, 2024, ()).iloc[0]["realized"] == 0
+    a.save_progress(aid, [1], None, None, 0, "uji")
+    b.save_progress(aid, [2], None, None, 0, "uji")   # the same audit id as a's save, another month
+    assert metrics.completion(a, 3, 2024, ()).iloc[0]["realized"] == 1   # January reported and done
+    assert metrics.completion(b, 3, 2024, ()).iloc[0]["realized"] == 0   # February done but not reported

@@ -28,6 +28,7 @@ Months are stored as 12-bit masks (bit m-1 = month m, rbdash.schedule): completi
 bit_count() arithmetic inside the database instead of joins over month rows.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -88,6 +89,9 @@ class Store(PlansMixin, ProgressMixin, ReportsMixin, VerificationMixin, UsersMix
             from rbdash.store.pg import PgBackend
             self._backend = PgBackend(location)
         self.path = self._backend.path  # the file, or the server URL without its password
+        # which database this is, where ``path`` cannot tell (two schemas of one server database, as
+        # the tests use): what caches of its figures are kept under, never shown (it may hold a password)
+        self.scope = hashlib.sha256(str(location).encode()).hexdigest()[:16]
         self.migrate(schema_version)
 
     @property

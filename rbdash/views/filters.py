@@ -64,7 +64,7 @@ class DataKey(str):
 
 def _version(store, year=None, satker=None, plans=False) -> Version:
     database, newest = store.version(year, satker, plans)
-    return Version(f"{store.path}|{database}", newest)
+    return Version(f"{store.path}|{store.scope}|{database}", newest)
 
 
 def cache_key(store) -> DataKey:
