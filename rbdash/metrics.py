@@ -89,7 +89,7 @@ def completion(store, as_of: int, year: int | None = None, by=("satker",), satke
     office has data keeps its due months as ``planned`` with ``realized``/``rate`` None.
     """
     keys = _check(as_of, by)
-    df = tally.pooled(tally.rows(store, year), int(as_of), keys, satkers, areas_)
+    df = tally.pooled(tally.counts(store, year), int(as_of), keys, satkers, areas_)
     if not keys:  # one row of the whole selection, also when it holds nothing
         df = df.reindex([0]) if df.empty else df
         df["offices"] = df["offices"].fillna(0)
@@ -126,7 +126,7 @@ def trend(store, as_of: int, year: int, by=(), satkers=None, areas_=None) -> pd.
     for g in by:
         if g not in TREND_GROUPS:
             raise ValueError(f"unknown trend group {g!r}")
-    monthly = tally.pooled(tally.rows(store, year), 12, [*by, "month"], satkers, areas_)
+    monthly = tally.pooled(tally.counts(store, year), 12, [*by, "month"], satkers, areas_)
     return trend_from(monthly, [tally.KEYS[g] for g in (*by, "month")], as_of)
 
 

@@ -40,7 +40,7 @@ WITH lv AS (
     WHERE v.state = ? AND {checked_done} = 1
     GROUP BY a.plan_version_id, a.area_no, v.month
 )
-SELECT lv.satker_id, lv.satker, lv.province, lv.reported_mask, c.area_no, c.month,
+SELECT lv.satker, lv.province, lv.reported_mask, c.area_no, c.month,
        c.planned, c.done, COALESCE(k.verified, 0) AS verified
 FROM month_counts c JOIN lv ON lv.id = c.plan_version_id
 LEFT JOIN checked k ON k.plan_version_id = c.plan_version_id AND k.area_no IS NOT DISTINCT FROM c.area_no
@@ -57,14 +57,13 @@ def read(store, year, satkers=None) -> pd.DataFrame:
     """The rows from the store: of ``year`` (None: every year) and the offices ``satkers`` (None: all)."""
     sql_satkers = None if satkers is None else list(satkers)
     df = store.query_df(_ROWS, [year, year, sql_satkers, sql_satkers, VERIFIED])
-    int_columns = ("satker_id", "reported_mask", "month", "planned", "done", "verified")
+    int_columns = ("reported_mask", "month", "planned", "done", "verified")
     return df.astype({c: "int64" for c in int_columns}).astype({"area_no": "Int32"})
 
 
 class Office(NamedTuple):
     """One office's rows (its latest plan of the year; of every year when every year is read)."""
     province: str | None
-    satker_id: int
     reported_mask: np.ndarray
     area: np.ndarray          # area numbers as floats, NaN: activities without an area
     month: np.ndarray
@@ -82,11 +81,9 @@ def offices_of(df: pd.DataFrame) -> dict:
     starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
     ends = np.r_[starts[1:], len(df)]
     province = df["province"].to_numpy(dtype=object)
-    columns = {c: df[c].to_numpy(dtype=np.int64) for c in ("satker_id", "reported_mask", "month", "planned", "done",
-                                                          "verified")}
+    columns = {c: df[c].to_numpy(dtype=np.int64) for c in ("reported_mask", "month", "planned", "done", "verified")}
     area = df["area_no"].to_numpy(dtype="float64", na_value=np.nan)
-    return {str(names[a]): Office(None if pd.isna(province[a]) else str(province[a]), int(columns["satker_id"][a]),
-                                  columns["reported_mask"][a:b], area[a:b], columns["month"][a:b],
+    return {str(names[a]): Office(None if pd.isna(province[a]) else str(province[a]), columns["reported_mask"][a:b], area[a:b], columns["month"][a:b],
                                   columns["planned"][a:b], columns["done"][a:b], columns["verified"][a:b])
             for a, b in zip(starts, ends)}
 
@@ -131,7 +128,7 @@ _kept: OrderedDict = OrderedDict()
 _kept_lock = threading.Lock()
 
 
-def rows(store, year) -> Counts:
+def counts(store, year) -> Counts:
     """The counts of ``year``'s latest plans (every year: None), holding every write acknowledged before
     the call: kept per process and database, the offices written since re-read."""
     if year is None:
@@ -159,11 +156,6 @@ def rows(store, year) -> Counts:
             kept.counts = Counts(kept.offices)
         return kept.counts
 
-
-def clear() -> None:
-    """Forget every kept year (tests)."""
-    with _kept_lock:
-        _kept.clear()
 
 
 # --------------------------------------------------------------------------------- pooling
