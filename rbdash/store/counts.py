@@ -7,11 +7,10 @@ those (an import, a restored version, a progress edit or its undo), so they are 
   without an area), twelve rows, one per month, counting activities: ``planned`` in that month, of
   them ``done`` in it (realised on schedule) and ``reported`` (their realisation is known: the
   version's file carried realisation, or a progress row exists); and the same through that month
-  (``planned_cum``, ``done_cum``, ``reported_cum``: months 1..month).  Completion up to month M of
-  any group is Σ done_cum / Σ planned_cum over the rows of month M -- schedule's mask arithmetic,
-  bit_count(planned & realised & {1..M}), counted ahead -- and per month the in-month columns
-  (rbdash.metrics).  The months stay a dimension: a later rule that counts only the months an
-  office reported is a filter.
+  (``planned_cum``, ``done_cum``, ``reported_cum``: months 1..month).  Completion reads only the
+  in-month ``planned`` and ``done`` (rbdash.tally, per office and month, so the months an office
+  reported are a filter on the month): the ``reported`` and ``*_cum`` columns, from before that
+  rule, are still kept by every write but read by nothing.
 - ``area_counts``: activities per plan version and area (how many a selection of areas holds);
 - ``version_counts``: per plan version, its activities with a progress row (``recorded``): a
   version "has data" when its file carried realisation or anything was recorded on it (the
