@@ -228,15 +228,29 @@ def offices(store) -> pd.DataFrame:
 
 def overview(store, year, satkers=None, areas_=None) -> dict:
     """{offices with a plan, their activities} for a year, the offices ``satkers`` and the activities
-    of the areas ``areas_`` (None: all; an office counts even with no activity in those areas)."""
-    row = store.query_df(
-        """SELECT count(DISTINCT lv.satker_id) AS offices, COALESCE(sum(c.activities), 0)::BIGINT AS activities
-           FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
-           LEFT JOIN area_counts c ON c.plan_version_id = lv.id
-                AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], c.area_no))
-           WHERE lv.year = ? AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))""",
-        [_list(areas_), _list(areas_), year, _list(satkers), _list(satkers)]).iloc[0]
-    return {k: int(row[k]) for k in ("offices", "activities")}
+    of the areas ``areas_`` (None: all; an office counts even with no activity in those areas).
+    Kept per process by the year's plans version (imports and restored versions: Store.version):
+    progress saves, which come many a second at month-end, leave it."""
+    plans = store.version(year, plans=True)
+    key = (store.scope, plans, year, None if satkers is None else tuple(satkers),
+           None if areas_ is None else tuple(areas_))
+    found = _overviews.get(key)
+    if found is None:
+        row = store.query_df(
+            """SELECT count(DISTINCT lv.satker_id) AS offices, COALESCE(sum(c.activities), 0)::BIGINT AS activities
+               FROM latest_versions lv JOIN satker s ON s.id = lv.satker_id
+               LEFT JOIN area_counts c ON c.plan_version_id = lv.id
+                    AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], c.area_no))
+               WHERE lv.year = ? AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))""",
+            [_list(areas_), _list(areas_), year, _list(satkers), _list(satkers)]).iloc[0]
+        found = {k: int(row[k]) for k in ("offices", "activities")}
+        if len(_overviews) >= 256:
+            _overviews.clear()
+        _overviews[key] = found
+    return dict(found)
+
+
+_overviews: dict = {}   # overview's answers by store, plans version and selection
 
 
 def plans_per_year(store) -> pd.DataFrame:

@@ -47,6 +47,9 @@ def missing(value) -> bool:
         return value != value
     if isinstance(value, (int, str)):
         return False
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, np.integer):  # counts out of numpy arrays
+        return False
     pd = sys.modules.get("pandas")
     return pd.isna(value) if pd is not None else value != value  # NaT differs from itself
 
