@@ -187,14 +187,18 @@ def loader(part, resource=False, **options):
 
         @functools.wraps(fn)
         def load(first, key, *args):
-            need, asked = (part(key, *args), key.asked) if isinstance(key, views.DataKey) else (key, None)
+            if isinstance(key, views.DataKey):
+                need = part(key, *args)
+                asked, since = key.asked, key.since(need)
+            else:
+                need, asked, since = key, None, None
 
             def compute():
                 if spinner is None:
                     return fn(first, need, *args)
                 with st.spinner(spinner):
                     return fn(first, need, *args)
-            return kept.get(pickle.dumps((getattr(first, "scope", ""), args)), need, compute, asked)
+            return kept.get(pickle.dumps((getattr(first, "scope", ""), args)), need, compute, asked, since)
         load.clear = kept.clear
         return load
     return decorate

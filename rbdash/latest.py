@@ -15,9 +15,17 @@ version it was asked for, so the reader takes its result -- kept, or still runni
 waiting for the next.  A page asks for several figures one after the other within one run, and
 while saves arrive the later ones are mostly computed after the run began.
 
+A computation may also use data another one read, when it was read after the version its reader
+needs was (``since``): rbdash.tally keeps a year's rows, and a visit's five national figures share
+the rows its first figure read instead of each reading them again.  Each computation has a
+``Reading`` (``reading()`` finds it) where such data says when it was read; the result is then
+stamped with the earliest of those times instead of when the computation began, so it serves only
+the readers whose runs began before that.
+
 No streamlit here: pages/_ui.loader puts the pages' loaders on it.
 """
 
+import contextvars
 import pickle
 import threading
 import time
@@ -38,13 +46,35 @@ class Version(NamedTuple):
         return f"{self.database}|{self.newest}"
 
 
+class Reading:
+    """What a running computation may use and what it used: data read since ``since`` holds every
+    write the version its reader needs covers (it was read after that version), and ``read_at`` is
+    when the oldest data it used was read (None: all of it read during the computation)."""
+    __slots__ = ("since", "read_at")
+
+    def __init__(self, since: float):
+        self.since, self.read_at = since, None
+
+    def used(self, read_at: float) -> None:
+        """The computation used data read at ``read_at`` (time.monotonic())."""
+        self.read_at = read_at if self.read_at is None else min(self.read_at, read_at)
+
+
+_READING: contextvars.ContextVar = contextvars.ContextVar("rbdash_latest_reading", default=None)
+
+
+def reading() -> Reading | None:
+    """The Reading of the computation running in this thread (None outside one)."""
+    return _READING.get()
+
+
 class _Slot:
     __slots__ = ("cond", "value", "version", "began", "running", "waiting", "readers")
 
     def __init__(self):
         self.cond = threading.Condition()
         self.value = self.version = self.waiting = None
-        self.began = None     # when the computation of the kept value began (time.monotonic)
+        self.began = None     # since when the kept value's data was read (time.monotonic)
         self.running = None   # when the running computation began, None when none runs
         self.readers = 0      # waiting for a computation
 
@@ -64,12 +94,15 @@ class Latest:
         self._slots: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key, need: Version, compute, asked: float | None = None):
-        """The result for ``key`` covering ``need``: the kept one if it does (or began after
-        ``asked``, when the reader's run began), else the result of a computation that began after
-        this call -- or after ``asked`` -- (``compute()``, run by one reader at a time; an exception
-        is raised to that reader and kept by nobody)."""
+    def get(self, key, need: Version, compute, asked: float | None = None, since: float | None = None):
+        """The result for ``key`` covering ``need``: the kept one if it does (or its data was read
+        after ``asked``, when the reader's run began), else the result of a computation that began
+        after this call -- or after ``asked`` -- (``compute()``, run by one reader at a time; an
+        exception is raised to that reader and kept by nobody).  ``since``: when ``need`` was read
+        (the computation's Reading; default: when it begins).  A get inside another's computation
+        reads the same part of the data, and tells that computation's Reading what it gave."""
         slot = self._slot(key)
+        outer = _READING.get()
         with slot.cond:
             while not slot.fresh_for(need, asked):
                 if slot.running is None:
@@ -83,7 +116,11 @@ class Latest:
                 slot.cond.wait()
                 slot.readers -= 1
             else:
+                if outer is not None:
+                    outer.used(slot.began)
                 return self._out(slot.value)
+        run = Reading(began if since is None else since)
+        token = _READING.set(run)
         try:
             value = compute()
         except BaseException:
@@ -91,12 +128,20 @@ class Latest:
                 slot.running = None
                 slot.cond.notify_all()
             raise
+        finally:
+            _READING.reset(token)
+        # data read before the computation began covers the computing reader's version when read
+        # after it, and no waiting reader's
+        read_at = began if run.read_at is None else min(began, run.read_at)
+        version = covered if read_at >= began else need if read_at >= run.since else Version(need.database, -1)
         kept = pickle.dumps(value, pickle.HIGHEST_PROTOCOL) if self.copy else value
         with slot.cond:
             slot.running = None
-            if slot.version is None or slot.began <= began:   # the newest computation's result is kept
-                slot.value, slot.version, slot.began = kept, _newer(covered, slot.version), began
+            if slot.version is None or slot.began <= read_at:   # the newest data's result is kept
+                slot.value, slot.version, slot.began = kept, _newer(version, slot.version), read_at
             slot.cond.notify_all()
+        if outer is not None:
+            outer.used(read_at)
         return value
 
     def waiting(self, key) -> int:

@@ -13,13 +13,14 @@ are stamped with, so they hold at least every write that version covers.
 """
 
 import threading
+import time
 from collections import OrderedDict
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from rbdash import schedule
+from rbdash import latest, schedule
 from rbdash.store.verification import VERIFIED
 
 # the checked month is still planned and realised (a check outlives neither)
@@ -51,6 +52,8 @@ _ROWS = _ROWS.format(checked_done=CHECKED_DONE)
 # past this many offices written since the rows were read, reading the whole year is cheaper
 WHOLE_YEAR_AFTER = 64
 KEPT_YEARS = 16   # (database, year) pairs kept per process, least recently used dropped
+SELECTIONS_KEPT = 16   # Counts.selected: selections kept with one year's counts
+_MONTHS_IN = np.array([bin(m).count("1") for m in range(1 << 12)], dtype=np.int64)  # months in each 12-bit mask
 
 
 def read(store, year, satkers=None) -> pd.DataFrame:
@@ -114,6 +117,74 @@ class Counts:
         self.area[known] = np.searchsorted(self.areas, self.area_value[known])
         self.month, self.reported_mask = joined("month"), joined("reported_mask")
         self.planned, self.done, self.verified = joined("planned"), joined("done"), joined("verified")
+        # the names as the frames show them (pandas' text arrays), taken by code when pooling
+        self.office_names = pd.array(self.offices, dtype="str")
+        self.province_names = pd.array(np.append(self.provinces, None), dtype="str")
+        self._selected = {}
+
+    def selected(self, as_of: int, satkers=None, areas_=None, months=False) -> "Selected":
+        """The rows up to ``as_of`` of the offices ``satkers`` and the areas ``areas_`` (None: all),
+        counted over each office's reported months and summed per office and area (and month, with
+        ``months``): where every pooling starts.  Kept with the counts, as a national visit pools one
+        selection four or five ways (ranking, provinces, summary, heatmap, who has not submitted)."""
+        key = (int(as_of), None if satkers is None else frozenset(map(str, satkers)),
+               None if areas_ is None else frozenset(float(a) for a in areas_), bool(months))
+        found = self._selected.get(key)
+        if found is None:
+            if len(self._selected) >= SELECTIONS_KEPT:
+                self._selected.clear()
+            found = self._selected[key] = self._select(*key)
+        return found
+
+    def _select(self, as_of, satkers, areas_, months) -> "Selected":
+        keep = self.month <= as_of
+        if satkers is not None:
+            keep &= np.isin(self.offices, np.asarray(sorted(satkers), dtype=object))[self.office]
+        if areas_ is not None:
+            keep &= np.isin(self.area_value, np.asarray(sorted(areas_), dtype=float))
+        idx = np.flatnonzero(keep)
+        month = self.month[idx]
+        mask = self.reported_mask[idx] & ((1 << as_of) - 1)
+        in_reported = (mask >> (month - 1)) & 1
+        # one code per office and area (and month): the rows of one office's cell summed
+        per_office = (len(self.areas) + 1) * (12 if months else 1)
+        code = self.office[idx] * (len(self.areas) + 1) + self.area[idx]
+        if months:
+            code = code * 12 + (month - 1)
+        rows = np.bincount(code, minlength=len(self.offices) * per_office)
+        present = np.flatnonzero(rows)
+        slot = np.zeros(len(rows), dtype=np.int64)
+        slot[present] = np.arange(len(present))
+        cell = slot[code]
+
+        def total(weights):
+            return np.bincount(cell, weights=weights, minlength=len(present)).astype(np.int64)
+
+        def most(values):   # an office's rows of several years (every year read) may differ
+            out = np.zeros(len(present), dtype=np.int64)
+            np.maximum.at(out, cell, values)
+            return out
+        planned = self.planned[idx]
+        return Selected(office=present // per_office, area=(present // (12 if months else 1)) % (len(self.areas) + 1),
+                        month=present % 12 + 1 if months else None, due=total(planned),
+                        reported=total(planned * in_reported), done=total(self.done[idx] * in_reported),
+                        verified=total(self.verified[idx] * in_reported), office_months=most(_MONTHS_IN[mask]),
+                        in_reported=most(in_reported) if months else None)
+
+
+class Selected(NamedTuple):
+    """Counts.selected: per office and area (and month), the area's code (Counts.areas; the last:
+    no area), the activity-months due, of them in a reported month, realised and checked in one,
+    and the most months any of the rows' offices reported (and whether the month was reported)."""
+    office: np.ndarray
+    area: np.ndarray
+    month: np.ndarray | None
+    due: np.ndarray
+    reported: np.ndarray
+    done: np.ndarray
+    verified: np.ndarray
+    office_months: np.ndarray
+    in_reported: np.ndarray | None
 
 
 class _Year:
@@ -126,13 +197,21 @@ class _Year:
 
 _kept: OrderedDict = OrderedDict()
 _kept_lock = threading.Lock()
+_recent: dict = {}   # (store.scope, year) -> (when read, Counts): the newest counts read here
 
 
 def counts(store, year) -> Counts:
     """The counts of ``year``'s latest plans (every year: None), holding every write acknowledged before
-    the call: kept per process and database, the offices written since re-read."""
+    the call: kept per process and database, the offices written since re-read.  Inside a page
+    loader's computation (rbdash.latest.reading()), the counts last read here do when they were read
+    after the version its reader needs: a visit's figures read the rows once, not once each."""
     if year is None:
         return Counts(offices_of(read(store, None)))
+    run, recent = latest.reading(), _recent.get((store.scope, int(year)))
+    if run is not None and recent is not None and recent[0] >= run.since:
+        run.used(recent[0])
+        return recent[1]
+    read_at = time.monotonic()   # every write acknowledged before this is in the version read next
     database, newest = store.version(int(year))
     where = (store.scope, database, int(year))   # two copies of a database share their identity
     with _kept_lock:
@@ -154,16 +233,22 @@ def counts(store, year) -> Counts:
         kept.newest = max(kept.newest, newest)
         if kept.counts is None:
             kept.counts = Counts(kept.offices)
-        return kept.counts
-
+        held = kept.counts
+    with _kept_lock:
+        before = _recent.get((store.scope, int(year)))
+        if before is None or before[0] < read_at:
+            _recent[(store.scope, int(year))] = (read_at, held)
+            while len(_recent) > KEPT_YEARS:
+                _recent.pop(next(iter(_recent)))
+    if run is not None:
+        run.used(read_at)
+    return held
 
 
 # --------------------------------------------------------------------------------- pooling
 
 KEYS = {"satker": "satker", "area": "area_no", "month": "month", "province": "province"}
 
-
-_MONTHS_IN = np.array([bin(m).count("1") for m in range(1 << 12)], dtype=np.int64)  # months in each 12-bit mask
 
 
 def pooled(c: Counts, as_of: int, by=(), satkers=None, areas_=None) -> pd.DataFrame:
@@ -177,20 +262,13 @@ def pooled(c: Counts, as_of: int, by=(), satkers=None, areas_=None) -> pd.DataFr
     Columns: the keys (named as KEYS), planned, realized, verified, has_data, due, reported,
     reported_months, scheduled (the due months of the offices that reported any month, else all:
     trend's plan line), offices, offices_with_data."""
-    keep = c.month <= int(as_of)
-    if satkers is not None:
-        keep &= np.isin(c.offices, np.asarray([str(s) for s in satkers], dtype=object))[c.office]
-    if areas_ is not None:
-        keep &= np.isin(c.area_value, np.asarray(list(areas_), dtype=float))
-    idx = np.flatnonzero(keep)
-    office, month = c.office[idx], c.month[idx]
-    mask = c.reported_mask[idx] & ((1 << int(as_of)) - 1)
-    in_reported = (mask >> (month - 1)) & 1
-    office_months = _MONTHS_IN[mask]
+    s = c.selected(as_of, satkers, areas_, months="month" in by)
+    office = s.office
     # a code per group (the keys, in order), and per office within its group
     sizes = {"satker": len(c.offices), "province": len(c.provinces) + 1, "area": len(c.areas) + 1, "month": 12}
-    codes = {"satker": office, "province": c.province[idx], "area": c.area[idx], "month": month - 1}
-    key = np.zeros(len(idx), dtype=np.int64)
+    codes = {"satker": office, "province": c.office_province[office], "area": s.area,
+             "month": None if s.month is None else s.month - 1}
+    key = np.zeros(len(office), dtype=np.int64)
     n_keys = 1
     for g in by:
         key = key * sizes[g] + codes[g]
@@ -203,21 +281,17 @@ def pooled(c: Counts, as_of: int, by=(), satkers=None, areas_=None) -> pd.DataFr
     slot[present] = np.arange(len(present))
     group = slot[group]                       # numbered 0.. in order
     n = len(present)
-    planned = c.planned[idx]
 
     def per_office(weights):
         return np.bincount(group, weights=weights, minlength=n)
 
-    def most(values):   # an office's rows of several years (every year read) may differ
+    def most(values):
         out = np.zeros(n, dtype=np.int64)
         np.maximum.at(out, group, values)
         return out
-    due = per_office(planned)
-    reported = per_office(planned * in_reported)
-    done = per_office(c.done[idx] * in_reported)
-    verified = per_office(c.verified[idx] * in_reported)
-    office_all = most(office_months)
-    months = most(in_reported) if "month" in by else office_all
+    due, reported, done, verified = (per_office(w) for w in (s.due, s.reported, s.done, s.verified))
+    office_all = most(s.office_months)
+    months = most(s.in_reported) if "month" in by else office_all
     has, counted = months > 0, office_all > 0
     of = present // spread                    # the group of each office group
 
@@ -248,9 +322,9 @@ def _key_columns(c: Counts, by, shown, sizes) -> dict:
     for g in by:
         code = codes[g]
         if g == "satker":
-            out["satker"] = pd.array(c.offices[code], dtype="str")
+            out["satker"] = c.office_names.take(code)
         elif g == "province":
-            out["province"] = pd.array(np.append(c.provinces, None)[code], dtype="str")
+            out["province"] = c.province_names.take(code)
         elif g == "area":
             nos = pd.array(np.append(c.areas, 0)[code], dtype="Int32")
             nos[code == len(c.areas)] = pd.NA

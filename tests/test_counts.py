@@ -418,3 +418,44 @@ def test_two_databases_with_the_same_history_keep_their_own_figures(db_location)
     b.save_progress(aid, [2], None, None, 0, "uji")   # the same audit id as a's save, another month
     assert metrics.completion(a, 3, 2024, ()).iloc[0]["realized"] == 1   # January reported and done
     assert metrics.completion(b, 3, 2024, ()).iloc[0]["realized"] == 0   # February done but not reported
+
+
+def test_a_visits_figures_share_one_reading_of_the_year_and_the_next_run_sees_a_write(store, monkeypatch):
+    """Issue 22: the five national figures of one visit, each a computation of its own (as pages/_ui's
+    loaders), read the year's version and rows once -- the later ones use the rows the first read,
+    which were read after the visit's version was -- and a run begun after another replica's save
+    reads again and shows it."""
+    from rbdash import tally, views
+    from rbdash.latest import Latest
+    from rbdash.store import Store
+    rng = random.Random(7)
+    plans = {}
+    for key in OFFICES[:4]:
+        plans[key] = random_plan(rng, *key)
+        store.import_plan(plans[key][1], "uji")
+    other = Store(store._backend.url if store.backend == "postgresql" else store.path)  # a second replica
+    asked_years = []
+    version = type(store).version
+    monkeypatch.setattr(type(store), "version", lambda s, year=None, *a, **kw: (
+        asked_years.append(year), version(s, year, *a, **kw))[1])
+    figures = {"satker": ("satker",), "provinces": ("province",), "whole": (), "heatmap": ("province", "area")}
+    kept = {name: Latest() for name in figures}
+
+    def visit():
+        key = views.cache_key(store)
+        need = key.year(2024)
+        asked_years.clear()
+        got = {name: kept[name].get(name, need, lambda by=by: metrics.completion(store, 12, 2024, by),
+                                    asked=key.asked, since=key.since(need))
+               for name, by in figures.items()}
+        return got, asked_years.count(2024)
+    ids = activity_ids(store)
+    for _ in range(3):
+        before = version(store, 2024)
+        while version(store, 2024) == before:   # a save elsewhere (not a no-op): every figure computed again
+            aid = rng.choice(ids)
+            other.save_progress(aid, random_months(rng), None, None, revision(store, aid), "uji")
+        got, reads = visit()
+        assert reads == 1, f"the year's version was read once for the visit's figures, not {reads}: {asked_years}"
+        for name, by in figures.items():
+            same(got[name], reference_completion(store, 12, 2024, by), name)

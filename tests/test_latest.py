@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from rbdash.latest import Latest, Version
+from rbdash.latest import Latest, Version, reading
 
 DB = "data/rbdash.duckdb|2026-01-01 00:00:00:7"
 
@@ -123,3 +123,40 @@ def test_a_computation_begun_after_a_readers_run_began_serves_it():
     assert got == {"a": "first", "b": "first"} and runs == ["first"]
     assert latest.get("k", v(2), lambda: "unused", asked=before) == "first"          # kept: began after
     assert latest.get("k", v(2), lambda: "third", asked=time.monotonic()) == "third"  # began before: anew
+
+
+def test_a_result_of_data_read_before_it_began_serves_only_who_that_data_serves():
+    """A computation may use data read before it began (rbdash.tally's rows, read by a figure before
+    it in the same visit) when that data was read after its reader's version (``since``): its result
+    covers that version and serves runs begun before the data was read -- not a run begun after it
+    with a newer version, and not a version read after the data was."""
+    latest = Latest()
+    asked = time.monotonic()
+    read = time.monotonic()           # another figure of the visit read the rows here
+    later = time.monotonic()
+
+    def compute():
+        reading().used(read)
+        return "held"
+    assert latest.get("k", v(5), compute, asked=asked, since=asked) == "held"
+    assert reading() is None                                                    # the computation's own
+    assert latest.get("k", v(5), lambda: "again") == "held"                     # its version: covered
+    assert latest.get("k", v(6), lambda: "again", asked=asked) == "held"        # a run begun before the read
+    assert latest.get("k", v(6), lambda: "new", asked=later, since=later) == "new"
+
+    older = Latest()                   # data read before the reader's version was: covers no version
+    assert older.get("k", v(5), compute, asked=asked, since=later) == "held"
+    assert older.get("k", v(5), lambda: "anew") == "anew"
+
+
+def test_a_loader_inside_another_tells_it_how_old_its_result_is():
+    """A figure built on another's kept result (a heatmap's Total column from the ranking) is no
+    newer than that result: it does not serve a run begun after the ranking's data was read."""
+    ranking, heatmap = Latest(), Latest()
+    first = time.monotonic()
+    assert ranking.get("r", v(5), lambda: "rank5") == "rank5"
+    after_rank = time.monotonic()
+    assert heatmap.get("h", v(5), lambda: ranking.get("r", v(5), lambda: "rank?") + "+cells",
+                       asked=first, since=first) == "rank5+cells"
+    # a run begun after the ranking's data was read, at a newer version: the heatmap is computed anew
+    assert heatmap.get("h", v(6), lambda: "anew", asked=after_rank) == "anew"

@@ -34,20 +34,27 @@ class DataKey(str):
     location, asked at most once per run; as a string, the version of everything.  A save in one
     office keeps the other offices' pages and other years' figures, and a failed login (not audited)
     keeps everything.  ``asked``: when the run began (time.monotonic(), before any version was read):
-    a result computed after it holds every write the run must see (rbdash.latest)."""
+    a result computed after it holds every write the run must see (rbdash.latest); ``since``: when
+    one part's version was read."""
 
     def __new__(cls, store):
         asked = time.monotonic()
         everything = _version(store)
         key = super().__new__(cls, str(everything))
-        key._store, key._parts, key.asked = store, {(None, None, False): everything}, asked
+        key._store, key._parts, key.asked = store, {(None, None, False): (everything, asked)}, asked
         return key
 
     def _part(self, year, satker=None, plans=False) -> Version:
         scope = (year, satker, plans)
         if scope not in self._parts:
-            self._parts[scope] = _version(self._store, year, satker, plans)
-        return self._parts[scope]
+            before = time.monotonic()
+            self._parts[scope] = (_version(self._store, year, satker, plans), before)
+        return self._parts[scope][0]
+
+    def since(self, version: Version) -> float:
+        """When ``version`` (one this key gave) was read: data read after it holds every write the
+        version covers (rbdash.latest's Reading)."""
+        return next((at for part, at in self._parts.values() if part is version), self.asked)
 
     def everything(self) -> Version:
         return self._part(None)
