@@ -56,12 +56,31 @@ SELECTIONS_KEPT = 16   # Counts.selected: selections kept with one year's counts
 _MONTHS_IN = np.array([bin(m).count("1") for m in range(1 << 12)], dtype=np.int64)  # months in each 12-bit mask
 
 
-def read(store, year, satkers=None) -> pd.DataFrame:
-    """The rows from the store: of ``year`` (None: every year) and the offices ``satkers`` (None: all)."""
-    sql_satkers = None if satkers is None else list(satkers)
-    df = store.query_df(_ROWS, [year, year, sql_satkers, sql_satkers, VERIFIED])
-    int_columns = ("reported_mask", "month", "planned", "done", "verified")
-    return df.astype({c: "int64" for c in int_columns}).astype({"area_no": "Int32"})
+COLUMNS = ("satker", "province", "reported_mask", "area_no", "month", "planned", "done", "verified")
+NUMBERS = ("reported_mask", "month", "planned", "done", "verified")
+
+
+def read(store, year, satkers=None) -> dict:
+    """The rows from the store, as arrays by column (COLUMNS; ``area_no`` as floats, NaN: no area): of
+    ``year`` (None: every year) and the offices ``satkers`` (None: all).  A year's rows come as a
+    frame (tens of thousands: read by column); the rows of the few offices written since come as
+    tuples, without a frame's cost (what every save costs each process reading the year)."""
+    params = [year, year, None if satkers is None else list(satkers), None if satkers is None else list(satkers),
+              VERIFIED]
+    if satkers is None:
+        df = store.query_df(_ROWS, params)
+        columns = {c: df[c].to_numpy(dtype=object) for c in ("satker", "province")}
+        columns.update({c: df[c].to_numpy(dtype=np.int64) for c in NUMBERS})
+        columns["area_no"] = df["area_no"].to_numpy(dtype="float64", na_value=np.nan)
+        return columns
+    with store.connect() as con:
+        rows = con.execute(_ROWS, params).fetchall()
+    values = list(zip(*rows)) if rows else [()] * len(COLUMNS)
+    columns = dict(zip(COLUMNS, values))
+    out = {c: np.array(columns[c], dtype=object) for c in ("satker", "province")}
+    out.update({c: np.array(columns[c], dtype=np.int64) for c in NUMBERS})
+    out["area_no"] = np.array([np.nan if a is None else a for a in columns["area_no"]], dtype="float64")
+    return out
 
 
 class Office(NamedTuple):
@@ -75,19 +94,18 @@ class Office(NamedTuple):
     verified: np.ndarray
 
 
-def offices_of(df: pd.DataFrame) -> dict:
+def offices_of(columns: dict) -> dict:
     """The rows of ``read`` per office name."""
-    if df.empty:
+    if not len(columns["satker"]):
         return {}
-    df = df.sort_values("satker", kind="stable")
-    names = df["satker"].to_numpy(dtype=object)
+    order = np.argsort(columns["satker"], kind="stable")
+    names, province = columns["satker"][order], columns["province"][order]
     starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
-    ends = np.r_[starts[1:], len(df)]
-    province = df["province"].to_numpy(dtype=object)
-    columns = {c: df[c].to_numpy(dtype=np.int64) for c in ("reported_mask", "month", "planned", "done", "verified")}
-    area = df["area_no"].to_numpy(dtype="float64", na_value=np.nan)
-    return {str(names[a]): Office(None if pd.isna(province[a]) else str(province[a]), columns["reported_mask"][a:b], area[a:b], columns["month"][a:b],
-                                  columns["planned"][a:b], columns["done"][a:b], columns["verified"][a:b])
+    ends = np.r_[starts[1:], len(names)]
+    numbers = {c: columns[c][order] for c in (*NUMBERS, "area_no")}
+    return {str(names[a]): Office(province[a] if isinstance(province[a], str) else None,
+                                  numbers["reported_mask"][a:b], numbers["area_no"][a:b], numbers["month"][a:b],
+                                  numbers["planned"][a:b], numbers["done"][a:b], numbers["verified"][a:b])
             for a, b in zip(starts, ends)}
 
 
@@ -102,19 +120,27 @@ class Counts:
         blocks = [offices[n] for n in names]
         self.office = np.repeat(np.arange(len(names), dtype=np.int64), [len(b.month) for b in blocks])
         self.size = len(self.office)
-        self.provinces = np.array(sorted({b.province for b in blocks if b.province is not None}), dtype=object)
-        self.office_province = np.array([len(self.provinces) if b.province is None else
-                                         int(np.searchsorted(self.provinces, b.province)) for b in blocks],
-                                        dtype=np.int64)
+        provinces = sorted({b.province for b in blocks if b.province is not None})
+        self.provinces = np.array(provinces, dtype=object)
+        numbered = {p: i for i, p in enumerate(provinces)}
+        self.office_province = np.array([numbered.get(b.province, len(provinces)) for b in blocks], dtype=np.int64)
         self.province = self.office_province[self.office]
 
         def joined(field, dtype=np.int64):
             return np.concatenate([getattr(b, field) for b in blocks]) if blocks else np.zeros(0, dtype=dtype)
         self.area_value = joined("area", np.float64)
         known = ~np.isnan(self.area_value)
-        self.areas = np.unique(self.area_value[known]).astype(np.int64)
-        self.area = np.full(self.size, len(self.areas), dtype=np.int64)
-        self.area[known] = np.searchsorted(self.areas, self.area_value[known])
+        nos = self.area_value[known].astype(np.int64)
+        self.area = np.full(self.size, 0, dtype=np.int64)
+        low, high = (int(nos.min()), int(nos.max())) if len(nos) else (0, -1)
+        if high - low < 4096:   # a handful of area numbers among ~50,000 rows: numbered by a table
+            seen = np.bincount(nos - low, minlength=high - low + 1) > 0
+            self.areas = np.flatnonzero(seen).astype(np.int64) + low
+            self.area[known] = (np.cumsum(seen) - 1)[nos - low]
+        else:
+            self.areas = np.unique(nos)
+            self.area[known] = np.searchsorted(self.areas, nos)
+        self.area[~known] = len(self.areas)
         self.month, self.reported_mask = joined("month"), joined("reported_mask")
         self.planned, self.done, self.verified = joined("planned"), joined("done"), joined("verified")
         # the names as the frames show them (pandas' text arrays), taken by code when pooling
