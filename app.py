@@ -17,7 +17,7 @@ import os
 import streamlit as st
 
 from pages import _auth, _filters
-from pages._ui import WIDGETS_CSS, browser, by_anything, loader, store_unavailable
+from pages._ui import WIDGETS_CSS, browser, by_any_plans, loader, store_unavailable
 from rbdash import views
 from rbdash.errors import StoreError
 from rbdash.samples import SAMPLES_DIR, ensure_database
@@ -59,7 +59,7 @@ def get_store(path):
     return Store(path, linger=APP_LINGER)
 
 
-@loader(by_anything)
+@loader(by_any_plans)
 def load_offices(_store, key):
     return views.offices(_store)
 

@@ -170,7 +170,7 @@ def loader(part, resource=False, **options):
     """A page loader ``fn(_store, key, *args)`` kept per process by the version of the part of the data
     it reads (issue 22.2): ``part(key, *args)`` picks it from the run's views.DataKey -- ``by_year``
     for a year's figures, ``by_office`` for one office's, ``by_plans`` for a year's plans,
-    ``by_anything`` -- so a save in one office keeps the other offices' pages and other years'
+    ``by_any_plans`` for every year's, ``by_anything`` -- so a save in one office keeps the other offices' pages and other years'
     figures.  One computation at a time per arguments, serving every reader who asked before it
     began or whose run began before it did (rbdash.latest: while saves arrive, readers of a
     national figure share its computations instead of each making one).  Results are copies (as
@@ -213,6 +213,11 @@ def by_year(key, *args):
 def by_plans(key, view, *_):
     """The version of a year's plans (imports and restored versions): what coverage reads."""
     return key.plans(view.year)
+
+
+def by_any_plans(key, *_):
+    """The version of every year's plans (imports and restored versions): the sidebar's offices."""
+    return key.plans(None)
 
 
 def by_office(key, satker, year, *_):

@@ -81,8 +81,9 @@ def cache_key(store) -> DataKey:
 
 def offices(store) -> pd.DataFrame:
     """The offices with a plan, per year, that the sidebar offers (metrics.offices): year, satker,
-    province, level, as_of_month, has_data."""
-    return metrics.offices(store)
+    province, level, as_of_month -- what imports and restored versions change, not progress saves
+    (so the app keeps them by the plans' version: not ``has_data``, which a first save changes)."""
+    return metrics.offices(store).drop(columns="has_data")
 
 
 def default_year(office_rows) -> int | None:
