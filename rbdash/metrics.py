@@ -63,18 +63,21 @@ def _typed(df):
     """Completion columns with their types (counts 0 where missing; ``realized`` and ``verified``
     NaN where the group has no data); ``rate`` = realized / planned and ``verified_rate`` =
     verified / planned where there is data (``rate_of``).  Built in one go: figures are typed at
-    every national visit."""
-    has = df["has_data"].fillna(False).to_numpy(dtype=bool)
+    every national visit (numbers already numbers are taken as they are)."""
+    flags = df["has_data"]
+    has = flags.to_numpy() if flags.dtype == bool else flags.fillna(False).to_numpy(dtype=bool)
 
     def number(column):
-        return pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        values = df[column]
+        if values.dtype.kind not in "biuf":   # text or objects: what SQL may give
+            values = pd.to_numeric(values, errors="coerce")
+        return values.to_numpy(dtype=float, na_value=np.nan)
     typed = {c: np.nan_to_num(number(c)).astype(np.int64) for c in COUNTED}
     typed.update(has_data=has, realized=np.where(has, number("realized"), np.nan),
                  verified=np.where(has, number("verified"), np.nan))
-    out = pd.DataFrame({c: typed[c] if c in typed else df[c].array for c in df.columns}, index=df.index)
-    out["rate"] = rate_of(out, "realized")
-    out["verified_rate"] = rate_of(out, "verified")
-    return out
+    columns = {c: typed[c] if c in typed else df[c].array for c in df.columns}
+    columns.update(rate=rate_of(typed, "realized"), verified_rate=rate_of(typed, "verified"))
+    return pd.DataFrame(columns, index=df.index)
 
 
 def completion(store, as_of: int, year: int | None = None, by=("satker",), satkers=None,

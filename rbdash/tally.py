@@ -300,12 +300,9 @@ def pooled(c: Counts, as_of: int, by=(), satkers=None, areas_=None) -> pd.DataFr
         key = key * sizes[g] + codes[g]
         n_keys *= sizes[g]
     spread = 1 if "satker" in by else len(c.offices)   # an office is a group of its own already
-    group = key * spread + office if spread > 1 else key
-    rows = np.bincount(group, minlength=n_keys * spread)
-    present = np.flatnonzero(rows)
-    slot = np.zeros(len(rows), dtype=np.int64)
-    slot[present] = np.arange(len(present))
-    group = slot[group]                       # numbered 0.. in order
+    # the office groups present, in order, and each row's (a few thousand rows: sorting is cheap,
+    # where numbering every possible group was not: provinces x areas x offices)
+    present, group = np.unique(key * spread + office if spread > 1 else key, return_inverse=True)
     n = len(present)
 
     def per_office(weights):

@@ -94,6 +94,7 @@ def long_date(day) -> str:
     return f"{day.day} {month_long(day.month)} {day.year}"
 
 
+@lru_cache(maxsize=16384)   # rankings and heatmaps write the same pairs at every national visit
 def of(part, whole) -> str:
     """'3 dari 1.400'."""
     return f"{integer(part)} dari {integer(whole)}"
