@@ -70,8 +70,8 @@ def completion_cells(df, row_key, col_key, digits=1, basis="dilaporkan") -> pd.D
 
 def heatmap(cells, rows, columns, *, title=None, row_name=wording.SATKER, legend=wording.RATE, caption="", digits=1,
             provinces=None) -> Heatmap:
-    """The one reading of heatmap cells: ``cells`` (row, col, value, state, and optionally text and
-    hover) laid out on ``rows`` × ``columns`` (Column); a cell without a row in ``cells`` is NOTHING_DUE,
+    """The one reading of heatmap cells: ``cells`` (a frame or arrays by column: row, col, value,
+    state, and optionally text and hover) laid out on ``rows`` × ``columns`` (Column); a cell without a row in ``cells`` is NOTHING_DUE,
     and a row without data in any cell is NO_DATA across, also where nothing is due."""
     rows, columns = tuple(rows), tuple(columns)
     shape = (len(rows), len(columns))
@@ -143,9 +143,9 @@ def comparison_of(rank: Ranking, per, which="area", area_nos=tuple(AREAS), repor
         col_key, columns = "area_no", area_columns(area_nos)
     else:
         col_key, columns = "month", month_columns(rank.as_of)
-    total = rank.rows.drop(columns=[key], errors="ignore").rename(columns={"name": key}).assign(col=TOTAL)
-    cells = pd.concat([completion_cells(per, key, col_key, basis=basis),
-                       completion_cells(total, key, "col", basis=basis)])
+    parts = (completion_cells(per, key, col_key, basis=basis),
+             completion_cells(rank.rows.assign(col=TOTAL), "name", "col", basis=basis))
+    cells = {c: np.concatenate([p[c].to_numpy(dtype=object) for p in parts]) for c in parts[0].columns}
     title = wording.HEATMAP_TITLES[level, which].format(month=wording.month(rank.as_of), year=rank.year)
     verified = basis == "terverifikasi"
     return heatmap(cells, shown.names, [*columns, TOTAL_COLUMN],
