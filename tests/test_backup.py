@@ -375,6 +375,23 @@ def test_a_backup_of_an_older_schema_is_restored_then_migrated(tmp_path, monkeyp
         [1, "import", "cli"]]
 
 
+def test_a_backup_made_before_the_month_counts_lost_columns_is_restored(tmp_path):
+    """A backup of schema 10 (month_counts still had the reported and cumulative columns; derived tables
+    are not backed up) is loaded into schema 10 and migrated: the counts are derived again, in today's shape."""
+    old = Store(tmp_path / "alt.duckdb", schema_version=10)
+    old.import_plan(make_plan("KPU Kota Satu", 2024, [(a, "K", f"I{a}", [1, 2], []) for a in (1, 2)]), actor="cli")
+    old.save_progress(int(old.query_df("SELECT min(id) AS id FROM activities")["id"][0]), [2], None, None, 0, "ani")
+    assert snapshot.backup(old, tmp_path / "b")["schema_version"] == 10
+    snapshot.restore(tmp_path / "b", tmp_path / "r.duckdb")
+    restored = Store(tmp_path / "r.duckdb")
+    assert restored.schema_version() == MIGRATIONS[-1][0] == 11
+    same = [{t: rows for t, rows in db_snapshot(s).items() if t != "migrations"} for s in (restored, old)]
+    assert same[0] == same[1]
+    rows = "SELECT * FROM month_counts WHERE planned > 0 ORDER BY area_no, month"
+    assert restored.query_df(rows).drop(columns="plan_version_id").values.tolist() == [
+        [1, 1, 1, 0], [1, 2, 1, 1], [2, 1, 1, 0], [2, 2, 1, 0]]
+
+
 def test_a_backup_of_a_newer_schema_is_refused(filled, tmp_path):
     snapshot.backup(filled, tmp_path / "b")
     manifest = json.loads((tmp_path / "b" / "manifest.json").read_text())
