@@ -459,3 +459,34 @@ def test_a_visits_figures_share_one_reading_of_the_year_and_the_next_run_sees_a_
         assert reads == 1, f"the year's version was read once for the visit's figures, not {reads}: {asked_years}"
         for name, by in figures.items():
             same(got[name], reference_completion(store, 12, 2024, by), name)
+
+
+def test_migration_11_keeps_only_the_columns_completion_reads(db_location):
+    """A database migrated before 11 holds month_counts with the reported and cumulative columns too
+    (appended here as that schema had them, after planned and done); migration 11 leaves planned and
+    done, every row as derived from scratch, and a save then moves them (PostgreSQL: the index again)."""
+    from rbdash.store import Store
+    path = db_location("alt")
+    old = Store(path, schema_version=10)
+    old.import_plan(make_plan("KPU Kota Satu", 2024, [(a, "K", f"I{a}", [1, 2, 3], []) for a in (1, 2)]), "uji")
+    with old.transaction() as con:
+        for column in ("reported", "planned_cum", "done_cum", "reported_cum"):
+            con.execute(f"ALTER TABLE month_counts ADD COLUMN {column} INTEGER NOT NULL DEFAULT 7").fetchall()
+        con.execute("UPDATE month_counts SET done = 5").fetchall()   # not copied: derived again
+    old.close()
+    store = Store(path)
+    assert store.schema_version() == 11
+    with store.connect() as con:
+        assert [d[0] for d in con.execute("SELECT * FROM month_counts LIMIT 0").description] == [
+            "plan_version_id", "area_no", "month", "planned", "done"]
+    assert kept_counts(store) == rebuilt_counts(store)
+    assert {r[4] for r in kept_counts(store)["month_counts"]} == {0}
+    aid = int(store.query_df("SELECT min(id) AS id FROM activities")["id"][0])
+    store.save_progress(aid, [1, 3], None, None, 0, "uji")
+    assert [r[2:] for r in kept_counts(store)["month_counts"] if r[4]] == [(1, 1, 1), (3, 1, 1)]
+    assert kept_counts(store) == rebuilt_counts(store)
+    if store.backend == "postgresql":
+        indexes = store.query_df("SELECT indexname FROM pg_indexes WHERE tablename = 'month_counts' "
+                                 "AND schemaname = current_schema()")
+        assert indexes["indexname"].tolist() == ["month_counts_version"]
+    store.close()

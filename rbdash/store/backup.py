@@ -296,10 +296,22 @@ def _parquet(source, table, expected):
     if blob is None or len(blob) != expected["bytes"] or hashlib.sha256(blob).hexdigest() != expected["sha256"]:
         raise StoreError("backup_damaged", file=name, path=str(source))
     try:
-        return pq.read_table(pa.BufferReader(blob))
+        return pq.read_table(pa.BufferReader(_arrow_copy(blob)))
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise StoreError("backup_table", file=name, path=str(source), table=table,
                          detail=f"not readable as Parquet: {str(exc).splitlines()[0][:120]}") from None
+
+
+def _arrow_copy(blob: bytes):
+    """``blob`` copied into memory Arrow owns, for Arrow to read.  A Parquet read lets go of its input
+    on one of Arrow's threads, possibly after it returned; memory lent by a Python object is let go
+    under the GIL, and a thread asking for the GIL while the interpreter shuts down is ended inside
+    that C++ destructor: std::terminate, "terminate called without an active exception", a CLI that
+    printed its refusal dying with SIGABRT (apache/arrow#49942; rare, and only under load)."""
+    import pyarrow as pa
+    buffer = pa.allocate_buffer(len(blob))
+    memoryview(buffer).cast("B")[:] = blob
+    return buffer
 
 
 def _load(store, source, version, data) -> None:

@@ -4,13 +4,10 @@ activities, progress and plan_versions and changed in the transaction of every w
 those (an import, a restored version, a progress edit or its undo), so they are never stale:
 
 - ``month_counts``: for every plan version and area having an activity (area_no NULL: activities
-  without an area), twelve rows, one per month, counting activities: ``planned`` in that month, of
-  them ``done`` in it (realised on schedule) and ``reported`` (their realisation is known: the
-  version's file carried realisation, or a progress row exists); and the same through that month
-  (``planned_cum``, ``done_cum``, ``reported_cum``: months 1..month).  Completion reads only the
-  in-month ``planned`` and ``done`` (rbdash.tally, per office and month, so the months an office
-  reported are a filter on the month): the ``reported`` and ``*_cum`` columns, from before that
-  rule, are still kept by every write but read by nothing.
+  without an area), twelve rows, one per month, counting activities: ``planned`` in that month and
+  of them ``done`` in it (realised on schedule).  Completion reads these (rbdash.tally, per office
+  and month, so the months an office reported are a filter on the month); the reported and
+  cumulative columns kept before that rule, read by nothing, went in migration 11.
 - ``area_counts``: activities per plan version and area (how many a selection of areas holds);
 - ``version_counts``: per plan version, its activities with a progress row (``recorded``): a
   version "has data" when its file carried realisation or anything was recorded on it (the
@@ -22,36 +19,26 @@ that made them, a restore, a copy).  tests/test_counts.py checks them against th
 recomputed from scratch after random saves, versions and undos, on both backends.
 """
 
-from rbdash.schedule import sql_count, sql_in_month, sql_through
+from rbdash.schedule import sql_in_month
 from rbdash.store.common import run
 
 TABLES = ("month_counts", "area_counts", "version_counts")
 
-CREATE = [
-    """CREATE TABLE month_counts (
+MONTH_COUNTS = """CREATE TABLE month_counts (
         plan_version_id INTEGER NOT NULL, area_no INTEGER, month INTEGER NOT NULL,
-        planned INTEGER NOT NULL, done INTEGER NOT NULL, reported INTEGER NOT NULL,
-        planned_cum INTEGER NOT NULL, done_cum INTEGER NOT NULL, reported_cum INTEGER NOT NULL)""",
+        planned INTEGER NOT NULL, done INTEGER NOT NULL)"""
+CREATE = [
+    MONTH_COUNTS,
     """CREATE TABLE area_counts (
         plan_version_id INTEGER NOT NULL, area_no INTEGER, activities INTEGER NOT NULL)""",
     """CREATE TABLE version_counts (plan_version_id INTEGER PRIMARY KEY, recorded INTEGER NOT NULL)""",
 ]
 
-
-def _counted(mask):
-    """The in-month and through-month counts of a mask, summed over activities (SQL)."""
-    return (f"CAST(sum({sql_in_month(mask, 'm.month')}) AS INTEGER)",
-            f"CAST(sum({sql_count(sql_through(mask, 'm.month'))}) AS INTEGER)")
-
-
-_PLANNED = "a.planned_mask"
-_DONE = "(a.planned_mask & COALESCE(p.realized_mask, 0))"
-_REPORTED = "(CASE WHEN pv.has_realization OR p.activity_id IS NOT NULL THEN a.planned_mask ELSE 0 END)"
 _MONTHS = f"""INSERT INTO month_counts
-    SELECT a.plan_version_id, a.area_no, m.month, {_counted(_PLANNED)[0]}, {_counted(_DONE)[0]},
-           {_counted(_REPORTED)[0]}, {_counted(_PLANNED)[1]}, {_counted(_DONE)[1]}, {_counted(_REPORTED)[1]}
-    FROM activities a JOIN plan_versions pv ON pv.id = a.plan_version_id
-    LEFT JOIN progress p ON p.activity_id = a.id
+    SELECT a.plan_version_id, a.area_no, m.month,
+           CAST(sum({sql_in_month("a.planned_mask", "m.month")}) AS INTEGER),
+           CAST(sum({sql_in_month("(a.planned_mask & COALESCE(p.realized_mask, 0))", "m.month")}) AS INTEGER)
+    FROM activities a LEFT JOIN progress p ON p.activity_id = a.id
     CROSS JOIN generate_series(1, 12) m(month)
     WHERE {{which}}
     GROUP BY a.plan_version_id, a.area_no, m.month
@@ -72,6 +59,7 @@ _BUILD = ((_MONTHS, "a.plan_version_id"), (_AREAS, "a.plan_version_id"), (_VERSI
 # every version's counts, into empty tables (the migration that made them); rows of a version are
 # written together (ordered), so reading one version touches few pages
 REBUILD_ALL = [sql.format(which="TRUE") for sql, _ in _BUILD]
+MONTHS_ALL = REBUILD_ALL[0]
 # the counts of the versions whose ids are the parameter
 REBUILD_SOME = [sql.format(which=f"{version} IN (SELECT unnest(CAST(? AS INTEGER[])))") for sql, version in _BUILD]
 
@@ -95,28 +83,20 @@ def rebuild(con, pv_ids=None) -> None:
         run(con, sql, [ids])
 
 
-def _moved(column, mask_param):
-    """SQL: how much ``column``'s count moves for the activity months in the mask parameter."""
-    cum = column.endswith("_cum")
-    return sql_count(sql_through(mask_param, "month")) if cum else sql_in_month(mask_param, "month")
+_MOVE = f"""UPDATE month_counts
+    SET done = done + {sql_in_month("CAST(? AS INTEGER)", "month")} - {sql_in_month("CAST(? AS INTEGER)", "month")}
+    WHERE plan_version_id = ? AND area_no IS NOT DISTINCT FROM CAST(? AS INTEGER)
+      AND {sql_in_month("CAST(? AS INTEGER)", "month")} = 1"""
 
 
-_MOVE = ", ".join(
-    f"{col} = {col} + {_moved(col, 'CAST(? AS INTEGER)')}" + (f" - {_moved(col, 'CAST(? AS INTEGER)')}"
-                                                               if col.startswith("done") else "")
-    for col in ("done", "done_cum", "reported", "reported_cum"))
-
-
-def progress_written(con, pv_id, area_no, planned_mask, has_realization, before, after) -> None:
+def progress_written(con, pv_id, area_no, planned_mask, before, after) -> None:
     """Move the counts of one activity's progress write, in the writer's transaction: ``before`` is
     the realised mask its progress row held (None: there was no row), ``after`` the one written.
-    Changes the twelve rows of one version and area (and its version's row for a first one)."""
+    Changes the rows of the months whose ``done`` moved (of one version and area), and its version's
+    row for a first one."""
     planned = int(planned_mask or 0)
     done_before, done_after = planned & int(before or 0), planned & int(after or 0)
-    newly_reported = planned if before is None and not has_realization else 0
-    if done_before != done_after or newly_reported:
-        run(con, f"""UPDATE month_counts SET {_MOVE}
-                     WHERE plan_version_id = ? AND area_no IS NOT DISTINCT FROM CAST(? AS INTEGER)""",
-            [done_after, done_before, done_after, done_before, newly_reported, newly_reported, pv_id, area_no])
+    if done_before != done_after:
+        run(con, _MOVE, [done_after, done_before, pv_id, area_no, done_before ^ done_after])
     if before is None:
         run(con, "UPDATE version_counts SET recorded = recorded + 1 WHERE plan_version_id = ?", [pv_id])

@@ -47,12 +47,12 @@ class ProgressMixin(StoreCore):
                                         {"reverts": audit_id})
 
     def _write_progress(self, con, user, activity_id, values, expected_revision, action, extra):
-        act = one(con, """SELECT s.name, s.province, pv.year, pv.id, a.area_no, a.planned_mask, pv.has_realization
+        act = one(con, """SELECT s.name, s.province, pv.year, pv.id, a.area_no, a.planned_mask
                           FROM activities a JOIN plan_versions pv ON pv.id = a.plan_version_id
                           JOIN satker s ON s.id = pv.satker_id WHERE a.id = ?""", [activity_id])
         if act is None:
             raise ValidationError("unknown_activity", activity_id=activity_id)
-        satker, province, year, pv_id, area_no, planned_mask, has_realization = act
+        satker, province, year, pv_id, area_no, planned_mask = act
         user.check_write(satker, province)
         cur = one(con, "SELECT revision, updated_by, updated_at, realized_mask, evidence_url, note "
                        "FROM progress WHERE activity_id = ?", [activity_id])
@@ -73,7 +73,7 @@ class ProgressMixin(StoreCore):
                         WHERE activity_id = ? AND revision = ?""",
                 [mask, values["evidence_url"], values["note"], source, when, user.username, activity_id,
                  expected_revision])
-        counts.progress_written(con, pv_id, area_no, planned_mask, has_realization, cur[3] if cur else None, mask)
+        counts.progress_written(con, pv_id, area_no, planned_mask, cur[3] if cur else None, mask)
         before = {"realized_months": mask_to_months(cur[3]) if cur else [],
                   "evidence_url": cur[4] if cur else None, "note": cur[5] if cur else None}
         reset = reset_on_resubmit(con, activity_id, cur[3] if cur else 0, mask)  # a new report: checked again
