@@ -5,6 +5,7 @@ import colorsys
 import io
 import re
 import zipfile
+from functools import lru_cache
 from xml.parsers import expat
 
 from rbdash.errors import UnreadableFile
@@ -17,14 +18,16 @@ _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
+@lru_cache(maxsize=16)
 def _theme_colors(theme_xml):
-    """Theme colour list in Excel's index order (lt1, dk1, lt2, dk2, accent1..6, hlink, folHlink)."""
+    """Theme colour list in Excel's index order (lt1, dk1, lt2, dk2, accent1..6, hlink, folHlink).
+    Kept per theme part: most workbooks carry Office's default theme, byte for byte."""
     if not theme_xml:
-        return []
+        return ()
     from defusedxml import ElementTree as ET
     scheme = ET.fromstring(theme_xml).find(".//a:clrScheme", _NS)
     if scheme is None:
-        return []
+        return ()
     by_name = {}
     for child in scheme:
         if len(child):
@@ -32,7 +35,7 @@ def _theme_colors(theme_xml):
             by_name[child.tag.split("}")[-1]] = (el.get("lastClr") or el.get("val") or "")[-6:]
     order = ["lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5",
              "accent6", "hlink", "folHlink"]
-    return [by_name.get(k) for k in order]
+    return tuple(by_name.get(k) for k in order)
 
 
 def _tint(rgb, tint):
