@@ -80,6 +80,7 @@ def folds_into(words):
 
 
 _NO_MARKS = (frozenset(), frozenset())
+_NOWHERE = 1 << 30  # the column of a role the table lacks: beyond every row
 _KIND_TEXT = folds_into(frozenset(PLAN_WORDS | REAL_WORDS))  # what kind_word answers for
 
 
@@ -251,8 +252,9 @@ class SheetParser:
     def parse(self):
         t, rows = self.t, self.rows
         last = len(rows)
+        strings = self.strings
         for r in range(t.data_start, len(rows)):
-            if self._is_signature(r) or self._is_notes(r):
+            if strings[r] and (self._is_signature(r) or self._is_notes(r)):  # (both need a text)
                 last = r
                 break
         sign = next((r for r in range(last, len(rows)) if self._is_signature(r)), len(rows))
@@ -300,7 +302,8 @@ class SheetParser:
         row = self.rows[r]
         n = len(row)
         for c in cols:
-            if c < n and row[c] is not None and cell_text(row[c]):
+            # what cell_text(v) is not None says, without building the text: any value but a blank text
+            if c < n and (v := row[c]) is not None and (not isinstance(v, str) or v and not v.isspace()):
                 return True
         return False
 
@@ -395,6 +398,7 @@ class SheetParser:
         current = None
         cells, roles = self.cells, self.t.roles
         text_cols = [(role, roles.get(role)) for role in TEXT_ROLES]
+        ket, pic, evidence, capaian = (roles.get(k, _NOWHERE) for k in ("ket", "pic", "evidence", "capaian"))
         for r in row_range:
             row = self.rows[r]
             if not cells[r]:
@@ -447,8 +451,9 @@ class SheetParser:
                 sheet=sheet, row=row_no, area_no=ctx["area"], kegiatan=ctx["kegiatan"],
                 sub_kegiatan=ctx["sub"], indikator=split_packed(txt["indikator"]),
                 planned_months=sorted(planned), realized_months=sorted(realized),
-                keterangan=cell_text(self.cell(row, "ket")), pic=cell_text(self.cell(row, "pic")),
-                evidence=cell_text(self.cell(row, "evidence")), capaian=cell_number(self.cell(row, "capaian")),
+                keterangan=cell_text(row[ket]) if ket < n else None, pic=cell_text(row[pic]) if pic < n else None,
+                evidence=cell_text(row[evidence]) if evidence < n else None,
+                capaian=cell_number(row[capaian]) if capaian < n else None,
                 area_source=ctx["area_src"] if ctx["area"] else None)
             acts.append(current)
         return acts
