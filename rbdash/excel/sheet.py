@@ -397,7 +397,8 @@ class SheetParser:
                "kegiatan": None, "sub": None}
         current = None
         cells, roles = self.cells, self.t.roles
-        text_cols = [(role, roles.get(role)) for role in TEXT_ROLES]
+        text_cols = [(role, roles[role]) for role in TEXT_ROLES if role in roles]
+        no_text = dict.fromkeys(TEXT_ROLES)
         ket, pic, evidence, capaian = (roles.get(k, _NOWHERE) for k in ("ket", "pic", "evidence", "capaian"))
         for r in row_range:
             row = self.rows[r]
@@ -412,7 +413,10 @@ class SheetParser:
                     current.realized_months = sorted(set(current.realized_months) | planned | realized)
                 continue
             n = len(row)
-            txt = {role: cell_text(row[c]) if c is not None and c < n else None for role, c in text_cols}
+            txt = no_text.copy()  # every text role, None where the row has no text (or the table no column)
+            for role, c in text_cols:
+                if c < n and (v := row[c]) is not None:
+                    txt[role] = cell_text(v)
             level, label = self.outline.get(r, (None, None))
             if level == "area":
                 ctx.update(area=label, area_src="section", kegiatan=None, sub=None)
