@@ -132,11 +132,17 @@ def import_parsed(store, parsed, actor: str, hold: float = 3.0):
     returning one: the database is then created only when a first plan is about to be stored, so
     a run that stores nothing creates no file.  A run keeps its connection at most ``hold``
     seconds at a time, so the running app gets its turn.
+
+    The database is opened (created, for a new file) as soon as a first plan has come, while the
+    workers parse the next files, rather than when the first batch is stored: that was what an
+    import of a hundred files waited for after the last was parsed.
     """
     session = _Session(store, hold)
     waiting, keys, since = [], set(), 0.0
     try:
         for item in _plan_items(parsed):
+            if item is not None and item.plan is not None and session.cm is None:
+                session.open()
             if item is None:
                 if waiting and time.monotonic() - since > BATCH_WAIT:
                     yield from _store_batch(session, waiting, actor)
@@ -220,6 +226,14 @@ class _Session:
 
     def __init__(self, store, hold):
         self._store, self.hold, self.cm, self.since = store, hold, None, 0.0
+
+    def open(self):
+        """Open the session now, if it can be (a failure is met again, and reported, when the
+        batch is stored)."""
+        try:
+            self.store()
+        except RbdashError:
+            pass
 
     def store(self):
         if callable(self._store) and not hasattr(self._store, "import_plans"):

@@ -46,6 +46,21 @@ def test_plans_parsed_before_a_slow_file_are_stored_while_it_is_parsed(small_sto
     assert stored_during_pause == ["version"]  # Epsilon was committed before the slow file came back
 
 
+def test_the_database_is_opened_as_the_first_plan_comes_not_when_its_batch_is_stored(tmp_path):
+    """Creating the database (its migrations) overlaps the parse of the next files: an import of a
+    hundred files no longer waits for it after the last one is parsed."""
+    db = tmp_path / "baru.duckdb"
+    created_while_parsing = []
+
+    def parsed():
+        yield Parsed("a.xlsx", [make_plan("KPU Kota Delta", 2024, [(1, "K", "I", [1], [])])])
+        created_while_parsing.append(db.exists())
+        yield Parsed("b.xlsx", [make_plan("KPU Kota Epsilon", 2024, [(1, "K", "I", [1], [])])])
+    outs = list(importing.import_parsed(lambda: Store(db), parsed(), "uji"))
+    assert [o.status for o in outs] == [Status.NEW] * 2
+    assert created_while_parsing == [True]
+
+
 def test_a_batch_that_stores_nothing_creates_no_database(tmp_path):
     db = tmp_path / "baru.duckdb"
     bad = tmp_path / "bukan.xlsx"

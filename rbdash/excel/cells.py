@@ -28,7 +28,7 @@ SYMBOL_TICKS = {"wingdings": set("üþûýÜ"), "wingdings 2": set("PROQS"), "wi
 PLAN_WORDS = {"t", "target", "rencana", "renc", "rcn", "p", "plan", "jadwal"}
 REAL_WORDS = {"r", "realisasi", "real", "rea", "realisasi kegiatan", "capaian"}
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?|[a-zA-Z][.)]|\(?[a-z0-9]{1,3}\)|[ivx]{1,4}[.)]|[-•])\s+")
-_PACKED = re.compile(r"(?:(?<=\s)|^)(\d{1,2})[).]\s+")
+_PACKED = re.compile(r"(?<!\S)(\d{1,2})[).]\s+")  # at the start or after a space (twice as fast as (?<=\s)|^)
 _PACKED_HINT = re.compile(r"\d[).]\s")  # found in every text _PACKED matches, and quick to look for
 
 

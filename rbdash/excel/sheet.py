@@ -1,13 +1,14 @@
 """Walking one sheet's plan table: activities, hierarchy context, sections, legends, signatures."""
 
 import re
-from itertools import compress, repeat
-from operator import is_not
+from functools import lru_cache
 from typing import NamedTuple
 
 from rbdash import areas
 from rbdash.excel import when
 from rbdash.excel.cells import (
+    PLAN_WORDS,
+    REAL_WORDS,
     cell_number,
     cell_text,
     is_mark,
@@ -67,6 +68,22 @@ class _Line(NamedTuple):
     mark: str
 
 
+@lru_cache(maxsize=256)
+def folds_into(words):
+    """A test that a case-folded text may fold (``text.fold`` keeping "%/") into one of ``words``,
+    themselves folded: that text is those words and nothing but punctuation around and between
+    them.  (Folding every text of every row to compare it costs far more than this anchored
+    match, which most texts fail at their first letters.)"""
+    gap = r"[^\w%/]"
+    alternatives = sorted((f"{gap}+".join(map(re.escape, w.split())) for w in words), key=len, reverse=True)
+    return re.compile(f"{gap}*(?:{'|'.join(alternatives)}){gap}*").fullmatch
+
+
+_NO_MARKS = (frozenset(), frozenset())
+_NOWHERE = 1 << 30  # the column of a role the table lacks: beyond every row
+_KIND_TEXT = folds_into(frozenset(PLAN_WORDS | REAL_WORDS))  # what kind_word answers for
+
+
 def _mode(values):
     values = [v for v in values if v is not None]
     return max(set(values), key=lambda v: (values.count(v), v)) if values else None
@@ -85,10 +102,10 @@ class SheetParser:
         # whether it repeats the header or stands as an area section
         self._index_rows()
         self._header_rows, self._sections = {}, {}
-        if "program" in table.roles:
+        if "program" in table.roles:  # (the sections found stand: PROGRAM's role plays no part in them)
             self.t = settle_program(table, sheet_area is not None or self._has_sections())
-            self._sections = {}
         roles = self.t.roles
+        self._signature_rx = folds_into(frozenset(self.t.signature))
         self._role_cols = tuple(roles.values())
         self._text_cols = tuple(roles[k] for k in TEXT_ROLES if k in roles)
         self._detail_cols = tuple(roles[k] for k in ("sub_kegiatan", "indikator") if k in roles)
@@ -108,17 +125,17 @@ class SheetParser:
         """Every row's non-empty cells as (col, value) (``self.cells[r]``), those holding text
         (``self.strings[r]``) and the texts (not blank) outside the schedule grid
         (``self.beside[r]``), listed once: the rows are mostly empty grid cells, and every test of
-        a row looks at its values only, many tests at each row."""
+        a row looks at its values only, many tests at each row.  Only the rows from the table's
+        first data row are listed (no test looks above it); the others stay empty."""
         grid = self.t.grid
-        self.cells, self.strings, self.beside = [], [], []
-        for row in self.rows:
-            cells = list(compress(enumerate(row), map(is_not, row, repeat(None))))
-            if "" in row:
-                cells = [(c, v) for c, v in cells if v != ""]
-            texts = [(c, v) for c, v in cells if isinstance(v, str)]
+        start = min(self.t.data_start, len(self.rows))
+        self.cells, self.strings, self.beside = [()] * start, [()] * start, [()] * start
+        for row in self.rows[start:]:
+            cells = [(c, v) for c, v in enumerate(row) if v is not None and v != ""]
+            texts = [cv for cv in cells if isinstance(cv[1], str)]
             self.cells.append(cells)
             self.strings.append(texts)
-            self.beside.append([(c, v) for c, v in texts if c not in grid and v.strip()])
+            self.beside.append([(c, v) for c, v in texts if c not in grid and not v.isspace()] if texts else texts)
 
     def _outline(self, body, marks, unread):
         """The hierarchy of a table that keeps it in one column: area rows ("I. MANAJEMEN
@@ -186,9 +203,8 @@ class SheetParser:
         counts = {}
         for r in range(self.t.data_start, min(len(self.rows), self.t.data_start + 400)):
             for c, v in self.beside[r]:
-                k = kind_word(v)
-                if k and len(v.strip()) > 1:
-                    counts.setdefault(c, set()).add(k)
+                if _KIND_TEXT(v.casefold()) and len(v.strip()) > 1:  # (a plan's texts fail at once)
+                    counts.setdefault(c, set()).add(kind_word(v))
         for c, kinds in counts.items():
             if kinds == {"plan", "real"}:
                 return c
@@ -213,11 +229,13 @@ class SheetParser:
 
     def value_marks(self, r, ticks=frozenset()):
         planned, realized = set(), set()
-        grid = self.t.grid
+        grid, spans = self.t.grid, self.spans
         for c, v in self.cells[r]:
-            if c in grid and (is_mark(v) or (r, c) in ticks):
-                months, kind = grid[c]
-                (planned if kind == "plan" else realized).update(self._spread(r, c, months))
+            g = grid.get(c)
+            if g is not None and (is_mark(v) or (r, c) in ticks):
+                months, kind = g
+                (planned if kind == "plan" else realized).update(
+                    self._spread(r, c, months) if spans and (r, c) in spans else months)
         return planned, realized
 
     def _symbol_ticks(self, first, last):
@@ -234,8 +252,9 @@ class SheetParser:
     def parse(self):
         t, rows = self.t, self.rows
         last = len(rows)
+        strings = self.strings
         for r in range(t.data_start, len(rows)):
-            if self._is_signature(r) or self._is_notes(r):
+            if strings[r] and (self._is_signature(r) or self._is_notes(r)):  # (both need a text)
                 last = r
                 break
         sign = next((r for r in range(last, len(rows)) if self._is_signature(r)), len(rows))
@@ -283,7 +302,8 @@ class SheetParser:
         row = self.rows[r]
         n = len(row)
         for c in cols:
-            if c < n and row[c] is not None and cell_text(row[c]):
+            # what cell_text(v) is not None says, without building the text: any value but a blank text
+            if c < n and (v := row[c]) is not None and (not isinstance(v, str) or v and not v.isspace()):
                 return True
         return False
 
@@ -317,13 +337,18 @@ class SheetParser:
         row = self.rows[r]
         n = len(row)
         texts = [v for c in self._role_cols if c < n and isinstance(v := row[c], str)]
-        if len({fold(v, "%/") for v in texts} & self.t.signature) >= 2:
+        # two header words again: only texts the signature's pattern takes can fold into it
+        maybe = [v for v in texts if self._signature_rx(v.casefold())] if len(texts) >= 2 else ()
+        if len(maybe) >= 2 and len({fold(v, "%/") for v in maybe} & self.t.signature) >= 2:
             return True
         if any(c < n and isinstance(row[c], str) for c in self._text_cols):
             return False  # a data row: no need for the costlier month/numbering checks
         if len(self.cells[r]) < 4:
             return False  # a numbering, month or quarter row has four labels or more
-        return numbering_row(row) or is_grid_header(row)
+        # asked of the row's values alone, in order: the answer is the same without its empty
+        # cells (each test skips them), and a grid row is mostly empty cells
+        values = [v for _, v in self.cells[r]]
+        return numbering_row(values) or is_grid_header(values)
 
     def _is_legend(self, r):
         if self._any_text(r, self._indikator_cols):
@@ -372,13 +397,15 @@ class SheetParser:
                "kegiatan": None, "sub": None}
         current = None
         cells, roles = self.cells, self.t.roles
-        text_cols = [(role, roles.get(role)) for role in TEXT_ROLES]
+        text_cols = [(role, roles[role]) for role in TEXT_ROLES if role in roles]
+        no_text = dict.fromkeys(TEXT_ROLES)
+        ket, pic, evidence, capaian = (roles.get(k, _NOWHERE) for k in ("ket", "pic", "evidence", "capaian"))
         for r in row_range:
             row = self.rows[r]
             if not cells[r]:
                 continue
-            planned, realized = marks.get(r, (set(), set()))
-            if self._is_header_like(r) or self._is_legend(r):
+            planned, realized = marks.get(r, _NO_MARKS)
+            if self._is_legend(r):  # (the body holds no header-like row)
                 continue
             kind = kind_word(row[self.kind_col]) if self.kind_col is not None and self.kind_col < len(row) else None
             if kind == "real":
@@ -386,7 +413,10 @@ class SheetParser:
                     current.realized_months = sorted(set(current.realized_months) | planned | realized)
                 continue
             n = len(row)
-            txt = {role: cell_text(row[c]) if c is not None and c < n else None for role, c in text_cols}
+            txt = no_text.copy()  # every text role, None where the row has no text (or the table no column)
+            for role, c in text_cols:
+                if c < n and (v := row[c]) is not None:
+                    txt[role] = cell_text(v)
             level, label = self.outline.get(r, (None, None))
             if level == "area":
                 ctx.update(area=label, area_src="section", kegiatan=None, sub=None)
@@ -425,8 +455,9 @@ class SheetParser:
                 sheet=sheet, row=row_no, area_no=ctx["area"], kegiatan=ctx["kegiatan"],
                 sub_kegiatan=ctx["sub"], indikator=split_packed(txt["indikator"]),
                 planned_months=sorted(planned), realized_months=sorted(realized),
-                keterangan=cell_text(self.cell(row, "ket")), pic=cell_text(self.cell(row, "pic")),
-                evidence=cell_text(self.cell(row, "evidence")), capaian=cell_number(self.cell(row, "capaian")),
+                keterangan=cell_text(row[ket]) if ket < n else None, pic=cell_text(row[pic]) if pic < n else None,
+                evidence=cell_text(row[evidence]) if evidence < n else None,
+                capaian=cell_number(row[capaian]) if capaian < n else None,
                 area_source=ctx["area_src"] if ctx["area"] else None)
             acts.append(current)
         return acts

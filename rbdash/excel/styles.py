@@ -5,6 +5,7 @@ import colorsys
 import io
 import re
 import zipfile
+from functools import lru_cache
 from xml.parsers import expat
 
 from rbdash.errors import UnreadableFile
@@ -17,14 +18,16 @@ _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
+@lru_cache(maxsize=16)
 def _theme_colors(theme_xml):
-    """Theme colour list in Excel's index order (lt1, dk1, lt2, dk2, accent1..6, hlink, folHlink)."""
+    """Theme colour list in Excel's index order (lt1, dk1, lt2, dk2, accent1..6, hlink, folHlink).
+    Kept per theme part: most workbooks carry Office's default theme, byte for byte."""
     if not theme_xml:
-        return []
+        return ()
     from defusedxml import ElementTree as ET
     scheme = ET.fromstring(theme_xml).find(".//a:clrScheme", _NS)
     if scheme is None:
-        return []
+        return ()
     by_name = {}
     for child in scheme:
         if len(child):
@@ -32,7 +35,7 @@ def _theme_colors(theme_xml):
             by_name[child.tag.split("}")[-1]] = (el.get("lastClr") or el.get("val") or "")[-6:]
     order = ["lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5",
              "accent6", "hlink", "folHlink"]
-    return [by_name.get(k) for k in order]
+    return tuple(by_name.get(k) for k in order)
 
 
 def _tint(rgb, tint):
@@ -46,6 +49,7 @@ def _tint(rgb, tint):
     return "".join(f"{round(x * 255):02X}" for x in (r, g, b))
 
 
+@lru_cache(maxsize=1024)  # asked for every grid cell of a schedule drawn in colour; a sheet has few colours
 def is_white(rgb):
     return rgb is None or all(int(rgb[i:i + 2], 16) >= 0xF8 for i in (0, 2, 4))
 
@@ -166,9 +170,13 @@ class PackageStyles:
         out = {}
         if not path:
             return out
+        picked = {}  # style as written -> what it gives: a sheet uses a few styles for thousands of cells
         for r, c, style in self._cell_styles(path):
             if first_row <= r <= last_row and c in cols:
-                out.setdefault(r, {})[c] = pick(int(style))
+                value = picked.get(style, picked)
+                if value is picked:
+                    value = picked[style] = pick(int(style))
+                out.setdefault(r, {})[c] = value
         return out
 
     def _cell_styles(self, path):
@@ -178,13 +186,17 @@ class PackageStyles:
         found = self._sheet_cells.get(path)
         if found is not None:
             return found
-        found = []
+        found, columns = [], {}
 
         def start(name, attrs):
             if name.endswith("}c"):
                 m = _CELL_REF.match(attrs.get("r", ""))
                 if m:
-                    found.append((int(m.group(2)) - 1, _col_index(m.group(1)), attrs.get("s", 0)))
+                    letters = m.group(1)
+                    c = columns.get(letters)
+                    if c is None:
+                        c = columns[letters] = _col_index(letters)
+                    found.append((int(m.group(2)) - 1, c, attrs.get("s", 0)))
 
         parser = expat.ParserCreate(namespace_separator="}")
         parser.StartElementHandler = start
