@@ -12,6 +12,7 @@ audit entry of the year: re-read them, keep the rest.  The rows are read after t
 are stamped with, so they hold at least every write that version covers.
 """
 
+import contextlib
 import threading
 from collections import OrderedDict
 from typing import NamedTuple
@@ -24,15 +25,17 @@ from rbdash.store.verification import VERIFIED
 
 # the checked month is still planned and realised (a check outlives neither)
 CHECKED_DONE = schedule.sql_in_month("(a.planned_mask & p.realized_mask)", "v.month")
-# one row per latest plan version of the year (of the offices asked for), area and month: the
-# activities planned in the month, of them realised in it (``done``) and checked by a province
-# (``verified``: a checked month still planned and realised), with the office's reported months
+# one row per latest plan version of the years asked for (of the offices asked for), area and
+# month: the activities planned in the month, of them realised in it (``done``) and checked by a
+# province (``verified``: a checked month still planned and realised), with the office's reported
+# months; the office by its id (``read`` names it: a name per row cost twice the query, issue 22.6)
 _ROWS = """
 WITH lv AS (
-    SELECT lp.id, lp.satker_id, s.name AS satker, s.province, COALESCE(r.mask, 0) AS reported_mask
+    SELECT lp.id, lp.year, lp.satker_id, COALESCE(r.mask, 0) AS reported_mask
     FROM latest_versions lp JOIN satker s ON s.id = lp.satker_id
     LEFT JOIN reported_masks r ON r.satker_id = lp.satker_id AND r.year = lp.year
-    WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
+    WHERE (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], lp.year))
+      AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
 ), checked AS (
     SELECT a.plan_version_id, a.area_no, v.month, count(*) AS verified
     FROM verifications v JOIN activities a ON a.id = v.activity_id JOIN lv ON lv.id = a.plan_version_id
@@ -40,7 +43,7 @@ WITH lv AS (
     WHERE v.state = ? AND {checked_done} = 1
     GROUP BY a.plan_version_id, a.area_no, v.month
 )
-SELECT lv.satker, lv.province, lv.reported_mask, c.area_no, c.month,
+SELECT lv.year, lv.satker_id, lv.reported_mask, c.area_no, c.month,
        c.planned, c.done, COALESCE(k.verified, 0) AS verified
 FROM month_counts c JOIN lv ON lv.id = c.plan_version_id
 LEFT JOIN checked k ON k.plan_version_id = c.plan_version_id AND k.area_no IS NOT DISTINCT FROM c.area_no
@@ -53,12 +56,21 @@ WHOLE_YEAR_AFTER = 64
 KEPT_YEARS = 16   # (database, year) pairs kept per process, least recently used dropped
 
 
-def read(store, year, satkers=None) -> pd.DataFrame:
-    """The rows from the store: of ``year`` (None: every year) and the offices ``satkers`` (None: all)."""
+def read(store, years, satkers=None) -> pd.DataFrame:
+    """The rows from the store: of ``years`` (a year, a list of years, None: every year) and the
+    offices ``satkers`` (None: all), each office named (``satker``, ``province``) from its id."""
+    sql_years = None if years is None else [int(y) for y in ([years] if np.isscalar(years) else years)]
     sql_satkers = None if satkers is None else list(satkers)
-    df = store.query_df(_ROWS, [year, year, sql_satkers, sql_satkers, VERIFIED])
-    int_columns = ("reported_mask", "month", "planned", "done", "verified")
-    return df.astype({c: "int64" for c in int_columns}).astype({"area_no": "Int32"})
+    with store.connect():
+        df = store.query_df(_ROWS, [sql_years, sql_years, sql_satkers, sql_satkers, VERIFIED])
+        known = store.query_df("SELECT id, name, province FROM satker ORDER BY id")
+    int_columns = ("year", "reported_mask", "month", "planned", "done", "verified")
+    df = df.astype({c: "int64" for c in int_columns}).astype({"area_no": "Int32"})
+    at = np.searchsorted(known["id"].to_numpy(dtype=np.int64), df["satker_id"].to_numpy(dtype=np.int64))
+    # names as categories: offices_of sorts by them as small integers
+    df["satker"] = pd.Categorical.from_codes(at, categories=pd.Index(known["name"].astype(object)))
+    df["province"] = known["province"].to_numpy(dtype=object)[at]
+    return df
 
 
 class Office(NamedTuple):
@@ -73,7 +85,7 @@ class Office(NamedTuple):
 
 
 def offices_of(df: pd.DataFrame) -> dict:
-    """The rows of ``read`` per office name."""
+    """The rows of ``read`` per office name (of every year read, together)."""
     if df.empty:
         return {}
     df = df.sort_values("satker", kind="stable")
@@ -133,29 +145,47 @@ def counts(store, year) -> Counts:
     the call: kept per process and database, the offices written since re-read."""
     if year is None:
         return Counts(offices_of(read(store, None)))
-    database, newest = store.version(int(year))
-    where = (store.scope, database, int(year))   # two copies of a database share their identity
-    with _kept_lock:
-        kept = _kept.pop(where, None) or _Year()
-        _kept[where] = kept
-        while len(_kept) > KEPT_YEARS:
-            _kept.popitem(last=False)
-    with kept.lock:
-        if kept.offices is None:
-            kept.offices, kept.counts = offices_of(read(store, year)), None
-        elif kept.newest < newest:
-            written = store.offices_written(int(year), kept.newest, newest)
-            if written is None or len(written) > WHOLE_YEAR_AFTER:
-                kept.offices, kept.counts = offices_of(read(store, year)), None
-            elif written:
-                fresh = offices_of(read(store, year, written))
-                kept.offices = {**{n: o for n, o in kept.offices.items() if n not in written}, **fresh}
-                kept.counts = None
-        kept.newest = max(kept.newest, newest)
-        if kept.counts is None:
-            kept.counts = Counts(kept.offices)
-        return kept.counts
+    return counts_of(store, [year])[int(year)]
 
+
+def counts_of(store, years) -> dict:
+    """{year: its counts (as ``counts``)} of ``years``: the years not kept yet read in one query
+    (year over year asks for every year, issue 22.6), each kept year brought up to date."""
+    held = []
+    for year in sorted({int(y) for y in years}):
+        database, newest = store.version(year)
+        where = (store.scope, database, year)   # two copies of a database share their identity
+        with _kept_lock:
+            kept = _kept.pop(where, None) or _Year()
+            _kept[where] = kept
+            while len(_kept) > KEPT_YEARS:
+                _kept.popitem(last=False)
+        held.append((year, newest, kept))
+    with contextlib.ExitStack() as stack:
+        for _, _, kept in held:   # taken in year order: two callers never hold each other's
+            stack.enter_context(kept.lock)
+        unread = [year for year, _, kept in held if kept.offices is None]
+        rows = read(store, unread) if unread else None
+        return {year: _fresh(store, year, newest, kept, rows) for year, newest, kept in held}
+
+
+def _fresh(store, year, newest, kept, rows):
+    """``kept``'s counts of ``year`` up to audit entry ``newest``: from ``rows`` (read for several
+    years) when none are kept, else the offices written since re-read (all past WHOLE_YEAR_AFTER)."""
+    if kept.offices is None:
+        kept.offices, kept.counts = offices_of(rows[rows["year"] == year]), None
+    elif kept.newest < newest:
+        written = store.offices_written(year, kept.newest, newest)
+        if written is None or len(written) > WHOLE_YEAR_AFTER:
+            kept.offices, kept.counts = offices_of(read(store, year)), None
+        elif written:
+            fresh = offices_of(read(store, year, written))
+            kept.offices = {**{n: o for n, o in kept.offices.items() if n not in written}, **fresh}
+            kept.counts = None
+    kept.newest = max(kept.newest, newest)
+    if kept.counts is None:
+        kept.counts = Counts(kept.offices)
+    return kept.counts
 
 
 # --------------------------------------------------------------------------------- pooling
