@@ -13,8 +13,8 @@ Slides, in Bahasa Indonesia with projector-sized text (titles up to 32 pt, figur
 4. the trend (S-curve and monthly rates) as two native PowerPoint charts -- no image, so no browser
    (issue 22.6: kaleido's Chromium was half a national deck's time), crisp on a projector, editable,
    and drawn by LibreOffice in the PDF -- or as a table (``images=False``); year over year when the
-   scope has plans of more than one year: each year up to the same month per area (coloured as the heatmap), and the offices that
-   improved or fell most;
+   scope has plans of more than one year: each year up to the same month per area (coloured as the
+   heatmap), and the offices that improved or fell most;
 5. the laggards (below the median, worst first) with their numbers: provinces and offices at
    national level, offices at provincial level;
 6. who has not submitted (rbdash.submission): counts per province at national level, the offices
@@ -48,9 +48,9 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_CONNECTOR
+from pptx.enum.text import PP_ALIGN
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
-from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from rbdash import charts, grids, measure, regions, submission, views, wording
@@ -505,7 +505,7 @@ def _series(values):
     return [None if v is None or pd.isna(v) else float(v) for v in values]
 
 
-def trend_series(trend):
+def _trend_series(trend):
     """What the trend's charts plot, from the Trend model: (categories, {series name: values}) of the
     S-curve and of the rates.  Realisation and rates up to the as-of month, none without data; a
     month due but not reported is a bar of 0 labelled as the model says ('belum dilaporkan')."""
@@ -526,7 +526,7 @@ def _trend_charts(slide, trend, top, height):
     editable, and LibreOffice draws them in the PDF): above, the S-curve (planned dashed, realised up
     to the as-of month); below, each month's rate as a bar on its colour (charts.rate_hex) with the
     model's words, and the cumulative rate as a line; a dotted line after the as-of month across both."""
-    labels, counts, rates = trend_series(trend)
+    labels, counts, rates = _trend_series(trend)
     high = int(height * TOP_SHARE)
     boxes = {"counts": (top, high), "rates": (top + high, height - high)}
     upper = _chart(slide, XL_CHART_TYPE.LINE_MARKERS, labels, counts, boxes["counts"], wording.TREND_CUMULATIVE,
@@ -537,10 +537,10 @@ def _trend_charts(slide, trend, top, height):
     for ser, (colour, width, dash) in zip(upper.plots[0].series, ((charts.PLANNED_COLOR, 3, True),
                                                                  (charts.REALISED_COLOR, 4, False))):
         _line(ser, colour, width, dash)
-    names = list(rates) or [wording.RATE_OF_MONTH]
-    lower = _chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, labels,
-                   {n: rates.get(n, [None] * len(labels)) for n in names}, boxes["rates"], f"{wording.TREND_RATES} (batang: bulan itu; garis: {wording.RATE_CUM.lower()})",
-                   PLOT_Y["rates"], legend=False)
+    rates = rates or {wording.RATE_OF_MONTH: [None] * len(labels)}   # without data: the axes alone
+    title = f"{wording.TREND_RATES} (batang: bulan itu; garis: {wording.RATE_CUM.lower()})"
+    lower = _chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, labels, rates, boxes["rates"], title, PLOT_Y["rates"],
+                   legend=False)
     axis = lower.value_axis
     axis.minimum_scale, axis.maximum_scale, axis.major_unit = 0, 1, 0.25
     axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = "0%", False
