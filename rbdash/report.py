@@ -546,10 +546,12 @@ def _trend_charts(slide, trend, top, height):
     axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = "0%", False
     bars = lower.plots[0]
     bars.gap_width = 40
-    if trend.has_data:
-        _bars(bars.series[0], trend)
-        _line(_as_line(lower), charts.INK, 3, False)
     left, width = MARGIN, CONTENT
+    if trend.has_data:
+        (y, h), (start, share) = boxes["rates"], PLOT_Y["rates"]
+        _bars(slide, bars.series[0], trend,
+              (left + int(width * PLOT_X), y + int(h * start), int(width * PLOT_W), int(h * share)))
+        _line(_as_line(lower), charts.INK, 3, False)
     x = left + int(width * (PLOT_X + PLOT_W * trend.as_of / max(len(labels), 1)))
     for name, (y, h) in boxes.items():   # within each plot, not across the titles
         rule = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x, y + int(h * PLOT_Y[name][0]), x,
@@ -611,9 +613,13 @@ def _line(ser, colour, width, dash):
     ser.marker.format.line.color.rgb = _rgb(colour)
 
 
-def _bars(ser, trend):
-    """Each month's bar on its rate's colour, labelled inside at its base with the model's words."""
+def _bars(slide, ser, trend, plot):
+    """Each month's bar on its rate's colour, labelled inside at its base with the model's words; a
+    month's words longer than a rate ('belum dilaporkan') are a text box on two lines over the month
+    in ``plot`` (left, top, width, height of the plot's inner box): a chart label would break inside
+    the word."""
     df = trend.months
+    slot = plot[2] / max(len(df), 1)
     for i in range(len(df)):
         if df["month"].iloc[i] > trend.as_of:
             continue
@@ -622,12 +628,18 @@ def _bars(ser, trend):
         point = ser.points[i]
         point.format.fill.solid()
         point.format.fill.fore_color.rgb = _rgb(fill)
+        if len(words) > len("100%"):
+            lines = measure.wrap(words, _pt(slot), CAPTION_PT)
+            high = _lines_height(len(lines), CAPTION_PT) + 2 * INSET_Y
+            box = _text(slide, int(plot[0] + slot * (i - 0.1)), plot[1] + plot[3] - high, int(slot * 1.2), high,
+                        [(line, CAPTION_PT, False, INK) for line in lines], align=PP_ALIGN.CENTER)
+            box.text_frame.margin_left = box.text_frame.margin_right = 0
+            continue
         label = point.data_label
         label.position = XL_LABEL_POSITION.INSIDE_BASE
-        frame = label.text_frame
-        frame.text = words
-        for run in frame.paragraphs[0].runs:
-            run.font.name, run.font.size = FONT, Pt(CHART_PT if len(words) < 6 else CAPTION_PT)
+        label.text_frame.text = words
+        for run in label.text_frame.paragraphs[0].runs:
+            run.font.name, run.font.size = FONT, Pt(CHART_PT)
             run.font.color.rgb = _ink(fill) if state == VALUE and rate >= LABEL_ON_BAR else INK
 
 

@@ -211,6 +211,21 @@ def test_a_trend_without_data_charts_the_plan_and_says_so(deck_db):
     assert_fits(prs)
 
 
+def test_months_not_reported_say_so_in_whole_words(deck_db):
+    """Aceh's one office reported January only: February and March are bars of 0 that say 'belum
+    dilaporkan' (never 0%) in 14 pt text over their month, broken between the words only."""
+    deck_db.import_plan(make_plan("KPU Kabupaten Aceh Besar", YEAR, [(1, "K", "I", [1, 2, 3], [1])],
+                                  has_realization=True, as_of=1), actor="test")
+    prs = Presentation(io.BytesIO(report.deck_bytes(deck_db, YEAR, AS_OF, province="Aceh", images=True)))
+    slide = prs.slides[titles(prs).index(f"Tren capaian {YEAR}: Aceh")]
+    bars = charts_of(slide)[1].plots[0].series[0]
+    assert list(bars.values)[:AS_OF] == [1.0, 0.0, 0.0]
+    words = [sh.text_frame for sh in slide.shapes if sh.has_text_frame and "dilaporkan" in sh.text_frame.text]
+    assert [f.text for f in words] == ["belum\ndilaporkan"] * 2
+    assert {r.font.size.pt for f in words for p in f.paragraphs for r in p.runs} == {14}
+    assert_fits(prs)
+
+
 def test_bad_input_is_refused_by_name(deck_db):
     from rbdash.errors import ValidationError
     with pytest.raises(ValidationError, match="not a province"):
