@@ -4,18 +4,21 @@ and "Siapkan PDF" make it, target < 5 s with images.
     .venv/bin/python bench/bench_deck.py --runs 5
 
 Each run is a fresh process (``python -m rbdash report``, the command line's deck: the same
-``report.deck_bytes`` the page calls, with the trend drawn by kaleido and the system Chromium), timed
+``report.deck_bytes`` the page calls; its trend is native PowerPoint charts since issue 22.6, before
+that an image drawn by kaleido and the system Chromium), timed
 from start to exit, on bench_pages' 550-office database: the national deck, and a provincial deck
 with three offices' Gantt slides.  ``--pdf`` also times the PDFs (LibreOffice) of the national deck and
 of a provincial deck with one office's Gantt slide.  ``--years 1 10``: on the 550 offices with one and
 with ten years of plans (issue 22.6: the deck's time must not grow with the data).  Prints the median
-and the least wall time of the runs; ``--before`` alternates the runs with another checkout's rbdash
+and the least wall time of the runs and the median CPU time (the process and the children it waited
+for: less swayed by other users' load than the wall time); ``--before`` alternates the runs with another checkout's rbdash
 (the code before a change) on the same database and prints the ratio of the medians.  The first run of a fresh process is what
-the page's first click costs (Python, python-pptx and kaleido's Chromium start included).
+the page's first click costs (Python and python-pptx start included).
 """
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,13 +36,21 @@ from bench_pages import database  # noqa: E402
 YEAR, AS_OF = 2024, 9
 
 
+def cpu():
+    """CPU seconds (user + system) of the finished child processes so far (theirs and what they waited for:
+    kaleido's Chromium, LibreOffice)."""
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
 def run(argv, env, code=ROOT):
-    t = time.perf_counter()
+    """(wall seconds, CPU seconds, stderr) of one deck made in a fresh process."""
+    t, c = time.perf_counter(), cpu()
     p = subprocess.run([sys.executable, "-m", "rbdash", *argv], cwd=code, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - t
+    wall, used = time.perf_counter() - t, cpu() - c
     if p.returncode:
         raise SystemExit(f"{' '.join(argv)}: exit {p.returncode}: {p.stderr.strip()}")
-    return wall, p.stderr
+    return wall, used, p.stderr
 
 
 def main():
@@ -73,14 +84,15 @@ def main():
                 cases["Kalimantan Selatan PDF, 1 Gantt slide"] = deck("prov.pdf", *province, "--office",
                                                                       "KPU Kabupaten Tapin")
             for name, argv in cases.items():
-                walls, noise = {k: [] for k in codes}, ""
+                walls, cpus, noise = {k: [] for k in codes}, {k: [] for k in codes}, ""
                 for _ in range(args.runs):
                     for k, code in codes.items():   # alternated: the machine's load falls on both alike
-                        wall, err = run(argv, env, code)
+                        wall, used, err = run(argv, env, code)
                         walls[k].append(wall)
+                        cpus[k].append(used)
                         noise = noise or err.strip()
-                line = "; ".join(f"{k}: median {statistics.median(w):.2f} s (least {min(w):.2f}, first {w[0]:.2f})"
-                                 for k, w in walls.items())
+                line = "; ".join(f"{k}: median {statistics.median(w):.2f} s (least {min(w):.2f}, first {w[0]:.2f}; "
+                                 f"CPU median {statistics.median(cpus[k]):.2f} s)" for k, w in walls.items())
                 if args.before:
                     line += f"; ratio {statistics.median(walls['now']) / statistics.median(walls['before']):.2f}"
                 print(f"{years} year(s), {name}, {args.runs} runs: {line}; stderr: {noise[:200] or 'none'}", flush=True)

@@ -1,11 +1,11 @@
-"""Figures of the models of rbdash.views: plotly figures of a Heatmap and a Trend (the images of the
-PNG export and the deck), the Trend as an SVG drawing (the page), and the colours every renderer
-shares (no streamlit here).
+"""Figures of the models of rbdash.views: plotly figures of a Heatmap (the images of the PNG export)
+and of a YearOverYear, the Trend as an SVG drawing (the page), and the colours every renderer shares
+(no streamlit here; the deck draws the Trend as native PowerPoint charts, rbdash.report).
 
 Why the page's trend is drawn here: plotly.js takes 1.5-2.3 s to start in a browser tab, and even
 Streamlit's Vega-Lite chart code 0.5-1 s more than a page without it (issue 21.9); an SVG shown as an
-image needs no chart code at all.  The images are drawn by plotly through kaleido.  Both draw the
-same Trend and write numbers the Indonesian way (97,1%, 47.810).
+image needs no chart code at all.  The PNG images are drawn by plotly through kaleido.  Every
+figure writes numbers the Indonesian way (97,1%, 47.810).
 
 A figure only draws its model: the states, values and words of the cells are decided by the
 model, the words come from rbdash.wording.  Every piece of user text that goes into a figure passes
@@ -19,7 +19,6 @@ from xml.sax.saxutils import escape as xml_escape
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from rbdash import wording
 from rbdash.areas import SHORT as AREA_SHORT
@@ -178,73 +177,6 @@ def rate_heatmap(hm: Heatmap):
 # ------------------------------------------------------------------------------------- trend
 
 PLANNED_COLOR, REALISED_COLOR = "#1F77B4", "#2CA02C"
-
-
-def trend_figure(trend: Trend, titled=True):
-    """A Trend (rbdash.views) as the S-curve and the rates per month; ``titled``: with its title
-    (a slide has its own).
-
-    Top: planned vs realised month-kegiatan cumulated (realised up to the as-of month); bottom: the
-    completion rate of each month (bars, red to green) and up to each month (line), 0-100%.  A
-    selection without realisation data shows its plan with "belum ada data", never a 0% curve.
-    """
-    df, as_of, has_data = trend.months, trend.as_of, trend.has_data
-    title = trend.title if titled else None
-    x = df["label"].tolist()
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12, row_heights=[0.62, 0.38],
-                        subplot_titles=(wording.TREND_CUMULATIVE, wording.TREND_RATES))
-    planned_cum = df["planned_cum"].astype(int).tolist()
-    fig.add_trace(go.Scatter(
-        x=x, y=planned_cum, mode="lines+markers", name=wording.PLANNED_CUM,
-        line=dict(color=PLANNED_COLOR, width=3, dash="dash"), marker=dict(size=8),
-        customdata=[wording.integer(v) for v in planned_cum],
-        hovertemplate=f"%{{x}}: %{{customdata}} {wording.UNIT} {wording.PLANNED_LABEL.lower()}<extra></extra>"),
-        row=1, col=1)
-    shown = trend.shown
-    if has_data:
-        realised = pd.to_numeric(shown["realized_cum"], errors="coerce")
-        fig.add_trace(go.Scatter(
-            x=x[:len(shown)], y=realised.tolist(), mode="lines+markers", name=wording.REALISED_CUM,
-            line=dict(color=REALISED_COLOR, width=4), marker=dict(size=10),
-            customdata=[f"{wording.of(r, p)} ({wording.pct(c)})" for r, p, c in
-                        zip(realised, shown["planned_cum"], shown["rate_cum"])],
-            hovertemplate=f"%{{x}}: %{{customdata}} {wording.REALISED.lower()}<extra></extra>"), row=1, col=1)
-        rate = pd.to_numeric(shown["rate"], errors="coerce") * 100
-        fig.add_trace(go.Bar(
-            x=x[:len(shown)], y=rate.fillna(0).tolist(), name=wording.RATE_OF_MONTH,
-            marker=dict(color=rate.fillna(0).tolist(), colorscale=RATE_SCALE, cmin=0, cmax=100),
-            text=shown["bar_text"].tolist(),
-            textposition="inside", insidetextanchor="start", textfont=LABEL, constraintext="none",
-            customdata=[wording.units_of(r, p) for r, p in
-                        zip(pd.to_numeric(shown["realized"], errors="coerce"), shown["planned"])],
-            hovertemplate="%{x}: %{text} (%{customdata})<extra></extra>"), row=2, col=1)
-        cum = pd.to_numeric(shown["rate_cum"], errors="coerce") * 100
-        fig.add_trace(go.Scatter(
-            x=x[:len(shown)], y=cum.tolist(), mode="lines+markers", name=wording.RATE_CUM,
-            line=dict(color=INK, width=3), marker=dict(size=8),
-            customdata=[wording.pct(c / 100) for c in cum],
-            hovertemplate="s.d. %{x}: %{customdata}<extra></extra>"), row=2, col=1)
-    else:
-        fig.add_annotation(x=wording.month(as_of), y=50, xref="x2", yref="y2",
-                           text=wording.NO_DATA, showarrow=False, font=dict(size=18, color=INK))
-    if x:  # between the as-of month and the next (category positions are 0-based)
-        fig.add_vline(x=int(as_of) - 0.5, line=dict(color=INK, width=2, dash="dot"))
-    fig.update_layout(
-        title=dict(text=esc(title), x=0, xanchor="left", y=1, yanchor="top", yref="container", pad=dict(t=8))
-        if title else None,
-        height=560, font=FONT, plot_bgcolor="white", hovermode="closest", separators=SEPARATORS,
-        margin=dict(l=10, r=10, t=110 if title else 80, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.06, x=0, xanchor="left", font=LABEL),
-    )
-    fig.update_annotations(font=dict(size=14, color=INK))
-    # the axes take the room their labels need (a fixed 10 px margin cut '30.000' to '0k' and the months)
-    fig.update_xaxes(tickfont=LABEL, showgrid=False, fixedrange=True, categoryorder="array", categoryarray=x,
-                     automargin=True)
-    fig.update_yaxes(tickfont=LABEL, gridcolor="#E5E7EB", zeroline=False, fixedrange=True, rangemode="tozero",
-                     tickformat=",d", automargin=True, row=1, col=1)
-    fig.update_yaxes(tickfont=LABEL, gridcolor="#E5E7EB", range=[0, 115], tickvals=[0, 25, 50, 75, 100],
-                     ticktext=["0%", "25%", "50%", "75%", "100%"], fixedrange=True, automargin=True, row=2, col=1)
-    return fig
 
 
 SVG_FONT = "Source Sans Pro, Source Sans, Liberation Sans, Arial, Helvetica, sans-serif"

@@ -385,7 +385,7 @@ def missing(db, year, province, as_of, as_json):
 @click.option("--province", default=None, help="A provincial deck (its offices) instead of the national one.")
 @click.option("--office", "offices", multiple=True, help="An office that gets a Gantt slide; repeat for several.")
 @click.option("--no-images", "no_images", is_flag=True,
-              help="No chart image (the trend as a table): no Chromium needed.")
+              help="No charts: the trend as a table.")
 @click.option("--out", type=click.Path(dir_okay=False), required=True,
               help="The file to write: .pptx, or .pdf (the same slides, converted by LibreOffice).")
 def report(db, year, as_of, province, offices, no_images, out):

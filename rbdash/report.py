@@ -10,10 +10,11 @@ Slides, in Bahasa Indonesia with projector-sized text (titles up to 32 pt, figur
    offices with realisation data, reporting coverage, who has not submitted;
 3. the heatmap of completion per area with a Total column -- provinces at national level, the
    province's offices otherwise -- as native tables coloured on the charts' scale;
-4. the trend (S-curve and monthly rates) as an image (kaleido with the system Chromium, as the PNG
-   export), or as a table without images; year over year when the scope has plans of more than one
-   year: each year up to the same month per area (coloured as the heatmap), and the offices that
-   improved or fell most;
+4. the trend (S-curve and monthly rates) as two native PowerPoint charts -- no image, so no browser
+   (issue 22.6: kaleido's Chromium was half a national deck's time), crisp on a projector, editable,
+   and drawn by LibreOffice in the PDF -- or as a table (``images=False``); year over year when the
+   scope has plans of more than one year: each year up to the same month per area (coloured as the
+   heatmap), and the offices that improved or fell most;
 5. the laggards (below the median, worst first) with their numbers: provinces and offices at
    national level, offices at provincial level;
 6. who has not submitted (rbdash.submission): counts per province at national level, the offices
@@ -42,13 +43,20 @@ from typing import Callable
 
 import pandas as pd
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_CONNECTOR
 from pptx.enum.text import PP_ALIGN
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Emu, Inches, Pt
 
-from rbdash import charts, export, grids, measure, regions, submission, views, wording
+from rbdash import charts, grids, measure, regions, submission, views, wording
 from rbdash.errors import ExportError, RbdashError, ValidationError
 from rbdash.schedule import DONE, LATE, PLANNED, UNREPORTED
+from rbdash.views.models import VALUE
 
 LAGGARDS = 10
 MAX_OFFICES = 30  # offices with Gantt slides in one deck
@@ -459,15 +467,17 @@ def _heatmap_pages(data):
 
 
 def _trend_pages(data, images):
+    """The trend as two native charts (``_trend_charts``), or with ``images=False`` as a table of its
+    months up to the as-of month."""
     view, trend = data["view"], data["trend"]
     title = wording.TREND_TITLE.format(year=view.year, scope=data["scope"])
     caption = "Bulan-kegiatan rencana dan realisasi dijumlahkan dari Januari (kurva S); capaian tiap bulan dan kumulatif"
     if images:
-        def draw(slide, heading):
-            fig = charts.enlarged(charts.trend_figure(trend, titled=False))
-            _picture(slide, export.figure_png(fig, width=1200, height=640, scale=1.5), MARGIN, heading.top,
-                     CONTENT, HIGH - BOTTOM - heading.top)
-        return [Page(Heading(title, _caption(caption)), draw)]
+        note = charts.trend_realised(trend)
+        lines = _caption(caption) + ([(f"{note} · garis titik: akhir {wording.month(view.as_of)}", CAPTION_PT, False,
+                                       MUTED)] if note else [])
+        return [Page(Heading(title, lines),
+                     lambda slide, heading: _trend_charts(slide, trend, heading.top, HIGH - BOTTOM - heading.top))]
     shown = trend.shown
     table = Table(header=[wording.MONTH, wording.PLAN_CUM_COLUMN, wording.REALISED_CUM_COLUMN, wording.RATE_OF_MONTH,
                           wording.RATE_CUM],
@@ -475,6 +485,180 @@ def _trend_pages(data, images):
                          zip(shown["label"], shown["planned_cum"], shown["realized_cum"], shown["rate"],
                              shown["rate_cum"])])
     return _table_pages(title, caption, table)
+
+
+# --------------------------------------------------------------------------------- the trend's charts
+
+CHART_PT = 16          # every text of the trend's charts
+# the plot's inner box in each chart, as fractions of the chart (left, width; top, height per chart):
+# fixed, so the months of both charts line up and the as-of line can be drawn across both
+PLOT_X, PLOT_W = 0.085, 0.9
+PLOT_Y = {"counts": (0.27, 0.6), "rates": (0.2, 0.62)}
+LABEL_ON_BAR = 0.2     # a bar at least this high holds its label on its colour; a lower one on white
+TOP_SHARE = 0.56       # of the room: the S-curve; the rest the rates
+# a count the Indonesian way whatever the viewer's language: '.' between thousands, literally
+COUNT_FORMAT = '[>=1000000]#"."###"."###;[>=1000]#"."###;0'
+
+
+def _series(values):
+    """Chart values: floats, None where the model has none (a gap, never 0)."""
+    return [None if v is None or pd.isna(v) else float(v) for v in values]
+
+
+def _trend_series(trend):
+    """What the trend's charts plot, from the Trend model: (categories, {series name: values}) of the
+    S-curve and of the rates.  Realisation and rates up to the as-of month, none without data; a
+    month due but not reported is a bar of 0 labelled as the model says ('belum dilaporkan')."""
+    df, shown = trend.months, trend.months["month"] <= trend.as_of
+    realised = trend.has_data & shown
+    counts = {wording.PLANNED_CUM: _series(df["planned_cum"])}
+    rates = {}
+    if trend.has_data:
+        counts[wording.REALISED_CUM] = _series(df["realized_cum"].where(realised))
+        bars = pd.to_numeric(df["rate"], errors="coerce").where(df["state"] == VALUE, 0.0)
+        rates[wording.RATE_OF_MONTH] = _series(bars.where(realised))
+        rates[wording.RATE_CUM] = _series(pd.to_numeric(df["rate_cum"], errors="coerce").where(realised))
+    return list(df["label"]), counts, rates
+
+
+def _trend_charts(slide, trend, top, height):
+    """The trend as PowerPoint charts (issue 22.6: no image, so no Chromium; crisp on a projector,
+    editable, and LibreOffice draws them in the PDF): above, the S-curve (planned dashed, realised up
+    to the as-of month); below, each month's rate as a bar on its colour (charts.rate_hex) with the
+    model's words, and the cumulative rate as a line; a dotted line after the as-of month across both."""
+    labels, counts, rates = _trend_series(trend)
+    high = int(height * TOP_SHARE)
+    boxes = {"counts": (top, high), "rates": (top + high, height - high)}
+    upper = _chart(slide, XL_CHART_TYPE.LINE_MARKERS, labels, counts, boxes["counts"], wording.TREND_CUMULATIVE,
+                   PLOT_Y["counts"])
+    axis = upper.value_axis
+    axis.minimum_scale = 0
+    axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = COUNT_FORMAT, False
+    for ser, (colour, width, dash) in zip(upper.plots[0].series, ((charts.PLANNED_COLOR, 3, True),
+                                                                 (charts.REALISED_COLOR, 4, False))):
+        _line(ser, colour, width, dash)
+    rates = rates or {wording.RATE_OF_MONTH: [None] * len(labels)}   # without data: the axes alone
+    title = f"{wording.TREND_RATES} (batang: bulan itu; garis: {wording.RATE_CUM.lower()})"
+    lower = _chart(slide, XL_CHART_TYPE.COLUMN_CLUSTERED, labels, rates, boxes["rates"], title, PLOT_Y["rates"],
+                   legend=False)
+    axis = lower.value_axis
+    axis.minimum_scale, axis.maximum_scale, axis.major_unit = 0, 1, 0.25
+    axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = "0%", False
+    bars = lower.plots[0]
+    bars.gap_width = 40
+    left, width = MARGIN, CONTENT
+    if trend.has_data:
+        (y, h), (start, share) = boxes["rates"], PLOT_Y["rates"]
+        _bars(slide, bars.series[0], trend,
+              (left + int(width * PLOT_X), y + int(h * start), int(width * PLOT_W), int(h * share)))
+        _line(_as_line(lower), charts.INK, 3, False)
+    x = left + int(width * (PLOT_X + PLOT_W * trend.as_of / max(len(labels), 1)))
+    for name, (y, h) in boxes.items():   # within each plot, not across the titles
+        rule = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x, y + int(h * PLOT_Y[name][0]), x,
+                                          y + int(h * sum(PLOT_Y[name])))
+        rule.line.color.rgb, rule.line.width, rule.line.dash_style = INK, Pt(2), MSO_LINE_DASH_STYLE.ROUND_DOT
+    if not trend.has_data:
+        (y, h), (start, share) = boxes["rates"], PLOT_Y["rates"]
+        y, h = y + int(h * start), int(h * share)
+        _text(slide, left + int(width * PLOT_X), y + h // 3, int(width * PLOT_W), h // 2, wording.NO_DATA, size=20,
+              align=PP_ALIGN.CENTER)
+
+
+def _chart(slide, kind, labels, series, box, title, plot_y, legend=True):
+    """A chart of ``series`` over ``labels`` across the content width in ``box`` (top, height): its
+    title above, the legend under it, every text in FONT at CHART_PT, light grid lines, the plot's
+    inner box where PLOT_X/PLOT_W and ``plot_y`` put it."""
+    data = CategoryChartData()
+    data.categories = labels
+    for name, values in series.items():
+        data.add_series(name, values)
+    chart = slide.shapes.add_chart(kind, MARGIN, box[0], CONTENT, box[1], data).chart
+    chart.font.name, chart.font.size, chart.font.color.rgb = FONT, Pt(CHART_PT), INK
+    chart.has_title = True
+    frame = chart.chart_title.text_frame
+    frame.text = title
+    for run in frame.paragraphs[0].runs:
+        run.font.name, run.font.size, run.font.bold, run.font.color.rgb = FONT, Pt(CHART_PT), False, INK
+    chart.has_legend = legend
+    if legend:
+        chart.legend.position, chart.legend.include_in_layout = XL_LEGEND_POSITION.TOP, False
+        chart.legend.font.name, chart.legend.font.size = FONT, Pt(CHART_PT)
+    grid = chart.value_axis
+    grid.has_major_gridlines = True
+    grid.major_gridlines.format.line.color.rgb = _rgb(charts.GRID_COLOR)
+    grid.format.line.fill.background()
+    chart.category_axis.format.line.color.rgb = _rgb(charts.AXIS_COLOR)
+    chart.category_axis.has_major_gridlines = False
+    y, h = plot_y
+    area = chart.element.chart.plotArea  # python-pptx has no setter for the plot's layout
+    layout = area.find(qn("c:layout"))
+    if layout is None:
+        layout = parse_xml(f'<c:layout {nsdecls("c")}/>')
+        area.insert(0, layout)
+    layout.append(parse_xml(
+        f'<c:manualLayout {nsdecls("c")}><c:layoutTarget val="inner"/><c:xMode val="edge"/><c:yMode val="edge"/>'
+        f'<c:x val="{PLOT_X}"/><c:y val="{y}"/><c:w val="{PLOT_W}"/><c:h val="{h}"/></c:manualLayout>'))
+    return chart
+
+
+def _line(ser, colour, width, dash):
+    """A series drawn as a line with round markers on it."""
+    ser.smooth = False
+    ser.format.line.color.rgb, ser.format.line.width = _rgb(colour), Pt(width)
+    if dash:
+        ser.format.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+    ser.marker.style, ser.marker.size = XL_MARKER_STYLE.CIRCLE, 7 if dash else 9
+    ser.marker.format.fill.solid()
+    ser.marker.format.fill.fore_color.rgb = _rgb(colour)
+    ser.marker.format.line.color.rgb = _rgb(colour)
+
+
+def _bars(slide, ser, trend, plot):
+    """Each month's bar on its rate's colour, labelled inside at its base with the model's words; a
+    month's words longer than a rate ('belum dilaporkan') are a text box on two lines over the month
+    in ``plot`` (left, top, width, height of the plot's inner box): a chart label would break inside
+    the word."""
+    df = trend.months
+    slot = plot[2] / max(len(df), 1)
+    for i in range(len(df)):
+        if df["month"].iloc[i] > trend.as_of:
+            continue
+        state, rate, words = df["state"].iloc[i], df["rate"].iloc[i], df["bar_text"].iloc[i]
+        fill = charts.cell_colour(state, rate)
+        point = ser.points[i]
+        point.format.fill.solid()
+        point.format.fill.fore_color.rgb = _rgb(fill)
+        if len(words) > len("100%"):
+            lines = measure.wrap(words, _pt(slot), CAPTION_PT)
+            high = _lines_height(len(lines), CAPTION_PT) + 2 * INSET_Y
+            box = _text(slide, int(plot[0] + slot * (i - 0.1)), plot[1] + plot[3] - high, int(slot * 1.2), high,
+                        [(line, CAPTION_PT, False, INK) for line in lines], align=PP_ALIGN.CENTER)
+            box.text_frame.margin_left = box.text_frame.margin_right = 0
+            continue
+        label = point.data_label
+        label.position = XL_LABEL_POSITION.INSIDE_BASE
+        label.text_frame.text = words
+        for run in label.text_frame.paragraphs[0].runs:
+            run.font.name, run.font.size = FONT, Pt(CHART_PT)
+            run.font.color.rgb = _ink(fill) if state == VALUE and rate >= LABEL_ON_BAR else INK
+
+
+def _as_line(chart):
+    """The bar chart's second series moved into a line chart on the same axes (a bar-and-line chart,
+    which python-pptx cannot make directly); returns it."""
+    area = chart.element.chart.plotArea
+    bar = area.find(qn("c:barChart"))
+    ser = bar.findall(qn("c:ser"))[1]
+    bar.remove(ser)
+    for name in ("c:invertIfNegative", "c:shape"):
+        for child in ser.findall(qn(name)):
+            ser.remove(child)
+    axes = "".join(f'<c:axId val="{a.get("val")}"/>' for a in bar.findall(qn("c:axId")))
+    line = parse_xml(f'<c:lineChart {nsdecls("c")}><c:grouping val="standard"/><c:varyColors val="0"/>'
+                     f'<c:marker val="1"/>{axes}</c:lineChart>')
+    line.insert(2, ser)
+    bar.addnext(line)
+    return chart.plots[1].series[0]
 
 
 def _years_pages(data):
@@ -616,18 +800,9 @@ def outline(data):
     return [page.heading.title for page in _plan(data)]
 
 
-def _picture(slide, png, left, top, max_w, max_h):
-    """A PNG fitted into the box (aspect kept), centred horizontally."""
-    from PIL import Image
-    w, h = Image.open(io.BytesIO(png)).size
-    scale = min(max_w / w, max_h / h)
-    width, height = int(w * scale), int(h * scale)
-    slide.shapes.add_picture(io.BytesIO(png), left + (max_w - width) // 2, top, width, height)
-
-
 def build(store, year, as_of, province=None, offices=(), today=None, images=True) -> Presentation:
     """The deck as a python-pptx Presentation (see the module docstring).  ``images=False`` puts the
-    trend as a table (no Chromium needed)."""
+    trend as a table instead of charts."""
     with store.connect():  # the file kept open while the deck reads it (each read opened and closed it: ~80 ms)
         data = collect(store, year, as_of, province, offices)
     prs = Presentation()
@@ -645,7 +820,7 @@ def deck_bytes(store, year, as_of, province=None, offices=(), today=None, images
         prs.save(buf)
     except RbdashError:
         raise
-    except Exception as exc:  # python-pptx, PIL or memory: one named error, no traceback on screen
+    except Exception as exc:  # python-pptx or memory: one named error, no traceback on screen
         raise ExportError("pptx_failed", detail=type(exc).__name__) from exc
     return buf.getvalue()
 

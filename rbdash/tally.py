@@ -12,6 +12,7 @@ audit entry of the year: re-read them, keep the rest.  The rows are read after t
 are stamped with, so they hold at least every write that version covers.
 """
 
+import contextlib
 import threading
 import time
 from collections import OrderedDict
@@ -25,15 +26,17 @@ from rbdash.store.verification import VERIFIED
 
 # the checked month is still planned and realised (a check outlives neither)
 CHECKED_DONE = schedule.sql_in_month("(a.planned_mask & p.realized_mask)", "v.month")
-# one row per latest plan version of the year (of the offices asked for), area and month: the
-# activities planned in the month, of them realised in it (``done``) and checked by a province
-# (``verified``: a checked month still planned and realised), with the office's reported months
+# one row per latest plan version of the years asked for (of the offices asked for), area and
+# month: the activities planned in the month, of them realised in it (``done``) and checked by a
+# province (``verified``: a checked month still planned and realised), with the office's reported
+# months; the office by its id (``read`` names it: a name per row cost twice the query, issue 22.6)
 _ROWS = """
 WITH lv AS (
-    SELECT lp.id, lp.satker_id, s.name AS satker, s.province, COALESCE(r.mask, 0) AS reported_mask
+    SELECT lp.id, lp.year, lp.satker_id, COALESCE(r.mask, 0) AS reported_mask
     FROM latest_versions lp JOIN satker s ON s.id = lp.satker_id
     LEFT JOIN reported_masks r ON r.satker_id = lp.satker_id AND r.year = lp.year
-    WHERE (? IS NULL OR lp.year = ?) AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
+    WHERE (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], lp.year))
+      AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], s.name))
 ), checked AS (
     SELECT a.plan_version_id, a.area_no, v.month, count(*) AS verified
     FROM verifications v JOIN activities a ON a.id = v.activity_id JOIN lv ON lv.id = a.plan_version_id
@@ -41,7 +44,7 @@ WITH lv AS (
     WHERE v.state = ? AND {checked_done} = 1
     GROUP BY a.plan_version_id, a.area_no, v.month
 )
-SELECT lv.satker, lv.province, lv.reported_mask, c.area_no, c.month,
+SELECT lv.year, lv.satker_id, lv.reported_mask, c.area_no, c.month,
        c.planned, c.done, COALESCE(k.verified, 0) AS verified
 FROM month_counts c JOIN lv ON lv.id = c.plan_version_id
 LEFT JOIN checked k ON k.plan_version_id = c.plan_version_id AND k.area_no IS NOT DISTINCT FROM c.area_no
@@ -56,31 +59,45 @@ SELECTIONS_KEPT = 16   # Counts.selected: selections kept with one year's counts
 _MONTHS_IN = np.array([bin(m).count("1") for m in range(1 << 12)], dtype=np.int64)  # months in each 12-bit mask
 
 
-COLUMNS = ("satker", "province", "reported_mask", "area_no", "month", "planned", "done", "verified")
 NUMBERS = ("reported_mask", "month", "planned", "done", "verified")
 
 
-def read(store, year, satkers=None) -> dict:
-    """The rows from the store, as arrays by column (COLUMNS; ``area_no`` as floats, NaN: no area): of
-    ``year`` (None: every year) and the offices ``satkers`` (None: all).  A year's rows come as a
+def read(store, years, satkers=None) -> dict:
+    """The rows from the store, as arrays by column -- ``year``, ``satker``, ``province``,
+    ``office`` (a number per office), NUMBERS and ``area_no`` (floats, NaN: no area) -- of ``years``
+    (a year, a list of years, None: every year) and the offices ``satkers`` (None: all), each office
+    named from its id (a name per row cost twice the query, issue 22.6).  A year's rows come as a
     frame (tens of thousands: read by column); the rows of the few offices written since come as
     tuples, without a frame's cost (what every save costs each process reading the year)."""
-    params = [year, year, None if satkers is None else list(satkers), None if satkers is None else list(satkers),
-              VERIFIED]
-    if satkers is None:
-        df = store.query_df(_ROWS, params)
-        columns = {c: df[c].to_numpy(dtype=object) for c in ("satker", "province")}
-        columns.update({c: df[c].to_numpy(dtype=np.int64) for c in NUMBERS})
-        columns["area_no"] = df["area_no"].to_numpy(dtype="float64", na_value=np.nan)
-        return columns
+    sql_years = None if years is None else [int(y) for y in ([years] if np.isscalar(years) else years)]
+    sql_satkers = None if satkers is None else list(satkers)
+    params = [sql_years, sql_years, sql_satkers, sql_satkers, VERIFIED]
     with store.connect() as con:
-        rows = con.execute(_ROWS, params).fetchall()
-    values = list(zip(*rows)) if rows else [()] * len(COLUMNS)
-    columns = dict(zip(COLUMNS, values))
-    out = {c: np.array(columns[c], dtype=object) for c in ("satker", "province")}
-    out.update({c: np.array(columns[c], dtype=np.int64) for c in NUMBERS})
-    out["area_no"] = np.array([np.nan if a is None else a for a in columns["area_no"]], dtype="float64")
-    return out
+        if satkers is None:
+            df = con.execute(_ROWS, params).df()
+            columns = {c: df[c].to_numpy(dtype=np.int64) for c in ("year", "satker_id", *NUMBERS)}
+            columns["area_no"] = df["area_no"].to_numpy(dtype="float64", na_value=np.nan)
+        else:
+            rows = con.execute(_ROWS, params).fetchall()
+            values = dict(zip(("year", "satker_id", "reported_mask", "area_no", "month", "planned", "done",
+                               "verified"), list(zip(*rows)) if rows else [()] * 8))
+            columns = {c: np.array(values[c], dtype=np.int64) for c in ("year", "satker_id", *NUMBERS)}
+            columns["area_no"] = np.array([np.nan if a is None else a for a in values["area_no"]], dtype="float64")
+        known = con.execute("""SELECT id, name, province FROM satker
+                               WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], name) ORDER BY id""",
+                            [sql_satkers, sql_satkers]).fetchall()
+    ids = np.array([k[0] for k in known], dtype=np.int64)
+    at = np.searchsorted(ids, columns.pop("satker_id"))
+    columns["office"] = at
+    columns["satker"] = np.array([k[1] for k in known], dtype=object)[at] if len(known) else np.zeros(0, dtype=object)
+    columns["province"] = np.array([k[2] for k in known], dtype=object)[at] if len(known) else np.zeros(0, dtype=object)
+    return columns
+
+
+def of_year(columns: dict, year: int) -> dict:
+    """The rows of ``read`` of one year."""
+    keep = columns["year"] == int(year)
+    return {c: values[keep] for c, values in columns.items()}
 
 
 class Office(NamedTuple):
@@ -95,13 +112,13 @@ class Office(NamedTuple):
 
 
 def offices_of(columns: dict) -> dict:
-    """The rows of ``read`` per office name."""
-    if not len(columns["satker"]):
+    """The rows of ``read`` per office name (of every year read, together)."""
+    if not len(columns["office"]):
         return {}
-    order = np.argsort(columns["satker"], kind="stable")
-    names, province = columns["satker"][order], columns["province"][order]
-    starts = np.flatnonzero(np.r_[True, names[1:] != names[:-1]])
-    ends = np.r_[starts[1:], len(names)]
+    order = np.argsort(columns["office"], kind="stable")   # offices by number: no text sorted
+    codes, names, province = columns["office"][order], columns["satker"][order], columns["province"][order]
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    ends = np.r_[starts[1:], len(codes)]
     numbers = {c: columns[c][order] for c in (*NUMBERS, "area_no")}
     return {str(names[a]): Office(province[a] if isinstance(province[a], str) else None,
                                   numbers["reported_mask"][a:b], numbers["area_no"][a:b], numbers["month"][a:b],
@@ -237,38 +254,59 @@ def counts(store, year) -> Counts:
     if run is not None and recent is not None and recent[0] >= run.since:
         run.used(recent[0])
         return recent[1]
-    read_at = time.monotonic()   # every write acknowledged before this is in the version read next
-    database, newest = store.version(int(year))
-    where = (store.scope, database, int(year))   # two copies of a database share their identity
+    return counts_of(store, [year])[int(year)]
+
+
+def counts_of(store, years) -> dict:
+    """{year: its counts (as ``counts``)} of ``years``: the years not kept yet read in one query
+    (year over year asks for every year, issue 22.6), each kept year brought up to date."""
+    run = latest.reading()
+    read_at = time.monotonic()   # every write acknowledged before this is in the versions read next
+    held = []
+    for year in sorted({int(y) for y in years}):
+        database, newest = store.version(year)
+        where = (store.scope, database, year)   # two copies of a database share their identity
+        with _kept_lock:
+            kept = _kept.pop(where, None) or _Year()
+            _kept[where] = kept
+            while len(_kept) > KEPT_YEARS:
+                _kept.popitem(last=False)
+        held.append((year, newest, kept))
+    with contextlib.ExitStack() as stack:
+        for _, _, kept in held:   # taken in year order: two callers never hold each other's
+            stack.enter_context(kept.lock)
+        unread = [year for year, _, kept in held if kept.offices is None]
+        rows = read(store, unread) if unread else None
+        found = {year: _fresh(store, year, newest, kept, rows) for year, newest, kept in held}
     with _kept_lock:
-        kept = _kept.pop(where, None) or _Year()
-        _kept[where] = kept
-        while len(_kept) > KEPT_YEARS:
-            _kept.popitem(last=False)
-    with kept.lock:
-        if kept.offices is None:
-            kept.offices, kept.counts = offices_of(read(store, year)), None
-        elif kept.newest < newest:
-            written = store.offices_written(int(year), kept.newest, newest)
-            if written is None or len(written) > WHOLE_YEAR_AFTER:
-                kept.offices, kept.counts = offices_of(read(store, year)), None
-            elif written:
-                fresh = offices_of(read(store, year, written))
-                kept.offices = {**{n: o for n, o in kept.offices.items() if n not in written}, **fresh}
-                kept.counts = None
-        kept.newest = max(kept.newest, newest)
-        if kept.counts is None:
-            kept.counts = Counts(kept.offices)
-        held = kept.counts
-    with _kept_lock:
-        before = _recent.get((store.scope, int(year)))
-        if before is None or before[0] < read_at:
-            _recent[(store.scope, int(year))] = (read_at, held)
-            while len(_recent) > KEPT_YEARS:
-                _recent.pop(next(iter(_recent)))
+        for year, counted in found.items():
+            before = _recent.get((store.scope, year))
+            if before is None or before[0] < read_at:
+                _recent[(store.scope, year)] = (read_at, counted)
+        while len(_recent) > KEPT_YEARS:
+            _recent.pop(next(iter(_recent)))
     if run is not None:
         run.used(read_at)
-    return held
+    return found
+
+
+def _fresh(store, year, newest, kept, rows):
+    """``kept``'s counts of ``year`` up to audit entry ``newest``: from ``rows`` (read for several
+    years) when none are kept, else the offices written since re-read (all past WHOLE_YEAR_AFTER)."""
+    if kept.offices is None:
+        kept.offices, kept.counts = offices_of(of_year(rows, year)), None
+    elif kept.newest < newest:
+        written = store.offices_written(year, kept.newest, newest)
+        if written is None or len(written) > WHOLE_YEAR_AFTER:
+            kept.offices, kept.counts = offices_of(read(store, year)), None
+        elif written:
+            fresh = offices_of(read(store, year, written))
+            kept.offices = {**{n: o for n, o in kept.offices.items() if n not in written}, **fresh}
+            kept.counts = None
+    kept.newest = max(kept.newest, newest)
+    if kept.counts is None:
+        kept.counts = Counts(kept.offices)
+    return kept.counts
 
 
 # --------------------------------------------------------------------------------- pooling

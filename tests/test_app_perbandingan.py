@@ -212,12 +212,10 @@ def test_perbandingan_trend_view_for_nation_province_and_office(meeting_db):
     assert texts[-3:] == ["0%", "100%", wording.NOTHING_DUE]  # Jan, Feb; nothing due in Mar
 
 
-def test_perbandingan_prepares_the_meeting_deck(meeting_db, monkeypatch):
+def test_perbandingan_prepares_the_meeting_deck(meeting_db):
     import io as _io
     from pptx import Presentation
     from rbdash import report
-    real = report.deck_bytes
-    monkeypatch.setattr(report, "deck_bytes", lambda *a, **k: real(*a, **{**k, "images": False}))  # no Chromium here
     at = start("pages/perbandingan.py", provinsi="Jawa Timur", tingkat="satker")
     at.multiselect(key="f_satker").set_value(["KPU Kota Malang"]).run()
     at.button(key="siapkan_pptx").click().run()
@@ -232,9 +230,7 @@ def test_perbandingan_prepares_the_meeting_deck(meeting_db, monkeypatch):
 
 
 def test_perbandingan_prepares_the_deck_as_pdf_or_says_why_not(meeting_db, monkeypatch):
-    from rbdash import export, report
-    real = report.deck_bytes
-    monkeypatch.setattr(report, "deck_bytes", lambda *a, **k: real(*a, **{**k, "images": False}))  # no Chromium here
+    from rbdash import export
     which = export.shutil.which
     monkeypatch.setattr(export.shutil, "which", lambda name: None)  # a server without LibreOffice
     at = start("pages/perbandingan.py", provinsi="Jawa Timur", tingkat="satker")

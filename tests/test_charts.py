@@ -114,38 +114,6 @@ def trend_frame(as_of=3, has_data=True):
     return df
 
 
-def test_trend_figure_s_curve_and_rates():
-    df = trend_frame()
-    fig = charts.trend_figure(views.trend_of(df, 3, title="<b>KPU</b> Kota X"))
-    plan, real, bars, cum = fig.data
-    assert list(plan.y) == df["planned_cum"].tolist() and list(plan.x) == list(wording.MONTHS)
-    assert list(real.y) == df["realized_cum"].head(3).tolist()  # realised only up to the as-of month
-    assert list(bars.y) == pytest.approx((df["rate"].head(3) * 100).tolist())
-    assert list(bars.text) == [wording.pct(r, 0) for r in df["rate"].head(3)]
-    assert list(cum.y) == pytest.approx((df["rate_cum"].head(3) * 100).tolist())
-    assert fig.layout.title.text == "&lt;b&gt;KPU&lt;/b&gt; Kota X"
-    assert fig.layout.shapes[0].x0 == 2.5  # between Mar and Apr
-    layout = fig.to_plotly_json()["layout"]
-    assert layout["yaxis2"]["ticktext"] == ["0%", "25%", "50%", "75%", "100%"]
-    for axis in ("xaxis", "xaxis2", "yaxis", "yaxis2"):
-        assert layout[axis]["tickfont"]["size"] >= 14 and layout[axis]["tickfont"]["color"] == charts.INK
-
-
-def test_trend_figure_without_data_shows_the_plan_and_says_so():
-    fig = charts.trend_figure(views.trend_of(trend_frame(has_data=False), 3))
-    assert [t.name for t in fig.data] == ["Rencana (kumulatif)"]
-    assert any(a.text == wording.NO_DATA for a in fig.layout.annotations)
-
-
-def test_trend_figure_keeps_its_axis_labels_whole_and_indonesian():
-    """Issue 21.4/21.5: the axes take the room their labels need (a fixed 10 px margin cut '30.000' to
-    '0k' and the month names), the counts are written 47.810, not 47,810 or 48k."""
-    layout = charts.trend_figure(views.trend_of(trend_frame(), 3)).to_plotly_json()["layout"]
-    assert layout["separators"] == ",."
-    assert all(layout[a]["automargin"] for a in ("xaxis", "xaxis2", "yaxis", "yaxis2"))
-    assert layout["yaxis"]["tickformat"] == ",d"
-
-
 SVG = "{http://www.w3.org/2000/svg}"
 
 

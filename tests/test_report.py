@@ -9,6 +9,7 @@ import sys
 
 import pytest
 from pptx import Presentation
+from pptx.dml.color import RGBColor
 
 from app_fixtures import make_plan
 from conftest import ROOT, needs_soffice
@@ -153,13 +154,76 @@ def test_national_deck_with_images(deck_db):
     assert [r[0] for r in lag[1:]] == ["Kalimantan Selatan"]
     lag = tables(prs.slides[5])[0]   # offices: 2/3, 1/2, 0/1 -> median 1/2
     assert [r[0] for r in lag[1:]] == ["KPU Kota Banjarbaru"]
-    # the trend is a picture; the office's Gantt a table (readable text, no browser: issue 21.4/21.9)
-    pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
-    assert [titles_of(s) for s in prs.slides if any(sh.shape_type == 13 for sh in s.shapes)] == [titles(prs)[3]]
-    assert all(p.image.content_type == "image/png" for p in pictures)
+    # the trend is two native charts (issue 22.6), no picture; the office's Gantt a table (issue 21.4)
+    assert [titles_of(s) for s in prs.slides if any(sh.has_chart for sh in s.shapes)] == [titles(prs)[3]]
+    assert not [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
     gantt = tables(prs.slides[-1])[0]
     assert gantt[0] == ["Kegiatan / indikator", *MONTHS] and [r[0] for r in gantt[1:]] == ["K", "I0"]
     assert gantt[2][1:4] == ["", "", "✗"]  # Banjarbaru: planned March, not realised: late
+
+
+def charts_of(slide):
+    return [sh.chart for sh in slide.shapes if sh.has_chart]
+
+
+def test_the_trend_is_drawn_as_charts_of_the_trend_without_a_browser(deck_db, monkeypatch):
+    """Issue 22.6: the trend slide holds two PowerPoint charts (no image: kaleido and Chromium took
+    ~3 s of a deck) whose series are the Trend model's -- by hand for the nation: planned Jan-Mar 2,
+    2, 2 and May 1 of the offices that report (Jatim, Malang, Banjarbaru), realised 1 and 2 -- each
+    bar on its rate's colour labelled with the model's words, the cumulative rate a line."""
+    from rbdash import charts, export
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")    # no browser to start
+    monkeypatch.setattr(export, "figure_png", lambda *a, **k: pytest.fail("an image was drawn"))
+    prs = Presentation(io.BytesIO(report.deck_bytes(deck_db, YEAR, AS_OF, images=True)))
+    trend = report.collect(deck_db, YEAR, AS_OF)["trend"]
+    slide = prs.slides[titles(prs).index(f"Tren capaian {YEAR}: Nasional")]
+    counts, rates = charts_of(slide)
+    assert list(counts.plots[0].categories) == list(MONTHS) == list(rates.plots[0].categories)
+    planned, realised = counts.plots[0].series
+    assert (planned.name, realised.name) == ("Rencana (kumulatif)", "Realisasi (kumulatif)")
+    assert list(planned.values) == [2, 4, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7] == list(trend.months["planned_cum"])
+    assert list(realised.values) == [1, 3, 3] + [None] * 9   # up to the as-of month only
+    assert list(realised.values)[:AS_OF] == list(trend.shown["realized_cum"])
+    bars, cumulative = rates.plots[0].series[0], rates.plots[1].series[0]
+    assert (bars.name, cumulative.name) == ("Capaian bulan itu", "Capaian kumulatif")
+    assert list(bars.values) == [0.5, 1.0, 0.0] + [None] * 9 and list(bars.values)[:AS_OF] == list(trend.shown["rate"])
+    assert list(cumulative.values) == [0.5, 0.75, 0.5] + [None] * 9
+    assert [bars.points[i].data_label.text_frame.text for i in range(AS_OF)] == ["50%", "100%", "0%"]
+    assert [bars.points[i].format.fill.fore_color.rgb for i in range(AS_OF)] == [
+        RGBColor.from_string(charts.rate_hex(r)[1:]) for r in (0.5, 1.0, 0.0)]
+    text = "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert "s.d. Mar: 3 dari 6 bulan-kegiatan terealisasi (50,0%)" in text
+    assert_fits(prs)
+
+
+def test_a_trend_without_data_charts_the_plan_and_says_so(deck_db):
+    """A scope where no office reports (Aceh: one office, nothing realised) charts its plan alone --
+    no realised curve, no bars, never 0% -- and says 'belum dilaporkan' over the rates."""
+    deck_db.import_plan(make_plan("KPU Kabupaten Aceh Besar", YEAR, [(1, "K", "I", [2, 4], [])],
+                                  has_realization=False, as_of=AS_OF), actor="test")
+    prs = Presentation(io.BytesIO(report.deck_bytes(deck_db, YEAR, AS_OF, province="Aceh", images=True)))
+    slide = prs.slides[titles(prs).index(f"Tren capaian {YEAR}: Aceh")]
+    counts, rates = charts_of(slide)
+    assert [(s.name, list(s.values)) for s in counts.plots[0].series] == [
+        ("Rencana (kumulatif)", [0, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2])]
+    assert [list(s.values) for p in rates.plots for s in p.series] == [[None] * 12]
+    assert "belum dilaporkan" in [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+    assert_fits(prs)
+
+
+def test_months_not_reported_say_so_in_whole_words(deck_db):
+    """Aceh's one office reported January only: February and March are bars of 0 that say 'belum
+    dilaporkan' (never 0%) in 14 pt text over their month, broken between the words only."""
+    deck_db.import_plan(make_plan("KPU Kabupaten Aceh Besar", YEAR, [(1, "K", "I", [1, 2, 3], [1])],
+                                  has_realization=True, as_of=1), actor="test")
+    prs = Presentation(io.BytesIO(report.deck_bytes(deck_db, YEAR, AS_OF, province="Aceh", images=True)))
+    slide = prs.slides[titles(prs).index(f"Tren capaian {YEAR}: Aceh")]
+    bars = charts_of(slide)[1].plots[0].series[0]
+    assert list(bars.values)[:AS_OF] == [1.0, 0.0, 0.0]
+    words = [sh.text_frame for sh in slide.shapes if sh.has_text_frame and "dilaporkan" in sh.text_frame.text]
+    assert [f.text for f in words] == ["belum\ndilaporkan"] * 2
+    assert {r.font.size.pt for f in words for p in f.paragraphs for r in p.runs} == {14}
+    assert_fits(prs)
 
 
 def test_bad_input_is_refused_by_name(deck_db):
@@ -216,17 +280,25 @@ def test_office_slide_shows_the_late_activities_first(deck_db):
 # --------------------------------------------------------------------------------- the deck as PDF
 
 def test_cli_report_writes_the_same_deck_as_pdf(deck_db, tmp_path):
+    """The same slides, one page each; LibreOffice draws the trend's charts with their words as text
+    (issue 22.6)."""
     needs_soffice()
+    import pdfplumber
     from rbdash import export
     out = tmp_path / "rapat.pdf"
     p = rbdash("report", "--db", deck_db.path, "--year", YEAR, "--as-of", AS_OF, "--province", "Jawa Timur",
-               "--office", "KPU Kota Malang", "--no-images", "--out", out)
+               "--office", "KPU Kota Malang", "--out", out)
     assert p.returncode == 0, p.stderr
     expected = report.outline(report.collect(deck_db, YEAR, AS_OF, "Jawa Timur", ["KPU Kota Malang"]))
     pdf = out.read_bytes()
     assert pdf.startswith(b"%PDF") and export.pdf_pages(pdf) == len(expected)  # one page per slide
     assert p.stdout.strip().endswith(f"{out}: {len(expected)} slides ({len(expected)} PDF pages)")
     assert p.stdout.splitlines()[-2].endswith(expected[-1])
+    with pdfplumber.open(out) as doc:
+        words = doc.pages[expected.index(f"Tren capaian {YEAR}: Jawa Timur")].extract_text()
+    for text in ("Bulan-kegiatan kumulatif: rencana dan realisasi", "Rencana (kumulatif)", "Realisasi (kumulatif)",
+                 "Capaian per bulan dan kumulatif", "Jan", "Des", "50% 100% 0%"):  # Jatim and Malang
+        assert text in words, text
 
 
 def test_pdf_without_libreoffice_says_so(deck_db, monkeypatch, tmp_path):

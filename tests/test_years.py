@@ -13,6 +13,7 @@ from rbdash.cli import main
 from rbdash.errors import ValidationError
 from rbdash.store import Store
 from rbdash.views import View
+from rbdash.views.completion import completion as completion_of
 
 # year -> satker -> (reports realisation, [(area, planned months, realised months)])
 PLANS = {
@@ -152,3 +153,71 @@ def test_cli_completion_by_year_refuses_bad_input(years_db):
     ]:
         out = CliRunner().invoke(main, ["completion", "--db", str(years_db), "--as-of", "4", *map(str, args)])
         assert out.exit_code == 2 and out.output.strip().splitlines()[-1] == message, out.output
+
+
+def random_plans(seed):
+    """Six years of random plans: offices of two provinces (and one matching none) that come and go,
+    report realisation or not, with random planned and realised months in random areas."""
+    import random
+    rng = random.Random(seed)
+    offices = ["KPU Provinsi Jawa Timur", "KPU Kota Malang", "KPU Kabupaten Gresik", "KPU Kota Banjarbaru",
+               "KPU Kabupaten Tapin", "KPU Kota Fiktif"]
+    plans = []
+    for year in range(2019, 2025):
+        for satker in rng.sample(offices, rng.randint(2, len(offices))):
+            rows = []
+            for i in range(rng.randint(1, 6)):
+                planned = sorted(rng.sample(range(1, 13), rng.randint(1, 6)))
+                rows.append((rng.randint(1, 8), "K", f"I{i}", planned,
+                             [m for m in range(1, 13) if rng.random() < (0.7 if m in planned else 0.1)]))
+            plans.append(make_plan(satker, year, rows, has_realization=rng.random() < 0.8, as_of=rng.randint(1, 12)))
+    return plans
+
+
+def test_every_year_is_read_at_once_with_each_years_own_figures(tmp_path):
+    """Issue 22.6: year over year reads the counts of all its years in one query (it read each year
+    separately: ~50 ms a year of ten), and its figures -- per year, per area, per office -- equal each
+    year's completion read on its own (a second database of the same plans, whose years are read one
+    by one), on random plans."""
+    stores = []
+    for name in ("at_once", "one_by_one"):
+        store = Store(tmp_path / f"{name}.duckdb")
+        store.import_plans(random_plans(seed=1), "test")
+        stores.append(store)
+    at_once, alone = stores
+    reads = []
+    query_df = at_once.query_df
+    at_once.query_df = lambda sql, params=None: (reads.append(sql) if "FROM month_counts" in sql else None,
+                                                 query_df(sql, params))[1]
+    def same(province):
+        rows = views.offices(alone)
+        satkers = None if province is None else tuple(sorted(set(rows.loc[rows["province"] == province, "satker"])))
+        view = View(year=2024, satkers=None, areas=None, as_of=6, province=province)
+        yoy = views.year_over_year(at_once, view)
+        assert len(yoy.years) == 6
+        for year in yoy.years:
+            one = View(year=year, satkers=satkers, areas=None, as_of=view.as_of)
+            expected = completion_of(alone, one, ()).assign(year=year)
+            got = yoy.rows[yoy.rows["year"] == year]
+            for column in ("planned", "realized", "rate", "due", "reported", "offices", "offices_with_data"):
+                assert got[column].tolist() == pytest.approx(expected[column].tolist(), nan_ok=True), (year, column)
+            area = completion_of(alone, one, ("area",))
+            mine = yoy.per_area[yoy.per_area["year"] == year]
+            assert mine["area_no"].tolist() == area["area_no"].tolist()
+            assert mine["rate"].tolist() == pytest.approx(area["rate"].tolist(), nan_ok=True)
+        pair = [completion_of(alone, View(year=y, satkers=satkers, areas=None, as_of=view.as_of))
+                for y in yoy.years[-2:]]
+        rated = [p[p["has_data"] & p["rate"].notna()].set_index("satker")["rate"] for p in pair]
+        both = sorted(set(rated[0].index) & set(rated[1].index))
+        assert yoy.changes["satker"].tolist() == both
+        assert yoy.changes["change"].tolist() == pytest.approx([rated[1][s] - rated[0][s] for s in both])
+    same(None)
+    same("Jawa Timur")
+    assert len(reads) == 1   # every year's rows at once, kept for the province's slide
+    later = make_plan("KPU Kota Malang", 2021, [(4, "K", "New", [1, 2, 3, 6], [1, 3, 6])], has_realization=True)
+    for store in stores:     # a year written since: its office re-read, the other years kept
+        store.import_plan(later, actor="test")
+    same(None)
+    assert len(reads) == 2
+    for store in stores:
+        store.close()

@@ -4,7 +4,8 @@ between two years.
 
 Each year's figures are ``views.completion`` of that year's View -- the one definition of
 completion (metrics.completion), with only the year changed -- so a year's figure here is exactly
-that year's completion computed on its own, and follows any change of the definition.
+that year's completion computed on its own, and follows any change of the definition.  The counts
+of every year are read at once first (metrics.read_years: one query, not one per year).
 """
 
 import pandas as pd
@@ -52,6 +53,7 @@ def year_over_year(store, view: View, compare=None, limit=5) -> YearOverYear:
     years = years_present(store, view.province, office_rows)
     pair = _pair(years, compare, view.province)
     satkers = scope_offices(store, view.province, office_rows)
+    metrics.read_years(store, years)
     frames, per_area = [], []
     for year in years:
         one = View(year=year, satkers=satkers, areas=view.areas, as_of=view.as_of, province=view.province)
