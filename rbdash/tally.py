@@ -135,7 +135,8 @@ class Counts:
         names = sorted(offices)
         self.offices = np.array(names, dtype=object)
         blocks = [offices[n] for n in names]
-        self.office = np.repeat(np.arange(len(names), dtype=np.int64), [len(b.month) for b in blocks])
+        self.lengths = np.array([len(b.month) for b in blocks], dtype=np.int64)   # each office's rows, in order
+        self.office = np.repeat(np.arange(len(names), dtype=np.int64), self.lengths)
         self.size = len(self.office)
         provinces = sorted({b.province for b in blocks if b.province is not None})
         self.provinces = np.array(provinces, dtype=object)
@@ -164,6 +165,55 @@ class Counts:
         self.office_names = pd.array(self.offices, dtype="str")
         self.province_names = pd.array(np.append(self.provinces, None), dtype="str")
         self._selected = {}
+
+    ROWS = ("area_value", "area", "month", "reported_mask", "planned", "done", "verified")   # per row
+
+    def with_changed(self, offices: dict, changed) -> "Counts":
+        """These counts with the rows of the offices ``changed`` as ``offices`` (every office's rows)
+        holds them now, the others' rows copied in slices: a save re-reads one office, and gathering
+        every office's arrays again was a visit's largest cost under load.  Pools as
+        ``Counts(offices)`` does, which it is when an office or a province is new or gone, or an area
+        new (an area no office has any more stays numbered: pooling shows only groups with rows)."""
+        changed = sorted(set(changed))
+        at = np.searchsorted(self.offices, np.array(changed, dtype=object)) if changed else np.zeros(0, np.int64)
+        if (len(offices) != len(self.offices) or np.any(at >= len(self.offices))
+                or any(self.offices[i] != n for i, n in zip(at, changed))):
+            return Counts(offices)
+        blocks = [offices[n] for n in changed]
+        none = len(self.provinces)
+        for i, b in zip(at, blocks):
+            code = self.office_province[i]
+            if (None if code == none else self.provinces[code]) != b.province:
+                return Counts(offices)
+            known = b.area[~np.isnan(b.area)]
+            if not np.isin(known, self.areas).all():
+                return Counts(offices)
+        new = object.__new__(Counts)
+        for shared in ("offices", "provinces", "office_province", "areas", "office_names", "province_names"):
+            setattr(new, shared, getattr(self, shared))
+        new.lengths = self.lengths.copy()
+        new.lengths[at] = [len(b.month) for b in blocks]
+        new.office = np.repeat(np.arange(len(new.lengths), dtype=np.int64), new.lengths)
+        new.size = len(new.office)
+        new.province = new.office_province[new.office]
+
+        def area_codes(b):
+            codes = np.full(len(b.area), len(self.areas), dtype=np.int64)
+            known = ~np.isnan(b.area)
+            codes[known] = np.searchsorted(self.areas, b.area[known].astype(np.int64))
+            return codes
+        fresh = {"area_value": [b.area for b in blocks], "area": [area_codes(b) for b in blocks],
+                 **{f: [getattr(b, f) for b in blocks] for f in ("month", "reported_mask", "planned", "done", "verified")}}
+        starts = np.r_[0, np.cumsum(self.lengths)]
+        for field in Counts.ROWS:
+            old, pieces, pos = getattr(self, field), [], 0
+            for k, i in enumerate(at):
+                pieces += [old[pos:starts[i]], fresh[field][k]]
+                pos = starts[i + 1]
+            pieces.append(old[pos:])
+            setattr(new, field, np.concatenate(pieces))
+        new._selected = {}
+        return new
 
     def selected(self, as_of: int, satkers=None, areas_=None, months=False) -> "Selected":
         """The rows up to ``as_of`` of the offices ``satkers`` and the areas ``areas_`` (None: all),
@@ -302,7 +352,7 @@ def _fresh(store, year, newest, kept, rows):
         elif written:
             fresh = offices_of(read(store, year, written))
             kept.offices = {**{n: o for n, o in kept.offices.items() if n not in written}, **fresh}
-            kept.counts = None
+            kept.counts = None if kept.counts is None else kept.counts.with_changed(kept.offices, written)
     kept.newest = max(kept.newest, newest)
     if kept.counts is None:
         kept.counts = Counts(kept.offices)

@@ -490,3 +490,35 @@ def test_migration_11_keeps_only_the_columns_completion_reads(db_location):
                                  "AND schemaname = current_schema()")
         assert indexes["indexname"].tolist() == ["month_counts_version"]
     store.close()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_counts_with_some_offices_changed_pool_as_counts_built_anew(seed):
+    """rbdash.tally: after a save the counts are the held ones with the written offices' rows spliced
+    in (Counts.with_changed); whatever changed -- rows, an office's province, a new area, an office
+    gone -- every pooling equals that of counts built from scratch."""
+    from rbdash import tally
+    rng = random.Random(seed)
+    provinces, area_nos = ["Bali", "Jawa Timur", None, "Papua"], [1, 2, 3, 8, np.nan]
+
+    def block(province, areas):
+        n = rng.randint(1, 30)
+        ints = [np.array([rng.randint(lo, hi) for _ in range(n)], dtype=np.int64)
+                for lo, hi in ((1, 12), (0, 5), (0, 3), (0, 2))]
+        return tally.Office(province, np.full(n, rng.randrange(4096), dtype=np.int64),
+                            np.array([rng.choice(areas) for _ in range(n)], dtype=float), *ints)
+    for _ in range(60):
+        offices = {f"KPU {i:03d}": block(rng.choice(provinces), area_nos) for i in range(rng.randint(1, 30))}
+        held = tally.Counts(offices)
+        changed = rng.sample(sorted(offices), rng.randint(1, min(5, len(offices))))
+        now = dict(offices)
+        for name in changed:
+            now[name] = block(offices[name].province if rng.random() < 0.8 else rng.choice(provinces),
+                              area_nos if rng.random() < 0.8 else [*area_nos, 5])
+        if rng.random() < 0.1:
+            del now[changed[0]]
+        spliced, anew = held.with_changed(now, changed), tally.Counts(now)
+        for as_of in (3, 12):
+            for by in [(), ("satker",), ("province", "area"), ("satker", "month"), ("area", "month")]:
+                pd.testing.assert_frame_equal(tally.pooled(spliced, as_of, by), tally.pooled(anew, as_of, by),
+                                              check_exact=True)
