@@ -205,10 +205,12 @@ def ranked(df, level, year, as_of) -> Ranking:
     column by column from arrays: it is rebuilt for every save during a reporting rush."""
     has = df["has_data"].fillna(False).to_numpy(dtype=bool)
     rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    names = df["name"].tolist()
-    order = np.array(sorted(range(len(df)), key=lambda i: (not has[i], bool(np.isnan(rate[i])),
-                                                            0.0 if np.isnan(rate[i]) else -rate[i], names[i])),
-                     dtype=np.int64)
+    names = df["name"].to_numpy(dtype=object)
+    by_name = np.empty(len(df), dtype=np.int64)
+    by_name[np.argsort(names, kind="stable")] = np.arange(len(df))
+    missing = np.isnan(rate)
+    # with data first, then rated, then by rate (highest first), then by name
+    order = np.lexsort((by_name, np.where(missing, 0.0, -rate), missing, ~has)).astype(np.int64)
 
     def column(name, dtype=None, fill=None):
         if name not in df:
