@@ -19,6 +19,7 @@ the page's first click costs (Python and python-pptx start included).
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -71,8 +72,11 @@ def main():
     for years in args.years:
         db = database(args.offices, years=years)
         with tempfile.TemporaryDirectory() as tmp:
+            # each checkout reads its own copy: one may migrate the file to a schema the other does not know
+            copies = {k: shutil.copy(db, Path(tmp) / f"{k}.duckdb") for k in codes}
+
             def deck(name, *extra):
-                return ["report", "--db", str(db), "--year", str(YEAR), "--as-of", str(AS_OF),
+                return ["report", "--db", "{db}", "--year", str(YEAR), "--as-of", str(AS_OF),
                         "--out", str(Path(tmp) / name), *extra]
             province = ("--province", "Kalimantan Selatan")
             three = [a for o in ("KPU Provinsi Kalimantan Selatan", "KPU Kabupaten Banjar", "KPU Kabupaten Tapin")
@@ -87,7 +91,7 @@ def main():
                 walls, cpus, noise = {k: [] for k in codes}, {k: [] for k in codes}, ""
                 for _ in range(args.runs):
                     for k, code in codes.items():   # alternated: the machine's load falls on both alike
-                        wall, used, err = run(argv, env, code)
+                        wall, used, err = run([a.replace("{db}", str(copies[k])) for a in argv], env, code)
                         walls[k].append(wall)
                         cpus[k].append(used)
                         noise = noise or err.strip()
