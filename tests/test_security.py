@@ -16,6 +16,7 @@ ALLOWED = {
     "', '.join('?' * len(keys))": "users: one ? placeholder per key (the values go as parameters)",
     "' AND '.join(where)": "store.version: conditions on fixed column names (the values go as parameters)",
     "_MOVE": "store.counts: a fixed SET list (the masks go as parameters)",
+    "IN_MONTH": "store.counts: a fixed SQL expression (a month's bit of a mask given as a parameter)",
 }
 
 

@@ -83,10 +83,11 @@ def rebuild(con, pv_ids=None) -> None:
         run(con, sql, [ids])
 
 
+IN_MONTH = sql_in_month("CAST(? AS INTEGER)", "month")   # 1 where the row's month is in a mask given as a parameter
 _MOVE = f"""UPDATE month_counts
-    SET done = done + {sql_in_month("CAST(? AS INTEGER)", "month")} - {sql_in_month("CAST(? AS INTEGER)", "month")}
+    SET done = done + {IN_MONTH} - {IN_MONTH}
     WHERE plan_version_id = ? AND area_no IS NOT DISTINCT FROM CAST(? AS INTEGER)
-      AND {sql_in_month("CAST(? AS INTEGER)", "month")} = 1"""
+      AND {IN_MONTH} = 1"""
 
 
 def progress_written(con, pv_id, area_no, planned_mask, before, after) -> None:
