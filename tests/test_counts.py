@@ -377,19 +377,25 @@ def test_a_batch_import_and_a_refused_write_keep_the_counts(store):
     assert kept_counts(store) == before
 
 
+def imported_with_a_replica(store, rng, n):
+    """Random plans of ``n`` offices imported (by office), and a second Store on the same database:
+    another replica, whose writes reach ``store`` only through the database."""
+    from rbdash.store import Store
+    plans = {}
+    for key in OFFICES[:n]:
+        plans[key] = random_plan(rng, *key)
+        store.import_plan(plans[key][1], "uji")
+    return plans, Store(store._backend.url if store.backend == "postgresql" else store.path)
+
+
 def test_figures_held_in_memory_follow_every_office_written(store, monkeypatch):
     """Issue 22.1: rbdash.tally holds a year's counts per process and re-reads only the offices written
     since; whichever way it catches up -- office by office, or the whole year when many offices wrote
     (WHOLE_YEAR_AFTER) -- and whichever store object wrote (another replica's writes reach this one
     through the database), the next figure equals the reference."""
     from rbdash import tally
-    from rbdash.store import Store
     rng = random.Random(5)
-    plans = {}
-    for key in OFFICES[:5]:
-        plans[key] = random_plan(rng, *key)
-        store.import_plan(plans[key][1], "uji")
-    other = Store(store._backend.url if store.backend == "postgresql" else store.path)  # a second replica
+    plans, other = imported_with_a_replica(store, rng, 5)
     for whole_year_after in (64, 1, 0):
         monkeypatch.setattr(tally, "WHOLE_YEAR_AFTER", whole_year_after)
         same(metrics.completion(store, 12, 2024, ("satker",)), reference_completion(store, 12, 2024, ("satker",)), "before")
@@ -425,15 +431,10 @@ def test_a_visits_figures_share_one_reading_of_the_year_and_the_next_run_sees_a_
     loaders), read the year's version and rows once -- the later ones use the rows the first read,
     which were read after the visit's version was -- and a run begun after another replica's save
     reads again and shows it."""
-    from rbdash import tally, views
+    from rbdash import views
     from rbdash.latest import Latest
-    from rbdash.store import Store
     rng = random.Random(7)
-    plans = {}
-    for key in OFFICES[:4]:
-        plans[key] = random_plan(rng, *key)
-        store.import_plan(plans[key][1], "uji")
-    other = Store(store._backend.url if store.backend == "postgresql" else store.path)  # a second replica
+    _, other = imported_with_a_replica(store, rng, 4)
     asked_years = []
     version = type(store).version
     monkeypatch.setattr(type(store), "version", lambda s, year=None, *a, **kw: (
