@@ -59,6 +59,7 @@ SELECTIONS_KEPT = 16   # Counts.selected: selections kept with one year's counts
 _MONTHS_IN = np.array([bin(m).count("1") for m in range(1 << 12)], dtype=np.int64)  # months in each 12-bit mask
 
 
+ROW_COLUMNS = ("year", "satker_id", "reported_mask", "area_no", "month", "planned", "done", "verified")  # _ROWS's
 NUMBERS = ("reported_mask", "month", "planned", "done", "verified")
 
 
@@ -79,18 +80,14 @@ def read(store, years, satkers=None) -> dict:
             columns["area_no"] = df["area_no"].to_numpy(dtype="float64", na_value=np.nan)
         else:
             rows = con.execute(_ROWS, params).fetchall()
-            values = dict(zip(("year", "satker_id", "reported_mask", "area_no", "month", "planned", "done",
-                               "verified"), list(zip(*rows)) if rows else [()] * 8))
+            values = dict(zip(ROW_COLUMNS, list(zip(*rows)) if rows else [()] * len(ROW_COLUMNS)))
             columns = {c: np.array(values[c], dtype=np.int64) for c in ("year", "satker_id", *NUMBERS)}
             columns["area_no"] = np.array([np.nan if a is None else a for a in values["area_no"]], dtype="float64")
-        known = con.execute("""SELECT id, name, province FROM satker
-                               WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], name) ORDER BY id""",
-                            [sql_satkers, sql_satkers]).fetchall()
-    ids = np.array([k[0] for k in known], dtype=np.int64)
-    at = np.searchsorted(ids, columns.pop("satker_id"))
-    columns["office"] = at
-    columns["satker"] = np.array([k[1] for k in known], dtype=object)[at] if len(known) else np.zeros(0, dtype=object)
-    columns["province"] = np.array([k[2] for k in known], dtype=object)[at] if len(known) else np.zeros(0, dtype=object)
+        known = np.array(con.execute("""SELECT id, name, province FROM satker
+                                        WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], name) ORDER BY id""",
+                                     [sql_satkers, sql_satkers]).fetchall(), dtype=object).reshape(-1, 3)
+    at = np.searchsorted(known[:, 0].astype(np.int64), columns.pop("satker_id"))
+    columns.update(office=at, satker=known[at, 1], province=known[at, 2])
     return columns
 
 
