@@ -59,25 +59,38 @@ def rate_of(df, part: str) -> np.ndarray:
 COUNTED = ("planned", "due", "reported", "reported_months", "offices", "offices_with_data")
 
 
-def _typed(df):
-    """Completion columns with their types (counts 0 where missing; ``realized`` and ``verified``
-    NaN where the group has no data); ``rate`` = realized / planned and ``verified_rate`` =
-    verified / planned where there is data (``rate_of``).  Built in one go: figures are typed at
-    every national visit (numbers already numbers are taken as they are)."""
-    flags = df["has_data"]
-    has = flags.to_numpy() if flags.dtype == bool else flags.fillna(False).to_numpy(dtype=bool)
+def as_floats(values) -> np.ndarray:
+    """A column (a frame's, or an array) as floats: NaN where missing or not a number (text: what
+    SQL may give).  Numbers already numbers are taken as they are: figures are typed at every
+    national visit."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "biuf":
+        return values.astype(float, copy=False)
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if series.dtype.kind not in "biuf":
+        series = pd.to_numeric(series, errors="coerce")
+    return series.to_numpy(dtype=float, na_value=np.nan)
 
-    def number(column):
-        values = df[column]
-        if values.dtype.kind not in "biuf":   # text or objects: what SQL may give
-            values = pd.to_numeric(values, errors="coerce")
-        return values.to_numpy(dtype=float, na_value=np.nan)
-    typed = {c: np.nan_to_num(number(c)).astype(np.int64) for c in COUNTED}
-    typed.update(has_data=has, realized=np.where(has, number("realized"), np.nan),
-                 verified=np.where(has, number("verified"), np.nan))
-    columns = {c: typed[c] if c in typed else df[c].array for c in df.columns}
+
+def as_flags(values) -> np.ndarray:
+    """A column of flags as booleans, False where missing."""
+    if isinstance(values, np.ndarray) and values.dtype == bool:
+        return values
+    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    return series.to_numpy() if series.dtype == bool else series.fillna(False).to_numpy(dtype=bool)
+
+
+def _typed(df) -> dict:
+    """Completion columns (of a frame, or arrays by column) with their types: counts 0 where
+    missing; ``realized`` and ``verified`` NaN where the group has no data; ``rate`` = realized /
+    planned and ``verified_rate`` = verified / planned where there is data (``rate_of``).  Numbers
+    already numbers are taken as they are: figures are typed at every national visit."""
+    has = as_flags(df["has_data"])
+    typed = {c: np.nan_to_num(as_floats(df[c])).astype(np.int64) for c in COUNTED}
+    typed.update(has_data=has, realized=np.where(has, as_floats(df["realized"]), np.nan),
+                 verified=np.where(has, as_floats(df["verified"]), np.nan))
+    columns = {c: typed[c] if c in typed else (df[c].array if isinstance(df, pd.DataFrame) else df[c]) for c in df}
     columns.update(rate=rate_of(typed, "realized"), verified_rate=rate_of(typed, "verified"))
-    return pd.DataFrame(columns, index=df.index)
+    return columns
 
 
 def completion(store, as_of: int, year: int | None = None, by=("satker",), satkers=None,
@@ -92,13 +105,14 @@ def completion(store, as_of: int, year: int | None = None, by=("satker",), satke
     office has data keeps its due months as ``planned`` with ``realized``/``rate`` None.
     """
     keys = _check(as_of, by)
-    df = tally.pooled(tally.counts(store, year), int(as_of), keys, satkers, areas_)
+    columns = tally.pooled_columns(tally.counts(store, year), int(as_of), keys, satkers, areas_)
+    del columns["scheduled"]
     if not keys:  # one row of the whole selection, also when it holds nothing
-        df = df.reindex([0]) if df.empty else df
-        df["offices"] = df["offices"].fillna(0)
+        if not len(columns["offices"]):
+            columns = {c: np.array([False if c == "has_data" else 0 if c in COUNTED else np.nan]) for c in columns}
         if list(by):
-            df.insert(0, "all_rows", True)
-    return _typed(df.drop(columns="scheduled")).reset_index(drop=True)
+            columns = {"all_rows": np.array([True]), **columns}
+    return pd.DataFrame(_typed(columns))
 
 
 def read_years(store, years) -> None:
@@ -158,7 +172,7 @@ def trend_from(monthly: pd.DataFrame, keys, as_of: int) -> pd.DataFrame:
     seen = running(~np.isnan(realized)) > 0  # a running sum is NULL until its first value (SQL's sum)
     # a month nobody reported keeps the months before; none after as_of
     df["realized_cum"] = np.where(seen & ~later, running(np.nan_to_num(realized)), np.nan)
-    df = _typed(df)
+    df = pd.DataFrame(_typed(df), index=df.index)
     df["planned"] = df.pop("scheduled").fillna(0).astype(int)  # the plan line; the rates are over reported months
     df.loc[later, ["realized", "rate", "verified", "verified_rate"]] = np.nan
     with np.errstate(divide="ignore", invalid="ignore"):  # over the reported months: completion(as_of=m)

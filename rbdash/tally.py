@@ -363,6 +363,11 @@ KEYS = {"satker": "satker", "area": "area_no", "month": "month", "province": "pr
 
 
 def pooled(c: Counts, as_of: int, by=(), satkers=None, areas_=None) -> pd.DataFrame:
+    """``pooled_columns`` as a frame."""
+    return pd.DataFrame(pooled_columns(c, as_of, by, satkers, areas_))
+
+
+def pooled_columns(c: Counts, as_of: int, by=(), satkers=None, areas_=None) -> dict:
     """Completion rows of the counts ``c`` up to month ``as_of``, of the offices ``satkers`` and the
     areas ``areas_`` (None: all), grouped by ``by`` (keys of KEYS; empty: the whole selection in one
     row, none when it is empty), ordered by the keys (a missing province or area last): counted per
@@ -372,7 +377,8 @@ def pooled(c: Counts, as_of: int, by=(), satkers=None, areas_=None) -> pd.DataFr
 
     Columns: the keys (named as KEYS), planned, realized, verified, has_data, due, reported,
     reported_months, scheduled (the due months of the offices that reported any month, else all:
-    trend's plan line), offices, offices_with_data."""
+    trend's plan line), offices, offices_with_data; as arrays by column (metrics.completion types
+    them into the one frame it builds: a frame more per figure cost more than the pooling)."""
     s = c.selected(as_of, satkers, areas_, months="month" in by)
     office = s.office
     # a code per group (the keys, in order), and per office within its group
@@ -419,7 +425,7 @@ def pooled(c: Counts, as_of: int, by=(), satkers=None, areas_=None) -> pd.DataFr
         reported_months=pool(months)[shown].astype(np.int64),
         scheduled=np.where(pool(counted)[shown] > 0, pool(np.where(counted, due, 0))[shown], all_due).astype(np.int64),
         offices=n_offices[shown].astype(np.int64), offices_with_data=with_data.astype(np.int64))
-    return pd.DataFrame(columns)
+    return columns
 
 
 def _key_columns(c: Counts, by, shown, sizes) -> dict:

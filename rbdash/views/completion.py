@@ -51,21 +51,35 @@ def completion_cells(df, row_key, col_key, digits=1, basis="dilaporkan") -> pd.D
     """Heatmap cells (row, col, value, state, text, hover) of completion rows (planned, realized,
     has_data, rate, and verified/verified_rate and due/reported when present): an office without
     data is NO_DATA, never 0%; nothing due is NOTHING_DUE; the hover says what the rate rests on.
-    ``basis`` (BASIS_RATE): the reported rate or the verified rate colours the cells."""
-    has = df["has_data"].fillna(False).to_numpy(dtype=bool)
-    planned = df["planned"].fillna(0).to_numpy()
-    rate = pd.to_numeric(df[BASIS_RATE[basis]], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    ``basis`` (BASIS_RATE): the reported or the verified rate colours the cells."""
+    return pd.DataFrame(cell_columns(df, row_key, col_key, digits, basis))
+
+
+def cell_columns(df, row_key, col_key, digits=1, basis="dilaporkan") -> dict:
+    """``completion_cells`` as arrays by column, of a frame or arrays by column (a national heatmap
+    is built at every save during a reporting rush: no frame in between)."""
+    has = metrics.as_flags(df["has_data"])
+    planned = np.nan_to_num(metrics.as_floats(df["planned"])).tolist()
+    rate = metrics.as_floats(df[BASIS_RATE[basis]])
     state = _states(has, planned, rate)
-    realized = pd.to_numeric(df["realized"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    realized = metrics.as_floats(df["realized"]).tolist()
+    has = has.tolist()
     hover = [wording.realised_of(r, p) if h and p else "" for r, p, h in zip(realized, planned, has)]
     if "verified" in df:
-        verified = pd.to_numeric(df["verified"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        verified = metrics.as_floats(df["verified"]).tolist()
         hover = [f"{h}\n{wording.verified_of(v, p)}" if h else h for h, v, p in zip(hover, verified, planned)]
     if "due" in df and "reported" in df:  # reporting coverage next to the rate (issue 13.6)
-        extra = [wording.reporting(r, d) if d else "" for r, d in zip(df["reported"].to_numpy(), df["due"].to_numpy())]
+        extra = [wording.reporting(r, d) if d else ""
+                 for r, d in zip(np.asarray(df["reported"]).tolist(), np.asarray(df["due"]).tolist())]
         hover = [f"{h}\n{e}".strip("\n") if e else h for h, e in zip(hover, extra)]
-    return pd.DataFrame({"row": df[row_key].to_numpy(), "col": df[col_key].to_numpy(), "value": rate, "state": state,
-                         "text": [cell_text(s, r, digits) for s, r in zip(state, rate)], "hover": hover})
+    return {"row": np.asarray(df[row_key]), "col": np.asarray(df[col_key]),
+            "value": rate, "state": state, "text": np.array(_cell_texts(state, rate, digits), dtype=object),
+            "hover": np.array(hover, dtype=object)}
+
+
+def _cell_key(value):
+    """A cell's row or column key as a dict key: None when missing (pd.NA cannot be compared)."""
+    return None if wording.missing(value) else value
 
 
 def heatmap(cells, rows, columns, *, title=None, row_name=wording.SATKER, legend=wording.RATE, caption="", digits=1,
@@ -82,28 +96,26 @@ def heatmap(cells, rows, columns, *, title=None, row_name=wording.SATKER, legend
     texts = "text" in cells
     text = np.full(shape, wording.NOTHING_DUE, dtype=object) if texts else None
     hover = np.full(shape, "", dtype=object)
-    given = {c: cells[c].tolist() for c in ("row", "col", "value", "state", "text", "hover") if c in cells}
-    for k, (r, c) in enumerate(zip(given["row"], given["col"])):
-        i = at_row.get(r) if isinstance(r, str) or not pd.isna(r) else None
-        j = at_col.get(c) if isinstance(c, str) or not pd.isna(c) else None
-        if i is None or j is None:
-            continue
-        v = given["value"][k]
-        value[i, j] = np.nan if v is None else float(v)
-        s = given["state"][k]
-        state[i, j] = NOTHING_DUE if not isinstance(s, str) else s
+    i = [at_row.get(_cell_key(r)) for r in list(cells["row"])]
+    j = [at_col.get(_cell_key(c)) for c in list(cells["col"])]
+    at = [k for k, (r, c) in enumerate(zip(i, j)) if r is not None and c is not None]
+    if at:
+        where = (np.array([i[k] for k in at]), np.array([j[k] for k in at]))
+
+        def given(column, empty):   # the cells' values laid out; missing ones as ``empty``
+            values = list(cells[column])
+            return [empty if wording.missing(v) else v for v in (values[k] for k in at)]
+        value[where] = np.array(given("value", np.nan), dtype=float)
+        state[where] = [s if isinstance(s, str) else NOTHING_DUE for s in given("state", NOTHING_DUE)]
         if texts:
-            t = given["text"][k]
-            text[i, j] = wording.NOTHING_DUE if t is None or (isinstance(t, float) and np.isnan(t)) else str(t)
-        if "hover" in given:
-            h = given["hover"][k]
-            hover[i, j] = "" if h is None or (isinstance(h, float) and np.isnan(h)) else str(h)
+            text[where] = [str(t) for t in given("text", wording.NOTHING_DUE)]
+        if "hover" in cells:
+            hover[where] = [str(h) for h in given("hover", "")]
     whole = ((state != VALUE).all(axis=1) & (state == NO_DATA).any(axis=1)) if state.size else np.zeros(len(rows), bool)
     state[whole] = NO_DATA
     value = np.where(state == VALUE, value, np.nan)
     if not texts:
-        text = np.array([cell_text(s, v, digits) for s, v in zip(state.ravel(), value.ravel())],
-                        dtype=object).reshape(shape)
+        text = np.array(_cell_texts(state.ravel(), value.ravel(), digits), dtype=object).reshape(shape)
     text[whole] = wording.NO_DATA
     return Heatmap(title=title, row_name=row_name, rows=rows, columns=columns, value=value, state=state, text=text,
                    hover=hover, no_data=np.asarray(whole, dtype=bool), legend=legend, caption=caption, digits=digits,
@@ -143,9 +155,9 @@ def comparison_of(rank: Ranking, per, which="area", area_nos=tuple(AREAS), repor
         col_key, columns = "area_no", area_columns(area_nos)
     else:
         col_key, columns = "month", month_columns(rank.as_of)
-    parts = (completion_cells(per, key, col_key, basis=basis),
-             completion_cells(rank.rows.assign(col=TOTAL), "name", "col", basis=basis))
-    cells = {c: np.concatenate([p[c].to_numpy(dtype=object) for p in parts]) for c in parts[0].columns}
+    totals = {**rank.rows, "col": np.full(len(rank.rows), TOTAL, dtype=object)}
+    parts = (cell_columns(per, key, col_key, basis=basis), cell_columns(totals, "name", "col", basis=basis))
+    cells = {c: np.concatenate([p[c].astype(object) for p in parts]) for c in parts[0]}
     title = wording.HEATMAP_TITLES[level, which].format(month=wording.month(rank.as_of), year=rank.year)
     verified = basis == "terverifikasi"
     return heatmap(cells, shown.names, [*columns, TOTAL_COLUMN],
@@ -200,52 +212,59 @@ def area_heatmap(store, view: View) -> Heatmap:
 # --------------------------------------------------------------------------------- ranking
 
 def ranked(df, level, year, as_of) -> Ranking:
-    """A Ranking of completion rows (with ``reported_months``) with a ``name`` (and ``province``)
-    column: best first by rate, those without data last and without a rank (ties by name).  Built
-    column by column from arrays: it is rebuilt for every save during a reporting rush."""
-    has = df["has_data"].fillna(False).to_numpy(dtype=bool)
-    rate = pd.to_numeric(df["rate"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    names = df["name"].to_numpy(dtype=object)
-    by_name = np.empty(len(df), dtype=np.int64)
-    by_name[np.argsort(names, kind="stable")] = np.arange(len(df))
+    """A Ranking of completion rows (a frame, or arrays by column, with ``reported_months``) with a
+    ``name`` (and ``province``) column: best first by rate, those without data last and without a
+    rank (ties by name).  Built column by column from arrays into one frame: it is rebuilt for every
+    save during a reporting rush."""
+    n = len(df["name"])
+    has = metrics.as_flags(df["has_data"])
+    rate = metrics.as_floats(df["rate"])
+    names = np.asarray(df["name"], dtype=object)
+    by_name = np.empty(n, dtype=np.int64)
+    by_name[np.argsort(names, kind="stable")] = np.arange(n)
     missing = np.isnan(rate)
     # with data first, then rated, then by rate (highest first), then by name
     order = np.lexsort((by_name, np.where(missing, 0.0, -rate), missing, ~has)).astype(np.int64)
 
-    def column(name, dtype=None, fill=None):
-        if name not in df:
-            return np.full(len(df), np.nan)
-        values = pd.to_numeric(df[name], errors="coerce") if dtype is float else df[name]
-        if fill is not None:
-            values = values.fillna(fill)
-        return values.to_numpy(dtype=dtype, na_value=np.nan)[order] if dtype is float else values.to_numpy()[order]
+    def column(name):
+        return np.asarray(df[name])[order]
+
+    def floats(name):   # frames made before verification have no verified columns
+        return metrics.as_floats(df[name])[order] if name in df else np.full(n, np.nan)
     has, rate = has[order], rate[order]
-    planned, due, reported = (df[c].to_numpy()[order] for c in ("planned", "due", "reported"))
-    verified_rate = column("verified_rate", float)
-    months = df["reported_months"].fillna(0).to_numpy()[order].astype(int)
+    planned, due, reported, offices, with_data = (column(c) for c in ("planned", "due", "reported", "offices",
+                                                                     "offices_with_data"))
+    verified_rate = floats("verified_rate")
+    months = np.nan_to_num(metrics.as_floats(df["reported_months"]))[order].astype(int)
     state = _states(has, planned, rate)
     rated = has & ~np.isnan(rate)
     due_f = due.astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         reporting = np.where(due_f > 0, reported.astype(float) / due_f, np.nan)
     rows = pd.DataFrame({
-        "rank": pd.array(np.where(rated, np.arange(1, len(df) + 1), 0), dtype="Int64"),
-        "name": df["name"].array[order], "province": df["province"].array[order] if "province" in df else None,
-        "state": state, "rate": rate, "text": [cell_text(s, r) for s, r in zip(state, rate)],
-        "planned": planned, "realized": df["realized"].to_numpy()[order], "has_data": has, "due": due,
+        "rank": pd.arrays.IntegerArray(np.arange(1, n + 1, dtype=np.int64), ~rated),
+        "name": _taken(df["name"], order), "province": _taken(df["province"], order) if "province" in df else None,
+        "state": state, "rate": rate, "text": _cell_texts(state, rate),
+        "planned": planned, "realized": column("realized"), "has_data": has, "due": due,
         "reported": reported, "reporting": reporting,
-        "reported_text": [wording.units_of(r, d) for r, d in zip(reported, due)],
+        "reported_text": [wording.units_of(r, d) for r, d in zip(reported.tolist(), due.tolist())],
         "reported_months": months,
         # what each rate rests on: an office's months reported, a province's offices reporting
-        "basis_text": ([wording.months_reported(n, as_of) for n in months] if level == "satker" else
-                       [wording.offices_reported(k, n) for k, n in zip(df["offices_with_data"].to_numpy()[order],
-                                                                       df["offices"].to_numpy()[order])]),
-        "offices": df["offices"].to_numpy()[order], "offices_with_data": df["offices_with_data"].to_numpy()[order],
-        # frames made before verification have no verified columns
-        "verified": column("verified", float), "verified_rate": verified_rate,
-        "verified_text": [cell_text(s, r) for s, r in zip(_states(has, planned, verified_rate), verified_rate)]})
-    rows.loc[~rated, "rank"] = pd.NA
+        "basis_text": ([wording.months_reported(m, as_of) for m in months.tolist()] if level == "satker" else
+                       [wording.offices_reported(k, m) for k, m in zip(with_data.tolist(), offices.tolist())]),
+        "offices": offices, "offices_with_data": with_data,
+        "verified": floats("verified"), "verified_rate": verified_rate,
+        "verified_text": _cell_texts(_states(has, planned, verified_rate), verified_rate)})
     return Ranking(level=level, year=year, as_of=as_of, rows=rows)
+
+
+def _taken(values, order):
+    """A column's values in ``order``, keeping its type (an extension array stays one)."""
+    return values.array.take(order) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)[order]
+
+
+def _cell_texts(state, rate, digits=1) -> list:
+    return [cell_text(s, r, digits) for s, r in zip(state.tolist(), rate.tolist())]
 
 
 def ranking(store, view: View, level="satker") -> Ranking:
@@ -254,12 +273,14 @@ def ranking(store, view: View, level="satker") -> Ranking:
     if level == "satker":  # each office with its province (None: one matching no official office)
         df = metrics.completion(store, view.as_of, year=view.year, by=("satker", "province"), satkers=view.satkers,
                                 areas_=view.areas) if view.year is not None else completion(store, view, ("satker",))
-        df = df.rename(columns={"satker": "name"})
-        df["province"] = [p if isinstance(p, str) else None for p in df["province"]] if "province" in df else None
+        columns = dict(df.items())
+        columns["name"] = columns.pop("satker")
+        columns["province"] = [p if isinstance(p, str) else None for p in df["province"].tolist()] \
+            if "province" in df else [None] * len(df)
     else:
-        df = completion(store, view, (LEVEL_KEY[level],)).rename(columns={LEVEL_KEY[level]: "name"})
-        df["province"] = df["name"]
-    return ranked(df, level, view.year, view.as_of)
+        columns = dict(completion(store, view, (LEVEL_KEY[level],)).items())
+        columns["name"] = columns["province"] = columns.pop(LEVEL_KEY[level])
+    return ranked(columns, level, view.year, view.as_of)
 
 
 def filter_reporting(rank: Ranking, which) -> Ranking:
