@@ -63,16 +63,19 @@ ROW_COLUMNS = ("year", "satker_id", "reported_mask", "area_no", "month", "planne
 NUMBERS = ("reported_mask", "month", "planned", "done", "verified")
 
 
-def read(store, years, satkers=None) -> dict:
+def read(store, years, satkers=None, names=None) -> dict:
     """The rows from the store, as arrays by column -- ``year``, ``satker``, ``province``,
     ``office`` (a number per office), NUMBERS and ``area_no`` (floats, NaN: no area) -- of ``years``
     (a year, a list of years, None: every year) and the offices ``satkers`` (None: all), each office
-    named from its id (a name per row cost twice the query, issue 22.6).  A year's rows come as a
-    frame (tens of thousands: read by column); the rows of the few offices written since come as
-    tuples, without a frame's cost (what every save costs each process reading the year)."""
+    named from its id (a name per row cost twice the query, issue 22.6): by ``names`` ({id: (name,
+    province)} of this database, completed here) when it knows every id, else by the satker table.
+    A year's rows come as a frame (tens of thousands: read by column); the rows of the few offices
+    written since come as tuples, without a frame's cost or a second query (what every save costs
+    each process reading the year)."""
     sql_years = None if years is None else [int(y) for y in ([years] if np.isscalar(years) else years)]
     sql_satkers = None if satkers is None else list(satkers)
     params = [sql_years, sql_years, sql_satkers, sql_satkers, VERIFIED]
+    names = {} if names is None else names
     with store.connect() as con:
         if satkers is None:
             df = con.execute(_ROWS, params).df()
@@ -83,11 +86,14 @@ def read(store, years, satkers=None) -> dict:
             values = dict(zip(ROW_COLUMNS, list(zip(*rows)) if rows else [()] * len(ROW_COLUMNS)))
             columns = {c: np.array(values[c], dtype=np.int64) for c in ("year", "satker_id", *NUMBERS)}
             columns["area_no"] = np.array([np.nan if a is None else a for a in values["area_no"]], dtype="float64")
-        known = np.array(con.execute("""SELECT id, name, province FROM satker
-                                        WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], name) ORDER BY id""",
-                                     [sql_satkers, sql_satkers]).fetchall(), dtype=object).reshape(-1, 3)
-    at = np.searchsorted(known[:, 0].astype(np.int64), columns.pop("satker_id"))
-    columns.update(office=at, satker=known[at, 1], province=known[at, 2])
+        ids, office = np.unique(columns.pop("satker_id"), return_inverse=True)
+        ids = ids.tolist()
+        if not all(i in names for i in ids):
+            names.update((i, (n, p)) for i, n, p in con.execute(
+                """SELECT id, name, province FROM satker WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], name)""",
+                [sql_satkers, sql_satkers]).fetchall())
+    named = np.array([names[i] for i in ids], dtype=object).reshape(-1, 2)
+    columns.update(office=office, satker=named[office, 0], province=named[office, 1])
     return columns
 
 
@@ -278,16 +284,19 @@ class Selected(NamedTuple):
 
 
 class _Year:
-    __slots__ = ("lock", "newest", "offices", "counts")
+    __slots__ = ("lock", "newest", "offices", "counts", "names")
 
     def __init__(self):
         self.lock = threading.Lock()
         self.newest, self.offices, self.counts = -1, None, None
+        self.names = {}   # {satker id: (name, province)}: an id names its office for good (offices are
+        #                   only ever added; a restored file is another database)
 
 
 _kept: OrderedDict = OrderedDict()
 _kept_lock = threading.Lock()
 _recent: dict = {}   # (store.scope, year) -> (when read, Counts): the newest counts read here
+_last: dict = {}     # (store.scope, year) -> where (a key of _kept) its counts were last brought up to date
 
 
 def counts(store, year) -> Counts:
@@ -306,25 +315,37 @@ def counts(store, year) -> Counts:
 
 def counts_of(store, years) -> dict:
     """{year: its counts (as ``counts``)} of ``years``: the years not kept yet read in one query
-    (year over year asks for every year, issue 22.6), each kept year brought up to date."""
+    (year over year asks for every year, issue 22.6), each kept year brought up to date -- its
+    version and the offices written since asked in one round trip (Store.written_since)."""
     run = latest.reading()
     read_at = time.monotonic()   # every write acknowledged before this is in the versions read next
     held = []
     for year in sorted({int(y) for y in years}):
-        database, newest = store.version(year)
+        with _kept_lock:
+            before = _kept.get(_last.get((store.scope, year)))
+        if before is not None and before.offices is not None:
+            database, newest, written = store.written_since(year, before.newest)
+            since = before.newest
+        else:
+            (database, newest), written, since = store.version(year), None, None
         where = (store.scope, database, year)   # two copies of a database share their identity
         with _kept_lock:
             kept = _kept.pop(where, None) or _Year()
             _kept[where] = kept
+            _last[(store.scope, year)] = where
             while len(_kept) > KEPT_YEARS:
                 _kept.popitem(last=False)
-        held.append((year, newest, kept))
+        held.append((year, newest, kept, (since, written) if kept is before else None))
     with contextlib.ExitStack() as stack:
-        for _, _, kept in held:   # taken in year order: two callers never hold each other's
+        for _, _, kept, _ in held:   # taken in year order: two callers never hold each other's
             stack.enter_context(kept.lock)
-        unread = [year for year, _, kept in held if kept.offices is None]
-        rows = read(store, unread) if unread else None
-        found = {year: _fresh(store, year, newest, kept, rows) for year, newest, kept in held}
+        unread = [year for year, _, kept, _ in held if kept.offices is None]
+        names = next((kept.names for _, _, kept, _ in held if kept.offices is None), None)
+        rows = read(store, unread, names=names) if unread else None
+        for _, _, kept, _ in held:   # the years of one database name their offices alike
+            if kept.offices is None:
+                kept.names = names
+        found = {year: _fresh(store, year, newest, kept, rows, written) for year, newest, kept, written in held}
     with _kept_lock:
         for year, counted in found.items():
             before = _recent.get((store.scope, year))
@@ -337,17 +358,22 @@ def counts_of(store, years) -> dict:
     return found
 
 
-def _fresh(store, year, newest, kept, rows):
+def _fresh(store, year, newest, kept, rows, written=None):
     """``kept``'s counts of ``year`` up to audit entry ``newest``: from ``rows`` (read for several
-    years) when none are kept, else the offices written since re-read (all past WHOLE_YEAR_AFTER)."""
+    years) when none are kept, else the offices written since re-read (all past WHOLE_YEAR_AFTER).
+    ``written``: (an audit entry, the offices written after it up to ``newest``) when asked already
+    -- a superset of what the kept rows miss while that entry is not newer than theirs."""
     if kept.offices is None:
         kept.offices, kept.counts = offices_of(of_year(rows, year)), None
     elif kept.newest < newest:
-        written = store.offices_written(year, kept.newest, newest)
+        if written is not None and written[0] <= kept.newest:
+            written = written[1]
+        else:
+            written = store.offices_written(year, kept.newest, newest)
         if written is None or len(written) > WHOLE_YEAR_AFTER:
-            kept.offices, kept.counts = offices_of(read(store, year)), None
+            kept.offices, kept.counts = offices_of(read(store, year, names=kept.names)), None
         elif written:
-            fresh = offices_of(read(store, year, written))
+            fresh = offices_of(read(store, year, written, names=kept.names))
             kept.offices = {**{n: o for n, o in kept.offices.items() if n not in written}, **fresh}
             kept.counts = None if kept.counts is None else kept.counts.with_changed(kept.offices, written)
     kept.newest = max(kept.newest, newest)

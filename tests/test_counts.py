@@ -408,6 +408,24 @@ def test_figures_held_in_memory_follow_every_office_written(store, monkeypatch):
              (whole_year_after, "trend"))
 
 
+def test_written_since_is_the_years_version_and_the_offices_written_since(store):
+    """Issue 22: the first figure of a visit asks the year's version and the offices written since the
+    counts it holds in one round trip (Store.written_since): the same answer as ``version`` and
+    ``offices_written`` asked one after the other, before and after another replica's writes."""
+    rng = random.Random(11)
+    plans, other = imported_with_a_replica(store, rng, 4)
+    database, after = store.version(2024)
+    assert store.written_since(2024, after) == (database, after, [])   # nothing written since
+    for _ in range(8):
+        step(other, rng, plans)
+        got, want = store.written_since(2024, after), store.version(2024)
+        written = store.offices_written(2024, after, want[1])
+        assert got == (*want, None if written is None else sorted(written))
+    assert got[1] > after and got[2]   # something was written in 2024 by those eight steps
+    assert store.written_since(2024, store.version(2024)[1])[2] == []
+    assert store.written_since(2031, 0) == (database, 0, [])   # a year nobody wrote
+
+
 def test_two_databases_with_the_same_history_keep_their_own_figures(db_location):
     """Two databases whose writes match one for one (the same audit ids, migrated in the same second;
     on PostgreSQL two schemas of one server database, which the shown path does not tell apart) keep
@@ -436,9 +454,11 @@ def test_a_visits_figures_share_one_reading_of_the_year_and_the_next_run_sees_a_
     rng = random.Random(7)
     _, other = imported_with_a_replica(store, rng, 4)
     asked_years = []
-    version = type(store).version
+    version, written_since = type(store).version, type(store).written_since
     monkeypatch.setattr(type(store), "version", lambda s, year=None, *a, **kw: (
         asked_years.append(year), version(s, year, *a, **kw))[1])
+    monkeypatch.setattr(type(store), "written_since", lambda s, year, after: (   # the version, with what changed
+        asked_years.append(year), written_since(s, year, after))[1])
     figures = {"satker": ("satker",), "provinces": ("province",), "whole": (), "heatmap": ("province", "area")}
     kept = {name: Latest() for name in figures}
 

@@ -188,10 +188,10 @@ def test_every_year_is_read_at_once_with_each_years_own_figures(tmp_path, monkey
     reads = []
     read = tally.read   # each call: one query of month_counts
 
-    def counted(store, years, satkers=None):
+    def counted(store, years, satkers=None, **kw):
         if store is at_once:
             reads.append(years)
-        return read(store, years, satkers)
+        return read(store, years, satkers, **kw)
     monkeypatch.setattr(tally, "read", counted)
     def same(province):
         rows = views.offices(alone)

@@ -212,6 +212,26 @@ class Store(PlansMixin, ProgressMixin, ReportsMixin, VerificationMixin, UsersMix
             self._versions = (stamp, {**(memo if stamp == memo_stamp else {}), scope: value})
         return value
 
+    def written_since(self, year: int, after: int) -> tuple[str, int, list[str] | None]:
+        """``version(year)`` and the offices written since audit entry ``after`` up to it (as
+        ``offices_written``) in one round trip: what a process holding a year's counts asks at the
+        first figure of every visit while offices save (rbdash.tally).  ``after`` must be a version
+        of this database (the identity returned says which database was asked)."""
+        stamp = self._backend.stamp()
+        memo_stamp, memo = self._versions
+        if stamp is not None and stamp == memo_stamp and (year, None, False) in memo:
+            database, newest = memo[(year, None, False)]
+            return database, newest, [] if newest <= after else self.offices_written(year, after, newest)
+        with self.connect() as con:
+            rows = con.execute("""
+                SELECT m.schema, m.born, a.id, a.satker
+                FROM (SELECT max(version) AS schema, min(applied_at) AS born FROM migrations) m
+                LEFT JOIN audit_log a ON a.year = ? AND a.id > ?""", [int(year), int(after)]).fetchall()
+        database = f"{rows[0][1]}:{rows[0][0]}:{self._backend.identity()}"
+        ids = [r[2] for r in rows if r[2] is not None]
+        names = {r[3] for r in rows if r[2] is not None}
+        return database, max(ids, default=int(after)), None if None in names else sorted(names)
+
     def offices_written(self, year: int, after: int, upto: int) -> list[str] | None:
         """The offices with a write of ``year`` audited after entry ``after`` up to ``upto`` (the
         newest of two versions of the year), or None when one of those writes names no office (its
