@@ -310,6 +310,38 @@ def test_versions_change_with_what_was_written_and_not_with_a_failed_login(store
     before = parts()
     store.restore_version(b, 2024, 1, "ani")
     assert changed(before) == ["2024", "all", "beta 2024", "plans 2024"]
+
+def test_every_years_version_is_the_newest_entry_of_its_part(store):
+    """Issue 22: a DuckDB file answers the versions of every year, and of all years, from one scan of
+    the audit log after each write (the direct lookups on PostgreSQL): each is the newest audit entry
+    of its part, 0 for a year nobody wrote, and entries without a year count only for all years."""
+    from app_fixtures import make_plan
+    a, b = "KPU Kota Alpha", "KPU Kota Beta"
+
+    def newest(year, plans):
+        where = " AND ".join(["TRUE"] + (["year = ?"] if year is not None else []) +
+                             (["action IN ('import', 'restore_version')"] if plans else []))
+        with store.connect() as con:
+            return con.execute(f"SELECT COALESCE(max(id), 0) FROM audit_log WHERE {where}",
+                               [year] if year is not None else []).fetchone()[0]
+
+    def check():
+        for year in (2023, 2024, 2031, None):
+            for plans in (False, True):
+                assert store.version(year, plans=plans)[1] == newest(year, plans), (year, plans)
+        assert len({store.version(y)[0] for y in (2023, 2024, 2031, None)}) == 1   # one database
+    check()
+    store.import_plan(make_plan(a, 2024, [(1, "K", "I", [1, 2], [])]), "ani")
+    store.import_plan(make_plan(b, 2023, [(1, "K", "I", [3], [])]), "ani")
+    check()
+    aid = int(metrics.plan_activities(store, a, 2024)["id"][0])
+    store.save_progress(aid, [1], None, "sudah", 0, "ani")
+    check()
+    store.add_user("admin", "jeruk-manis-42", "admin", actor="cli")   # audited without a year
+    check()
+    assert store.version(None)[1] > store.version(2024)[1] > store.version(2024, plans=True)[1] > 0
+
+
 # --------------------------------------------------------------------------------- monthly reports (issue 23.1)
 
 def test_a_monthly_report_is_sent_by_who_may_record_progress_audited_and_undone(store):
