@@ -424,6 +424,8 @@ def test_written_since_is_the_years_version_and_the_offices_written_since(store)
     assert got[1] > after and got[2]   # something was written in 2024 by those eight steps
     assert store.written_since(2024, store.version(2024)[1])[2] == []
     assert store.written_since(2031, 0) == (database, 0, [])   # a year nobody wrote
+    # an entry of another database (a file restored in its place): this one's version all the same
+    assert store.written_since(2024, 10 ** 9)[:2] == store.version(2024)
 
 
 def test_two_databases_with_the_same_history_keep_their_own_figures(db_location):

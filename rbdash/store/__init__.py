@@ -252,13 +252,14 @@ class Store(PlansMixin, ProgressMixin, ReportsMixin, VerificationMixin, UsersMix
             return database, newest, [] if newest <= after else self.offices_written(year, after, newest)
         with self.connect() as con:
             rows = con.execute("""
-                SELECT m.schema, m.born, a.id, a.satker
-                FROM (SELECT max(version) AS schema, min(applied_at) AS born FROM migrations) m
-                LEFT JOIN audit_log a ON a.year = ? AND a.id > ?""", [int(year), int(after)]).fetchall()
+                SELECT m.schema, m.born, m.newest, a.id, a.satker
+                FROM (SELECT max(version) AS schema, min(applied_at) AS born,
+                             (SELECT max(id) FROM audit_log WHERE year = ?) AS newest FROM migrations) m
+                LEFT JOIN audit_log a ON a.year = ? AND a.id > ? AND a.id <= m.newest""",
+                               [int(year), int(year), int(after)]).fetchall()
         database = f"{rows[0][1]}:{rows[0][0]}:{self._backend.identity()}"
-        ids = [r[2] for r in rows if r[2] is not None]
-        names = {r[3] for r in rows if r[2] is not None}
-        return database, max(ids, default=int(after)), None if None in names else sorted(names)
+        names = {r[4] for r in rows if r[3] is not None}
+        return database, int(rows[0][2] or 0), None if None in names else sorted(names)
 
     def offices_written(self, year: int, after: int, upto: int) -> list[str] | None:
         """The offices with a write of ``year`` audited after entry ``after`` up to ``upto`` (the
