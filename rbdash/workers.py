@@ -199,6 +199,10 @@ def _become_worker(sock, fds, request):
     of the fork; never return into the zygote's loop."""
     try:
         sock.close()
+        # a session of its own, as each worker had when started by Popen: with the kernel's
+        # autogroups a session is what shares the CPU, and two workers in the zygote's one session
+        # got one share between them on a busy machine
+        os.setsid()
         for name in [n for n in os.environ if n.startswith("RBDASH_")]:
             del os.environ[name]
         os.environ.update(request["env"], RBDASH_WORKER_MEMORY_MB=str(request["fork"]))

@@ -10,7 +10,7 @@ import time
 
 from conftest import ROOT, plan_rows
 from rbdash.excel import parse_plans
-from rbdash.workers import ParserPool, _Zygote, parse_one
+from rbdash.workers import ParserPool, _Worker, _Zygote, parse_one
 
 ROWS = plan_rows([(("1", "Manajemen Perubahan", "Penyusunan", "Rapat", "Notula"), {3: "√", 4: "√"})])
 
@@ -160,3 +160,17 @@ def test_a_killed_zygote_is_started_again(make_wb):
     old.wait()
     assert parse_one(path)[0].satker == "KPU Kota Contoh"
     assert _Zygote.current.proc.pid != old.pid
+
+
+def test_each_worker_has_a_session_of_its_own():
+    """With the kernel's autogroups the CPU is shared between sessions: workers forked in the
+    zygote's one session got one share between them on a busy machine."""
+    workers = [_Worker(512) for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 10
+        while [os.getsid(w.pid) for w in workers] != [w.pid for w in workers] and time.monotonic() < deadline:
+            time.sleep(0.01)  # a forked worker takes its session as it starts: waiting for it, bounded
+        assert [os.getsid(w.pid) for w in workers] == [w.pid for w in workers]
+    finally:
+        for w in workers:
+            w.kill()
