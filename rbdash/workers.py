@@ -154,8 +154,8 @@ def zygote_main(fd: int):
     reaped, so its pid is never reused while the parent may still name it).  The socket's end
     (the importing process gone) kills every worker and ends the zygote."""
     sock = socket.socket(fileno=fd)
-    import python_calamine  # noqa: F401 - loaded once here, for every worker
-    import rbdash.excel  # noqa: F401
+    from rbdash.excel import preload
+    preload()  # once here, for every worker
     gc.freeze()  # the loaded modules' objects stay shared with the workers, not copied by the collector
     children = set()
     while True:
