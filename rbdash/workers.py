@@ -263,6 +263,12 @@ class _Zygote:
                 cls.current = None
             raise OSError("the parse workers' zygote does not answer")
 
+    @classmethod
+    def forget(cls):
+        """In a forked copy of this process: the zygote, and the lock perhaps held by a thread that
+        was not copied, are the original's; this copy starts its own when it parses."""
+        cls.lock, cls.current = threading.Lock(), None
+
     def close(self):
         """End it: it kills and reaps its workers first, so the CPU they used counts as this process's
         children's (a benchmark's getrusage sees it)."""
@@ -281,6 +287,9 @@ class _Zygote:
         except OSError:
             return 0.0
         return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+os.register_at_fork(after_in_child=_Zygote.forget)
 
 
 def zygote_cpu_seconds() -> float:
@@ -471,9 +480,10 @@ class ParserPool:
 
 
 def _item(x):
-    """(name, path, bytes, original item) for a path or a (name, bytes) pair."""
+    """(name, path, bytes, original item) for a path or a (name, bytes) pair; the path absolute: a
+    worker's working folder is the project's, not the caller's."""
     if isinstance(x, (str, os.PathLike)):
-        return (Path(x).name, Path(x), None, x)
+        return (Path(x).name, Path(x).absolute(), None, x)
     name, data = x
     return (name, None, bytes(data), x)
 

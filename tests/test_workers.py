@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 from conftest import ROOT, plan_rows
 from rbdash.excel import parse_plans
@@ -174,3 +175,33 @@ def test_each_worker_has_a_session_of_its_own():
     finally:
         for w in workers:
             w.kill()
+
+
+def test_a_relative_path_is_read_from_the_callers_folder(make_wb, tmp_path, monkeypatch):
+    """The workers run in the project's folder: a path relative to the caller's was looked for there
+    ("rbdash parse plans/x.xlsx" from another folder: no such file)."""
+    path = make_wb(ROWS, name="relatif.xlsx")
+    monkeypatch.chdir(tmp_path)
+    assert parse_one(Path(path.name))[0].satker == "KPU Kota Contoh"
+    assert parse_one(path.name)[0].satker == "KPU Kota Contoh"
+
+
+def test_a_forked_copy_of_the_process_starts_its_own_zygote(make_wb):
+    """A copy of the process made by fork (no exec) must not talk to the original's zygote over the
+    same socket (their requests and replies would cross): it starts its own."""
+    path = make_wb(ROWS)
+    parse_one(path)
+    first = _Zygote.current.proc.pid
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the copy: parse, say which zygote served it, leave without cleanup
+        try:
+            os.write(write, f"{parse_one(path)[0].satker}|{_Zygote.current.proc.pid}".encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as fh:
+        satker, zygote = fh.read().split("|")
+    os.waitpid(child, 0)
+    assert satker == "KPU Kota Contoh" and int(zygote) != first
+    assert parse_one(path)[0].satker == "KPU Kota Contoh" and _Zygote.current.proc.pid == first
