@@ -247,7 +247,7 @@ class _Zygote:
         """Send a request, starting the zygote if there is none or it has died (unless not
         ``start``: the reply is then 0); its reply."""
         with cls.lock:
-            for attempt in (1, 2):
+            for _ in range(2):  # the second time with a fresh zygote
                 if cls.current is None:
                     if not start:
                         return 0
