@@ -190,6 +190,13 @@ def _kegiatan_index():
     return _Index(docs)
 
 
+def load_indexes() -> None:
+    """Build the catalogue's indexes now rather than at the first activity matched: a process that
+    forks parsers (rbdash.workers' zygote) builds them once for all of them."""
+    _kegiatan_index()
+    _sub_index()
+
+
 @lru_cache(maxsize=8192)
 def classify(kegiatan=None, sub_kegiatan=None, indikator=None):
     """Best (area_no, kegiatan_code, score) for an activity whose file gives no area."""

@@ -7,18 +7,26 @@ worker processes: each worker caps its own address space (``RLIMIT_AS``), the pa
 that exceeds the time limit, and a worker that dies turns into a one-line refusal for *its* file
 while a fresh worker takes the next one.
 
-Workers are plain ``python -m rbdash.workers`` processes talking length-prefixed JSON frames over
-their stdin/stdout (a file's plans cross back as ``Plan.to_wire()`` JSON, never as a pickle of
-objects built from an untrusted file).  A worker exits when its stdin closes or its parent disappears, so
-killing an import never leaves workers behind.
+Workers are forked by a zygote: one ``python -m rbdash.workers`` process per importing process,
+started (fork and exec, safe from the app's threads) at its first parse, which loads the parser
+once and then only forks -- single-threaded, so forking it is safe.  A worker so costs a fork
+instead of an interpreter start and the parser's import (~0.1 CPU-s each, the largest part of a
+small import).  A worker talks length-prefixed JSON frames over two pipes (a file's plans cross
+back as ``Plan.to_wire()`` JSON, never as a pickle of objects built from an untrusted file).  A
+worker exits when its pipe closes or its parent (the zygote) disappears, and the zygote kills its
+workers and exits when the importing process goes, so killing an import never leaves workers
+behind.
 """
 
+import atexit
+import gc
 import io
 import json
 import os
 import queue
 import select
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -36,11 +44,13 @@ STOP_POLL_S = 0.2  # how soon the pool's thread notices it is asked to stop
 # late the pool's thread reads the result.  An upload's bytes go only to an idle worker: a large
 # frame each way would fill both pipes and stall both sides.
 DEPTH = 2
+ANSWER_S = 30  # the zygote answers a request (a fork, a kill) at once: longer means it is stuck
 ROOT = Path(__file__).resolve().parents[1]
 _HEAD = struct.Struct("!II")   # header length, payload length
 
-# A test hook: a file whose name contains this marker makes the worker die (os._exit) or hang.
-_CRASH_MARK = os.environ.get("RBDASH_TEST_CRASH_MARK")
+# A test hook: a file whose name contains this marker (read from the environment when the worker
+# starts) makes the worker die (os._exit) or hang.
+CRASH_MARK_VAR = "RBDASH_TEST_CRASH_MARK"
 
 
 def _write_frame(fh, header: dict, payload: bytes = b""):
@@ -96,7 +106,8 @@ def _parse(header: dict, payload: bytes) -> dict:
     from rbdash.excel import parse_plans
     name = header["name"]
     try:
-        if _CRASH_MARK and _CRASH_MARK in name:
+        mark = os.environ.get(CRASH_MARK_VAR)
+        if mark and mark in name:
             _test_hook(name)
         source = header["path"] if header.get("path") else payload
         if header.get("path") and not Path(source).is_file():
@@ -123,33 +134,190 @@ def _test_hook(name):
     os._exit(9)
 
 
-def worker_main():
-    parent = os.getppid()
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+def worker_main(requests, replies):
+    """A worker's life: a file per frame read from ``requests``, its result written to ``replies``."""
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     _limit_memory(int(os.environ.get("RBDASH_WORKER_MEMORY_MB", MEMORY_MB)))
-    import rbdash.excel  # noqa: F401 - imported once, before the first file
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing but frames on the pipe
     while True:
-        frame = _read_frame(stdin)
+        frame = _read_frame(requests)
         if frame is None:
             return
         header, payload = frame
-        _write_frame(stdout, {"id": header["id"], **_parse(header, payload)})
+        _write_frame(replies, {"id": header["id"], **_parse(header, payload)})
+
+
+def zygote_main(fd: int):
+    """The zygote: load the parser, then fork a worker per request on the socket ``fd``.
+
+    A request is JSON with two file descriptors attached: ``{"fork": memory_mb, "env": {...}}``
+    with the worker's two pipe ends (the reply is its pid), or ``{"kill": pid}`` (killed and
+    reaped, so its pid is never reused while the parent may still name it).  The socket's end
+    (the importing process gone) kills every worker and ends the zygote."""
+    sock = socket.socket(fileno=fd)
+    from rbdash.excel import preload
+    preload()  # once here, for every worker
+    gc.freeze()  # the loaded modules' objects stay shared with the workers, not copied by the collector
+    children = set()
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(sock, 65536, 2)
+        except OSError:
+            data, fds = b"", []
+        if not data:
+            break
+        request = json.loads(data)
+        if "fork" in request and len(fds) == 2:
+            try:
+                pid = os.fork()
+            except OSError:  # no memory or processes left: the parent is told (0), the zygote goes on
+                pid = None
+            if pid == 0:
+                _become_worker(sock, fds, request)
+            if pid:
+                children.add(pid)
+            reply = pid or 0
+        else:
+            pid = request.get("kill")
+            if pid in children:
+                _end(pid)
+                children.discard(pid)
+            reply = 0
+        for f in fds:
+            os.close(f)
+        for pid in [p for p in children if os.waitpid(p, os.WNOHANG)[0]]:  # ended on their own
+            children.discard(pid)
+        try:
+            sock.send(str(reply).encode())
+        except OSError:
+            break  # the parent is gone
+    for pid in children:
+        _end(pid)
+
+
+def _become_worker(sock, fds, request):
+    """In a freshly forked child of the zygote: be a worker with the parent's RBDASH_ settings as
+    of the fork; never return into the zygote's loop."""
+    try:
+        sock.close()
+        # a session of its own, as each worker had when started by Popen: with the kernel's
+        # autogroups a session is what shares the CPU, and two workers in the zygote's one session
+        # got one share between them on a busy machine
+        os.setsid()
+        for name in [n for n in os.environ if n.startswith("RBDASH_")]:
+            del os.environ[name]
+        os.environ.update(request["env"], RBDASH_WORKER_MEMORY_MB=str(request["fork"]))
+        with open(fds[0], "rb") as requests, open(fds[1], "wb") as replies:
+            worker_main(requests, replies)
+    finally:
+        os._exit(0)
+
+
+def _end(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
 
 
 # --------------------------------------------------------------------------------- parent side
 
+class _Zygote:
+    """The parent's handle on its zygote (see the module's docstring): one per process, shared by
+    every pool and thread, started at the first worker and again if it has died."""
+
+    lock = threading.Lock()
+    current = None
+
+    def __init__(self):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
+        with theirs:
+            self.proc = subprocess.Popen([sys.executable, "-m", "rbdash.workers", str(theirs.fileno())],
+                                         pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT,
+                                         start_new_session=True)
+        self.sock = ours
+        self.sock.settimeout(ANSWER_S)
+        atexit.register(self.close)
+
+    @classmethod
+    def ask(cls, request: dict, fds=(), start=True) -> int:
+        """Send a request, starting the zygote if there is none or it has died (unless not
+        ``start``: the reply is then 0); its reply."""
+        with cls.lock:
+            for _ in range(2):  # the second time with a fresh zygote
+                if cls.current is None:
+                    if not start:
+                        return 0
+                    cls.current = cls()
+                try:
+                    socket.send_fds(cls.current.sock, [json.dumps(request).encode()], list(fds))
+                    reply = cls.current.sock.recv(64)
+                    if reply:
+                        return int(reply)
+                except OSError:
+                    pass
+                cls.current.close()
+                cls.current = None
+            raise OSError("the parse workers' zygote does not answer")
+
+    @classmethod
+    def forget(cls):
+        """In a forked copy of this process: the zygote, and the lock perhaps held by a thread that
+        was not copied, are the original's; this copy starts its own when it parses."""
+        cls.lock, cls.current = threading.Lock(), None
+
+    def close(self):
+        """End it: it kills and reaps its workers first, so the CPU they used counts as this process's
+        children's (a benchmark's getrusage sees it)."""
+        self.sock.close()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def cpu_seconds(self) -> float:
+        """CPU time of the zygote and of the workers it has reaped (Linux's /proc), for benchmarks: a
+        zygote outlives an import, so getrusage does not count its workers until it ends."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+os.register_at_fork(after_in_child=_Zygote.forget)
+
+
+def zygote_cpu_seconds() -> float:
+    """CPU seconds of this process's zygote and of the workers it has reaped so far (0 without one)."""
+    zygote = _Zygote.current
+    return zygote.cpu_seconds() if zygote is not None else 0.0
+
+
 class _Worker:
     def __init__(self, memory_mb):
-        env = {**os.environ, "RBDASH_WORKER_MEMORY_MB": str(memory_mb), "PYTHONPATH": os.pathsep.join(
-            p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "rbdash.workers"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=ROOT,
-                                     start_new_session=True)
+        requests, to_worker = os.pipe()
+        replies, from_worker = os.pipe()
+        try:
+            self.pid = _Zygote.ask({"fork": memory_mb, "env": {
+                k: v for k, v in os.environ.items() if k.startswith("RBDASH_")}}, (requests, from_worker))
+            if not self.pid:
+                raise OSError("cannot start a parse worker (no memory or processes left)")
+        except BaseException:
+            os.close(to_worker)
+            os.close(replies)
+            raise
+        finally:  # the worker's ends are its own: a worker that dies is then an end of file here
+            os.close(requests)
+            os.close(from_worker)
+        self.stdin = open(to_worker, "wb")
         # results are read unbuffered: a frame left in a read buffer is one select() does not see
-        self.fd = self.proc.stdout.fileno()
-        self.reader = io.FileIO(self.fd, "rb", closefd=False)
+        self.fd = replies
+        self.reader = io.FileIO(replies, "rb")
         self.tasks = deque()  # indexes of the files sent, the first being read
         self.started = 0.0    # when it began the first
 
@@ -168,19 +336,18 @@ class _Worker:
             self.started = time.monotonic()
         self.tasks.append(index)
         try:
-            _write_frame(self.proc.stdin, {"id": index, "name": name, "path": str(path) if path else None,
+            _write_frame(self.stdin, {"id": index, "name": name, "path": str(path) if path else None,
                                            "allow_non_rb": allow_non_rb}, data or b"")
         except (BrokenPipeError, OSError):
             pass  # it died: the read side reports it
 
     def kill(self):
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except OSError:
-                self.proc.kill()
-        self.proc.wait()
-        for fh in (self.proc.stdin, self.proc.stdout):
+        """Kill and reap it (through the zygote) and close its pipes."""
+        try:
+            _Zygote.ask({"kill": self.pid}, start=False)
+        except OSError:
+            pass  # no zygote: it killed its workers as it ended
+        for fh in (self.stdin, self.reader):
             try:
                 fh.close()
             except OSError:
@@ -313,9 +480,10 @@ class ParserPool:
 
 
 def _item(x):
-    """(name, path, bytes, original item) for a path or a (name, bytes) pair."""
+    """(name, path, bytes, original item) for a path or a (name, bytes) pair; the path absolute: a
+    worker's working folder is the project's, not the caller's."""
     if isinstance(x, (str, os.PathLike)):
-        return (Path(x).name, Path(x), None, x)
+        return (Path(x).name, Path(x).absolute(), None, x)
     name, data = x
     return (name, None, bytes(data), x)
 
@@ -338,4 +506,4 @@ def parse_one(source, name=None, timeout: float = TIMEOUT_S) -> list:
 
 
 if __name__ == "__main__":
-    worker_main()
+    zygote_main(int(sys.argv[1]))

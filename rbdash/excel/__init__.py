@@ -44,6 +44,19 @@ def workbook_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield p
 
 
+def preload() -> None:
+    """Load now what parsing loads at its first use -- python-calamine, the styles reader and its XML
+    parser, the catalogue's indexes, the offices' names -- so that processes forked afterwards (the
+    parse workers, forked by rbdash.workers' zygote) share them instead of each building its own."""
+    import python_calamine  # noqa: F401
+    from defusedxml import ElementTree  # noqa: F401
+
+    from rbdash import regions
+    from rbdash.excel import styles  # noqa: F401
+    areas.load_indexes()
+    regions.office_named("")
+
+
 def read_bytes(source: str | Path | bytes | BinaryIO) -> bytes:
     if isinstance(source, (bytes, bytearray)):
         return bytes(source)

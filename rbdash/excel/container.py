@@ -88,7 +88,13 @@ def check_container(data) -> Container:
     keep = set()
     if kind == "xlsx":
         keep = pkg.worksheets(main) | {i.filename for i in infos if WORKSHEET.match(i.filename)}
-    parts = {info.filename: part for info in infos if (part := _verified(zf, info, info.filename in keep)) is not None}
+    parts = {}
+    for info in infos:
+        body = _verified(zf, info, info.filename in keep or _small_xml(info))
+        if info.filename in keep:
+            parts[info.filename] = body
+        elif body is not None:
+            pkg.remember(info, body)
     if kind != "xlsx":
         return Container(kind, zf, parts)
     fixed = canonical(pkg, main)
@@ -137,6 +143,14 @@ def _zip_kind(zf, pkg):
         if part in pkg.members:
             return kind, part
     return None, None
+
+
+REMEMBERED_KB = 256  # XML parts up to this size are kept as the check inflates them: read again later
+
+
+def _small_xml(info):
+    """A relationships, workbook or content-types part (any small XML part): kept as inflated."""
+    return info.file_size <= REMEMBERED_KB * 1024 and info.filename.lower().endswith((".xml", ".rels"))
 
 
 _ENTITY = re.compile(rb"<!(?i:doctype|entity)|<\x00!\x00(?i:d\x00o\x00c|e\x00n\x00t)")

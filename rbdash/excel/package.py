@@ -51,10 +51,16 @@ class Package:
     def __init__(self, zf: zipfile.ZipFile):
         self.zf = zf
         self.members = {}  # lower-case part name -> ZipInfo
+        self.inflated = {}  # ZipInfo -> its bytes, for the members inflated already (``remember``)
         for info in zf.infolist():
             name = normal(info.filename)
             if name and not name.endswith("/"):
                 self.members.setdefault(name.lower(), info)
+
+    def remember(self, info, body):
+        """Keep a member's bytes inflated and checked elsewhere (the container check), so that
+        ``read`` does not inflate it again (a workbook's relationships are read three times)."""
+        self.inflated[info] = body
 
     def name(self, part):
         """The member's own spelling of ``part``, or None."""
@@ -67,6 +73,8 @@ class Package:
         info = self.members.get(normal(part).lower())
         if info is None or info.file_size > _SMALL:
             return None
+        if info in self.inflated:
+            return self.inflated[info]
         try:
             return self.zf.read(info)
         except Exception:  # noqa: BLE001 - zipfile and zlib raise many types for a damaged member
