@@ -87,17 +87,21 @@ DB_OPTION = click.option(
     help="DuckDB file or postgresql://user:password@host:port/db URL (default: $RBDASH_DB or data/rbdash.duckdb).")
 
 
-def open_store(db, create=True):
+IMPORT_LINGER = 1.0   # seconds: see import_
+
+
+def open_store(db, create=True, linger=0.0):
     """The Store for --db (default $RBDASH_DB or data/rbdash.duckdb).  ``create=False``: a missing
     DuckDB file is an error, not created.  A store that cannot be opened is a CliError here, not a
     named error: ``import`` opens it lazily inside the import service, which would otherwise take
-    that error for one plan's refusal."""
+    that error for one plan's refusal.  ``linger``: Store's (a DuckDB file kept open that long once
+    idle, unless another process waits for it)."""
     from rbdash.store import Store, check_db_path, default_db_path
     try:
         path = check_db_path(db or default_db_path())
         if not create and isinstance(path, Path) and not path.exists():
             raise CliError(f"{path}: no such database")
-        return Store(path)
+        return Store(path, linger=linger)
     except RbdashError as exc:
         raise CliError(message(exc)) from exc
 
@@ -174,8 +178,10 @@ def import_(db, paths):
     from rbdash import importing, wording
     from rbdash.store import check_db_path, default_db_path
     location = check_db_path(db or default_db_path())  # refuse a bad --db before reading any file
-    # a DuckDB file is created only when a first plan is stored; a server is reached (or not) at once
-    store = (lambda: open_store(db)) if isinstance(location, Path) else open_store(db)
+    # a DuckDB file is created only when a first plan is stored; a server is reached (or not) at once.
+    # The file lingers open between its creation and the first batch and between batches (opening
+    # and checkpointing it again cost ~20 ms each time), unless another process waits for it.
+    store = (lambda: open_store(db, linger=IMPORT_LINGER)) if isinstance(location, Path) else open_store(db)
     refused = 0
     files = importing.find_files(paths)
     named = {Path(p) for p in paths if not Path(p).is_dir()}
