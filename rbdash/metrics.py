@@ -82,8 +82,7 @@ def as_flags(values) -> np.ndarray:
 def _typed(df) -> dict:
     """Completion columns (of a frame, or arrays by column) with their types: counts 0 where
     missing; ``realized`` and ``verified`` NaN where the group has no data; ``rate`` = realized /
-    planned and ``verified_rate`` = verified / planned where there is data (``rate_of``).  Numbers
-    already numbers are taken as they are: figures are typed at every national visit."""
+    planned and ``verified_rate`` = verified / planned where there is data (``rate_of``)."""
     has = as_flags(df["has_data"])
     typed = {c: np.nan_to_num(as_floats(df[c])).astype(np.int64) for c in COUNTED}
     typed.update(has_data=has, realized=np.where(has, as_floats(df["realized"]), np.nan),

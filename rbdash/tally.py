@@ -332,9 +332,12 @@ def counts_of(store, years) -> dict:
         with _kept_lock:
             kept = _kept.pop(where, None) or _Year()
             _kept[where] = kept
+            _last.pop((store.scope, year), None)
             _last[(store.scope, year)] = where
             while len(_kept) > KEPT_YEARS:
                 _kept.popitem(last=False)
+            while len(_last) > KEPT_YEARS:
+                _last.pop(next(iter(_last)))
         held.append((year, newest, kept, (since, written) if kept is before else None))
     with contextlib.ExitStack() as stack:
         for _, _, kept, _ in held:   # taken in year order: two callers never hold each other's
